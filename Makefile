@@ -1,0 +1,37 @@
+# The project's front door. Every target creates the virtual environment when it is missing.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed-stamp
+MONTH  ?= 2020-02
+
+.DEFAULT_GOAL := help
+.PHONY: help setup report test lint unit nbval bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install the package with its test tools
+
+report: $(STAMP) ## the monthly job for MONTH (default 2020-02)
+	$(BIN)/bulletin check $(MONTH)
+
+lint: $(STAMP) ## ruff
+	$(BIN)/ruff check src tests bench
+
+unit: $(STAMP) ## unit and integration tests
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
+
+test: lint unit ## everything CI runs
+
+bench: $(STAMP) ## benchmarks (prints medians and ratios)
+	$(BIN)/python bench/bench_load.py
+
+clean: ## remove the environment and generated reports
+	rm -rf $(VENV) reports

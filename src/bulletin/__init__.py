@@ -1,0 +1,16 @@
+"""bulletin: the figures of the Nanjing health-information monthly bulletin, from data to report."""
+
+from .errors import BulletinDataError, BulletinError, IngestError
+from .load import facts, labels, load, load_month, months
+
+__all__ = [
+    "BulletinDataError",
+    "BulletinError",
+    "IngestError",
+    "facts",
+    "labels",
+    "load",
+    "load_month",
+    "months",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,87 @@
+"""The command line: ``bulletin check | ingest | run | months``.
+
+Every domain error is printed as one line and exits 2; a traceback is never shown for bad input.
+Each sub-command's work lives in its own module; this file only parses arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .errors import BulletinError
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .checks import check_month
+
+    report = check_month(args.month, args.data_dir)
+    print(report.to_json() if args.json else report.to_text())
+    return report.exit_code
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest import ingest_command
+
+    return ingest_command(args.file, month=args.month, data_dir=args.data_dir, force=args.force)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .run import run_command
+
+    return run_command(args)
+
+
+def _cmd_months(args: argparse.Namespace) -> int:
+    from .load import months
+
+    for month in months(args.data_dir):
+        print(month)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bulletin", description="南京卫生信息统计简报：数据、核对、分节报告")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("check", help="tie out a month's totals and flag anomalies")
+    p.add_argument("month", help="YYYY-MM")
+    p.add_argument("--data-dir", help="data directory (default: $BULLETIN_DATA_DIR or the project's data/)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("ingest", help="turn a published bulletin (text export) into a month folder")
+    p.add_argument("file", help="the bulletin's text export")
+    p.add_argument("--month", help="YYYY-MM; must agree with the month in the section titles")
+    p.add_argument("--data-dir", help="data directory (default: $BULLETIN_DATA_DIR or the project's data/)")
+    p.add_argument("--force", action="store_true", help="replace an existing month folder")
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("run", help="run every section notebook for months and publish HTML")
+    p.add_argument("months", nargs="+", metavar="MONTH", help="YYYY-MM or a range YYYY-MM:YYYY-MM")
+    p.add_argument("--data-dir", help="data directory (default: $BULLETIN_DATA_DIR or the project's data/)")
+    p.add_argument("--out", help="reports directory (default: the project's reports/)")
+    p.add_argument("--sections", help="comma-separated section names or numbers (default: all)")
+    p.add_argument("--jobs", type=int, default=None, help="parallel jobs (default: number of CPUs)")
+    p.add_argument("--force", action="store_true", help="rerun jobs whose inputs are unchanged")
+    p.add_argument("--with-code", action="store_true", help="keep code cells in the HTML")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("months", help="list the months in the data directory")
+    p.add_argument("--data-dir")
+    p.set_defaults(func=_cmd_months)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BulletinError as exc:
+        print(f"bulletin {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

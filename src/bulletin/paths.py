@@ -1,0 +1,60 @@
+"""Where things are. Every path of the project is derived here, never from the working directory.
+
+papermill runs a notebook from the notebook's folder and JupyterLab from wherever it was started,
+so a relative ``data/`` would point somewhere different in each. The project root is found from
+this file's own location (the package is installed in editable mode from ``src/``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import BulletinDataError
+from .months import parse_month
+
+ENV_DATA_DIR = "BULLETIN_DATA_DIR"
+
+#: The repository root: ``src/bulletin/paths.py`` → three levels up.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_REPORTS_DIR = PROJECT_ROOT / "reports"
+RAW_DIR_NAME = "raw"
+
+
+def data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The data directory: the argument, else ``$BULLETIN_DATA_DIR``, else the project's ``data/``."""
+    if data_dir is not None and str(data_dir) != "":
+        return Path(data_dir).expanduser().resolve()
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return Path(env).expanduser().resolve()
+    if not DEFAULT_DATA_DIR.is_dir():
+        raise BulletinDataError(
+            "no data directory found",
+            file=DEFAULT_DATA_DIR,
+            expected=f"the data_dir argument or ${ENV_DATA_DIR} when the package is not run from its repository",
+        )
+    return DEFAULT_DATA_DIR
+
+
+def month_dir(month: str, data_dir_: str | os.PathLike[str] | None = None) -> Path:
+    """The folder of one month (the month is validated first, so ``../x`` never becomes a path)."""
+    return data_dir(data_dir_) / parse_month(month)
+
+
+def raw_dir(data_dir_: str | os.PathLike[str] | None = None) -> Path:
+    return data_dir(data_dir_) / RAW_DIR_NAME
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as shown to readers: relative to the project root when inside it, else its name only.
+
+    Published reports must not carry absolute paths of the machine that made them.
+    """
+    p = Path(path)
+    try:
+        return p.resolve().relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return p.name
