@@ -28,7 +28,10 @@ lint: $(STAMP) ## ruff
 unit: $(STAMP) ## unit and integration tests
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
 
-test: lint unit ## everything CI runs
+nbval: $(STAMP) ## replay the section notebooks and compare their recorded outputs
+	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval notebooks -n 2 --dist loadfile --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+test: lint unit nbval ## everything CI runs
 
 bench: $(STAMP) ## benchmarks (prints medians and ratios)
 	$(BIN)/python bench/bench_load.py

@@ -1,0 +1,48 @@
+"""Shared fixtures: the shipped data, and copies of it that a test may change freely."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bulletin import paths
+
+REFERENCE_MONTH = "2020-02"
+SEED = paths.PROJECT_ROOT.parent / "shared" / "seeds" / "000_96abe972b2bebc64.txt"
+
+
+@pytest.fixture(autouse=True)
+def _no_env_data_dir(monkeypatch):
+    """Tests choose their data directory explicitly; a developer's $BULLETIN_DATA_DIR must not leak in."""
+    monkeypatch.delenv(paths.ENV_DATA_DIR, raising=False)
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    """The project's shipped data directory (read-only: never write here in a test)."""
+    return paths.DEFAULT_DATA_DIR
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A data directory in tmp_path holding a copy of the reference month, free to change."""
+    target = tmp_path / "data"
+    target.mkdir()
+    shutil.copytree(paths.DEFAULT_DATA_DIR / REFERENCE_MONTH, target / REFERENCE_MONTH)
+    return target
+
+
+def make_month(data_dir: Path, month: str, source: str = REFERENCE_MONTH) -> Path:
+    """Copy the reference month to ``month`` inside ``data_dir`` (for multi-month tests)."""
+    target = data_dir / month
+    shutil.copytree(paths.DEFAULT_DATA_DIR / source, target)
+    return target
+
+
+def edit_csv(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace text in a CSV file, failing loudly if the text is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
