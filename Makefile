@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed-stamp
 MONTH  ?= 2020-02
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test lint unit nbval bench clean
+.PHONY: help setup report test lint unit nbval bench lab notebooks clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -35,6 +35,12 @@ test: lint unit nbval ## everything CI runs
 
 bench: $(STAMP) ## benchmarks (prints medians and ratios)
 	$(BIN)/python bench/bench_load.py
+
+lab: $(STAMP) ## JupyterLab on notebooks/ (the kernel is the project's .venv)
+	$(BIN)/jupyter lab notebooks
+
+notebooks: $(STAMP) ## re-record the notebooks' outputs for 2020-02 (after a deliberate change)
+	$(BIN)/python tools/record_notebooks.py
 
 clean: ## remove the environment and generated reports
 	rm -rf $(VENV) reports
