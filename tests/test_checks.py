@@ -1,0 +1,343 @@
+"""`bulletin check`: the February 2020 bulletin ties out, each rule fires where it should."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from conftest import REFERENCE_MONTH, edit_csv, make_month
+
+from bulletin import BulletinDataError
+from bulletin.checks import CheckReport, Finding, check_month
+from bulletin.cli import main
+
+M = REFERENCE_MONTH
+
+IDLE_KIOSKS = {
+    "东部战区总医院",
+    "江苏省第二中医院",
+    "东部战区空军医院",
+    "南京市口腔医院",
+    "上海梅山医院",
+    "南京医科大学附属逸夫医院",
+    "东部战区总医院汤山分院",
+    "江苏省省级机关医院",
+    "南京医科大学附属眼科医院",
+    "南京理工大学校医院",
+    "南京市大厂医院",
+    "南京市职业病防治院",
+    "建邺区",
+}
+NOT_REPORTED = {
+    "江苏省人民医院",
+    "东南大学附属中大医院",
+    "南京医科大学第二附属医院",
+    "江苏省肿瘤医院",
+    "江苏省省级机关医院",
+    "南医大眼科医院",
+    "江苏省口腔医院",
+    "中科院皮研所",
+}
+EXPECTED_WARNINGS = (
+    {("kiosks_idle", "kiosks", u, "kiosks") for u in IDLE_KIOSKS}
+    | {("not_reported", "platform_hospitals", u, "declared_tables") for u in NOT_REPORTED}
+    | {
+        ("average_outlier", "kiosks", "江苏省中医院", "registration_yuan"),
+        ("average_outlier", "kiosks", "江苏省肿瘤医院", "payment_yuan"),
+        ("average_outlier", "kiosks", "南京市妇幼保健院", "payment_yuan"),
+        ("upload_days_zero", "platform_hospitals", "南京市职业病防治院", "upload_days"),
+    }
+)
+
+
+def keys(findings: list[Finding]) -> set[tuple[object, ...]]:
+    return {(f.rule, f.table, f.unit, f.column) for f in findings}
+
+
+def rules(findings: list[Finding]) -> set[str]:
+    return {f.rule for f in findings}
+
+
+@pytest.fixture(scope="module")
+def february() -> CheckReport:
+    return check_month(M)
+
+
+def folder(data_copy):
+    return data_copy / M
+
+
+def edit(data_copy, file: str, old: str, new: str) -> None:
+    """Change one figure of the copied reference month."""
+    edit_csv(data_copy / M / file, old, new)
+
+
+# ---------------------------------------------------------------- the real month
+
+
+def test_february_has_no_errors_and_exactly_the_expected_warnings(february):
+    assert february.errors == []
+    assert february.exit_code == 0
+    assert keys(february.warnings) == EXPECTED_WARNINGS
+    assert len(february.warnings) == len(EXPECTED_WARNINGS)  # no finding twice
+    assert february.summary() == f"2020年2月：0 个错误，{len(EXPECTED_WARNINGS)} 个警告"
+
+
+def test_february_hotline_remainder_is_information_not_a_finding(february):
+    (rest,) = february.remainders
+    assert (rest.table, rest.fact, rest.stated, rest.listed, rest.remainder) == (
+        "hotline_categories", "hotline.total_calls", 59507, 31969, 27538,
+    )
+    assert "27,538" in february.to_text()
+
+
+def test_idle_kiosks_fire_on_real_data(february):
+    idle = {f.unit: f for f in february.warnings if f.rule == "kiosks_idle"}
+    assert set(idle) == IDLE_KIOSKS
+    assert idle["东部战区总医院"].value == 82
+    assert "82" in idle["东部战区总医院"].message
+    # no kiosks installed is not idle: 南京市中心医院, 鼓楼区 and 秦淮区 have 0 kiosks
+    assert not {"南京市中心医院", "鼓楼区", "秦淮区"} & set(idle)
+
+
+def test_average_outlier_says_why(february):
+    (tcm,) = [f for f in february.warnings if f.rule == "average_outlier" and f.column == "registration_yuan"]
+    assert tcm.unit == "江苏省中医院"
+    assert tcm.value == Decimal("199.89")  # 4705865.42 / 23542
+    assert Decimal(10) < tcm.expected < Decimal(20)  # the peers' median
+    for part in ("199.89", "4,705,865.42", "23,542", "中位数", str(tcm.expected), "倍"):
+        assert part in tcm.message
+
+
+def test_average_outlier_needs_a_large_ratio_not_only_a_tiny_mad(february):
+    # the districts' registration fees are all near 10 yuan: a tiny MAD puts 浦口区 (8.57) and
+    # 高淳区 (12.31) many MADs away, but they are not 5 times off, so they are not flagged
+    flagged = {f.unit for f in february.warnings if f.rule == "average_outlier"}
+    assert not {"浦口区", "高淳区"} & flagged
+
+
+def test_average_outlier_on_a_crafted_district(data_copy):
+    edit(data_copy, "kiosks.csv", "district,高淳区,6,1220,15023.00", "district,高淳区,6,1220,150230.00")
+    edit(data_copy, "facts.csv", "registration_yuan,6477159.42", "registration_yuan,6612366.42")
+    report = check_month(M, data_copy)
+    assert report.errors == []
+    (f,) = [f for f in report.warnings if f.rule == "average_outlier" and f.unit == "高淳区"]
+    assert f.value == Decimal("123.14")
+
+
+def test_upload_days_zero_fires_on_real_data(february):
+    (f,) = [f for f in february.warnings if f.rule == "upload_days_zero"]
+    assert (f.unit, f.value) == ("南京市职业病防治院", 0)
+    assert "6,253" in f.message
+    # 中科院皮研所 also has 0 days, but no records: nothing contradicts
+    assert all(f.unit != "中科院皮研所" for f in february.warnings if f.rule == "upload_days_zero")
+
+
+def test_upload_days_zero_on_a_crafted_district(data_copy):
+    edit(data_copy, "platform_districts.csv", "秦淮区,29,129,29,15524,6,", "秦淮区,29,129,29,15524,0,")
+    report = check_month(M, data_copy)
+    assert ("upload_days_zero", "platform_districts", "秦淮区", "upload_days") in keys(report.warnings)
+
+
+def test_not_reported_fires_on_real_data(february):
+    assert {f.unit for f in february.warnings if f.rule == "not_reported"} == NOT_REPORTED
+
+
+def test_upload_days_beyond_the_month(data_copy):
+    assert "upload_days_beyond_month" not in rules(check_month(M).findings)
+    edit(data_copy, "platform_districts.csv", "江宁区,52,129,52,6188332,29,", "江宁区,52,129,52,6188332,30,")
+    (f,) = [f for f in check_month(M, data_copy).warnings if f.rule == "upload_days_beyond_month"]
+    assert (f.table, f.unit, f.value, f.expected) == ("platform_districts", "江宁区", 30, 29)
+    # the same 30 days fit a 31-day month
+    make_month(data_copy, "2020-03", source=M)
+    edit_csv(data_copy / "2020-03" / "platform_districts.csv", "6188332,29,", "6188332,30,")
+    assert "upload_days_beyond_month" not in rules(check_month("2020-03", data_copy).findings)
+
+
+def test_more_tables_uploaded_than_required(data_copy):
+    assert "uploaded_exceeds_required" not in rules(check_month(M).findings)
+    edit(data_copy, "platform_hospitals.csv", "南京鼓楼医院,58,83,58,", "南京鼓楼医院,58,83,90,")
+    report = check_month(M, data_copy)
+    (f,) = [f for f in report.warnings if f.rule == "uploaded_exceeds_required"]
+    assert (f.table, f.unit, f.value, f.expected) == ("platform_hospitals", "南京鼓楼医院", 90, 83)
+    assert report.exit_code == 0
+
+
+def test_idle_kiosks_on_a_crafted_district(data_copy):
+    edit(data_copy, "kiosks.csv", "district,雨花台区,12,2,20.00,0,0.00", "district,雨花台区,12,0,0.00,0,0.00")
+    edit(data_copy, "facts.csv", "kiosks.total.registrations,131430", "kiosks.total.registrations,131428")
+    edit(data_copy, "facts.csv", "registration_yuan,6477159.42", "registration_yuan,6477139.42")
+    report = check_month(M, data_copy)
+    assert report.errors == []
+    assert ("kiosks_idle", "kiosks", "雨花台区", "kiosks") in keys(report.warnings)
+
+
+# ---------------------------------------------------------------- errors on crafted months
+
+
+def test_a_stated_total_off_by_one_fen(data_copy):
+    edit(data_copy, "facts.csv", "kiosks.total.payment_yuan,51460109.85", "kiosks.total.payment_yuan,51460109.86")
+    report = check_month(M, data_copy)
+    (f,) = report.errors
+    assert (f.rule, f.table, f.column) == ("total_mismatch", "kiosks", "payment_yuan")
+    assert (f.value, f.expected) == (Decimal("51460109.85"), Decimal("51460109.86"))
+    assert report.exit_code == 1
+
+
+def test_a_changed_subtotal(data_copy):
+    edit(data_copy, "appointments.csv", "1067,18417", "1067,18418")
+    report = check_month(M, data_copy)
+    assert keys(report.errors) == {
+        ("row_sum_mismatch", "appointments", "南京市儿童医院", "total"),
+        ("total_mismatch", "appointments", "合计", "total"),
+    }
+
+
+def test_a_changed_total_row_subtotal(data_copy):
+    # the 合计 row's 小计 and its column agree with each other but not with the 合计 row's parts
+    edit(data_copy, "facts.csv", "appointments.total.in_clinic,15627", "appointments.total.in_clinic,15628")
+    report = check_month(M, data_copy)
+    assert keys(report.errors) == {
+        ("total_mismatch", "appointments", "合计", "in_clinic"),
+        ("row_sum_mismatch", "appointments", "合计", "total"),
+    }
+
+
+def test_a_changed_phone_figure_breaks_the_cross_table_check(data_copy):
+    # the row still adds up, but the phone column no longer matches its 合计 nor the hotline
+    edit(data_copy, "appointments.csv", "南京市第一医院,3039,8125,0,358,11522", "南京市第一医院,3039,8126,0,358,11523")
+    report = check_month(M, data_copy)
+    assert rules(report.errors) == {"total_mismatch", "cross_table_mismatch"}
+    (cross,) = [f for f in report.errors if f.rule == "cross_table_mismatch"]
+    assert (cross.table, cross.unit, cross.value, cross.expected) == ("hotline_categories", "电话预约", 26097, 26098)
+
+
+def test_the_hotline_phone_category_must_match_the_appointments(data_copy):
+    edit(data_copy, "hotline_categories.csv", "电话预约,26097", "电话预约,26079")
+    report = check_month(M, data_copy)
+    assert [f.rule for f in report.errors] == ["cross_table_mismatch", "cross_table_mismatch"]
+    assert {f.expected for f in report.errors} == {26097}
+
+
+def test_listed_categories_exceeding_the_stated_total(data_copy):
+    edit(data_copy, "facts.csv", "hotline.total_calls,59507", "hotline.total_calls,30000")
+    report = check_month(M, data_copy)
+    assert keys(report.errors) == {("total_exceeded", "hotline_categories", "合计", "count")}
+    assert report.remainders == []
+
+
+def test_a_deleted_table(data_copy):
+    (folder(data_copy) / "province_calls.csv").unlink()
+    report = check_month(M, data_copy)
+    assert keys(report.errors) == {("table_missing", "province_calls", None, None)}
+    assert report.exit_code == 1
+
+
+def test_a_deleted_facts_file(data_copy):
+    (folder(data_copy) / "facts.csv").unlink()
+    report = check_month(M, data_copy)
+    assert keys(report.errors) == {("facts_missing", "facts", None, None)}
+
+
+def test_a_stated_total_missing(data_copy):
+    edit(data_copy, "facts.csv", "booking_channels.total,16669,次,分途径预约合计\n", "")
+    report = check_month(M, data_copy)
+    assert keys(report.errors) == {("total_missing", "booking_channels", None, "bookings")}
+
+
+def test_a_duplicate_key_is_reported_as_an_error(data_copy):
+    edit(data_copy, "province_calls.csv", "镇江,1703\n", "镇江,1703\n南京,1\n")
+    report = check_month(M, data_copy)
+    (f,) = report.errors
+    assert (f.rule, f.table, f.unit) == ("duplicate_key", "province_calls", "南京")
+    assert "10" in f.message  # the row of the repeat
+
+
+def test_a_breakdown_above_its_whole(data_copy):
+    old, new = "临检诊断平台,institutions_secondary_plus,17", "临检诊断平台,institutions_secondary_plus,119"
+    edit(data_copy, "telemedicine.csv", old, new)
+    (f,) = check_month(M, data_copy).errors
+    assert (f.rule, f.unit, f.column, f.value, f.expected) == (
+        "breakdown_exceeds", "南京市远程临检诊断平台", "institutions_secondary_plus", 119, 118,
+    )
+
+
+def test_top_uploaders_in_rank_order(data_copy):
+    edit(data_copy, "telemedicine_top_uploaders.csv", "南京鼓楼医院,4857", "南京鼓楼医院,7000")
+    (f,) = check_month(M, data_copy).errors
+    assert (f.rule, f.unit, f.value, f.expected) == ("rank_order", "南京市远程心电监测诊断平台", 7000, 6477)
+
+
+def test_top_uploaders_ranks_run_from_one(data_copy):
+    edit(data_copy, "telemedicine_top_uploaders.csv", "南京市远程临检诊断平台,3,", "南京市远程临检诊断平台,4,")
+    (f,) = check_month(M, data_copy).errors
+    assert (f.rule, f.unit, f.column) == ("rank_order", "南京市远程临检诊断平台", "rank")
+
+
+# ---------------------------------------------------------------- unreadable input
+
+
+@pytest.mark.parametrize("month", ["2020-2", "../x", "2020-13"])
+def test_a_bad_month_raises(month):
+    with pytest.raises(BulletinDataError):
+        check_month(month)
+
+
+def test_an_absent_month_folder_raises(data_copy):
+    with pytest.raises(BulletinDataError, match="month folder missing"):
+        check_month("2019-01", data_copy)
+
+
+def test_a_bad_cell_raises(data_copy):
+    edit(data_copy, "kiosks.csv", "东部战区总医院,82,", "东部战区总医院,八十二,")
+    with pytest.raises(BulletinDataError, match="kiosks.csv"):
+        check_month(M, data_copy)
+
+
+# ---------------------------------------------------------------- report forms and the CLI
+
+
+def test_report_forms(february):
+    text = february.to_text()
+    assert text.startswith(february.summary())
+    assert "自助智能医疗服务终端医院使用情况表" in text and "东部战区总医院" in text
+    frame = february.to_frame()
+    assert list(frame.columns) == ["级别", "规则", "表", "单位", "说明"]
+    assert len(frame) == len(february.findings)
+    assert set(frame["级别"]) == {"警告"}
+
+
+def test_cli_exit_0_and_text(capsys):
+    assert main(["check", M]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("2020年2月：0 个错误")
+
+
+def test_cli_json_carries_the_findings(capsys):
+    assert main(["check", M, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert list(doc)[:2] == ["month", "summary"]
+    assert doc["month"] == M
+    assert doc["counts"] == {"errors": 0, "warnings": len(EXPECTED_WARNINGS)}
+    assert {(f["rule"], f["table"], f["unit"], f["column"]) for f in doc["findings"]} == EXPECTED_WARNINGS
+    for f in doc["findings"]:
+        assert list(f) == ["severity", "rule", "table", "unit", "column", "value", "expected", "message"]
+    (tcm,) = [f for f in doc["findings"] if f["rule"] == "average_outlier" and f["unit"] == "江苏省中医院"]
+    assert tcm["value"] == "199.89"  # money as exact text
+
+
+def test_cli_exit_1_on_errors(data_copy, capsys):
+    (folder(data_copy) / "booking_channels.csv").unlink()
+    assert main(["check", M, "--data-dir", str(data_copy), "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert [f["rule"] for f in doc["findings"] if f["severity"] == "error"] == ["table_missing"]
+
+
+def test_cli_exit_2_on_unreadable_input(data_copy, capsys):
+    assert main(["check", "2020-2"]) == 2
+    assert "month" in capsys.readouterr().err
+    edit(data_copy, "kiosks.csv", "东部战区总医院,82,", "东部战区总医院,-82,")
+    assert main(["check", M, "--data-dir", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "kiosks.csv" in err and "Traceback" not in err
