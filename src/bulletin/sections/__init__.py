@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,3 +45,42 @@ def section(key: str) -> Section:
         if key in (s.name, s.number, s.stem, s.number.lstrip("0") or "0"):
             return s
     raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section's title for the month, shown as a heading at the top of its notebook."""
+
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_markdown_(self) -> str:
+        return f"## {self.text}"
+
+
+def start(month: str, data_dir: str | os.PathLike[str] | None = None, key: str | None = None) -> Heading:
+    """What every section notebook does first: check the month, set the chart theme.
+
+    A month that is not of the form ``YYYY-MM`` or not in the data directory raises
+    :class:`~bulletin.errors.BulletinDataError` at once, naming the months that are there.
+    Returns the section's heading (``12320卫生热线 · 2020年2月``) for the notebook to show.
+    """
+    from .. import charts
+    from ..errors import BulletinDataError
+    from ..load import months
+    from ..months import month_label, parse_month
+
+    parse_month(month)
+    present = months(data_dir)
+    if month not in present:
+        raise BulletinDataError(
+            f"数据中没有 {month} 这个月份 (month not in the data directory)",
+            column="month",
+            value=month,
+            expected="one of " + (", ".join(present) if present else "the months ingested (none found)"),
+        )
+    charts.use_theme()
+    title = section(key).title if key else "南京市卫生信息统计月报"
+    return Heading(f"{title} · {month_label(month)}")

@@ -1,0 +1,183 @@
+"""Numbers and tables as a reader sees them.
+
+Every figure shown in a notebook or report goes through here: counts with thousands separators,
+shares as percentages with one decimal, money in 元 with two decimals, month-on-month change as
+``+1,234（+5.2%）``. A missing figure (``<NA>``, what the bulletin prints as 未反馈) is shown as
+未反馈, never as 0.
+
+Tables are returned as plain DataFrames of strings with Chinese headers: their HTML and text
+renderings are deterministic (a pandas ``Styler`` would embed a random id in its HTML).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from .load import labels as table_labels
+
+#: how a missing figure reads
+NOT_REPORTED = "未反馈"
+#: how an undefined ratio reads (a share of nothing, a change from 0)
+UNDEFINED = "—"
+
+#: Chinese labels of the columns that section modules derive (shares, ranks, month-on-month)
+LABELS: dict[str, str] = {
+    "rank": "排名",
+    "share": "占比",
+    "cumulative_share": "累计占比",
+    "value": "本月",
+    "previous": "上月",
+    "change": "环比增减",
+    "change_pct": "环比增幅",
+    "change_text": "环比变化",
+    "label": "项目",
+    "unit": "单位",
+    "note": "说明",
+}
+
+
+def is_missing(x: object) -> bool:
+    if x is None or x is pd.NA or x is pd.NaT:
+        return True
+    if isinstance(x, float) and math.isnan(x):
+        return True
+    if isinstance(x, Decimal) and x.is_nan():
+        return True
+    return False
+
+
+def count(x: object, na: str = NOT_REPORTED) -> str:
+    """``1234`` → ``1,234``; a missing value → 未反馈."""
+    if is_missing(x):
+        return na
+    if isinstance(x, Decimal):
+        x = int(x.to_integral_value(ROUND_HALF_UP))
+    elif isinstance(x, float):
+        x = round(x)
+    return f"{int(x):,}"
+
+
+def number(x: object, digits: int = 1, na: str = NOT_REPORTED) -> str:
+    """A ratio or average with ``digits`` decimals and thousands separators: ``12.3``."""
+    if is_missing(x):
+        return na
+    return f"{float(x):,.{digits}f}"
+
+
+def pct(x: object, digits: int = 1, na: str = UNDEFINED, signed: bool = False) -> str:
+    """A share given as a fraction: ``0.4352`` → ``43.5%`` (``signed`` puts ``+`` before gains)."""
+    if is_missing(x) or (isinstance(x, float) and math.isinf(x)):
+        return na
+    value = float(x)
+    smallest = 0.5 * 10 ** -(digits + 2)
+    if 0 < abs(value) < smallest:  # a share too small to show reads as <0.1%, not as 0.0%
+        return f"{'+' if signed and value > 0 else '-' if value < 0 else ''}<{10 ** -digits:.{digits}f}%"
+    sign = "+" if signed else ""
+    return f"{value * 100:{sign}.{digits}f}%"
+
+
+def yuan(x: object, na: str = NOT_REPORTED, unit: bool = False) -> str:
+    """Money to the fen: ``Decimal("6477159.42")`` → ``6,477,159.42`` (``unit`` appends 元)."""
+    if is_missing(x):
+        return na
+    value = x if isinstance(x, Decimal) else Decimal(str(x))
+    text = f"{value.quantize(Decimal('0.01'), ROUND_HALF_UP):,.2f}"
+    return f"{text}元" if unit else text
+
+
+def signed_count(x: object, na: str = UNDEFINED) -> str:
+    """A difference with its sign: ``+1,234``, ``-56``, ``0``."""
+    if is_missing(x):
+        return na
+    v = int(x)
+    return f"{v:+,}" if v else "0"
+
+
+def change(delta: object, ratio: object, money: bool = False) -> str:
+    """Month-on-month change as one text: ``+1,234（+5.2%）``.
+
+    ``ratio`` is the change as a fraction of the previous month; missing or infinite (the
+    previous month was 0) reads as —. A missing ``delta`` (the unit is absent in one of the two
+    months) reads as — alone.
+    """
+    if is_missing(delta):
+        return UNDEFINED
+    if money:
+        d = delta if isinstance(delta, Decimal) else Decimal(str(delta))
+        head = ("+" if d > 0 else "") + yuan(d)
+    else:
+        head = signed_count(delta)
+    return f"{head}（{pct(ratio, signed=True)}）"
+
+
+#: formatter name → function, for :func:`table`
+FORMATTERS: dict[str, Callable[[object], str]] = {
+    "count": count,
+    "pct": pct,
+    "yuan": yuan,
+    "number": number,
+    "signed": signed_count,
+    "text": lambda x: NOT_REPORTED if is_missing(x) else str(x),
+}
+
+
+def _infer(name: str, series: pd.Series) -> str:
+    if name.endswith("share") or name.endswith("_pct") or name.endswith("rate"):
+        return "pct"
+    if pd.api.types.is_integer_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return "count"
+    if pd.api.types.is_float_dtype(series):
+        return "number"
+    sample = series.dropna()
+    if len(sample) and all(isinstance(v, Decimal) for v in sample):
+        return "yuan"
+    if len(sample) and all(isinstance(v, int) for v in sample):
+        return "count"
+    return "text"
+
+
+def table(
+    frame: pd.DataFrame,
+    table_name: str | None = None,
+    *,
+    labels: Mapping[str, str] | None = None,
+    formats: Mapping[str, str | Callable[[object], str]] | None = None,
+    number_rows: bool = True,
+) -> pd.DataFrame:
+    """A display copy of ``frame``: every cell a formatted string, headers in Chinese.
+
+    Parameters
+    ----------
+    frame
+        Canonical column names (as loaded, or as a section module derives them).
+    table_name
+        The schema table whose Chinese labels apply (``bulletin.labels``).
+    labels
+        Extra or overriding labels; :data:`LABELS` covers the derived columns.
+    formats
+        Column → formatter name (``count``, ``pct``, ``yuan``, ``number``, ``signed``, ``text``)
+        or a function; otherwise inferred (integers → count, ``Decimal`` → yuan, ``*share`` →
+        pct, floats → one decimal).
+    number_rows
+        Replace the index by 1, 2, 3 … (rows keep a non-numeric index label such as 合计).
+    """
+    names: dict[str, str] = dict(LABELS)
+    if table_name is not None:
+        names.update(table_labels(table_name))
+    if labels:
+        names.update(labels)
+    formats = dict(formats or {})
+    out = pd.DataFrame(index=frame.index)
+    for col in frame.columns:
+        spec = formats.get(col) or _infer(col, frame[col])
+        func = FORMATTERS[spec] if isinstance(spec, str) else spec
+        out[names.get(col, col)] = [func(v) for v in frame[col]]
+    if number_rows:
+        out.index = [str(i + 1) if isinstance(label, int) else str(label) for i, label in enumerate(frame.index)]
+    out.columns.name = None
+    out.index.name = None
+    return out
