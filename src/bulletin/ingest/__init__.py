@@ -1,0 +1,158 @@
+"""``bulletin ingest``: a published bulletin's text export → a month folder.
+
+:func:`parse_text` reads the statistics part into tables and facts (sections found by their
+titles, columns by their header labels); :func:`ingest_file` writes them through
+:mod:`bulletin.store` (atomically, never over an existing month without ``force``);
+:func:`ingest_command` then runs the month's checks and prints their summary.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import paths
+from ..errors import BulletinError, IngestError
+from ..months import parse_month
+from ..schema import TABLES
+from ..store import month_files, write_month_files
+from . import prose, tables
+from .layout import decode, sections, statistics_lines
+
+__all__ = ["IngestResult", "Parsed", "ingest_command", "ingest_file", "parse_text"]
+
+PathLike = str | os.PathLike[str] | None
+
+
+@dataclass
+class Parsed:
+    """What a text export holds: its month, tables (name → DataFrame), facts, and the tables absent."""
+
+    month: str
+    tables: dict[str, pd.DataFrame]
+    facts: dict[str, object]
+    absent: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    month: str
+    folder: Path
+    tables: tuple[str, ...]
+    absent: tuple[str, ...]
+    facts: int
+
+
+def _frame(name: str, rows: list[dict[str, object]]) -> pd.DataFrame:
+    # object columns keep ints, Decimals and None (未反馈) exactly as read
+    cols = TABLES[name].column_names
+    return pd.DataFrame({c: pd.Series([r[c] for r in rows], dtype=object) for c in cols})
+
+
+def parse_text(text: str, *, month: str | None = None, file: str | Path | None = None) -> Parsed:
+    """Read the statistics part of a bulletin's text (whole bulletin or statistics part alone)."""
+    try:
+        found = sections(statistics_lines(text))
+    except IngestError as exc:
+        raise _with_file(exc, file) from None
+    if not found:
+        raise IngestError(
+            "found no statistics section; expected titles such as 2020年2月预约挂号服务统计表", file=file
+        )
+    months = {s.month for s in found}
+    if len(months) > 1:
+        other = next(s for s in found if s.month != found[0].month)
+        raise IngestError(
+            f"the titles name two months, {found[0].month} (line {found[0].line}) and {other.month}; expected one",
+            file=file, line=other.line, section=other.name,
+        )
+    (printed,) = months
+    if month is not None and parse_month(month) != printed:
+        raise IngestError(f"--month {month} does not agree with the month in the titles, {printed}", file=file,
+                          line=found[0].line, section=found[0].name)
+    out: dict[str, list[dict[str, object]]] = {}
+    facts: dict[str, object] = {}
+    seen: dict[str, int] = {}
+    try:
+        for sec in found:
+            if sec.table in seen:
+                raise sec.error(f"expected the section once, found it again (first on line {seen[sec.table]})")
+            seen[sec.table] = sec.line
+            if sec.table == "hotline_categories":
+                for name, reader in (("hotline_categories", prose.hotline), ("province_calls", prose.province)):
+                    rows, more = reader(sec)
+                    if rows is not None:
+                        out[name] = rows
+                    facts.update(more)
+            elif sec.table == "telemedicine":
+                rows, top, more = prose.telemedicine(sec)
+                if rows:
+                    out["telemedicine"] = rows
+                if top:
+                    out["telemedicine_top_uploaders"] = top
+                facts.update(more)
+            else:
+                rows, more = tables.READERS[sec.table](sec)
+                out[sec.table] = rows
+                facts.update(more)
+    except IngestError as exc:
+        raise _with_file(exc, file) from None
+    frames = {name: _frame(name, out[name]) for name in TABLES if name in out}
+    return Parsed(printed, frames, facts, [name for name in TABLES if name not in out])
+
+
+def _with_file(exc: IngestError, file: str | Path | None) -> IngestError:
+    if file is None or exc.file is not None:
+        return exc
+    return IngestError(exc.problem, file=file, line=exc.line, section=exc.section)
+
+
+def read_export(path: str | os.PathLike[str]) -> str:
+    """The decoded text of an export file (empty, binary or undecodable files are refused)."""
+    shown = paths.display_path(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise IngestError("no such file; expected a bulletin's text export", file=shown) from None
+    except OSError as exc:
+        raise IngestError(f"cannot read the file ({exc.strerror})", file=shown) from None
+    return decode(data, shown)
+
+
+def ingest_file(
+    path: str | os.PathLike[str], *, month: str | None = None, data_dir: PathLike = None, force: bool = False
+) -> IngestResult:
+    """Ingest one text export into ``DATA_DIR/YYYY-MM/``; nothing is written when it cannot be read."""
+    shown = paths.display_path(path)
+    parsed = parse_text(read_export(path), month=month, file=shown)
+    root = paths.data_dir(data_dir)
+    raw = paths.raw_dir(root)
+    if root == raw or raw in root.parents:
+        # the raw sources are read-only: code never writes under data/raw/
+        raise IngestError(f"refusing to write under {paths.display_path(raw)}; choose another --data-dir")
+    target = paths.month_dir(parsed.month, root)
+    write_month_files(target, month_files(parsed.tables, parsed.facts), force=force)
+    return IngestResult(parsed.month, target, tuple(parsed.tables), tuple(parsed.absent), len(parsed.facts))
+
+
+def ingest_command(file: str, *, month: str | None, data_dir: PathLike, force: bool) -> int:
+    """The CLI: 0 written and checks clean, 1 written but checks found errors, 2 nothing written."""
+    result = ingest_file(file, month=month, data_dir=data_dir, force=force)
+    print(f"{paths.display_path(file)} → {paths.display_path(result.folder)}: "
+          f"{len(result.tables)} tables, {result.facts} facts")
+    if result.absent:
+        titles = "、".join(TABLES[n].title for n in result.absent)
+        print(f"absent from this bulletin (not written): {titles}")
+    from ..checks import check_month
+
+    try:
+        report = check_month(result.month, data_dir)
+    except BulletinError as exc:
+        # the data is written as published; a check that cannot run is reported, not hidden
+        print(f"checks could not run: {exc}")
+        return 1
+    print(report.to_text())
+    return report.exit_code

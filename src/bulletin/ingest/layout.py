@@ -1,0 +1,198 @@
+"""The text export's layout: decoding, the statistics part, sections by title, rows of cells.
+
+A table is printed one cell per tab-led line with a blank line between rows; paragraphs and
+notes are plain lines. A vertically merged cell is printed one character per plain line
+(``\\t医``, ``疗``, ``单``, ``位``), blank lines between, and stays the first cell of its row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import IngestError
+from ..schema import TABLES
+
+#: where the statistics part starts and ends in a whole published bulletin
+START_MARK = "统计数据"
+END_MARK = "简讯"
+
+#: the section titles as printed, without the month (the tables not printed under a title of
+#: their own, province calls and top uploaders, are read from their sections' paragraphs)
+SECTION_TITLES = {
+    TABLES[name].title: name
+    for name in (
+        "hotline_categories",
+        "appointments",
+        "booking_channels",
+        "telemedicine",
+        "platform_districts",
+        "platform_hospitals",
+        "kiosks",
+    )
+}
+
+_MONTH_IN_TITLE = re.compile(r"(\d{4})年(\d{1,2})月")
+_SPACE = re.compile(r"\s+")
+#: the longest plain line still read as part of a vertically merged cell
+_MERGED_PIECE = 2
+
+
+def normalize(text: str) -> str:
+    """Text compared with labels: no whitespace, full-width parentheses and colons."""
+    return _SPACE.sub("", text).replace("(", "（").replace(")", "）").replace(":", "：")
+
+
+@dataclass
+class Cell:
+    line: int
+    text: str
+
+
+@dataclass
+class Row:
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def line(self) -> int:
+        return self.cells[0].line
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+
+@dataclass
+class Text:
+    line: int
+    text: str
+
+
+@dataclass
+class Section:
+    table: str  # the name of the table the section is declared as in bulletin.schema
+    title: str  # the title as printed
+    line: int
+    month: str
+    items: list[Row | Text] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return TABLES[self.table].title
+
+    @property
+    def rows(self) -> list[Row]:
+        return [i for i in self.items if isinstance(i, Row)]
+
+    @property
+    def texts(self) -> list[Text]:
+        return [i for i in self.items if isinstance(i, Text)]
+
+    def error(self, problem: str, line: int | None = None) -> IngestError:
+        return IngestError(problem, line=self.line if line is None else line, section=self.name)
+
+
+def decode(data: bytes, file: str | Path | None = None) -> str:
+    """The text of an export: UTF-8 (BOM allowed), else GB18030; binary and empty files refused."""
+    if not data.strip():
+        raise IngestError("the file is empty; expected a bulletin's text export", file=file)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            raise IngestError(
+                "the file ends in the middle of a character (truncated?); expected the complete export", file=file
+            ) from None
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise IngestError("the file is not text; expected a text export in UTF-8 or GB18030", file=file) from None
+    if any(ord(ch) < 32 and ch not in "\t\n\r\f" for ch in text):
+        raise IngestError("the file is binary; expected a text export in UTF-8 or GB18030", file=file)
+    return text
+
+
+def statistics_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, line) of the statistics part: after ``统计数据`` (when printed) up to ``简讯``."""
+    lines = text.splitlines()
+    numbered = list(enumerate(lines, start=1))
+    start = next((i for i, (_, ln) in enumerate(numbered) if normalize(ln) == START_MARK), None)
+    if start is not None:
+        numbered = numbered[start + 1 :]
+    end = next((i for i, (_, ln) in enumerate(numbered) if normalize(ln) == END_MARK), None)
+    if end is not None:
+        numbered = numbered[:end]
+    elif numbered and not text.endswith(("\n", "\r")) and numbered[-1][1].strip():
+        # without 简讯 after it, a last line with no line end is where a cut file stops
+        raise IngestError(
+            "the file ends in the middle of a line (truncated?); expected each line to end with a line break",
+            line=numbered[-1][0],
+        )
+    return numbered
+
+
+def section_title(line: str) -> tuple[str, str] | None:
+    """(table name, month) when ``line`` is a known section title such as 2020年2月预约挂号服务统计表."""
+    if line.startswith("\t"):
+        return None
+    norm = normalize(line)
+    found = _MONTH_IN_TITLE.search(norm)
+    if not found:
+        return None
+    name = SECTION_TITLES.get(norm[: found.start()] + norm[found.end() :])
+    if name is None:
+        return None
+    year, month = int(found.group(1)), int(found.group(2))
+    if not 1 <= month <= 12:
+        return None
+    return name, f"{year:04d}-{month:02d}"
+
+
+def sections(numbered: list[tuple[int, str]]) -> list[Section]:
+    """The sections found by their titles, each with its rows and plain lines."""
+    out: list[Section] = []
+    body: list[tuple[int, str]] = []
+    for number, line in numbered:
+        found = section_title(line)
+        if found:
+            if out:
+                out[-1].items = _items(body)
+            out.append(Section(found[0], line.strip(), number, found[1]))
+            body = []
+        elif out:
+            body.append((number, line))
+    if out:
+        out[-1].items = _items(body)
+    return out
+
+
+def _items(body: list[tuple[int, str]]) -> list[Row | Text]:
+    items: list[Row | Text] = []
+    row: Row | None = None
+    blank = False
+    for number, line in body:
+        if line.startswith("\t"):
+            if row is None or blank:
+                row = Row()
+                items.append(row)
+            row.cells.append(Cell(number, line[1:].strip()))
+            blank = False
+        elif not line.strip():
+            blank = True
+        elif row is not None and len(row.cells) == 1 and _merged_piece(line):
+            # the next character of a vertically merged cell: the row goes on after it
+            row.cells[0].text += line.strip()
+            blank = False
+        else:
+            row = None
+            blank = False
+            items.append(Text(number, line.strip()))
+    return items
+
+
+def _merged_piece(line: str) -> bool:
+    text = line.strip()
+    return len(text) <= _MERGED_PIECE and not any(ch.isdigit() for ch in text) and text[0] not in "（("

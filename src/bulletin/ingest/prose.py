@@ -1,0 +1,140 @@
+"""Figures printed inside paragraphs: the hotline, the province's calls, the telemedicine platforms.
+
+Each paragraph is recognised by a phrase it must contain and read with patterns; a paragraph
+that is recognised but does not carry what the pattern expects is an error, never skipped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..schema import TELEMEDICINE_MEASURES, TELEMEDICINE_PLATFORMS
+from .layout import Section, Text, normalize
+from .tables import Facts, Rows
+
+_HOTLINE_TOTAL = re.compile(r"共受理咨询电话(\d+)个")
+_PROVINCE_TOTAL = re.compile(r"全省12320共接听电话(\d+)人次")
+_ITEM = {"个": re.compile(r"(.*\D)(\d+)个"), "人次": re.compile(r"(.*\D)(\d+)人次")}
+_TICKETS = {
+    "hotline.city_12345_tickets": re.compile(r"市12345工单(\d+)件"),
+    "hotline.province_12345_tickets": re.compile(r"省12345工单(\d+)件"),
+}
+
+
+def _one(section: Section, phrase: re.Pattern[str], what: str) -> tuple[Text, re.Match[str]] | None:
+    found = None
+    for item in section.texts:
+        m = phrase.search(normalize(item.text))
+        if m:
+            if found is not None:
+                raise section.error(f"expected one {what}, found a second", item.line)
+            found = (item, m)
+    return found
+
+
+def _items(section: Section, item: Text, listing: str, unit: str, example: str) -> list[tuple[str, int]]:
+    out = []
+    for part in listing.split("、"):
+        m = _ITEM[unit].fullmatch(part)
+        if not m:
+            raise section.error(f"expected a name and a figure such as {example}, found {part!r}", item.line)
+        out.append((m.group(1), int(m.group(2))))
+    names = [n for n, _ in out]
+    for n in names:
+        if names.count(n) > 1:
+            raise section.error(f"{n} appears twice; expected each once", item.line)
+    return out
+
+
+def hotline(section: Section) -> tuple[Rows | None, Facts]:
+    """The hotline paragraph: the total, then 其中 each category (printed order), then 12345 tickets."""
+    found = _one(section, _HOTLINE_TOTAL, "hotline paragraph")
+    if found is None:
+        return None, {}
+    item, m = found
+    text = normalize(item.text)
+    facts: Facts = {"hotline.total_calls": int(m.group(1))}
+    listing = re.search(r"其中(.+?个)(?=[，。；]|$)", text[m.end() :])
+    if not listing:
+        raise section.error("expected 其中 followed by the categories and their counts", item.line)
+    rows = [{"category": n, "count": c} for n, c in _items(section, item, listing.group(1), "个", "医疗服务投诉1710个")]
+    for key, pattern in _TICKETS.items():
+        t = pattern.search(text)
+        if t:
+            facts[key] = int(t.group(1))
+    return rows, facts
+
+
+def province(section: Section) -> tuple[Rows | None, Facts]:
+    """The province paragraph: the total calls, then each city's calls in printed order."""
+    found = _one(section, _PROVINCE_TOTAL, "province paragraph")
+    if found is None:
+        return None, {}
+    item, m = found
+    text = normalize(item.text)
+    listing = re.search(r"：(.+?人次)(?=[，。；]|$)", text[m.end() :])
+    if not listing:
+        raise section.error("expected ： followed by each city and its calls", item.line)
+    rows = [{"city": n, "calls": c} for n, c in _items(section, item, listing.group(1), "人次", "南京30317人次")]
+    return rows, {"hotline.province_total_calls": int(m.group(1))}
+
+
+#: measure → pattern of its figure in a platform's paragraph (the codes of schema.TELEMEDICINE_MEASURES)
+_MEASURES = {
+    "institutions": r"累计接入(\d+)家",
+    "institutions_secondary_plus": r"二级以上医疗机构(\d+)家",
+    "institutions_tertiary": r"三级医院(\d+)家",
+    "institutions_community": r"社区卫生服务中心(\d+)家",
+    "institutions_metro": r"都市圈城市(?:的)?(\d+)家",
+    "institutions_aid": r"对外帮扶医疗机构(\d+)家",
+    "institutions_other": r"其他机构(\d+)家",
+    "cities_connected": r"(\d+)个城市",
+    "districts_covered": r"覆盖(?:市内)?(\d+)个区",
+    "consultations_cumulative": r"累计[^。；]*?会诊(\d+)次",
+    "ecg_cases": r"心电病例(\d+)份",
+    "consultations": r"会诊量(\d+)例",
+    "lab_reports": r"检验报告(\d+)份",
+    "specimens_routed": r"流转标本(\d+)份",
+}
+_PLATFORM = re.compile(r"^(\S{2,20}?平台)")
+_TOP = re.compile(r"排名前三[^：，。]*?(?:是|为)：?([^。]+)")
+_UPLOADER = re.compile(r"(.*\D)(\d+)份")
+
+
+def telemedicine(section: Section) -> tuple[Rows, Rows, Facts]:
+    """One paragraph per platform: measures in the schema's order, then the top three uploaders."""
+    rows: Rows = []
+    top: Rows = []
+    seen: dict[str, int] = {}
+    for item in section.texts:
+        text = normalize(item.text)
+        m = _PLATFORM.match(text)
+        if not m:
+            continue
+        platform = m.group(1)
+        if platform not in TELEMEDICINE_PLATFORMS:
+            raise section.error(
+                f"expected a platform {', '.join(TELEMEDICINE_PLATFORMS)}, found {platform!r}", item.line
+            )
+        if platform in seen:
+            raise section.error(f"{platform} appears twice (first on line {seen[platform]})", item.line)
+        seen[platform] = item.line
+        for measure in TELEMEDICINE_MEASURES:
+            if measure == "paused":
+                if "暂停" in text:
+                    rows.append({"platform": platform, "measure": measure, "value": 1})
+                continue
+            found = re.search(_MEASURES[measure], text)
+            if found:
+                rows.append({"platform": platform, "measure": measure, "value": int(found.group(1))})
+        if not any(r["platform"] == platform for r in rows):
+            raise section.error(f"expected figures for {platform}, found none", item.line)
+        ranking = _TOP.search(text)
+        if ranking:
+            for rank, part in enumerate(re.split(r"[，、；]", ranking.group(1)), start=1):
+                u = _UPLOADER.fullmatch(part)
+                if not u:
+                    problem = f"expected a hospital and its uploads such as 某医院63123份, found {part!r}"
+                    raise section.error(problem, item.line)
+                top.append({"platform": platform, "rank": rank, "hospital": u.group(1), "count": int(u.group(2))})
+    return rows, top, {}

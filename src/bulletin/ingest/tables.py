@@ -1,0 +1,371 @@
+"""The printed tables: header rows matched by label, rows checked cell by cell.
+
+Columns are found by their header labels, rows by their cells; nothing depends on a row count
+or on where in the file a row is printed. Each reader returns the table's rows (in the
+bulletin's order) and the facts the table states (its 合计 row or 合计：N).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..schema import KIOSK_GROUP_LABELS, TABLES
+from ..store import NOT_REPORTED
+from .layout import Row, Section, normalize
+
+Rows = list[dict[str, object]]
+Facts = dict[str, object]
+
+_COUNT = re.compile(r"\d+|\d{1,3}(?:,\d{3})+")
+_MONEY = re.compile(r"(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d{1,2})?")
+_FRACTION = re.compile(r"(\d+|未反馈)/(\d+)")
+_TOTAL_N = re.compile(r"合计：(\d+|\d{1,3}(?:,\d{3})+)")
+TOTAL = "合计"
+
+
+def count(text: str, section: Section, line: int, label: str) -> int:
+    value = text.strip()
+    if not _COUNT.fullmatch(value):
+        raise section.error(f"expected a count in column {label}, found {text!r}", line)
+    return int(value.replace(",", ""))
+
+
+def money(text: str, section: Section, line: int, label: str) -> Decimal:
+    value = text.strip()
+    if not _MONEY.fullmatch(value):
+        raise section.error(f"expected an amount in yuan such as 1234.56 in column {label}, found {text!r}", line)
+    return Decimal(value.replace(",", "")).quantize(Decimal("0.01"))
+
+
+def name(text: str, section: Section, line: int, label: str) -> str:
+    value = text.strip()
+    if not value:
+        raise section.error(f"expected a name in column {label}, found an empty cell", line)
+    if _COUNT.fullmatch(value) or _MONEY.fullmatch(value):
+        raise section.error(f"expected a name in column {label}, found the number {value!r}", line)
+    return value
+
+
+@dataclass(frozen=True)
+class Header:
+    """Header label → column: ``pattern`` is searched in the normalized header cell."""
+
+    column: str
+    pattern: str
+    label: str
+
+
+def _header_positions(section: Section, cells: list[str], wanted: tuple[Header, ...], line: int) -> dict[str, int]:
+    labels = [normalize(c) for c in cells]
+    taken: set[int] = set()
+    out = {}
+    for h in wanted:
+        pos = next((i for i, lab in enumerate(labels) if i not in taken and re.search(h.pattern, lab)), None)
+        if pos is None:
+            raise section.error(f"expected a header cell {h.label}, found {' | '.join(cells)}", line)
+        taken.add(pos)
+        out[h.column] = pos
+    return out
+
+
+def _find_header(section: Section, first: str) -> int:
+    """Index of the header row: the first row whose first non-empty cell reads ``first``."""
+    rows = section.rows
+    for i, row in enumerate(rows):
+        filled = [normalize(t) for t in row.texts if t.strip()]
+        if filled and re.fullmatch(first, filled[0]):
+            return i
+        raise section.error(f"expected the header row (first cell {first}), found {' | '.join(row.texts)}", row.line)
+    raise section.error(f"expected the header row (first cell {first}), found no table")
+
+
+def _width_error(section: Section, row: Row, width: int) -> Exception:
+    return section.error(f"expected {width} cells in a row, found {len(row.cells)}", row.line)
+
+
+def _check_key(section: Section, seen: dict[object, int], key: object, line: int) -> None:
+    if key in seen:
+        raise section.error(f"{key} appears twice (first on line {seen[key]}); expected each unit once", line)
+    seen[key] = line
+
+
+def _total_facts(section: Section, row: Row, width: int, columns: dict[str, int], facts: dict[str, str]) -> Facts:
+    """A 合计 row: its label spans the name columns, so its figures line up from the right."""
+    shift = width - len(row.cells)
+    if shift <= 0:
+        raise section.error(f"expected fewer than {width} cells in the {TOTAL} row, found {len(row.cells)}", row.line)
+    decl = TABLES[section.table]
+    out: Facts = {}
+    for column, pos in columns.items():
+        if column not in facts:
+            continue
+        cell = row.cells[pos - shift] if pos - shift >= 1 else None
+        if cell is None:
+            raise section.error(f"expected a figure for {decl.column(column).label} in the {TOTAL} row", row.line)
+        col = decl.column(column)
+        read = money if col.kind == "money" else count
+        out[facts[column]] = read(cell.text, section, cell.line, f"{TOTAL}·{col.label}")
+    return out
+
+
+# --- 预约挂号服务统计表 -----------------------------------------------------------------------
+
+_APPOINTMENT_HEADER = (
+    Header("seq", r"^序号$", "序号"),
+    Header("hospital", r"单位|医院", "单位"),
+    Header("online_12320", r"12320", "12320在线预约"),
+    Header("phone", r"电话", "电话预约"),
+    Header("in_clinic", r"诊间", "诊间预约"),
+    Header("third_party", r"第三方", "第三方"),
+    Header("total", r"小计", "小计"),
+)
+
+
+def appointments(section: Section) -> tuple[Rows, Facts]:
+    rows = section.rows
+    h = _find_header(section, "序号")
+    pos = _header_positions(section, rows[h].texts, _APPOINTMENT_HEADER, rows[h].line)
+    width = len(rows[h].cells)
+    decl = TABLES["appointments"]
+    out: Rows = []
+    facts: Facts = {}
+    seen: dict[object, int] = {}
+    for row in rows[h + 1 :]:
+        if normalize(row.texts[0]) == TOTAL:
+            if facts:
+                raise section.error(f"expected one {TOTAL} row, found a second", row.line)
+            value_cols = {c: p for c, p in pos.items() if c not in ("seq", "hospital")}
+            facts = _total_facts(section, row, width, value_cols, {c: f"appointments.total.{c}" for c in value_cols})
+            continue
+        if len(row.cells) != width:
+            raise _width_error(section, row, width)
+        cells = row.cells
+        count(cells[pos["seq"]].text, section, cells[pos["seq"]].line, "序号")
+        rec: dict[str, object] = {}
+        for col in decl.columns:
+            cell = cells[pos[col.name]]
+            read = name if col.kind == "text" else count
+            rec[col.name] = read(cell.text, section, cell.line, col.label)
+        _check_key(section, seen, rec["hospital"], row.line)
+        out.append(rec)
+    _no_rows(section, out)
+    note = _note(section, r"总预约挂号量为?([\d.,]+)(万|亿)?次")
+    if note is not None:
+        facts["appointments.cumulative_total"] = note
+    return out, facts
+
+
+# --- 分途径预约情况统计 -----------------------------------------------------------------------
+
+_CHANNEL_GROUP = (
+    Header("seq", r"^序号$", "序号"),
+    Header("channel", r"名称|途径", "名称"),
+    Header("bookings", r"预约数量|数量", "预约数量"),
+)
+
+
+def booking_channels(section: Section) -> tuple[Rows, Facts]:
+    """Channels printed as (序号, 名称, 预约数量) groups side by side; the result is ordered by 序号."""
+    rows = section.rows
+    h = _find_header(section, "序号")
+    header = rows[h]
+    width = len(header.cells)
+    starts = [i for i, t in enumerate(header.texts) if normalize(t) == "序号"]
+    groups = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else width
+        part = _header_positions(section, header.texts[start:end], _CHANNEL_GROUP, header.line)
+        groups.append({c: start + p for c, p in part.items()})
+    found: list[tuple[int, str, int, int]] = []
+    facts: Facts = {}
+    for row in rows[h + 1 :]:
+        first = normalize(row.texts[0])
+        total = _TOTAL_N.fullmatch(first)
+        if total or (first == TOTAL and len(row.cells) == 2):
+            if facts:
+                raise section.error(f"expected one {TOTAL}, found a second", row.line)
+            text = total.group(1) if total else row.cells[1].text
+            facts["booking_channels.total"] = count(text, section, row.line, TOTAL)
+            continue
+        # an odd count leaves the right half of the last row empty, or leaves it out
+        filled = [g for g in groups if max(g.values()) < len(row.cells)]
+        if len(row.cells) != width and not (filled and len(row.cells) == max(filled[-1].values()) + 1):
+            raise _width_error(section, row, width)
+        for g in filled:
+            cells = [row.cells[g[c]] for c in ("seq", "channel", "bookings")]
+            if not any(c.text for c in cells):
+                continue
+            seq = count(cells[0].text, section, cells[0].line, "序号")
+            channel = name(cells[1].text, section, cells[1].line, "名称")
+            found.append((seq, channel, count(cells[2].text, section, cells[2].line, "预约数量"), cells[0].line))
+    seen_seq: dict[object, int] = {}
+    seen_name: dict[object, int] = {}
+    for seq, channel, _, line in found:
+        _check_key(section, seen_seq, f"序号 {seq}", line)
+        _check_key(section, seen_name, channel, line)
+    out = [{"channel": c, "bookings": b} for _, c, b, _ in sorted(found, key=lambda f: f[0])]
+    _no_rows(section, out)
+    return out, facts
+
+
+# --- 卫生信息平台数据采集情况（区、医院）--------------------------------------------------------
+
+_PLATFORM_HEADER = (
+    Header("unit", r"接入单位|单位", "接入单位"),
+    Header("fraction", r"申明", "申明上传表/规定上传表"),
+    Header("uploaded_tables", r"已上传表", "已上传表（CDA文档）"),
+    Header("records", r"数据上传量", "数据上传量"),
+    Header("upload_days", r"上传天数", "数据上传天数"),
+    Header("outpatient_visits", r"门急诊", "门急诊信息上传人次"),
+    Header("discharges", r"出院", "出院信息上传人次"),
+)
+_EHR_HEADER = (
+    Header("ehr_basic", r"基本信息", "基本信息"),
+    Header("ehr_hypertension", r"高血压", "高血压"),
+    Header("ehr_diabetes", r"糖尿病", "糖尿病"),
+)
+
+
+def _platform(section: Section, unit_column: str, header: tuple[Header, ...]) -> tuple[Rows, Facts]:
+    rows = section.rows
+    h = _find_header(section, "接入单位|单位")
+    labels = rows[h].texts
+    body = h + 1
+    # a second header row (labels under a spanning cell, empty placeholders elsewhere)
+    if body < len(rows) and not rows[body].texts[0].strip() and not any(
+        _COUNT.fullmatch(t) or _FRACTION.fullmatch(normalize(t)) for t in rows[body].texts
+    ):
+        sub = rows[body].texts
+        labels = [sub[i] if i < len(sub) and sub[i].strip() else (labels[i] if i < len(labels) else "")
+                  for i in range(max(len(sub), len(labels)))]
+        body += 1
+    pos = _header_positions(section, labels, header, rows[h].line)
+    width = len(labels)
+    decl = TABLES[section.table]
+    out: Rows = []
+    seen: dict[object, int] = {}
+    for row in rows[body:]:
+        if len(row.cells) != width:
+            raise _width_error(section, row, width)
+        cells = row.cells
+        unit = name(cells[pos["unit"]].text, section, cells[pos["unit"]].line, "接入单位")
+        if normalize(unit) == TOTAL:
+            raise section.error(f"expected a unit, found a {TOTAL} row (this table states no total)", row.line)
+        frac = cells[pos["fraction"]]
+        m = _FRACTION.fullmatch(normalize(frac.text))
+        if not m:
+            raise section.error(f"expected 申明/规定 as 52/129 or {NOT_REPORTED}/83, found {frac.text!r}", frac.line)
+        rec: dict[str, object] = {
+            unit_column: unit,
+            "declared_tables": None if m.group(1) == NOT_REPORTED else int(m.group(1)),
+            "required_tables": int(m.group(2)),
+        }
+        for col in decl.columns[3:]:
+            cell = cells[pos[col.name]]
+            rec[col.name] = count(cell.text, section, cell.line, col.label)
+        _check_key(section, seen, unit, row.line)
+        out.append(rec)
+    _no_rows(section, out)
+    facts: Facts = {}
+    note = _note(section, r"累计校验入库数据([\d.,]+)(万|亿)?条")
+    if note is not None:
+        facts["platform.cumulative_records"] = note
+    return out, facts
+
+
+def platform_districts(section: Section) -> tuple[Rows, Facts]:
+    return _platform(section, "district", _PLATFORM_HEADER + _EHR_HEADER)
+
+
+def platform_hospitals(section: Section) -> tuple[Rows, Facts]:
+    return _platform(section, "hospital", _PLATFORM_HEADER)
+
+
+# --- 自助智能医疗服务终端医院使用情况表 ---------------------------------------------------------
+
+_KIOSK_HEADER = (
+    Header("unit", r"^单位$", "单位"),
+    Header("kiosks", r"台数", "投放台数"),
+    Header("registration_yuan", r"挂号.*金额", "挂号金额（元）"),
+    Header("registrations", r"挂号", "挂号（次）"),
+    Header("payment_yuan", r"缴费.*金额", "缴费金额（元）"),
+    Header("payments", r"缴费", "缴费（次）"),
+)
+_GROUPS = {label: group for group, label in KIOSK_GROUP_LABELS.items()}
+
+
+def kiosks(section: Section) -> tuple[Rows, Facts]:
+    """Two groups (医疗单位, 各区) named once in a merged first cell, then a 合计 row."""
+    rows = section.rows
+    h = _find_header(section, "单位")
+    # 单位 spans the group and unit columns of the rows below it
+    pos = {c: p + 1 for c, p in _header_positions(section, rows[h].texts, _KIOSK_HEADER, rows[h].line).items()}
+    pos["group"] = 0
+    width = len(rows[h].cells) + 1
+    decl = TABLES["kiosks"]
+    out: Rows = []
+    facts: Facts = {}
+    seen: dict[object, int] = {}
+    group: str | None = None
+    for row in rows[h + 1 :]:
+        if normalize(row.texts[0]) == TOTAL:
+            if facts:
+                raise section.error(f"expected one {TOTAL} row, found a second", row.line)
+            value_cols = {c: p for c, p in pos.items() if c not in ("group", "unit")}
+            facts = _total_facts(section, row, width, value_cols, {c: f"kiosks.total.{c}" for c in value_cols})
+            continue
+        if len(row.cells) != width:
+            raise _width_error(section, row, width)
+        label = normalize(row.texts[0])
+        if label:
+            if label not in _GROUPS:
+                raise section.error(f"expected a group {' or '.join(_GROUPS)}, found {row.texts[0]!r}", row.line)
+            group = _GROUPS[label]
+        elif group is None:
+            raise section.error(f"expected a group ({' or '.join(_GROUPS)}) in the first row", row.line)
+        rec: dict[str, object] = {"group": group}
+        for col in decl.columns[1:]:
+            cell = row.cells[pos[col.name]]
+            read: Callable[..., object] = name if col.kind == "text" else money if col.kind == "money" else count
+            rec[col.name] = read(cell.text, section, cell.line, col.label)
+        _check_key(section, seen, (group, rec["unit"]), row.line)
+        out.append(rec)
+    _no_rows(section, out)
+    return out, facts
+
+
+def _no_rows(section: Section, out: Rows) -> None:
+    if not out:
+        raise section.error("expected rows under the header, found none")
+
+
+def _note(section: Section, pattern: str) -> int | None:
+    """A figure stated in a note such as （截止2月底，…49.3亿条）: 万 and 亿 are multiplied out exactly."""
+    found = None
+    for item in section.texts:
+        m = re.search(pattern, normalize(item.text))
+        if not m:
+            continue
+        if found is not None:
+            raise section.error("expected the note once, found it twice", item.line)
+        try:
+            number = Decimal(m.group(1).replace(",", ""))
+        except ArithmeticError:
+            raise section.error(f"expected a number in the note, found {m.group(1)!r}", item.line) from None
+        number *= {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}.get(m.group(2) or "", Decimal(1))
+        if number != number.to_integral_value():
+            raise section.error(f"expected a whole number in the note, found {m.group(0)!r}", item.line)
+        found = int(number)
+    return found
+
+
+READERS: dict[str, Callable[[Section], tuple[Rows, Facts]]] = {
+    "appointments": appointments,
+    "booking_channels": booking_channels,
+    "platform_districts": platform_districts,
+    "platform_hospitals": platform_hospitals,
+    "kiosks": kiosks,
+}
