@@ -220,6 +220,15 @@ def test_the_hotline_phone_category_must_match_the_appointments(data_copy):
     assert {f.expected for f in report.errors} == {26097}
 
 
+def test_a_cross_checked_row_that_is_absent_is_said_not_skipped(data_copy):
+    edit(data_copy, "hotline_categories.csv", "电话预约,26097\n", "")
+    report = check_month(M, data_copy)
+    assert report.errors == []
+    missing = [f for f in report.warnings if f.rule == "cross_figure_missing"]
+    assert {(f.table, f.unit) for f in missing} == {("hotline_categories", "电话预约")}
+    assert len(missing) == 2  # one per comparison it takes part in
+
+
 def test_listed_categories_exceeding_the_stated_total(data_copy):
     edit(data_copy, "facts.csv", "hotline.total_calls,59507", "hotline.total_calls,30000")
     report = check_month(M, data_copy)

@@ -21,17 +21,17 @@ import json
 import math
 import os
 import statistics
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import Literal, Protocol
 
 import pandas as pd
 
 from . import paths
 from .errors import BulletinDataError
 from .months import days_in_month, month_label
-from .schema import FACTS, FACTS_FILE, KIOSK_GROUP_LABELS, TABLES, Table
+from .schema import FACTS, FACTS_FILE, KIOSK_GROUP_LABELS, TABLES, TELEMEDICINE_MEASURES, Table
 from .store import read_facts, read_table
 
 Severity = Literal["error", "warning"]
@@ -47,6 +47,7 @@ RULE_LABELS: dict[str, str] = {
     "total_exceeded": "分项超过总数",
     "row_sum_mismatch": "小计不符",
     "cross_table_mismatch": "两处数字不一致",
+    "cross_figure_missing": "核对项缺失",
     "breakdown_exceeds": "其中项超过总数",
     "rank_order": "排名顺序不符",
     "kiosks_idle": "终端未使用",
@@ -327,6 +328,12 @@ def _check_row_sums(data: MonthData, name: str, decl: Table, frame: pd.DataFrame
     return findings
 
 
+class Rule(Protocol):
+    """A rule: reads the month, yields findings."""
+
+    def check(self, data: MonthData) -> Iterator[Finding]: ...
+
+
 # --------------------------------------------------------------------------------------------
 # Cross-table rules: figures printed in two places must agree
 # --------------------------------------------------------------------------------------------
@@ -346,6 +353,10 @@ class Fact:
         return fact.label if fact else self.key
 
 
+#: what :meth:`Cell.value` returns when its table is present but the row is not
+ROW_ABSENT = object()
+
+
 @dataclass(frozen=True)
 class Cell:
     """One cell: the row whose key is ``key`` in ``table``, column ``column``."""
@@ -363,7 +374,7 @@ class Cell:
         for col, want in zip(decl.key, self.key, strict=False):
             mask &= frame[col].astype(str) == want
         hits = frame.loc[mask, self.column]
-        return _num(hits.iloc[0]) if len(hits) else None
+        return _num(hits.iloc[0]) if len(hits) else ROW_ABSENT
 
     def describe(self) -> str:
         decl = TABLES[self.table]
@@ -398,12 +409,20 @@ class Agree:
 
     def check(self, data: MonthData) -> Iterator[Finding]:
         a, b = self.a.value(data), self.b.value(data)
-        if a is None or b is None:
-            return  # an absent table, row or fact is reported by its own rule
+        table = self.a.table if isinstance(self.a, (Cell, ColumnSum)) else getattr(self.b, "table", "facts")
+        unit = "/".join(self.a.key) if isinstance(self.a, Cell) else None
+        column = getattr(self.a, "column", None)
+        for side, other, value in ((self.a, self.b, a), (self.b, self.a, b)):
+            if isinstance(side, Cell) and value is ROW_ABSENT:
+                # the table is there but the row is not: say the comparison could not be made
+                row = "/".join(side.key)
+                yield Finding(
+                    "warning", "cross_figure_missing", side.table, row, side.column, None, row,
+                    f"{side.describe()}不在表中，无法与{other.describe()}核对",
+                )
+        if a is None or b is None or a is ROW_ABSENT or b is ROW_ABSENT:
+            return  # an absent table or fact is reported by its own rule
         if a != b:
-            table = self.a.table if isinstance(self.a, (Cell, ColumnSum)) else getattr(self.b, "table", "facts")
-            unit = "/".join(self.a.key) if isinstance(self.a, Cell) else None
-            column = getattr(self.a, "column", None)
             yield Finding(
                 "error", "cross_table_mismatch", table, unit, column, a, b,
                 f"{self.a.describe()}为 {_fmt(a)}，而{self.b.describe()}为 {_fmt(b)}，两处应一致",
@@ -420,6 +439,8 @@ class Breakdown:
     value: str
     whole: str
     prefix: str
+    #: measure code → (Chinese label, unit), for the message
+    labels: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def check(self, data: MonthData) -> Iterator[Finding]:
         frame = data.tables.get(self.table)
@@ -434,8 +455,12 @@ class Breakdown:
                 if measure.startswith(self.prefix) and part is not None and part > whole:
                     yield Finding(
                         "error", "breakdown_exceeds", self.table, str(group), measure, part, whole,
-                        f"{group}：其中项 {measure} 为 {_fmt(part)}，超过总数 {self.whole} {_fmt(whole)}",
+                        f"{group}：{self._label(measure)} {_fmt(part)}，多于{self._label(self.whole)} {_fmt(whole)}",
                     )
+
+
+    def _label(self, measure: str) -> str:
+        return self.labels.get(measure, (measure, ""))[0]
 
 
 @dataclass(frozen=True)
@@ -471,10 +496,10 @@ class Ranking:
 
 
 #: figures that appear in two places, and orderings the bulletin implies; one line per rule
-CROSS_RULES: tuple[Agree | Breakdown | Ranking, ...] = (
+CROSS_RULES: tuple[Rule, ...] = (
     Agree(Cell("hotline_categories", ("电话预约",), "count"), Fact("appointments.total.phone")),
     Agree(Cell("hotline_categories", ("电话预约",), "count"), ColumnSum("appointments", "phone")),
-    Breakdown("telemedicine", "platform", "measure", "value", whole="institutions", prefix="institutions_"),
+    Breakdown("telemedicine", "platform", "measure", "value", "institutions", "institutions_", TELEMEDICINE_MEASURES),
     Ranking("telemedicine_top_uploaders", "platform", "rank", "count"),
 )
 
@@ -663,7 +688,7 @@ class NotReported:
 
 
 #: warnings: one line per rule, none names a unit
-WARNING_RULES: tuple[Idle | AverageOutlier | ZeroDaysWithRecords | NotAbove | DaysBeyondMonth | NotReported, ...] = (
+WARNING_RULES: tuple[Rule, ...] = (
     Idle("kiosks", "kiosks", ("registrations", "payments")),
     AverageOutlier("kiosks", "group", "registration_yuan", "registrations"),
     AverageOutlier("kiosks", "group", "payment_yuan", "payments"),
@@ -736,8 +761,6 @@ def check_month(month: str, data_dir: str | os.PathLike[str] | None = None) -> C
 
     total_findings, remainders = _check_totals(data)
     findings += total_findings
-    rules: Iterable[Agree | Breakdown | Ranking | Idle | AverageOutlier | ZeroDaysWithRecords | NotAbove
-                    | DaysBeyondMonth | NotReported] = (*CROSS_RULES, *WARNING_RULES)
-    for rule in rules:
+    for rule in (*CROSS_RULES, *WARNING_RULES):
         findings += rule.check(data)
     return CheckReport(month, findings, remainders)
