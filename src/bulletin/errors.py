@@ -48,6 +48,10 @@ class BulletinDataError(BulletinError, ValueError):
         super().__init__(msg)
 
 
+class DuplicateKeyError(BulletinDataError):
+    """A key that appears twice in a table or in ``facts.csv``."""
+
+
 class IngestError(BulletinError, ValueError):
     """A published bulletin that cannot be read into a month folder."""
 
