@@ -129,8 +129,8 @@ def ingest_file(
     shown = paths.display_path(path)
     parsed = parse_text(read_export(path), month=month, file=shown)
     root = paths.data_dir(data_dir)
-    raw = paths.raw_dir(root)
-    if root == raw or raw in root.parents:
+    raw = paths.raw_dir(paths.DEFAULT_DATA_DIR)
+    if root.name == paths.RAW_DIR_NAME or raw in (root, *root.parents):
         # the raw sources are read-only: code never writes under data/raw/
         raise IngestError(f"refusing to write under {paths.display_path(raw)}; choose another --data-dir")
     target = paths.month_dir(parsed.month, root)

@@ -1,0 +1,367 @@
+"""`bulletin ingest`: the February 2020 bulletin read back byte for byte, and perturbed layouts."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bulletin import cli, paths
+from bulletin.errors import BulletinDataError, IngestError
+from bulletin.ingest import ingest_command, ingest_file, parse_text
+from bulletin.load import facts, load
+from tests.conftest import REFERENCE_MONTH, SEED
+
+RAW = paths.DEFAULT_DATA_DIR / "raw" / "2020-02.txt"
+SHIPPED = paths.DEFAULT_DATA_DIR / REFERENCE_MONTH
+
+
+def raw_text() -> str:
+    return RAW.read_text(encoding="utf-8")
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "bulletin.txt") -> Path:
+    path = tmp_path / name
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    return path
+
+
+def ingest_text(tmp_path: Path, text: str, **kw) -> Path:
+    data = tmp_path / "data"
+    ingest_file(write(tmp_path, text), data_dir=data, **kw)
+    return data
+
+
+def row_block(text: str, *cells: str) -> str:
+    """The lines of the table row whose first cells are ``cells`` (up to the blank line after it)."""
+    head = "".join(f"\t{c}\n" for c in cells)
+    m = re.search("(?m)^" + re.escape(head) + r"(?:\t.*\n)*", text)
+    assert m, f"no row starting {cells}"
+    return m.group(0)
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, f"{old!r} found {text.count(old)} times"
+    return text.replace(old, new)
+
+
+def section_span(text: str, title: str) -> str:
+    """From a section's title line to the next section title (or the end)."""
+    lines = text.split("\n")
+    start = lines.index(title)
+    end = next((i for i in range(start + 1, len(lines)) if re.match(r"^(南京12320卫生热线)?2020年2月", lines[i])),
+               len(lines))
+    return "\n".join(lines[start:end]) + "\n"
+
+
+def assert_same_as_shipped(folder: Path, skip: tuple[str, ...] = ()) -> None:
+    shipped = {p.name for p in SHIPPED.iterdir()}
+    written = {p.name for p in folder.iterdir()}
+    assert written == shipped - set(skip)
+    for name in written:
+        assert (folder / name).read_bytes() == (SHIPPED / name).read_bytes(), name
+
+
+# --- round trips --------------------------------------------------------------------------------
+
+
+def test_raw_february_reproduces_the_shipped_month_byte_for_byte(tmp_path):
+    result = ingest_file(RAW, data_dir=tmp_path)
+    assert result.month == "2020-02"
+    assert result.absent == ()
+    assert len(result.tables) == 9
+    assert_same_as_shipped(tmp_path / "2020-02")
+
+
+def test_whole_published_bulletin_reproduces_the_shipped_month(tmp_path):
+    if not SEED.exists():
+        pytest.skip(f"the published bulletin {SEED.name} is not on this machine")
+    ingest_file(SEED, data_dir=tmp_path)
+    assert_same_as_shipped(tmp_path / "2020-02")
+
+
+def test_the_raw_file_is_the_statistics_part_of_the_published_bulletin():
+    if not SEED.exists():
+        pytest.skip(f"the published bulletin {SEED.name} is not on this machine")
+    seed = SEED.read_text(encoding="utf-8")
+    part = raw_text()
+    assert part.startswith("统计数据\n")
+    assert part in seed
+    assert seed[seed.index(part) + len(part):].startswith("简  讯")
+
+
+def test_loaded_values_are_the_bulletins(tmp_path):
+    ingest_file(RAW, data_dir=tmp_path)
+    appts = load("appointments", "2020-02", tmp_path).set_index("hospital")
+    assert len(appts) == 43
+    assert appts.loc["南京市儿童医院"].tolist() == [6398, 1187, 9765, 1067, 18417]
+    hosp = load("platform_hospitals", "2020-02", tmp_path).set_index("hospital")
+    assert pd.isna(hosp.loc["江苏省人民医院", "declared_tables"])
+    assert hosp.loc["江苏省人民医院", "required_tables"] == 83
+    assert hosp["declared_tables"].isna().sum() == 8
+    dist = load("platform_districts", "2020-02", tmp_path).set_index("district")
+    assert dist.loc["江宁区"].tolist() == [52, 129, 52, 6188332, 29, 196723, 3051, 932154, 45349, 42918]
+    kiosks = load("kiosks", "2020-02", tmp_path)
+    assert kiosks.groupby("group").size().to_dict() == {"district": 12, "hospital": 37}
+    assert kiosks.iloc[0]["registration_yuan"] == Decimal("166469.00")
+    assert sum(kiosks["payment_yuan"]) == Decimal("51460109.85")
+    channels = load("booking_channels", "2020-02", tmp_path)
+    assert channels["channel"].tolist()[:2] == ["健康南京客户端", "南京卫生12320微信平台"]
+    assert channels["channel"].tolist()[4] == "南京卫生12320网"
+    tele = load("telemedicine", "2020-02", tmp_path).set_index(["platform", "measure"])["value"]
+    assert tele[("南京市远程影像诊断平台", "paused")] == 1
+    assert tele[("南京市远程心电监测诊断平台", "ecg_cases")] == 33472
+    assert ("南京市远程临检诊断平台", "paused") not in tele.index
+    top = load("telemedicine_top_uploaders", "2020-02", tmp_path)
+    assert top.iloc[3].tolist() == ["南京市远程临检诊断平台", 1, "南京市第一医院", 63123]
+    hot = load("hotline_categories", "2020-02", tmp_path)
+    assert hot["category"].iloc[0] == "咨询类（不含专家咨询）" and hot["count"].sum() == 31969
+    assert load("province_calls", "2020-02", tmp_path)["calls"].sum() == 69660
+    f = facts("2020-02", tmp_path)
+    assert f["platform.cumulative_records"] == 4_930_000_000
+    assert f["appointments.cumulative_total"] == 18722617
+    assert f["booking_channels.total"] == 16669
+    assert (f["hotline.city_12345_tickets"], f["hotline.province_12345_tickets"]) == (2595, 425)
+    assert f["kiosks.total.payment_yuan"] == Decimal("51460109.85")
+
+
+# --- perturbed layouts --------------------------------------------------------------------------
+
+
+def test_rows_in_another_order_keep_the_printed_order(tmp_path):
+    text = raw_text()
+    first, second = row_block(text, "1", "南京市儿童医院"), row_block(text, "2", "南京市第一医院")
+    text = replace_once(text, first + "\n" + second, second + "\n" + first)
+    jiangning = row_block(text, "江宁区")
+    text = replace_once(text, jiangning + "\n", "")
+    text = replace_once(text, row_block(text, "秦淮区") + "\n", row_block(text, "秦淮区") + "\n" + jiangning + "\n")
+    data = ingest_text(tmp_path, text)
+    appts = load("appointments", "2020-02", data)
+    assert appts["hospital"].tolist()[:3] == ["南京市第一医院", "南京市儿童医院", "南京鼓楼医院"]
+    assert appts.set_index("hospital").loc["南京市儿童医院", "total"] == 18417
+    dist = load("platform_districts", "2020-02", data)
+    assert dist["district"].tolist()[-2:] == ["秦淮区", "江宁区"]
+    assert dist.iloc[-1]["records"] == 6188332
+
+
+def test_a_hospital_added_and_one_removed(tmp_path):
+    text = raw_text()
+    text = replace_once(text, row_block(text, "43", "南京玛丽妇产医院") + "\n", "")
+    added = "\t43\n\t某新接入医院\n\t10\n\t20\n\t0\n\t5\n\t35\n\n"
+    text = replace_once(text, "\t合计\n\t25208\n", added + "\t合计\n\t25208\n")
+    data = ingest_text(tmp_path, text)
+    appts = load("appointments", "2020-02", data).set_index("hospital")
+    assert len(appts) == 43
+    assert "南京玛丽妇产医院" not in appts.index
+    assert appts.loc["某新接入医院"].tolist() == [10, 20, 0, 5, 35]
+    assert facts("2020-02", data)["appointments.total.total"] == 74217
+
+
+def test_a_channel_renamed(tmp_path):
+    data = ingest_text(tmp_path, replace_once(raw_text(), "\t微脉科技\n", "\t微脉\n"))
+    channels = load("booking_channels", "2020-02", data)
+    assert channels["channel"].iloc[-1] == "微脉"
+    assert channels["bookings"].iloc[-1] == 5
+
+
+@pytest.mark.parametrize("right_half", ["\t\n\t\n\t\n", ""], ids=["empty-cells", "left-out"])
+def test_an_odd_number_of_channels(tmp_path, right_half):
+    text = raw_text()
+    text = replace_once(text, row_block(text, "4", "江苏省预约挂号网"), "\t4\n\t江苏省预约挂号网\n\t957\n" + right_half)
+    data = ingest_text(tmp_path, text)
+    channels = load("booking_channels", "2020-02", data)
+    assert channels["channel"].tolist() == [
+        "健康南京客户端", "南京卫生12320微信平台", "12320快速预约", "江苏省预约挂号网",
+        "南京卫生12320网", "我的南京客户端", "就医160",
+    ]
+    assert channels["bookings"].sum() == 16669 - 5
+
+
+def test_a_district_that_did_not_report(tmp_path):
+    text = raw_text()
+    data = ingest_text(tmp_path, replace_once(text, "\t江宁区\n\t52/129\n", "\t江宁区\n\t未反馈/129\n"))
+    dist = load("platform_districts", "2020-02", data).set_index("district")
+    assert pd.isna(dist.loc["江宁区", "declared_tables"])
+    assert dist.loc["江宁区", "required_tables"] == 129
+    assert dist.loc["鼓楼区", "declared_tables"] == 74
+
+
+def test_the_statistics_part_without_its_heading(tmp_path):
+    data = ingest_text(tmp_path, raw_text().removeprefix("统计数据\n"))
+    assert_same_as_shipped(data / "2020-02")
+
+
+def test_a_merged_group_cell_printed_on_one_line(tmp_path):
+    text = replace_once(raw_text(), "\t医\n\n疗\n\n单\n\n位\n", "\t医疗单位\n")
+    data = ingest_text(tmp_path, text)
+    assert_same_as_shipped(data / "2020-02")
+
+
+def test_a_section_missing_is_reported_absent_and_the_rest_ingested(tmp_path):
+    text = raw_text()
+    text = replace_once(text, section_span(text, "2020年2月南京市远程医疗系统数据统计"), "")
+    data = tmp_path / "data"
+    result = ingest_file(write(tmp_path, text), data_dir=data)
+    assert result.absent == ("telemedicine", "telemedicine_top_uploaders")
+    assert_same_as_shipped(data / "2020-02", skip=("telemedicine.csv", "telemedicine_top_uploaders.csv"))
+
+
+def test_a_paragraph_missing_leaves_out_its_table_and_facts(tmp_path):
+    text = raw_text()
+    para = next(ln for ln in text.split("\n") if ln.startswith("2月，全省12320"))
+    data = tmp_path / "data"
+    result = ingest_file(write(tmp_path, replace_once(text, para + "\n", "")), data_dir=data)
+    assert result.absent == ("province_calls",)
+    assert "hotline.province_total_calls" not in facts("2020-02", data)
+    assert facts("2020-02", data)["hotline.total_calls"] == 59507
+
+
+def test_a_total_that_does_not_tie_out_is_written_and_flagged(tmp_path, capsys):
+    text = replace_once(raw_text(), "\t合计\n\t25208\n", "\t合计\n\t25209\n")
+    data = tmp_path / "data"
+    code = ingest_command(str(write(tmp_path, text)), month=None, data_dir=str(data), force=False)
+    assert code == 1
+    assert facts("2020-02", data)["appointments.total.online_12320"] == 25209
+    assert load("appointments", "2020-02", data)["online_12320"].sum() == 25208
+    assert "25209" in capsys.readouterr().out.replace(",", "")
+
+
+def test_the_command_exits_0_on_the_february_bulletin(tmp_path, capsys):
+    assert ingest_command(str(RAW), month="2020-02", data_dir=str(tmp_path), force=False) == 0
+    out = capsys.readouterr().out
+    assert "9 tables, 17 facts" in out
+    assert "0 个错误" in out
+
+
+# --- bad files ------------------------------------------------------------------------------------
+
+
+def _assert_nothing_written(data: Path) -> None:
+    assert not data.exists() or not any(data.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "empty"),
+        (b"\n \n\t\n", "empty"),
+        (b"\x00\x01\x02PNG\x00" * 50, "binary"),
+        ("统计数据\n".encode() + b"\x81\x20\xff\xfe", "not text"),
+        (RAW.read_bytes()[:-1] + "统".encode()[:2], "truncated"),
+        (RAW.read_bytes()[: RAW.read_bytes().index(b"\t6477159.42") + 5], "truncated"),
+        ("一段与统计无关的文字\n".encode(), "no statistics section"),
+    ],
+    ids=["empty", "blank", "binary", "undecodable", "cut-in-a-character", "cut-in-a-line", "no-sections"],
+)
+def test_bad_files_are_refused_with_a_clear_error(tmp_path, content, expected):
+    data = tmp_path / "data"
+    with pytest.raises(IngestError, match=expected):
+        ingest_file(write(tmp_path, content), data_dir=data)
+    _assert_nothing_written(data)
+
+
+def test_a_gb18030_export_is_read(tmp_path):
+    data = tmp_path / "data"
+    ingest_file(write(tmp_path, raw_text().encode("gb18030")), data_dir=data)
+    assert_same_as_shipped(data / "2020-02")
+
+
+def test_a_file_cut_between_cells_names_the_line_and_section(tmp_path):
+    raw = raw_text()
+    cut = raw[: raw.index("\t1481\n")]
+    data = tmp_path / "data"
+    with pytest.raises(IngestError) as err:
+        ingest_file(write(tmp_path, cut), data_dir=data)
+    assert cut.endswith("\t合计\n")
+    assert f"line {cut.count(chr(10))}, 自助智能医疗服务终端医院使用情况表: expected a figure" in str(err.value)
+    _assert_nothing_written(data)
+
+
+def test_a_row_with_a_cell_missing_names_the_line_section_and_expectation(tmp_path):
+    text = raw_text()
+    block = row_block(text, "3", "南京鼓楼医院")
+    text = replace_once(text, block, block.replace("\t2280\n", ""))
+    line = text[: text.index(block.split("\n")[0] + "\n\t南京鼓楼医院")].count("\n") + 1
+    data = tmp_path / "data"
+    with pytest.raises(IngestError) as err:
+        ingest_file(write(tmp_path, text), data_dir=data)
+    assert str(err.value).endswith(f"line {line}, 预约挂号服务统计表: expected 7 cells in a row, found 6")
+    _assert_nothing_written(data)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("\t6398\n", "\t63九8\n", "expected a count in column 12320在线预约"),
+        ("\t江宁区\n\t52/129\n", "\t江宁区\n\t52\n", "expected 申明/规定"),
+        ("\t166469.00 \n", "\t166469.001\n", "expected an amount in yuan"),
+        ("\t南京市第一医院\n\t3039\n", "\t南京市儿童医院\n\t3039\n", "南京市儿童医院 appears twice"),
+        ("南京市远程临检诊断平台累计", "南京市远程病理诊断平台累计", "expected a platform"),
+        ("2020年2月分途径预约情况统计", "2020年3月分途径预约情况统计", "two months"),
+        ("各市电话量统计为：南京30317人次", "各市电话量统计为：南京三万人次", "expected a name and a figure"),
+    ],
+    ids=["count", "fraction", "money", "duplicate", "platform", "two-months", "paragraph"],
+)
+def test_bad_cells_are_refused(tmp_path, old, new, expected):
+    data = tmp_path / "data"
+    with pytest.raises(IngestError, match=expected):
+        ingest_file(write(tmp_path, replace_once(raw_text(), old, new)), data_dir=data)
+    _assert_nothing_written(data)
+
+
+# --- --force, --month, the command line ---------------------------------------------------------
+
+
+def test_an_existing_month_is_never_overwritten_without_force(tmp_path):
+    ingest_file(RAW, data_dir=tmp_path)
+    marker = tmp_path / "2020-02" / "appointments.csv"
+    marker.write_text("kept\n", encoding="utf-8")
+    with pytest.raises(BulletinDataError, match="month folder exists"):
+        ingest_file(RAW, data_dir=tmp_path)
+    assert marker.read_text(encoding="utf-8") == "kept\n"
+    ingest_file(RAW, data_dir=tmp_path, force=True)
+    assert_same_as_shipped(tmp_path / "2020-02")
+    assert [p.name for p in tmp_path.iterdir()] == ["2020-02"]
+
+
+def test_month_must_agree_with_the_titles(tmp_path):
+    ingest_file(RAW, month="2020-02", data_dir=tmp_path / "a")
+    assert (tmp_path / "a" / "2020-02" / "facts.csv").exists()
+    with pytest.raises(IngestError, match="--month 2020-03 does not agree"):
+        ingest_file(RAW, month="2020-03", data_dir=tmp_path / "b")
+    with pytest.raises(BulletinDataError, match="not a month"):
+        ingest_file(RAW, month="2020-2", data_dir=tmp_path / "b")
+    _assert_nothing_written(tmp_path / "b")
+
+
+def test_the_cli_exits_2_with_one_line_and_no_traceback(tmp_path, capsys):
+    args = ["ingest", str(RAW), "--data-dir", str(tmp_path)]
+    assert cli.main(args) == 0
+    capsys.readouterr()
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "month folder exists" in err and "Traceback" not in err
+    assert cli.main([*args, "--force", "--month", "2020-02"]) == 0
+    assert cli.main(["ingest", str(write(tmp_path, b"")), "--data-dir", str(tmp_path / "x")]) == 2
+    assert "empty" in capsys.readouterr().err
+
+
+def test_never_writes_under_data_raw(tmp_path):
+    with pytest.raises(IngestError, match="refusing to write"):
+        ingest_file(RAW, data_dir=tmp_path / "data" / "raw")
+    assert not (tmp_path / "data" / "raw").exists()
+
+
+def test_parse_text_reports_the_tables_absent_from_a_partial_export():
+    text = raw_text()
+    part = section_span(text, "2020年2月预约挂号服务统计表")
+    parsed = parse_text(part)
+    assert list(parsed.tables) == ["appointments"]
+    assert parsed.facts["appointments.cumulative_total"] == 18722617
+    assert "kiosks" in parsed.absent and "hotline_categories" in parsed.absent
