@@ -3,15 +3,44 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pandas as pd
 
 from . import paths
+from .errors import BulletinDataError
 from .months import is_month
-from .schema import FACTS_FILE, TABLES, table as table_decl
+from .schema import FACTS_FILE, TABLES, Table
+from .schema import table as _table
 from .store import read_facts, read_table
 
 PathLike = str | os.PathLike[str] | None
+
+
+def table_decl(table: object) -> Table:
+    """The declaration of a table name (any other object, even unhashable, is refused the same way)."""
+    if not isinstance(table, str):
+        raise BulletinDataError(
+            "unknown table", column="table", value=table, expected="a table name, one of " + ", ".join(TABLES)
+        )
+    return _table(table)
+
+
+def _month_folder(month: str, data_dir: PathLike) -> Path:
+    """The folder of ``month``; a month that is not there is named as such, with the months that are."""
+    folder = paths.month_dir(month, data_dir)
+    if not folder.is_dir():
+        root = folder.parent
+        present = _months(root) if root.is_dir() else []
+        raise BulletinDataError(
+            "no data for this month", file=folder, column="month", value=month,
+            expected=(
+                "a month folder YYYY-MM in the data directory; present: " + (", ".join(present) or "none")
+                if root.is_dir()
+                else f"an existing data directory (the data_dir argument or ${paths.ENV_DATA_DIR})"
+            ),
+        )
+    return folder
 
 
 def load(table: str, month: str, data_dir: PathLike = None) -> pd.DataFrame:
@@ -27,7 +56,7 @@ def load(table: str, month: str, data_dir: PathLike = None) -> pd.DataFrame:
         a cell that is not what the schema declares (the message names file, row, column, value).
     """
     decl = table_decl(table)
-    return read_table(paths.month_dir(month, data_dir) / decl.file, decl)
+    return read_table(_month_folder(month, data_dir) / decl.file, decl)
 
 
 def facts(month: str, data_dir: PathLike = None) -> dict[str, object]:
@@ -35,15 +64,25 @@ def facts(month: str, data_dir: PathLike = None) -> dict[str, object]:
 
     Keys and units are declared in :data:`bulletin.schema.FACTS`; money is a ``Decimal``.
     """
-    return read_facts(paths.month_dir(month, data_dir) / FACTS_FILE)
+    return read_facts(_month_folder(month, data_dir) / FACTS_FILE)
 
 
 def months(data_dir: PathLike = None) -> list[str]:
     """The months present in the data directory (folders named ``YYYY-MM``), sorted."""
     root = paths.data_dir(data_dir)
     if not root.is_dir():
-        return []
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and is_month(p.name))
+        raise BulletinDataError(
+            "data directory not found", file=root,
+            expected=f"an existing folder (the data_dir argument or ${paths.ENV_DATA_DIR})",
+        )
+    return _months(root)
+
+
+def _months(root: Path) -> list[str]:
+    try:
+        return sorted(p.name for p in root.iterdir() if is_month(p.name) and p.is_dir())
+    except OSError as exc:
+        raise BulletinDataError(f"cannot list the data directory ({exc.strerror or exc})", file=root) from None
 
 
 def labels(table: str) -> dict[str, str]:
@@ -53,5 +92,5 @@ def labels(table: str) -> dict[str, str]:
 
 def load_month(month: str, data_dir: PathLike = None) -> dict[str, pd.DataFrame]:
     """Every table of a month that is present (absent tables are left out)."""
-    folder = paths.month_dir(month, data_dir)
+    folder = _month_folder(month, data_dir)
     return {name: read_table(folder / t.file, t) for name, t in TABLES.items() if (folder / t.file).exists()}

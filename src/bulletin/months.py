@@ -7,7 +7,8 @@ import re
 
 from .errors import BulletinDataError
 
-_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+#: ASCII digits only: ``\d`` would also take full-width digits (２０２０-02) and make another path
+_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 
 
 def parse_month(value: object) -> str:

@@ -26,10 +26,10 @@ RAW_DIR_NAME = "raw"
 def data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
     """The data directory: the argument, else ``$BULLETIN_DATA_DIR``, else the project's ``data/``."""
     if data_dir is not None and str(data_dir) != "":
-        return Path(data_dir).expanduser().resolve()
+        return _as_dir(data_dir, "the data_dir argument")
     env = os.environ.get(ENV_DATA_DIR)
     if env:
-        return Path(env).expanduser().resolve()
+        return _as_dir(env, f"${ENV_DATA_DIR}")
     if not DEFAULT_DATA_DIR.is_dir():
         raise BulletinDataError(
             "no data directory found",
@@ -37,6 +37,16 @@ def data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
             expected=f"the data_dir argument or ${ENV_DATA_DIR} when the package is not run from its repository",
         )
     return DEFAULT_DATA_DIR
+
+
+def _as_dir(value: object, source: str) -> Path:
+    """A user-given directory as an absolute path (relative ones are relative to the working directory)."""
+    try:
+        return Path(value).expanduser().resolve()  # type: ignore[arg-type]
+    except (TypeError, ValueError, RuntimeError, OSError) as exc:
+        raise BulletinDataError(
+            f"not a usable directory ({exc})", column=source, value=value, expected="a path to the data directory"
+        ) from None
 
 
 def month_dir(month: str, data_dir_: str | os.PathLike[str] | None = None) -> Path:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import BulletinDataError
@@ -27,27 +28,40 @@ from .schema import FACTS, FACTS_COLUMNS, FACTS_FILE, TABLES, Column, Table
 #: how a missing figure is printed in the bulletin
 NOT_REPORTED = "未反馈"
 
+#: the largest count a nullable ``Int64`` column holds
+MAX_COUNT = 2**63 - 1
+
 _INT = re.compile(r"\d+|\d{1,3}(?:,\d{3})+")
 _MONEY = re.compile(r"(\d+|\d{1,3}(?:,\d{3})+)(?:\.(\d{1,2}))?")
+_CENT = Decimal("0.01")
+_TEXT_EXPECTED = "a CSV file in UTF-8 (with or without BOM) or GB18030, as Excel saves it"
 
 
 def decode(data: bytes, file: str | Path) -> str:
     """Text of a CSV file: UTF-8 (with or without BOM), else GB18030; anything else is an error."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BulletinDataError(
+            "the file is UTF-16 (Excel's 'Unicode text')", file=file,
+            expected=_TEXT_EXPECTED + " (save as 'CSV UTF-8')",
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise BulletinDataError(
-            "the file is not text", file=file, expected="a CSV file in UTF-8 or GB18030"
-        ) from None
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise BulletinDataError("the file is not text", file=file, expected=_TEXT_EXPECTED) from None
     if "\x00" in text:
-        raise BulletinDataError("the file is not text", file=file, expected="a CSV file in UTF-8 or GB18030")
+        raise BulletinDataError("the file is not text (it holds NUL bytes)", file=file, expected=_TEXT_EXPECTED)
     return text
+
+
+def _count_expected(col: Column) -> str:
+    return "a non-negative integer such as 1234 or 1,234" + (
+        f" (or {NOT_REPORTED} / empty)" if col.nullable else ""
+    )
 
 
 def parse_cell(raw: str, col: Column, *, file: str | Path, row: int) -> object:
@@ -72,18 +86,22 @@ def parse_cell(raw: str, col: Column, *, file: str | Path, row: int) -> object:
     if col.kind == "count":
         if not _INT.fullmatch(text):
             raise BulletinDataError(
-                "not a count", file=file, row=row, column=col.name, value=raw,
-                expected="a non-negative integer such as 1234 or 1,234"
-                + (f" (or {NOT_REPORTED} / empty)" if col.nullable else ""),
+                "not a count", file=file, row=row, column=col.name, value=raw, expected=_count_expected(col)
             )
-        return int(text.replace(",", ""))
+        number = int(text.replace(",", ""))
+        if number > MAX_COUNT:
+            raise BulletinDataError(
+                "count too large", file=file, row=row, column=col.name, value=raw,
+                expected=f"a non-negative integer of at most {MAX_COUNT}",
+            )
+        return number
     if not _MONEY.fullmatch(text):
         raise BulletinDataError(
             "not an amount", file=file, row=row, column=col.name, value=raw,
             expected="a non-negative amount in yuan with at most two decimals, such as 1234.56",
         )
     try:
-        return Decimal(text.replace(",", "")).quantize(Decimal("0.01"))
+        return Decimal(text.replace(",", "")).quantize(_CENT)
     except InvalidOperation:  # pragma: no cover - the pattern already guarantees a number
         raise BulletinDataError("not an amount", file=file, row=row, column=col.name, value=raw) from None
 
@@ -93,105 +111,153 @@ def format_cell(value: object, col: Column) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     if col.kind == "money":
-        return f"{Decimal(value).quantize(Decimal('0.01'))}"
+        return f"{Decimal(value).quantize(_CENT)}"
     if col.kind == "count":
         return str(int(value))
     return str(value)
 
 
-def _rows(text: str) -> Iterable[tuple[int, list[str]]]:
-    """(row number, cells) for each non-blank row; the header is row 1."""
-    for number, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-        if cells and any(c.strip() for c in cells):
-            yield number, cells
+def _records(data: bytes, file: Path) -> list[tuple[int, list[str]]]:
+    """(row number, cells) for each non-blank row of a CSV file; the header is row 1.
+
+    Row numbers count records as a spreadsheet shows them (a quoted cell spanning lines is one
+    row). Every way the csv module can fail becomes a :class:`BulletinDataError`.
+    """
+    reader = csv.reader(io.StringIO(decode(data, file), newline=""))
+    out = []
+    number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return out
+        except csv.Error as exc:
+            raise BulletinDataError(
+                f"not a readable CSV file ({exc})", file=file, row=number + 1, expected=_TEXT_EXPECTED
+            ) from None
+        number += 1
+        for cell in cells:
+            if cell and not cell.isspace():
+                out.append((number, cells))
+                break
+
+
+def _read_bytes(path: Path, missing: str, expected: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise BulletinDataError(missing, file=path, expected=expected) from None
+    except OSError as exc:
+        raise BulletinDataError(f"cannot read the file ({exc.strerror or exc})", file=path) from None
 
 
 def _header(cells: list[str], expected: tuple[Column, ...], file: Path) -> list[int]:
     """Positions of the expected columns; headers may be canonical names or the Chinese labels."""
     names = [c.strip() for c in cells]
-    index = {}
-    for pos, name in enumerate(names):
-        index.setdefault(name, pos)
+    header = ",".join(names)
+    want = "a header with columns " + ",".join(c.name for c in expected)
     positions = []
     for col in expected:
-        pos = index.get(col.name, index.get(col.label))
-        if pos is None:
+        found = [pos for pos, name in enumerate(names) if name in (col.name, col.label)]
+        if not found:
+            raise BulletinDataError("column missing", file=file, row=1, column=col.name, value=header, expected=want)
+        if len(found) > 1:
             raise BulletinDataError(
-                "column missing", file=file, row=1, column=col.name,
-                value=",".join(names), expected="a header with columns " + ",".join(c.name for c in expected),
+                "column appears more than once", file=file, row=1, column=col.name, value=header,
+                expected=want + ", each once",
             )
-        positions.append(pos)
+        positions.append(found[0])
     return positions
+
+
+def _check_width(number: int, cells: list[str], width: int, needed: int, file: Path) -> None:
+    """A row must reach every needed column and hold nothing beyond the header's columns.
+
+    Cells beyond the header are refused unless blank: an unquoted thousands separator
+    (``南京,30,317``) would otherwise silently read as 30.
+    """
+    if len(cells) < needed:
+        raise BulletinDataError(
+            f"row has {len(cells)} cells", file=file, row=number, value=",".join(cells),
+            expected=f"{width} cells as in the header",
+        )
+    if len(cells) > width and any(c.strip() for c in cells[width:]):
+        raise BulletinDataError(
+            f"row has {len(cells)} cells", file=file, row=number, value=",".join(cells),
+            expected=f"{width} cells as in the header (a number with a thousands separator must be quoted: \"1,234\")",
+        )
+
+
+def _convert(raw: list[str], numbers: list[int], col: Column, file: Path) -> object:
+    """One column's cells → the pandas array for its kind (fast path for plain ASCII integers)."""
+    if col.kind == "count":
+        if all(v.isdigit() and v.isascii() for v in raw):
+            ints = [int(v) for v in raw]
+            if not ints or max(ints) <= MAX_COUNT:
+                return pd.arrays.IntegerArray(np.array(ints, dtype=np.int64), np.zeros(len(ints), dtype=bool))
+        values = [parse_cell(v, col, file=file, row=n) for v, n in zip(raw, numbers, strict=True)]
+        return pd.array(values, dtype="Int64")
+    if col.kind == "money":
+        values = [parse_cell(v, col, file=file, row=n) for v, n in zip(raw, numbers, strict=True)]
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        return out
+    stripped = [v.strip() for v in raw]
+    if not all(stripped) or (col.choices is not None and not set(stripped) <= set(col.choices)):
+        for v, n in zip(raw, numbers, strict=True):
+            parse_cell(v, col, file=file, row=n)  # raises on the first bad cell
+    return pd.array(stripped, dtype="string")
 
 
 def read_table(path: Path, table: Table) -> pd.DataFrame:
     """Read one table file and check it against its declaration."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise BulletinDataError(
-            f"table {table.name} missing", file=path, expected=f"the file {table.file} in the month folder"
-        ) from None
-    except OSError as exc:
-        raise BulletinDataError(f"cannot read the file ({exc.strerror})", file=path) from None
-    rows = iter(_rows(decode(data, path)))
-    first = next(rows, None)
-    if first is None:
+    path = Path(path)
+    data = _read_bytes(path, f"table {table.name} missing", f"the file {table.file} in the month folder")
+    records = _records(data, path)
+    if not records:
         raise BulletinDataError("empty file", file=path, expected="a header row " + ",".join(table.column_names))
-    positions = _header(first[1], table.columns, path)
-    width = max(positions) + 1
-    values: dict[str, list[object]] = {c.name: [] for c in table.columns}
+    (_, head), body = records[0], records[1:]
+    positions = _header(head, table.columns, path)
+    needed = max(positions) + 1
+    for number, cells in body:
+        if len(cells) != len(head):
+            _check_width(number, cells, len(head), needed, path)
+    numbers = [n for n, _ in body]
+    columns = {
+        col.name: _convert([cells[pos] for _, cells in body], numbers, col, path)
+        for col, pos in zip(table.columns, positions, strict=True)
+    }
+    _check_keys(table, columns, numbers, path)
+    return pd.DataFrame(columns, copy=False)
+
+
+def _check_keys(table: Table, columns: dict[str, object], numbers: list[int], file: Path) -> None:
+    keys = list(zip(*(columns[k] for k in table.key), strict=True))
+    if len(set(keys)) == len(keys):
+        return
     seen: dict[tuple[object, ...], int] = {}
-    key_pos = [table.column_names.index(k) for k in table.key]
-    for number, cells in rows:
-        if len(cells) < width:
-            raise BulletinDataError(
-                f"row has {len(cells)} cells", file=path, row=number, value=",".join(cells),
-                expected=f"{len(first[1])} cells as in the header",
-            )
-        parsed = [parse_cell(cells[pos], col, file=path, row=number) for col, pos in zip(table.columns, positions)]
-        key = tuple(parsed[i] for i in key_pos)
+    for key, number in zip(keys, numbers, strict=True):
         if key in seen:
             raise BulletinDataError(
-                f"duplicate key (first on row {seen[key]})", file=path, row=number,
+                f"duplicate key (first on row {seen[key]})", file=file, row=number,
                 column=",".join(table.key), value="/".join(map(str, key)), expected="each key once",
             )
         seen[key] = number
-        for col, value in zip(table.columns, parsed):
-            values[col.name].append(value)
-    return pd.DataFrame({c.name: _series(values[c.name], c) for c in table.columns})
-
-
-def _series(values: list[object], col: Column) -> pd.Series:
-    if col.kind == "count":
-        return pd.Series(pd.array(values, dtype="Int64"))
-    if col.kind == "money":
-        return pd.Series(values, dtype=object)
-    return pd.Series(values, dtype="string")
 
 
 def read_facts(path: Path) -> dict[str, object]:
     """``facts.csv`` → {key: int | Decimal}, in file order."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise BulletinDataError("facts missing", file=path, expected=f"the file {FACTS_FILE} in the month folder") from None
-    rows = iter(_rows(decode(data, path)))
-    first = next(rows, None)
-    if first is None:
+    path = Path(path)
+    data = _read_bytes(path, "facts missing", f"the file {FACTS_FILE} in the month folder")
+    records = _records(data, path)
+    if not records:
         raise BulletinDataError("empty file", file=path, expected="a header row " + ",".join(FACTS_COLUMNS))
-    names = [c.strip() for c in first[1]]
-    for needed in ("key", "value"):
-        if needed not in names:
-            raise BulletinDataError(
-                "column missing", file=path, row=1, column=needed, value=",".join(names),
-                expected="a header with columns " + ",".join(FACTS_COLUMNS),
-            )
-    k_pos, v_pos = names.index("key"), names.index("value")
+    (_, head), body = records[0], records[1:]
+    k_pos, v_pos = _header(head, (Column("key", "键", "text"), Column("value", "数值")), path)
     out: dict[str, object] = {}
-    for number, cells in rows:
-        if len(cells) <= max(k_pos, v_pos):
-            raise BulletinDataError(f"row has {len(cells)} cells", file=path, row=number, expected=f"{len(names)} cells")
+    for number, cells in body:
+        if len(cells) != len(head):
+            _check_width(number, cells, len(head), max(k_pos, v_pos) + 1, path)
         key = cells[k_pos].strip()
         fact = FACTS.get(key)
         if fact is None:
@@ -200,7 +266,9 @@ def read_facts(path: Path) -> dict[str, object]:
                 expected="one of the facts declared in bulletin.schema.FACTS",
             )
         if key in out:
-            raise BulletinDataError("duplicate key", file=path, row=number, column="key", value=key, expected="each fact once")
+            raise BulletinDataError(
+                "duplicate key", file=path, row=number, column="key", value=key, expected="each fact once"
+            )
         out[key] = parse_cell(cells[v_pos], Column("value", fact.label, fact.kind), file=path, row=number)
     return out
 
@@ -216,7 +284,10 @@ def _csv_text(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
 def table_csv(frame: pd.DataFrame, table: Table) -> str:
     """The canonical CSV text of a table (what :func:`read_table` reads back unchanged)."""
     cols = table.columns
-    rows = ([format_cell(v, c) for v, c in zip(rec, cols)] for rec in frame[list(table.column_names)].itertuples(index=False))
+    rows = (
+        [format_cell(v, c) for v, c in zip(rec, cols, strict=True)]
+        for rec in frame[list(table.column_names)].itertuples(index=False)
+    )
     return _csv_text(table.column_names, rows)
 
 
@@ -228,7 +299,9 @@ def facts_csv(facts: Mapping[str, object]) -> str:
             rows.append([key, format_cell(facts[key], Column("value", fact.label, fact.kind)), fact.unit, fact.label])
     unknown = set(facts) - set(FACTS)
     if unknown:
-        raise BulletinDataError("unknown fact", column="key", value=sorted(unknown)[0], expected="a fact declared in bulletin.schema.FACTS")
+        raise BulletinDataError(
+            "unknown fact", column="key", value=sorted(unknown)[0], expected="a fact declared in bulletin.schema.FACTS"
+        )
     return _csv_text(FACTS_COLUMNS, rows)
 
 
@@ -244,30 +317,44 @@ def write_month_files(target: Path, files: Mapping[str, str], *, force: bool = F
 
     The files go to a temporary folder beside ``target``, which is then renamed into place; an
     existing folder is only replaced with ``force`` (moved aside first, deleted last), so a
-    failure at any point leaves either the old folder or the new one, never a mixture.
+    failure at any point leaves either the old folder or the new one, never a mixture, and no
+    temporary folder behind. A failure to write raises :class:`BulletinDataError`.
     """
     target = Path(target)
     if target.exists() and not force:
         raise BulletinDataError(
-            "month folder exists", file=target, expected="--force to replace it (the old folder is kept until the new one is complete)"
+            "month folder exists", file=target,
+            expected="--force to replace it (the old folder is kept until the new one is complete)",
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    tmp: Path | None = None
+    old: Path | None = None
+    aside = False  # the old folder has been moved into ``old`` and not yet put back
+    done = False
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
         for name, text in files.items():
             (tmp / name).write_bytes(text.encode("utf-8"))
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
             os.replace(target, old / target.name)
+            aside = True
             try:
                 os.replace(tmp, target)
             except BaseException:
                 os.replace(old / target.name, target)
+                aside = False
                 raise
-            shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, target)
+        done = True
+    except OSError as exc:
+        where = f"; the old folder is kept in {old}" if aside else ""
+        raise BulletinDataError(f"cannot write the month folder ({exc.strerror or exc}){where}", file=target) from exc
     finally:
-        if tmp.exists():
+        if tmp is not None and tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+        # the moved-aside old folder is deleted only once it is no longer the sole copy of the data
+        if old is not None and (done or not aside):
+            shutil.rmtree(old, ignore_errors=True)
     return target
