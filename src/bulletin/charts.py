@@ -9,6 +9,8 @@ left open behind it.
 from __future__ import annotations
 
 import importlib.util
+import io
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -110,7 +112,25 @@ def use_theme() -> str:
             "figure.autolayout": False,
         },
     )
+    _notebook_display()
     return family
+
+
+def _notebook_display() -> None:
+    """In a Jupyter kernel, show a returned figure as PNG (pyplot's inline hook only covers its own figures)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return
+    png = shell.display_formatter.formatters["image/png"]
+    if Figure not in png.type_printers:
+        png.for_type(Figure, _figure_png)
+
+
+def _figure_png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
 
 
 def setup() -> str:

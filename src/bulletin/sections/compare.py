@@ -7,9 +7,10 @@ month is in the data directory; when it is not, the notebook shows one line sayi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from html import escape
 
 import pandas as pd
 
@@ -88,19 +89,76 @@ def headlines(current: Mapping[str, object], previous: Mapping[str, object]) -> 
     return units(frame, prev, "label", "value")
 
 
+def _value(v: object, money: bool) -> str:
+    if money or isinstance(v, Decimal):
+        return fmt.yuan(v, na=fmt.UNDEFINED)
+    if isinstance(v, float):
+        return fmt.number(v, na=fmt.UNDEFINED)
+    return fmt.count(v, na=fmt.UNDEFINED)
+
+
 def display(frame: pd.DataFrame, key_label: str = "项目", money: bool = False) -> pd.DataFrame:
-    """A comparison frame for readers: the unit, 本月, 上月, 环比变化 (``+1,234（+5.2%）``)."""
+    """A comparison frame for readers: the unit, 本月, 上月, 环比变化 (``+1,234（+5.2%）``).
+
+    Money (``Decimal`` values, or every value when ``money``) is shown in 元 with two decimals.
+    """
     key = frame.columns[0]
-    value_fmt = fmt.yuan if money else fmt.count
     out = pd.DataFrame(
         {
             key_label: [fmt.FORMATTERS["text"](v) for v in frame[key]],
-            fmt.LABELS["value"]: [value_fmt(v, na=fmt.UNDEFINED) for v in frame["value"]],
-            fmt.LABELS["previous"]: [value_fmt(v, na=fmt.UNDEFINED) for v in frame["previous"]],
+            fmt.LABELS["value"]: [_value(v, money) for v in frame["value"]],
+            fmt.LABELS["previous"]: [_value(v, money) for v in frame["previous"]],
             fmt.LABELS["change_text"]: [
-                fmt.change(c, r, money=money) for c, r in zip(frame["change"], frame["change_pct"], strict=True)
+                fmt.change(c, r, money=money or isinstance(c, Decimal))
+                for c, r in zip(frame["change"], frame["change_pct"], strict=True)
             ],
         }
     )
     out.index = [str(i + 1) for i in range(len(out))]
     return out
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A section's month-on-month view: titled display tables, shown one after another."""
+
+    month: str
+    previous: str
+    parts: tuple[tuple[str, pd.DataFrame], ...]
+
+    def __repr__(self) -> str:
+        head = f"{month_label(self.month)}与{month_label(self.previous)}比较"
+        return "\n\n".join([head, *(f"{title}\n{frame.to_string()}" for title, frame in self.parts)])
+
+    def _repr_html_(self) -> str:
+        head = f"<p>{escape(month_label(self.month))}与{escape(month_label(self.previous))}比较</p>"
+        return head + "".join(f"<h4>{escape(title)}</h4>{frame.to_html()}" for title, frame in self.parts)
+
+
+#: one per-unit comparison: (title, loader of a DataFrame, key column, value column, money?)
+UnitSpec = tuple[str, Callable[[str, PathLike], pd.DataFrame], str, str, bool]
+
+
+def month_on_month(
+    month: str,
+    data_dir: PathLike,
+    headline_figures: Callable[[str, PathLike], Mapping[str, object]] | None,
+    unit_specs: Sequence[UnitSpec] = (),
+    key_label: str = "单位",
+) -> Comparison | Note:
+    """The month-on-month view of a section, or the one line saying the month before is missing.
+
+    ``headline_figures(month, data_dir)`` gives ``{Chinese label: value}``; each unit spec gives a
+    frame per month whose ``key`` rows are compared on ``value``.
+    """
+    prev = previous_in_data(month, data_dir)
+    if prev is None:
+        return no_previous(month)
+    parts: list[tuple[str, pd.DataFrame]] = []
+    if headline_figures is not None:
+        frame = headlines(headline_figures(month, data_dir), headline_figures(prev, data_dir))
+        parts.append(("主要指标", display(frame, "指标")))
+    for title, loader, key, value, money in unit_specs:
+        frame = units(loader(month, data_dir), loader(prev, data_dir), key, value)
+        parts.append((title, display(frame, key_label, money=money)))
+    return Comparison(month, prev, tuple(parts))

@@ -1,0 +1,112 @@
+"""预约挂号: the hospitals' bookings by channel, channel shares, concentration, cumulative total."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import charts, fmt
+from ..load import PathLike, facts, labels, load
+from ..months import month_label
+from ..schema import APPOINTMENT_CHANNELS
+from . import compare
+
+TOTAL_ROW = "合计"
+COLUMNS = (*APPOINTMENT_CHANNELS, "total")
+
+
+def hospitals(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """The hospitals as printed (the bulletin's order), canonical columns."""
+    return load("appointments", month, data_dir)
+
+
+def stated_totals(month: str, data_dir: PathLike = None) -> dict[str, int]:
+    """The 合计 row as the bulletin prints it: channel → total (``total``: 74,217 in February 2020)."""
+    f = facts(month, data_dir)
+    return {c: int(f[f"appointments.total.{c}"]) for c in COLUMNS}
+
+
+def printed_table(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """The full table as printed: hospitals numbered 1…n, then the stated 合计 row."""
+    frame = hospitals(month, data_dir).copy()
+    frame.index = range(len(frame))
+    # the 合计 row has no number of its own (shown blank in the 序号 column)
+    total = pd.DataFrame([{"hospital": TOTAL_ROW, **stated_totals(month, data_dir)}], index=[""])
+    out = pd.concat([frame, total])
+    for c in COLUMNS:
+        out[c] = out[c].astype("Int64")
+    return out
+
+
+def grand_total(month: str, data_dir: PathLike = None) -> int:
+    return stated_totals(month, data_dir)["total"]
+
+
+def cumulative_total(month: str, data_dir: PathLike = None) -> int:
+    """Bookings since the service began, to the month's end (18,722,617 at the end of February 2020)."""
+    return int(facts(month, data_dir)["appointments.cumulative_total"])
+
+
+def cumulative_line(month: str, data_dir: PathLike = None) -> compare.Note:
+    """One sentence: the cumulative total at the month's end and the month's part of it."""
+    cum, total = cumulative_total(month, data_dir), grand_total(month, data_dir)
+    return compare.Note(
+        f"截至{month_label(month)}底，累计预约挂号 {fmt.count(cum)} 次；"
+        f"本月 {fmt.count(total)} 次，占累计量的 {fmt.pct(total / cum if cum else float('nan'))}。"
+    )
+
+
+def top_by_channel(month: str, data_dir: PathLike = None, n: int = 12) -> pd.DataFrame:
+    """The ``n`` hospitals with most bookings, by channel, and one row for the rest (其他（k家）)."""
+    return charts.top_with_other(hospitals(month, data_dir), "hospital", list(COLUMNS), n, sort_by="total")
+
+
+def channel_shares(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """Each channel's bookings and share of the stated total: ``channel``, ``bookings``, ``share``."""
+    totals = stated_totals(month, data_dir)
+    names = labels("appointments")
+    rows = [(names[c], totals[c]) for c in APPOINTMENT_CHANNELS]
+    frame = pd.DataFrame(rows, columns=["channel", "bookings"])
+    frame["bookings"] = frame["bookings"].astype("Int64")
+    frame["share"] = frame["bookings"].astype("float64") / totals["total"]
+    return frame
+
+
+def concentration(month: str, data_dir: PathLike = None, sizes: tuple[int, ...] = (1, 5, 10)) -> pd.DataFrame:
+    """How much of the month's bookings the largest hospitals take.
+
+    One row per size: ``group`` (前5家医院 …), ``bookings``, ``share`` of the total, ``hospitals``
+    (how many hospitals reported bookings at all is in the last row).
+    """
+    frame = hospitals(month, data_dir).sort_values("total", ascending=False, kind="stable")
+    total = grand_total(month, data_dir)
+    rows = []
+    for k in sizes:
+        part = int(frame["total"].head(k).sum())
+        rows.append((f"预约量前{k}家医院", part, part / total))
+    rest = int(frame["total"].iloc[max(sizes):].sum())
+    rows.append((f"其余{max(len(frame) - max(sizes), 0)}家医院", rest, rest / total))
+    out = pd.DataFrame(rows, columns=["group", "bookings", "share"])
+    out["bookings"] = out["bookings"].astype("Int64")
+    return out
+
+
+def top_share(month: str, data_dir: PathLike = None, k: int = 5) -> float:
+    """The share of the ``k`` largest hospitals in the month's bookings."""
+    frame = concentration(month, data_dir, (k,))
+    return float(frame["share"].iloc[0])
+
+
+def headline_figures(month: str, data_dir: PathLike = None) -> dict[str, object]:
+    totals = stated_totals(month, data_dir)
+    names = labels("appointments")
+    out: dict[str, object] = {"本月预约挂号量（次）": totals["total"]}
+    out.update({f"其中{names[c]}（次）": totals[c] for c in APPOINTMENT_CHANNELS})
+    out["截止月底累计预约挂号量（次）"] = cumulative_total(month, data_dir)
+    return out
+
+
+def month_on_month(month: str, data_dir: PathLike = None) -> compare.Comparison | compare.Note:
+    """Headline figures and each hospital's bookings against the month before (or one line)."""
+    return compare.month_on_month(
+        month, data_dir, headline_figures, [("各医院预约挂号量", hospitals, "hospital", "total", False)], "单位"
+    )

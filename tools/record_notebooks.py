@@ -1,0 +1,80 @@
+"""Record the section notebooks' outputs for the reference month (what nbval compares).
+
+Usage: ``.venv/bin/python tools/record_notebooks.py [names ...]`` — names as in
+:data:`bulletin.sections.SECTIONS` (``hotline``, ``01``, ``01_hotline``); none means all that exist.
+
+Each notebook is executed by papermill (the same code path as ``bulletin run``) with its own
+parameters cell as written (``month = "2020-02"``, ``data_dir = None``: no injected cell), into a
+temporary file; then the volatile metadata papermill records (timestamps, durations, paths) is
+removed and the result replaces ``notebooks/NN_name.ipynb``. A notebook that fails is left as it
+was and the script exits 1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+import papermill
+
+from bulletin import paths
+from bulletin.sections import SECTIONS, section
+
+KERNEL = "python3"
+#: cell and notebook metadata keys that change from run to run
+VOLATILE_CELL_KEYS = ("papermill", "execution")
+VOLATILE_NB_KEYS = ("papermill",)
+
+
+def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    for key in VOLATILE_NB_KEYS:
+        nb.metadata.pop(key, None)
+    for cell in nb.cells:
+        for key in VOLATILE_CELL_KEYS:
+            cell.metadata.pop(key, None)
+    return nb
+
+
+def record(path: Path) -> None:
+    """Execute ``path`` with papermill and write the stripped result back over it."""
+    with tempfile.TemporaryDirectory(prefix="record-") as tmp:
+        out = Path(tmp) / path.name
+        papermill.execute_notebook(
+            str(path),
+            str(out),
+            parameters=None,
+            kernel_name=KERNEL,
+            cwd=str(path.parent),
+            progress_bar=False,
+            log_output=False,
+        )
+        nb = strip_volatile(nbformat.read(out, as_version=4))
+    text = nbformat.writes(nb) + "\n"
+    tmp_target = path.with_suffix(".ipynb.tmp")
+    tmp_target.write_text(text, encoding="utf-8")
+    os.replace(tmp_target, path)
+
+
+def main(argv: list[str]) -> int:
+    # the recorded run must read the project's own data/, whatever the caller's environment says
+    os.environ.pop(paths.ENV_DATA_DIR, None)
+    chosen = [section(name) for name in argv] if argv else [s for s in SECTIONS if s.notebook.exists()]
+    failed = []
+    for sec in chosen:
+        print(f"recording {sec.stem} ...", flush=True)
+        try:
+            record(sec.notebook)
+        except Exception as exc:  # report every failure, keep the others going
+            failed.append(sec.stem)
+            print(f"  failed: {type(exc).__name__}: {str(exc).strip().splitlines()[-1:]}", file=sys.stderr)
+    if failed:
+        print("failed: " + ", ".join(failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
