@@ -1,0 +1,221 @@
+"""Sections 00–03 and the shared formatting/month-on-month layer, on the February 2020 figures."""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from conftest import REFERENCE_MONTH, edit_csv, make_month
+
+from bulletin import BulletinDataError, fmt, paths
+from bulletin.sections import appointments, booking_channels, compare, hotline, overview, start
+
+M = REFERENCE_MONTH
+
+
+# --- fmt ---------------------------------------------------------------------------------------
+
+
+def test_formatting_for_readers():
+    assert fmt.count(18722617) == "18,722,617"
+    assert fmt.count(pd.NA) == "未反馈"
+    assert fmt.pct(30317 / 69660) == "43.5%"
+    assert fmt.pct(5 / 16669) == "<0.1%"
+    assert fmt.pct(float("nan")) == "—"
+    assert fmt.yuan(Decimal("6477159.42")) == "6,477,159.42"
+    assert fmt.yuan(Decimal("0.5"), unit=True) == "0.50元"
+    assert fmt.change(1234, 0.0523) == "+1,234（+5.2%）"
+    assert fmt.change(-56, -0.1) == "-56（-10.0%）"
+    assert fmt.change(7, float("nan")) == "+7（—）"
+    assert fmt.change(pd.NA, float("nan")) == "—"
+
+
+def test_table_labels_and_na():
+    frame = pd.DataFrame(
+        {"hospital": ["甲医院", "乙医院"], "declared_tables": pd.array([3, None], dtype="Int64"), "share": [0.5, 0.25]}
+    )
+    out = fmt.table(frame, "platform_hospitals")
+    assert list(out.columns) == ["接入单位", "申明上传表", "占比"]
+    assert list(out["申明上传表"]) == ["3", "未反馈"]
+    assert list(out["占比"]) == ["50.0%", "25.0%"]
+    assert list(out.index) == ["1", "2"]
+    html = out.to_html()
+    assert "未反馈" in html and "0x" not in html
+
+
+# --- start ---------------------------------------------------------------------------------------
+
+
+def test_start_accepts_a_month_in_the_data(data_dir):
+    heading = start(M, data_dir, "hotline")
+    assert repr(heading) == "12320卫生热线 · 2020年2月"
+
+
+@pytest.mark.parametrize("month", ["2020-03", "../x", "2020-2"])
+def test_start_stops_on_a_month_not_in_the_data(data_dir, month):
+    with pytest.raises(BulletinDataError) as err:
+        start(month, data_dir, "hotline")
+    assert month in str(err.value)
+
+
+# --- 01 hotline ----------------------------------------------------------------------------------
+
+
+def test_hotline_categories_with_the_unlisted_remainder(data_dir):
+    frame = hotline.categories(M, data_dir)
+    assert frame["category"].iloc[-1] == hotline.REMAINDER
+    assert int(frame["count"].iloc[-1]) == 59507 - 31969 == 27538
+    assert int(frame["count"].sum()) == 59507
+    assert frame["share"].sum() == pytest.approx(1.0)
+    phone = frame.set_index("category").loc["电话预约"]
+    assert int(phone["count"]) == 26097
+    assert fmt.pct(phone["share"]) == "43.9%"
+
+
+def test_hotline_province_and_nanjing_share(data_dir):
+    frame = hotline.province(M, data_dir)
+    assert list(frame["city"][:2]) == ["南京", "苏州"]
+    assert int(frame["calls"].sum()) == 69660
+    assert hotline.nanjing_share(M, data_dir) == pytest.approx(30317 / 69660)
+    assert fmt.pct(hotline.nanjing_share(M, data_dir)) == "43.5%"
+    figures = hotline.headline_figures(M, data_dir)
+    assert figures["12320卫生热线受理咨询电话（个）"] == 59507
+    assert figures["其中南京（人次）"] == 30317
+
+
+# --- 02 appointments ---------------------------------------------------------------------------
+
+
+def test_appointments_printed_table(data_dir):
+    table = appointments.printed_table(M, data_dir)
+    assert len(table) == 44
+    total = table.iloc[-1]
+    assert total["hospital"] == "合计"
+    assert [int(total[c]) for c in appointments.COLUMNS] == [25208, 26097, 15627, 7285, 74217]
+    shown = fmt.table(table, "appointments")
+    assert list(shown.columns) == ["单位", "12320在线预约", "电话预约", "诊间预约", "第三方", "小计"]
+    assert list(shown.index[:2]) == ["1", "2"] and shown.index[-1] == ""
+    assert shown.iloc[0]["小计"] == "18,417"
+    assert shown.iloc[-1]["小计"] == "74,217"
+
+
+def test_appointments_top_channels_shares_concentration(data_dir):
+    top = appointments.top_by_channel(M, data_dir, n=12)
+    assert len(top) == 13 and top["hospital"].iloc[-1] == "其他（31家）"
+    assert int(top["total"].sum()) == 74217
+    assert int(top["total"].iloc[-1]) == 6781
+    shares = appointments.channel_shares(M, data_dir).set_index("channel")["share"]
+    assert fmt.pct(shares["12320在线预约"]) == "34.0%"
+    assert fmt.pct(shares["电话预约"]) == "35.2%"
+    assert fmt.pct(shares["第三方"]) == "9.8%"
+    conc = appointments.concentration(M, data_dir).set_index("group")
+    assert int(conc.loc["预约量前5家医院", "bookings"]) == 50391
+    assert fmt.pct(conc.loc["预约量前5家医院", "share"]) == "67.9%"
+    assert int(conc.loc["预约量前10家医院", "bookings"]) == 64398
+    assert fmt.pct(conc.loc["预约量前10家医院", "share"]) == "86.8%"
+    assert int(conc.loc["其余33家医院", "bookings"]) == 9819
+    assert appointments.cumulative_total(M, data_dir) == 18722617
+    assert "18,722,617" in repr(appointments.cumulative_line(M, data_dir))
+
+
+# --- 03 booking channels -----------------------------------------------------------------------
+
+
+def test_booking_channels_ranked_and_related(data_dir):
+    frame = booking_channels.ranked(M, data_dir)
+    assert frame["channel"].iloc[0] == "健康南京客户端"
+    assert int(frame["bookings"].sum()) == booking_channels.stated_total(M, data_dir) == 16669
+    assert fmt.pct(frame["share"].iloc[0]) == "57.1%"
+    rel = booking_channels.relation(M, data_dir)
+    assert [int(v) for v in rel["bookings"]] == [16669, 25208, 7285, 32493]
+    assert rel["ratio"].iloc[1] == pytest.approx(16669 / 25208)
+    assert fmt.pct(rel["ratio"].iloc[3]) == "51.3%"
+    assert math.isnan(rel["ratio"].iloc[0])
+
+
+# --- 00 overview ---------------------------------------------------------------------------------
+
+
+def test_overview_headlines(data_dir):
+    heads = dict(overview.headlines(M, data_dir))
+    assert heads["12320卫生热线受理咨询电话"] == "59,507 个"
+    assert heads["南京占全省电话量"] == "43.5%"
+    assert heads["本月预约挂号量"] == "74,217 次"
+    assert heads["截止月底累计预约挂号量"] == "18,722,617 次"
+    assert heads["分途径预约合计"] == "16,669 次"
+    assert heads["远程心电：本月采集心电病例"] == "33,472 份"
+    assert heads["远程临检：本月采集检验报告"] == "287,930 份"
+    assert heads["自助缴费金额"] == "51,460,109.85 元"
+    assert all(isinstance(a, str) and isinstance(b, str) for a, b in overview.headlines(M, data_dir))
+
+
+def test_overview_quality(data_dir):
+    assert repr(overview.quality_summary(M, data_dir)) == "2020年2月：0 个错误，25 个警告"
+    by_rule = overview.quality_by_rule(M, data_dir)
+    assert by_rule.set_index("规则").loc["终端未使用", "条数"] == "13"
+    assert len(overview.quality_findings(M, data_dir)) == 25
+
+
+# --- month on month ------------------------------------------------------------------------------
+
+
+def test_no_previous_month_is_one_line(data_dir):
+    for module in (overview, hotline, appointments, booking_channels):
+        note = module.month_on_month(M, data_dir)
+        assert isinstance(note, compare.Note)
+        assert repr(note) == "数据中没有上月（2020年1月）的数据，本月不作环比比较。"
+
+
+def test_month_on_month_with_a_previous_month(data_copy):
+    march = make_month(data_copy, "2020-03")
+    edit_csv(march / "province_calls.csv", "南京,30317", "南京,33349")  # +3,032 = +10.0%
+    edit_csv(march / "facts.csv", "hotline.province_total_calls,69660", "hotline.province_total_calls,72692")
+    edit_csv(march / "booking_channels.csv", "微脉科技,5", "微脉科技,0")
+    comparison = hotline.month_on_month("2020-03", data_copy)
+    assert isinstance(comparison, compare.Comparison)
+    parts = dict(comparison.parts)
+    cities = parts["全省各市接听电话"].set_index("项目")
+    assert cities.loc["南京", "环比变化"] == "+3,032（+10.0%）"
+    assert cities.loc["苏州", "环比变化"] == "0（+0.0%）"
+    heads = parts["主要指标"].set_index("指标")
+    assert heads.loc["全省12320接听电话（人次）", "本月"] == "72,692"
+    assert heads.loc["全省12320接听电话（人次）", "上月"] == "69,660"
+    channels = dict(booking_channels.month_on_month("2020-03", data_copy).parts)["各途径预约数量"]
+    assert channels.set_index("途径").loc["微脉科技", "环比变化"] == "-5（-100.0%）"
+    hospitals = dict(appointments.month_on_month("2020-03", data_copy).parts)["各医院预约挂号量"]
+    assert len(hospitals) == 43
+    assert "与" in repr(overview.month_on_month("2020-03", data_copy))
+    assert "<h4>主要指标</h4>" in comparison._repr_html_()
+
+
+def test_units_present_in_one_month_only():
+    cur = pd.DataFrame({"unit": ["甲", "乙"], "n": [10, 5]})
+    prev = pd.DataFrame({"unit": ["甲", "丙"], "n": [8, 4]})
+    out = compare.units(cur, prev, "unit", "n")
+    assert list(out["unit"]) == ["甲", "乙", "丙"]
+    shown = compare.display(out)
+    assert list(shown["环比变化"]) == ["+2（+25.0%）", "—", "—"]
+    money = compare.units(pd.DataFrame({"u": ["甲"], "y": [Decimal("10.50")]}),
+                          pd.DataFrame({"u": ["甲"], "y": [Decimal("10.00")]}), "u", "y")
+    assert list(compare.display(money)["环比变化"]) == ["+0.50（+5.0%）"]
+
+
+# --- the recorded notebooks guard the figures --------------------------------------------------
+
+
+def test_nbval_fails_when_a_figure_changes(data_copy):
+    """The recorded outputs of 01_hotline pass on the shipped data and fail on a changed count."""
+    nb = paths.NOTEBOOKS_DIR / "01_hotline.ipynb"
+    edit_csv(data_copy / M / "province_calls.csv", "苏州,17479", "苏州,17480")
+    edit_csv(data_copy / M / "facts.csv", "hotline.province_total_calls,69660", "hotline.province_total_calls,69661")
+    env = {**os.environ, paths.ENV_DATA_DIR: str(data_copy)}
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", str(nb),
+           "--nbval-sanitize-with", str(paths.PROJECT_ROOT / "tests" / "nbval_sanitize.cfg")]
+    result = subprocess.run(cmd, env=env, cwd=paths.PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0, result.stdout[-2000:]
+    assert "17,480" in result.stdout
