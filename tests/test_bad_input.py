@@ -265,6 +265,14 @@ def test_files_that_are_not_csv_text(data_copy, content, problem):
     assert_names(exc, "province_calls.csv", problem)
 
 
+def test_damaged_utf8_is_not_read_as_gb18030(data_copy):
+    path = data_copy / MONTH / "appointments.csv"
+    data = path.read_bytes()
+    at = data.index("南京玛丽妇产医院".encode()) + 4  # inside 京 of 南京玛丽妇产医院, on row 44
+    path.write_bytes(data[:at] + b"\xff" + data[at + 1 :])
+    assert_names(_load_error(data_copy, "appointments"), "appointments.csv", "row 44", "damaged", "UTF-8")
+
+
 def test_a_folder_where_the_file_should_be(data_copy):
     path = data_copy / MONTH / "province_calls.csv"
     path.unlink()

@@ -48,7 +48,8 @@ def decode(data: bytes, file: str | Path) -> str:
         data = data[3:]
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        _refuse_damaged_utf8(data, exc.start, file)
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
@@ -56,6 +57,22 @@ def decode(data: bytes, file: str | Path) -> str:
     if "\x00" in text:
         raise BulletinDataError("the file is not text (it holds NUL bytes)", file=file, expected=_TEXT_EXPECTED)
     return text
+
+
+def _refuse_damaged_utf8(data: bytes, bad: int, file: str | Path) -> None:
+    """A UTF-8 file with one bad byte must not be read as GB18030 (every name would turn to garbage).
+
+    Chinese text in GB18030 almost never forms UTF-8 three-byte sequences, so several of them before
+    the first invalid byte mean the file is UTF-8 and damaged there.
+    """
+    before = data[:bad].decode("utf-8")
+    if sum(1 for ch in before if ch >= "\u0800") >= 2:
+        row = before.count("\n") + 1
+        raise BulletinDataError(
+            "the file is UTF-8 but damaged (an invalid byte)", file=file, row=row,
+            value=data[max(0, bad - 12) : bad + 4].decode("utf-8", "replace"),
+            expected="valid UTF-8 throughout (save the file again as 'CSV UTF-8')",
+        )
 
 
 def _count_expected(col: Column) -> str:
