@@ -1,0 +1,91 @@
+"""What makes a (month, section) job's result stale: content hashes of everything it reads.
+
+A job is skipped when the key recorded in the published month's manifest equals the key of its
+inputs now: the notebook, the installed ``bulletin`` code, the month's data files and the previous
+month's (sections compare with it), and the options that change the output. Content, not mtimes:
+a ``git checkout`` or a copy that touches files without changing them does not rerun anything.
+
+Deliberately light (hashlib and json only) so that an unchanged rerun never imports pandas,
+nbformat or papermill.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+from .months import is_month, previous_month
+
+#: Bump when the runner's output format changes (forces one rerun of everything).
+RUNNER_FORMAT = "bulletin-run/1"
+MANIFEST = "manifest.json"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _hash_files(h: hashlib._Hash, root: Path, files: list[Path]) -> None:
+    for f in files:
+        h.update(f.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        h.update(hashlib.sha256(f.read_bytes()).digest())
+
+
+@cache
+def code_hash() -> str:
+    """Hash of the installed package's source (``src/bulletin/**/*.py``)."""
+    h = hashlib.sha256()
+    _hash_files(h, PACKAGE_DIR, sorted(PACKAGE_DIR.rglob("*.py")))
+    return h.hexdigest()
+
+
+@cache
+def month_hash(data_dir: Path, month: str) -> str:
+    """Hash of the month's data files and, where present, the previous month's."""
+    h = hashlib.sha256()
+    for m in (month, previous_month(month)):
+        folder = data_dir / m
+        h.update(f"[{m}]".encode())
+        if folder.is_dir():
+            _hash_files(h, folder, sorted(p for p in folder.rglob("*") if p.is_file()))
+        else:
+            h.update(b"absent")
+    return h.hexdigest()
+
+
+@cache
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def job_key(notebook: Path, data_dir: Path, month: str, *, with_code: bool) -> str:
+    """The cache key of one job."""
+    parts = [RUNNER_FORMAT, file_hash(notebook), code_hash(), month_hash(data_dir, month), f"code={with_code}"]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def read_manifest(month_dir: Path) -> dict:
+    """The manifest of a published month (``{}`` when absent or unreadable)."""
+    try:
+        data = json.loads((month_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def is_fresh(month_dir: Path, stem: str, key: str) -> bool:
+    """Whether the published month holds this section's outputs for exactly this key."""
+    entry = read_manifest(month_dir).get("sections", {}).get(stem)
+    return (
+        isinstance(entry, dict)
+        and entry.get("key") == key
+        and (month_dir / f"{stem}.ipynb").is_file()
+        and (month_dir / f"{stem}.html").is_file()
+        and (month_dir / "index.html").is_file()
+    )
+
+
+def available_months(data_dir: Path) -> set[str]:
+    """Months present in the data directory, without importing the loaders (and pandas)."""
+    if not data_dir.is_dir():
+        return set()
+    return {p.name for p in data_dir.iterdir() if p.is_dir() and is_month(p.name)}

@@ -1,0 +1,243 @@
+"""What readers receive: HTML of each executed section, the month's index, the top index.
+
+Everything here writes into a staging folder; :func:`swap_in` then replaces the published month in
+one step, so a reader never sees a half-written month and a failed run leaves the last good one.
+Every string that comes from data or from a notebook's metadata is escaped with :func:`html.escape`.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import html
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+from .months import month_label
+from .paths import PROJECT_ROOT, display_path
+
+#: The lab template without anything fetched from a CDN: the sections show PNG charts and HTML
+#: tables, which need no require.js, MathJax, mermaid or widget scripts to display.
+_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}<style>
+nav.bulletin-nav { font: 14px sans-serif; margin: 8px 16px; }
+.jp-Cell-inputWrapper .jp-InputPrompt, .jp-OutputPrompt { display: none; }
+</style>{%- endblock extra_css -%}
+{%- block body_header -%}{{ super() }}
+<nav class="bulletin-nav"><a href="index.html">{{ resources.bulletin_back | e }}</a></nav>
+{%- endblock body_header -%}
+"""
+
+_EXPORTERS: dict[bool, object] = {}
+
+
+def _exporter(with_code: bool):
+    if with_code not in _EXPORTERS:
+        import jinja2
+        from nbconvert import HTMLExporter
+        from traitlets.config import Config
+
+        config = Config()
+        config.TagRemovePreprocessor.enabled = True
+        config.TagRemovePreprocessor.remove_cell_tags = ("injected-parameters",)
+        exporter = HTMLExporter(
+            config=config,
+            template_name="lab",
+            extra_loaders=[jinja2.DictLoader({"bulletin.html.j2": _TEMPLATE})],
+            template_file="bulletin.html.j2",
+            exclude_input=not with_code,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
+        exporter.register_preprocessor("nbconvert.preprocessors.TagRemovePreprocessor", enabled=True)
+        _EXPORTERS[with_code] = exporter
+    return _EXPORTERS[with_code]
+
+
+def notebook_html(nb, *, title: str, month: str, with_code: bool) -> str:
+    """The reader's HTML of an executed notebook (no code unless ``with_code``, no prompts)."""
+    resources = {
+        "metadata": {"name": f"{title} · {month_label(month)}"},
+        "bulletin_back": f"← {month_label(month)} 目录",
+        "language_code": "zh-CN",
+    }
+    body, _ = _exporter(with_code).from_notebook_node(nb, resources=resources)
+    # Belt and braces: no script may be fetched from the network (the page must work offline).
+    return re.sub(r"<script[^>]*src=\"https?://[^\"]*\"[^>]*>\s*</script>", "", body)
+
+
+def _scrub(text: str, replacements: list[tuple[str, str]]) -> str:
+    for old, new in replacements:
+        text = text.replace(old, new)
+    return text
+
+
+def relativise(nb, *, notebook: Path, output_name: str, data_dir: Path | None) -> None:
+    """Remove absolute paths of this machine from an executed notebook (metadata and outputs)."""
+    replacements = []
+    if data_dir is not None:
+        replacements.append((str(data_dir), display_path(data_dir)))
+    replacements.append((str(PROJECT_ROOT) + os.sep, ""))
+    replacements.append((str(PROJECT_ROOT), "."))
+    meta = nb.metadata.get("papermill", {})
+    if meta:
+        meta["input_path"] = display_path(notebook)
+        meta["output_path"] = output_name
+        params = meta.get("parameters", {})
+        for k, v in list(params.items()):
+            if isinstance(v, str) and os.path.isabs(v):
+                params[k] = display_path(v)
+        meta["environment_variables"] = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = _scrub(cell.source, replacements)
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                out["text"] = _scrub(out["text"], replacements)
+            if "traceback" in out:
+                out["traceback"] = [_scrub(t, replacements) for t in out["traceback"]]
+            data = out.get("data", {})
+            for mime in ("text/plain", "text/html", "text/markdown"):
+                if isinstance(data.get(mime), str):
+                    data[mime] = _scrub(data[mime], replacements)
+
+
+# --------------------------------------------------------------------------------------------
+# Index pages
+
+_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{title}</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif;
+       max-width: 52em; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.6; }}
+h1 {{ font-size: 1.6em; border-bottom: 2px solid #1565c0; padding-bottom: .3em; }}
+h2 {{ font-size: 1.2em; margin-top: 1.6em; }}
+table {{ border-collapse: collapse; }}
+td, th {{ padding: .3em .8em; border-bottom: 1px solid #ddd; text-align: left; }}
+td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
+ul.sections li {{ margin: .3em 0; }}
+.muted {{ color: #777; font-size: .9em; }}
+</style>
+</head>
+<body>
+{body}
+</body>
+</html>
+"""
+
+
+def month_index_html(month: str, sections: list[tuple[str, str]], headlines, check_summary: str | None) -> str:
+    """The month's page: headline figures, the data check summary, a link per section.
+
+    ``sections`` is ``[(stem, Chinese title), ...]``; ``headlines`` ``[(label, value), ...]`` or None.
+    """
+    e = html.escape
+    parts = [f"<h1>南京市卫生信息统计简报 · {e(month_label(month))}</h1>"]
+    parts.append('<p class="muted"><a href="../index.html">← 全部月份</a></p>')
+    parts.append("<h2>本月要点</h2>")
+    if headlines:
+        rows = "".join(f'<tr><th>{e(str(k))}</th><td class="num">{e(str(v))}</td></tr>' for k, v in headlines)
+        parts.append(f'<table class="headlines">{rows}</table>')
+    else:
+        parts.append('<p class="muted">要点数字暂不可用。</p>')
+    parts.append("<h2>数据核对</h2>")
+    parts.append(f'<p class="check">{e(check_summary) if check_summary else "核对结果暂不可用。"}</p>')
+    parts.append("<h2>分节报告</h2>")
+    items = "".join(
+        f'<li><a href="{e(stem)}.html">{e(title)}</a> <span class="muted">'
+        f'(<a href="{e(stem)}.ipynb">notebook</a>)</span></li>'
+        for stem, title in sections
+    )
+    parts.append(f'<ul class="sections">{items}</ul>')
+    return _PAGE.format(title=e(f"卫生信息统计简报 {month_label(month)}"), body="\n".join(parts))
+
+
+def top_index_html(months: list[tuple[str, list[str]]]) -> str:
+    """The top page: every published month, newest first. ``months`` is ``[(month, [titles])]``."""
+    e = html.escape
+    parts = ["<h1>南京市卫生信息统计简报</h1>"]
+    if not months:
+        parts.append('<p class="muted">尚无已发布的月份。</p>')
+    items = "".join(
+        f'<li><a href="{e(m)}/index.html">{e(month_label(m))}</a> <span class="muted">{len(t)} 节</span></li>'
+        for m, t in sorted(months, reverse=True)
+    )
+    parts.append(f'<ul class="months">{items}</ul>')
+    return _PAGE.format(title="卫生信息统计简报", body="\n".join(parts))
+
+
+def write_top_index(out: Path) -> None:
+    """Rewrite ``out/index.html`` from the months published under ``out`` (atomically)."""
+    from .months import is_month
+
+    months = []
+    if out.is_dir():
+        for d in out.iterdir():
+            if d.is_dir() and is_month(d.name) and (d / "index.html").is_file():
+                manifest = _read_json(d / "manifest.json")
+                months.append((d.name, list(manifest.get("sections", {}))))
+    write_text_atomic(out / "index.html", top_index_html(months))
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# --------------------------------------------------------------------------------------------
+# Atomic swap of a month folder
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Make ``staging`` the published ``target``; the previous ``target`` is removed afterwards.
+
+    Where the kernel can exchange two directories atomically it does; elsewhere the old folder is
+    renamed aside first (a reader may for an instant find the month missing, never half-written).
+    """
+    if target.exists():
+        if _exchange(staging, target):
+            shutil.rmtree(staging)
+            return
+        aside = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.replace(target, aside)
+        os.replace(staging, target)
+        shutil.rmtree(aside, ignore_errors=True)
+    else:
+        os.replace(staging, target)

@@ -1,0 +1,431 @@
+"""``bulletin run``: execute every section notebook for some months and publish the results.
+
+For each (month, section) job papermill executes the section notebook with ``month`` and
+``data_dir`` injected (a tagged ``injected-parameters`` cell, as papermill always does); the
+executed notebook and its reader's HTML are written into a staging folder, and when every job of
+the month has succeeded the staging folder replaces ``reports/YYYY-MM/`` in one step. A month with
+a failed job is not published: its last good folder stays exactly as it was and the failed
+notebook is kept in ``reports/YYYY-MM.failed/`` for inspection.
+
+Speed (see ``bench/bench_run.py``): kernels are forks of one warmed parent
+(:mod:`bulletin.execute`), so a notebook pays neither a Python start nor the pandas/matplotlib
+imports, yet every section runs in a brand-new process; kernels are shut down immediately; the
+runner never imports ``rfc3987_syntax`` (jsonschema builds a grammar at its import, ~1 s, and the
+notebook schema has no IRI formats to check); an unchanged rerun only hashes files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from . import cache, paths
+from .errors import RunError
+from .months import expand_months, month_label
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """One section notebook as the runner sees it."""
+
+    stem: str  # NN_name: the output file names
+    title: str  # Chinese, shown on the index pages
+    path: Path
+
+
+@dataclass
+class Job:
+    month: str
+    notebook: Notebook
+    key: str
+    status: str = "pending"  # ok | skipped | failed
+    seconds: float = 0.0
+    message: str = ""
+    cell: int | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.month} {self.notebook.stem}"
+
+
+@dataclass
+class Outcome:
+    jobs: list[Job] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+    failed_months: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(j.status == "failed" for j in self.jobs) else 0
+
+
+def section_notebooks(keys: str | None = None) -> list[Notebook]:
+    """The registry's sections as notebooks, optionally only ``keys`` (``"appointments,06"``)."""
+    from .sections import SECTIONS, section
+
+    chosen = SECTIONS
+    if keys:
+        try:
+            chosen = tuple(section(k.strip()) for k in keys.split(",") if k.strip())
+        except KeyError as exc:
+            names = ", ".join(s.name for s in SECTIONS)
+            raise RunError(f"unknown section {exc.args[0]!r}; sections are {names}") from None
+    return [Notebook(s.stem, s.title, s.notebook) for s in chosen]
+
+
+def parse_months(specs: Iterable[str]) -> list[str]:
+    """Every month the arguments name, each validated (``../x`` is refused), in order, once."""
+    seen: dict[str, None] = {}
+    for spec in specs:
+        for m in expand_months(spec):
+            seen.setdefault(m, None)
+    return list(seen)
+
+
+# --------------------------------------------------------------------------------------------
+# Work done in the pool's processes
+
+
+_SERVER_ADDRESS: str | None = None
+
+
+def _init_worker(address: str | None) -> None:
+    import signal
+
+    global _SERVER_ADDRESS
+    _SERVER_ADDRESS = address
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner handles Ctrl-C and stops us
+
+
+def _execute(month: str, nb: Notebook, data_param: str | None, data_dir: Path | None, staging: str,
+             failed_dir: str, with_code: bool) -> dict:
+    """Run one notebook into ``staging``; on error keep it in ``failed_dir``. Returns a status dict."""
+    import nbformat
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    from .publish import notebook_html, relativise
+
+    start = time.monotonic()
+    out_nb = Path(staging) / f"{nb.stem}.ipynb"
+    kwargs = {}
+    if _SERVER_ADDRESS:
+        from .execute import fork_kernel_manager_class
+
+        kwargs["kernel_manager_class"] = fork_kernel_manager_class(_SERVER_ADDRESS)
+    try:
+        executed = pm.execute_notebook(
+            str(nb.path),
+            str(out_nb),
+            parameters={"month": month, "data_dir": data_param},
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            cwd=str(nb.path.parent),
+            shutdown_kernel="immediate",
+            **kwargs,
+        )
+    except Exception as exc:  # noqa: BLE001 - any failure of one job is reported, others carry on
+        result = {"status": "failed", "seconds": time.monotonic() - start, "cell": None}
+        if isinstance(exc, PapermillExecutionError):
+            last = (f"{exc.ename}: {exc.evalue}".strip().splitlines() or [exc.ename])[-1]
+            result.update(cell=exc.exec_count, message=last)
+        else:
+            result["message"] = (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
+        if out_nb.exists():
+            failed = nbformat.read(out_nb, as_version=4)
+            relativise(failed, notebook=nb.path, output_name=f"{month}.failed/{nb.stem}.ipynb", data_dir=data_dir)
+            Path(failed_dir).mkdir(parents=True, exist_ok=True)
+            nbformat.write(failed, Path(failed_dir) / f"{nb.stem}.ipynb")
+            out_nb.unlink()
+        return result
+    relativise(executed, notebook=nb.path, output_name=f"{month}/{nb.stem}.ipynb", data_dir=data_dir)
+    nbformat.write(executed, out_nb)
+    html_text = notebook_html(executed, title=nb.title, month=month, with_code=with_code)
+    (Path(staging) / f"{nb.stem}.html").write_text(html_text, encoding="utf-8")
+    return {"status": "ok", "seconds": time.monotonic() - start, "cell": None, "message": ""}
+
+
+def month_facts(month: str, data_dir: str | None) -> dict:
+    """Headline figures and the check summary of a month, for its index page (never raises)."""
+    result: dict = {"headlines": None, "check": None}
+    try:
+        from .sections.overview import headlines
+
+        result["headlines"] = [[str(k), str(v)] for k, v in headlines(month, data_dir)]
+    except Exception:  # noqa: BLE001 - the index page says the figures are unavailable
+        pass
+    try:
+        from .checks import check_month
+
+        result["check"] = str(check_month(month, data_dir).summary())
+    except Exception:  # noqa: BLE001
+        pass
+    return result
+
+
+def _month_facts_job(month: str, data_param: str | None) -> dict:
+    if _SERVER_ADDRESS:  # a fork of the warmed server: pandas and the package are already imported
+        from .execute import call
+
+        try:
+            return call(_SERVER_ADDRESS, "bulletin.run:month_facts", month, data_param)  # type: ignore[return-value]
+        except Exception:  # noqa: BLE001
+            pass
+    return month_facts(month, data_param)
+
+
+# --------------------------------------------------------------------------------------------
+# The batch
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _publish_month(month: str, jobs: list[Job], facts: dict, out: Path, staging: Path) -> None:
+    from .publish import month_index_html, swap_in, write_text_atomic
+
+    target = out / month
+    old = cache.read_manifest(target)
+    sections: dict[str, dict] = dict(old.get("sections", {})) if isinstance(old.get("sections"), dict) else {}
+    ran = {j.notebook.stem for j in jobs if j.status == "ok"}
+    # Sections published before and not rerun now (skipped, or not selected) are carried over.
+    for stem in list(sections):
+        if stem in ran:
+            continue
+        if all((target / f"{stem}.{ext}").is_file() for ext in ("ipynb", "html")):
+            for ext in ("ipynb", "html"):
+                _link_or_copy(target / f"{stem}.{ext}", staging / f"{stem}.{ext}")
+        else:
+            del sections[stem]
+    for j in jobs:
+        if j.status == "ok":
+            sections[j.notebook.stem] = {"key": j.key, "title": j.notebook.title, "seconds": round(j.seconds, 2)}
+    sections = dict(sorted(sections.items()))
+    import json
+
+    manifest = {"format": cache.RUNNER_FORMAT, "month": month, "sections": sections}
+    (staging / cache.MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    listing = [(stem, entry.get("title", stem)) for stem, entry in sections.items()]
+    page = month_index_html(month, listing, facts.get("headlines"), facts.get("check"))
+    write_text_atomic(staging / "index.html", page)
+    swap_in(staging, target)
+    shutil.rmtree(out / f"{month}.failed", ignore_errors=True)
+
+
+def run_batch(
+    month_specs: Sequence[str],
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    out: str | os.PathLike[str] | None = None,
+    notebooks: Sequence[Notebook] | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    with_code: bool = False,
+    progress: bool = True,
+    stream: TextIO | None = None,
+) -> Outcome:
+    """Run the batch; see the module docstring. Raises :class:`BulletinError` on bad arguments."""
+    stream = stream or sys.stderr
+    months = parse_months(month_specs)
+    data_root = paths.data_dir(data_dir)
+    data_param = str(data_root) if data_dir is not None and str(data_dir) != "" else None
+    out_dir = Path(out).expanduser().resolve() if out else paths.DEFAULT_REPORTS_DIR
+    notebooks = list(notebooks) if notebooks is not None else section_notebooks()
+    for nb in notebooks:
+        if not nb.path.is_file():
+            raise RunError(f"notebook {paths.display_path(nb.path)} not found")
+    workers = max(1, jobs or os.cpu_count() or 1)
+
+    outcome = Outcome()
+    present = cache.available_months(data_root)
+    for m in months:
+        if m not in present:
+            outcome.absent.append(m)
+            print(f"bulletin run: {m} 不在数据目录中，已跳过 (month absent from the data)", file=stream)
+    months = [m for m in months if m in present]
+    for m in months:
+        for nb in notebooks:
+            job = Job(m, nb, cache.job_key(nb.path, data_root, m, with_code=with_code))
+            if not force and cache.is_fresh(out_dir / m, nb.stem, job.key):
+                job.status, job.message = "skipped", "unchanged"
+            outcome.jobs.append(job)
+    todo = [j for j in outcome.jobs if j.status == "pending"]
+    if todo:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        _run_jobs(todo, outcome, data_root, data_param, out_dir, workers, with_code, progress, stream)
+    elif months and not (out_dir / "index.html").is_file():
+        from .publish import write_top_index
+
+        write_top_index(out_dir)
+    _print_summary(outcome, out_dir, stream)
+    return outcome
+
+
+def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: str | None, out_dir: Path,
+              workers: int, with_code: bool, progress: bool, stream: TextIO) -> None:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    from .execute import ForkServer, fork_available
+
+    server = ForkServer().start() if fork_available() else None
+    # jsonschema builds an IRI grammar when rfc3987_syntax is importable (~1 s, jsonschema #1428);
+    # the notebook schema checks no IRI, so the runner's processes go without it.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+    import nbformat  # noqa: F401 - imported once here, inherited by the forked workers
+    import papermill  # noqa: F401
+
+    from .publish import _exporter, write_top_index
+
+    _exporter(with_code)
+
+    by_month: dict[str, list[Job]] = {}
+    for j in todo:
+        by_month.setdefault(j.month, []).append(j)
+    stagings: dict[str, Path] = {}
+    pool = None
+    bar = None
+    try:
+        if server is not None:
+            server.wait_ready()
+        for m in by_month:
+            for stale in out_dir.glob(f".{m}.staging-*"):
+                shutil.rmtree(stale, ignore_errors=True)
+            stagings[m] = out_dir / f".{m}.staging-{os.getpid()}"
+            stagings[m].mkdir()
+        # Longest first (by last recorded time) keeps both workers busy to the end.
+        previous = {m: cache.read_manifest(out_dir / m).get("sections", {}) for m in by_month}
+        todo = sorted(todo, key=lambda j: -float(previous[j.month].get(j.notebook.stem, {}).get("seconds", 1.0)))
+        pool = ProcessPoolExecutor(
+            max_workers=min(workers, len(todo)),
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_init_worker,
+            initargs=(server.address if server else None,),
+        )
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), unit="job", file=stream, disable=not progress, dynamic_ncols=True,
+                   desc="bulletin run")
+        facts_futures = {pool.submit(_month_facts_job, m, data_param): m for m in by_month}
+        futures = {}
+        for j in todo:
+            fut = pool.submit(_execute, j.month, j.notebook, data_param, data_root if data_param else None,
+                              str(stagings[j.month]), str(out_dir / f"{j.month}.failed"), with_code)
+            futures[fut] = j
+        facts: dict[str, dict] = {}
+        remaining = {m: len(js) for m, js in by_month.items()}
+        pending = set(futures) | set(facts_futures)
+        failed = 0
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            finished_months = []
+            for fut in done:
+                if fut in facts_futures:
+                    m = facts_futures[fut]
+                    try:
+                        facts[m] = fut.result()
+                    except Exception:  # noqa: BLE001
+                        facts[m] = {}
+                    if remaining[m] == 0:
+                        finished_months.append(m)
+                    continue
+                j = futures[fut]
+                try:
+                    r = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a worker that died
+                    r = {"status": "failed", "seconds": 0.0, "cell": None, "message": f"{type(exc).__name__}: {exc}"}
+                j.status, j.seconds, j.cell, j.message = r["status"], r["seconds"], r["cell"], r.get("message", "")
+                failed += j.status == "failed"
+                remaining[j.month] -= 1
+                if remaining[j.month] == 0 and j.month in facts:
+                    finished_months.append(j.month)
+                bar.update(1)
+                running = min(pool._max_workers, sum(1 for f in pending if f in futures))
+                bar.set_postfix_str(f"running {running}, failed {failed}")
+            for m in finished_months:
+                _finish_month(m, by_month[m], facts.get(m, {}), out_dir, stagings.pop(m), outcome)
+                write_top_index(out_dir)
+    except KeyboardInterrupt:
+        print("\nbulletin run: interrupted; published months are left as they were", file=stream)
+        for j in todo:
+            if j.status == "pending":
+                j.status, j.message = "failed", "interrupted"
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if server is not None:
+            server.stop()
+        for staging in stagings.values():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _finish_month(month: str, jobs: list[Job], facts: dict, out_dir: Path, staging: Path, outcome: Outcome) -> None:
+    if any(j.status != "ok" for j in jobs):
+        outcome.failed_months.append(month)
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    _publish_month(month, jobs, facts, out_dir, staging)
+    outcome.published.append(month)
+
+
+def _print_summary(outcome: Outcome, out_dir: Path, stream: TextIO) -> None:
+    if not outcome.jobs:
+        print("bulletin run: nothing to run", file=stream)
+        return
+    width = max(len(j.name) for j in outcome.jobs)
+    for j in outcome.jobs:
+        if j.status == "ok":
+            line = f"ok       {j.seconds:5.1f}s"
+        elif j.status == "skipped":
+            line = "skipped         unchanged since the last run"
+        else:
+            where = f"cell {j.cell}: " if j.cell is not None else ""
+            line = f"FAILED   {j.seconds:5.1f}s {where}{j.message}"
+        print(f"  {j.name:<{width}}  {line}", file=stream)
+    shown = paths.display_path(out_dir)
+    for m in outcome.published:
+        print(f"published {month_label(m)}: open {shown}/{m}/index.html", file=stream)
+    for m in outcome.failed_months:
+        print(f"not published {m} (failed notebooks kept in {shown}/{m}.failed/; "
+              f"the last good {shown}/{m}/ is unchanged)", file=stream)
+    n_ok = sum(j.status == "ok" for j in outcome.jobs)
+    n_skip = sum(j.status == "skipped" for j in outcome.jobs)
+    n_fail = sum(j.status == "failed" for j in outcome.jobs)
+    print(f"bulletin run: {n_ok} ran, {n_skip} skipped, {n_fail} failed", file=stream)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """``bulletin run`` (called by the CLI with its parsed arguments)."""
+    notebooks = section_notebooks(getattr(args, "sections", None))
+    try:
+        outcome = run_batch(
+            args.months,
+            data_dir=args.data_dir,
+            out=args.out,
+            notebooks=notebooks,
+            jobs=args.jobs,
+            force=args.force,
+            with_code=args.with_code,
+        )
+    except KeyboardInterrupt:
+        return 130
+    if not outcome.jobs and outcome.absent:
+        return 2
+    return outcome.exit_code
