@@ -1,0 +1,333 @@
+"""卫生信息平台数据采集: completeness, upload days and volumes of districts and hospitals.
+
+未反馈 (a declared-table count the unit did not report) stays missing through every ratio here:
+its share is ``<NA>``, never 0, so that a reader sees 未反馈 rather than a false zero.
+
+Who is lagging
+--------------
+A unit is flagged as lagging when at least one of these holds (reasons are listed in Chinese):
+
+* 无数据上传 — no upload day in the month, or no record uploaded;
+* 上传天数偏少 — upload days below :data:`MIN_UPLOAD_DAY_SHARE` of the days of the month
+  (fewer than 23.2 of 29 days in February 2020);
+* 上传表完整率偏低 — uploaded/required tables below :data:`LOW_COMPLETENESS_OF_MEDIAN` of the
+  median of its peers (all units of the same level, districts or hospitals, that month).
+
+The thresholds are relative (to the month's length, to the peers' median) so that the rule needs
+no change when the required-table list or the month changes.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .. import charts, fmt
+from ..load import PathLike, facts, labels, load
+from ..months import days_in_month
+from . import compare
+
+Level = Literal["district", "hospital"]
+LEVEL_LABELS = {"district": "区", "hospital": "医院"}
+
+TABLE = {"district": "platform_districts", "hospital": "platform_hospitals"}
+KEY = {"district": "district", "hospital": "hospital"}
+
+#: upload days below this share of the month's days → 上传天数偏少
+MIN_UPLOAD_DAY_SHARE = 0.8
+#: uploaded/required below this fraction of the peers' median → 上传表完整率偏低
+LOW_COMPLETENESS_OF_MEDIAN = 0.5
+
+VOLUME_COLUMNS = ("records", "outpatient_visits", "discharges")
+EHR_COLUMNS = ("ehr_basic", "ehr_hypertension", "ehr_diabetes")
+CUMULATIVE_RECORDS_FACT = "platform.cumulative_records"
+
+
+def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
+    """num/den as nullable floats; missing where either is missing or den is 0."""
+    den = den.astype("Float64")
+    return (num.astype("Float64") / den.where(den != 0)).astype("Float64")
+
+
+def units(month: str, level: Level = "district", data_dir: PathLike = None) -> pd.DataFrame:
+    """The level's table with ``unit`` as first column and the derived figures.
+
+    Added columns: ``uploaded_share`` (uploaded/required), ``declared_share`` (declared/required,
+    ``<NA>`` where 未反馈), ``declared_reported`` (False where 未反馈), ``days_in_month``,
+    ``upload_day_share`` (upload days / days of the month), ``lagging`` and ``lagging_reasons``.
+    """
+    df = load(TABLE[level], month, data_dir).rename(columns={KEY[level]: "unit"})
+    df["declared_reported"] = df["declared_tables"].notna()
+    df["uploaded_share"] = _ratio(df["uploaded_tables"], df["required_tables"])
+    df["declared_share"] = _ratio(df["declared_tables"], df["required_tables"])
+    days = days_in_month(month)
+    df["days_in_month"] = days
+    df["upload_day_share"] = (df["upload_days"].astype("Float64") / days).astype("Float64")
+    reasons = lagging_reasons(df, days)
+    df["lagging_reasons"] = reasons
+    df["lagging"] = reasons != ""
+    return df
+
+
+def lagging_reasons(df: pd.DataFrame, days: int) -> pd.Series:
+    """The module's lagging rule (see the module docstring) → reasons joined by "、" ("" if none).
+
+    ``df`` needs ``upload_days``, ``records`` and ``uploaded_share``; ``days`` is the month's length.
+    """
+    no_data = df["upload_days"].eq(0) | df["records"].eq(0)
+    few_days = ~no_data & (df["upload_days"] < MIN_UPLOAD_DAY_SHARE * days)
+    median = df["uploaded_share"].median()
+    low = df["uploaded_share"] < LOW_COMPLETENESS_OF_MEDIAN * median
+    parts = pd.DataFrame(
+        {
+            "无数据上传": no_data.fillna(False),
+            "上传天数偏少": few_days.fillna(False),
+            "上传表完整率偏低": low.fillna(False).astype(bool),
+        }
+    )
+    return parts.apply(lambda r: "、".join(c for c in parts.columns if r[c]), axis=1).astype("string")
+
+
+def lagging(month: str, level: Level = "district", data_dir: PathLike = None) -> pd.DataFrame:
+    """The lagging units only: ``unit``, ``uploaded_tables``, ``required_tables``,
+    ``uploaded_share``, ``upload_days``, ``days_in_month``, ``records``, ``lagging_reasons``."""
+    df = units(month, level, data_dir)
+    cols = ["unit", "uploaded_tables", "required_tables", "uploaded_share", "upload_days", "days_in_month",
+            "records", "lagging_reasons"]
+    return df.loc[df["lagging"], cols].reset_index(drop=True)
+
+
+def not_reported(month: str, level: Level = "hospital", data_dir: PathLike = None) -> list[str]:
+    """Units whose declared-table count is 未反馈."""
+    df = units(month, level, data_dir)
+    return df.loc[~df["declared_reported"], "unit"].to_list()
+
+
+def ehr_totals(month: str, data_dir: PathLike = None) -> pd.Series:
+    """Cumulative health-record uploads of all districts (基本信息, 高血压, 糖尿病), summed."""
+    df = load(TABLE["district"], month, data_dir)
+    return df[list(EHR_COLUMNS)].sum().astype("int64")
+
+
+def cumulative_records(month: str, data_dir: PathLike = None) -> int | None:
+    """Records of districts and hospitals checked into the platform up to the month's end (a stated
+    fact: 4930000000 in February 2020, printed as 49.3亿条); None when the month does not state it."""
+    value = facts(month, data_dir).get(CUMULATIVE_RECORDS_FACT)
+    return None if value is None else int(value)
+
+
+def headline(month: str, data_dir: PathLike = None) -> pd.Series:
+    """The section's headline figures (index: Chinese labels; integers, shares as floats)."""
+    d = units(month, "district", data_dir)
+    h = units(month, "hospital", data_dir)
+    both = pd.concat([d, h])
+    out: dict[str, object] = {
+        "接入区数": len(d),
+        "接入医院数": len(h),
+        "本月数据上传量（条）": int(both["records"].sum()),
+        "门急诊信息上传人次": int(both["outpatient_visits"].sum()),
+        "出院信息上传人次": int(both["discharges"].sum()),
+        "区·已上传表合计（张）": int(d["uploaded_tables"].sum()),
+        "医院·已上传表合计（张）": int(h["uploaded_tables"].sum()),
+        "区·进度滞后": int(d["lagging"].sum()),
+        "医院·进度滞后": int(h["lagging"].sum()),
+        "医院·申明上传表未反馈": int((~h["declared_reported"]).sum()),
+    }
+    cum = cumulative_records(month, data_dir)
+    if cum is not None:
+        out["累计校验入库数据（条）"] = cum
+    return pd.Series(out, name=month, dtype="Int64")
+
+
+def yi(value: object, digits: int = 1) -> str:
+    """A large count in 亿 (10⁸) as the bulletin prints it: ``4930000000`` → ``49.3亿``."""
+    if fmt.is_missing(value):
+        return fmt.NOT_REPORTED
+    return f"{float(value) / 1e8:,.{digits}f}亿"
+
+
+# ---------------------------------------------------------------- month-on-month
+
+
+def changes(month: str, data_dir: PathLike = None) -> pd.DataFrame | None:
+    """Month-on-month of the headline figures (``label``, ``value``, ``previous``, ``change``,
+    ``change_pct``); ``None`` when the month before is not in the data directory."""
+    prev = compare.previous_in_data(month, data_dir)
+    if prev is None:
+        return None
+    return compare.headlines(headline(month, data_dir).to_dict(), headline(prev, data_dir).to_dict())
+
+
+def _districts(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    return units(month, "district", data_dir)
+
+
+def _hospitals(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    return units(month, "hospital", data_dir)
+
+
+#: per unit, the figures compared with the month before
+UNIT_CHANGE_COLUMNS = ("uploaded_tables", "records")
+
+
+def month_on_month(month: str, data_dir: PathLike = None) -> compare.Comparison | compare.Note:
+    """Headline figures and, per district and per hospital, tables uploaded and records uploaded
+    against the month before — or the one line saying there is no month before."""
+    names = _labels("district")
+    specs = [
+        (f"{LEVEL_LABELS[level]}·{names[c]}", loader, "unit", c, False)
+        for level, loader in (("district", _districts), ("hospital", _hospitals))
+        for c in UNIT_CHANGE_COLUMNS
+    ]
+    return compare.month_on_month(month, data_dir, lambda m, d: headline(m, d).to_dict(), specs,
+                                  key_label="接入单位")
+
+
+def _labels(level: Level) -> dict[str, str]:
+    return labels(TABLE[level])
+
+
+# ---------------------------------------------------------------- views (formatted for readers)
+
+
+def _fraction(num: object, den: object) -> str:
+    return f"{fmt.count(num)}/{fmt.count(den)}"
+
+
+def completeness_view(month: str, level: Level = "district", data_dir: PathLike = None) -> pd.DataFrame:
+    """The level's table for readers: tables declared and uploaded against those required (未反馈
+    kept), upload days against the days of the month, volumes, and the lagging reasons."""
+    df = units(month, level, data_dir)
+    names = _labels(level)
+    out = pd.DataFrame(
+        {
+            names[KEY[level]]: df["unit"],
+            "申明/规定上传表": [_fraction(a, b) for a, b in zip(df["declared_tables"], df["required_tables"],
+                                                             strict=True)],
+            "申明比例": [fmt.pct(v, na=fmt.NOT_REPORTED) for v in df["declared_share"]],
+            "已上传/规定上传表": [_fraction(a, b) for a, b in zip(df["uploaded_tables"], df["required_tables"],
+                                                               strict=True)],
+            "上传完整率": [fmt.pct(v) for v in df["uploaded_share"]],
+            "上传天数/当月天数": [_fraction(a, b) for a, b in zip(df["upload_days"], df["days_in_month"], strict=True)],
+            names["records"]: [fmt.count(v) for v in df["records"]],
+            names["outpatient_visits"]: [fmt.count(v) for v in df["outpatient_visits"]],
+            names["discharges"]: [fmt.count(v) for v in df["discharges"]],
+            "进度滞后": [r or "" for r in df["lagging_reasons"]],
+        }
+    )
+    out.index = [str(i + 1) for i in range(len(out))]
+    return out
+
+
+def ehr_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """Cumulative health-record uploads per district and their 合计, for readers."""
+    df = load(TABLE["district"], month, data_dir)[["district", *EHR_COLUMNS]]
+    names = {c: _labels("district")[c].split("·")[-1] + "（份）" for c in EHR_COLUMNS}
+    total = pd.DataFrame([{"district": "合计", **ehr_totals(month, data_dir).to_dict()}], index=["合计"])
+    return fmt.table(pd.concat([df, total]), "platform_districts", labels=names)
+
+
+def lagging_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """The lagging districts and hospitals, with why (the rule of this module's docstring)."""
+    parts = []
+    for level in ("district", "hospital"):
+        part = lagging(month, level, data_dir)
+        part.insert(0, "level", LEVEL_LABELS[level])
+        parts.append(part)
+    df = pd.concat(parts, ignore_index=True)
+    out = pd.DataFrame(
+        {
+            "层级": df["level"],
+            "接入单位": df["unit"],
+            "已上传/规定上传表": [_fraction(a, b) for a, b in zip(df["uploaded_tables"], df["required_tables"],
+                                                               strict=True)],
+            "上传完整率": [fmt.pct(v) for v in df["uploaded_share"]],
+            "上传天数/当月天数": [_fraction(a, b) for a, b in zip(df["upload_days"], df["days_in_month"], strict=True)],
+            "数据上传量（条）": [fmt.count(v) for v in df["records"]],
+            "滞后原因": df["lagging_reasons"],
+        }
+    )
+    out.index = [str(i + 1) for i in range(len(out))]
+    return out
+
+
+def headline_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """The headline figures for readers; the cumulative records in 亿条 as the bulletin prints them."""
+    head = headline(month, data_dir)
+    values = [yi(v) + "条" if k == "累计校验入库数据（条）" else fmt.count(v) for k, v in head.items()]
+    labels = [k.replace("（条）", "") if k == "累计校验入库数据（条）" else k for k in head.index]
+    out = pd.DataFrame({"项目": labels, "数值": values})
+    out.index = [str(i + 1) for i in range(len(out))]
+    return out
+
+
+# ---------------------------------------------------------------- charts
+
+
+def _flagged(df: pd.DataFrame, *reasons: str) -> list[str]:
+    """Units whose lagging reasons include any of ``reasons``."""
+    hit = df["lagging_reasons"].map(lambda r: any(x in r for x in reasons))
+    return list(df.loc[hit.astype(bool), "unit"])
+
+
+def completeness_threshold(df: pd.DataFrame) -> float:
+    """The completeness below which a unit is flagged (a fraction): half of the peers' median."""
+    return LOW_COMPLETENESS_OF_MEDIAN * float(df["uploaded_share"].median())
+
+
+def completeness_chart(month: str, level: Level = "hospital", data_dir: PathLike = None) -> Figure:
+    """Uploaded/required tables per unit, ranked; units below the threshold in the highlight colour,
+    the threshold as a dashed line."""
+    df = units(month, level, data_dir).sort_values("uploaded_share", ascending=False, kind="stable")
+    shares = [0.0 if fmt.is_missing(v) else float(v) for v in df["uploaded_share"]]
+    parts = [_fraction(a, b) for a, b in zip(df["uploaded_tables"], df["required_tables"], strict=True)]
+    limit = completeness_threshold(df)
+    fig = charts.ranked_barh(
+        list(df["unit"]),
+        shares,
+        title=f"{LEVEL_LABELS[level]}：已上传表占规定上传表的比例",
+        xlabel=f"上传完整率（虚线：同级中位数的一半，{fmt.pct(limit)}；红色为低于此线）",
+        annotate=lambda i, v: f"{fmt.pct(v)}（{parts[i]}）",
+        highlight=_flagged(df, "完整率"),
+        size="tall" if level == "hospital" else "wide",
+    )
+    ax = fig.axes[0]
+    ax.axvline(limit, color=charts.HIGHLIGHT, linestyle="--", linewidth=1)
+    ax.xaxis.set_major_formatter(lambda v, _: fmt.pct(v, digits=0))
+    return fig
+
+
+def upload_days_chart(month: str, level: Level = "hospital", data_dir: PathLike = None) -> Figure:
+    """Days with uploads per unit, fewest first; units with too few days in the highlight colour,
+    the threshold as a dashed line."""
+    df = units(month, level, data_dir).sort_values("upload_days", kind="stable")
+    days = days_in_month(month)
+    limit = MIN_UPLOAD_DAY_SHARE * days
+    fig = charts.ranked_barh(
+        list(df["unit"]),
+        [int(v) for v in df["upload_days"]],
+        title=f"{LEVEL_LABELS[level]}：本月有数据上传的天数（当月共 {days} 天）",
+        xlabel=f"数据上传天数（虚线：当月天数的 {fmt.pct(MIN_UPLOAD_DAY_SHARE, digits=0)}，即 {limit:.1f} 天；"
+        "红色为低于此线）",
+        annotate=lambda i, v: f"{fmt.count(v)}/{days}" + ("（全月无上传）" if not v else ""),
+        highlight=_flagged(df, "天数", "无数据"),
+        size="tall" if level == "hospital" else "wide",
+    )
+    ax = fig.axes[0]
+    ax.axvline(limit, color=charts.HIGHLIGHT, linestyle="--", linewidth=1)
+    ax.set_xlim(0, days * 1.15)
+    return fig
+
+
+def records_chart(month: str, level: Level = "district", data_dir: PathLike = None) -> Figure:
+    """Records uploaded this month per unit, largest first."""  # no highlight: volume is not a rule
+    df = units(month, level, data_dir).sort_values("records", ascending=False, kind="stable")
+    return charts.ranked_barh(
+        list(df["unit"]),
+        [int(v) for v in df["records"]],
+        title=f"{LEVEL_LABELS[level]}：本月数据上传量（条）",
+        xlabel="数据上传量（条）",
+        size="wide" if level == "district" else "tall",
+    )

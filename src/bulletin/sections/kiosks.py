@@ -1,0 +1,341 @@
+"""自助智能医疗服务终端: use of the self-service kiosks by hospital and by district.
+
+Money stays :class:`decimal.Decimal` in every total (so sums tie out to the fen); it becomes a float
+only inside a ratio (average amount per registration or payment, use per kiosk).
+
+Idle kiosks: a unit with kiosks installed and neither a registration nor a payment in the month.
+
+Outliers: the average amount per registration or payment far from its peers' is marked with the
+very rule ``bulletin check`` warns with (:class:`bulletin.checks.AverageOutlier`, applied to each
+group), so that the notebook and the check report never disagree on which unit stands out.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .. import charts, fmt
+from ..checks import WARNING_RULES, AverageOutlier, MonthData
+from ..load import PathLike, facts, labels, load
+from ..schema import KIOSK_GROUP_LABELS
+from . import compare
+
+Group = Literal["hospital", "district"]
+
+COUNT_COLUMNS = ("kiosks", "registrations", "payments")
+MONEY_COLUMNS = ("registration_yuan", "payment_yuan")
+VALUE_COLUMNS = ("kiosks", "registrations", "registration_yuan", "payments", "payment_yuan")
+
+
+def _per(num: pd.Series, den: pd.Series) -> pd.Series:
+    """num/den as nullable floats (Decimal money converted here, for the ratio only); missing where den is 0."""
+    n = pd.Series([None if pd.isna(v) else float(v) for v in num], index=num.index, dtype="Float64")
+    d = pd.Series([None if pd.isna(v) else float(v) for v in den], index=den.index, dtype="Float64")
+    return (n / d.where(d != 0)).astype("Float64")
+
+
+def usage(month: str, group: Group | None = None, data_dir: PathLike = None) -> pd.DataFrame:
+    """The kiosk table (one group, or both when ``group`` is None) with derived columns.
+
+    Added: ``uses`` (registrations + payments), ``uses_per_kiosk``, ``registrations_per_kiosk``,
+    ``payments_per_kiosk``, ``avg_registration_yuan``, ``avg_payment_yuan`` (floats, missing when
+    the denominator is 0) and ``idle`` (kiosks installed, no registration and no payment).
+    """
+    df = load("kiosks", month, data_dir)
+    if group is not None:
+        df = df[df["group"] == group].reset_index(drop=True)
+    df["uses"] = (df["registrations"] + df["payments"]).astype("Int64")
+    df["uses_per_kiosk"] = _per(df["uses"], df["kiosks"])
+    df["registrations_per_kiosk"] = _per(df["registrations"], df["kiosks"])
+    df["payments_per_kiosk"] = _per(df["payments"], df["kiosks"])
+    df["avg_registration_yuan"] = _per(df["registration_yuan"], df["registrations"])
+    df["avg_payment_yuan"] = _per(df["payment_yuan"], df["payments"])
+    df["idle"] = (df["kiosks"] > 0) & (df["registrations"] == 0) & (df["payments"] == 0)
+    flagged = outliers(month, data_dir)
+    for amount, col in (("registration_yuan", "registration_outlier"), ("payment_yuan", "payment_outlier")):
+        hits = set(zip(flagged.loc[flagged["column"] == amount, "group"],
+                       flagged.loc[flagged["column"] == amount, "unit"], strict=True))
+        df[col] = [(g, u) in hits for g, u in zip(df["group"], df["unit"], strict=True)]
+    return df
+
+
+def _outlier_rules() -> list[AverageOutlier]:
+    return [r for r in WARNING_RULES if isinstance(r, AverageOutlier) and r.table == "kiosks"]
+
+
+def outliers(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """Averages per registration or payment that ``bulletin check`` flags, one row per finding.
+
+    Columns: ``group``, ``unit``, ``column`` (``registration_yuan`` or ``payment_yuan``),
+    ``average`` and ``median`` (``Decimal`` 元, the peers' median), ``message`` (the check's own
+    Chinese explanation). The rule is applied to each group separately, as the check does.
+    """
+    df = load("kiosks", month, data_dir)
+    rows = []
+    for group in KIOSK_GROUP_LABELS:
+        part = df[df["group"] == group].reset_index(drop=True)
+        data = MonthData(month, {"kiosks": part}, None)
+        for rule in _outlier_rules():
+            for f in rule.check(data):
+                rows.append((group, f.unit, f.column, f.value, f.expected, f.message))
+    return pd.DataFrame(rows, columns=["group", "unit", "column", "average", "median", "message"])
+
+
+def idle(month: str, group: Group | None = None, data_dir: PathLike = None) -> pd.DataFrame:
+    """Units with idle kiosks: ``group``, ``unit``, ``kiosks``, in the bulletin's order."""
+    df = usage(month, group, data_dir)
+    return df.loc[df["idle"], ["group", "unit", "kiosks"]].reset_index(drop=True)
+
+
+def totals(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """The stated 合计 against the sum of the rows (hospitals and districts), one row per column.
+
+    Columns: ``column``, ``hospital``, ``district``, ``summed``, ``stated`` (``None`` when the month
+    does not state it), ``matches``. Money stays ``Decimal`` (exact to the fen).
+    """
+    df = load("kiosks", month, data_dir)
+    stated_facts = facts(month, data_dir)
+    rows = []
+    for col in VALUE_COLUMNS:
+        zero = Decimal(0) if col in MONEY_COLUMNS else 0
+        by_group = {g: sum((v for v in df.loc[df["group"] == g, col]), zero) for g in KIOSK_GROUP_LABELS}
+        summed = sum(by_group.values(), zero)
+        stated = stated_facts.get(f"kiosks.total.{col}")
+        if stated is not None:
+            stated = Decimal(str(stated)) if col in MONEY_COLUMNS else int(stated)
+        rows.append((col, by_group["hospital"], by_group["district"], summed, stated,
+                     None if stated is None else stated == summed))
+    return pd.DataFrame(rows, columns=["column", "hospital", "district", "summed", "stated", "matches"])
+
+
+def group_summary(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """One row per group (医疗单位, 各区) and one for 合计: totals, averages, idle units.
+
+    Money columns are exact ``Decimal`` sums; ratios are floats.
+    """
+    df = usage(month, None, data_dir)
+    rows = {}
+    for key, part in [*((g, df[df["group"] == g]) for g in KIOSK_GROUP_LABELS), ("total", df)]:
+        row: dict[str, object] = {"units": len(part)}
+        for col in COUNT_COLUMNS:
+            row[col] = int(part[col].sum())
+        for col in MONEY_COLUMNS:
+            row[col] = sum(part[col], Decimal(0))
+        row["uses_per_kiosk"] = (row["registrations"] + row["payments"]) / row["kiosks"] if row["kiosks"] else None
+        row["avg_registration_yuan"] = (
+            float(row["registration_yuan"]) / row["registrations"] if row["registrations"] else None
+        )
+        row["avg_payment_yuan"] = float(row["payment_yuan"]) / row["payments"] if row["payments"] else None
+        row["idle_units"] = int(part["idle"].sum())
+        row["idle_kiosks"] = int(part.loc[part["idle"], "kiosks"].sum())
+        rows[key] = row
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    for col in ("units", *COUNT_COLUMNS, "idle_units", "idle_kiosks"):
+        out[col] = out[col].astype("Int64")
+    for col in ("uses_per_kiosk", "avg_registration_yuan", "avg_payment_yuan"):
+        out[col] = out[col].astype("Float64")
+    out.index = [KIOSK_GROUP_LABELS.get(k, "合计") for k in out.index]
+    return out
+
+
+def headline(month: str, data_dir: PathLike = None) -> pd.Series:
+    """The section's headline figures, from the rows (index: Chinese labels; money as ``Decimal``)."""
+    s = group_summary(month, data_dir).loc["合计"]
+    return pd.Series(
+        {
+            "投放台数（台）": int(s["kiosks"]),
+            "挂号（次）": int(s["registrations"]),
+            "挂号金额（元）": s["registration_yuan"],
+            "缴费（次）": int(s["payments"]),
+            "缴费金额（元）": s["payment_yuan"],
+            "闲置终端的单位数": int(s["idle_units"]),
+            "闲置终端台数（台）": int(s["idle_kiosks"]),
+        },
+        name=month,
+        dtype=object,
+    )
+
+
+# ---------------------------------------------------------------- month-on-month
+
+
+def changes(month: str, data_dir: PathLike = None) -> pd.DataFrame | None:
+    """Month-on-month of the headline figures (``label``, ``value``, ``previous``, ``change``,
+    ``change_pct``; money as exact ``Decimal``); ``None`` when the month before is not in the data."""
+    prev = compare.previous_in_data(month, data_dir)
+    if prev is None:
+        return None
+    return compare.headlines(headline(month, data_dir).to_dict(), headline(prev, data_dir).to_dict())
+
+
+def _rows(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    return load("kiosks", month, data_dir)
+
+
+def month_on_month(month: str, data_dir: PathLike = None) -> compare.Comparison | compare.Note:
+    """Headline figures and, per unit (hospitals then districts), kiosks, registrations, payments
+    and the amount paid against the month before — or the one line saying there is no month before."""
+    names = labels("kiosks")
+    return compare.month_on_month(
+        month,
+        data_dir,
+        lambda m, d: headline(m, d).to_dict(),
+        [(f"各单位{names[c]}", _rows, "unit", c, c in MONEY_COLUMNS)
+         for c in ("kiosks", "registrations", "payments", "payment_yuan")],
+    )
+
+
+# ---------------------------------------------------------------- views (formatted for readers)
+
+DERIVED_LABELS = {
+    "uses_per_kiosk": "每台使用（次）",
+    "avg_registration_yuan": "每次挂号平均（元）",
+    "avg_payment_yuan": "每次缴费平均（元）",
+    "marks": "标记",
+}
+
+
+def _marks(df: pd.DataFrame) -> list[str]:
+    out = []
+    for idle_, reg, pay in zip(df["idle"], df["registration_outlier"], df["payment_outlier"], strict=True):
+        marks = [m for m, on in (("闲置", idle_), ("挂号均价异常", reg), ("缴费均价异常", pay)) if on]
+        out.append("、".join(marks))
+    return out
+
+
+def usage_view(month: str, group: Group = "hospital", data_dir: PathLike = None) -> pd.DataFrame:
+    """The group's table for readers with use per kiosk, averages and marks (闲置, 均价异常)."""
+    df = usage(month, group, data_dir)
+    df["marks"] = _marks(df)
+    cols = ["unit", *VALUE_COLUMNS, "uses_per_kiosk", "avg_registration_yuan", "avg_payment_yuan", "marks"]
+    return fmt.table(
+        df[cols],
+        "kiosks",
+        labels={"unit": KIOSK_GROUP_LABELS[group], **DERIVED_LABELS},
+        formats={
+            "uses_per_kiosk": lambda v: fmt.number(v, na=fmt.UNDEFINED),
+            "avg_registration_yuan": lambda v: fmt.yuan(v, na=fmt.UNDEFINED),
+            "avg_payment_yuan": lambda v: fmt.yuan(v, na=fmt.UNDEFINED),
+            "marks": "text",
+        },
+    )
+
+
+def totals_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """The stated 合计 against the rows' sums, per column, for readers."""
+    t = totals(month, data_dir)
+    names = labels("kiosks")
+    rows = []
+    for _, r in t.iterrows():
+        f = fmt.yuan if r["column"] in MONEY_COLUMNS else fmt.count
+        rows.append({
+            "项目": names[r["column"]],
+            "医疗单位": f(r["hospital"]),
+            "各区": f(r["district"]),
+            "各行相加": f(r["summed"]),
+            "表中合计": f(r["stated"], na="未列出"),
+            "是否一致": fmt.UNDEFINED if r["matches"] is None else ("一致" if r["matches"] else "不一致"),
+        })
+    out = pd.DataFrame(rows)
+    out.index = [str(i + 1) for i in range(len(out))]
+    return out
+
+
+def group_summary_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """:func:`group_summary` for readers."""
+    g = group_summary(month, data_dir)
+    names = labels("kiosks")
+    return fmt.table(
+        g,
+        labels={"units": "单位数", **{c: names[c] for c in VALUE_COLUMNS}, **DERIVED_LABELS,
+                "idle_units": "闲置单位数", "idle_kiosks": "闲置台数"},
+        formats={
+            "uses_per_kiosk": lambda v: fmt.number(v, na=fmt.UNDEFINED),
+            "avg_registration_yuan": lambda v: fmt.yuan(v, na=fmt.UNDEFINED),
+            "avg_payment_yuan": lambda v: fmt.yuan(v, na=fmt.UNDEFINED),
+        },
+        number_rows=False,
+    )
+
+
+def idle_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """Units with idle kiosks for readers (分组, 单位, 投放台数)."""
+    df = idle(month, None, data_dir)
+    df["group"] = df["group"].map(KIOSK_GROUP_LABELS)
+    return fmt.table(df, "kiosks")
+
+
+def outliers_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """The flagged averages for readers: the average, the peers' median and how many times apart."""
+    df = outliers(month, data_dir)
+    names = {"registration_yuan": "每次挂号平均金额", "payment_yuan": "每次缴费平均金额"}
+    times = []
+    for avg, med in zip(df["average"], df["median"], strict=True):
+        ratio = float(avg) / float(med)
+        times.append(f"{fmt.number(ratio)} 倍" if ratio >= 1 else f"1/{fmt.number(1 / ratio)}")
+    out = pd.DataFrame({
+        "分组": df["group"].map(KIOSK_GROUP_LABELS),
+        "单位": df["unit"],
+        "项目": df["column"].map(names),
+        "平均（元）": [fmt.yuan(v) for v in df["average"]],
+        "同组中位数（元）": [fmt.yuan(v) for v in df["median"]],
+        "为中位数的": times,
+    })
+    out.index = [str(i + 1) for i in range(len(out))]
+    return out
+
+
+def outlier_notes(month: str, data_dir: PathLike = None) -> compare.Note:
+    """The check report's own explanation of each flagged average, one bullet each."""
+    messages = outliers(month, data_dir)["message"]
+    if messages.empty:
+        return compare.Note("本月没有平均金额明显偏离同组的单位。")
+    return compare.Note("\n".join(f"- {m}" for m in messages))
+
+
+# ---------------------------------------------------------------- charts
+
+
+def uses_per_kiosk_chart(month: str, group: Group = "hospital", data_dir: PathLike = None) -> Figure:
+    """Registrations and payments per installed kiosk, ranked; units with idle kiosks in grey
+    (labelled 闲置), units without kiosks left out."""
+    df = usage(month, group, data_dir)
+    df = df[df["kiosks"] > 0].sort_values("uses_per_kiosk", ascending=False, kind="stable")
+    idle_units = list(df.loc[df["idle"], "unit"])
+    vals = [float(v) for v in df["uses_per_kiosk"]]
+    notes = [f"（{fmt.count(k)}台" + ("，闲置）" if i else "）") for k, i in zip(df["kiosks"], df["idle"], strict=True)]
+    return charts.ranked_barh(
+        list(df["unit"]),
+        vals,
+        title=f"{KIOSK_GROUP_LABELS[group]}：每台终端本月挂号与缴费次数（“闲置”：已投放而无挂号、无缴费）",
+        xlabel="每台使用（次）",
+        annotate=lambda i, v: fmt.number(v) + notes[i],
+        muted=idle_units,
+        size="tall" if group == "hospital" else "wide",
+    )
+
+
+def average_chart(month: str, what: Literal["registration", "payment"] = "payment", group: Group = "hospital",
+                  data_dir: PathLike = None) -> Figure:
+    """Average amount per registration or payment per unit, ranked; outliers (the check's rule) in red."""
+    df = usage(month, group, data_dir)
+    col, flag = f"avg_{what}_yuan", f"{what}_outlier"
+    df = df[df[col].notna()].sort_values(col, ascending=False, kind="stable")
+    counts = list(df["registrations" if what == "registration" else "payments"])
+    name = "挂号" if what == "registration" else "缴费"
+    fig = charts.ranked_barh(
+        list(df["unit"]),
+        [float(v) for v in df[col]],
+        title=f"{KIOSK_GROUP_LABELS[group]}：每次{name}平均金额（红色为均价异常）",
+        xlabel=f"每次{name}平均金额（元）",
+        annotate=lambda i, v: f"{fmt.yuan(v)}元（{fmt.count(counts[i])}次）",
+        highlight=list(df.loc[df[flag], "unit"]),
+        size="tall",
+    )
+    ax = fig.axes[0]
+    ax.set_xlim(0, ax.get_xlim()[1] * 1.1)  # room for the longer annotations (amount and count)
+    return fig

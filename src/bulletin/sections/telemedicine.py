@@ -1,0 +1,225 @@
+"""远程医疗: the four telemedicine platforms side by side, and the top uploaders.
+
+The ``telemedicine`` table is long (one row per platform and measure, only the measures the
+bulletin states for that platform); this module turns it into one row per platform. A measure a
+platform does not report stays missing (``<NA>``), never 0.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .. import charts, fmt
+from ..load import PathLike, load
+from ..schema import TELEMEDICINE_MEASURES, TELEMEDICINE_PLATFORMS
+from . import compare
+
+#: the month's own volumes (the other measures are cumulative or structural)
+VOLUME_MEASURES = ("ecg_cases", "consultations", "lab_reports", "specimens_routed")
+
+#: measures describing who is connected (counts of institutions, cities, districts)
+REACH_MEASURES = tuple(m for m in TELEMEDICINE_MEASURES if m.startswith("institutions")) + (
+    "cities_connected",
+    "districts_covered",
+)
+
+STATUS_RUNNING = "运行"
+STATUS_PAUSED = "暂停"
+
+
+def short_name(platform: str) -> str:
+    """``南京市远程心电监测诊断平台`` → ``心电监测诊断``: for chart axes where space is short."""
+    return platform.removeprefix("南京市远程").removesuffix("平台")
+
+
+def measure_label(measure: str) -> str:
+    """Chinese label of a measure code, with its unit: ``本月采集心电病例（份）``."""
+    label, unit = TELEMEDICINE_MEASURES[measure]
+    return f"{label}（{unit}）" if unit else label
+
+
+def platforms(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """One row per platform (in the bulletin's order), one column per measure code, plus ``status``.
+
+    Measures a platform does not state are ``<NA>``. ``status`` is 暂停 when the platform's
+    ``paused`` measure is 1, else 运行. Only measures stated for at least one platform are kept.
+    """
+    long = load("telemedicine", month, data_dir)
+    wide = long.pivot(index="platform", columns="measure", values="value")
+    order = [p for p in TELEMEDICINE_PLATFORMS if p in wide.index]
+    measures = [m for m in TELEMEDICINE_MEASURES if m in wide.columns]
+    wide = wide.reindex(index=order, columns=measures).astype("Int64")
+    wide.columns.name = None
+    paused = wide["paused"].fillna(0).eq(1) if "paused" in wide else pd.Series(False, index=wide.index)
+    wide["status"] = paused.map({True: STATUS_PAUSED, False: STATUS_RUNNING}).astype("string")
+    return wide.drop(columns=["paused"], errors="ignore")
+
+
+def overview(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """The side-by-side view: measures as rows (Chinese labels with units), platforms as columns.
+
+    The last row is the status (运行/暂停). Cells a platform does not state are ``<NA>``.
+    """
+    wide = platforms(month, data_dir)
+    measures = [m for m in wide.columns if m != "status"]
+    body = wide[measures].T.astype(object)
+    body.index = [measure_label(m) for m in measures]
+    status = pd.DataFrame([wide["status"].astype(object).to_list()], index=["运行状态"], columns=wide.index)
+    out = pd.concat([body, status])
+    out.columns = list(wide.index)
+    out.index.name = "指标"
+    return out
+
+
+def volumes(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """The month's volumes: ``platform``, ``measure``, ``label``, ``value``, ``status`` (one row each).
+
+    A paused platform states no volume; it is listed with ``value`` missing so that a reader sees it.
+    """
+    wide = platforms(month, data_dir)
+    rows = []
+    for platform, row in wide.iterrows():
+        stated = [m for m in VOLUME_MEASURES if m in wide.columns and not pd.isna(row[m])]
+        if not stated:
+            note = "暂停数据采集及服务" if row["status"] == STATUS_PAUSED else "本月未单列当月数量"
+            rows.append((platform, None, note, pd.NA, row["status"]))
+        for m in stated:
+            rows.append((platform, m, measure_label(m), row[m], row["status"]))
+    out = pd.DataFrame(rows, columns=["platform", "measure", "label", "value", "status"])
+    out["value"] = out["value"].astype("Int64")
+    return out
+
+
+def headline(month: str, data_dir: PathLike = None) -> pd.Series:
+    """The section's headline figures: each month's volume, connected institutions per platform,
+    and the number of platforms paused. Index: Chinese labels; values: integers."""
+    wide = platforms(month, data_dir)
+    out: dict[str, object] = {}
+    for m in VOLUME_MEASURES:
+        for platform in wide.index:
+            if m in wide.columns and not pd.isna(wide.at[platform, m]):
+                out[f"{short_name(platform)}·{TELEMEDICINE_MEASURES[m][0]}"] = int(wide.at[platform, m])
+    for platform in wide.index:
+        if "institutions" in wide.columns and not pd.isna(wide.at[platform, "institutions"]):
+            out[f"{short_name(platform)}·累计接入医疗机构"] = int(wide.at[platform, "institutions"])
+    out["暂停服务的平台数"] = int(wide["status"].eq(STATUS_PAUSED).sum())
+    return pd.Series(out, name=month, dtype="Int64")
+
+
+def top_uploaders(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """The top uploaders per platform (as printed), with their share of the platform's month volume.
+
+    The volume is the platform's first stated month measure (心电: 病例, 临检: 检验报告); ``share`` is
+    missing when the platform states none.
+    """
+    top = load("telemedicine_top_uploaders", month, data_dir).copy()
+    wide = platforms(month, data_dir)
+    base = {}
+    for platform in wide.index:
+        for m in ("ecg_cases", "lab_reports"):
+            if m in wide.columns and not pd.isna(wide.at[platform, m]):
+                base[platform] = int(wide.at[platform, m])
+                break
+    volume = top["platform"].map(base)
+    top["share"] = (top["count"].astype("Float64") / volume.astype("Float64")).astype("Float64")
+    return top.reset_index(drop=True)
+
+
+def unit_values(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """Every stated figure per platform in long form (``platform``, ``measure``, ``label``, ``value``):
+    the unit-level view used for month-on-month comparison."""
+    long = load("telemedicine", month, data_dir)
+    long = long[long["measure"] != "paused"].copy()
+    long["label"] = long["measure"].map(measure_label)
+    return long.reset_index(drop=True)
+
+
+def _figures(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """Every stated figure per platform (``label`` ``平台简称·指标``) and the number of paused
+    platforms (``value``): the platforms are the section's units and their figures its headline
+    figures, so one comparison covers both."""
+    v = unit_values(month, data_dir)
+    names = [f"{short_name(p)}·{TELEMEDICINE_MEASURES[k][0]}" for p, k in zip(v["platform"], v["measure"], strict=True)]
+    paused = int(headline(month, data_dir)["暂停服务的平台数"])
+    return pd.DataFrame({"label": [*names, "暂停服务的平台数"], "value": [*v["value"], paused]}, dtype=object)
+
+
+def changes(month: str, data_dir: PathLike = None) -> pd.DataFrame | None:
+    """Month-on-month of :func:`_figures` (``label``, ``value``, ``previous``, ``change``,
+    ``change_pct``); ``None`` when the month before is not in the data directory."""
+    prev = compare.previous_in_data(month, data_dir)
+    if prev is None:
+        return None
+    return compare.units(_figures(month, data_dir), _figures(prev, data_dir), "label", "value")
+
+
+# ---------------------------------------------------------------- views (formatted for readers)
+
+
+def overview_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """:func:`overview` for readers: counts with separators, — where a platform states nothing."""
+    view = overview(month, data_dir)
+    out = view.map(lambda v: v if isinstance(v, str) else fmt.count(v, na=fmt.UNDEFINED))
+    out.columns = [short_name(p) + "平台" for p in view.columns]
+    out.index.name = None
+    return out
+
+
+def volumes_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """:func:`volumes` for readers (平台, 指标, 本月数量, 运行状态); — where no volume is stated."""
+    vol = volumes(month, data_dir)
+    return fmt.table(
+        vol[["platform", "label", "value", "status"]],
+        "telemedicine",
+        labels={"label": "指标", "value": "本月数量", "status": "运行状态"},
+        formats={"value": lambda v: fmt.count(v, na=fmt.UNDEFINED)},
+    )
+
+
+def top_uploaders_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """:func:`top_uploaders` for readers, with each uploader's share of the platform's month volume."""
+    top = top_uploaders(month, data_dir)
+    return fmt.table(top, "telemedicine_top_uploaders", labels={"share": "占平台本月量"})
+
+
+def month_on_month(month: str, data_dir: PathLike = None) -> compare.Comparison | compare.Note:
+    """Every stated figure per platform and the number of paused platforms against the month
+    before — or the one line saying there is no month before."""
+    return compare.month_on_month(
+        month, data_dir, None, [("各平台指标", _figures, "label", "value", False)], key_label="平台·指标"
+    )
+
+
+# ---------------------------------------------------------------- charts
+
+
+def institutions_chart(month: str, data_dir: PathLike = None) -> Figure:
+    """Institutions connected per platform, largest first; a paused platform in grey, marked 暂停."""
+    wide = platforms(month, data_dir).sort_values("institutions", ascending=False, kind="stable")
+    names = [short_name(p) + "平台" for p in wide.index]
+    status = list(wide["status"])
+    return charts.ranked_barh(
+        names,
+        [int(v) for v in wide["institutions"]],
+        title="各平台累计接入医疗机构（家）",
+        xlabel="累计接入医疗机构（家）",
+        annotate=lambda i, v: fmt.count(v) + ("（暂停服务）" if status[i] == STATUS_PAUSED else ""),
+        muted=[n for n, s in zip(names, status, strict=True) if s == STATUS_PAUSED],
+        size="small",
+    )
+
+
+def top_uploaders_chart(month: str, data_dir: PathLike = None) -> Figure:
+    """The top uploaders of each platform, grouped by platform, with their share of its month volume."""
+    top = top_uploaders(month, data_dir)
+    names = [f"{short_name(p).removesuffix('诊断')}·{h}" for p, h in zip(top["platform"], top["hospital"], strict=True)]
+    shares = list(top["share"])
+    return charts.ranked_barh(
+        names,
+        [int(v) for v in top["count"]],
+        title="各平台本月数据上传量前三名",
+        xlabel="上传量（份）；括号内为占该平台本月采集量的比例",
+        annotate=lambda i, v: f"{fmt.count(v)}（{fmt.pct(shares[i])}）",
+        size="wide",
+    )

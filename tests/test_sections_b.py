@@ -1,0 +1,247 @@
+"""Sections 04 远程医疗, 05 卫生信息平台数据采集, 06 自助智能医疗服务终端, against the February 2020 figures."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from conftest import REFERENCE_MONTH as FEB
+from conftest import edit_csv, make_month
+
+from bulletin.sections import data_platform, kiosks, telemedicine
+
+ECG = "南京市远程心电监测诊断平台"
+LAB = "南京市远程临检诊断平台"
+IMAGING = "南京市远程影像诊断平台"
+CONSULT = "南京市远程医学会诊平台"
+
+
+# ---------------------------------------------------------------- 04 远程医疗
+
+
+def test_platforms_side_by_side():
+    wide = telemedicine.platforms(FEB)
+    assert list(wide.index) == [CONSULT, ECG, LAB, IMAGING]
+    assert wide["institutions"].to_list() == [47, 149, 118, 178]
+    assert wide.at[ECG, "ecg_cases"] == 33472
+    assert wide.at[ECG, "consultations"] == 33
+    assert wide.at[LAB, "lab_reports"] == 287930
+    assert wide.at[LAB, "specimens_routed"] == 2103
+    assert wide.at[CONSULT, "consultations_cumulative"] == 109
+    assert wide.at[CONSULT, "institutions_secondary_plus"] == 22
+    # a measure a platform does not state is missing, not 0
+    assert pd.isna(wide.at[IMAGING, "ecg_cases"])
+
+
+def test_imaging_platform_is_paused():
+    wide = telemedicine.platforms(FEB)
+    assert wide["status"].to_list() == ["运行", "运行", "运行", "暂停"]
+    view = telemedicine.overview(FEB)
+    assert view.loc["运行状态", IMAGING] == "暂停"
+    assert view.loc["累计接入医疗机构（家）", IMAGING] == 178
+    assert "暂停数据采集及服务（1=暂停）" not in view.index
+    assert telemedicine.headline(FEB)["暂停服务的平台数"] == 1
+
+
+def test_volumes_and_headline():
+    vol = telemedicine.volumes(FEB)
+    stated = vol.dropna(subset=["value"]).set_index("measure")["value"]
+    assert stated.to_dict() == {"ecg_cases": 33472, "consultations": 33, "lab_reports": 287930,
+                                "specimens_routed": 2103}
+    # the paused platform is listed without a volume
+    assert vol.loc[vol["platform"] == IMAGING, "value"].isna().all()
+    head = telemedicine.headline(FEB)
+    assert head["心电监测诊断·本月采集心电病例"] == 33472
+    assert head["临检诊断·本月采集检验报告"] == 287930
+    assert head["影像诊断·累计接入医疗机构"] == 178
+
+
+def test_top_uploaders():
+    top = telemedicine.top_uploaders(FEB)
+    ecg = top[top["platform"] == ECG]
+    assert ecg["hospital"].to_list() == ["江苏省人民医院", "南京鼓楼医院", "南京市妇幼保健院"]
+    assert ecg["count"].to_list() == [6477, 4857, 4049]
+    lab = top[top["platform"] == LAB].set_index("rank")
+    assert (lab.at[1, "hospital"], lab.at[1, "count"]) == ("南京市第一医院", 63123)
+    assert lab.at[1, "share"] == pytest.approx(63123 / 287930)
+    assert ecg["share"].iloc[0] == pytest.approx(6477 / 33472)
+
+
+# ---------------------------------------------------------------- 05 卫生信息平台数据采集
+
+
+def test_district_completeness():
+    d = data_platform.units(FEB, "district").set_index("unit")
+    assert len(d) == 12
+    assert (d.at["江宁区", "uploaded_tables"], d.at["江宁区", "required_tables"]) == (52, 129)
+    assert round(d.at["江宁区", "uploaded_share"] * 100, 1) == 40.3
+    assert round(d.at["鼓楼区", "declared_share"] * 100, 1) == 57.4  # 74/129
+    assert (d["days_in_month"] == 29).all()
+    assert d.at["秦淮区", "upload_days"] == 6
+    assert d.at["江宁区", "records"] == 6188332
+
+
+def test_hospital_not_reported_stays_missing():
+    h = data_platform.units(FEB, "hospital").set_index("unit")
+    assert len(h) == 25
+    assert pd.isna(h.at["江苏省人民医院", "declared_tables"])
+    assert pd.isna(h.at["江苏省人民医院", "declared_share"])  # 未反馈, not 0
+    assert not h.at["江苏省人民医院", "declared_reported"]
+    assert h.at["江苏省人民医院", "uploaded_share"] == pytest.approx(50 / 83)
+    missing = data_platform.not_reported(FEB, "hospital")
+    assert len(missing) == 8 and "中科院皮研所" in missing and "南京鼓楼医院" not in missing
+
+
+def test_lagging_rule():
+    d = data_platform.lagging(FEB, "district")
+    assert d["unit"].to_list() == ["秦淮区"]  # 6 of 29 days
+    assert d.at[0, "lagging_reasons"] == "上传天数偏少"
+    h = data_platform.lagging(FEB, "hospital").set_index("unit")["lagging_reasons"]
+    assert h["中科院皮研所"] == "无数据上传、上传表完整率偏低"
+    assert h["南京市职业病防治院"] == "无数据上传"  # 0 upload days though records were uploaded
+    assert h["江苏省第二中医院"] == "上传天数偏少"  # 20 of 29 days
+    assert h["江苏省中医院"] == "上传表完整率偏低"  # 13 of 83 tables
+    assert "南京鼓楼医院" not in h.index
+
+
+def test_platform_headline_and_cumulative():
+    assert data_platform.cumulative_records(FEB) == 4_930_000_000
+    head = data_platform.headline(FEB)
+    assert head["接入区数"] == 12 and head["接入医院数"] == 25
+    assert head["累计校验入库数据（条）"] == 4_930_000_000
+    assert head["医院·申明上传表未反馈"] == 8
+    districts = data_platform.units(FEB, "district")
+    hospitals = data_platform.units(FEB, "hospital")
+    assert head["本月数据上传量（条）"] == districts["records"].sum() + hospitals["records"].sum()
+    ehr = data_platform.ehr_totals(FEB)
+    assert ehr["ehr_basic"] == districts["ehr_basic"].sum()
+    assert ehr["ehr_hypertension"] == 450370
+
+
+# ---------------------------------------------------------------- 06 自助智能医疗服务终端
+
+
+def test_kiosk_totals_tie_out_exactly():
+    t = kiosks.totals(FEB).set_index("column")
+    assert t.at["kiosks", "stated"] == 1481 and t.at["kiosks", "summed"] == 1481
+    assert t.at["registrations", "summed"] == 131430
+    assert t.at["registration_yuan", "summed"] == Decimal("6477159.42")
+    assert t.at["payments", "summed"] == 159858
+    assert t.at["payment_yuan", "summed"] == Decimal("51460109.85")
+    assert isinstance(t.at["payment_yuan", "summed"], Decimal)
+    assert t["matches"].all()
+
+
+def test_kiosk_usage_and_averages():
+    h = kiosks.usage(FEB, "hospital").set_index("unit")
+    d = kiosks.usage(FEB, "district").set_index("unit")
+    assert (len(h), len(d)) == (37, 12)
+    assert h.at["江苏省人民医院", "uses_per_kiosk"] == pytest.approx((7973 + 5592) / 200)
+    assert h.at["江苏省中医院", "avg_registration_yuan"] == pytest.approx(4705865.42 / 23542)
+    assert h.at["南京市儿童医院", "avg_payment_yuan"] == pytest.approx(13497811.90 / 67453)
+    # no kiosk, no ratio (not 0, not infinity)
+    assert pd.isna(h.at["南京市中心医院", "uses_per_kiosk"])
+    assert pd.isna(d.at["玄武区", "avg_payment_yuan"])
+
+
+def test_idle_kiosks():
+    idle = kiosks.idle(FEB)
+    assert len(idle) == 13
+    assert idle.iloc[0].to_dict() == {"group": "hospital", "unit": "东部战区总医院", "kiosks": 82}
+    assert "建邺区" in idle["unit"].to_list()
+    # no kiosk installed is not idle
+    assert "南京市中心医院" not in idle["unit"].to_list() and "鼓楼区" not in idle["unit"].to_list()
+    summary = kiosks.group_summary(FEB)
+    assert summary.at["合计", "idle_kiosks"] == idle["kiosks"].sum() == 144
+    assert summary.at["合计", "registration_yuan"] == Decimal("6477159.42")
+    assert summary.at["医疗单位", "kiosks"] == 1160 and summary.at["各区", "kiosks"] == 321
+
+
+def test_kiosk_outliers_are_those_the_check_flags():
+    from bulletin.checks import check_month
+
+    flagged = kiosks.outliers(FEB)
+    assert set(zip(flagged["unit"], flagged["column"], strict=True)) == {
+        ("江苏省中医院", "registration_yuan"),
+        ("江苏省肿瘤医院", "payment_yuan"),
+        ("南京市妇幼保健院", "payment_yuan"),
+    }
+    warned = {(f.unit, f.column) for f in check_month(FEB).warnings if f.rule == "average_outlier"}
+    assert warned == set(zip(flagged["unit"], flagged["column"], strict=True))
+    h = kiosks.usage(FEB, "hospital").set_index("unit")
+    assert h.at["江苏省中医院", "registration_outlier"] and not h.at["江苏省中医院", "payment_outlier"]
+    assert h.at["南京市妇幼保健院", "payment_outlier"]
+    assert flagged.set_index("unit").at["江苏省肿瘤医院", "average"] == Decimal("1393.43")
+
+
+def test_kiosk_headline():
+    head = kiosks.headline(FEB)
+    assert head["投放台数（台）"] == 1481
+    assert head["缴费金额（元）"] == Decimal("51460109.85")
+    assert head["闲置终端的单位数"] == 13
+
+
+# ---------------------------------------------------------------- month-on-month
+
+
+def test_no_previous_month_is_one_line(data_dir):
+    for module in (telemedicine, data_platform, kiosks):
+        note = module.month_on_month(FEB, data_dir)
+        assert str(note) == "数据中没有上月（2020年1月）的数据，本月不作环比比较。"
+        assert module.changes(FEB, data_dir) is None
+
+
+@pytest.fixture
+def two_months(data_copy):
+    """February as shipped, and a January made from it with a few figures lowered."""
+    jan = make_month(data_copy, "2020-01")
+    edit_csv(jan / "telemedicine.csv", f"{ECG},ecg_cases,33472", f"{ECG},ecg_cases,30000")
+    edit_csv(jan / "platform_districts.csv", "江宁区,52,129,52,6188332,", "江宁区,52,129,40,6000000,")
+    edit_csv(jan / "kiosks.csv", "hospital,江苏省人民医院,200,7973,166469.00,5592,2482832.44",
+             "hospital,江苏省人民医院,180,7973,166469.00,5000,2000000.00")
+    return data_copy
+
+
+def _row(frame: pd.DataFrame, label: str) -> pd.Series:
+    return frame.set_index(frame.columns[0]).loc[label]
+
+
+def test_telemedicine_month_on_month(two_months):
+    ch = telemedicine.changes(FEB, two_months).set_index("label")
+    assert ch.at["心电监测诊断·本月采集心电病例", "previous"] == 30000
+    assert ch.at["心电监测诊断·本月采集心电病例", "change"] == 3472
+    assert ch.at["心电监测诊断·本月采集心电病例", "change_pct"] == pytest.approx(3472 / 30000)
+    assert ch.at["临检诊断·本月采集检验报告", "change"] == 0
+    view = telemedicine.month_on_month(FEB, two_months)
+    (title, table), = view.parts
+    assert _row(table, "心电监测诊断·本月采集心电病例")["环比变化"] == "+3,472（+11.6%）"
+
+
+def test_data_platform_month_on_month(two_months):
+    ch = data_platform.changes(FEB, two_months).set_index("label")
+    assert ch.at["本月数据上传量（条）", "change"] == 188332
+    assert ch.at["区·已上传表合计（张）", "change"] == 12
+    view = data_platform.month_on_month(FEB, two_months)
+    parts = dict(view.parts)
+    assert _row(parts["主要指标"], "本月数据上传量（条）")["环比变化"] == "+188,332（+0.3%）"
+    records = parts["区·数据上传量"]
+    assert _row(records, "江宁区")["上月"] == "6,000,000"
+    assert _row(records, "江宁区")["环比变化"] == "+188,332（+3.1%）"
+    assert _row(parts["区·已上传表（CDA文档）"], "江宁区")["环比变化"] == "+12（+30.0%）"
+    assert _row(records, "鼓楼区")["环比变化"] == "0（+0.0%）"
+    assert len(parts["医院·数据上传量"]) == 25
+
+
+def test_kiosks_month_on_month(two_months):
+    ch = kiosks.changes(FEB, two_months).set_index("label")
+    assert ch.at["缴费金额（元）", "change"] == Decimal("482832.44")
+    assert ch.at["缴费金额（元）", "previous"] == Decimal("51460109.85") - Decimal("482832.44")
+    assert ch.at["投放台数（台）", "change"] == 20
+    assert ch.at["缴费（次）", "change"] == 592
+    parts = dict(kiosks.month_on_month(FEB, two_months).parts)
+    money = _row(parts["各单位缴费金额（元）"], "江苏省人民医院")
+    assert (money["本月"], money["上月"]) == ("2,482,832.44", "2,000,000.00")
+    assert money["环比变化"] == "+482,832.44（+24.1%）"
+    assert _row(parts["各单位投放台数"], "江苏省人民医院")["环比变化"] == "+20（+11.1%）"
+    assert len(parts["各单位投放台数"]) == 49
