@@ -23,7 +23,7 @@ report: $(STAMP) ## the monthly job for MONTH (default 2020-02)
 	$(BIN)/bulletin check $(MONTH)
 
 lint: $(STAMP) ## ruff
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench tools
 
 unit: $(STAMP) ## unit and integration tests
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
