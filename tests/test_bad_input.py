@@ -517,3 +517,36 @@ def test_table_csv_round_trips(tmp_path_factory, table_name):
         assert store.table_csv(back, decl) == text
 
     check()
+
+
+@pytest.mark.parametrize("table_name", ["kiosks", "platform_hospitals", "telemedicine"])
+def test_damaged_files_never_raise_anything_but_bulletin_errors(tmp_path_factory, table_name):
+    """Random edits of a real file (bytes inserted, replaced, cut): it loads or it is a BulletinDataError."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    decl = TABLES[table_name]
+    original = (paths.DEFAULT_DATA_DIR / MONTH / decl.file).read_bytes()
+    folder = tmp_path_factory.mktemp("fuzz")
+    edit = st.tuples(
+        st.integers(0, len(original)), st.integers(0, 8), st.binary(max_size=8) | st.sampled_from(
+            [b",", b'"', b"\n", b"\r", b"-", b"\x00", b"\xff", b"\xe4\xb8", "未反馈".encode(), b"1,2", b"9" * 25]
+        )
+    )
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(edit, min_size=1, max_size=4))
+    def check(edits):
+        data = original
+        for at, cut, new in edits:
+            data = data[:at] + new + data[at + cut :]
+        path = folder / decl.file
+        path.write_bytes(data)
+        try:
+            frame = bulletin.store.read_table(path, decl)
+        except BulletinDataError as exc:
+            assert "\n" not in str(exc) and exc.file == str(path)
+        else:
+            assert list(frame.columns) == list(decl.column_names)
+
+    check()
