@@ -272,6 +272,14 @@ def _flagged(df: pd.DataFrame, *reasons: str) -> list[str]:
     return list(df.loc[hit.astype(bool), "unit"])
 
 
+def _threshold_line(fig: Figure, x: float) -> None:
+    """A dashed threshold line that passes behind the bars' value labels (they get a white backing)."""
+    ax = fig.axes[0]
+    ax.axvline(x, color=charts.HIGHLIGHT, linestyle="--", linewidth=1, zorder=0.5)
+    for text in ax.texts:
+        text.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.9})
+
+
 def completeness_threshold(df: pd.DataFrame) -> float:
     """The completeness below which a unit is flagged (a fraction): half of the peers' median."""
     return LOW_COMPLETENESS_OF_MEDIAN * float(df["uploaded_share"].median())
@@ -293,9 +301,8 @@ def completeness_chart(month: str, level: Level = "hospital", data_dir: PathLike
         highlight=_flagged(df, "完整率"),
         size="tall" if level == "hospital" else "wide",
     )
-    ax = fig.axes[0]
-    ax.axvline(limit, color=charts.HIGHLIGHT, linestyle="--", linewidth=1)
-    ax.xaxis.set_major_formatter(lambda v, _: fmt.pct(v, digits=0))
+    _threshold_line(fig, limit)
+    fig.axes[0].xaxis.set_major_formatter(lambda v, _: fmt.pct(v, digits=0))
     return fig
 
 
@@ -315,9 +322,8 @@ def upload_days_chart(month: str, level: Level = "hospital", data_dir: PathLike 
         highlight=_flagged(df, "天数", "无数据"),
         size="tall" if level == "hospital" else "wide",
     )
-    ax = fig.axes[0]
-    ax.axvline(limit, color=charts.HIGHLIGHT, linestyle="--", linewidth=1)
-    ax.set_xlim(0, days * 1.15)
+    _threshold_line(fig, limit)
+    fig.axes[0].set_xlim(0, days * 1.3)
     return fig
 
 
