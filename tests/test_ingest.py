@@ -365,3 +365,30 @@ def test_parse_text_reports_the_tables_absent_from_a_partial_export():
     assert list(parsed.tables) == ["appointments"]
     assert parsed.facts["appointments.cumulative_total"] == 18722617
     assert "kiosks" in parsed.absent and "hotline_categories" in parsed.absent
+
+
+def test_a_platform_paragraph_missing_is_noted_and_the_others_kept(tmp_path):
+    text = raw_text()
+    para = next(ln for ln in text.split("\n") if ln.startswith("南京市远程影像诊断平台"))
+    data = tmp_path / "data"
+    result = ingest_file(write(tmp_path, replace_once(text, para + "\n", "")), data_dir=data)
+    assert result.notes == ("南京市远程医疗系统数据统计: 南京市远程影像诊断平台",)
+    tele = load("telemedicine", "2020-02", data)
+    assert "南京市远程影像诊断平台" not in set(tele["platform"])
+    assert len(tele) == 19 and "paused" not in set(tele["measure"])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("\t预约数量\n\n\t1\n", "\t预约数量\n\t1\n", "expected a header row of labels, found figures 1"),
+        ("2020年2月南京市卫生信息平台数据采集情况（区）\n", "", "expected paragraphs, found a table row"),
+        ("2020年2月南京市远程医疗系统数据统计\n", "", "found a paragraph"),
+    ],
+    ids=["header-run-into-first-row", "title-lost-before-a-table", "title-lost-before-paragraphs"],
+)
+def test_figures_that_would_be_lost_are_refused(tmp_path, old, new, expected):
+    data = tmp_path / "data"
+    with pytest.raises(IngestError, match=expected):
+        ingest_file(write(tmp_path, replace_once(raw_text(), old, new)), data_dir=data)
+    _assert_nothing_written(data)

@@ -17,7 +17,7 @@ import pandas as pd
 from .. import paths
 from ..errors import BulletinError, IngestError
 from ..months import parse_month
-from ..schema import TABLES
+from ..schema import TABLES, TELEMEDICINE_PLATFORMS
 from ..store import month_files, write_month_files
 from . import prose, tables
 from .layout import decode, sections, statistics_lines
@@ -35,6 +35,8 @@ class Parsed:
     tables: dict[str, pd.DataFrame]
     facts: dict[str, object]
     absent: list[str] = field(default_factory=list)
+    #: parts absent inside a table that was written (a platform without its paragraph)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class IngestResult:
     tables: tuple[str, ...]
     absent: tuple[str, ...]
     facts: int
+    notes: tuple[str, ...] = ()
 
 
 def _frame(name: str, rows: list[dict[str, object]]) -> pd.DataFrame:
@@ -75,6 +78,7 @@ def parse_text(text: str, *, month: str | None = None, file: str | Path | None =
                           line=found[0].line, section=found[0].name)
     out: dict[str, list[dict[str, object]]] = {}
     facts: dict[str, object] = {}
+    notes: list[str] = []
     seen: dict[str, int] = {}
     try:
         for sec in found:
@@ -82,6 +86,7 @@ def parse_text(text: str, *, month: str | None = None, file: str | Path | None =
                 raise sec.error(f"expected the section once, found it again (first on line {seen[sec.table]})")
             seen[sec.table] = sec.line
             if sec.table == "hotline_categories":
+                prose.check_paragraphs(sec, prose.HOTLINE_PARAGRAPHS)
                 for name, reader in (("hotline_categories", prose.hotline), ("province_calls", prose.province)):
                     rows, more = reader(sec)
                     if rows is not None:
@@ -91,6 +96,8 @@ def parse_text(text: str, *, month: str | None = None, file: str | Path | None =
                 rows, top, more = prose.telemedicine(sec)
                 if rows:
                     out["telemedicine"] = rows
+                printed_platforms = {r["platform"] for r in rows}
+                notes += [f"{sec.name}: {p}" for p in TELEMEDICINE_PLATFORMS if p not in printed_platforms]
                 if top:
                     out["telemedicine_top_uploaders"] = top
                 facts.update(more)
@@ -101,7 +108,7 @@ def parse_text(text: str, *, month: str | None = None, file: str | Path | None =
     except IngestError as exc:
         raise _with_file(exc, file) from None
     frames = {name: _frame(name, out[name]) for name in TABLES if name in out}
-    return Parsed(printed, frames, facts, [name for name in TABLES if name not in out])
+    return Parsed(printed, frames, facts, [name for name in TABLES if name not in out], notes)
 
 
 def _with_file(exc: IngestError, file: str | Path | None) -> IngestError:
@@ -135,7 +142,9 @@ def ingest_file(
         raise IngestError(f"refusing to write under {paths.display_path(raw)}; choose another --data-dir")
     target = paths.month_dir(parsed.month, root)
     write_month_files(target, month_files(parsed.tables, parsed.facts), force=force)
-    return IngestResult(parsed.month, target, tuple(parsed.tables), tuple(parsed.absent), len(parsed.facts))
+    return IngestResult(
+        parsed.month, target, tuple(parsed.tables), tuple(parsed.absent), len(parsed.facts), tuple(parsed.notes)
+    )
 
 
 def ingest_command(file: str, *, month: str | None, data_dir: PathLike, force: bool) -> int:
@@ -146,6 +155,8 @@ def ingest_command(file: str, *, month: str | None, data_dir: PathLike, force: b
     if result.absent:
         titles = "、".join(TABLES[n].title for n in result.absent)
         print(f"absent from this bulletin (not written): {titles}")
+    for note in result.notes:
+        print(f"absent from this bulletin: {note}")
     from ..checks import check_month
 
     try:

@@ -14,8 +14,7 @@ from pathlib import Path
 from ..errors import IngestError
 from ..schema import TABLES
 
-#: where the statistics part starts and ends in a whole published bulletin
-START_MARK = "统计数据"
+#: where the statistics part ends in a whole published bulletin (the news in brief follow)
 END_MARK = "简讯"
 
 #: the section titles as printed, without the month (the tables not printed under a title of
@@ -116,12 +115,14 @@ def decode(data: bytes, file: str | Path | None = None) -> str:
 
 
 def statistics_lines(text: str) -> list[tuple[int, str]]:
-    """(line number, line) of the statistics part: after ``统计数据`` (when printed) up to ``简讯``."""
-    lines = text.splitlines()
-    numbered = list(enumerate(lines, start=1))
-    start = next((i for i, (_, ln) in enumerate(numbered) if normalize(ln) == START_MARK), None)
-    if start is not None:
-        numbered = numbered[start + 1 :]
+    """(line number, line) of the statistics part: from its first section title up to ``简讯``.
+
+    News before the statistics part hold no section titles, so the first title is where the part
+    starts whether or not ``统计数据`` is printed above it.
+    """
+    numbered = list(enumerate(text.splitlines(), start=1))
+    start = next((i for i, (_, ln) in enumerate(numbered) if section_title(ln)), len(numbered))
+    numbered = numbered[start:]
     end = next((i for i, (_, ln) in enumerate(numbered) if normalize(ln) == END_MARK), None)
     if end is not None:
         numbered = numbered[:end]

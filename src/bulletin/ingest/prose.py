@@ -46,6 +46,19 @@ def _items(section: Section, item: Text, listing: str, unit: str, example: str) 
     return out
 
 
+def check_paragraphs(section: Section, read: re.Pattern[str]) -> None:
+    """Figures a section's reader does not take would be lost: refuse tables and unread paragraphs."""
+    for row in section.rows:
+        raise section.error(f"expected paragraphs, found a table row {' | '.join(row.texts)[:40]!r}", row.line)
+    for item in section.texts:
+        text = normalize(item.text)
+        if any(ch.isdigit() for ch in text) and text[0] not in "（(" and not read.search(text):
+            raise section.error(f"expected a paragraph this section prints, found {item.text[:20]!r}…", item.line)
+
+
+HOTLINE_PARAGRAPHS = re.compile(f"{_HOTLINE_TOTAL.pattern}|{_PROVINCE_TOTAL.pattern}")
+
+
 def hotline(section: Section) -> tuple[Rows | None, Facts]:
     """The hotline paragraph: the total, then 其中 each category (printed order), then 12345 tickets."""
     found = _one(section, _HOTLINE_TOTAL, "hotline paragraph")
@@ -103,6 +116,7 @@ _UPLOADER = re.compile(r"(.*\D)(\d+)份")
 
 def telemedicine(section: Section) -> tuple[Rows, Rows, Facts]:
     """One paragraph per platform: measures in the schema's order, then the top three uploaders."""
+    check_paragraphs(section, _PLATFORM)
     rows: Rows = []
     top: Rows = []
     seen: dict[str, int] = {}

@@ -77,6 +77,10 @@ def _find_header(section: Section, first: str) -> int:
     for i, row in enumerate(rows):
         filled = [normalize(t) for t in row.texts if t.strip()]
         if filled and re.fullmatch(first, filled[0]):
+            figures = [t for t in filled if _COUNT.fullmatch(t) or _FRACTION.fullmatch(t)]
+            if figures:
+                raise section.error(f"expected a header row of labels, found figures {' | '.join(figures)}", row.line)
+            _stray_text(section)
             return i
         raise section.error(f"expected the header row (first cell {first}), found {' | '.join(row.texts)}", row.line)
     raise section.error(f"expected the header row (first cell {first}), found no table")
@@ -177,6 +181,9 @@ def booking_channels(section: Section) -> tuple[Rows, Facts]:
     groups = []
     for k, start in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else width
+        if end - start != len(_CHANNEL_GROUP):
+            raise section.error(f"expected header groups of 序号, 名称, 预约数量, found {' | '.join(header.texts)}",
+                                header.line)
         part = _header_positions(section, header.texts[start:end], _CHANNEL_GROUP, header.line)
         groups.append({c: start + p for c, p in part.items()})
     found: list[tuple[int, str, int, int]] = []
@@ -335,6 +342,14 @@ def kiosks(section: Section) -> tuple[Rows, Facts]:
         out.append(rec)
     _no_rows(section, out)
     return out, facts
+
+
+def _stray_text(section: Section) -> None:
+    """Refuse a paragraph with figures inside a table's section: they would be lost (notes in parentheses are not)."""
+    for item in section.texts:
+        if item.text[0] not in "（(" and any(ch.isdigit() for ch in item.text):
+            raise section.error(f"expected the table and notes in parentheses, found a paragraph {item.text[:20]!r}…",
+                                item.line)
 
 
 def _no_rows(section: Section, out: Rows) -> None:
