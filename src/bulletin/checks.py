@@ -29,7 +29,7 @@ from typing import Literal, Protocol
 import pandas as pd
 
 from . import paths
-from .errors import BulletinDataError
+from .errors import BulletinDataError, DuplicateKeyError
 from .months import days_in_month, month_label
 from .schema import FACTS, FACTS_FILE, KIOSK_GROUP_LABELS, TABLES, TELEMEDICINE_MEASURES, Table
 from .store import read_facts, read_table
@@ -704,10 +704,6 @@ WARNING_RULES: tuple[Rule, ...] = (
 # --------------------------------------------------------------------------------------------
 
 
-def _is_duplicate(exc: BulletinDataError) -> bool:
-    return exc.problem.startswith("duplicate key")
-
-
 def _read(
     path: os.PathLike[str], reader: Callable[[], object], name: str, missing_rule: str, findings: list[Finding]
 ) -> object:
@@ -722,7 +718,7 @@ def _read(
     try:
         return reader()
     except BulletinDataError as exc:
-        if not _is_duplicate(exc):
+        if not isinstance(exc, DuplicateKeyError):
             raise
         findings.append(Finding(
             "error", "duplicate_key", name, str(exc.value) if exc.value is not None else None, exc.column,

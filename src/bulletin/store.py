@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import BulletinDataError
+from .errors import BulletinDataError, DuplicateKeyError
 from .schema import FACTS, FACTS_COLUMNS, FACTS_FILE, TABLES, Column, Table
 
 #: how a missing figure is printed in the bulletin
@@ -255,7 +255,7 @@ def _check_keys(table: Table, columns: dict[str, object], numbers: list[int], fi
     seen: dict[tuple[object, ...], int] = {}
     for key, number in zip(keys, numbers, strict=True):
         if key in seen:
-            raise BulletinDataError(
+            raise DuplicateKeyError(
                 f"duplicate key (first on row {seen[key]})", file=file, row=number,
                 column=",".join(table.key), value="/".join(map(str, key)), expected="each key once",
             )
@@ -283,7 +283,7 @@ def read_facts(path: Path) -> dict[str, object]:
                 expected="one of the facts declared in bulletin.schema.FACTS",
             )
         if key in out:
-            raise BulletinDataError(
+            raise DuplicateKeyError(
                 "duplicate key", file=path, row=number, column="key", value=key, expected="each fact once"
             )
         out[key] = parse_cell(cells[v_pos], Column("value", fact.label, fact.kind), file=path, row=number)
