@@ -57,6 +57,12 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def forget() -> None:
+    """Drop the memoised hashes (one batch run hashes each file once; the next one looks again)."""
+    for f in (code_hash, month_hash, file_hash):
+        f.cache_clear()
+
+
 def job_key(notebook: Path, data_dir: Path, month: str, *, with_code: bool) -> str:
     """The cache key of one job."""
     parts = [RUNNER_FORMAT, file_hash(notebook), code_hash(), month_hash(data_dir, month), f"code={with_code}"]

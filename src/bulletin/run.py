@@ -240,6 +240,7 @@ def run_batch(
 ) -> Outcome:
     """Run the batch; see the module docstring. Raises :class:`BulletinError` on bad arguments."""
     stream = stream or sys.stderr
+    cache.forget()
     months = parse_months(month_specs)
     data_root = paths.data_dir(data_dir)
     data_param = str(data_root) if data_dir is not None and str(data_dir) != "" else None

@@ -1,0 +1,163 @@
+"""The monthly batch, tested the way papermill tests itself: run small real notebooks into tmp_path,
+read the results back, assert on cells, outputs and the published files."""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import edit_csv, make_month
+
+from bulletin import cache, paths
+from bulletin.cli import main
+from bulletin.publish import month_index_html, top_index_html
+from bulletin.run import Notebook, run_batch
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+FIGURES = Notebook("00_figures", "数字", FIXTURES / "00_figures.ipynb")
+CHART = Notebook("01_chart", "图表", FIXTURES / "01_chart.ipynb")
+RAISES = Notebook("02_raises", "出错", FIXTURES / "02_raises.ipynb")
+
+
+@pytest.fixture(autouse=True)
+def _stable_code_hash(monkeypatch):
+    """Other work may edit src/bulletin while these tests run; the skip tests need a fixed code hash."""
+    monkeypatch.setattr(cache, "code_hash", functools.cache(lambda: "code"))
+
+
+def _run(months, data, out, notebooks, **kw):
+    log = io.StringIO()
+    outcome = run_batch(months, data_dir=data, out=out, notebooks=notebooks, progress=False, stream=log, jobs=2, **kw)
+    return outcome, log.getvalue()
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _statuses(outcome) -> dict[str, str]:
+    return {j.name: j.status for j in outcome.jobs}
+
+
+def _stream_text(nb) -> str:
+    return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+
+
+def test_run_publishes_executes_and_skips(tmp_path, data_copy):
+    make_month(data_copy, "2020-03")
+    out = tmp_path / "reports"
+
+    outcome, log = _run(["2020-02:2020-04"], data_copy, out, [FIGURES, CHART])
+    assert outcome.exit_code == 0, log
+    assert outcome.absent == ["2020-04"] and "2020-04" in log
+    assert sorted(outcome.published) == ["2020-02", "2020-03"]
+    # the chart notebook ran twice, each time in a fresh kernel (it fails if it sees its own state)
+    assert _statuses(outcome) == {f"{m} {s}": "ok" for m in ("2020-02", "2020-03") for s in ("00_figures", "01_chart")}
+
+    month = out / "2020-02"
+    assert sorted(p.name for p in month.iterdir()) == [
+        "00_figures.html", "00_figures.ipynb", "01_chart.html", "01_chart.ipynb", "index.html", "manifest.json",
+    ]
+    nb = nbformat.read(month / "00_figures.ipynb", as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and 'month = "2020-02"' in injected[0].source
+    assert "医院数 43" in _stream_text(nb) and "合计 74217" in _stream_text(nb)
+    assert nb.metadata.papermill.input_path == "tests/fixtures/notebooks/00_figures.ipynb"
+    assert nb.metadata.papermill.output_path == "2020-02/00_figures.ipynb"
+    assert nb.metadata.papermill.parameters["data_dir"] == "data"
+    chart = nbformat.read(month / "01_chart.ipynb", as_version=4)
+    assert any("image/png" in o.get("data", {}) for c in chart.cells if c.cell_type == "code" for o in c.outputs)
+
+    page = (month / "00_figures.html").read_text(encoding="utf-8")
+    assert "医院数 43" in page and "<h1" in page and "预约挂号" in page
+    assert "load(" not in page and "injected" not in page.lower().replace("injected-parameters", "")
+    body = page[page.index("<main>"):]
+    assert "jp-InputPrompt" not in body and "jp-OutputPrompt" not in body and "In&nbsp;[" not in body
+    assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?:", page)
+    chart_page = (month / "01_chart.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in chart_page
+
+    index = (month / "index.html").read_text(encoding="utf-8")
+    assert 'href="00_figures.html"' in index and "数字" in index and "2020年2月" in index
+    top = (out / "index.html").read_text(encoding="utf-8")
+    assert top.index("2020-03/index.html") < top.index("2020-02/index.html")  # newest first
+
+    for f in out.rglob("*"):
+        if f.is_file():
+            text = f.read_text(encoding="utf-8")
+            assert str(tmp_path) not in text and str(paths.PROJECT_ROOT) not in text, f
+
+    # unchanged: everything skipped, nothing rewritten
+    before = _snapshot(out)
+    outcome, log = _run(["2020-02", "2020-03"], data_copy, out, [FIGURES, CHART])
+    assert set(_statuses(outcome).values()) == {"skipped"} and "unchanged" in log
+    assert _snapshot(out) == before
+
+    # one month's data changed: only that month reruns (2020-03 compares with 2020-02, not the reverse)
+    edit_csv(data_copy / "2020-03" / "appointments.csv", "1067,18417", "1067,18418")
+    outcome, _ = _run(["2020-02", "2020-03"], data_copy, out, [FIGURES])
+    assert _statuses(outcome) == {"2020-02 00_figures": "skipped", "2020-03 00_figures": "ok"}
+    assert "合计 74218" in _stream_text(nbformat.read(out / "2020-03" / "00_figures.ipynb", as_version=4))
+    assert (out / "2020-03" / "01_chart.html").is_file()  # a section not rerun is carried over
+
+    # --force reruns
+    outcome, _ = _run(["2020-02"], data_copy, out, [FIGURES], force=True)
+    assert _statuses(outcome) == {"2020-02 00_figures": "ok"}
+
+
+def test_failure_keeps_the_last_good_month(tmp_path, data_copy):
+    out = tmp_path / "reports"
+    outcome, _ = _run(["2020-02"], data_copy, out, [FIGURES])
+    assert outcome.exit_code == 0
+    good = _snapshot(out)
+
+    outcome, log = _run(["2020-02"], data_copy, out, [FIGURES, CHART, RAISES], force=True)
+    assert outcome.exit_code == 1
+    jobs = {j.notebook.stem: j for j in outcome.jobs}
+    assert jobs["00_figures"].status == "ok" and jobs["01_chart"].status == "ok"  # the others carried on
+    failed = jobs["02_raises"]
+    assert failed.status == "failed" and failed.cell == 4
+    assert failed.message == "ValueError: boom in 2020-02"
+    assert "2020-02 02_raises" in log and "cell 4: ValueError: boom in 2020-02" in log
+    published = {k: v for k, v in _snapshot(out).items() if not k.startswith("2020-02.failed/")}
+    assert published == good  # the last good month, byte for byte; top index unchanged
+    kept = nbformat.read(out / "2020-02.failed" / "02_raises.ipynb", as_version=4)
+    assert any(o.get("output_type") == "error" for c in kept.cells if c.cell_type == "code" for o in c.outputs)
+    assert str(tmp_path) not in json.dumps(kept)
+    assert not list(out.glob(".2020-02.staging-*"))
+
+    assert main(["run", "2020-02", "--data-dir", str(data_copy), "--out", str(out), "--sections", "nope"]) == 2
+
+
+@pytest.mark.parametrize("month", ["../x", "2020-13", "2020-2", "2020-02:../x"])
+def test_month_validated_before_anything_runs(tmp_path, month, capsys):
+    out = tmp_path / "reports"
+    assert main(["run", month, "--out", str(out)]) == 2
+    assert "not a month" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_only_absent_months(tmp_path, data_copy, capsys):
+    assert main(["run", "2019-01", "--data-dir", str(data_copy), "--out", str(tmp_path / "r")]) == 2
+    assert "2019-01" in capsys.readouterr().err
+
+
+def test_data_strings_are_escaped(tmp_path, data_copy):
+    evil = "<script>alert(1)</script>"
+    edit_csv(data_copy / "2020-02" / "appointments.csv", "南京市儿童医院", evil)
+    out = tmp_path / "reports"
+    code = main(["run", "2020-02", "--data-dir", str(data_copy), "--out", str(out), "--sections", "appointments",
+                 "--jobs", "1"])
+    assert code == 0
+    page = (out / "2020-02" / "02_appointments.html").read_text(encoding="utf-8")
+    assert evil not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert" not in (out / "2020-02" / "index.html").read_text(encoding="utf-8")
+
+    index = month_index_html("2020-02", [("02_x", evil)], [(evil, evil)], evil)
+    assert evil not in index and index.count("&lt;script&gt;") == 4
+    assert evil not in top_index_html([("2020-02", [evil])])
