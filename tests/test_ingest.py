@@ -392,3 +392,8 @@ def test_figures_that_would_be_lost_are_refused(tmp_path, old, new, expected):
     with pytest.raises(IngestError, match=expected):
         ingest_file(write(tmp_path, replace_once(raw_text(), old, new)), data_dir=data)
     _assert_nothing_written(data)
+
+
+def test_a_total_row_with_an_empty_name_cell(tmp_path):
+    data = ingest_text(tmp_path, replace_once(raw_text(), "\t合计\n\t25208\n", "\t合计\n\t\n\t25208\n"))
+    assert_same_as_shipped(data / "2020-02")

@@ -99,8 +99,8 @@ def _check_key(section: Section, seen: dict[object, int], key: object, line: int
 def _total_facts(section: Section, row: Row, width: int, columns: dict[str, int], facts: dict[str, str]) -> Facts:
     """A 合计 row: its label spans the name columns, so its figures line up from the right."""
     shift = width - len(row.cells)
-    if shift <= 0:
-        raise section.error(f"expected fewer than {width} cells in the {TOTAL} row, found {len(row.cells)}", row.line)
+    if shift < 0:
+        raise section.error(f"expected at most {width} cells in the {TOTAL} row, found {len(row.cells)}", row.line)
     decl = TABLES[section.table]
     out: Facts = {}
     for column, pos in columns.items():
