@@ -89,6 +89,13 @@ def yuan(x: object, na: str = NOT_REPORTED, unit: bool = False) -> str:
     return f"{text}元" if unit else text
 
 
+def yi(x: object, digits: int = 1, na: str = NOT_REPORTED) -> str:
+    """A large count in 亿 (10⁸) as the bulletin prints it: ``4930000000`` → ``49.3亿``."""
+    if is_missing(x):
+        return na
+    return f"{float(x) / 1e8:,.{digits}f}亿"
+
+
 def signed_count(x: object, na: str = UNDEFINED) -> str:
     """A difference with its sign: ``+1,234``, ``-56``, ``0``."""
     if is_missing(x):

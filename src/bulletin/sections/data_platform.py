@@ -141,13 +141,6 @@ def headline(month: str, data_dir: PathLike = None) -> pd.Series:
     return pd.Series(out, name=month, dtype="Int64")
 
 
-def yi(value: object, digits: int = 1) -> str:
-    """A large count in 亿 (10⁸) as the bulletin prints it: ``4930000000`` → ``49.3亿``."""
-    if fmt.is_missing(value):
-        return fmt.NOT_REPORTED
-    return f"{float(value) / 1e8:,.{digits}f}亿"
-
-
 # ---------------------------------------------------------------- month-on-month
 
 
@@ -256,7 +249,7 @@ def lagging_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
 def headline_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
     """The headline figures for readers; the cumulative records in 亿条 as the bulletin prints them."""
     head = headline(month, data_dir)
-    values = [yi(v) + "条" if k == "累计校验入库数据（条）" else fmt.count(v) for k, v in head.items()]
+    values = [fmt.yi(v) + "条" if k == "累计校验入库数据（条）" else fmt.count(v) for k, v in head.items()]
     labels = [k.replace("（条）", "") if k == "累计校验入库数据（条）" else k for k in head.index]
     out = pd.DataFrame({"项目": labels, "数值": values})
     out.index = [str(i + 1) for i in range(len(out))]
