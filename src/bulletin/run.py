@@ -283,6 +283,13 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
 
     from .execute import ForkServer, fork_available
 
+    t0 = time.monotonic()
+    timing = os.environ.get("BULLETIN_RUN_TIMING")
+
+    def mark(what: str) -> None:
+        if timing:
+            print(f"[{time.monotonic() - t0:6.2f}s] {what}", file=stream)
+
     server = ForkServer().start() if fork_available() else None
     # jsonschema builds an IRI grammar when rfc3987_syntax is importable (~1 s, jsonschema #1428);
     # the notebook schema checks no IRI, so the runner's processes go without it.
@@ -293,6 +300,7 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
     from .publish import _exporter, write_top_index
 
     _exporter(with_code)
+    mark("imports done")
 
     by_month: dict[str, list[Job]] = {}
     for j in todo:
@@ -303,16 +311,21 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
     try:
         if server is not None:
             server.wait_ready()
+        mark("fork server ready")
         for m in by_month:
             for stale in out_dir.glob(f".{m}.staging-*"):
                 shutil.rmtree(stale, ignore_errors=True)
             stagings[m] = out_dir / f".{m}.staging-{os.getpid()}"
             stagings[m].mkdir()
-        # Longest first (by last recorded time) keeps both workers busy to the end.
+        # Month by month, so that months are published as they complete; within a month the
+        # longest job first (by its last recorded time), so that no worker idles at the end.
         previous = {m: cache.read_manifest(out_dir / m).get("sections", {}) for m in by_month}
-        todo = sorted(todo, key=lambda j: -float(previous[j.month].get(j.notebook.stem, {}).get("seconds", 1.0)))
+        order = {m: i for i, m in enumerate(by_month)}
+        todo = sorted(todo, key=lambda j: (order[j.month],
+                                           -float(previous[j.month].get(j.notebook.stem, {}).get("seconds", 1.0))))
+        n_workers = min(workers, len(todo))
         pool = ProcessPoolExecutor(
-            max_workers=min(workers, len(todo)),
+            max_workers=n_workers,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_init_worker,
             initargs=(server.address if server else None,),
@@ -355,8 +368,9 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
                 if remaining[j.month] == 0 and j.month in facts:
                     finished_months.append(j.month)
                 bar.update(1)
-                running = min(pool._max_workers, sum(1 for f in pending if f in futures))
+                running = min(n_workers, sum(1 for f in pending if f in futures))
                 bar.set_postfix_str(f"running {running}, failed {failed}")
+            mark(f"{len(done)} done")
             for m in finished_months:
                 _finish_month(m, by_month[m], facts.get(m, {}), out_dir, stagings.pop(m), outcome)
                 write_top_index(out_dir)
@@ -366,6 +380,7 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
             if j.status == "pending":
                 j.status, j.message = "failed", "interrupted"
         raise
+        mark("published")
     finally:
         if bar is not None:
             bar.close()
