@@ -161,3 +161,14 @@ def test_data_strings_are_escaped(tmp_path, data_copy):
     index = month_index_html("2020-02", [("02_x", evil)], [(evil, evil)], evil)
     assert evil not in index and index.count("&lt;script&gt;") == 4
     assert evil not in top_index_html([("2020-02", [evil])])
+
+
+def test_with_code_keeps_code_but_not_the_injected_cell(tmp_path, data_copy):
+    out = tmp_path / "reports"
+    outcome, _ = _run(["2020-02"], data_copy, out, [FIGURES], with_code=True)
+    assert outcome.exit_code == 0
+    page = (out / "2020-02" / "00_figures.html").read_text(encoding="utf-8")
+    body = page[page.index("<main>"):]
+    assert "jp-CodeCell" in body and "appointments" in body  # the code is shown
+    assert "# Parameters" not in body  # papermill's injected cell is not
+    assert "jp-InputPrompt" not in body

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 from .months import month_label
@@ -87,6 +88,10 @@ def relativise(nb, *, notebook: Path, output_name: str, data_dir: Path | None) -
         replacements.append((str(data_dir), display_path(data_dir)))
     replacements.append((str(PROJECT_ROOT) + os.sep, ""))
     replacements.append((str(PROJECT_ROOT), "."))
+    # Warnings and tracebacks may name the interpreter's or the user's folders too.
+    for prefix, shown in ((sys.base_prefix, "<python>"), (sys.prefix, "<python>"), (str(Path.home()), "~")):
+        if len(prefix) > 1:
+            replacements.append((prefix, shown))
     meta = nb.metadata.get("papermill", {})
     if meta:
         meta["input_path"] = display_path(notebook)
