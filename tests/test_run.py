@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import os
 import re
 from pathlib import Path
 
@@ -172,3 +173,40 @@ def test_with_code_keeps_code_but_not_the_injected_cell(tmp_path, data_copy):
     assert "jp-CodeCell" in body and "appointments" in body  # the code is shown
     assert "# Parameters" not in body  # papermill's injected cell is not
     assert "jp-InputPrompt" not in body
+
+
+_INTERRUPTED = """
+import sys
+from pathlib import Path
+from bulletin.run import Notebook, run_batch
+fx = Path(sys.argv[1])
+nbs = [Notebook("00_figures", "数字", fx / "00_figures.ipynb"), Notebook("03_slow", "慢", fx / "03_slow.ipynb")]
+try:
+    run_batch(["2020-02"], data_dir=sys.argv[2], out=sys.argv[3], notebooks=nbs, force=True, jobs=2, progress=False)
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+def test_ctrl_c_leaves_the_last_good_month(tmp_path, data_copy):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "reports"
+    assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
+    good = _snapshot(out)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _INTERRUPTED, str(FIXTURES), str(data_copy), str(out)],
+        start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".2020-02.staging-*/00_figures.html")):  # one job done, the slow one running
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=30) == 130
+    assert _snapshot(out) == good
+    assert not list(out.glob(".2020-02*"))

@@ -107,7 +107,9 @@ def _child_kernel(connection_file: str, cwd: str | None, server_pid: int) -> Non
             pass
         from ipykernel.kernelapp import IPKernelApp
 
-        app = IPKernelApp.instance()
+        # parent_handle's default was read from the environment when the server imported
+        # ipykernel, so it is given here: the kernel exits if the server goes away.
+        app = IPKernelApp.instance(parent_handle=server_pid)
         app.initialize(["-f", connection_file])
         app.start()
         code = 0
@@ -177,10 +179,11 @@ def serve(address: str) -> None:
                         conn.sendall(f"{pid}\n".encode())
     finally:
         for pid in children:
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except OSError:
-                pass
+            for kill in (os.killpg, os.kill):  # the group, and the child itself if not yet its own group
+                try:
+                    kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
 
 
 def _recv_line(conn: socket.socket) -> str:
@@ -216,6 +219,13 @@ class ForkServer:
             text=True,
         )
         return self
+
+    @property
+    def stdin_fd(self) -> int | None:
+        """The runner's end of the server's stdin (processes forked from the runner should close it)."""
+        if self.process is None or self.process.stdin is None:
+            return None
+        return self.process.stdin.fileno()
 
     def wait_ready(self, timeout: float = 60) -> None:
         assert self.process is not None and self.process.stdout is not None

@@ -97,11 +97,13 @@ def parse_months(specs: Iterable[str]) -> list[str]:
 _SERVER_ADDRESS: str | None = None
 
 
-def _init_worker(address: str | None) -> None:
+def _init_worker(address: str | None, server_stdin: int | None) -> None:
     import signal
 
     global _SERVER_ADDRESS
     _SERVER_ADDRESS = address
+    if server_stdin is not None:  # inherited by fork; the server stops when the runner closes it
+        os.close(server_stdin)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner handles Ctrl-C and stops us
 
 
@@ -308,6 +310,7 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
     stagings: dict[str, Path] = {}
     pool = None
     bar = None
+    interrupted = False
     try:
         if server is not None:
             server.wait_ready()
@@ -328,7 +331,7 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
             max_workers=n_workers,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_init_worker,
-            initargs=(server.address if server else None,),
+            initargs=(server.address if server else None, server.stdin_fd if server else None),
         )
         from tqdm import tqdm
 
@@ -374,20 +377,24 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
             for m in finished_months:
                 _finish_month(m, by_month[m], facts.get(m, {}), out_dir, stagings.pop(m), outcome)
                 write_top_index(out_dir)
+        mark("published")
     except KeyboardInterrupt:
+        interrupted = True
         print("\nbulletin run: interrupted; published months are left as they were", file=stream)
         for j in todo:
             if j.status == "pending":
                 j.status, j.message = "failed", "interrupted"
         raise
-        mark("published")
     finally:
         if bar is not None:
             bar.close()
         if pool is not None:
+            if interrupted:  # do not wait for running notebooks (ProcessPoolExecutor has no public kill)
+                for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                    proc.terminate()
             pool.shutdown(wait=True, cancel_futures=True)
-        if server is not None:
-            server.stop()
+        if server is not None:  # after the workers: they hold a copy of its stdin pipe
+            server.stop()  # kills every kernel it forked
         for staging in stagings.values():
             shutil.rmtree(staging, ignore_errors=True)
 
