@@ -19,8 +19,10 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install the package with its test tools
 
-report: $(STAMP) ## the monthly job for MONTH (default 2020-02)
-	$(BIN)/bulletin check $(MONTH)
+report: $(STAMP) ## the monthly job for MONTH (default 2020-02): check, run every section, publish reports/
+	@# data errors (exit 1) are published with the report; unreadable input (exit 2) stops here
+	$(BIN)/bulletin check $(MONTH) || test $$? -eq 1
+	$(BIN)/bulletin run $(MONTH)
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check src tests bench tools
@@ -35,6 +37,7 @@ test: lint unit nbval ## everything CI runs
 
 bench: $(STAMP) ## benchmarks (prints medians and ratios)
 	$(BIN)/python bench/bench_load.py
+	$(BIN)/python bench/bench_run.py
 
 lab: $(STAMP) ## JupyterLab on notebooks/ (the kernel is the project's .venv)
 	$(BIN)/jupyter lab notebooks
