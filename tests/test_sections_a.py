@@ -53,7 +53,10 @@ def test_table_labels_and_na():
 
 def test_start_accepts_a_month_in_the_data(data_dir):
     heading = start(M, data_dir, "hotline")
-    assert repr(heading) == "12320卫生热线 · 2020年2月"
+    assert repr(heading) == "统计月份：2020年2月"
+    assert heading._repr_markdown_() == "**统计月份：2020年2月**"
+    with pytest.raises(KeyError):
+        start(M, data_dir, "no_such_section")
 
 
 @pytest.mark.parametrize("month", ["2020-03", "../x", "2020-2"])

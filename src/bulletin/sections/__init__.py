@@ -49,7 +49,7 @@ def section(key: str) -> Section:
 
 @dataclass(frozen=True)
 class Heading:
-    """A section's title for the month, shown as a heading at the top of its notebook."""
+    """The month a section notebook shows, printed under the notebook's own title."""
 
     text: str
 
@@ -57,7 +57,7 @@ class Heading:
         return self.text
 
     def _repr_markdown_(self) -> str:
-        return f"## {self.text}"
+        return f"**{self.text}**"
 
 
 def start(month: str, data_dir: str | os.PathLike[str] | None = None, key: str | None = None) -> Heading:
@@ -65,7 +65,8 @@ def start(month: str, data_dir: str | os.PathLike[str] | None = None, key: str |
 
     A month that is not of the form ``YYYY-MM`` or not in the data directory raises
     :class:`~bulletin.errors.BulletinDataError` at once, naming the months that are there.
-    Returns the section's heading (``12320卫生热线 · 2020年2月``) for the notebook to show.
+    Returns the line naming the month (``统计月份：2020年2月``) for the notebook to show under its
+    title (the title itself is the notebook's first markdown cell, so it is not repeated here).
     """
     from .. import charts
     from ..errors import BulletinDataError
@@ -82,5 +83,6 @@ def start(month: str, data_dir: str | os.PathLike[str] | None = None, key: str |
             expected="one of " + (", ".join(present) if present else "the months ingested (none found)"),
         )
     charts.use_theme()
-    title = section(key).title if key else "南京市卫生信息统计月报"
-    return Heading(f"{title} · {month_label(month)}")
+    if key is not None:
+        section(key)  # an unknown key is a programming error: fail here, not later
+    return Heading(f"统计月份：{month_label(month)}")
