@@ -205,6 +205,23 @@ def test_unquoted_thousands_separator_is_not_read_as_two_cells(data_copy):
     assert_names(exc, "row 2", "'南京,30,317'", "quoted")
 
 
+@pytest.mark.parametrize(
+    ("table", "line", "row", "column"),
+    [
+        ("appointments", "合计,25208,26097,15627,7285,74217", 45, "hospital"),
+        ("kiosks", "district,合 计,1104,114436,6477159.42,178291,51460109.85", 51, "unit"),
+    ],
+)
+def test_a_totals_row_typed_into_a_table_is_refused(data_copy, table, line, row, column):
+    # read as a unit named 合计, it would double every column's sum and never load as the printed table
+    path = data_copy / MONTH / TABLES[table].file
+    text = path.read_text(encoding="utf-8") + line + "\n"
+    path.write_bytes(text.replace("\n", "\r\n").encode("gb18030"))  # as Excel saves it
+    exc = _load_error(data_copy, table)
+    assert_names(exc, TABLES[table].file, f"row {row}", f"column {column}", "totals row", "facts.csv")
+    assert (exc.row, exc.column) == (row, column)
+
+
 def test_short_row(data_copy):
     edit_csv(data_copy / MONTH / "appointments.csv", "南京玛丽妇产医院,1,0,0,0,1", "南京玛丽妇产医院,1,0")
     assert_names(_load_error(data_copy, "appointments"), "appointments.csv", "row 44", "'南京玛丽妇产医院,1,0'",

@@ -28,6 +28,9 @@ from .schema import FACTS, FACTS_COLUMNS, FACTS_FILE, TABLES, Column, Table
 #: how a missing figure is printed in the bulletin
 NOT_REPORTED = "未反馈"
 
+#: names of a totals row: never a unit (a stated total is a fact in ``facts.csv``)
+TOTAL_NAMES = frozenset({"合计", "总计"})
+
 #: the largest count a nullable ``Int64`` column holds
 MAX_COUNT = 2**63 - 1
 
@@ -92,6 +95,11 @@ def parse_cell(raw: str, col: Column, *, file: str | Path, row: int) -> object:
                 "unknown value", file=file, row=row, column=col.name, value=text,
                 expected="one of " + ", ".join(col.choices),
             )
+        if _is_total_name(text):
+            raise BulletinDataError(
+                "a totals row among the units", file=file, row=row, column=col.name, value=text,
+                expected="one row per unit; a stated total belongs in facts.csv, where bulletin check ties it out",
+            )
         return text
     if text in ("", NOT_REPORTED):
         if col.nullable:
@@ -121,6 +129,10 @@ def parse_cell(raw: str, col: Column, *, file: str | Path, row: int) -> object:
         return Decimal(text.replace(",", "")).quantize(_CENT)
     except InvalidOperation:  # pragma: no cover - the pattern already guarantees a number
         raise BulletinDataError("not an amount", file=file, row=row, column=col.name, value=raw) from None
+
+
+def _is_total_name(text: str) -> bool:
+    return "".join(text.split()) in TOTAL_NAMES
 
 
 def format_cell(value: object, col: Column) -> str:
@@ -220,7 +232,8 @@ def _convert(raw: list[str], numbers: list[int], col: Column, file: Path) -> obj
         out[:] = values
         return out
     stripped = [v.strip() for v in raw]
-    if not all(stripped) or (col.choices is not None and not set(stripped) <= set(col.choices)):
+    suspect = not all(stripped) or any(map(_is_total_name, stripped))
+    if suspect or (col.choices is not None and not set(stripped) <= set(col.choices)):
         for v, n in zip(raw, numbers, strict=True):
             parse_cell(v, col, file=file, row=n)  # raises on the first bad cell
     return pd.array(stripped, dtype="string")
