@@ -203,6 +203,22 @@ def test_a_merged_group_cell_printed_on_one_line(tmp_path):
     assert_same_as_shipped(data / "2020-02")
 
 
+@pytest.mark.parametrize(
+    ("hospitals", "districts"),
+    [
+        ("\t医\n\t疗\n\t单\n\t位\n", "\t各\n\t区\n"),  # every character tab-led, in the row
+        ("\t医\n\n\t疗\n\n\t单\n\n\t位\n", "\t各\n\n\t区\n"),  # each one a row of its own
+        ("\t医疗\n\n单位\n", "\t各 区\n"),
+    ],
+    ids=["tab-led", "tab-led-blank-lines", "two-characters"],
+)
+def test_a_merged_group_cell_printed_piece_by_piece(tmp_path, hospitals, districts):
+    text = replace_once(raw_text(), "\t医\n\n疗\n\n单\n\n位\n", hospitals)
+    text = replace_once(text, "\t各\n\n区\n", districts)
+    data = ingest_text(tmp_path, text)
+    assert_same_as_shipped(data / "2020-02")
+
+
 def test_a_section_missing_is_reported_absent_and_the_rest_ingested(tmp_path):
     text = raw_text()
     text = replace_once(text, section_span(text, "2020年2月南京市远程医疗系统数据统计"), "")

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..schema import KIOSK_GROUP_LABELS, TABLES
 from ..store import NOT_REPORTED
-from .layout import Row, Section, normalize
+from .layout import Cell, Row, Section, normalize
 
 Rows = list[dict[str, object]]
 Facts = dict[str, object]
@@ -317,7 +317,7 @@ def kiosks(section: Section) -> tuple[Rows, Facts]:
     facts: Facts = {}
     seen: dict[object, int] = {}
     group: str | None = None
-    for row in rows[h + 1 :]:
+    for row in _join_group_pieces(rows[h + 1 :]):
         if normalize(row.texts[0]) == TOTAL:
             if facts:
                 raise section.error(f"expected one {TOTAL} row, found a second", row.line)
@@ -342,6 +342,37 @@ def kiosks(section: Section) -> tuple[Rows, Facts]:
         out.append(rec)
     _no_rows(section, out)
     return out, facts
+
+
+def _join_group_pieces(rows: list[Row]) -> list[Row]:
+    """A group cell printed one tab-led character per line (``\\t医``, ``\\t疗``, …) becomes one cell.
+
+    The pieces run on in the row, or stand in rows of their own when blank lines separate them;
+    they are joined for as long as they spell the start of a group label.
+    """
+    out: list[Row] = []
+    carry: list[Cell] = []
+    for row in rows:
+        cells = carry + row.cells
+        carry = []
+        k = 1
+        if _group_prefix(cells[:1]):
+            while k < len(cells) and normalize(cells[k].text) and _group_prefix(cells[: k + 1]):
+                k += 1
+            if k == len(cells):
+                carry = cells  # nothing but pieces of the group cell: the row goes on below
+                continue
+        if k > 1:
+            cells = [Cell(cells[0].line, "".join(c.text for c in cells[:k])), *cells[k:]]
+        out.append(Row(cells))
+    if carry:
+        out.append(Row(carry))
+    return out
+
+
+def _group_prefix(cells: list[Cell]) -> bool:
+    text = "".join(normalize(c.text) for c in cells)
+    return bool(text) and any(label.startswith(text) for label in _GROUPS)
 
 
 def _stray_text(section: Section) -> None:
