@@ -247,6 +247,9 @@ def test_a_deleted_facts_file(data_copy):
     (folder(data_copy) / "facts.csv").unlink()
     report = check_month(M, data_copy)
     assert keys(report.errors) == {("facts_missing", "facts", None, None)}
+    (f,) = report.errors
+    assert "缺少 facts.csv（数据项）" in f.message
+    assert "数据项（facts）" in report.to_text() and "（facts.csv）（" not in report.to_text()
 
 
 def test_a_stated_total_missing(data_copy):

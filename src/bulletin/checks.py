@@ -116,7 +116,7 @@ def _table_title(name: str) -> str:
     decl = TABLES.get(name)
     if decl is not None:
         return decl.title
-    return "数据项（facts.csv）" if name == "facts" else name
+    return "数据项" if name == "facts" else name  # the file name is shown beside it
 
 
 @dataclass
