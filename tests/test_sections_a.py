@@ -161,7 +161,18 @@ def test_overview_quality(data_dir):
     assert repr(overview.quality_summary(M, data_dir)) == "2020年2月：0 个错误，25 个警告"
     by_rule = overview.quality_by_rule(M, data_dir)
     assert by_rule.set_index("规则").loc["终端未使用", "条数"] == "13"
-    assert len(overview.quality_findings(M, data_dir)) == 25
+    findings = overview.quality_findings(M, data_dir)
+    assert len(findings) == 25
+    first = findings.iloc[0]
+    assert (first["单位"], first["说明"]) == ("东部战区总医院", "投放台数 82，本月挂号、缴费均为 0")
+
+
+def test_start_shows_long_cells_whole(data_dir):
+    """A finding's 说明 is longer than pandas' default 50 characters: the notebook shows it whole."""
+    with pd.option_context("display.max_colwidth", 50):
+        start(M, data_dir, "overview")
+        html = overview.quality_findings(M, data_dir)._repr_html_()
+    assert "23,542 次" in html and "..." not in html
 
 
 # --- month on month ------------------------------------------------------------------------------
@@ -201,11 +212,37 @@ def test_units_present_in_one_month_only():
     prev = pd.DataFrame({"unit": ["甲", "丙"], "n": [8, 4]})
     out = compare.units(cur, prev, "unit", "n")
     assert list(out["unit"]) == ["甲", "乙", "丙"]
+    assert list(out["presence"]) == [compare.BOTH, compare.NEW, compare.GONE]
     shown = compare.display(out)
-    assert list(shown["环比变化"]) == ["+2（+25.0%）", "—", "—"]
+    assert list(shown["环比变化"]) == ["+2（+25.0%）", "新增", "本月无"]
+    assert list(shown["本月"]) == ["10", "5", "—"]
+    assert list(shown["上月"]) == ["8", "—", "4"]
     money = compare.units(pd.DataFrame({"u": ["甲"], "y": [Decimal("10.50")]}),
                           pd.DataFrame({"u": ["甲"], "y": [Decimal("10.00")]}), "u", "y")
     assert list(compare.display(money)["环比变化"]) == ["+0.50（+5.0%）"]
+
+
+def test_a_unit_in_both_months_that_did_not_report_reads_not_reported():
+    cur = pd.DataFrame({"unit": ["甲", "乙"], "n": pd.array([None, 5], dtype="Int64")})
+    prev = pd.DataFrame({"unit": ["甲", "乙"], "n": pd.array([3, None], dtype="Int64")})
+    shown = compare.display(compare.units(cur, prev, "unit", "n"))
+    assert list(shown["本月"]) == ["未反馈", "5"]
+    assert list(shown["上月"]) == ["3", "未反馈"]
+    assert list(shown["环比变化"]) == ["—", "—"]
+
+
+def test_month_on_month_with_renamed_and_dropped_units(data_copy):
+    """A hospital renamed and one dropped between months: 新增 / 本月无, never NaN or a crash."""
+    jan = make_month(data_copy, "2020-01")
+    edit_csv(jan / "appointments.csv", "南京市中心医院,", "南京市中心医院（本部）,")
+    edit_csv(jan / "booking_channels.csv", "微脉科技,5", "微脉,5")
+    feb = dict(appointments.month_on_month(M, data_copy).parts)["各医院预约挂号量"].set_index("单位")
+    assert feb.loc["南京市中心医院", "环比变化"] == "新增"
+    assert feb.loc["南京市中心医院（本部）", ["本月", "上月", "环比变化"]].tolist() == ["—", "21", "本月无"]
+    channels = dict(booking_channels.month_on_month(M, data_copy).parts)["各途径预约数量"].set_index("途径")
+    assert channels.loc["微脉科技", "环比变化"] == "新增" and channels.loc["微脉", "环比变化"] == "本月无"
+    text = repr(appointments.month_on_month(M, data_copy)) + repr(booking_channels.month_on_month(M, data_copy))
+    assert "nan" not in text.lower() and "<NA>" not in text
 
 
 # --- the recorded notebooks guard the figures --------------------------------------------------

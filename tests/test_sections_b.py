@@ -245,3 +245,19 @@ def test_kiosks_month_on_month(two_months):
     assert money["环比变化"] == "+482,832.44（+24.1%）"
     assert _row(parts["各单位投放台数"], "江苏省人民医院")["环比变化"] == "+20（+11.1%）"
     assert len(parts["各单位投放台数"]) == 49
+
+
+def test_units_added_or_dropped_between_months(two_months):
+    """A hospital gone since January and one renamed: 新增 / 本月无 in every unit table, no NaN."""
+    jan = two_months / "2020-01"
+    edit_csv(jan / "platform_hospitals.csv", "中科院皮研所,,83,0,0,0,0,0\n", "")
+    edit_csv(jan / "kiosks.csv", "hospital,南京市口腔医院,", "hospital,南京市口腔医院（本部）,")
+    parts = dict(data_platform.month_on_month(FEB, two_months).parts)
+    assert _row(parts["医院·数据上传量"], "中科院皮研所")["环比变化"] == "新增"
+    money = dict(kiosks.month_on_month(FEB, two_months).parts)["各单位缴费金额（元）"]
+    assert _row(money, "南京市口腔医院")["环比变化"] == "新增"
+    gone = _row(money, "南京市口腔医院（本部）")
+    assert (gone["本月"], gone["上月"], gone["环比变化"]) == ("—", "0.00", "本月无")
+    for module in (data_platform, kiosks, telemedicine):
+        text = repr(module.month_on_month(FEB, two_months))
+        assert "nan" not in text.lower() and "<NA>" not in text

@@ -61,13 +61,15 @@ class Heading:
 
 
 def start(month: str, data_dir: str | os.PathLike[str] | None = None, key: str | None = None) -> Heading:
-    """What every section notebook does first: check the month, set the chart theme.
+    """What every section notebook does first: check the month, set the chart theme and the tables' display.
 
     A month that is not of the form ``YYYY-MM`` or not in the data directory raises
     :class:`~bulletin.errors.BulletinDataError` at once, naming the months that are there.
     Returns the line naming the month (``统计月份：2020年2月``) for the notebook to show under its
     title (the title itself is the notebook's first markdown cell, so it is not repeated here).
     """
+    import pandas as pd
+
     from .. import charts
     from ..errors import BulletinDataError
     from ..load import months
@@ -83,6 +85,9 @@ def start(month: str, data_dir: str | os.PathLike[str] | None = None, key: str |
             expected="one of " + (", ".join(present) if present else "the months ingested (none found)"),
         )
     charts.use_theme()
+    # pandas cuts cells longer than 50 characters to "…" when it shows a table: a reader must see
+    # every explanation whole (the check findings' 说明, the lagging reasons)
+    pd.set_option("display.max_colwidth", None)
     if key is not None:
         section(key)  # an unknown key is a programming error: fail here, not later
     return Heading(f"统计月份：{month_label(month)}")

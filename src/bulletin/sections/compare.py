@@ -2,7 +2,9 @@
 
 A section compares its headline figures and each of its units with the month before when that
 month is in the data directory; when it is not, the notebook shows one line saying so
-(:class:`Note`). Units present in only one of the two months are kept, with — for the change.
+(:class:`Note`). Units present in only one of the two months are kept: a unit new this month reads
+新增 for the change, one that was there last month and is gone reads 本月无; a figure of a unit
+present in both months but not reported (未反馈) reads 未反馈.
 """
 
 from __future__ import annotations
@@ -19,7 +21,11 @@ from ..load import PathLike, months
 from ..months import month_label, previous_month
 
 #: the canonical columns of a comparison frame (Chinese labels in :data:`bulletin.fmt.LABELS`)
-COLUMNS = ("value", "previous", "change", "change_pct")
+COLUMNS = ("value", "previous", "change", "change_pct", "presence")
+
+#: ``presence`` of a unit in the two months compared, and how its change reads when not in both
+BOTH, NEW, GONE = "both", "new", "gone"
+PRESENCE_TEXT = {NEW: "新增", GONE: "本月无"}
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,8 @@ def _sub(a: object, b: object) -> object:
 
 
 def units(current: pd.DataFrame, previous: pd.DataFrame, key: str, value: str) -> pd.DataFrame:
-    """Per unit: ``key``, ``value``, ``previous``, ``change``, ``change_pct`` (a fraction).
+    """Per unit: ``key``, ``value``, ``previous``, ``change``, ``change_pct`` (a fraction) and
+    ``presence`` (:data:`BOTH`, :data:`NEW` this month, or :data:`GONE` since last month).
 
     Rows follow ``current``; units found only in ``previous`` follow at the end with ``value``
     missing.
@@ -73,13 +80,12 @@ def units(current: pd.DataFrame, previous: pd.DataFrame, key: str, value: str) -
     prev = dict(zip(previous[key], previous[value], strict=True))
     rows = []
     for name, v in zip(current[key], current[value], strict=True):
-        p = prev.pop(name, pd.NA)
-        rows.append((name, v, p))
-    rows.extend((name, pd.NA, p) for name, p in prev.items())
-    out = pd.DataFrame(rows, columns=[key, "value", "previous"], dtype=object)
+        rows.append((name, v, prev.pop(name), BOTH) if name in prev else (name, v, pd.NA, NEW))
+    rows.extend((name, pd.NA, p, GONE) for name, p in prev.items())
+    out = pd.DataFrame(rows, columns=[key, "value", "previous", "presence"], dtype=object)
     out["change"] = [_sub(a, b) for a, b in zip(out["value"], out["previous"], strict=True)]
     out["change_pct"] = [_ratio(c, p) for c, p in zip(out["change"], out["previous"], strict=True)]
-    return out
+    return out[[key, *COLUMNS]]
 
 
 def headlines(current: Mapping[str, object], previous: Mapping[str, object]) -> pd.DataFrame:
@@ -89,29 +95,37 @@ def headlines(current: Mapping[str, object], previous: Mapping[str, object]) -> 
     return units(frame, prev, "label", "value")
 
 
-def _value(v: object, money: bool) -> str:
+def _value(v: object, money: bool, present: bool) -> str:
+    """A figure of one month: — when the unit is absent that month, 未反馈 when it did not report."""
+    na = fmt.NOT_REPORTED if present else fmt.UNDEFINED
     if money or isinstance(v, Decimal):
-        return fmt.yuan(v, na=fmt.UNDEFINED)
+        return fmt.yuan(v, na=na)
     if isinstance(v, float):
-        return fmt.number(v, na=fmt.UNDEFINED)
-    return fmt.count(v, na=fmt.UNDEFINED)
+        return fmt.number(v, na=na)
+    return fmt.count(v, na=na)
+
+
+def _change(row: pd.Series, money: bool) -> str:
+    if row["presence"] != BOTH:
+        return PRESENCE_TEXT[row["presence"]]
+    return fmt.change(row["change"], row["change_pct"], money=money or isinstance(row["change"], Decimal))
 
 
 def display(frame: pd.DataFrame, key_label: str = "项目", money: bool = False) -> pd.DataFrame:
     """A comparison frame for readers: the unit, 本月, 上月, 环比变化 (``+1,234（+5.2%）``).
 
     Money (``Decimal`` values, or every value when ``money``) is shown in 元 with two decimals.
+    A unit in only one of the two months reads 新增 or 本月无 for the change.
     """
     key = frame.columns[0]
+    presence = frame["presence"]
     out = pd.DataFrame(
         {
             key_label: [fmt.FORMATTERS["text"](v) for v in frame[key]],
-            fmt.LABELS["value"]: [_value(v, money) for v in frame["value"]],
-            fmt.LABELS["previous"]: [_value(v, money) for v in frame["previous"]],
-            fmt.LABELS["change_text"]: [
-                fmt.change(c, r, money=money or isinstance(c, Decimal))
-                for c, r in zip(frame["change"], frame["change_pct"], strict=True)
-            ],
+            fmt.LABELS["value"]: [_value(v, money, p != GONE) for v, p in zip(frame["value"], presence, strict=True)],
+            fmt.LABELS["previous"]: [_value(v, money, p != NEW)
+                                     for v, p in zip(frame["previous"], presence, strict=True)],
+            fmt.LABELS["change_text"]: [_change(row, money) for _, row in frame.iterrows()],
         }
     )
     out.index = [str(i + 1) for i in range(len(out))]

@@ -15,7 +15,6 @@ from . import appointments, booking_channels, compare, hotline
 _TELE_ECG = "南京市远程心电监测诊断平台"
 _TELE_LAB = "南京市远程临检诊断平台"
 _TELE_CONSULT = "南京市远程医学会诊平台"
-_TELE_IMAGING = "南京市远程影像诊断平台"
 
 
 def _tele(frame: pd.DataFrame, platform: str, measure: str) -> object:
@@ -50,7 +49,7 @@ def figures(month: str, data_dir: PathLike = None) -> pd.DataFrame:
         ("远程医疗", "远程心电：本月采集心电病例", _tele(tele, _TELE_ECG, "ecg_cases"), "份"),
         ("远程医疗", "远程临检：本月采集检验报告", _tele(tele, _TELE_LAB, "lab_reports"), "份"),
         ("远程医疗", "远程会诊：累计会诊", _tele(tele, _TELE_CONSULT, "consultations_cumulative"), "次"),
-        ("远程医疗", "远程影像：暂停服务的平台数", int(tele.loc[tele["measure"] == "paused", "value"].sum()), "个"),
+        ("远程医疗", "暂停服务的平台数", int(tele.loc[tele["measure"] == "paused", "value"].sum()), "个"),
         ("卫生信息平台", "区和医院本月数据上传量",
          int(districts["records"].sum()) + int(hospitals["records"].sum()), "条"),
         ("卫生信息平台", "截止月底累计校验入库数据", int(f["platform.cumulative_records"]), "条"),
@@ -122,8 +121,15 @@ def quality_by_rule(month: str, data_dir: PathLike = None) -> pd.DataFrame:
 
 
 def quality_findings(month: str, data_dir: PathLike = None) -> pd.DataFrame:
-    """Every finding of the month's check, in Chinese: 级别, 规则, 单位, 说明."""
+    """Every finding of the month's check, in Chinese: 级别, 规则, 单位, 说明.
+
+    The check's message names its unit first (``东部战区总医院：投放台数 82 …``); beside the 单位
+    column that name is dropped from 说明.
+    """
     frame = check_month(month, data_dir).to_frame()
     out = frame[[c for c in ("级别", "规则", "单位", "说明") if c in frame.columns]].copy()
+    if {"单位", "说明"} <= set(out.columns):
+        out["说明"] = [m.removeprefix(f"{u}：") if isinstance(m, str) and isinstance(u, str) else m
+                     for u, m in zip(out["单位"], out["说明"], strict=True)]
     out.index = [str(i + 1) for i in range(len(out))]
     return out
