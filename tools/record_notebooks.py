@@ -8,6 +8,12 @@ parameters cell as written (``month = "2020-02"``, ``data_dir = None``: no injec
 temporary file; then the volatile metadata papermill records (timestamps, durations, paths) is
 removed and the result replaces ``notebooks/NN_name.ipynb``. A notebook that fails is left as it
 was and the script exits 1.
+
+The kernel talks to papermill over loopback TCP. Left to its defaults, ipykernel warns on stderr
+that this runs without encryption; instead of muting its log (which would hide real kernel
+errors too), the kernel manager provisions CurveZMQ keys whenever the kernel spec declares
+support for them (``transport_encryption = "auto"``, jupyter_client ≥ 8.10), so the channel is
+encrypted and the warning has no cause.
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ from pathlib import Path
 
 import nbformat
 import papermill
+import zmq
+from jupyter_client import AsyncKernelManager
+from traitlets import default
 
 from bulletin import paths
 from bulletin.sections import SECTIONS, section
@@ -27,6 +36,14 @@ KERNEL = "python3"
 #: cell and notebook metadata keys that change from run to run
 VOLATILE_CELL_KEYS = ("papermill", "execution")
 VOLATILE_NB_KEYS = ("papermill",)
+
+
+class EncryptedKernelManager(AsyncKernelManager):
+    """nbclient's kernel manager, with CurveZMQ keys provisioned when the kernel supports them."""
+
+    @default("transport_encryption")
+    def _transport_encryption_default(self) -> str:
+        return "auto" if zmq.has("curve") else "disabled"
 
 
 def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -50,6 +67,7 @@ def record(path: Path) -> None:
             cwd=str(path.parent),
             progress_bar=False,
             log_output=False,
+            kernel_manager_class=EncryptedKernelManager,
         )
         nb = strip_volatile(nbformat.read(out, as_version=4))
     text = nbformat.writes(nb) + "\n"
