@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..schema import KIOSK_GROUP_LABELS, TABLES
+from ..schema import KIOSK_GROUP_LABELS, TABLES, Column
 from ..store import NOT_REPORTED
 from .layout import Cell, Row, Section, normalize
 
@@ -96,22 +96,41 @@ def _check_key(section: Section, seen: dict[object, int], key: object, line: int
     seen[key] = line
 
 
-def _total_facts(section: Section, row: Row, width: int, columns: dict[str, int], facts: dict[str, str]) -> Facts:
-    """A 合计 row: its label spans the name columns, so its figures line up from the right."""
+def _reader(col: Column) -> Callable[[str, Section, int, str], object]:
+    """How a cell of ``col`` is read: a name, an amount in yuan or a count."""
+    return name if col.kind == "text" else money if col.kind == "money" else count
+
+
+def _record(section: Section, row: Row, pos: dict[str, int], columns: tuple[Column, ...]) -> dict[str, object]:
+    """One table row: each of ``columns`` read from its cell."""
+    rec: dict[str, object] = {}
+    for col in columns:
+        cell = row.cells[pos[col.name]]
+        rec[col.name] = _reader(col)(cell.text, section, cell.line, col.label)
+    return rec
+
+
+def _total_row(section: Section, row: Row, width: int, pos: dict[str, int], found: Facts) -> Facts:
+    """The 合计 row: the table's stated totals (:attr:`Table.totals`) as facts.
+
+    Its label spans the name columns, so its figures line up from the right.
+    """
+    if found:
+        raise section.error(f"expected one {TOTAL} row, found a second", row.line)
     shift = width - len(row.cells)
     if shift < 0:
         raise section.error(f"expected at most {width} cells in the {TOTAL} row, found {len(row.cells)}", row.line)
     decl = TABLES[section.table]
+    facts = {t.column: t.fact for t in decl.totals}
     out: Facts = {}
-    for column, pos in columns.items():
+    for column, p in pos.items():
         if column not in facts:
             continue
-        cell = row.cells[pos - shift] if pos - shift >= 1 else None
-        if cell is None:
-            raise section.error(f"expected a figure for {decl.column(column).label} in the {TOTAL} row", row.line)
         col = decl.column(column)
-        read = money if col.kind == "money" else count
-        out[facts[column]] = read(cell.text, section, cell.line, f"{TOTAL}·{col.label}")
+        if p - shift < 1:
+            raise section.error(f"expected a figure for {col.label} in the {TOTAL} row", row.line)
+        cell = row.cells[p - shift]
+        out[facts[column]] = _reader(col)(cell.text, section, cell.line, f"{TOTAL}·{col.label}")
     return out
 
 
@@ -139,20 +158,13 @@ def appointments(section: Section) -> tuple[Rows, Facts]:
     seen: dict[object, int] = {}
     for row in rows[h + 1 :]:
         if normalize(row.texts[0]) == TOTAL:
-            if facts:
-                raise section.error(f"expected one {TOTAL} row, found a second", row.line)
-            value_cols = {c: p for c, p in pos.items() if c not in ("seq", "hospital")}
-            facts = _total_facts(section, row, width, value_cols, {c: f"appointments.total.{c}" for c in value_cols})
+            facts = _total_row(section, row, width, pos, facts)
             continue
         if len(row.cells) != width:
             raise _width_error(section, row, width)
-        cells = row.cells
-        count(cells[pos["seq"]].text, section, cells[pos["seq"]].line, "序号")
-        rec: dict[str, object] = {}
-        for col in decl.columns:
-            cell = cells[pos[col.name]]
-            read = name if col.kind == "text" else count
-            rec[col.name] = read(cell.text, section, cell.line, col.label)
+        seq = row.cells[pos["seq"]]
+        count(seq.text, section, seq.line, "序号")
+        rec = _record(section, row, pos, decl.columns)
         _check_key(section, seen, rec["hospital"], row.line)
         out.append(rec)
     _no_rows(section, out)
@@ -269,10 +281,8 @@ def _platform(section: Section, unit_column: str, header: tuple[Header, ...]) ->
             unit_column: unit,
             "declared_tables": None if m.group(1) == NOT_REPORTED else int(m.group(1)),
             "required_tables": int(m.group(2)),
+            **_record(section, row, pos, decl.columns[3:]),
         }
-        for col in decl.columns[3:]:
-            cell = cells[pos[col.name]]
-            rec[col.name] = count(cell.text, section, cell.line, col.label)
         _check_key(section, seen, unit, row.line)
         out.append(rec)
     _no_rows(section, out)
@@ -319,10 +329,7 @@ def kiosks(section: Section) -> tuple[Rows, Facts]:
     group: str | None = None
     for row in _join_group_pieces(rows[h + 1 :]):
         if normalize(row.texts[0]) == TOTAL:
-            if facts:
-                raise section.error(f"expected one {TOTAL} row, found a second", row.line)
-            value_cols = {c: p for c, p in pos.items() if c not in ("group", "unit")}
-            facts = _total_facts(section, row, width, value_cols, {c: f"kiosks.total.{c}" for c in value_cols})
+            facts = _total_row(section, row, width, pos, facts)
             continue
         if len(row.cells) != width:
             raise _width_error(section, row, width)
@@ -333,11 +340,7 @@ def kiosks(section: Section) -> tuple[Rows, Facts]:
             group = _GROUPS[label]
         elif group is None:
             raise section.error(f"expected a group ({' or '.join(_GROUPS)}) in the first row", row.line)
-        rec: dict[str, object] = {"group": group}
-        for col in decl.columns[1:]:
-            cell = row.cells[pos[col.name]]
-            read: Callable[..., object] = name if col.kind == "text" else money if col.kind == "money" else count
-            rec[col.name] = read(cell.text, section, cell.line, col.label)
+        rec = {"group": group, **_record(section, row, pos, decl.columns[1:])}
         _check_key(section, seen, (group, rec["unit"]), row.line)
         out.append(rec)
     _no_rows(section, out)
