@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from conftest import REFERENCE_MONTH, edit_csv, make_month
 
+import bulletin
 from bulletin import BulletinDataError
-from bulletin.checks import CheckReport, Finding, check_month
+from bulletin.checks import CheckReport, Finding, average_outliers, check_month
 from bulletin.cli import main
 
 M = REFERENCE_MONTH
@@ -124,6 +125,18 @@ def test_average_outlier_on_a_crafted_district(data_copy):
     assert report.errors == []
     (f,) = [f for f in report.warnings if f.rule == "average_outlier" and f.unit == "高淳区"]
     assert f.value == Decimal("123.14")
+
+
+def test_average_outliers_of_a_frame_are_the_checks_findings(february):
+    df = bulletin.load("kiosks", M)
+    checked = [f for f in february.warnings if f.rule == "average_outlier"]
+    assert average_outliers(df) == checked
+    # a part of the table (one group) is judged among its own rows, as the check does per group
+    hospitals = average_outliers(df[df["group"] == "hospital"].reset_index(drop=True))
+    assert hospitals == checked  # February's three outliers are all hospitals
+    assert average_outliers(df[df["group"] == "district"]) == []
+    with pytest.raises(BulletinDataError, match="unknown table"):
+        average_outliers(df, table="kiosk")
 
 
 def test_upload_days_zero_fires_on_real_data(february):

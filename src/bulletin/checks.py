@@ -32,6 +32,7 @@ from . import paths
 from .errors import BulletinDataError, DuplicateKeyError
 from .months import days_in_month, month_label
 from .schema import FACTS, FACTS_FILE, KIOSK_GROUP_LABELS, TABLES, TELEMEDICINE_MEASURES, Table
+from .schema import table as schema_table
 from .store import read_facts, read_table
 
 Severity = Literal["error", "warning"]
@@ -559,8 +560,11 @@ class AverageOutlier:
 
     def check(self, data: MonthData) -> Iterator[Finding]:
         frame = data.tables.get(self.table)
-        if frame is None:
-            return
+        if frame is not None:
+            yield from self.findings(frame)
+
+    def findings(self, frame: pd.DataFrame) -> Iterator[Finding]:
+        """The rule applied to ``frame``, rows of :attr:`table` (all of them or any part, e.g. one group)."""
         decl = TABLES[self.table]
         what = _col_label(decl, self.count).split("（")[0]
         for group, rows in frame.groupby(self.group, sort=False):
@@ -697,6 +701,22 @@ WARNING_RULES: tuple[Rule, ...] = (
     NotReported(),
     DaysBeyondMonth("upload_days"),
 )
+
+
+def average_outliers(frame: pd.DataFrame, table: str = "kiosks") -> list[Finding]:
+    """The average-fee warnings of ``bulletin check`` for a frame of ``table``'s rows.
+
+    Applies every :class:`AverageOutlier` rule of :data:`WARNING_RULES` declared for ``table``
+    (for kiosks: per registration and per payment) to ``frame``, which may hold the whole table
+    or any part of it (e.g. one group), so that a section shows exactly what the check flags.
+    """
+    schema_table(table)  # an unknown table name is an error, not an empty list
+    return [
+        finding
+        for rule in WARNING_RULES
+        if isinstance(rule, AverageOutlier) and rule.table == table
+        for finding in rule.findings(frame)
+    ]
 
 
 # --------------------------------------------------------------------------------------------
