@@ -141,6 +141,28 @@ def test_booking_channels_ranked_and_related(data_dir):
     assert math.isnan(rel["ratio"].iloc[0])
 
 
+# --- the reader views and charts the notebooks 01–03 show ---------------------------------------
+
+
+def test_views_and_charts_of_sections_01_to_03(data_dir):
+    cats = hotline.categories_view(M, data_dir)
+    assert list(cats.columns) == ["类别", "受理量", "占比"]
+    assert cats.set_index("类别").loc["电话预约"].tolist() == ["26,097", "43.9%"]
+    assert hotline.province_view(M, data_dir).iloc[0].tolist() == ["南京", "30,317", "43.5%"]
+    assert appointments.printed_view(M, data_dir).iloc[-1]["小计"] == "74,217"
+    shares = appointments.channel_shares_view(M, data_dir)
+    assert list(shares.columns) == ["预约途径", "预约量（次）", "占比"]
+    conc = appointments.concentration_view(M, data_dir).set_index("医院范围")
+    assert conc.loc["预约量前5家医院"].tolist() == ["50,391", "67.9%"]
+    ranked = booking_channels.ranked_view(M, data_dir)
+    assert ranked.iloc[0].tolist() == ["健康南京客户端", "9,525", "57.1%"]
+    assert ranked.iloc[-1]["占比"] == "<0.1%"
+    assert booking_channels.relation_view(M, data_dir).iloc[3]["分途径合计 ÷ 该项"] == "51.3%"
+    for chart in (hotline.categories_chart, hotline.province_chart, appointments.top_by_channel_chart,
+                  appointments.channel_shares_chart, booking_channels.ranked_chart):
+        assert not chart(M, data_dir).axes[0].get_title(loc="left").isascii()  # a Chinese title
+
+
 # --- 00 overview ---------------------------------------------------------------------------------
 
 

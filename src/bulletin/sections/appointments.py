@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from .. import charts, fmt
 from ..load import PathLike, facts, labels, load
@@ -74,8 +75,8 @@ def channel_shares(month: str, data_dir: PathLike = None) -> pd.DataFrame:
 def concentration(month: str, data_dir: PathLike = None, sizes: tuple[int, ...] = (1, 5, 10)) -> pd.DataFrame:
     """How much of the month's bookings the largest hospitals take.
 
-    One row per size: ``group`` (前5家医院 …), ``bookings``, ``share`` of the total, ``hospitals``
-    (how many hospitals reported bookings at all is in the last row).
+    One row per size: ``group`` (预约量前5家医院 …), ``bookings``, ``share`` of the stated total;
+    a last row holds the hospitals beyond the largest size (其余k家医院).
     """
     frame = hospitals(month, data_dir).sort_values("total", ascending=False, kind="stable")
     total = grand_total(month, data_dir)
@@ -110,3 +111,39 @@ def month_on_month(month: str, data_dir: PathLike = None) -> compare.Comparison 
     return compare.month_on_month(
         month, data_dir, headline_figures, [("各医院预约挂号量", hospitals, "hospital", "total", False)], "单位"
     )
+
+
+# ---------------------------------------------------------------- views and charts (for readers)
+
+
+def printed_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """:func:`printed_table` for readers: hospitals numbered as printed, the 合计 row unnumbered."""
+    return fmt.table(printed_table(month, data_dir), "appointments")
+
+
+def top_by_channel_chart(month: str, data_dir: PathLike = None) -> Figure:
+    """The leading hospitals' bookings stacked by channel, the rest grouped in one bar."""
+    return charts.stacked_barh(
+        top_by_channel(month, data_dir),
+        "hospital",
+        APPOINTMENT_CHANNELS,
+        column_labels=labels("appointments"),
+        title="预约挂号量居前的医院（按途径）",
+        xlabel="预约挂号量（次）",
+    )
+
+
+def channel_shares_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """:func:`channel_shares` for readers (预约途径, 预约量（次）, 占比)."""
+    return fmt.table(channel_shares(month, data_dir), labels={"channel": "预约途径", "bookings": "预约量（次）"})
+
+
+def channel_shares_chart(month: str, data_dir: PathLike = None) -> Figure:
+    """The channels' shares as one 100% bar."""
+    shares = channel_shares(month, data_dir)
+    return charts.share_stack(shares["channel"], shares["bookings"], title="预约挂号途径构成")
+
+
+def concentration_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """:func:`concentration` for readers (医院范围, 预约量（次）, 占比)."""
+    return fmt.table(concentration(month, data_dir), labels={"group": "医院范围", "bookings": "预约量（次）"})

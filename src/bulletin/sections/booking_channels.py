@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.figure import Figure
 
+from .. import charts, fmt
 from ..load import PathLike, facts, labels, load
 from . import compare
 from .appointments import stated_totals
@@ -59,4 +61,33 @@ def month_on_month(month: str, data_dir: PathLike = None) -> compare.Comparison 
         lambda m, d: {"分途径预约合计（次）": stated_total(m, d)},
         [("各途径预约数量", lambda m, d: load("booking_channels", m, d), "channel", "bookings", False)],
         "途径",
+    )
+
+
+# ---------------------------------------------------------------- views and charts (for readers)
+
+
+def ranked_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """:func:`ranked` for readers (预约渠道, 预约数量, 占比); a share below 0.1% reads <0.1%."""
+    return fmt.table(ranked(month, data_dir), "booking_channels", labels={"channel": "预约渠道"})
+
+
+def ranked_chart(month: str, data_dir: PathLike = None) -> Figure:
+    """The channels ranked, each with its bookings and share of the stated total."""
+    frame = ranked(month, data_dir)
+    return charts.share_barh(
+        frame["channel"],
+        frame["bookings"],
+        stated_total(month, data_dir),
+        title="各渠道预约数量（括号内为占分途径合计的比例）",
+        xlabel="预约数量（次）",
+    )
+
+
+def relation_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """:func:`relation` for readers (项目, 预约数量（次）, 分途径合计 ÷ 该项)."""
+    return fmt.table(
+        relation(month, data_dir),
+        labels={"item": "项目", "bookings": "预约数量（次）", "ratio": "分途径合计 ÷ 该项"},
+        formats={"ratio": "pct"},
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.figure import Figure
 
+from .. import charts, fmt
 from ..load import PathLike, facts, load
 from . import compare
 
@@ -83,4 +85,43 @@ def month_on_month(month: str, data_dir: PathLike = None) -> compare.Comparison 
             ("全省各市接听电话", _cities_raw, "city", "calls", False),
         ],
         key_label="项目",
+    )
+
+
+# ---------------------------------------------------------------- views and charts (for readers)
+
+
+def categories_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """:func:`categories` for readers (类别, 受理量, 占比), in the bulletin's order."""
+    return fmt.table(categories(month, data_dir), "hotline_categories")
+
+
+def categories_chart(month: str, data_dir: PathLike = None) -> Figure:
+    """The categories ranked, each with its count and share of the stated total; the remainder in grey."""
+    frame = categories_ranked(month, data_dir)
+    return charts.share_barh(
+        frame["category"],
+        frame["count"],
+        total_calls(month, data_dir),
+        title="12320卫生热线各类别受理量（括号内为占受理总量的比例）",
+        xlabel="受理量（个）",
+    )
+
+
+def province_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+    """:func:`province` for readers (城市, 接听电话, 占比), largest first."""
+    return fmt.table(province(month, data_dir), "province_calls")
+
+
+def province_chart(month: str, data_dir: PathLike = None) -> Figure:
+    """The province's calls by city, largest first, Nanjing highlighted."""
+    frame = province(month, data_dir)
+    return charts.share_barh(
+        frame["city"],
+        frame["calls"],
+        province_total(month, data_dir),
+        title="全省12320各市接听电话（括号内为占全省的比例）",
+        xlabel="接听电话（人次）",
+        highlight=[NANJING],
+        size="small",
     )
