@@ -596,10 +596,13 @@ class AverageOutlier:
                     )
 
 
-def _tables_with(*columns: str) -> Iterator[tuple[str, Table]]:
+def _rows_with(data: MonthData, *columns: str) -> Iterator[tuple[str, Table, pd.Series]]:
+    """(table, declaration, row) for each row of the month's tables that have all of ``columns``."""
     for name, decl in TABLES.items():
-        if all(c in decl.column_names for c in columns):
-            yield name, decl
+        frame = data.tables.get(name)
+        if frame is not None and all(c in decl.column_names for c in columns):
+            for _, row in frame.iterrows():
+                yield name, decl, row
 
 
 @dataclass(frozen=True)
@@ -610,19 +613,15 @@ class ZeroDaysWithRecords:
     records: str
 
     def check(self, data: MonthData) -> Iterator[Finding]:
-        for name, decl in _tables_with(self.days, self.records):
-            frame = data.tables.get(name)
-            if frame is None:
-                continue
-            for _, row in frame.iterrows():
-                days, records = _num(row[self.days]), _num(row[self.records])
-                if days == 0 and records:
-                    unit = _unit_of(decl, row)
-                    yield Finding(
-                        "warning", "upload_days_zero", name, unit, self.days, days, "≥ 1",
-                        f"{unit}：{_col_label(decl, self.days)}为 0，却有{_col_label(decl, self.records)} "
-                        f"{_fmt(records)} 条",
-                    )
+        for name, decl, row in _rows_with(data, self.days, self.records):
+            days, records = _num(row[self.days]), _num(row[self.records])
+            if days == 0 and records:
+                unit = _unit_of(decl, row)
+                yield Finding(
+                    "warning", "upload_days_zero", name, unit, self.days, days, "≥ 1",
+                    f"{unit}：{_col_label(decl, self.days)}为 0，却有{_col_label(decl, self.records)} "
+                    f"{_fmt(records)} 条",
+                )
 
 
 @dataclass(frozen=True)
@@ -634,19 +633,15 @@ class NotAbove:
     limit: str
 
     def check(self, data: MonthData) -> Iterator[Finding]:
-        for name, decl in _tables_with(self.column, self.limit):
-            frame = data.tables.get(name)
-            if frame is None:
-                continue
-            for _, row in frame.iterrows():
-                value, limit = _num(row[self.column]), _num(row[self.limit])
-                if value is not None and limit is not None and value > limit:
-                    unit = _unit_of(decl, row)
-                    yield Finding(
-                        "warning", self.rule, name, unit, self.column, value, limit,
-                        f"{unit}：{_col_label(decl, self.column)} {_fmt(value)}，多于"
-                        f"{_col_label(decl, self.limit)} {_fmt(limit)}",
-                    )
+        for name, decl, row in _rows_with(data, self.column, self.limit):
+            value, limit = _num(row[self.column]), _num(row[self.limit])
+            if value is not None and limit is not None and value > limit:
+                unit = _unit_of(decl, row)
+                yield Finding(
+                    "warning", self.rule, name, unit, self.column, value, limit,
+                    f"{unit}：{_col_label(decl, self.column)} {_fmt(value)}，多于"
+                    f"{_col_label(decl, self.limit)} {_fmt(limit)}",
+                )
 
 
 @dataclass(frozen=True)
@@ -657,18 +652,14 @@ class DaysBeyondMonth:
 
     def check(self, data: MonthData) -> Iterator[Finding]:
         limit = days_in_month(data.month)
-        for name, decl in _tables_with(self.column):
-            frame = data.tables.get(name)
-            if frame is None:
-                continue
-            for _, row in frame.iterrows():
-                days = _num(row[self.column])
-                if days is not None and days > limit:
-                    unit = _unit_of(decl, row)
-                    yield Finding(
-                        "warning", "upload_days_beyond_month", name, unit, self.column, days, limit,
-                        f"{unit}：{_col_label(decl, self.column)}为 {days}，而{month_label(data.month)}只有 {limit} 天",
-                    )
+        for name, decl, row in _rows_with(data, self.column):
+            days = _num(row[self.column])
+            if days is not None and days > limit:
+                unit = _unit_of(decl, row)
+                yield Finding(
+                    "warning", "upload_days_beyond_month", name, unit, self.column, days, limit,
+                    f"{unit}：{_col_label(decl, self.column)}为 {days}，而{month_label(data.month)}只有 {limit} 天",
+                )
 
 
 @dataclass(frozen=True)
@@ -676,19 +667,14 @@ class NotReported:
     """A figure printed as 未反馈 (every nullable column the schema declares)."""
 
     def check(self, data: MonthData) -> Iterator[Finding]:
-        for name, decl in TABLES.items():
-            frame = data.tables.get(name)
-            if frame is None:
-                continue
-            nullable = [c for c in decl.columns if c.nullable]
-            for _, row in frame.iterrows():
-                for col in nullable:
-                    if _num(row[col.name]) is None:
-                        unit = _unit_of(decl, row)
-                        yield Finding(
-                            "warning", "not_reported", name, unit, col.name, None, "一个数字",
-                            f"{unit}：{col.label}未反馈",
-                        )
+        for name, decl, row in _rows_with(data):
+            for col in decl.columns:
+                if col.nullable and _num(row[col.name]) is None:
+                    unit = _unit_of(decl, row)
+                    yield Finding(
+                        "warning", "not_reported", name, unit, col.name, None, "一个数字",
+                        f"{unit}：{col.label}未反馈",
+                    )
 
 
 #: warnings: one line per rule, none names a unit
