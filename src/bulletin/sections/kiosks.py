@@ -6,7 +6,7 @@ only inside a ratio (average amount per registration or payment, use per kiosk).
 Idle kiosks: a unit with kiosks installed and neither a registration nor a payment in the month.
 
 Outliers: the average amount per registration or payment far from its peers' is marked with the
-very rule ``bulletin check`` warns with (:class:`bulletin.checks.AverageOutlier`, applied to each
+very rule ``bulletin check`` warns with (:func:`bulletin.checks.average_outliers`, applied to each
 group), so that the notebook and the check report never disagree on which unit stands out.
 """
 
@@ -19,7 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import charts, fmt
-from ..checks import WARNING_RULES, AverageOutlier, MonthData
+from ..checks import average_outliers
 from ..load import PathLike, facts, labels, load
 from ..schema import KIOSK_GROUP_LABELS
 from . import compare
@@ -63,10 +63,6 @@ def usage(month: str, group: Group | None = None, data_dir: PathLike = None) -> 
     return df
 
 
-def _outlier_rules() -> list[AverageOutlier]:
-    return [r for r in WARNING_RULES if isinstance(r, AverageOutlier) and r.table == "kiosks"]
-
-
 def outliers(month: str, data_dir: PathLike = None) -> pd.DataFrame:
     """Averages per registration or payment that ``bulletin check`` flags, one row per finding.
 
@@ -78,10 +74,7 @@ def outliers(month: str, data_dir: PathLike = None) -> pd.DataFrame:
     rows = []
     for group in KIOSK_GROUP_LABELS:
         part = df[df["group"] == group].reset_index(drop=True)
-        data = MonthData(month, {"kiosks": part}, None)
-        for rule in _outlier_rules():
-            for f in rule.check(data):
-                rows.append((group, f.unit, f.column, f.value, f.expected, f.message))
+        rows += [(group, f.unit, f.column, f.value, f.expected, f.message) for f in average_outliers(part, "kiosks")]
     return pd.DataFrame(rows, columns=["group", "unit", "column", "average", "median", "message"])
 
 
