@@ -10,20 +10,11 @@ import pandas as pd
 from . import paths
 from .errors import BulletinDataError
 from .months import is_month
-from .schema import FACTS_FILE, TABLES, Table
-from .schema import table as _table
+from .schema import FACTS_FILE, TABLES
+from .schema import table as table_decl
 from .store import read_facts, read_table
 
 PathLike = str | os.PathLike[str] | None
-
-
-def table_decl(table: object) -> Table:
-    """The declaration of a table name (any other object, even unhashable, is refused the same way)."""
-    if not isinstance(table, str):
-        raise BulletinDataError(
-            "unknown table", column="table", value=table, expected="a table name, one of " + ", ".join(TABLES)
-        )
-    return _table(table)
 
 
 def _month_folder(month: str, data_dir: PathLike) -> Path:

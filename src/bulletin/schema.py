@@ -258,11 +258,12 @@ FACTS_FILE = "facts.csv"
 FACTS_COLUMNS = ("key", "value", "unit", "label")
 
 
-def table(name: str) -> Table:
-    """The declaration of ``name``; an unknown name raises :class:`BulletinDataError`."""
-    try:
-        return TABLES[name]
-    except KeyError:
+def table(name: object) -> Table:
+    """The declaration of ``name``; an unknown name or any other object (even an unhashable one)
+    raises :class:`BulletinDataError`."""
+    decl = TABLES.get(name) if isinstance(name, str) else None
+    if decl is None:
         raise BulletinDataError(
-            "unknown table", column="table", value=name, expected="one of " + ", ".join(TABLES)
-        ) from None
+            "unknown table", column="table", value=name, expected="a table name, one of " + ", ".join(TABLES)
+        )
+    return decl
