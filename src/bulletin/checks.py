@@ -263,10 +263,9 @@ def _check_totals(data: MonthData) -> tuple[list[Finding], list[Remainder]]:
         frame = data.tables.get(name)
         if frame is None:
             continue
-        for total in decl.totals:
+        # without facts.csv (reported once, as facts_missing) no stated total can be compared
+        for total in decl.totals if data.facts is not None else ():
             label = _col_label(decl, total.column)
-            if data.facts is None:
-                continue  # the missing facts file is reported once
             stated = data.fact(total.fact)
             if stated is None:
                 findings.append(Finding(
@@ -315,7 +314,7 @@ def _check_row_sums(data: MonthData, name: str, decl: Table, frame: pd.DataFrame
                     f"{unit}：「{label}」为 {_fmt(stated)}，而 {parts_text} = {_fmt(added)}",
                 ))
         # the stated 合计 row obeys the same rule when all its figures are stated facts
-        facts = {c: t.fact for t in decl.totals for c in (t.column,) if t.rule == "exact"}
+        facts = {t.column: t.fact for t in decl.totals if t.rule == "exact"}
         if whole in facts and all(p in facts for p in parts):
             stated = data.fact(facts[whole])
             values = [data.fact(facts[p]) for p in parts]
@@ -458,7 +457,6 @@ class Breakdown:
                         "error", "breakdown_exceeds", self.table, str(group), measure, part, whole,
                         f"{group}：{self._label(measure)} {_fmt(part)}，多于{self._label(self.whole)} {_fmt(whole)}",
                     )
-
 
     def _label(self, measure: str) -> str:
         return self.labels.get(measure, (measure, ""))[0]
