@@ -282,6 +282,17 @@ def test_bad_files_are_refused_with_a_clear_error(tmp_path, content, expected):
     _assert_nothing_written(data)
 
 
+def test_a_damaged_utf8_export_names_the_line_of_the_bad_byte(tmp_path):
+    raw = RAW.read_bytes()
+    at = raw.index("\t南京市第一医院".encode()) + 2  # inside 南
+    data = tmp_path / "data"
+    with pytest.raises(IngestError) as err:
+        ingest_file(write(tmp_path, raw[:at] + b"\xff" + raw[at + 1 :]), data_dir=data)
+    line = raw[:at].count(b"\n") + 1
+    assert f"line {line}: the file is not text: UTF-8 with an invalid byte" in str(err.value)
+    _assert_nothing_written(data)
+
+
 def test_a_gb18030_export_is_read(tmp_path):
     data = tmp_path / "data"
     ingest_file(write(tmp_path, raw_text().encode("gb18030")), data_dir=data)

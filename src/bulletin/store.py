@@ -52,7 +52,13 @@ def decode(data: bytes, file: str | Path) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        _refuse_damaged_utf8(data, exc.start, file)
+        row = damaged_utf8_line(data, exc.start)
+        if row is not None:
+            raise BulletinDataError(
+                "the file is UTF-8 but damaged (an invalid byte)", file=file, row=row,
+                value=data[max(0, exc.start - 12) : exc.start + 4].decode("utf-8", "replace"),
+                expected="valid UTF-8 throughout (save the file again as 'CSV UTF-8')",
+            ) from None
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
@@ -62,20 +68,18 @@ def decode(data: bytes, file: str | Path) -> str:
     return text
 
 
-def _refuse_damaged_utf8(data: bytes, bad: int, file: str | Path) -> None:
-    """A UTF-8 file with one bad byte must not be read as GB18030 (every name would turn to garbage).
+def damaged_utf8_line(data: bytes, bad: int) -> int | None:
+    """The line of ``data``'s first invalid UTF-8 byte (at ``bad``) when the text before it is
+    clearly UTF-8, else ``None`` (the file may be GB18030).
 
+    A UTF-8 file with one bad byte must not be read as GB18030 (every name would turn to garbage).
     Chinese text in GB18030 almost never forms UTF-8 three-byte sequences, so several of them before
     the first invalid byte mean the file is UTF-8 and damaged there.
     """
     before = data[:bad].decode("utf-8")
     if sum(1 for ch in before if ch >= "\u0800") >= 2:
-        row = before.count("\n") + 1
-        raise BulletinDataError(
-            "the file is UTF-8 but damaged (an invalid byte)", file=file, row=row,
-            value=data[max(0, bad - 12) : bad + 4].decode("utf-8", "replace"),
-            expected="valid UTF-8 throughout (save the file again as 'CSV UTF-8')",
-        )
+        return before.count("\n") + 1
+    return None
 
 
 def _count_expected(col: Column) -> str:

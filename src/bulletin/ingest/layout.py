@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import IngestError
 from ..schema import TABLES
+from ..store import damaged_utf8_line
 
 #: where the statistics part ends in a whole published bulletin (the news in brief follow)
 END_MARK = "简讯"
@@ -104,6 +105,12 @@ def decode(data: bytes, file: str | Path | None = None) -> str:
         if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
             raise IngestError(
                 "the file ends in the middle of a character (truncated?); expected the complete export", file=file
+            ) from None
+        line = damaged_utf8_line(data, exc.start)
+        if line is not None:
+            raise IngestError(
+                "the file is not text: UTF-8 with an invalid byte; expected valid UTF-8 throughout (or GB18030)",
+                file=file, line=line,
             ) from None
         try:
             text = data.decode("gb18030")
