@@ -253,6 +253,18 @@ def test_data_dir_that_does_not_exist(tmp_path):
         assert_names(info.value, str(tmp_path), "data directory")
 
 
+def test_data_dir_that_is_a_file(capsys, tmp_path):
+    file = tmp_path / "bulletin.txt"
+    file.write_text("not a folder\n", encoding="utf-8")
+    code, out, err = _cli(capsys, "months", "--data-dir", str(file))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "bulletin.txt: the data directory is a file, not a folder" in err
+    with pytest.raises(BulletinDataError) as info:
+        store.write_month_files(file / MONTH, {"facts.csv": "key,value\n"})
+    assert_names(info.value, "bulletin.txt", "a file, not a folder")
+    assert file.read_text(encoding="utf-8") == "not a folder\n"
+
+
 def test_unusable_data_dir_argument():
     with pytest.raises(BulletinDataError) as info:
         bulletin.months("bad\x00dir")

@@ -63,7 +63,7 @@ def months(data_dir: PathLike = None) -> list[str]:
     root = paths.data_dir(data_dir)
     if not root.is_dir():
         raise BulletinDataError(
-            "data directory not found", file=root,
+            "the data directory is a file, not a folder" if root.exists() else "data directory not found", file=root,
             expected=f"an existing folder (the data_dir argument or ${paths.ENV_DATA_DIR})",
         )
     return _months(root)

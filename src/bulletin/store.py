@@ -355,6 +355,9 @@ def write_month_files(target: Path, files: Mapping[str, str], *, force: bool = F
     temporary folder behind. A failure to write raises :class:`BulletinDataError`.
     """
     target = Path(target)
+    if target.parent.exists() and not target.parent.is_dir():
+        raise BulletinDataError("the data directory is a file, not a folder", file=target.parent,
+                                expected="a folder to write the month folder in")
     if target.exists() and not force:
         raise BulletinDataError(
             "month folder exists", file=target,
