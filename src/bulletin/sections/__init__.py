@@ -48,13 +48,23 @@ def section(key: str) -> Section:
 
 
 @dataclass(frozen=True)
-class Heading:
-    """The month a section notebook shows, printed under the notebook's own title."""
+class Note:
+    """One line for the reader, shown as text in a notebook (no quotes, no repr)."""
 
     text: str
 
     def __repr__(self) -> str:
         return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+
+class Heading(Note):
+    """The month a section notebook shows, printed in bold under the notebook's own title."""
 
     def _repr_markdown_(self) -> str:
         return f"**{self.text}**"

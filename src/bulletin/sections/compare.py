@@ -19,6 +19,7 @@ import pandas as pd
 from .. import fmt
 from ..load import PathLike, months
 from ..months import month_label, previous_month
+from . import Note  # sections return it as compare.Note
 
 #: the canonical columns of a comparison frame (Chinese labels in :data:`bulletin.fmt.LABELS`)
 COLUMNS = ("value", "previous", "change", "change_pct", "presence")
@@ -26,22 +27,6 @@ COLUMNS = ("value", "previous", "change", "change_pct", "presence")
 #: ``presence`` of a unit in the two months compared, and how its change reads when not in both
 BOTH, NEW, GONE = "both", "new", "gone"
 PRESENCE_TEXT = {NEW: "新增", GONE: "本月无"}
-
-
-@dataclass(frozen=True)
-class Note:
-    """One line for the reader, shown as text in a notebook (no quotes, no repr)."""
-
-    text: str
-
-    def __repr__(self) -> str:
-        return self.text
-
-    def __str__(self) -> str:
-        return self.text
-
-    def _repr_markdown_(self) -> str:
-        return self.text
 
 
 def previous_in_data(month: str, data_dir: PathLike = None) -> str | None:
@@ -93,6 +78,16 @@ def headlines(current: Mapping[str, object], previous: Mapping[str, object]) -> 
     frame = pd.DataFrame({"label": list(current), "value": list(current.values())}, dtype=object)
     prev = pd.DataFrame({"label": list(previous), "value": list(previous.values())}, dtype=object)
     return units(frame, prev, "label", "value")
+
+
+def changes(
+    month: str, data_dir: PathLike, headline_figures: Callable[[str, PathLike], Mapping[str, object]]
+) -> pd.DataFrame | None:
+    """:func:`headlines` of ``month`` and the month before, or ``None`` when that month is not in the data."""
+    prev = previous_in_data(month, data_dir)
+    if prev is None:
+        return None
+    return headlines(headline_figures(month, data_dir), headline_figures(prev, data_dir))
 
 
 def _value(v: object, money: bool, present: bool) -> str:

@@ -144,13 +144,15 @@ def headline(month: str, data_dir: PathLike = None) -> pd.Series:
 # ---------------------------------------------------------------- month-on-month
 
 
+def headline_figures(month: str, data_dir: PathLike = None) -> dict[str, object]:
+    """:func:`headline` as ``{Chinese label: value}``, what month-on-month compares."""
+    return headline(month, data_dir).to_dict()
+
+
 def changes(month: str, data_dir: PathLike = None) -> pd.DataFrame | None:
-    """Month-on-month of the headline figures (``label``, ``value``, ``previous``, ``change``,
-    ``change_pct``); ``None`` when the month before is not in the data directory."""
-    prev = compare.previous_in_data(month, data_dir)
-    if prev is None:
-        return None
-    return compare.headlines(headline(month, data_dir).to_dict(), headline(prev, data_dir).to_dict())
+    """Month-on-month of the headline figures (``label``, ``value``, ``previous``, ``change``, ``change_pct``,
+    ``presence``); ``None`` when the month before is not in the data directory."""
+    return compare.changes(month, data_dir, headline_figures)
 
 
 def _districts(month: str, data_dir: PathLike = None) -> pd.DataFrame:
@@ -174,7 +176,7 @@ def month_on_month(month: str, data_dir: PathLike = None) -> compare.Comparison 
         for level, loader in (("district", _districts), ("hospital", _hospitals))
         for c in UNIT_CHANGE_COLUMNS
     ]
-    return compare.month_on_month(month, data_dir, lambda m, d: headline(m, d).to_dict(), specs,
+    return compare.month_on_month(month, data_dir, headline_figures, specs,
                                   key_label="接入单位")
 
 
@@ -185,8 +187,18 @@ def _labels(level: Level) -> dict[str, str]:
 # ---------------------------------------------------------------- views (formatted for readers)
 
 
-def _fraction(num: object, den: object) -> str:
-    return f"{fmt.count(num)}/{fmt.count(den)}"
+def _fractions(num: pd.Series, den: pd.Series) -> list[str]:
+    """``52/129`` per row (未反馈 kept as such in the numerator)."""
+    return [f"{fmt.count(a)}/{fmt.count(b)}" for a, b in zip(num, den, strict=True)]
+
+
+def _progress(df: pd.DataFrame) -> dict[str, list[str]]:
+    """The columns both the unit tables and the lagging table show: tables uploaded, completeness, days."""
+    return {
+        "已上传/规定上传表": _fractions(df["uploaded_tables"], df["required_tables"]),
+        "上传完整率": [fmt.pct(v) for v in df["uploaded_share"]],
+        "上传天数/当月天数": _fractions(df["upload_days"], df["days_in_month"]),
+    }
 
 
 def completeness_view(month: str, level: Level = "district", data_dir: PathLike = None) -> pd.DataFrame:
@@ -197,13 +209,9 @@ def completeness_view(month: str, level: Level = "district", data_dir: PathLike 
     out = pd.DataFrame(
         {
             names[KEY[level]]: df["unit"],
-            "申明/规定上传表": [_fraction(a, b) for a, b in zip(df["declared_tables"], df["required_tables"],
-                                                             strict=True)],
+            "申明/规定上传表": _fractions(df["declared_tables"], df["required_tables"]),
             "申明比例": [fmt.pct(v, na=fmt.NOT_REPORTED) for v in df["declared_share"]],
-            "已上传/规定上传表": [_fraction(a, b) for a, b in zip(df["uploaded_tables"], df["required_tables"],
-                                                               strict=True)],
-            "上传完整率": [fmt.pct(v) for v in df["uploaded_share"]],
-            "上传天数/当月天数": [_fraction(a, b) for a, b in zip(df["upload_days"], df["days_in_month"], strict=True)],
+            **_progress(df),
             names["records"]: [fmt.count(v) for v in df["records"]],
             names["outpatient_visits"]: [fmt.count(v) for v in df["outpatient_visits"]],
             names["discharges"]: [fmt.count(v) for v in df["discharges"]],
@@ -234,10 +242,7 @@ def lagging_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
         {
             "层级": df["level"],
             "接入单位": df["unit"],
-            "已上传/规定上传表": [_fraction(a, b) for a, b in zip(df["uploaded_tables"], df["required_tables"],
-                                                               strict=True)],
-            "上传完整率": [fmt.pct(v) for v in df["uploaded_share"]],
-            "上传天数/当月天数": [_fraction(a, b) for a, b in zip(df["upload_days"], df["days_in_month"], strict=True)],
+            **_progress(df),
             "数据上传量（条）": [fmt.count(v) for v in df["records"]],
             "滞后原因": df["lagging_reasons"],
         }
@@ -283,7 +288,7 @@ def completeness_chart(month: str, level: Level = "hospital", data_dir: PathLike
     the threshold as a dashed line."""
     df = units(month, level, data_dir).sort_values("uploaded_share", ascending=False, kind="stable")
     shares = [0.0 if fmt.is_missing(v) else float(v) for v in df["uploaded_share"]]
-    parts = [_fraction(a, b) for a, b in zip(df["uploaded_tables"], df["required_tables"], strict=True)]
+    parts = _fractions(df["uploaded_tables"], df["required_tables"])
     limit = completeness_threshold(df)
     fig = charts.ranked_barh(
         list(df["unit"]),

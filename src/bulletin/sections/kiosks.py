@@ -156,13 +156,15 @@ def headline(month: str, data_dir: PathLike = None) -> pd.Series:
 # ---------------------------------------------------------------- month-on-month
 
 
+def headline_figures(month: str, data_dir: PathLike = None) -> dict[str, object]:
+    """:func:`headline` as ``{Chinese label: value}``, what month-on-month compares."""
+    return headline(month, data_dir).to_dict()
+
+
 def changes(month: str, data_dir: PathLike = None) -> pd.DataFrame | None:
-    """Month-on-month of the headline figures (``label``, ``value``, ``previous``, ``change``,
-    ``change_pct``; money as exact ``Decimal``); ``None`` when the month before is not in the data."""
-    prev = compare.previous_in_data(month, data_dir)
-    if prev is None:
-        return None
-    return compare.headlines(headline(month, data_dir).to_dict(), headline(prev, data_dir).to_dict())
+    """Month-on-month of the headline figures (``label``, ``value``, ``previous``, ``change``, ``change_pct``,
+    ``presence``; money as exact ``Decimal``); ``None`` when the month before is not in the data."""
+    return compare.changes(month, data_dir, headline_figures)
 
 
 def _rows(month: str, data_dir: PathLike = None) -> pd.DataFrame:
@@ -176,7 +178,7 @@ def month_on_month(month: str, data_dir: PathLike = None) -> compare.Comparison 
     return compare.month_on_month(
         month,
         data_dir,
-        lambda m, d: headline(m, d).to_dict(),
+        headline_figures,
         [(f"各单位{names[c]}", _rows, "unit", c, c in MONEY_COLUMNS)
          for c in ("kiosks", "registrations", "payments", "payment_yuan")],
     )
@@ -189,6 +191,12 @@ DERIVED_LABELS = {
     "avg_registration_yuan": "每次挂号平均（元）",
     "avg_payment_yuan": "每次缴费平均（元）",
     "marks": "标记",
+}
+#: the ratios read — where undefined (no kiosk, no registration or no payment), not 未反馈
+RATIO_FORMATS = {
+    "uses_per_kiosk": lambda v: fmt.number(v, na=fmt.UNDEFINED),
+    "avg_registration_yuan": lambda v: fmt.yuan(v, na=fmt.UNDEFINED),
+    "avg_payment_yuan": lambda v: fmt.yuan(v, na=fmt.UNDEFINED),
 }
 
 
@@ -209,12 +217,7 @@ def usage_view(month: str, group: Group = "hospital", data_dir: PathLike = None)
         df[cols],
         "kiosks",
         labels={"unit": KIOSK_GROUP_LABELS[group], **DERIVED_LABELS},
-        formats={
-            "uses_per_kiosk": lambda v: fmt.number(v, na=fmt.UNDEFINED),
-            "avg_registration_yuan": lambda v: fmt.yuan(v, na=fmt.UNDEFINED),
-            "avg_payment_yuan": lambda v: fmt.yuan(v, na=fmt.UNDEFINED),
-            "marks": "text",
-        },
+        formats={**RATIO_FORMATS, "marks": "text"},
     )
 
 
@@ -246,11 +249,7 @@ def group_summary_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
         g,
         labels={"units": "单位数", **{c: names[c] for c in VALUE_COLUMNS}, **DERIVED_LABELS,
                 "idle_units": "闲置单位数", "idle_kiosks": "闲置台数"},
-        formats={
-            "uses_per_kiosk": lambda v: fmt.number(v, na=fmt.UNDEFINED),
-            "avg_registration_yuan": lambda v: fmt.yuan(v, na=fmt.UNDEFINED),
-            "avg_payment_yuan": lambda v: fmt.yuan(v, na=fmt.UNDEFINED),
-        },
+        formats=RATIO_FORMATS,
         number_rows=False,
     )
 

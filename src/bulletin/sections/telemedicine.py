@@ -146,8 +146,8 @@ def _figures(month: str, data_dir: PathLike = None) -> pd.DataFrame:
 
 
 def changes(month: str, data_dir: PathLike = None) -> pd.DataFrame | None:
-    """Month-on-month of :func:`_figures` (``label``, ``value``, ``previous``, ``change``,
-    ``change_pct``); ``None`` when the month before is not in the data directory."""
+    """Month-on-month of :func:`_figures` (``label``, ``value``, ``previous``, ``change``, ``change_pct``,
+    ``presence``); ``None`` when the month before is not in the data directory."""
     prev = compare.previous_in_data(month, data_dir)
     if prev is None:
         return None
