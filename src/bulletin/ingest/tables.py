@@ -71,19 +71,20 @@ def _header_positions(section: Section, cells: list[str], wanted: tuple[Header, 
     return out
 
 
-def _find_header(section: Section, first: str) -> int:
-    """Index of the header row: the first row whose first non-empty cell reads ``first``."""
+def _header_row(section: Section, first: str) -> Row:
+    """The table's header: its first row, whose first non-empty cell matches ``first``."""
     rows = section.rows
-    for i, row in enumerate(rows):
-        filled = [normalize(t) for t in row.texts if t.strip()]
-        if filled and re.fullmatch(first, filled[0]):
-            figures = [t for t in filled if _COUNT.fullmatch(t) or _FRACTION.fullmatch(t)]
-            if figures:
-                raise section.error(f"expected a header row of labels, found figures {' | '.join(figures)}", row.line)
-            _stray_text(section)
-            return i
+    if not rows:
+        raise section.error(f"expected the header row (first cell {first}), found no table")
+    row = rows[0]
+    filled = [normalize(t) for t in row.texts if t.strip()]
+    if not filled or not re.fullmatch(first, filled[0]):
         raise section.error(f"expected the header row (first cell {first}), found {' | '.join(row.texts)}", row.line)
-    raise section.error(f"expected the header row (first cell {first}), found no table")
+    figures = [t for t in filled if _COUNT.fullmatch(t) or _FRACTION.fullmatch(t)]
+    if figures:
+        raise section.error(f"expected a header row of labels, found figures {' | '.join(figures)}", row.line)
+    _stray_text(section)
+    return row
 
 
 def _width_error(section: Section, row: Row, width: int) -> Exception:
@@ -148,15 +149,14 @@ _APPOINTMENT_HEADER = (
 
 
 def appointments(section: Section) -> tuple[Rows, Facts]:
-    rows = section.rows
-    h = _find_header(section, "序号")
-    pos = _header_positions(section, rows[h].texts, _APPOINTMENT_HEADER, rows[h].line)
-    width = len(rows[h].cells)
+    header = _header_row(section, "序号")
+    pos = _header_positions(section, header.texts, _APPOINTMENT_HEADER, header.line)
+    width = len(header.cells)
     decl = TABLES["appointments"]
     out: Rows = []
     facts: Facts = {}
     seen: dict[object, int] = {}
-    for row in rows[h + 1 :]:
+    for row in section.rows[1:]:
         if normalize(row.texts[0]) == TOTAL:
             facts = _total_row(section, row, width, pos, facts)
             continue
@@ -185,9 +185,7 @@ _CHANNEL_GROUP = (
 
 def booking_channels(section: Section) -> tuple[Rows, Facts]:
     """Channels printed as (序号, 名称, 预约数量) groups side by side; the result is ordered by 序号."""
-    rows = section.rows
-    h = _find_header(section, "序号")
-    header = rows[h]
+    header = _header_row(section, "序号")
     width = len(header.cells)
     starts = [i for i, t in enumerate(header.texts) if normalize(t) == "序号"]
     groups = []
@@ -200,7 +198,7 @@ def booking_channels(section: Section) -> tuple[Rows, Facts]:
         groups.append({c: start + p for c, p in part.items()})
     found: list[tuple[int, str, int, int]] = []
     facts: Facts = {}
-    for row in rows[h + 1 :]:
+    for row in section.rows[1:]:
         first = normalize(row.texts[0])
         total = _TOTAL_N.fullmatch(first)
         if total or (first == TOTAL and len(row.cells) == 2):
@@ -250,9 +248,9 @@ _EHR_HEADER = (
 
 def _platform(section: Section, unit_column: str, header: tuple[Header, ...]) -> tuple[Rows, Facts]:
     rows = section.rows
-    h = _find_header(section, "接入单位|单位")
-    labels = rows[h].texts
-    body = h + 1
+    header_row = _header_row(section, "接入单位|单位")
+    labels = header_row.texts
+    body = 1
     # a second header row (labels under a spanning cell, empty placeholders elsewhere)
     if body < len(rows) and not rows[body].texts[0].strip() and not any(
         _COUNT.fullmatch(t) or _FRACTION.fullmatch(normalize(t)) for t in rows[body].texts
@@ -261,7 +259,7 @@ def _platform(section: Section, unit_column: str, header: tuple[Header, ...]) ->
         labels = [sub[i] if i < len(sub) and sub[i].strip() else (labels[i] if i < len(labels) else "")
                   for i in range(max(len(sub), len(labels)))]
         body += 1
-    pos = _header_positions(section, labels, header, rows[h].line)
+    pos = _header_positions(section, labels, header, header_row.line)
     width = len(labels)
     decl = TABLES[section.table]
     out: Rows = []
@@ -316,18 +314,17 @@ _GROUPS = {label: group for group, label in KIOSK_GROUP_LABELS.items()}
 
 def kiosks(section: Section) -> tuple[Rows, Facts]:
     """Two groups (医疗单位, 各区) named once in a merged first cell, then a 合计 row."""
-    rows = section.rows
-    h = _find_header(section, "单位")
+    header = _header_row(section, "单位")
     # 单位 spans the group and unit columns of the rows below it
-    pos = {c: p + 1 for c, p in _header_positions(section, rows[h].texts, _KIOSK_HEADER, rows[h].line).items()}
+    pos = {c: p + 1 for c, p in _header_positions(section, header.texts, _KIOSK_HEADER, header.line).items()}
     pos["group"] = 0
-    width = len(rows[h].cells) + 1
+    width = len(header.cells) + 1
     decl = TABLES["kiosks"]
     out: Rows = []
     facts: Facts = {}
     seen: dict[object, int] = {}
     group: str | None = None
-    for row in _join_group_pieces(rows[h + 1 :]):
+    for row in _join_group_pieces(section.rows[1:]):
         if normalize(row.texts[0]) == TOTAL:
             facts = _total_row(section, row, width, pos, facts)
             continue
