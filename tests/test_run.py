@@ -143,6 +143,56 @@ def test_month_validated_before_anything_runs(tmp_path, month, capsys):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("args, message", [
+    (["--jobs", "0"], "--jobs must be 1 or more"),
+    (["--jobs", "-1"], "--jobs must be 1 or more"),
+    (["--sections", ","], "--sections names no section"),
+    (["--sections", "7"], "unknown section '7'"),
+    (["--out", "{file}"], "is a file, not a folder"),
+    (["--out", "{file}/reports"], "cannot make the reports folder"),
+])
+def test_bad_arguments_are_one_line(tmp_path, data_copy, capsys, args, message):
+    (tmp_path / "file").write_text("not a folder")
+    args = [a.format(file=tmp_path / "file") for a in args]
+    argv = ["run", "2020-02", "--data-dir", str(data_copy), "--sections", "appointments", *args]
+    if "--out" not in args:
+        argv += ["--out", str(tmp_path / "reports")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "reports").exists()
+
+
+def test_a_section_named_twice_runs_once():
+    from bulletin.run import section_notebooks
+
+    assert [nb.stem for nb in section_notebooks("02,appointments, 2,kiosks")] == ["02_appointments", "06_kiosks"]
+
+
+def test_one_run_per_reports_folder_and_a_dead_runs_debris_cleared(tmp_path, data_copy, capsys):
+    import fcntl
+
+    out = tmp_path / "reports"
+    out.mkdir()
+    held = os.open(out, os.O_RDONLY)  # as a run in progress holds it
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        assert main(["run", "2020-02", "--data-dir", str(data_copy), "--out", str(out), "--sections", "2"]) == 2
+    finally:
+        os.close(held)
+    assert "another bulletin run is writing" in capsys.readouterr().err
+    assert list(out.iterdir()) == []
+
+    # what a run killed with SIGKILL leaves behind is removed by the next one
+    (out / ".2020-02.staging-99999").mkdir()
+    (out / ".2020-02.staging-99999" / "00_figures.html").write_text("half")
+    (out / ".2020-01.old-99999").mkdir()
+    (out / ".index.html.tmp-99999").write_text("half")
+    outcome, log = _run(["2020-02"], data_copy, out, [FIGURES])
+    assert outcome.exit_code == 0, log
+    assert sorted(p.name for p in out.iterdir()) == ["2020-02", "index.html"]
+
+
 def test_only_absent_months(tmp_path, data_copy, capsys):
     assert main(["run", "2019-01", "--data-dir", str(data_copy), "--out", str(tmp_path / "r")]) == 2
     assert "2019-01" in capsys.readouterr().err
@@ -186,6 +236,66 @@ try:
 except KeyboardInterrupt:
     sys.exit(130)
 """
+
+
+_CLI = """
+import sys
+from pathlib import Path
+from bulletin import run
+from bulletin.cli import main
+fx = Path(sys.argv[1])
+nbs = [run.Notebook("00_figures", "数字", fx / "00_figures.ipynb"), run.Notebook("03_slow", "慢", fx / "03_slow.ipynb")]
+run.section_notebooks = lambda keys=None: nbs
+sys.exit(main(["run", "2020-02", "--data-dir", sys.argv[2], "--out", sys.argv[3], "--force", "--jobs", "2"]))
+"""
+
+
+def _ours(tmp_path: Path) -> list[str]:
+    """Processes still alive that belong to a run under tmp_path (runner, workers, fork server, kernels)."""
+    alive = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            state = (cmdline.parent / "stat").read_text().split(") ")[-1][:1]
+        except OSError:
+            continue
+        if str(tmp_path) in text and state != "Z":
+            alive.append(f"{cmdline.parent.name}: {text}")
+    return alive
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc to list processes")
+@pytest.mark.parametrize("signame, code", [("SIGTERM", 128 + 15), ("SIGKILL", -9)])
+def test_killed_run_leaves_no_process_and_no_half_month(tmp_path, data_copy, signame, code):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "reports"
+    assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
+    good = _snapshot(out)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _CLI, str(FIXTURES), str(data_copy), str(out)],
+        start_new_session=True, env=dict(os.environ, TMPDIR=str(tmp_path)),  # the fork server's socket in here
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".2020-02.staging-*/00_figures.html")):  # one job done, the slow one running
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.1)
+    os.kill(proc.pid, getattr(signal, signame))  # the runner alone, as `kill` or the OOM killer does
+    assert proc.wait(timeout=30) == code
+    deadline = time.monotonic() + 10
+    while _ours(tmp_path) and time.monotonic() < deadline:  # workers and kernels notice within a second
+        time.sleep(0.2)
+    assert _ours(tmp_path) == []
+    assert not list(tmp_path.glob("bulletin-fork-*"))  # the fork server removed its socket
+    debris = {k: v for k, v in _snapshot(out).items() if k.startswith(".")}
+    assert {k: v for k, v in _snapshot(out).items() if k not in debris} == good
+    if signame == "SIGKILL":  # no clean-up ran; the next run that writes clears the staging folder
+        assert _run(["2020-02"], data_copy, out, [FIGURES], force=True)[0].exit_code == 0
+    assert not list(out.glob(".2020-02*"))
 
 
 def test_ctrl_c_leaves_the_last_good_month(tmp_path, data_copy):

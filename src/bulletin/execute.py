@@ -184,6 +184,16 @@ def serve(address: str) -> None:
                     kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
+        _remove_socket(address)  # also when the runner was killed and cannot do it
+
+
+def _remove_socket(address: str) -> None:
+    """Remove the server's socket and the private folder :class:`ForkServer` made for it."""
+    try:
+        os.unlink(address)
+        os.rmdir(os.path.dirname(address))
+    except OSError:
+        pass
 
 
 def _recv_line(conn: socket.socket) -> str:
@@ -204,8 +214,7 @@ class ForkServer:
     """Start and stop the fork server; its address is what :class:`ForkKernelManager` needs."""
 
     def __init__(self) -> None:
-        self._tmp = tempfile.mkdtemp(prefix="bulletin-fork-")
-        self.address = str(Path(self._tmp) / "fork.sock")
+        self.address = str(Path(tempfile.mkdtemp(prefix="bulletin-fork-")) / "fork.sock")
         self.process: subprocess.Popen | None = None
 
     def start(self) -> ForkServer:
@@ -227,11 +236,14 @@ class ForkServer:
             return None
         return self.process.stdin.fileno()
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def wait_ready(self) -> None:
+        """Block until the server has warmed up (it says ``ready``); a server that died says nothing."""
+        from .errors import RunError
+
         assert self.process is not None and self.process.stdout is not None
         line = self.process.stdout.readline()
         if line.strip() != "ready":
-            raise RuntimeError("the kernel fork server did not start")
+            raise RunError(f"the kernel fork server did not start (exit code {self.process.wait()})")
 
     def stop(self) -> None:
         if self.process is not None:
@@ -242,11 +254,7 @@ class ForkServer:
             except Exception:  # noqa: BLE001
                 self.process.kill()
             self.process = None
-        try:
-            os.unlink(self.address)
-            os.rmdir(self._tmp)
-        except OSError:
-            pass
+        _remove_socket(self.address)
 
     def __enter__(self) -> ForkServer:
         return self.start()

@@ -21,7 +21,8 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -72,12 +73,15 @@ def section_notebooks(keys: str | None = None) -> list[Notebook]:
     from .sections import SECTIONS, section
 
     chosen = SECTIONS
-    if keys:
+    if keys is not None:
+        names = ", ".join(s.name for s in SECTIONS)
         try:
-            chosen = tuple(section(k.strip()) for k in keys.split(",") if k.strip())
+            # each section once, in the order asked (a section named twice would race with itself)
+            chosen = tuple(dict.fromkeys(section(k.strip()) for k in keys.split(",") if k.strip()))
         except KeyError as exc:
-            names = ", ".join(s.name for s in SECTIONS)
             raise RunError(f"unknown section {exc.args[0]!r}; sections are {names}") from None
+        if not chosen:
+            raise RunError(f"--sections names no section; sections are {names}")
     return [Notebook(s.stem, s.title, s.notebook) for s in chosen]
 
 
@@ -99,12 +103,28 @@ _SERVER_ADDRESS: str | None = None
 
 def _init_worker(address: str | None, server_stdin: int | None) -> None:
     import signal
+    import threading
 
     global _SERVER_ADDRESS
     _SERVER_ADDRESS = address
     if server_stdin is not None:  # inherited by fork; the server stops when the runner closes it
         os.close(server_stdin)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner handles Ctrl-C and stops us
+    for name in ("SIGTERM", "SIGHUP"):  # not the runner's handlers: terminate() must end a worker
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose runner was killed (``kill -9``) would wait for work forever: exit instead.
+
+    The pool's pipes stay open in every worker, so no end-of-file tells them; the parent's pid does
+    (ipykernel's parent poller does the same).
+    """
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
 
 
 def _execute(month: str, nb: Notebook, data_param: str | None, data_dir: Path | None, staging: str,
@@ -190,6 +210,46 @@ def _month_facts_job(month: str, data_param: str | None) -> dict:
 # The batch
 
 
+@contextmanager
+def _reports_lock(out_dir: Path) -> Iterator[None]:
+    """Own ``out_dir`` for one run: refuse a second run on the same folder, clear a dead run's debris.
+
+    Two runs on one folder would remove each other's staging folders and interleave publishing;
+    the second one stops at once instead. The lock is ``flock`` on the folder itself, so no lock
+    file is left behind and the kernel drops it when the run dies, even by ``kill -9``. Whatever a
+    killed run left (staging folders, a month renamed aside, half-written index files) is removed
+    here, since holding the lock proves that no other run is using it.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise RunError(f"the reports folder {out_dir} is a file, not a folder")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RunError(f"cannot make the reports folder {out_dir}: {exc.strerror or exc}") from None
+    if not os.access(out_dir, os.W_OK):  # a read-only mount, or permissions
+        raise RunError(f"the reports folder {out_dir} is not writable")
+    fd = os.open(out_dir, os.O_RDONLY)
+    try:
+        try:
+            import fcntl
+        except ImportError:  # no flock (Windows): one run at a time is then the operator's care
+            fcntl = None
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise RunError(f"another bulletin run is writing {out_dir}; "
+                               "wait for it to finish or use another --out") from None
+        for debris in (*out_dir.glob(".*.staging-*"), *out_dir.glob(".*.old-*"), *out_dir.glob(".*.tmp-*")):
+            if debris.is_dir():
+                shutil.rmtree(debris, ignore_errors=True)
+            else:
+                debris.unlink(missing_ok=True)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def _link_or_copy(src: Path, dst: Path) -> None:
     try:
         os.link(src, dst)
@@ -251,7 +311,9 @@ def run_batch(
     for nb in notebooks:
         if not nb.path.is_file():
             raise RunError(f"notebook {paths.display_path(nb.path)} not found")
-    workers = max(1, jobs or os.cpu_count() or 1)
+    if jobs is not None and jobs < 1:
+        raise RunError(f"--jobs must be 1 or more (got {jobs})")
+    workers = jobs or os.cpu_count() or 1
 
     outcome = Outcome()
     present = cache.available_months(data_root)
@@ -268,12 +330,13 @@ def run_batch(
             outcome.jobs.append(job)
     todo = [j for j in outcome.jobs if j.status == "pending"]
     if todo:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        _run_jobs(todo, outcome, data_root, data_param, out_dir, workers, with_code, progress, stream)
+        with _reports_lock(out_dir):
+            _run_jobs(todo, outcome, data_root, data_param, out_dir, workers, with_code, progress, stream)
     elif months and not (out_dir / "index.html").is_file():
         from .publish import write_top_index
 
-        write_top_index(out_dir)
+        with _reports_lock(out_dir):
+            write_top_index(out_dir)
     _print_summary(outcome, out_dir, stream)
     return outcome
 
@@ -308,6 +371,7 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
     for j in todo:
         by_month.setdefault(j.month, []).append(j)
     stagings: dict[str, Path] = {}
+    others = {p.pid for p in multiprocessing.active_children()}  # a caller's own child processes
     pool = None
     bar = None
     interrupted = False
@@ -316,8 +380,6 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
             server.wait_ready()
         mark("fork server ready")
         for m in by_month:
-            for stale in out_dir.glob(f".{m}.staging-*"):
-                shutil.rmtree(stale, ignore_errors=True)
             stagings[m] = out_dir / f".{m}.staging-{os.getpid()}"
             stagings[m].mkdir()
         # Month by month, so that months are published as they complete; within a month the
@@ -389,9 +451,10 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
         if bar is not None:
             bar.close()
         if pool is not None:
-            if interrupted:  # do not wait for running notebooks (ProcessPoolExecutor has no public kill)
-                for proc in list((getattr(pool, "_processes", None) or {}).values()):
-                    proc.terminate()
+            if interrupted:  # do not wait for running notebooks: stop the pool's workers now
+                for proc in multiprocessing.active_children():
+                    if proc.pid not in others:
+                        proc.terminate()
             pool.shutdown(wait=True, cancel_futures=True)
         if server is not None:  # after the workers: they hold a copy of its stdin pipe
             server.stop()  # kills every kernel it forked
@@ -408,6 +471,14 @@ def _finish_month(month: str, jobs: list[Job], facts: dict, out_dir: Path, stagi
     outcome.published.append(month)
 
 
+def _for_operator(path: Path) -> str:
+    """A path the operator can open from where they ran the command (relative when below it)."""
+    try:
+        return path.relative_to(Path.cwd()).as_posix() or "."
+    except ValueError:
+        return str(path)
+
+
 def _print_summary(outcome: Outcome, out_dir: Path, stream: TextIO) -> None:
     if not outcome.jobs:
         print("bulletin run: nothing to run", file=stream)
@@ -422,12 +493,13 @@ def _print_summary(outcome: Outcome, out_dir: Path, stream: TextIO) -> None:
             where = f"cell {j.cell}: " if j.cell is not None else ""
             line = f"FAILED   {j.seconds:5.1f}s {where}{j.message}"
         print(f"  {j.name:<{width}}  {line}", file=stream)
-    shown = paths.display_path(out_dir)
+    shown = _for_operator(out_dir)
     for m in outcome.published:
         print(f"published {month_label(m)}: open {shown}/{m}/index.html", file=stream)
     for m in outcome.failed_months:
-        print(f"not published {m} (failed notebooks kept in {shown}/{m}.failed/; "
-              f"the last good {shown}/{m}/ is unchanged)", file=stream)
+        last = (f"the last good {shown}/{m}/ is unchanged" if (out_dir / m / "index.html").is_file()
+                else "no earlier run published it")
+        print(f"not published {m} (failed notebooks kept in {shown}/{m}.failed/; {last})", file=stream)
     n_ok = sum(j.status == "ok" for j in outcome.jobs)
     n_skip = sum(j.status == "skipped" for j in outcome.jobs)
     n_fail = sum(j.status == "failed" for j in outcome.jobs)
@@ -436,7 +508,23 @@ def _print_summary(outcome: Outcome, out_dir: Path, stream: TextIO) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     """``bulletin run`` (called by the CLI with its parsed arguments)."""
+    import signal
+    import threading
+
     notebooks = section_notebooks(getattr(args, "sections", None))
+    stopped_by: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        stopped_by.append(signum)
+        raise KeyboardInterrupt
+
+    # `kill`, a scheduler's timeout or a closed terminal stop the batch as cleanly as Ctrl-C does
+    # (no orphan workers, no staging folders, published months untouched).
+    previous = {}
+    if threading.current_thread() is threading.main_thread():  # where Python lets a handler be set
+        for name in ("SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                previous[getattr(signal, name)] = signal.signal(getattr(signal, name), stop)
     try:
         outcome = run_batch(
             args.months,
@@ -448,7 +536,10 @@ def run_command(args: argparse.Namespace) -> int:
             with_code=args.with_code,
         )
     except KeyboardInterrupt:
-        return 130
+        return 128 + (stopped_by[0] if stopped_by else signal.SIGINT)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     if not outcome.jobs and outcome.absent:
         return 2
     return outcome.exit_code
