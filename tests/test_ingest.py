@@ -238,6 +238,30 @@ def test_a_paragraph_missing_leaves_out_its_table_and_facts(tmp_path):
     assert facts("2020-02", data)["hotline.total_calls"] == 59507
 
 
+def test_figures_in_paragraphs_with_thousands_separators(tmp_path):
+    # "1,710个" once read as a category named 医疗服务投诉1, with 710 calls, and the checks passed
+    text = raw_text()
+    for old, new in (
+        ("共受理咨询电话59507个", "共受理咨询电话59,507个"),
+        ("医疗服务投诉1710个", "医疗服务投诉1,710个"),
+        ("全省12320共接听电话69660人次", "全省12320共接听电话69,660人次"),
+        ("南京30317人次", "南京30,317人次"),
+        ("采集检验报告287930份", "采集检验报告287,930份"),
+        ("南京市第一医院63123份", "南京市第一医院63,123份"),
+    ):
+        text = replace_once(text, old, new)
+    data = ingest_text(tmp_path, text)
+    assert_same_as_shipped(data / "2020-02")
+
+
+@pytest.mark.parametrize("figure", ["医疗服务投诉1,71个", "医疗服务投诉1710,个"])
+def test_a_misplaced_separator_in_a_paragraph_is_refused(tmp_path, figure):
+    data = tmp_path / "data"
+    with pytest.raises(IngestError, match="expected a name and a figure such as 医疗服务投诉1710个"):
+        ingest_file(write(tmp_path, replace_once(raw_text(), "医疗服务投诉1710个", figure)), data_dir=data)
+    _assert_nothing_written(data)
+
+
 def test_a_total_that_does_not_tie_out_is_written_and_flagged(tmp_path, capsys):
     text = replace_once(raw_text(), "\t合计\n\t25208\n", "\t合计\n\t25209\n")
     data = tmp_path / "data"

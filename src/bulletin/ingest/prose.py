@@ -12,13 +12,22 @@ from ..schema import TELEMEDICINE_MEASURES, TELEMEDICINE_PLATFORMS
 from .layout import Section, Text, normalize
 from .tables import Facts, Rows
 
-_HOTLINE_TOTAL = re.compile(r"共受理咨询电话(\d+)个")
-_PROVINCE_TOTAL = re.compile(r"全省12320共接听电话(\d+)人次")
-_ITEM = {"个": re.compile(r"(.*\D)(\d+)个"), "人次": re.compile(r"(.*\D)(\d+)人次")}
+#: a figure as printed, with or without thousands separators (59507, 59,507)
+_NUM = r"(\d{1,3}(?:,\d{3})+|\d+)"
+#: a name printed right before its figure: it cannot end in a digit or a separator
+_NAME = r"(.*[^\d,])"
+
+_HOTLINE_TOTAL = re.compile(rf"共受理咨询电话{_NUM}个")
+_PROVINCE_TOTAL = re.compile(rf"全省12320共接听电话{_NUM}人次")
+_ITEM = {unit: re.compile(rf"{_NAME}{_NUM}{unit}") for unit in ("个", "人次")}
 _TICKETS = {
-    "hotline.city_12345_tickets": re.compile(r"市12345工单(\d+)件"),
-    "hotline.province_12345_tickets": re.compile(r"省12345工单(\d+)件"),
+    "hotline.city_12345_tickets": re.compile(rf"市12345工单{_NUM}件"),
+    "hotline.province_12345_tickets": re.compile(rf"省12345工单{_NUM}件"),
 }
+
+
+def _int(text: str) -> int:
+    return int(text.replace(",", ""))
 
 
 def _one(section: Section, phrase: re.Pattern[str], what: str) -> tuple[Text, re.Match[str]] | None:
@@ -38,7 +47,7 @@ def _items(section: Section, item: Text, listing: str, unit: str, example: str) 
         m = _ITEM[unit].fullmatch(part)
         if not m:
             raise section.error(f"expected a name and a figure such as {example}, found {part!r}", item.line)
-        out.append((m.group(1), int(m.group(2))))
+        out.append((m.group(1), _int(m.group(2))))
     names = [n for n, _ in out]
     for n in names:
         if names.count(n) > 1:
@@ -66,7 +75,7 @@ def hotline(section: Section) -> tuple[Rows | None, Facts]:
         return None, {}
     item, m = found
     text = normalize(item.text)
-    facts: Facts = {"hotline.total_calls": int(m.group(1))}
+    facts: Facts = {"hotline.total_calls": _int(m.group(1))}
     listing = re.search(r"其中(.+?个)(?=[，。；]|$)", text[m.end() :])
     if not listing:
         raise section.error("expected 其中 followed by the categories and their counts", item.line)
@@ -74,7 +83,7 @@ def hotline(section: Section) -> tuple[Rows | None, Facts]:
     for key, pattern in _TICKETS.items():
         t = pattern.search(text)
         if t:
-            facts[key] = int(t.group(1))
+            facts[key] = _int(t.group(1))
     return rows, facts
 
 
@@ -89,29 +98,29 @@ def province(section: Section) -> tuple[Rows | None, Facts]:
     if not listing:
         raise section.error("expected ： followed by each city and its calls", item.line)
     rows = [{"city": n, "calls": c} for n, c in _items(section, item, listing.group(1), "人次", "南京30317人次")]
-    return rows, {"hotline.province_total_calls": int(m.group(1))}
+    return rows, {"hotline.province_total_calls": _int(m.group(1))}
 
 
 #: measure → pattern of its figure in a platform's paragraph (the codes of schema.TELEMEDICINE_MEASURES)
 _MEASURES = {
-    "institutions": r"累计接入(\d+)家",
-    "institutions_secondary_plus": r"二级以上医疗机构(\d+)家",
-    "institutions_tertiary": r"三级医院(\d+)家",
-    "institutions_community": r"社区卫生服务中心(\d+)家",
-    "institutions_metro": r"都市圈城市(?:的)?(\d+)家",
-    "institutions_aid": r"对外帮扶医疗机构(\d+)家",
-    "institutions_other": r"其他机构(\d+)家",
-    "cities_connected": r"(\d+)个城市",
-    "districts_covered": r"覆盖(?:市内)?(\d+)个区",
-    "consultations_cumulative": r"累计[^。；]*?会诊(\d+)次",
-    "ecg_cases": r"心电病例(\d+)份",
-    "consultations": r"会诊量(\d+)例",
-    "lab_reports": r"检验报告(\d+)份",
-    "specimens_routed": r"流转标本(\d+)份",
+    "institutions": rf"累计接入{_NUM}家",
+    "institutions_secondary_plus": rf"二级以上医疗机构{_NUM}家",
+    "institutions_tertiary": rf"三级医院{_NUM}家",
+    "institutions_community": rf"社区卫生服务中心{_NUM}家",
+    "institutions_metro": rf"都市圈城市(?:的)?{_NUM}家",
+    "institutions_aid": rf"对外帮扶医疗机构{_NUM}家",
+    "institutions_other": rf"其他机构{_NUM}家",
+    "cities_connected": rf"{_NUM}个城市",
+    "districts_covered": rf"覆盖(?:市内)?{_NUM}个区",
+    "consultations_cumulative": rf"累计[^。；]*?会诊{_NUM}次",
+    "ecg_cases": rf"心电病例{_NUM}份",
+    "consultations": rf"会诊量{_NUM}例",
+    "lab_reports": rf"检验报告{_NUM}份",
+    "specimens_routed": rf"流转标本{_NUM}份",
 }
 _PLATFORM = re.compile(r"^(\S{2,20}?平台)")
 _TOP = re.compile(r"排名前三[^：，。]*?(?:是|为)：?([^。]+)")
-_UPLOADER = re.compile(r"(.*\D)(\d+)份")
+_UPLOADER = re.compile(rf"{_NAME}{_NUM}份")
 
 
 def telemedicine(section: Section) -> tuple[Rows, Rows, Facts]:
@@ -140,7 +149,7 @@ def telemedicine(section: Section) -> tuple[Rows, Rows, Facts]:
                 continue
             found = re.search(_MEASURES[measure], text)
             if found:
-                rows.append({"platform": platform, "measure": measure, "value": int(found.group(1))})
+                rows.append({"platform": platform, "measure": measure, "value": _int(found.group(1))})
         if not any(r["platform"] == platform for r in rows):
             raise section.error(f"expected figures for {platform}, found none", item.line)
         ranking = _TOP.search(text)
@@ -150,5 +159,5 @@ def telemedicine(section: Section) -> tuple[Rows, Rows, Facts]:
                 if not u:
                     problem = f"expected a hospital and its uploads such as 某医院63123份, found {part!r}"
                     raise section.error(problem, item.line)
-                top.append({"platform": platform, "rank": rank, "hospital": u.group(1), "count": int(u.group(2))})
+                top.append({"platform": platform, "rank": rank, "hospital": u.group(1), "count": _int(u.group(2))})
     return rows, top, {}
