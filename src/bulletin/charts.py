@@ -133,11 +133,6 @@ def _figure_png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def setup() -> str:
-    """What a notebook needs before its first chart (the theme); returns the font family."""
-    return use_theme()
-
-
 def new_figure(size: str = "wide") -> tuple[Figure, object]:
     """A figure of one of the fixed :data:`SIZES` with one axes, not registered with pyplot."""
     use_theme()
@@ -171,6 +166,15 @@ def top_with_other(
     return pd.concat([head, pd.DataFrame([row])], ignore_index=True)
 
 
+def _category_axis(ax, names: Sequence[str], top: float, room: float, value_format: Callable[[object], str]) -> None:
+    """Categories down the y axis, first on top, no horizontal grid; values along x up to ``top × room``."""
+    ax.set_yticks(list(range(len(names))), names)
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.set_xlim(0, (top if top > 0 else 1.0) * room)
+    ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: value_format(v)))
+
+
 def _finish(fig: Figure, ax, title: str | None, xlabel: str | None, ylabel: str | None) -> Figure:
     if title:
         ax.set_title(title, loc="left")
@@ -202,12 +206,8 @@ def ranked_barh(
     colors = [HIGHLIGHT if lab in highlight else MUTED if lab in muted else PALETTE[0] for lab in labels]
     y = list(range(len(labels)))
     ax.barh(y, vals, color=colors, height=0.7)
-    ax.set_yticks(y, labels)
-    ax.invert_yaxis()
-    ax.grid(axis="y", visible=False)
     top = max(vals) if vals and max(vals) > 0 else 1.0
-    ax.set_xlim(0, top * 1.22)
-    ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: fmt.count(v)))
+    _category_axis(ax, labels, top, 1.22, fmt.count)
     for i, v in enumerate(vals):
         text = annotate(i, values[i]) if annotate else fmt.count(values[i])
         ax.text(v + top * 0.01, i, text, va="center", ha="left", fontsize=9)
@@ -261,12 +261,8 @@ def stacked_barh(
         ax.barh(y, vals, left=left, height=0.7, color=PALETTE[i % len(PALETTE)],
                 label=(column_labels or {}).get(col, col))
         left = [a + b for a, b in zip(left, vals, strict=True)]
-    ax.set_yticks(y, names)
-    ax.invert_yaxis()
-    ax.grid(axis="y", visible=False)
     top = max(left) if left and max(left) > 0 else 1.0
-    ax.set_xlim(0, top * 1.15)
-    ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: fmt.count(v)))
+    _category_axis(ax, names, top, 1.15, fmt.count)
     if totals:
         for i, v in enumerate(left):
             ax.text(v + top * 0.01, i, fmt.count(v), va="center", ha="left", fontsize=9)
@@ -327,11 +323,7 @@ def grouped_barh(
         pos = [i - 0.4 + height * (j + 0.5) for i in range(len(names))]
         ax.barh(pos, vals, height=height * 0.95, color=PALETTE[j % len(PALETTE)],
                 label=(column_labels or {}).get(col, col))
-    ax.set_yticks(list(range(len(names))), names)
-    ax.invert_yaxis()
-    ax.grid(axis="y", visible=False)
-    ax.set_xlim(0, (top or 1.0) * 1.1)
-    ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: value_format(v)))
+    _category_axis(ax, names, top, 1.1, value_format)
     fig.legend(loc="outside lower center", ncol=len(columns), frameon=False)
     return _finish(fig, ax, title, xlabel, None)
 
