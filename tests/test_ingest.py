@@ -262,6 +262,20 @@ def test_a_misplaced_separator_in_a_paragraph_is_refused(tmp_path, figure):
     _assert_nothing_written(data)
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "lost"),
+    [
+        ("医疗服务投诉1710个、", "医疗服务投诉1710个，", "电话预约26097个"),
+        ("南通2025人次、", "南通2025人次；", "镇江1703人次"),
+    ],
+)
+def test_listed_items_after_the_list_would_be_lost_and_are_refused(tmp_path, old, new, lost):
+    data = tmp_path / "data"
+    with pytest.raises(IngestError, match=f"joined by 、, found '{lost}' after them"):
+        ingest_file(write(tmp_path, replace_once(raw_text(), old, new)), data_dir=data)
+    _assert_nothing_written(data)
+
+
 def test_a_total_that_does_not_tie_out_is_written_and_flagged(tmp_path, capsys):
     text = replace_once(raw_text(), "\t合计\n\t25208\n", "\t合计\n\t25209\n")
     data = tmp_path / "data"

@@ -55,6 +55,23 @@ def _items(section: Section, item: Text, listing: str, unit: str, example: str) 
     return out
 
 
+def _listing(
+    section: Section, item: Text, text: str, opener: str, unit: str, what: str, example: str
+) -> list[tuple[str, int]]:
+    """The items listed after ``opener`` (``其中A1个、B2个``), up to the end of that clause.
+
+    An item printed after the clause (``其中A1个，B2个``) would be lost, so it is refused.
+    """
+    found = re.search(rf"{opener}(.+?{unit})(?=[，。；]|$)", text)
+    if not found:
+        raise section.error(f"expected {opener} followed by {what}", item.line)
+    for part in re.split(r"[，。；]", text[found.end() :]):
+        if _ITEM[unit].fullmatch(part):
+            lost = part.split("、")[0]
+            raise section.error(f"expected the items after {opener} joined by 、, found {lost!r} after them", item.line)
+    return _items(section, item, found.group(1), unit, example)
+
+
 def check_paragraphs(section: Section, read: re.Pattern[str]) -> None:
     """Figures a section's reader does not take would be lost: refuse tables and unread paragraphs."""
     for row in section.rows:
@@ -76,10 +93,9 @@ def hotline(section: Section) -> tuple[Rows | None, Facts]:
     item, m = found
     text = normalize(item.text)
     facts: Facts = {"hotline.total_calls": _int(m.group(1))}
-    listing = re.search(r"其中(.+?个)(?=[，。；]|$)", text[m.end() :])
-    if not listing:
-        raise section.error("expected 其中 followed by the categories and their counts", item.line)
-    rows = [{"category": n, "count": c} for n, c in _items(section, item, listing.group(1), "个", "医疗服务投诉1710个")]
+    listing = _listing(section, item, text[m.end() :], "其中", "个", "the categories and their counts",
+                       "医疗服务投诉1710个")
+    rows = [{"category": n, "count": c} for n, c in listing]
     for key, pattern in _TICKETS.items():
         t = pattern.search(text)
         if t:
@@ -94,10 +110,8 @@ def province(section: Section) -> tuple[Rows | None, Facts]:
         return None, {}
     item, m = found
     text = normalize(item.text)
-    listing = re.search(r"：(.+?人次)(?=[，。；]|$)", text[m.end() :])
-    if not listing:
-        raise section.error("expected ： followed by each city and its calls", item.line)
-    rows = [{"city": n, "calls": c} for n, c in _items(section, item, listing.group(1), "人次", "南京30317人次")]
+    listing = _listing(section, item, text[m.end() :], "：", "人次", "each city and its calls", "南京30317人次")
+    rows = [{"city": n, "calls": c} for n, c in listing]
     return rows, {"hotline.province_total_calls": _int(m.group(1))}
 
 
