@@ -418,8 +418,9 @@ def test_the_cli_exits_2_with_one_line_and_no_traceback(tmp_path, capsys):
 
 
 def test_never_writes_under_data_raw(tmp_path):
-    with pytest.raises(IngestError, match="refusing to write"):
+    with pytest.raises(IngestError, match="refusing to write") as err:
         ingest_file(RAW, data_dir=tmp_path / "data" / "raw")
+    assert str(tmp_path / "data" / "raw") in str(err.value)  # the folder given, not the project's
     assert not (tmp_path / "data" / "raw").exists()
 
 

@@ -139,7 +139,10 @@ def ingest_file(
     raw = paths.raw_dir(paths.DEFAULT_DATA_DIR)
     if root.name == paths.RAW_DIR_NAME or raw in (root, *root.parents):
         # the raw sources are read-only: code never writes under data/raw/
-        raise IngestError(f"refusing to write under {paths.display_path(raw)}; choose another --data-dir")
+        raise IngestError(
+            f"refusing to write under {root}: a raw/ folder holds the bulletins as received, read-only; "
+            "choose another --data-dir"
+        )
     target = paths.month_dir(parsed.month, root)
     write_month_files(target, month_files(parsed.tables, parsed.facts), force=force)
     return IngestResult(
