@@ -310,8 +310,10 @@ def test_a_bad_month_raises(month):
 
 
 def test_an_absent_month_folder_raises(data_copy):
-    with pytest.raises(BulletinDataError, match="month folder missing"):
+    with pytest.raises(BulletinDataError, match="month folder missing") as info:
         check_month("2019-01", data_copy)
+    # the same message as bulletin.load's: which data directory, and the months it does hold
+    assert str(data_copy) in str(info.value) and "present: 2020-02" in str(info.value)
 
 
 def test_a_bad_cell_raises(data_copy):

@@ -28,8 +28,8 @@ from typing import Literal, Protocol
 
 import pandas as pd
 
-from . import paths
 from .errors import BulletinDataError, DuplicateKeyError
+from .load import month_folder
 from .months import days_in_month, month_label
 from .schema import FACTS, FACTS_FILE, KIOSK_GROUP_LABELS, TABLES, TELEMEDICINE_MEASURES, Table
 from .schema import table as schema_table
@@ -743,11 +743,7 @@ def check_month(month: str, data_dir: str | os.PathLike[str] | None = None) -> C
         that cannot be read as its schema declares. An absent table or facts file and a
         duplicate key are findings (errors) instead.
     """
-    folder = paths.month_dir(month, data_dir)
-    if not folder.is_dir():
-        raise BulletinDataError(
-            "month folder missing", file=paths.display_path(folder), expected=f"a folder {month} in the data directory"
-        )
+    folder = month_folder(month, data_dir)
     findings: list[Finding] = []
     tables: dict[str, pd.DataFrame] = {}
     for name, decl in TABLES.items():

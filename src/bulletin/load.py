@@ -17,14 +17,21 @@ from .store import read_facts, read_table
 PathLike = str | os.PathLike[str] | None
 
 
-def _month_folder(month: str, data_dir: PathLike) -> Path:
-    """The folder of ``month``; a month that is not there is named as such, with the months that are."""
+def month_folder(month: str, data_dir: PathLike = None) -> Path:
+    """The folder of ``month``, which must exist.
+
+    Raises
+    ------
+    BulletinDataError
+        For a month not of the form ``YYYY-MM``, or one without a folder (the message lists the
+        months that are there, or says that the data directory itself is missing).
+    """
     folder = paths.month_dir(month, data_dir)
     if not folder.is_dir():
         root = folder.parent
         present = _months(root) if root.is_dir() else []
         raise BulletinDataError(
-            "no data for this month", file=folder, column="month", value=month,
+            "no data for this month (month folder missing)", file=folder, column="month", value=month,
             expected=(
                 "a month folder YYYY-MM in the data directory; present: " + (", ".join(present) or "none")
                 if root.is_dir()
@@ -47,7 +54,7 @@ def load(table: str, month: str, data_dir: PathLike = None) -> pd.DataFrame:
         a cell that is not what the schema declares (the message names file, row, column, value).
     """
     decl = table_decl(table)
-    return read_table(_month_folder(month, data_dir) / decl.file, decl)
+    return read_table(month_folder(month, data_dir) / decl.file, decl)
 
 
 def facts(month: str, data_dir: PathLike = None) -> dict[str, object]:
@@ -55,7 +62,7 @@ def facts(month: str, data_dir: PathLike = None) -> dict[str, object]:
 
     Keys and units are declared in :data:`bulletin.schema.FACTS`; money is a ``Decimal``.
     """
-    return read_facts(_month_folder(month, data_dir) / FACTS_FILE)
+    return read_facts(month_folder(month, data_dir) / FACTS_FILE)
 
 
 def months(data_dir: PathLike = None) -> list[str]:
@@ -83,5 +90,5 @@ def labels(table: str) -> dict[str, str]:
 
 def load_month(month: str, data_dir: PathLike = None) -> dict[str, pd.DataFrame]:
     """Every table of a month that is present (absent tables are left out)."""
-    folder = _month_folder(month, data_dir)
+    folder = month_folder(month, data_dir)
     return {name: read_table(folder / t.file, t) for name, t in TABLES.items() if (folder / t.file).exists()}
