@@ -41,11 +41,13 @@ class Parsed:
 
 @dataclass(frozen=True)
 class IngestResult:
+    """What :func:`ingest_file` wrote: the month folder, its tables and facts, what was absent."""
+
     month: str
     folder: Path
     tables: tuple[str, ...]
     absent: tuple[str, ...]
-    facts: int
+    facts: tuple[str, ...]  # the keys written to facts.csv
     notes: tuple[str, ...] = ()
 
 
@@ -146,7 +148,7 @@ def ingest_file(
     target = paths.month_dir(parsed.month, root)
     write_month_files(target, month_files(parsed.tables, parsed.facts), force=force)
     return IngestResult(
-        parsed.month, target, tuple(parsed.tables), tuple(parsed.absent), len(parsed.facts), tuple(parsed.notes)
+        parsed.month, target, tuple(parsed.tables), tuple(parsed.absent), tuple(parsed.facts), tuple(parsed.notes)
     )
 
 
@@ -154,7 +156,7 @@ def ingest_command(file: str, *, month: str | None, data_dir: PathLike, force: b
     """The CLI: 0 written and checks clean, 1 written but checks found errors, 2 nothing written."""
     result = ingest_file(file, month=month, data_dir=data_dir, force=force)
     print(f"{paths.display_path(file)} → {paths.display_path(result.folder)}: "
-          f"{len(result.tables)} tables, {result.facts} facts")
+          f"{len(result.tables)} tables, {len(result.facts)} facts")
     if result.absent:
         titles = "、".join(TABLES[n].title for n in result.absent)
         print(f"absent from this bulletin (not written): {titles}")
