@@ -176,6 +176,8 @@ def test_overview_headlines(data_dir):
     assert heads["远程心电：本月采集心电病例"] == "33,472 份"
     assert heads["远程临检：本月采集检验报告"] == "287,930 份"
     assert heads["自助缴费金额"] == "51,460,109.85 元"
+    assert heads["截止月底累计校验入库数据"] == "49.3亿条"
+    assert heads["区和医院本月数据上传量"] == "54,617,666 条"
     assert all(isinstance(a, str) and isinstance(b, str) for a, b in overview.headlines(M, data_dir))
 
 

@@ -62,6 +62,10 @@ def figures(month: str, data_dir: PathLike = None) -> pd.DataFrame:
 
 
 def _format(value: object, unit: str) -> str:
+    """A headline as a reader sees it; record counts of 亿 size read in 亿, as the bulletin prints
+    them (its 49.3亿条 is rounded: 4,930,000,000 would claim a precision it does not have)."""
+    if unit == "条" and not fmt.is_missing(value) and int(value) >= 10**8:
+        return f"{fmt.yi(value)}{unit}"
     if unit == "%":
         return fmt.pct(value)
     if unit == "元":
