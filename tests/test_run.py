@@ -135,6 +135,34 @@ def test_failure_keeps_the_last_good_month(tmp_path, data_copy):
     assert main(["run", "2020-02", "--data-dir", str(data_copy), "--out", str(out), "--sections", "nope"]) == 2
 
 
+def test_a_month_that_cannot_be_published_stays_as_it_was(tmp_path, data_copy, monkeypatch):
+    import errno
+
+    from bulletin import publish
+
+    out = tmp_path / "reports"
+    assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
+    good = _snapshot(out)
+
+    def full_disk(staging, target):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+
+    monkeypatch.setattr(publish, "swap_in", full_disk)
+    outcome, log = _run(["2020-02"], data_copy, out, [FIGURES], force=True)
+    assert outcome.exit_code == 1 and outcome.failed_months == ["2020-02"]
+    assert "2020-02 could not be published: No space left on device" in log and "Traceback" not in log
+    assert "not published 2020-02 (the last good" in log
+    assert _snapshot(out) == good and not list(out.glob(".2020-02*"))
+
+
+def test_index_figures_unavailable_say_why(tmp_path):
+    from bulletin.run import month_facts
+
+    facts = month_facts("2020-02", str(tmp_path / "no-data"))
+    assert facts["headlines"] is None and facts["check"] is None
+    assert [p.split(":")[0] for p in facts["problems"]] == ["headline figures", "check summary"]
+
+
 @pytest.mark.parametrize("month", ["../x", "2020-13", "2020-2", "2020-02:../x"])
 def test_month_validated_before_anything_runs(tmp_path, month, capsys):
     out = tmp_path / "reports"

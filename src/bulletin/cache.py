@@ -78,6 +78,12 @@ def read_manifest(month_dir: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
+def write_manifest(month_dir: Path, month: str, sections: dict[str, dict]) -> None:
+    """Record what a month folder holds: per section stem its cache key, title and run time."""
+    manifest = {"format": RUNNER_FORMAT, "month": month, "sections": sections}
+    (month_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def is_fresh(month_dir: Path, stem: str, key: str) -> bool:
     """Whether the published month holds this section's outputs for exactly this key."""
     entry = read_manifest(month_dir).get("sections", {}).get(stem)

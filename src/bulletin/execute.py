@@ -13,6 +13,13 @@ On the client side :class:`ForkKernelManager` is a stock ``AsyncKernelManager`` 
 asks the server for a fork instead of spawning ``python -m ipykernel_launcher``; everything else
 (messages, interrupts, shutdown, papermill's parameter injection and error handling) is unchanged.
 
+The server is a process of its own, started with ``python -m bulletin.execute``, rather than the
+runner forking kernels itself: the runner has threads (the process pool's, the progress bar's),
+and a fork of a threaded process may inherit a lock held by a thread that does not exist in the
+child; an unchanged rerun must not import pandas at all. The server has one thread and does
+nothing but import and fork. It stops when its stdin closes (the runner ended or was killed) and
+kills every kernel it forked; a kernel also exits if the server disappears (``parent_handle``).
+
 Linux/macOS only (``fork``); :func:`fork_available` says whether it can be used.
 """
 
@@ -165,18 +172,25 @@ def serve(address: str) -> None:
                     continue
                 conn, _ = server.accept()
                 with conn:
-                    request = json.loads(_recv_line(conn))
+                    try:
+                        request = json.loads(_recv_line(conn))
+                        kind = request["kind"]
+                    except (OSError, ValueError, KeyError):  # a client gone mid-request: the others go on
+                        continue
                     pid = os.fork()
-                    if pid == 0:
+                    if pid == 0:  # the child never returns from here
                         server.close()
-                        if request["kind"] == "kernel":
+                        if kind == "kernel":
                             conn.close()
                             _child_kernel(request["connection_file"], request.get("cwd"), os.getppid())
                         else:
                             _call_child(conn, request["target"], request.get("args", []))
                     children.add(pid)
-                    if request["kind"] == "kernel":
-                        conn.sendall(f"{pid}\n".encode())
+                    if kind == "kernel":
+                        try:
+                            conn.sendall(f"{pid}\n".encode())
+                        except OSError:  # its client went away: the kernel waits for nobody; stop it
+                            os.kill(pid, signal.SIGKILL)
     finally:
         for pid in children:
             for kill in (os.killpg, os.kill):  # the group, and the child itself if not yet its own group

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import html
-import json
 import os
 import re
 import shutil
@@ -39,7 +38,8 @@ nav.bulletin-nav { font: 14px sans-serif; margin: 8px 16px; }
 _EXPORTERS: dict[bool, object] = {}
 
 
-def _exporter(with_code: bool):
+def exporter(with_code: bool):
+    """The HTML exporter (built once per process: the runner builds it before forking its workers)."""
     if with_code not in _EXPORTERS:
         import jinja2
         from nbconvert import HTMLExporter
@@ -70,7 +70,7 @@ def notebook_html(nb, *, title: str, month: str, with_code: bool) -> str:
         "bulletin_back": f"← {month_label(month)} 目录",
         "language_code": "zh-CN",
     }
-    body, _ = _exporter(with_code).from_notebook_node(nb, resources=resources)
+    body, _ = exporter(with_code).from_notebook_node(nb, resources=resources)
     # Belt and braces: no script may be fetched from the network (the page must work offline).
     return re.sub(r"<script[^>]*src=\"https?://[^\"]*\"[^>]*>\s*</script>", "", body)
 
@@ -187,23 +187,15 @@ def top_index_html(months: list[tuple[str, list[str]]]) -> str:
 
 def write_top_index(out: Path) -> None:
     """Rewrite ``out/index.html`` from the months published under ``out`` (atomically)."""
+    from .cache import read_manifest
     from .months import is_month
 
     months = []
     if out.is_dir():
         for d in out.iterdir():
             if d.is_dir() and is_month(d.name) and (d / "index.html").is_file():
-                manifest = _read_json(d / "manifest.json")
-                months.append((d.name, list(manifest.get("sections", {}))))
+                months.append((d.name, list(read_manifest(d).get("sections", {}))))
     write_text_atomic(out / "index.html", top_index_html(months))
-
-
-def _read_json(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -242,7 +234,11 @@ def swap_in(staging: Path, target: Path) -> None:
             return
         aside = target.with_name(f".{target.name}.old-{os.getpid()}")
         os.replace(target, aside)
-        os.replace(staging, target)
+        try:
+            os.replace(staging, target)
+        except OSError:
+            os.replace(aside, target)  # the last good month back in place
+            raise
         shutil.rmtree(aside, ignore_errors=True)
     else:
         os.replace(staging, target)

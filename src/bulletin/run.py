@@ -62,10 +62,11 @@ class Outcome:
     absent: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
     failed_months: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # for the operator, printed with the summary
 
     @property
     def exit_code(self) -> int:
-        return 1 if any(j.status == "failed" for j in self.jobs) else 0
+        return 1 if self.failed_months or any(j.status == "failed" for j in self.jobs) else 0
 
 
 def section_notebooks(keys: str | None = None) -> list[Notebook]:
@@ -127,9 +128,13 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _execute(month: str, nb: Notebook, data_param: str | None, data_dir: Path | None, staging: str,
+def _execute(month: str, nb: Notebook, data_param: str | None, data_dir: Path, staging: str,
              failed_dir: str, with_code: bool) -> dict:
-    """Run one notebook into ``staging``; on error keep it in ``failed_dir``. Returns a status dict."""
+    """Run one notebook into ``staging``; on error keep it in ``failed_dir``. Returns a status dict.
+
+    ``data_param`` is what the notebook receives (None: its own default, as in JupyterLab);
+    ``data_dir`` is the folder that means, scrubbed from the outputs whichever way it was chosen.
+    """
     import nbformat
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -162,7 +167,7 @@ def _execute(month: str, nb: Notebook, data_param: str | None, data_dir: Path | 
             last = (f"{exc.ename}: {exc.evalue}".strip().splitlines() or [exc.ename])[-1]
             result.update(cell=exc.exec_count, message=last)
         else:
-            result["message"] = (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
+            result["message"] = _last_line(exc)
         if out_nb.exists():
             failed = nbformat.read(out_nb, as_version=4)
             relativise(failed, notebook=nb.path, output_name=f"{month}.failed/{nb.stem}.ipynb", data_dir=data_dir)
@@ -178,21 +183,30 @@ def _execute(month: str, nb: Notebook, data_param: str | None, data_dir: Path | 
 
 
 def month_facts(month: str, data_dir: str | None) -> dict:
-    """Headline figures and the check summary of a month, for its index page (never raises)."""
-    result: dict = {"headlines": None, "check": None}
+    """Headline figures and the check summary of a month, for its index page (never raises).
+
+    What could not be had is ``None`` and its error is listed under ``problems``: the page says
+    "unavailable" and the run's summary says why.
+    """
+    result: dict = {"headlines": None, "check": None, "problems": []}
     try:
         from .sections.overview import headlines
 
         result["headlines"] = [[str(k), str(v)] for k, v in headlines(month, data_dir)]
-    except Exception:  # noqa: BLE001 - the index page says the figures are unavailable
-        pass
+    except Exception as exc:  # noqa: BLE001 - a section's failure is the section job's to report
+        result["problems"].append(f"headline figures: {_last_line(exc)}")
     try:
         from .checks import check_month
 
         result["check"] = str(check_month(month, data_dir).summary())
-    except Exception:  # noqa: BLE001
-        pass
+    except Exception as exc:  # noqa: BLE001
+        result["problems"].append(f"check summary: {_last_line(exc)}")
     return result
+
+
+def _last_line(exc: BaseException) -> str:
+    """``Type: message``, only its last line (what a summary line can hold)."""
+    return (f"{type(exc).__name__}: {exc}".strip().splitlines() or [type(exc).__name__])[-1]
 
 
 def _month_facts_job(month: str, data_param: str | None) -> dict:
@@ -201,7 +215,7 @@ def _month_facts_job(month: str, data_param: str | None) -> dict:
 
         try:
             return call(_SERVER_ADDRESS, "bulletin.run:month_facts", month, data_param)  # type: ignore[return-value]
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - the server could not do it: the same, here, only slower
             pass
     return month_facts(month, data_param)
 
@@ -277,10 +291,7 @@ def _publish_month(month: str, jobs: list[Job], facts: dict, out: Path, staging:
         if j.status == "ok":
             sections[j.notebook.stem] = {"key": j.key, "title": j.notebook.title, "seconds": round(j.seconds, 2)}
     sections = dict(sorted(sections.items()))
-    import json
-
-    manifest = {"format": cache.RUNNER_FORMAT, "month": month, "sections": sections}
-    (staging / cache.MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    cache.write_manifest(staging, month, sections)
     listing = [(stem, entry.get("title", stem)) for stem, entry in sections.items()]
     page = month_index_html(month, listing, facts.get("headlines"), facts.get("check"))
     write_text_atomic(staging / "index.html", page)
@@ -362,9 +373,9 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
     import nbformat  # noqa: F401 - imported once here, inherited by the forked workers
     import papermill  # noqa: F401
 
-    from .publish import _exporter, write_top_index
+    from .publish import exporter, write_top_index
 
-    _exporter(with_code)
+    exporter(with_code)  # built once here, inherited by the forked workers
     mark("imports done")
 
     by_month: dict[str, list[Job]] = {}
@@ -402,7 +413,7 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
         facts_futures = {pool.submit(_month_facts_job, m, data_param): m for m in by_month}
         futures = {}
         for j in todo:
-            fut = pool.submit(_execute, j.month, j.notebook, data_param, data_root if data_param else None,
+            fut = pool.submit(_execute, j.month, j.notebook, data_param, data_root,
                               str(stagings[j.month]), str(out_dir / f"{j.month}.failed"), with_code)
             futures[fut] = j
         facts: dict[str, dict] = {}
@@ -417,8 +428,8 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
                     m = facts_futures[fut]
                     try:
                         facts[m] = fut.result()
-                    except Exception:  # noqa: BLE001
-                        facts[m] = {}
+                    except Exception as exc:  # noqa: BLE001 - a worker that died: the page says unavailable
+                        facts[m] = {"problems": [f"index figures: {_last_line(exc)}"]}
                     if remaining[m] == 0:
                         finished_months.append(m)
                     continue
@@ -467,8 +478,16 @@ def _finish_month(month: str, jobs: list[Job], facts: dict, out_dir: Path, stagi
         outcome.failed_months.append(month)
         shutil.rmtree(staging, ignore_errors=True)
         return
-    _publish_month(month, jobs, facts, out_dir, staging)
+    try:
+        _publish_month(month, jobs, facts, out_dir, staging)
+    except OSError as exc:  # a full disk, say: the month stays as it was, the other months go on
+        shutil.rmtree(staging, ignore_errors=True)
+        outcome.failed_months.append(month)
+        outcome.notes.append(f"{month} could not be published: {exc.strerror or exc}"
+                             + (f" ({exc.filename})" if exc.filename else ""))
+        return
     outcome.published.append(month)
+    outcome.notes.extend(f"{month} index page without its {problem}" for problem in facts.get("problems", []))
 
 
 def _for_operator(path: Path) -> str:
@@ -497,9 +516,12 @@ def _print_summary(outcome: Outcome, out_dir: Path, stream: TextIO) -> None:
     for m in outcome.published:
         print(f"published {month_label(m)}: open {shown}/{m}/index.html", file=stream)
     for m in outcome.failed_months:
+        kept = f"failed notebooks kept in {shown}/{m}.failed/; " if (out_dir / f"{m}.failed").is_dir() else ""
         last = (f"the last good {shown}/{m}/ is unchanged" if (out_dir / m / "index.html").is_file()
                 else "no earlier run published it")
-        print(f"not published {m} (failed notebooks kept in {shown}/{m}.failed/; {last})", file=stream)
+        print(f"not published {m} ({kept}{last})", file=stream)
+    for note in outcome.notes:
+        print(f"note: {note}", file=stream)
     n_ok = sum(j.status == "ok" for j in outcome.jobs)
     n_skip = sum(j.status == "skipped" for j in outcome.jobs)
     n_fail = sum(j.status == "failed" for j in outcome.jobs)
