@@ -75,12 +75,16 @@ class _Page:
             page = next(t for t in json.load(r) if t["type"] == "page")
         self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=30, suppress_origin=True)
         self._id = 0
+        self.requests: list[str] = []  # every URL the pages asked for (Network events)
+        self.send("Network.enable")
 
     def send(self, method: str, **params):
         self._id += 1
         self.ws.send(json.dumps({"id": self._id, "method": method, "params": params}))
         while True:
             msg = json.loads(self.ws.recv())
+            if msg.get("method") == "Network.requestWillBeSent":
+                self.requests.append(msg["params"]["request"]["url"])
             if msg.get("id") == self._id:
                 if "error" in msg:
                     raise RuntimeError(f"{method}: {msg['error']}")
@@ -153,6 +157,8 @@ def test_month_index_and_section_in_chromium(chromium, reports, tmp_path):
         assert section["images"], "the section shows charts"
         for image in section["images"]:
             assert image["complete"] and image["w"] > 0 and image["h"] > 0, image
+        # offline: the pages asked for nothing but local files and inline data (no CDN)
+        assert page.requests and all(u.startswith(("file:", "data:")) for u in page.requests), page.requests
     finally:
         page.close()
         if keep:

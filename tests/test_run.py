@@ -111,6 +111,21 @@ def test_run_publishes_executes_and_skips(tmp_path, data_copy):
     assert _statuses(outcome) == {"2020-02 00_figures": "ok"}
 
 
+def test_a_previous_month_added_later_reruns_the_month_after(data_copy):
+    def key(month):
+        cache.forget()
+        return cache.job_key(FIGURES.path, data_copy, month, with_code=False)
+
+    before = key("2020-02")
+    make_month(data_copy, "2020-03")
+    assert key("2020-02") == before  # a later month changes nothing before it
+    make_month(data_copy, "2020-01")
+    with_previous = key("2020-02")
+    assert with_previous != before  # sections compare with the month before: they must rerun
+    edit_csv(data_copy / "2020-01" / "appointments.csv", "1067,18417", "1067,18418")
+    assert key("2020-02") != with_previous
+
+
 def test_failure_keeps_the_last_good_month(tmp_path, data_copy):
     out = tmp_path / "reports"
     outcome, _ = _run(["2020-02"], data_copy, out, [FIGURES])
