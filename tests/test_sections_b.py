@@ -261,3 +261,10 @@ def test_units_added_or_dropped_between_months(two_months):
     for module in (data_platform, kiosks, telemedicine):
         text = repr(module.month_on_month(FEB, two_months))
         assert "nan" not in text.lower() and "<NA>" not in text
+
+
+def test_rules_read_from_the_thresholds_the_code_applies():
+    lag = str(data_platform.lagging_rule())
+    assert "当月天数的 80%（上传天数偏少）" in lag and "中位数的一半" in lag
+    rule = str(kiosks.outlier_rule())
+    assert "3.5 个稳健标准差" in rule and "至少 5 倍" in rule and "不足 30 次" in rule

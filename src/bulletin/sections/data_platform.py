@@ -90,6 +90,17 @@ def lagging_reasons(df: pd.DataFrame, days: int) -> pd.Series:
     return parts.apply(lambda r: "、".join(c for c in parts.columns if r[c]), axis=1).astype("string")
 
 
+def lagging_rule() -> compare.Note:
+    """The lagging rule in Chinese for readers, written from the thresholds the code applies."""
+    half = "一半" if LOW_COMPLETENESS_OF_MEDIAN == 0.5 else fmt.pct(LOW_COMPLETENESS_OF_MEDIAN, digits=0)
+    return compare.Note(
+        "满足下列任一条即列为滞后：当月没有一天上传或没有上传任何记录（无数据上传）；"
+        f"上传天数不到当月天数的 {fmt.pct(MIN_UPLOAD_DAY_SHARE, digits=0)}（上传天数偏少）；"
+        f"已上传表占规定表的比例不到同级单位（区与区、医院与医院）中位数的{half}（上传表完整率偏低）。"
+        "界线取相对值，换月份或调整规定表清单时不必改规则。"
+    )
+
+
 def lagging(month: str, level: Level = "district", data_dir: PathLike = None) -> pd.DataFrame:
     """The lagging units only: ``unit``, ``uploaded_tables``, ``required_tables``,
     ``uploaded_share``, ``upload_days``, ``days_in_month``, ``records``, ``lagging_reasons``."""

@@ -19,7 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import charts, fmt
-from ..checks import average_outliers
+from ..checks import OUTLIER_MADS, OUTLIER_MIN_EVENTS, OUTLIER_MIN_RATIO, average_outliers
 from ..load import PathLike, facts, labels, load
 from ..schema import KIOSK_GROUP_LABELS
 from . import compare
@@ -76,6 +76,15 @@ def outliers(month: str, data_dir: PathLike = None) -> pd.DataFrame:
         part = df[df["group"] == group].reset_index(drop=True)
         rows += [(group, f.unit, f.column, f.value, f.expected, f.message) for f in average_outliers(part, "kiosks")]
     return pd.DataFrame(rows, columns=["group", "unit", "column", "average", "median", "message"])
+
+
+def outlier_rule() -> compare.Note:
+    """The check's average-amount rule in Chinese for readers, written from its own thresholds."""
+    return compare.Note(
+        "每次挂号或缴费的平均金额与同组（医疗单位或各区）中位数相比，"
+        f"在对数尺度上偏离超过 {OUTLIER_MADS:g} 个稳健标准差、且相差至少 {OUTLIER_MIN_RATIO:g} 倍的，标为均价异常；"
+        f"次数不足 {OUTLIER_MIN_EVENTS} 次的单位不参与判断。"
+    )
 
 
 def idle(month: str, group: Group | None = None, data_dir: PathLike = None) -> pd.DataFrame:
