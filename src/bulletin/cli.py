@@ -7,6 +7,7 @@ Each sub-command's work lives in its own module; this file only parses arguments
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -75,12 +76,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "data_dir", None) == "":
+        # an unset shell variable must not silently mean the project's own data/
+        parser.error("--data-dir is empty; give a folder, or leave the option out for the default")
     try:
         return args.func(args)
     except BulletinError as exc:
         print(f"bulletin {args.command}: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader went away (`bulletin check … | head`): stop quietly, as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
