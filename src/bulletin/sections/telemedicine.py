@@ -145,13 +145,15 @@ def _figures(month: str, data_dir: PathLike = None) -> pd.DataFrame:
     return pd.DataFrame({"label": [*names, "暂停服务的平台数"], "value": [*v["value"], paused]}, dtype=object)
 
 
+def _figure_map(month: str, data_dir: PathLike = None) -> dict[str, object]:
+    frame = _figures(month, data_dir)
+    return dict(zip(frame["label"], frame["value"], strict=True))
+
+
 def changes(month: str, data_dir: PathLike = None) -> pd.DataFrame | None:
     """Month-on-month of :func:`_figures` (``label``, ``value``, ``previous``, ``change``, ``change_pct``,
     ``presence``); ``None`` when the month before is not in the data directory."""
-    prev = compare.previous_in_data(month, data_dir)
-    if prev is None:
-        return None
-    return compare.units(_figures(month, data_dir), _figures(prev, data_dir), "label", "value")
+    return compare.changes(month, data_dir, _figure_map)
 
 
 # ---------------------------------------------------------------- views (formatted for readers)
