@@ -170,6 +170,20 @@ def test_a_month_that_cannot_be_published_stays_as_it_was(tmp_path, data_copy, m
     assert _snapshot(out) == good and not list(out.glob(".2020-02*"))
 
 
+def _worker_dies(*args):
+    os._exit(1)
+
+
+def test_a_worker_that_dies_fails_its_jobs_in_one_line(tmp_path, data_copy, monkeypatch):
+    from bulletin import run
+
+    monkeypatch.setattr(run, "_execute", _worker_dies)  # the forked workers call it
+    outcome, log = _run(["2020-02"], data_copy, tmp_path / "reports", [FIGURES, CHART])
+    assert outcome.exit_code == 1 and outcome.published == [] and "Traceback" not in log
+    assert {j.message for j in outcome.jobs} == {"not finished: a worker process died (killed, or out of memory?)"}
+    assert not (tmp_path / "reports" / "2020-02").exists()
+
+
 def test_index_figures_unavailable_say_why(tmp_path):
     from bulletin.run import month_facts
 

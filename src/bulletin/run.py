@@ -356,6 +356,7 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
               workers: int, with_code: bool, progress: bool, stream: TextIO) -> None:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     from .execute import ForkServer, fork_available
 
@@ -366,18 +367,11 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
         if timing:
             print(f"[{time.monotonic() - t0:6.2f}s] {what}", file=stream)
 
+    # started first: it warms up (imports pandas, matplotlib...) while this process imports the rest
     server = ForkServer().start() if fork_available() else None
     # jsonschema builds an IRI grammar when rfc3987_syntax is importable (~1 s, jsonschema #1428);
     # the notebook schema checks no IRI, so the runner's processes go without it.
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
-    import nbformat  # noqa: F401 - imported once here, inherited by the forked workers
-    import papermill  # noqa: F401
-
-    from .publish import exporter, write_top_index
-
-    exporter(with_code)  # built once here, inherited by the forked workers
-    mark("imports done")
-
     by_month: dict[str, list[Job]] = {}
     for j in todo:
         by_month.setdefault(j.month, []).append(j)
@@ -387,6 +381,13 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
     bar = None
     interrupted = False
     try:
+        import nbformat  # noqa: F401 - imported once here, inherited by the forked workers
+        import papermill  # noqa: F401
+
+        from .publish import exporter, write_top_index
+
+        exporter(with_code)  # built once here, inherited by the forked workers
+        mark("imports done")
         if server is not None:
             server.wait_ready()
         mark("fork server ready")
@@ -436,8 +437,11 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
                 j = futures[fut]
                 try:
                     r = fut.result()
-                except Exception as exc:  # noqa: BLE001 - a worker that died
-                    r = {"status": "failed", "seconds": 0.0, "cell": None, "message": f"{type(exc).__name__}: {exc}"}
+                except BrokenProcessPool:  # one worker was killed (the OOM killer?): the pool is lost
+                    r = {"status": "failed", "seconds": 0.0, "cell": None,
+                         "message": "not finished: a worker process died (killed, or out of memory?)"}
+                except Exception as exc:  # noqa: BLE001 - one job's failure is reported, the others go on
+                    r = {"status": "failed", "seconds": 0.0, "cell": None, "message": _last_line(exc)}
                 j.status, j.seconds, j.cell, j.message = r["status"], r["seconds"], r["cell"], r.get("message", "")
                 failed += j.status == "failed"
                 remaining[j.month] -= 1
