@@ -254,6 +254,12 @@ def test_only_absent_months(tmp_path, data_copy, capsys):
     assert main(["run", "2019-01", "--data-dir", str(data_copy), "--out", str(tmp_path / "r")]) == 2
     assert "2019-01" in capsys.readouterr().err
 
+    # a range with gaps: the absent months in one line, as ranges
+    assert main(["run", "2019-01:2020-01", "2020-03:2020-04", "--data-dir", str(data_copy),
+                 "--out", str(tmp_path / "r")]) == 2
+    absent = [line for line in capsys.readouterr().err.splitlines() if "absent" in line]
+    assert len(absent) == 1 and "2019-01:2020-01, 2020-03:2020-04 不在数据目录中" in absent[0]
+
 
 def test_data_strings_are_escaped(tmp_path, data_copy):
     evil = "<script>alert(1)</script>"

@@ -5,7 +5,9 @@ For each (month, section) job papermill executes the section notebook with ``mon
 executed notebook and its reader's HTML are written into a staging folder, and when every job of
 the month has succeeded the staging folder replaces ``reports/YYYY-MM/`` in one step. A month with
 a failed job is not published: its last good folder stays exactly as it was and the failed
-notebook is kept in ``reports/YYYY-MM.failed/`` for inspection.
+notebook is kept in ``reports/YYYY-MM.failed/`` for inspection. One run at a time writes a reports
+folder (``flock`` on the folder: a second run stops with one line); a run stopped by Ctrl-C or
+``kill`` cleans up after itself, and what a ``kill -9`` leaves the next run removes.
 
 Speed (see ``bench/bench_run.py``): kernels are forks of one warmed parent
 (:mod:`bulletin.execute`), so a notebook pays neither a Python start nor the pandas/matplotlib
@@ -29,7 +31,7 @@ from typing import TextIO
 
 from . import cache, paths
 from .errors import RunError
-from .months import expand_months, month_label
+from .months import expand_months, month_label, next_month
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class Notebook:
 
 @dataclass
 class Job:
+    """One (month, section) notebook run; ``key`` is its inputs' hash (:func:`bulletin.cache.job_key`)."""
+
     month: str
     notebook: Notebook
     key: str
@@ -58,6 +62,8 @@ class Job:
 
 @dataclass
 class Outcome:
+    """What a batch did: every job's status, the months absent from the data, published, not published."""
+
     jobs: list[Job] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
@@ -210,6 +216,7 @@ def _last_line(exc: BaseException) -> str:
 
 
 def _month_facts_job(month: str, data_param: str | None) -> dict:
+    """:func:`month_facts` in a pool worker, computed in a fork of the warmed server when there is one."""
     if _SERVER_ADDRESS:  # a fork of the warmed server: pandas and the package are already imported
         from .execute import call
 
@@ -328,10 +335,10 @@ def run_batch(
 
     outcome = Outcome()
     present = cache.available_months(data_root)
-    for m in months:
-        if m not in present:
-            outcome.absent.append(m)
-            print(f"bulletin run: {m} 不在数据目录中，已跳过 (month absent from the data)", file=stream)
+    outcome.absent = [m for m in months if m not in present]
+    if outcome.absent:
+        print(f"bulletin run: {_as_ranges(outcome.absent)} 不在数据目录中，已跳过 (months absent from the data)",
+              file=stream)
     months = [m for m in months if m in present]
     for m in months:
         for nb in notebooks:
@@ -354,6 +361,8 @@ def run_batch(
 
 def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: str | None, out_dir: Path,
               workers: int, with_code: bool, progress: bool, stream: TextIO) -> None:
+    """Run ``todo`` in a pool of forked workers (kernels from the fork server); publish each month
+    as its last job ends. Ctrl-C (or SIGTERM via :func:`run_command`) stops everything at once."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
@@ -492,6 +501,17 @@ def _finish_month(month: str, jobs: list[Job], facts: dict, out_dir: Path, stagi
         return
     outcome.published.append(month)
     outcome.notes.extend(f"{month} index page without its {problem}" for problem in facts.get("problems", []))
+
+
+def _as_ranges(months: list[str]) -> str:
+    """``2019-01, 2019-02, 2019-03, 2020-01`` → ``2019-01:2019-03, 2020-01`` (as the command takes them)."""
+    runs: list[list[str]] = []
+    for m in months:
+        if runs and next_month(runs[-1][-1]) == m:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}:{r[-1]}" for r in runs)
 
 
 def _for_operator(path: Path) -> str:
