@@ -147,6 +147,12 @@ def test_failure_keeps_the_last_good_month(tmp_path, data_copy):
     assert str(tmp_path) not in json.dumps(kept)
     assert not list(out.glob(".2020-02.staging-*"))
 
+    # a later run keeps the failure of a section it did not rerun, forgets those of sections that ran
+    failed_dir = out / "2020-02.failed"
+    (failed_dir / "00_figures.ipynb").write_bytes((failed_dir / "02_raises.ipynb").read_bytes())
+    assert _run(["2020-02"], data_copy, out, [FIGURES], force=True)[0].exit_code == 0
+    assert sorted(p.name for p in failed_dir.iterdir()) == ["02_raises.ipynb"]
+
     assert main(["run", "2020-02", "--data-dir", str(data_copy), "--out", str(out), "--sections", "nope"]) == 2
 
 

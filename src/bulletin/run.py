@@ -303,7 +303,18 @@ def _publish_month(month: str, jobs: list[Job], facts: dict, out: Path, staging:
     page = month_index_html(month, listing, facts.get("headlines"), facts.get("check"))
     write_text_atomic(staging / "index.html", page)
     swap_in(staging, target)
-    shutil.rmtree(out / f"{month}.failed", ignore_errors=True)
+
+
+def _forget_failures(month: str, jobs: list[Job], out: Path) -> None:
+    """Remove the kept failed notebooks of sections that have now run; a section not rerun keeps its own."""
+    failed_dir = out / f"{month}.failed"
+    for j in jobs:
+        if j.status == "ok":
+            (failed_dir / f"{j.notebook.stem}.ipynb").unlink(missing_ok=True)
+    try:
+        failed_dir.rmdir()  # only when nothing is left in it
+    except OSError:
+        pass
 
 
 def run_batch(
@@ -487,6 +498,7 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
 
 
 def _finish_month(month: str, jobs: list[Job], facts: dict, out_dir: Path, staging: Path, outcome: Outcome) -> None:
+    _forget_failures(month, jobs, out_dir)
     if any(j.status != "ok" for j in jobs):
         outcome.failed_months.append(month)
         shutil.rmtree(staging, ignore_errors=True)
