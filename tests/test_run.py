@@ -213,6 +213,8 @@ def test_month_validated_before_anything_runs(tmp_path, month, capsys):
     (["--sections", "7"], "unknown section '7'"),
     (["--out", "{file}"], "is a file, not a folder"),
     (["--out", "{file}/reports"], "cannot make the reports folder"),
+    (["--data-dir", "{file}"], "is not a folder"),
+    (["--data-dir", "{file}-nope"], "does not exist"),
 ])
 def test_bad_arguments_are_one_line(tmp_path, data_copy, capsys, args, message):
     (tmp_path / "file").write_text("not a folder")

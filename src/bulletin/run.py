@@ -334,6 +334,8 @@ def run_batch(
     cache.forget()
     months = parse_months(month_specs)
     data_root = paths.data_dir(data_dir)
+    if not data_root.is_dir():  # else every month would be reported absent, hiding the mistyped folder
+        raise RunError(f"the data folder {data_root} does not exist or is not a folder")
     data_param = str(data_root) if data_dir is not None and str(data_dir) != "" else None
     out_dir = Path(out).expanduser().resolve() if out else paths.DEFAULT_REPORTS_DIR
     notebooks = list(notebooks) if notebooks is not None else section_notebooks()
