@@ -344,7 +344,8 @@ def run_batch(
             raise RunError(f"notebook {paths.display_path(nb.path)} not found")
     if jobs is not None and jobs < 1:
         raise RunError(f"--jobs must be 1 or more (got {jobs})")
-    workers = jobs or os.cpu_count() or 1
+    # the CPUs this process may use (a container's share, not the host's count)
+    workers = jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()) or 1
 
     outcome = Outcome()
     present = cache.available_months(data_root)
