@@ -190,6 +190,20 @@ def test_a_worker_that_dies_fails_its_jobs_in_one_line(tmp_path, data_copy, monk
     assert not (tmp_path / "reports" / "2020-02").exists()
 
 
+def test_relativise_scrubs_error_messages_and_tracebacks(tmp_path):
+    from bulletin.publish import relativise
+
+    data = tmp_path / "somewhere" / "data"
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell("load()", outputs=[nbformat.v4.new_output(
+        "error", ename="BulletinDataError", evalue=f"file {data}/2020-02/kiosks.csv: missing",
+        traceback=[f"{data}/2020-02/kiosks.csv", f"{paths.PROJECT_ROOT}/src/bulletin/load.py"])]))
+    relativise(nb, notebook=FIGURES.path, output_name="2020-02.failed/x.ipynb", data_dir=data)
+    text = json.dumps(nb)
+    assert str(tmp_path) not in text and str(paths.PROJECT_ROOT) not in text
+    assert nb.cells[0].outputs[0].evalue == "file data/2020-02/kiosks.csv: missing"
+
+
 def test_index_figures_unavailable_say_why(tmp_path):
     from bulletin.run import month_facts
 

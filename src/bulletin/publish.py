@@ -107,8 +107,9 @@ def relativise(nb, *, notebook: Path, output_name: str, data_dir: Path | None) -
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.source = _scrub(cell.source, replacements)
         for out in cell.get("outputs", []):
-            if "text" in out:
-                out["text"] = _scrub(out["text"], replacements)
+            for key in ("text", "evalue"):  # a stream's text, an error's message
+                if isinstance(out.get(key), str):
+                    out[key] = _scrub(out[key], replacements)
             if "traceback" in out:
                 out["traceback"] = [_scrub(t, replacements) for t in out["traceback"]]
             data = out.get("data", {})
