@@ -584,8 +584,9 @@ def run_command(args: argparse.Namespace) -> int:
     previous = {}
     if threading.current_thread() is threading.main_thread():  # where Python lets a handler be set
         for name in ("SIGTERM", "SIGHUP"):
-            if hasattr(signal, name):
-                previous[getattr(signal, name)] = signal.signal(getattr(signal, name), stop)
+            sig = getattr(signal, name, None)
+            if sig is not None and signal.getsignal(sig) is not signal.SIG_IGN:  # `nohup` stays in force
+                previous[sig] = signal.signal(sig, stop)
     try:
         outcome = run_batch(
             args.months,
