@@ -118,8 +118,9 @@ def _init_worker(address: str | None, server_stdin: int | None) -> None:
         os.close(server_stdin)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner handles Ctrl-C and stops us
     for name in ("SIGTERM", "SIGHUP"):  # not the runner's handlers: terminate() must end a worker
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
+        sig = getattr(signal, name, None)
+        if sig is not None and callable(signal.getsignal(sig)):  # an ignored one (nohup) stays ignored
+            signal.signal(sig, signal.SIG_DFL)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
 
