@@ -45,7 +45,7 @@ def show(value):
         return
     if isinstance(value, Figure):  # what the kernel's PNG formatter does with a returned figure
         from bulletin import charts
-        charts._figure_png(value)
+        charts.figure_png(value)
         return
     html = getattr(value, "_repr_html_", None)
     text = html() if html else repr(value)

@@ -124,10 +124,11 @@ def _notebook_display() -> None:
         return
     png = shell.display_formatter.formatters["image/png"]
     if Figure not in png.type_printers:
-        png.for_type(Figure, _figure_png)
+        png.for_type(Figure, figure_png)
 
 
-def _figure_png(fig: Figure) -> bytes:
+def figure_png(fig: Figure) -> bytes:
+    """The figure as PNG bytes, at the resolution the notebooks record."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
