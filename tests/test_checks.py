@@ -256,6 +256,44 @@ def test_a_deleted_table(data_copy):
     assert report.exit_code == 1
 
 
+def test_a_table_recorded_as_not_published_is_a_note_not_an_error(data_copy, capsys):
+    (folder(data_copy) / "telemedicine_top_uploaders.csv").unlink()
+    (folder(data_copy) / "not_published.csv").write_text(
+        "item,note\ntelemedicine_top_uploaders,本月未刊登上传量排名\n", encoding="utf-8"
+    )
+    report = check_month(M, data_copy)
+    assert report.errors == [] and report.exit_code == 0
+    assert keys(report.notes) == {("not_published", "telemedicine_top_uploaders", None, None)}
+    assert keys(report.warnings) == EXPECTED_WARNINGS
+    assert report.summary() == f"2020年2月：0 个错误，{len(EXPECTED_WARNINGS)} 个警告，1 条提示"
+    assert main(["check", M, "--data-dir", str(data_copy), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["counts"]["notes"] == 1
+    (note,) = [f for f in doc["findings"] if f["severity"] == "note"]
+    assert "远程医疗平台本月数据上传量前三名" in note["message"] and "本月未刊登上传量排名" in note["message"]
+    assert main(["check", M, "--data-dir", str(data_copy)]) == 0
+    text = capsys.readouterr().out
+    assert "提示（1）" in text and "[本月未刊登]" in text
+
+
+def test_a_fact_recorded_as_not_published_is_not_required(data_copy):
+    # the 合计：N line not printed: its fact is left out and recorded, so nothing is tied out
+    edit(data_copy, "facts.csv", "booking_channels.total,16669,次,分途径预约合计\n", "")
+    (folder(data_copy) / "not_published.csv").write_text("item,note\nbooking_channels.total,\n", encoding="utf-8")
+    report = check_month(M, data_copy)
+    assert report.errors == []
+    assert keys(report.notes) == {("not_published", "facts", None, None)}
+    assert "分途径预约合计" in report.notes[0].message
+
+
+def test_a_table_missing_without_the_record_stays_an_error(data_copy):
+    (folder(data_copy) / "telemedicine_top_uploaders.csv").unlink()
+    (folder(data_copy) / "not_published.csv").write_text("item,note\nprovince_calls,\n", encoding="utf-8")
+    report = check_month(M, data_copy)
+    assert keys(report.errors) == {("table_missing", "telemedicine_top_uploaders", None, None)}
+    assert report.exit_code == 1
+
+
 def test_a_deleted_facts_file(data_copy):
     (folder(data_copy) / "facts.csv").unlink()
     report = check_month(M, data_copy)
@@ -346,7 +384,7 @@ def test_cli_json_carries_the_findings(capsys):
     doc = json.loads(capsys.readouterr().out)
     assert list(doc)[:2] == ["month", "summary"]
     assert doc["month"] == M
-    assert doc["counts"] == {"errors": 0, "warnings": len(EXPECTED_WARNINGS)}
+    assert doc["counts"] == {"errors": 0, "warnings": len(EXPECTED_WARNINGS), "notes": 0}
     assert {(f["rule"], f["table"], f["unit"], f["column"]) for f in doc["findings"]} == EXPECTED_WARNINGS
     for f in doc["findings"]:
         assert list(f) == ["severity", "rule", "table", "unit", "column", "value", "expected", "message"]

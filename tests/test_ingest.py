@@ -13,6 +13,7 @@ from bulletin import cli, paths
 from bulletin.errors import BulletinDataError, IngestError
 from bulletin.ingest import ingest_command, ingest_file, parse_text
 from bulletin.load import facts, load
+from bulletin.store import read_not_published
 from tests.conftest import REFERENCE_MONTH, SEED
 
 RAW = paths.DEFAULT_DATA_DIR / "raw" / "2020-02.txt"
@@ -62,7 +63,7 @@ def section_span(text: str, title: str) -> str:
 
 def assert_same_as_shipped(folder: Path, skip: tuple[str, ...] = ()) -> None:
     shipped = {p.name for p in SHIPPED.iterdir()}
-    written = {p.name for p in folder.iterdir()}
+    written = {p.name for p in folder.iterdir()} - {"not_published.csv"}
     assert written == shipped - set(skip)
     for name in written:
         assert (folder / name).read_bytes() == (SHIPPED / name).read_bytes(), name
@@ -226,6 +227,16 @@ def test_a_section_missing_is_reported_absent_and_the_rest_ingested(tmp_path):
     result = ingest_file(write(tmp_path, text), data_dir=data)
     assert result.absent == ("telemedicine", "telemedicine_top_uploaders")
     assert_same_as_shipped(data / "2020-02", skip=("telemedicine.csv", "telemedicine_top_uploaders.csv"))
+    # the absence is recorded with the month, for the checks and the sections
+    recorded = read_not_published(data / "2020-02")
+    assert list(recorded) == ["telemedicine", "telemedicine_top_uploaders"]
+    assert recorded["telemedicine"] == "2020年2月简报未刊登「南京市远程医疗系统数据统计」"
+
+
+def test_the_february_bulletin_records_nothing_as_not_published(tmp_path):
+    result = ingest_file(RAW, data_dir=tmp_path)
+    assert result.not_published == {}
+    assert not (tmp_path / "2020-02" / "not_published.csv").exists()
 
 
 def test_a_paragraph_missing_leaves_out_its_table_and_facts(tmp_path):
@@ -235,6 +246,7 @@ def test_a_paragraph_missing_leaves_out_its_table_and_facts(tmp_path):
     result = ingest_file(write(tmp_path, replace_once(text, para + "\n", "")), data_dir=data)
     assert result.absent == ("province_calls",)
     assert "hotline.province_total_calls" not in facts("2020-02", data)
+    assert list(read_not_published(data / "2020-02")) == ["province_calls", "hotline.province_total_calls"]
     assert facts("2020-02", data)["hotline.total_calls"] == 59507
 
 

@@ -8,6 +8,9 @@ No unit is named anywhere in this module: a warning fires because of its figures
 Severities
     ``error``: the month's figures contradict themselves or a table is missing (exit 1).
     ``warning``: a figure worth a second look; the report says why (exit 0).
+    ``note``: information a reader should know, not a fault: a table or figure the bulletin did
+    not print that month (recorded in ``not_published.csv``), a month's total that differs from
+    the change of its cumulative figure (exit 0).
 
 Unreadable input (a month not of the form ``YYYY-MM``, a missing month folder, a cell that is
 not what the schema declares) raises :class:`BulletinDataError` instead (the CLI exits 2). Two
@@ -33,10 +36,12 @@ from .load import month_folder
 from .months import days_in_month, month_label
 from .schema import FACTS, FACTS_FILE, KIOSK_GROUP_LABELS, TABLES, TELEMEDICINE_MEASURES, Table
 from .schema import table as schema_table
-from .store import read_facts, read_table
+from .store import read_facts, read_not_published, read_table
 
-Severity = Literal["error", "warning"]
-SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "警告"}
+Severity = Literal["error", "warning", "note"]
+SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "警告", "note": "提示"}
+#: the severities from the worst down, in the order the report lists them
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "note")
 
 #: rule code → short Chinese name (shown in the text report and in :meth:`CheckReport.to_frame`)
 RULE_LABELS: dict[str, str] = {
@@ -57,6 +62,10 @@ RULE_LABELS: dict[str, str] = {
     "uploaded_exceeds_required": "上传表多于规定",
     "not_reported": "未反馈",
     "upload_days_beyond_month": "上传天数超过当月天数",
+    "not_published": "本月未刊登",
+    "name_close_to_known": "疑似同一单位的另一写法",
+    "cumulative_fell": "累计数下降",
+    "cumulative_gap": "累计增量与本月数不符",
 }
 
 _FEN = Decimal("0.01")
@@ -137,13 +146,18 @@ class CheckReport:
         return [f for f in self.findings if f.severity == "warning"]
 
     @property
+    def notes(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "note"]
+
+    @property
     def exit_code(self) -> int:
-        """0 when there are only warnings (or nothing), 1 when there is an error."""
+        """0 when there are only warnings and notes (or nothing), 1 when there is an error."""
         return 1 if self.errors else 0
 
     def summary(self) -> str:
-        """One line: ``2020年2月：0 个错误，9 个警告``."""
-        return f"{month_label(self.month)}：{len(self.errors)} 个错误，{len(self.warnings)} 个警告"
+        """One line: ``2020年2月：0 个错误，9 个警告`` (and ``，2 条提示`` when there are notes)."""
+        line = f"{month_label(self.month)}：{len(self.errors)} 个错误，{len(self.warnings)} 个警告"
+        return line + (f"，{len(self.notes)} 条提示" if self.notes else "")
 
     def to_text(self) -> str:
         """A readable Chinese report: the summary, the remainders, then findings by severity and table."""
@@ -151,8 +165,10 @@ class CheckReport:
         if self.remainders:
             lines += ["", "说明"]
             lines += [f"  - {r.message}" for r in self.remainders]
-        for severity in ("error", "warning"):
+        for severity in SEVERITIES:
             found = [f for f in self.findings if f.severity == severity]
+            if severity == "note" and not found:
+                continue  # a month with nothing to note says nothing about notes
             lines += ["", f"{SEVERITY_LABELS[severity]}（{len(found)}）"]
             if not found:
                 lines.append("  无")
@@ -171,7 +187,7 @@ class CheckReport:
             "month": self.month,
             "summary": self.summary(),
             "exit_code": self.exit_code,
-            "counts": {"errors": len(self.errors), "warnings": len(self.warnings)},
+            "counts": {"errors": len(self.errors), "warnings": len(self.warnings), "notes": len(self.notes)},
             "remainders": [r.to_dict() for r in self.remainders],
             "findings": [f.to_dict() for f in self.findings],
         }
@@ -207,6 +223,8 @@ class MonthData:
     month: str
     tables: dict[str, pd.DataFrame]
     facts: dict[str, object] | None
+    #: item → note of ``not_published.csv``: tables and facts the bulletin did not print
+    not_published: dict[str, str] = field(default_factory=dict)
 
     def fact(self, key: str) -> object:
         return None if self.facts is None else self.facts.get(key)
@@ -267,6 +285,8 @@ def _check_totals(data: MonthData) -> tuple[list[Finding], list[Remainder]]:
         for total in decl.totals if data.facts is not None else ():
             label = _col_label(decl, total.column)
             stated = data.fact(total.fact)
+            if stated is None and total.fact in data.not_published:
+                continue  # not printed this month: listed once as a note
             if stated is None:
                 findings.append(Finding(
                     "error", "total_missing", name, None, total.column, None, total.fact,
@@ -744,19 +764,35 @@ def check_month(month: str, data_dir: str | os.PathLike[str] | None = None) -> C
         duplicate key are findings (errors) instead.
     """
     folder = month_folder(month, data_dir)
-    findings: list[Finding] = []
+    not_published = read_not_published(folder)
+    findings: list[Finding] = list(_not_published_notes(not_published))
     tables: dict[str, pd.DataFrame] = {}
     for name, decl in TABLES.items():
         path = folder / decl.file
+        if name in not_published and not path.exists():
+            continue  # recorded as not printed: a note, not a missing file
         frame = _read(path, lambda p=path, d=decl: read_table(p, d), name, "table_missing", findings)
         if frame is not None:
             tables[name] = frame  # type: ignore[assignment]
     fpath = folder / FACTS_FILE
     facts = _read(fpath, lambda: read_facts(fpath), "facts", "facts_missing", findings)
-    data = MonthData(month, tables, facts)  # type: ignore[arg-type]
+    data = MonthData(month, tables, facts, not_published)  # type: ignore[arg-type]
 
     total_findings, remainders = _check_totals(data)
     findings += total_findings
     for rule in (*CROSS_RULES, *WARNING_RULES):
         findings += rule.check(data)
     return CheckReport(month, findings, remainders)
+
+
+def _not_published_notes(items: Mapping[str, str]) -> Iterator[Finding]:
+    """One note per table or fact recorded in ``not_published.csv``."""
+    for item, note in items.items():
+        if item in TABLES:
+            what, table = f"「{TABLES[item].title}」（{TABLES[item].file}）", item
+        else:
+            what, table = f"「{FACTS[item].label}」（{item}）", "facts"
+        yield Finding(
+            "note", "not_published", table, None, None, item, None,
+            f"本月简报未刊登{what}" + (f"：{note}" if note else "") + "，记录于 not_published.csv，不作核对",
+        )

@@ -17,8 +17,9 @@ import pandas as pd
 from .. import paths
 from ..errors import BulletinError, IngestError
 from ..months import parse_month
-from ..schema import TABLES, TELEMEDICINE_PLATFORMS
-from ..store import month_files, write_month_files
+from ..months import month_label
+from ..schema import FACTS, TABLES, TELEMEDICINE_PLATFORMS
+from ..store import NOT_PUBLISHED_FILE, month_files, not_published_csv, write_month_files
 from . import prose, tables
 from .layout import decode, sections, statistics_lines
 
@@ -38,6 +39,21 @@ class Parsed:
     #: parts absent inside a table that was written (a platform without its paragraph)
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def not_published(self) -> dict[str, str]:
+        """Item → note for ``not_published.csv``: every table and every fact this bulletin did not print.
+
+        A fact is listed when the bulletin states no such figure this month (its paragraph, its
+        合计 row or its note is not printed), so that ``bulletin check`` reports it as a note
+        rather than as a missing total.
+        """
+        when = month_label(self.month)
+        out = {name: f"{when}简报未刊登「{TABLES[name].title}」" for name in self.absent}
+        for key, fact in FACTS.items():
+            if key not in self.facts:
+                out[key] = f"{when}简报未刊登「{fact.label}」"
+        return out
+
 
 @dataclass(frozen=True)
 class IngestResult:
@@ -49,6 +65,8 @@ class IngestResult:
     absent: tuple[str, ...]
     facts: tuple[str, ...]  # the keys written to facts.csv
     notes: tuple[str, ...] = ()
+    #: item → note written to ``not_published.csv`` (tables and facts not printed; empty: no file)
+    not_published: dict[str, str] = field(default_factory=dict)
 
 
 def _frame(name: str, rows: list[dict[str, object]]) -> pd.DataFrame:
@@ -146,9 +164,15 @@ def ingest_file(
             "choose another --data-dir"
         )
     target = paths.month_dir(parsed.month, root)
-    write_month_files(target, month_files(parsed.tables, parsed.facts), force=force)
+    files = month_files(parsed.tables, parsed.facts)
+    missing = parsed.not_published
+    if missing:
+        # recorded with the month, so that the checks and the sections know it was not printed
+        files[NOT_PUBLISHED_FILE] = not_published_csv(missing)
+    write_month_files(target, files, force=force)
     return IngestResult(
-        parsed.month, target, tuple(parsed.tables), tuple(parsed.absent), tuple(parsed.facts), tuple(parsed.notes)
+        parsed.month, target, tuple(parsed.tables), tuple(parsed.absent), tuple(parsed.facts), tuple(parsed.notes),
+        missing,
     )
 
 
@@ -159,7 +183,10 @@ def ingest_command(file: str, *, month: str | None, data_dir: PathLike, force: b
           f"{len(result.tables)} tables, {len(result.facts)} facts")
     if result.absent:
         titles = "、".join(TABLES[n].title for n in result.absent)
-        print(f"absent from this bulletin (not written): {titles}")
+        print(f"absent from this bulletin (recorded in {NOT_PUBLISHED_FILE}): {titles}")
+    facts_absent = [FACTS[k].label for k in result.not_published if k in FACTS]
+    if facts_absent:
+        print(f"figures not stated in this bulletin (recorded in {NOT_PUBLISHED_FILE}): {'、'.join(facts_absent)}")
     for note in result.notes:
         print(f"absent from this bulletin: {note}")
     from ..checks import check_month
