@@ -16,8 +16,7 @@ import pandas as pd
 
 from .. import paths
 from ..errors import BulletinError, IngestError
-from ..months import parse_month
-from ..months import month_label
+from ..months import month_label, parse_month
 from ..schema import FACTS, TABLES, TELEMEDICINE_PLATFORMS
 from ..store import NOT_PUBLISHED_FILE, month_files, not_published_csv, write_month_files
 from . import prose, tables
