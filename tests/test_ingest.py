@@ -379,11 +379,11 @@ def test_a_row_with_a_cell_missing_names_the_line_section_and_expectation(tmp_pa
         ("\t江宁区\n\t52/129\n", "\t江宁区\n\t52\n", "expected 申明/规定"),
         ("\t166469.00 \n", "\t166469.001\n", "expected an amount in yuan"),
         ("\t南京市第一医院\n\t3039\n", "\t南京市儿童医院\n\t3039\n", "南京市儿童医院 appears twice"),
-        ("南京市远程临检诊断平台累计", "南京市远程病理诊断平台累计", "expected a platform"),
+        ("其中咨询类（不含专家咨询）2482个", "其中合计2482个", "found a totals row '合计'"),
         ("2020年2月分途径预约情况统计", "2020年3月分途径预约情况统计", "two months"),
         ("各市电话量统计为：南京30317人次", "各市电话量统计为：南京三万人次", "expected a name and a figure"),
     ],
-    ids=["count", "fraction", "money", "duplicate", "platform", "two-months", "paragraph"],
+    ids=["count", "fraction", "money", "duplicate", "totals-row-as-a-name", "two-months", "paragraph"],
 )
 def test_bad_cells_are_refused(tmp_path, old, new, expected):
     data = tmp_path / "data"
@@ -475,3 +475,43 @@ def test_figures_that_would_be_lost_are_refused(tmp_path, old, new, expected):
 def test_a_total_row_with_an_empty_name_cell(tmp_path):
     data = ingest_text(tmp_path, replace_once(raw_text(), "\t合计\n\t25208\n", "\t合计\n\t\n\t25208\n"))
     assert_same_as_shipped(data / "2020-02")
+
+
+# --- open lists of names: new platforms, channels, units are read, never refused ---------------
+
+NEW_PLATFORM = (
+    "南京市远程病理诊断平台累计接入15家医疗机构，其中二级以上医疗机构6家。"
+    "2月份共采集病理切片1234份。\n\n"
+)
+
+
+def test_a_new_platform_in_the_usual_pattern_yields_its_institutions_and_volume(tmp_path):
+    text = raw_text()
+    image = next(ln for ln in text.split("\n") if ln.startswith("南京市远程影像诊断平台"))
+    data = ingest_text(tmp_path, replace_once(text, image + "\n", image + "\n\n" + NEW_PLATFORM))
+    tele = load("telemedicine", "2020-02", data)
+    new = tele[tele["platform"] == "南京市远程病理诊断平台"].set_index("measure")["value"]
+    assert new.to_dict() == {"institutions": 15, "institutions_secondary_plus": 6, "monthly_volume": 1234}
+    # the usual platforms keep their named volumes, not the general one
+    ecg = tele[tele["platform"] == "南京市远程心电监测诊断平台"].set_index("measure")["value"]
+    assert ecg["ecg_cases"] == 33472 and "monthly_volume" not in ecg.index
+    assert len(tele) == 23 + 3
+
+
+def test_names_with_full_width_parentheses_are_kept(tmp_path):
+    text = replace_once(raw_text(), "\t南京鼓楼医院\n\t1719\n", "\t南京鼓楼医院（本部）\n\t1719\n")
+    data = ingest_text(tmp_path, text)
+    appts = load("appointments", "2020-02", data).set_index("hospital")
+    assert appts.loc["南京鼓楼医院（本部）", "online_12320"] == 1719
+
+
+def test_not_reported_in_any_count_column_of_the_platform_tables_stays_missing(tmp_path):
+    row = "\t江苏省中医院\n\t26/83\n\t13\n"
+    text = replace_once(raw_text(), row + "\t4960336\n", row + "\t未反馈\n")
+    text = replace_once(text, "\t江宁区\n\t52/129\n", "\t江宁区\n\t52/未反馈\n")
+    data = ingest_text(tmp_path, text)
+    hosp = load("platform_hospitals", "2020-02", data).set_index("hospital")
+    assert pd.isna(hosp.loc["江苏省中医院", "records"])
+    assert hosp.loc["江苏省中医院", "upload_days"] == 29
+    dist = load("platform_districts", "2020-02", data).set_index("district")
+    assert pd.isna(dist.loc["江宁区", "required_tables"]) and dist.loc["江宁区", "declared_tables"] == 52

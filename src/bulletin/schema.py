@@ -26,7 +26,9 @@ class Column:
     kind: Kind = "count"
     unit: str = ""
     nullable: bool = False
-    #: values allowed in a text column (None: any non-empty text)
+    #: codes allowed in a text column (None: any name of a valid shape). Only closed vocabularies
+    #: of codes have choices (kiosk groups, telemedicine measures): names of units, platforms,
+    #: channels, categories and cities are open, since a later bulletin may print new ones.
     choices: tuple[str, ...] | None = None
 
 
@@ -76,16 +78,21 @@ def _c(name: str, label: str, kind: Kind = "count", unit: str = "", **kw: object
 
 APPOINTMENT_CHANNELS = ("online_12320", "phone", "in_clinic", "third_party")
 
+# every count of the data-platform tables may be printed as 未反馈 (not reported): it stays
+# missing (empty in the CSV, <NA> when loaded), never 0, and bulletin check lists it
 _PLATFORM_COMMON = (
     _c("declared_tables", "申明上传表", unit="张", nullable=True),
-    _c("required_tables", "规定上传表", unit="张"),
-    _c("uploaded_tables", "已上传表（CDA文档）", unit="张"),
-    _c("records", "数据上传量", unit="条"),
-    _c("upload_days", "数据上传天数", unit="天"),
-    _c("outpatient_visits", "门急诊信息上传人次", unit="人次"),
-    _c("discharges", "出院信息上传人次", unit="人次"),
+    _c("required_tables", "规定上传表", unit="张", nullable=True),
+    _c("uploaded_tables", "已上传表（CDA文档）", unit="张", nullable=True),
+    _c("records", "数据上传量", unit="条", nullable=True),
+    _c("upload_days", "数据上传天数", unit="天", nullable=True),
+    _c("outpatient_visits", "门急诊信息上传人次", unit="人次", nullable=True),
+    _c("discharges", "出院信息上传人次", unit="人次", nullable=True),
 )
 
+#: the platforms the February 2020 bulletin prints, in its order: the usual order for display and
+#: what ingest notes as absent when a paragraph is missing. Not a closed list: a platform
+#: paragraph with another name is read the same way.
 TELEMEDICINE_PLATFORMS = (
     "南京市远程医学会诊平台",
     "南京市远程心电监测诊断平台",
@@ -109,6 +116,7 @@ TELEMEDICINE_MEASURES: dict[str, tuple[str, str]] = {
     "consultations": ("本月会诊量", "例"),
     "lab_reports": ("本月采集检验报告", "份"),
     "specimens_routed": ("本月平台流转标本", "份"),
+    "monthly_volume": ("本月采集量", "份"),
     "paused": ("暂停数据采集及服务（1=暂停）", ""),
 }
 
@@ -161,18 +169,18 @@ TABLES: dict[str, Table] = {
             "telemedicine",
             "南京市远程医疗系统数据统计",
             (
-                _c("platform", "平台", "text", choices=TELEMEDICINE_PLATFORMS),
+                _c("platform", "平台", "text"),
                 _c("measure", "指标", "text", choices=tuple(TELEMEDICINE_MEASURES)),
                 _c("value", "数值"),
             ),
             key=("platform", "measure"),
-            source="远程医疗系统的四个平台段落",
+            source="远程医疗系统的各平台段落（二月为四个平台）",
         ),
         Table(
             "telemedicine_top_uploaders",
             "远程医疗平台本月数据上传量前三名",
             (
-                _c("platform", "平台", "text", choices=TELEMEDICINE_PLATFORMS),
+                _c("platform", "平台", "text"),
                 _c("rank", "名次", unit="名"),
                 _c("hospital", "医疗机构", "text"),
                 _c("count", "上传量", unit="份"),
@@ -186,9 +194,9 @@ TABLES: dict[str, Table] = {
             (
                 _c("district", "接入单位", "text"),
                 *_PLATFORM_COMMON,
-                _c("ehr_basic", "健康档案累计上传总量·基本信息", unit="份"),
-                _c("ehr_hypertension", "健康档案累计上传总量·高血压", unit="份"),
-                _c("ehr_diabetes", "健康档案累计上传总量·糖尿病", unit="份"),
+                _c("ehr_basic", "健康档案累计上传总量·基本信息", unit="份", nullable=True),
+                _c("ehr_hypertension", "健康档案累计上传总量·高血压", unit="份", nullable=True),
+                _c("ehr_diabetes", "健康档案累计上传总量·糖尿病", unit="份", nullable=True),
             ),
             key=("district",),
             source="卫生信息平台数据采集情况（区）表",

@@ -37,6 +37,8 @@ MAX_COUNT = 2**63 - 1
 _INT = re.compile(r"\d+|\d{1,3}(?:,\d{3})+")
 _MONEY = re.compile(r"(\d+|\d{1,3}(?:,\d{3})+)(?:\.(\d{1,2}))?")
 _CENT = Decimal("0.01")
+#: characters a name never holds (a name's shape is checked, never a closed list of names)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _TEXT_EXPECTED = "a CSV file in UTF-8 (with or without BOM) or GB18030, as Excel saves it"
 
 
@@ -103,6 +105,11 @@ def parse_cell(raw: str, col: Column, *, file: str | Path, row: int) -> object:
             raise BulletinDataError(
                 "a totals row among the units", file=file, row=row, column=col.name, value=text,
                 expected="one row per unit; a stated total belongs in facts.csv, where bulletin check ties it out",
+            )
+        if _CONTROL.search(text):
+            raise BulletinDataError(
+                "a control character in a name", file=file, row=row, column=col.name, value=text,
+                expected="a name without control characters (tabs, line breaks)",
             )
         return text
     if text in ("", NOT_REPORTED):
@@ -236,7 +243,7 @@ def _convert(raw: list[str], numbers: list[int], col: Column, file: Path) -> obj
         out[:] = values
         return out
     stripped = [v.strip() for v in raw]
-    suspect = not all(stripped) or any(map(_is_total_name, stripped))
+    suspect = not all(stripped) or any(map(_is_total_name, stripped)) or any(map(_CONTROL.search, stripped))
     if suspect or (col.choices is not None and not set(stripped) <= set(col.choices)):
         for v, n in zip(raw, numbers, strict=True):
             parse_cell(v, col, file=file, row=n)  # raises on the first bad cell

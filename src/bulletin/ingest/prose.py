@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from ..schema import TELEMEDICINE_MEASURES, TELEMEDICINE_PLATFORMS
+from ..schema import TELEMEDICINE_MEASURES
 from .layout import Section, Text, normalize
-from .tables import Facts, Rows
+from .tables import Facts, Rows, valid_name
 
 #: a figure as printed, with or without thousands separators (59507, 59,507)
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+)"
@@ -47,7 +47,7 @@ def _items(section: Section, item: Text, listing: str, unit: str, example: str) 
         m = _ITEM[unit].fullmatch(part)
         if not m:
             raise section.error(f"expected a name and a figure such as {example}, found {part!r}", item.line)
-        out.append((m.group(1), _int(m.group(2))))
+        out.append((valid_name(m.group(1), section, item.line, "a name in the list"), _int(m.group(2))))
     names = [n for n, _ in out]
     for n in names:
         if names.count(n) > 1:
@@ -132,6 +132,11 @@ _MEASURES = {
     "lab_reports": rf"检验报告{_NUM}份",
     "specimens_routed": rf"流转标本{_NUM}份",
 }
+#: a platform's monthly volume in the usual sentence (M月份共采集X N份) when no measure above names
+#: what X is: a new platform's paragraph still yields its monthly volume
+_MONTHLY_VOLUME = re.compile(rf"\d{{1,2}}月份?(?:共|累计)?采集[^，。；\d]{{0,20}}?{_NUM}份")
+#: the measures that are a platform's monthly volume under a name of their own
+_NAMED_VOLUMES = ("ecg_cases", "lab_reports")
 _PLATFORM = re.compile(r"^(\S{2,20}?平台)")
 _TOP = re.compile(r"排名前三[^：，。]*?(?:是|为)：?([^。]+)")
 _UPLOADER = re.compile(rf"{_NAME}{_NUM}份")
@@ -148,11 +153,8 @@ def telemedicine(section: Section) -> tuple[Rows, Rows, Facts]:
         m = _PLATFORM.match(text)
         if not m:
             continue
-        platform = m.group(1)
-        if platform not in TELEMEDICINE_PLATFORMS:
-            raise section.error(
-                f"expected a platform {', '.join(TELEMEDICINE_PLATFORMS)}, found {platform!r}", item.line
-            )
+        # any platform printed in the usual pattern is read: the list of platforms is not closed
+        platform = valid_name(m.group(1), section, item.line, "a platform")
         if platform in seen:
             raise section.error(f"{platform} appears twice (first on line {seen[platform]})", item.line)
         seen[platform] = item.line
@@ -160,6 +162,12 @@ def telemedicine(section: Section) -> tuple[Rows, Rows, Facts]:
             if measure == "paused":
                 if "暂停" in text:
                     rows.append({"platform": platform, "measure": measure, "value": 1})
+                continue
+            if measure == "monthly_volume":
+                named = any(r["platform"] == platform and r["measure"] in _NAMED_VOLUMES for r in rows)
+                volume = None if named else _MONTHLY_VOLUME.search(text)
+                if volume:
+                    rows.append({"platform": platform, "measure": measure, "value": _int(volume.group(1))})
                 continue
             found = re.search(_MEASURES[measure], text)
             if found:
@@ -173,5 +181,6 @@ def telemedicine(section: Section) -> tuple[Rows, Rows, Facts]:
                 if not u:
                     problem = f"expected a hospital and its uploads such as 某医院63123份, found {part!r}"
                     raise section.error(problem, item.line)
-                top.append({"platform": platform, "rank": rank, "hospital": u.group(1), "count": _int(u.group(2))})
+                hospital = valid_name(u.group(1), section, item.line, "a hospital")
+                top.append({"platform": platform, "rank": rank, "hospital": hospital, "count": _int(u.group(2))})
     return rows, top, {}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..schema import KIOSK_GROUP_LABELS, TABLES, Column
-from ..store import NOT_REPORTED
+from ..store import NOT_REPORTED, TOTAL_NAMES
 from .layout import Cell, Row, Section, normalize
 
 Rows = list[dict[str, object]]
@@ -21,7 +21,7 @@ Facts = dict[str, object]
 
 _COUNT = re.compile(r"\d+|\d{1,3}(?:,\d{3})+")
 _MONEY = re.compile(r"(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d{1,2})?")
-_FRACTION = re.compile(r"(\d+|未反馈)/(\d+)")
+_FRACTION = re.compile(r"(\d+|未反馈)/(\d+|未反馈)")
 _TOTAL_N = re.compile(r"合计：(\d+|\d{1,3}(?:,\d{3})+)")
 TOTAL = "合计"
 
@@ -46,6 +46,21 @@ def name(text: str, section: Section, line: int, label: str) -> str:
         raise section.error(f"expected a name in column {label}, found an empty cell", line)
     if _COUNT.fullmatch(value) or _MONEY.fullmatch(value):
         raise section.error(f"expected a name in column {label}, found the number {value!r}", line)
+    return valid_name(value, section, line, f"a name in column {label}")
+
+
+def valid_name(text: str, section: Section, line: int, what: str) -> str:
+    """A unit's name as printed, checked for its shape only: not empty, not a totals row, no control
+    characters. Names are never checked against a list: a later bulletin may print new units,
+    platforms, channels, categories or cities (and names such as 某医院（某分院）)."""
+    value = text.strip()
+    if not value:
+        raise section.error(f"expected {what}, found nothing", line)
+    if normalize(value) in TOTAL_NAMES:
+        raise section.error(f"expected {what}, found a totals row {value!r}", line)
+    bad = next((ch for ch in value if ord(ch) < 32 or 127 <= ord(ch) < 160 or ch in "\u2028\u2029"), None)
+    if bad is not None:
+        raise section.error(f"expected {what} without control characters, found {value!r}", line)
     return value
 
 
@@ -98,8 +113,19 @@ def _check_key(section: Section, seen: dict[object, int], key: object, line: int
 
 
 def _reader(col: Column) -> Callable[[str, Section, int, str], object]:
-    """How a cell of ``col`` is read: a name, an amount in yuan or a count."""
-    return name if col.kind == "text" else money if col.kind == "money" else count
+    """How a cell of ``col`` is read: a name, an amount in yuan or a count (or 未反馈 where declared nullable)."""
+    if col.kind == "text":
+        return name
+    if col.kind == "money":
+        return money
+    return _count_or_not_reported if col.nullable else count
+
+
+def _count_or_not_reported(text: str, section: Section, line: int, label: str) -> int | None:
+    """A count, or ``None`` for 未反馈: a figure not reported stays missing, never 0."""
+    if normalize(text) == NOT_REPORTED:
+        return None
+    return count(text, section, line, label)
 
 
 def _record(section: Section, row: Row, pos: dict[str, int], columns: tuple[Column, ...]) -> dict[str, object]:
@@ -268,9 +294,9 @@ def _platform(section: Section, unit_column: str, header: tuple[Header, ...]) ->
         if len(row.cells) != width:
             raise _width_error(section, row, width)
         cells = row.cells
-        unit = name(cells[pos["unit"]].text, section, cells[pos["unit"]].line, "接入单位")
-        if normalize(unit) == TOTAL:
+        if normalize(cells[pos["unit"]].text) == TOTAL:
             raise section.error(f"expected a unit, found a {TOTAL} row (this table states no total)", row.line)
+        unit = name(cells[pos["unit"]].text, section, cells[pos["unit"]].line, "接入单位")
         frac = cells[pos["fraction"]]
         m = _FRACTION.fullmatch(normalize(frac.text))
         if not m:
@@ -278,7 +304,7 @@ def _platform(section: Section, unit_column: str, header: tuple[Header, ...]) ->
         rec: dict[str, object] = {
             unit_column: unit,
             "declared_tables": None if m.group(1) == NOT_REPORTED else int(m.group(1)),
-            "required_tables": int(m.group(2)),
+            "required_tables": None if m.group(2) == NOT_REPORTED else int(m.group(2)),
             **_record(section, row, pos, decl.columns[3:]),
         }
         _check_key(section, seen, unit, row.line)
