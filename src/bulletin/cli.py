@@ -15,9 +15,9 @@ from .errors import BulletinError
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .checks import check_month
+    from .checks import check_month, check_range
 
-    report = check_month(args.month, args.data_dir)
+    report = check_range(args.month, args.data_dir) if ":" in args.month else check_month(args.month, args.data_dir)
     print(report.to_json() if args.json else report.to_text())
     return report.exit_code
 
@@ -46,8 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bulletin", description="南京卫生信息统计简报：数据、核对、分节报告")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("check", help="tie out a month's totals and flag anomalies")
-    p.add_argument("month", help="YYYY-MM")
+    p = sub.add_parser("check", help="tie out a month's totals, against earlier months too, and flag anomalies")
+    p.add_argument("month", help="YYYY-MM, or a range YYYY-MM:YYYY-MM (exit code: the worst month's)")
     p.add_argument("--data-dir", help="data directory (default: $BULLETIN_DATA_DIR or the project's data/)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=_cmd_check)

@@ -1,0 +1,271 @@
+"""``bulletin check`` across months: cumulative figures that tie out, and names never seen before.
+
+:func:`check_month` (in :mod:`bulletin.checks`) adds these findings to a month's report; they
+compare the month with the months before it in the same data directory and with the alias
+table ``data/units.csv`` (:mod:`bulletin.units`).
+
+Cumulative figures (:data:`CUMULATIVES`)
+    A figure the bulletin states as a running total (累计, 截止月底) never falls from one month
+    to the next: a fall is an **error** (``cumulative_fell``), compared with the latest earlier
+    month that states it. Where the month also states its own total, the change of the
+    cumulative since the month just before (the calendar month, when it is in the data) is
+    compared with that total, and any difference is a **note** (``cumulative_gap``) stating the
+    numbers: the bulletin's cumulative and monthly figures are counted at different times and may
+    legitimately differ, so a reader is told rather than alarmed.
+
+Names never seen (:data:`NAME_COLUMNS`)
+    A name of a hospital, district, platform, channel, category or city that is neither in
+    ``units.csv`` nor in any earlier month is compared with the known names of the same kind;
+    when it is close to one (same distinctive part once 南京市/南京/附属/第/医院 are set aside,
+    or a :class:`difflib.SequenceMatcher` ratio of at least :data:`CLOSE_RATIO` on that part), a
+    **warning** (``name_close_to_known``) names both, so that a renamed unit is added to
+    ``units.csv`` instead of breaking month-on-month comparisons. difflib is in the standard
+    library and its ratio is easy to explain; a new unit that happens to look like a known one
+    is a warning to dismiss, never an error.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import BulletinDataError
+from .load import month_folder, months
+from .months import month_label, previous_month
+from .schema import FACTS, FACTS_FILE, TABLES, TELEMEDICINE_MEASURES
+from .store import read_facts, read_table
+from .units import Aliases, aliases
+
+PathLike = str | os.PathLike[str] | None
+
+
+@dataclass(frozen=True)
+class Cumulative:
+    """A running total the bulletin states, and the month's own total it should grow by (if any).
+
+    ``fact``: a fact key of ``facts.csv``; or ``measure``: a measure of ``telemedicine.csv``,
+    one figure per platform (platforms matched through ``units.csv``).
+    """
+
+    fact: str | None = None
+    measure: str | None = None
+    #: the month's own total: a fact key (with ``fact``) or a measure (with ``measure``)
+    monthly: str | None = None
+
+
+#: the cumulative figures of the bulletin; one line per figure
+CUMULATIVES: tuple[Cumulative, ...] = (
+    Cumulative(fact="appointments.cumulative_total", monthly="appointments.total.total"),
+    Cumulative(fact="platform.cumulative_records"),
+    Cumulative(measure="institutions"),
+    Cumulative(measure="consultations_cumulative", monthly="consultations"),
+)
+
+#: (table, column) → kind of name (the kinds of ``units.csv``); kiosks' units are hospitals or
+#: districts by their group
+NAME_COLUMNS: dict[tuple[str, str], str] = {
+    ("hotline_categories", "category"): "category",
+    ("province_calls", "city"): "city",
+    ("appointments", "hospital"): "hospital",
+    ("booking_channels", "channel"): "channel",
+    ("telemedicine", "platform"): "platform",
+    ("telemedicine_top_uploaders", "platform"): "platform",
+    ("telemedicine_top_uploaders", "hospital"): "hospital",
+    ("platform_districts", "district"): "district",
+    ("platform_hospitals", "hospital"): "hospital",
+    ("kiosks", "unit"): "group",
+}
+KIOSK_GROUP_KINDS = {"hospital": "hospital", "district": "district"}
+
+#: the least difflib ratio between the distinctive parts of two names for them to be "close"
+CLOSE_RATIO = 0.8
+#: what many names share and so says nothing about which unit a name is
+_GENERIC = re.compile(r"中国人民解放军|南京市|南京|附属|第|医院|院$")
+
+
+def _core(name: str) -> str:
+    return _GENERIC.sub("", name) or name
+
+
+def close(a: str, b: str) -> bool:
+    """Whether two different names are likely the same unit spelt differently.
+
+    >>> close("南京市鼓楼医院", "南京鼓楼医院"), close("八一医院", "中国人民解放军第八一医院")
+    (True, True)
+    >>> close("南京市第一医院", "南京市第二医院"), close("南京市口腔医院", "江苏省口腔医院")
+    (False, False)
+    """
+    ca, cb = _core(a), _core(b)
+    return ca == cb or difflib.SequenceMatcher(None, ca, cb).ratio() >= CLOSE_RATIO
+
+
+def names_in(tables: dict[str, pd.DataFrame]) -> Iterator[tuple[str, str, str, str]]:
+    """(table, column, kind, name) for every name printed in a month's tables."""
+    for (name, column), kind in NAME_COLUMNS.items():
+        frame = tables.get(name)
+        if frame is None:
+            continue
+        groups = frame["group"] if kind == "group" else None
+        for i, value in enumerate(frame[column]):
+            unit_kind = KIOSK_GROUP_KINDS.get(str(groups.iloc[i]), "hospital") if groups is not None else kind
+            yield name, column, unit_kind, str(value)
+
+
+@dataclass
+class _Earlier:
+    """What the months before the checked one hold: facts, telemedicine, names by kind."""
+
+    months: list[str]
+    facts: dict[str, dict[str, object]]
+    telemedicine: dict[str, pd.DataFrame]
+    names: dict[str, set[str]]
+
+
+def _read_earlier(month: str, data_dir: PathLike) -> _Earlier:
+    """The earlier months of the data directory; a file that cannot be read is left out (its own
+    month's check reports it)."""
+    earlier = [m for m in months(data_dir) if m < month]
+    facts: dict[str, dict[str, object]] = {}
+    tele: dict[str, pd.DataFrame] = {}
+    names: dict[str, set[str]] = {}
+    for m in earlier:
+        folder = month_folder(m, data_dir)
+        try:
+            facts[m] = read_facts(folder / FACTS_FILE)
+        except BulletinDataError:
+            pass
+        tables = {}
+        for name in {t for t, _ in NAME_COLUMNS}:
+            try:
+                tables[name] = read_table(folder / TABLES[name].file, TABLES[name])
+            except BulletinDataError:
+                continue
+        if "telemedicine" in tables:
+            tele[m] = tables["telemedicine"]
+        for _, _, kind, value in names_in(tables):
+            names.setdefault(kind, set()).add(value)
+    return _Earlier(earlier, facts, tele, names)
+
+
+def _int(value: object) -> int | None:
+    if value is None or value is pd.NA:
+        return None
+    return int(value)  # type: ignore[call-overload]
+
+
+def _platform_figures(frame: pd.DataFrame | None, measure: str, units: Aliases) -> dict[str, int]:
+    """Canonical platform → its figure for ``measure``."""
+    if frame is None:
+        return {}
+    rows = frame[frame["measure"].astype(str) == measure]
+    out = {}
+    for platform, value in zip(rows["platform"], rows["value"], strict=True):
+        number = _int(value)
+        if number is not None:
+            out[units.canonical(str(platform))] = number
+    return out
+
+
+def _series(rule: Cumulative, facts: dict[str, object] | None, tele: pd.DataFrame | None,
+            units: Aliases) -> dict[str, tuple[int | None, int | None]]:
+    """Subject → (cumulative, monthly) of one month: one subject for a fact, one per platform for a measure."""
+    if rule.fact is not None:
+        facts = facts or {}
+        cum = _int(facts.get(rule.fact))
+        monthly = _int(facts.get(rule.monthly)) if rule.monthly else None
+        return {"": (cum, monthly)} if cum is not None else {}
+    cums = _platform_figures(tele, rule.measure or "", units)
+    monthly_figures = _platform_figures(tele, rule.monthly, units) if rule.monthly else {}
+    return {p: (v, monthly_figures.get(p)) for p, v in cums.items()}
+
+
+def _label(rule: Cumulative, subject: str) -> tuple[str, str, str]:
+    """(table, Chinese name of the figure, unit) for a message."""
+    if rule.fact is not None:
+        fact = FACTS[rule.fact]
+        return "facts", f"「{fact.label}」", fact.unit
+    label, unit = TELEMEDICINE_MEASURES[rule.measure or ""]
+    return "telemedicine", f"{subject}「{label}」", unit
+
+
+def _monthly_label(rule: Cumulative) -> str:
+    if rule.fact is not None:
+        return FACTS[rule.monthly or ""].label
+    return TELEMEDICINE_MEASURES[rule.monthly or ""][0]
+
+
+def cumulative_findings(month: str, facts: dict[str, object] | None, telemedicine: pd.DataFrame | None,
+                        earlier: _Earlier, units: Aliases) -> Iterator[object]:
+    """The cumulative rules of :data:`CUMULATIVES` for ``month`` against its earlier months."""
+    from .checks import Finding, _fmt
+
+    before = previous_month(month)
+    for rule in CUMULATIVES:
+        now = _series(rule, facts, telemedicine, units)
+        for subject, (cum, monthly) in now.items():
+            table, what, unit = _label(rule, subject)
+            key = rule.fact or rule.measure
+            # the latest earlier month that states the figure
+            prev_month, prev = None, None
+            for m in reversed(earlier.months):
+                value = _series(rule, earlier.facts.get(m), earlier.telemedicine.get(m), units).get(subject)
+                if value is not None and value[0] is not None:
+                    prev_month, prev = m, value[0]
+                    break
+            if prev is None or cum is None:
+                continue
+            if cum < prev:
+                yield Finding(
+                    "error", "cumulative_fell", table, subject or None, key, cum, prev,
+                    f"{what}{month_label(month)}为 {_fmt(cum)}{unit}，少于{month_label(prev_month)}的 "
+                    f"{_fmt(prev)}{unit}（减少 {_fmt(prev - cum)}）：累计数不应下降",
+                )
+                continue
+            if monthly is None or prev_month != before:
+                continue
+            grown = cum - prev
+            if grown != monthly:
+                yield Finding(
+                    "note", "cumulative_gap", table, subject or None, key, grown, monthly,
+                    f"{what}由{month_label(prev_month)}的 {_fmt(prev)} 增至 {_fmt(cum)}，增加 {_fmt(grown)}{unit}；"
+                    f"而本月「{_monthly_label(rule)}」为 {_fmt(monthly)}{unit}，相差 {_fmt(grown - monthly)}",
+                )
+
+
+def name_findings(tables: dict[str, pd.DataFrame], earlier: _Earlier, units: Aliases) -> Iterator[object]:
+    """A warning for each name never seen before (not in ``units.csv``, not in an earlier month) that is
+    close to a known name of the same kind."""
+    from .checks import Finding
+
+    reported: set[tuple[str, str]] = set()
+    for table, column, kind, name in names_in(tables):
+        if units.known(name) or name in earlier.names.get(kind, set()) or (kind, name) in reported:
+            continue
+        known = sorted(units.names(kind) | earlier.names.get(kind, set()))
+        matches = [k for k in known if k != name and close(name, k)]
+        if not matches:
+            continue
+        reported.add((kind, name))
+        canonical = units.canonical(matches[0])
+        shown = "、".join(f"「{m}」" for m in matches[:3])
+        yield Finding(
+            "warning", "name_close_to_known", table, name, column, name, matches[0],
+            f"「{name}」此前从未出现（不在 units.csv，也不在此前各月），与已知的{shown}相近："
+            f"若为同一单位，请在 data/units.csv 加一行 {canonical},{name},{kind}",
+        )
+
+
+def across_months(month: str, tables: dict[str, pd.DataFrame], facts: dict[str, object] | None,
+                  data_dir: PathLike) -> list[object]:
+    """The findings of ``month`` against the months before it and the alias table."""
+    earlier = _read_earlier(month, data_dir)
+    units = aliases(data_dir)
+    return [
+        *cumulative_findings(month, facts, tables.get("telemedicine"), earlier, units),
+        *name_findings(tables, earlier, units),
+    ]
