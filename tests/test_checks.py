@@ -406,3 +406,22 @@ def test_cli_exit_2_on_unreadable_input(data_copy, capsys):
     assert main(["check", M, "--data-dir", str(data_copy)]) == 2
     err = capsys.readouterr().err
     assert "kiosks.csv" in err and "Traceback" not in err
+
+
+def test_a_range_with_no_month_in_the_data_exits_2_naming_the_months_present(data_copy, capsys):
+    assert main(["check", "2019-01:2019-03", "--data-dir", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "2019-01:2019-03" in err and "2020-02" in err and "Traceback" not in err
+    assert main(["check", "2020-03:2020-01", "--data-dir", str(data_copy)]) == 2
+    assert "runs backwards" in capsys.readouterr().err
+
+
+def test_a_range_reports_each_month_and_the_worst_exit_code(data_copy, capsys):
+    make_month(data_copy, "2020-03")
+    # March copies February: its cumulative appointments did not grow by March's 74,217
+    assert main(["check", "2020-02:2020-03", "--data-dir", str(data_copy)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("（bulletin check 2020-0") == 2
+    assert "截止月底总预约挂号量」由2020年2月的 18,722,617 增至 18,722,617，增加 0次" in out
+    assert "而本月「预约挂号服务统计表·合计·小计」为 74,217次，相差 -74,217" in out
+    assert out.rstrip().endswith(f"2020-02:2020-03：2 个月，0 个错误，{2 * len(EXPECTED_WARNINGS)} 个警告，1 条提示")

@@ -753,8 +753,13 @@ def _read(
         return None
 
 
-def check_month(month: str, data_dir: str | os.PathLike[str] | None = None) -> CheckReport:
-    """Check one month's figures and return the report.
+def check_month(
+    month: str, data_dir: str | os.PathLike[str] | None = None, *, cache: dict[str, object] | None = None
+) -> CheckReport:
+    """Check one month's figures, and against the months before it, and return the report.
+
+    ``cache`` (optional, see :data:`bulletin.checks_across.MonthCache`) keeps the earlier months
+    read, for :func:`check_range`.
 
     Raises
     ------
@@ -784,7 +789,7 @@ def check_month(month: str, data_dir: str | os.PathLike[str] | None = None) -> C
         findings += rule.check(data)
     from .checks_across import across_months
 
-    findings += across_months(month, tables, facts, data_dir)  # type: ignore[arg-type]
+    findings += across_months(month, tables, facts, data_dir, cache)  # type: ignore[arg-type]
     return CheckReport(month, findings, remainders)
 
 
@@ -845,7 +850,9 @@ def check_range(spec: str, data_dir: str | os.PathLike[str] | None = None) -> Ra
             expected="a range holding at least one month folder; months present: "
             + (", ".join(sorted(present)) or "none"),
         )
-    return RangeReport(spec, [check_month(m, data_dir) for m in found], [m for m in wanted if m not in present])
+    cache: dict[str, object] = {}
+    reports = [check_month(m, data_dir, cache=cache) for m in found]
+    return RangeReport(spec, reports, [m for m in wanted if m not in present])
 
 
 def _not_published_notes(items: Mapping[str, str]) -> Iterator[Finding]:

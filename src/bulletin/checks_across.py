@@ -126,25 +126,41 @@ class _Earlier:
     names: dict[str, set[str]]
 
 
-def _read_earlier(month: str, data_dir: PathLike) -> _Earlier:
-    """The earlier months of the data directory; a file that cannot be read is left out (its own
-    month's check reports it)."""
+#: month → what :func:`_read_month` read; one is shared by the months of a range, so that each
+#: earlier month is read once rather than once per later month
+MonthCache = dict[str, tuple[dict[str, object] | None, dict[str, pd.DataFrame]]]
+
+
+def _read_month(month: str, data_dir: PathLike) -> tuple[dict[str, object] | None, dict[str, pd.DataFrame]]:
+    """The facts and the tables holding names of an earlier month; a file that cannot be read is left
+    out (that month's own check reports it)."""
+    folder = month_folder(month, data_dir)
+    try:
+        facts: dict[str, object] | None = read_facts(folder / FACTS_FILE)
+    except BulletinDataError:
+        facts = None
+    tables = {}
+    for name in dict.fromkeys(t for t, _ in NAME_COLUMNS):
+        try:
+            tables[name] = read_table(folder / TABLES[name].file, TABLES[name])
+        except BulletinDataError:
+            continue
+    return facts, tables
+
+
+def _read_earlier(month: str, data_dir: PathLike, cache: MonthCache | None = None) -> _Earlier:
+    """The months of the data directory before ``month``."""
+    cache = {} if cache is None else cache
     earlier = [m for m in months(data_dir) if m < month]
     facts: dict[str, dict[str, object]] = {}
     tele: dict[str, pd.DataFrame] = {}
     names: dict[str, set[str]] = {}
     for m in earlier:
-        folder = month_folder(m, data_dir)
-        try:
-            facts[m] = read_facts(folder / FACTS_FILE)
-        except BulletinDataError:
-            pass
-        tables = {}
-        for name in {t for t, _ in NAME_COLUMNS}:
-            try:
-                tables[name] = read_table(folder / TABLES[name].file, TABLES[name])
-            except BulletinDataError:
-                continue
+        if m not in cache:
+            cache[m] = _read_month(m, data_dir)
+        month_facts, tables = cache[m]
+        if month_facts is not None:
+            facts[m] = month_facts
         if "telemedicine" in tables:
             tele[m] = tables["telemedicine"]
         for _, _, kind, value in names_in(tables):
@@ -261,9 +277,10 @@ def name_findings(tables: dict[str, pd.DataFrame], earlier: _Earlier, units: Ali
 
 
 def across_months(month: str, tables: dict[str, pd.DataFrame], facts: dict[str, object] | None,
-                  data_dir: PathLike) -> list[object]:
-    """The findings of ``month`` against the months before it and the alias table."""
-    earlier = _read_earlier(month, data_dir)
+                  data_dir: PathLike, cache: MonthCache | None = None) -> list[object]:
+    """The findings of ``month`` against the months before it and the alias table (``cache``: see
+    :data:`MonthCache`)."""
+    earlier = _read_earlier(month, data_dir, cache)
     units = aliases(data_dir)
     return [
         *cumulative_findings(month, facts, tables.get("telemedicine"), earlier, units),
