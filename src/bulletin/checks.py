@@ -864,5 +864,5 @@ def _not_published_notes(items: Mapping[str, str]) -> Iterator[Finding]:
             what, table = f"「{FACTS[item].label}」（{item}）", "facts"
         yield Finding(
             "note", "not_published", table, None, None, item, None,
-            f"本月简报未刊登{what}" + (f"：{note}" if note else "") + "，记录于 not_published.csv，不作核对",
+            (f"{what}：{note}" if note else f"本月简报未刊登{what}") + "（记录于 not_published.csv），不作核对",
         )
