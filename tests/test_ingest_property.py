@@ -124,3 +124,60 @@ def test_a_repeated_blank_line_changes_nothing(i):
     lines.insert(i, "")
     parsed = parse_text("\n".join(lines) + "\n")
     assert month_files(parsed.tables, parsed.facts) == REFERENCE_FILES
+
+
+# --- any number of rows, in any order, with names of any valid shape ---------------------------
+
+CHANNELS_START = TEXT.index("\t序号\n\t名称\n\t预约数量\n\t序号")
+CHANNELS_END = TEXT.index("\t合计：16669\n")
+channel_names = st.lists(
+    st.text(st.sampled_from("健康南京客户端微信平台预约网（）()APP"), min_size=1, max_size=10).filter(
+        lambda s: s.strip() and not s.strip().isdigit() and s.strip() not in ("合计", "总计")
+    ),
+    min_size=1, max_size=13, unique_by=str.strip,
+)
+
+
+def channels_text(channels: list[tuple[str, int]], leave_out: bool) -> str:
+    """The channel table printed as the bulletin does: two (序号, 名称, 预约数量) groups per row."""
+    half = (len(channels) + 1) // 2
+    rows = ["\t序号\n\t名称\n\t预约数量\n\t序号\n\t名称\n\t预约数量\n"]
+    for r in range(half):
+        left = channels[r]
+        cells = f"\t{r + 1}\n\t{left[0]}\n\t{left[1]}\n"
+        if r + half < len(channels):
+            right = channels[r + half]
+            cells += f"\t{r + half + 1}\n\t{right[0]}\n\t{right[1]}\n"
+        elif not leave_out:
+            cells += "\t\n\t\n\t\n"
+        rows.append(cells)
+    return "\n".join(rows) + "\n"
+
+
+@settings(max_examples=60, deadline=None)
+@given(names=channel_names, counts=st.lists(st.integers(0, 10**6), min_size=13, max_size=13), leave_out=st.booleans())
+def test_any_number_of_channels_two_per_row(names, counts, leave_out):
+    channels = [(n.strip(), c) for n, c in zip(names, counts, strict=False)]
+    total = sum(c for _, c in channels)
+    text = TEXT[:CHANNELS_START] + channels_text(channels, leave_out) + f"\t合计：{total}\n" + TEXT[
+        CHANNELS_END + len("\t合计：16669\n"):]
+    parsed = parse_text(text)
+    frame = parsed.tables["booking_channels"]
+    assert list(zip(frame["channel"], frame["bookings"], strict=True)) == channels
+    assert parsed.facts["booking_channels.total"] == total
+
+
+
+@settings(max_examples=40, deadline=None)
+@given(order=st.permutations(range(43)), keep=st.integers(1, 43))
+def test_any_subset_of_hospitals_in_any_order(order, keep):
+    frame = REFERENCE.tables["appointments"]
+    start = TEXT.index("\t1\n\t" + frame["hospital"].iloc[0] + "\n")
+    end = TEXT.index("\t合计\n\t25208\n")
+    blocks = TEXT[start:end].rstrip("\n").split("\n\n")
+    assert len(blocks) == 43
+    chosen = [order[k] for k in range(keep)]
+    text = TEXT[:start] + "\n\n".join(blocks[k] for k in chosen) + "\n\n" + TEXT[end:]
+    got = parse_text(text).tables["appointments"]
+    assert got["hospital"].tolist() == [frame["hospital"].iloc[k] for k in chosen]
+    assert got["total"].tolist() == [frame["total"].iloc[k] for k in chosen]
