@@ -1,6 +1,6 @@
-"""``bulletin check`` across months: cumulative figures that tie out, and names never seen before.
+"""``bulletin check`` across months: cumulative figures that tie out, names never seen before, ranges.
 
-:func:`check_month` (in :mod:`bulletin.checks`) adds these findings to a month's report; they
+:func:`~bulletin.checks.month.check_month` adds these findings to a month's report; they
 compare the month with the months before it in the same data directory and with the alias
 table ``data/units.csv`` (:mod:`bulletin.units`).
 
@@ -27,19 +27,21 @@ Names never seen (:data:`NAME_COLUMNS`)
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .errors import BulletinDataError
-from .load import month_folder, months
-from .months import month_label, previous_month
-from .schema import FACTS, FACTS_FILE, TABLES, TELEMEDICINE_MEASURES
-from .store import read_facts, read_table
-from .units import Aliases, aliases
+from ..errors import BulletinDataError
+from ..load import month_folder, months
+from ..months import expand_months, month_label, previous_month
+from ..schema import FACTS, FACTS_FILE, TABLES, TELEMEDICINE_MEASURES
+from ..store import read_facts, read_table
+from ..units import Aliases, aliases
+from .month import CheckReport, Finding, _fmt, check_month
 
 PathLike = str | os.PathLike[str] | None
 
@@ -216,10 +218,8 @@ def _monthly_label(rule: Cumulative) -> str:
 
 
 def cumulative_findings(month: str, facts: dict[str, object] | None, telemedicine: pd.DataFrame | None,
-                        earlier: _Earlier, units: Aliases) -> Iterator[object]:
+                        earlier: _Earlier, units: Aliases) -> Iterator[Finding]:
     """The cumulative rules of :data:`CUMULATIVES` for ``month`` against its earlier months."""
-    from .checks import Finding, _fmt
-
     before = previous_month(month)
     for rule in CUMULATIVES:
         now = _series(rule, facts, telemedicine, units)
@@ -253,11 +253,9 @@ def cumulative_findings(month: str, facts: dict[str, object] | None, telemedicin
                 )
 
 
-def name_findings(tables: dict[str, pd.DataFrame], earlier: _Earlier, units: Aliases) -> Iterator[object]:
+def name_findings(tables: dict[str, pd.DataFrame], earlier: _Earlier, units: Aliases) -> Iterator[Finding]:
     """A warning for each name never seen before (not in ``units.csv``, not in an earlier month) that is
     close to a known name of the same kind."""
-    from .checks import Finding
-
     reported: set[tuple[str, str]] = set()
     for table, column, kind, name in names_in(tables):
         if units.known(name) or name in earlier.names.get(kind, set()) or (kind, name) in reported:
@@ -277,7 +275,7 @@ def name_findings(tables: dict[str, pd.DataFrame], earlier: _Earlier, units: Ali
 
 
 def across_months(month: str, tables: dict[str, pd.DataFrame], facts: dict[str, object] | None,
-                  data_dir: PathLike, cache: MonthCache | None = None) -> list[object]:
+                  data_dir: PathLike, cache: MonthCache | None = None) -> list[Finding]:
     """The findings of ``month`` against the months before it and the alias table (``cache``: see
     :data:`MonthCache`)."""
     earlier = _read_earlier(month, data_dir, cache)
@@ -286,3 +284,62 @@ def across_months(month: str, tables: dict[str, pd.DataFrame], facts: dict[str, 
         *cumulative_findings(month, facts, tables.get("telemedicine"), earlier, units),
         *name_findings(tables, earlier, units),
     ]
+
+
+@dataclass
+class RangeReport:
+    """The reports of the months of a range (``2020-01:2020-06``) that are in the data."""
+
+    spec: str
+    reports: list[CheckReport]
+    #: months of the range with no folder in the data directory
+    absent: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """The worst of the months' exit codes."""
+        return max((r.exit_code for r in self.reports), default=0)
+
+    def summary(self) -> str:
+        errors = sum(len(r.errors) for r in self.reports)
+        warnings = sum(len(r.warnings) for r in self.reports)
+        notes = sum(len(r.notes) for r in self.reports)
+        return (f"{self.spec}：{len(self.reports)} 个月，{errors} 个错误，{warnings} 个警告，{notes} 条提示"
+                + (f"；无数据的月份 {'、'.join(self.absent)}" if self.absent else ""))
+
+    def to_text(self) -> str:
+        """Each month's report in order, then one summary line for the range."""
+        return "\n\n".join([*(r.to_text() for r in self.reports), self.summary()])
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "range": self.spec,
+            "summary": self.summary(),
+            "exit_code": self.exit_code,
+            "absent": list(self.absent),
+            "months": [r.to_dict() for r in self.reports],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+
+def check_range(spec: str, data_dir: PathLike = None) -> RangeReport:
+    """Check every month of ``START:END`` that is in the data: each month's own checks and its
+    checks against the months before it (cumulative figures, names never seen).
+
+    Raises :class:`BulletinDataError` for a range not of the form ``YYYY-MM:YYYY-MM`` or one with
+    no month in the data.
+    """
+    wanted = expand_months(spec)
+    present = set(months(data_dir))
+    found = [m for m in wanted if m in present]
+    if not found:
+        raise BulletinDataError(
+            "no month of the range in the data", column="month", value=spec,
+            expected="a range holding at least one month folder; months present: "
+            + (", ".join(sorted(present)) or "none"),
+        )
+    cache: MonthCache = {}
+    reports = [check_month(m, data_dir, cache=cache) for m in found]
+    return RangeReport(spec, reports, [m for m in wanted if m not in present])
