@@ -425,3 +425,29 @@ def test_a_range_reports_each_month_and_the_worst_exit_code(data_copy, capsys):
     assert "截止月底总预约挂号量」由2020年2月的 18,722,617 增至 18,722,617，增加 0次" in out
     assert "而本月「预约挂号服务统计表·合计·小计」为 74,217次，相差 -74,217" in out
     assert out.rstrip().endswith(f"2020-02:2020-03：2 个月，0 个错误，{2 * len(EXPECTED_WARNINGS)} 个警告，1 条提示")
+
+
+def test_a_control_character_in_a_name_is_refused_with_file_row_and_column(data_copy, capsys):
+    edit(data_copy, "province_calls.csv", "镇江,1703", "镇\x0b江,1703")
+    assert main(["check", M, "--data-dir", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "province_calls.csv" in err and "row 9" in err and "column city" in err and "control character" in err
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("南京江北人民医院", "南京市江北人民医院", True),  # the February pairs of units.csv
+        ("同仁医院", "南京同仁医院", True),
+        ("八一医院", "中国人民解放军第八一医院", True),
+        ("南京市鼓楼医院", "南京鼓楼医院", True),
+        ("南京市第一医院", "南京市第二医院", False),  # two real hospitals of February
+        ("南京市口腔医院", "江苏省口腔医院", False),
+        ("南京医科大学附属逸夫医院", "南京医科大学附属眼科医院", False),
+        ("南京市远程病理诊断平台", "南京市远程影像诊断平台", False),
+    ],
+)
+def test_which_names_are_close(a, b, expected):
+    from bulletin.checks import close
+
+    assert close(a, b) is expected and close(b, a) is expected
