@@ -515,3 +515,14 @@ def test_not_reported_in_any_count_column_of_the_platform_tables_stays_missing(t
     assert hosp.loc["江苏省中医院", "upload_days"] == 29
     dist = load("platform_districts", "2020-02", data).set_index("district")
     assert pd.isna(dist.loc["江宁区", "required_tables"]) and dist.loc["江宁区", "declared_tables"] == 52
+
+
+def test_a_platform_whose_name_does_not_end_in_platform(tmp_path):
+    text = raw_text()
+    image = next(ln for ln in text.split("\n") if ln.startswith("南京市远程影像诊断平台"))
+    para = "南京市远程病理会诊中心累计接入9家医疗机构。2月份共采集病理报告321份。\n\n"
+    data = ingest_text(tmp_path, replace_once(text, image + "\n", image + "\n\n" + para))
+    tele = load("telemedicine", "2020-02", data)
+    new = tele[tele["platform"] == "南京市远程病理会诊中心"].set_index("measure")["value"]
+    assert new.to_dict() == {"institutions": 9, "monthly_volume": 321}
+    assert len(tele) == 23 + 2  # February's 23 rows kept

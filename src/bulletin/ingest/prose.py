@@ -137,7 +137,9 @@ _MEASURES = {
 _MONTHLY_VOLUME = re.compile(rf"\d{{1,2}}月份?(?:共|累计)?采集[^，。；\d]{{0,20}}?{_NUM}份")
 #: the measures that are a platform's monthly volume under a name of their own
 _NAMED_VOLUMES = ("ecg_cases", "lab_reports")
-_PLATFORM = re.compile(r"^(\S{2,20}?平台)")
+#: a platform paragraph starts with the platform's name: the words before 累计接入 (the usual
+#: sentence), else a name ending in 平台; no list of platforms is consulted
+_PLATFORM = re.compile(r"^(?:([^，。；：、,\d\s]{2,30}?)(?=累计接入)|(\S{2,20}?平台))")
 _TOP = re.compile(r"排名前三[^：，。]*?(?:是|为)：?([^。]+)")
 _UPLOADER = re.compile(rf"{_NAME}{_NUM}份")
 
@@ -154,7 +156,7 @@ def telemedicine(section: Section) -> tuple[Rows, Rows, Facts]:
         if not m:
             continue
         # any platform printed in the usual pattern is read: the list of platforms is not closed
-        platform = valid_name(m.group(1), section, item.line, "a platform")
+        platform = valid_name(m.group(1) or m.group(2), section, item.line, "a platform")
         if platform in seen:
             raise section.error(f"{platform} appears twice (first on line {seen[platform]})", item.line)
         seen[platform] = item.line
