@@ -526,3 +526,13 @@ def test_a_platform_whose_name_does_not_end_in_platform(tmp_path):
     new = tele[tele["platform"] == "南京市远程病理会诊中心"].set_index("measure")["value"]
     assert new.to_dict() == {"institutions": 9, "monthly_volume": 321}
     assert len(tele) == 23 + 2  # February's 23 rows kept
+
+
+def test_top_uploaders_of_any_number(tmp_path):
+    two = "的分别是南京市第一医院63123份，南京市妇幼保健院52817份"
+    old, new = f"排名前三{two}，南京医科大学第二附属医院44593份。", f"排名前二{two}。"
+    data = ingest_text(tmp_path, replace_once(raw_text(), old, new))
+    top = load("telemedicine_top_uploaders", "2020-02", data)
+    lab = top[top["platform"] == "南京市远程临检诊断平台"]
+    assert lab["hospital"].tolist() == ["南京市第一医院", "南京市妇幼保健院"] and lab["rank"].tolist() == [1, 2]
+    assert len(top) == 5

@@ -140,7 +140,8 @@ _NAMED_VOLUMES = ("ecg_cases", "lab_reports")
 #: a platform paragraph starts with the platform's name: the words before 累计接入 (the usual
 #: sentence), else a name ending in 平台; no list of platforms is consulted
 _PLATFORM = re.compile(r"^(?:([^，。；：、,\d\s]{2,30}?)(?=累计接入)|(\S{2,20}?平台))")
-_TOP = re.compile(r"排名前三[^：，。]*?(?:是|为)：?([^。]+)")
+#: the top uploaders: 排名前三 in February; any number of them is read (排名前五, 排名前10)
+_TOP = re.compile(r"排名前(?:[一二三四五六七八九十]+|\d+)[^：，。]*?(?:是|为)：?([^。]+)")
 _UPLOADER = re.compile(rf"{_NAME}{_NUM}份")
 
 
