@@ -451,3 +451,14 @@ def test_which_names_are_close(a, b, expected):
     from bulletin.checks import close
 
     assert close(a, b) is expected and close(b, a) is expected
+
+
+@pytest.mark.parametrize("name", list(bulletin.schema.TABLES))
+def test_each_table_in_turn_not_published_is_one_note_and_exit_0(data_copy, name):
+    (folder(data_copy) / f"{name}.csv").unlink()
+    (folder(data_copy) / "not_published.csv").write_text(f"item,note\n{name},\n", encoding="utf-8")
+    report = check_month(M, data_copy)
+    assert report.errors == [] and report.exit_code == 0
+    assert keys(report.notes) == {("not_published", name, None, None)}
+    # the warnings of the other tables are all still there
+    assert keys(report.warnings) == {w for w in EXPECTED_WARNINGS if w[1] != name}
