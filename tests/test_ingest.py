@@ -536,3 +536,28 @@ def test_top_uploaders_of_any_number(tmp_path):
     lab = top[top["platform"] == "南京市远程临检诊断平台"]
     assert lab["hospital"].tolist() == ["南京市第一医院", "南京市妇幼保健院"] and lab["rank"].tolist() == [1, 2]
     assert len(top) == 5
+
+
+def test_the_hotline_total_alone_records_the_categories_as_not_published(tmp_path):
+    text = raw_text()
+    para = next(ln for ln in text.split("\n") if "共受理咨询电话59507个" in ln)
+    short = "2020年2月，南京12320卫生热线共受理咨询电话59507个，受理市12345工单2595件，省12345工单425件。"
+    data = tmp_path / "data"
+    result = ingest_file(write(tmp_path, replace_once(text, para, short)), data_dir=data)
+    assert result.absent == ("hotline_categories",)
+    assert facts("2020-02", data)["hotline.total_calls"] == 59507
+    assert list(read_not_published(data / "2020-02")) == ["hotline_categories"]
+    # categories printed without 其中 would be lost: refused
+    listed = short.replace("59507个，", "59507个，咨询类2482个、医疗服务投诉1710个，")
+    with pytest.raises(IngestError, match="expected 其中 before the categories"):
+        ingest_file(write(tmp_path, replace_once(text, para, listed)), data_dir=tmp_path / "other")
+
+
+def test_the_province_total_alone_records_the_cities_as_not_published(tmp_path):
+    text = raw_text()
+    para = next(ln for ln in text.split("\n") if ln.startswith("2月，全省12320"))
+    data = tmp_path / "data"
+    short = "2月，全省12320共接听电话69660人次。"
+    result = ingest_file(write(tmp_path, replace_once(text, para, short)), data_dir=data)
+    assert result.absent == ("province_calls",)
+    assert facts("2020-02", data)["hotline.province_total_calls"] == 69660

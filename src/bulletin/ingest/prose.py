@@ -18,6 +18,8 @@ _NUM = r"(\d{1,3}(?:,\d{3})+|\d+)"
 _NAME = r"(.*[^\d,])"
 
 _HOTLINE_TOTAL = re.compile(rf"共受理咨询电话{_NUM}个")
+#: the categories follow the total as 其中A1个、B2个 (right after it, or after a comma)
+_LISTED = re.compile(r"[，,]?其中")
 _PROVINCE_TOTAL = re.compile(rf"全省12320共接听电话{_NUM}人次")
 _ITEM = {unit: re.compile(rf"{_NAME}{_NUM}{unit}") for unit in ("个", "人次")}
 _TICKETS = {
@@ -93,9 +95,15 @@ def hotline(section: Section) -> tuple[Rows | None, Facts]:
     item, m = found
     text = normalize(item.text)
     facts: Facts = {"hotline.total_calls": _int(m.group(1))}
-    listing = _listing(section, item, text[m.end() :], "其中", "个", "the categories and their counts",
-                       "医疗服务投诉1710个")
-    rows = [{"category": n, "count": c} for n, c in listing]
+    rows: Rows | None = None
+    if _LISTED.match(text[m.end() :]):
+        listing = _listing(section, item, text[m.end() :], "其中", "个", "the categories and their counts",
+                           "医疗服务投诉1710个")
+        rows = [{"category": n, "count": c} for n, c in listing]
+    elif any(_ITEM["个"].fullmatch(part) for part in re.split(r"[，。；、]", text[m.end() :])):
+        # figures in 个 after the total but no 其中: categories printed another way would be lost
+        raise section.error("expected 其中 before the categories and their counts", item.line)
+    # without 其中 … the bulletin states the total alone: the categories are not published
     for key, pattern in _TICKETS.items():
         t = pattern.search(text)
         if t:
@@ -110,8 +118,11 @@ def province(section: Section) -> tuple[Rows | None, Facts]:
         return None, {}
     item, m = found
     text = normalize(item.text)
-    listing = _listing(section, item, text[m.end() :], "：", "人次", "each city and its calls", "南京30317人次")
-    rows = [{"city": n, "calls": c} for n, c in listing]
+    rows: Rows | None = None
+    if "：" in text[m.end() :]:
+        listing = _listing(section, item, text[m.end() :], "：", "人次", "each city and its calls", "南京30317人次")
+        rows = [{"city": n, "calls": c} for n, c in listing]
+    # without a list after the total, the cities are not published (the total is kept)
     return rows, {"hotline.province_total_calls": _int(m.group(1))}
 
 
