@@ -319,6 +319,7 @@ def upload_days_chart(month: str, level: Level = "hospital", data_dir: PathLike 
     """Days with uploads per unit, fewest first; units with too few days in the highlight colour,
     the threshold as a dashed line."""
     df = units(month, level, data_dir).sort_values("upload_days", kind="stable")
+    df = df[df["upload_days"].notna()]  # 未反馈: no bar (bulletin check lists it)
     days = days_in_month(month)
     limit = MIN_UPLOAD_DAY_SHARE * days
     fig = charts.ranked_barh(
@@ -339,6 +340,7 @@ def upload_days_chart(month: str, level: Level = "hospital", data_dir: PathLike 
 def records_chart(month: str, level: Level = "district", data_dir: PathLike = None) -> Figure:
     """Records uploaded this month per unit, largest first."""  # no highlight: volume is not a rule
     df = units(month, level, data_dir).sort_values("records", ascending=False, kind="stable")
+    df = df[df["records"].notna()]  # 未反馈: no bar (bulletin check lists it)
     return charts.ranked_barh(
         list(df["unit"]),
         [int(v) for v in df["records"]],
