@@ -232,3 +232,22 @@ def test_a_month_between_missing_compares_the_fall_but_not_the_gap(data):
     report = check_month("2020-04", data)
     # 18796834 − 18722617 = 74217 over two months: no gap note, since March is not in the data
     assert report.notes == [] and report.errors == []
+
+
+def test_a_hospital_not_reporting_any_figure_is_checked_and_charted(data):
+    row = "\t江苏省中医院\n\t26/83\n\t13\n\t4960336\n\t29\n\t109031\n\t1455\n"
+    blank = "\t江苏省中医院\n\t未反馈/未反馈\n" + "\t未反馈\n" * 5
+    ingest_march(data, march(replace_once(raw_text(), row, blank)))
+    report = check_month("2020-03", data)
+    assert report.exit_code == 0
+    columns = ("declared_tables", "required_tables", "uploaded_tables", "records", "upload_days",
+               "outpatient_visits", "discharges")
+    found = {f.column for f in report.warnings if f.unit == "江苏省中医院" and f.rule == "not_reported"}
+    assert found == set(columns)
+    from bulletin.sections import data_platform
+
+    hospitals = load("platform_hospitals", "2020-03", data)
+    fig = data_platform.records_chart("2020-03", "hospital", data)
+    assert len(fig.axes[0].patches) == len(hospitals) - 1  # no bar for the hospital that did not report
+    fig = data_platform.upload_days_chart("2020-03", "hospital", data)
+    assert len(fig.axes[0].patches) == len(hospitals) - 1
