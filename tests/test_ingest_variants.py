@@ -251,3 +251,15 @@ def test_a_hospital_not_reporting_any_figure_is_checked_and_charted(data):
     assert len(fig.axes[0].patches) == len(hospitals) - 1  # no bar for the hospital that did not report
     fig = data_platform.upload_days_chart("2020-03", "hospital", data)
     assert len(fig.axes[0].patches) == len(hospitals) - 1
+
+
+def test_the_ingest_command_says_what_was_not_published_and_exits_0(data, capsys):
+    text = raw_text()
+    text = replace_once(text, section_span(text, "2020年2月南京市远程医疗系统数据统计"), "")
+    source = write(data.parent, march(text), "2020年3月 简报.txt")
+    assert main(["ingest", str(source), "--data-dir", str(data)]) == 0
+    out = capsys.readouterr().out
+    titles = "南京市远程医疗系统数据统计、远程医疗平台本月数据上传量前三名"
+    assert f"absent from this bulletin (recorded in not_published.csv): {titles}" in out
+    assert "2020年3月：0 个错误，25 个警告，2 条提示" in out
+    assert main(["check", "2020-03", "--data-dir", str(data)]) == 0
