@@ -561,3 +561,14 @@ def test_the_province_total_alone_records_the_cities_as_not_published(tmp_path):
     result = ingest_file(write(tmp_path, replace_once(text, para, short)), data_dir=data)
     assert result.absent == ("province_calls",)
     assert facts("2020-02", data)["hotline.province_total_calls"] == 69660
+
+
+def test_a_title_without_a_table_under_it_is_not_published(tmp_path):
+    text = raw_text()
+    span = section_span(text, "2020年2月分途径预约情况统计")
+    data = tmp_path / "data"
+    result = ingest_file(write(tmp_path, replace_once(text, span, "2020年2月分途径预约情况统计\n\n本月暂无数据。\n\n")),
+                         data_dir=data)
+    assert result.absent == ("booking_channels",)
+    assert list(read_not_published(data / "2020-02")) == ["booking_channels", "booking_channels.total"]
+    assert any("printed without a table" in n for n in result.notes)

@@ -120,6 +120,9 @@ def parse_text(text: str, *, month: str | None = None, file: str | Path | None =
                 if top:
                     out["telemedicine_top_uploaders"] = top
                 facts.update(more)
+            elif not sec.rows and not any(ch.isdigit() for t in sec.texts for ch in t.text):
+                # a title with no table and no figure under it (本月无数据): the table is not published
+                notes.append(f"{sec.name}: printed without a table (line {sec.line})")
             else:
                 rows, more = tables.READERS[sec.table](sec)
                 out[sec.table] = rows
