@@ -263,3 +263,16 @@ def test_the_ingest_command_says_what_was_not_published_and_exits_0(data, capsys
     assert f"absent from this bulletin (recorded in not_published.csv): {titles}" in out
     assert "2020年3月：0 个错误，25 个警告，2 条提示" in out
     assert main(["check", "2020-03", "--data-dir", str(data)]) == 0
+
+
+def test_a_new_platform_is_shown_by_the_telemedicine_section(data):
+    text = raw_text()
+    image = next(ln for ln in text.split("\n") if ln.startswith("南京市远程影像诊断平台"))
+    ingest_march(data, march(replace_once(text, image + "\n", image + "\n\n" + NEW_PLATFORM)))
+    from bulletin.sections import telemedicine
+
+    wide = telemedicine.platforms("2020-03", data)
+    assert wide.index.tolist()[-1] == "南京市远程病理诊断平台" and len(wide) == 5
+    assert wide.loc["南京市远程病理诊断平台", "institutions"] == 15
+    assert wide.loc["南京市远程病理诊断平台", "monthly_volume"] == 1234
+    assert wide.loc["南京市远程心电监测诊断平台", "ecg_cases"] == 33472

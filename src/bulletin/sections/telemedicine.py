@@ -16,7 +16,7 @@ from ..schema import TELEMEDICINE_MEASURES, TELEMEDICINE_PLATFORMS
 from . import compare
 
 #: the month's own volumes (the other measures are cumulative or structural)
-VOLUME_MEASURES = ("ecg_cases", "consultations", "lab_reports", "specimens_routed")
+VOLUME_MEASURES = ("ecg_cases", "consultations", "lab_reports", "specimens_routed", "monthly_volume")
 
 #: measures describing who is connected (counts of institutions, cities, districts)
 REACH_MEASURES = tuple(m for m in TELEMEDICINE_MEASURES if m.startswith("institutions")) + (
@@ -47,7 +47,9 @@ def platforms(month: str, data_dir: PathLike = None) -> pd.DataFrame:
     """
     long = load("telemedicine", month, data_dir)
     wide = long.pivot(index="platform", columns="measure", values="value")
+    # the usual platforms in their order, then any other the bulletin prints, in its printed order
     order = [p for p in TELEMEDICINE_PLATFORMS if p in wide.index]
+    order += [p for p in dict.fromkeys(long["platform"]) if p not in order]
     measures = [m for m in TELEMEDICINE_MEASURES if m in wide.columns]
     wide = wide.reindex(index=order, columns=measures).astype("Int64")
     wide.columns.name = None
