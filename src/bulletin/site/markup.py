@@ -149,7 +149,11 @@ def _table_html(sections: list[tuple[str, list[list[_Cell]]]], caption: list[str
         figures = [t for t in texts if t not in _NEUTRAL]
         numeric.append(bool(figures) and all(is_number(t) for t in figures))
     index_digits = any(r and r[0].tag == "th" and r[0].text.isdigit() for r in body)
-    lines = [f'<table class="data{" long" if len(body) > 20 else ""}">']
+    long = " long" if len(body) > 20 else ""
+    # a wide or long table scrolls inside its own box (focusable, so keyboard users can scroll it);
+    # a long one keeps its header row in view
+    lines = [f'<div class="table-scroll{long}" role="region" tabindex="0" aria-label="数据表（{len(body)} 行）">',
+             f'<table class="data{long}">']
     if caption:
         lines.append(f"<caption>{''.join(caption)}</caption>")
     if head:
@@ -180,7 +184,7 @@ def _table_html(sections: list[tuple[str, list[list[_Cell]]]], caption: list[str
                 cells.append(f'<td{cls}{c.attrs}>{"".join(c.parts)}</td>')
         row_cls = ' class="total"' if total else ""
         lines.append(f'<tr{row_cls}>{"".join(cells)}</tr>')
-    lines.append("</tbody></table>")
+    lines.append("</tbody></table></div>")
     return "\n".join(lines)
 
 
