@@ -124,7 +124,8 @@ def _output_blocks(out: dict) -> list[dict]:
     if "text/html" in data:
         return [{"kind": "html", "html": Markup(markup.clean_html(_join(data["text/html"])))}]
     if "text/markdown" in data:
-        return [{"kind": "note", "html": Markup(markup.markdown_html(_join(data["text/markdown"]), trusted=False))}]
+        # an output's Markdown may hold data: it is shown as its characters, never interpreted
+        return [{"kind": "text", "text": _join(data["text/markdown"])}]
     if "text/plain" in data:
         return [{"kind": "text", "text": _join(data["text/plain"])}]
     return []
