@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed-stamp
 MONTH  ?= 2020-02
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test lint unit nbval bench lab notebooks clean
+.PHONY: help setup report test lint unit nbval bench lab notebooks clean browser-deps
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -34,6 +34,12 @@ nbval: $(STAMP) ## replay the section notebooks and compare their recorded outpu
 	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval notebooks -n 2 --dist loadfile --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 test: lint unit nbval ## everything CI runs
+
+AXE = build/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --prefix build --no-save --no-audit --no-fund axe-core@4
+
+browser-deps: $(AXE) ## axe-core (npm) for the accessibility audit of tests/test_browser.py (Chromium: apt-get)
 
 bench: $(STAMP) ## benchmarks (prints medians and ratios)
 	$(BIN)/python bench/bench_load.py

@@ -20,13 +20,13 @@ from .paths import PROJECT_ROOT, display_path
 def exporter(with_code: bool):
     """Load the site's templates and font tooling once (the runner calls this before forking its workers)."""
     from . import site
+    from .sections import SECTIONS
     from .site import fonts, pages
 
     pages.environment()
-    site.site_info()
-    fonts.source_font()
-    import fontTools.subset  # noqa: F401 - imported once here, inherited by the workers
-
+    info = site.site_info()
+    # the font read and the glyphs every page shows drawn once here, inherited by the workers
+    fonts.prepare("".join([info.title, info.source, pages.COMMON_TEXT, *(s.title for s in SECTIONS)]))
     return pages.environment()
 
 

@@ -152,7 +152,9 @@ def _table_html(sections: list[tuple[str, list[list[_Cell]]]], caption: list[str
     long = " long" if len(body) > 20 else ""
     # a wide or long table scrolls inside its own box (focusable, so keyboard users can scroll it);
     # a long one keeps its header row in view
-    lines = [f'<div class="table-scroll{long}" role="region" tabindex="0" aria-label="数据表（{len(body)} 行）">',
+    heads = "、".join(c.text for c in (head[-1] if head else []) if c.text)[:40]
+    label = escape(f"数据表：{heads}（{len(body)} 行）" if heads else f"数据表（{len(body)} 行）")
+    lines = [f'<div class="table-scroll{long}" role="region" tabindex="0" aria-label="{label}">',
              f'<table class="data{long}">']
     if caption:
         lines.append(f"<caption>{''.join(caption)}</caption>")

@@ -30,6 +30,8 @@ REMOVED_TAGS = frozenset({"parameters", "injected-parameters", "analyst"})
 TOP_HEADLINES = 4
 
 _FONT_SLOT = "/*@font-face*/"
+#: words of the header, navigation and footer (their glyphs are drawn before the runner forks)
+COMMON_TEXT = "跳到正文全部月份本月目录上月下月数据来源生成日期程序版本代码年月日一二三四五六七八九十（）：；，。·←→"
 
 
 @dataclass(frozen=True)
