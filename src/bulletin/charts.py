@@ -8,11 +8,9 @@ left open behind it.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import matplotlib as mpl
 import pandas as pd
@@ -20,6 +18,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from . import fmt
+from .site.fonts import BUNDLED_FONT, bundled_font_path  # noqa: F401 - the project's font, shared with the pages
 
 #: CJK families used when the system has them, best first
 SYSTEM_CJK_FAMILIES = (
@@ -32,8 +31,6 @@ SYSTEM_CJK_FAMILIES = (
     "PingFang SC",
     "SimHei",
 )
-#: the Noto Sans CJK SC file the ``mplfonts`` package ships (registered only when no system font is found)
-BUNDLED_FONT = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
 
 #: fixed figure sizes in inches (at :data:`DPI`), so that the recorded ``<Figure size …>`` never changes
 SIZES: dict[str, tuple[float, float]] = {
@@ -55,18 +52,6 @@ FLAG_MARK = "★"
 OTHER = "其他"
 
 _family: str | None = None
-
-
-def bundled_font_path() -> Path | None:
-    """The Noto Sans CJK SC file of ``mplfonts`` (the project's CJK font), or None when it is missing."""
-    spec = importlib.util.find_spec(BUNDLED_FONT[0])
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for folder in spec.submodule_search_locations:
-        path = Path(folder) / BUNDLED_FONT[1]
-        if path.is_file():
-            return path
-    return None
 
 
 def cjk_font() -> str:
@@ -259,7 +244,7 @@ def ranked_barh(
         texts.append((names[i], text))
         ax.text(v + top * 0.01, i, text, va="center", ha="left", fontsize=9)
     if highlight:
-        ax.text(1.0, 1.01, f"{FLAG_MARK} 斜线：被标出的单位", transform=ax.transAxes, ha="right", va="bottom",
+        ax.text(1.0, 1.01, f"{FLAG_MARK} 加斜线：特别标出", transform=ax.transAxes, ha="right", va="bottom",
                 fontsize=9)
     describe(fig, title, texts)
     return _finish(fig, ax, title, xlabel, None)
