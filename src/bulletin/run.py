@@ -197,12 +197,10 @@ def month_facts(month: str, data_dir: str | None) -> dict:
     "unavailable" and the run's summary says why.
     """
     result: dict = {"headlines": None, "check": None, "check_report": None, "months": None, "problems": []}
-    try:
-        from .load import months
-
-        result["months"] = months(data_dir)
-    except Exception as exc:  # noqa: BLE001
-        result["problems"].append(f"months: {_last_line(exc)}")
+    try:  # for the previous/next month links; without them the page simply has none
+        result["months"] = sorted(cache.available_months(paths.data_dir(data_dir)))
+    except Exception:  # noqa: BLE001 - an unusable data folder is reported by the jobs themselves
+        pass
     try:
         from .sections.overview import headlines
 
