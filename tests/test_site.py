@@ -83,6 +83,10 @@ def test_tables_set_like_a_statistics_office():
     assert '<td class="num">未反馈</td>' in out  # a missing figure stays in the figures' column
     assert '<tr class="total"><th scope="row">合计</th>' in out
     assert 'class="table-scroll"' in out and 'tabindex="0"' in out
+    for figure in ("59,507 个", "49.3亿条", "26/83", "未反馈/83", "+1,234（+5.2%）", "<0.1%", "6,477,159.42"):
+        assert markup.is_number(figure), figure
+    for text in ("2020年2月", "江苏省人民医院", "12320在线预约", "一致"):
+        assert not markup.is_number(text), text
 
 
 def test_reader_page_removes_analyst_cells_and_parameters():

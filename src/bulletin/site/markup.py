@@ -26,8 +26,10 @@ _VOID = frozenset({"br", "hr"})
 #: tags dropped together with their content
 _DROP = frozenset({"script", "style", "template", "iframe", "object", "noscript", "svg", "math"})
 
-#: a figure as fmt prints it: ``1,234``, ``-5.2%``, ``6,477,159.42元``, ``+1,234（+5.2%）``, ``<0.1%``
-_NUMBER = re.compile(r"[+\-−]?<?\d[\d,]*(\.\d+)?(%|元|亿|万|台|次|天|家)?(（[^）]*）)?")
+#: a figure as fmt prints it: ``1,234``, ``-5.2%``, ``6,477,159.42元``, ``59,507 个``, ``+1,234（+5.2%）``,
+#: ``<0.1%`` (a figure with its unit of up to three characters), ``26/83`` (a count of a required number)
+_NUMBER = re.compile(r"[+\-−]?<?\d[\d,]*(\.\d+)?(%|\s?[\u4e00-\u9fff]{1,3})?(（[^）]*）)?"
+                     r"|(\d[\d,]*|未反馈)/\d[\d,]*")
 #: cells that do not make a column non-numeric (how fmt writes a missing or undefined figure)
 _NEUTRAL = frozenset({"", "未反馈", "—", "-", "新增", "本月无"})
 _TOTAL = re.compile(r"^(合计|总计|全市合计|总体)")
