@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -198,7 +199,11 @@ def test_every_page_in_chromium_without_a_cjk_font(chromium, reports, tmp_path):
             page.screenshot(tmp_path / f"{name}.png", state["height"])
             assert (tmp_path / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         page.pdf(tmp_path / "06_kiosks.pdf")
-        assert (tmp_path / "06_kiosks.pdf").read_bytes()[:5] == b"%PDF-"
+        pdf = (tmp_path / "06_kiosks.pdf").read_bytes()
+        # the print style sheet asks for A4 (595 × 842 pt), and the long section takes several pages
+        boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+        assert pdf[:5] == b"%PDF-" and len(boxes) >= 3
+        assert all(round(float(w)) == 595 and round(float(h)) == 842 for w, h in boxes), boxes[:3]
         # offline: the pages asked for nothing but local files and inline data (no CDN, no font server)
         assert page.requests and all(u.startswith(("file:", "data:")) for u in page.requests), \
             [u for u in page.requests if not u.startswith(("file:", "data:"))]

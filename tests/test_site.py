@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import re
 import shutil
 from pathlib import Path
@@ -152,6 +153,30 @@ def test_charts_draw_data_names_literally_and_carry_alt_text():
     # drawn as its ten characters, not as the two of α²
     width = {k: t.get_window_extent(renderer).width for k, t in labels.items()}
     assert width["$\\alpha^2$"] > 2.5 * width["αα"]
+
+
+def test_month_page_lists_the_findings_and_top_page_the_key_figures():
+    from bulletin.checks import check_month
+    from bulletin.run import month_facts
+
+    facts = month_facts("2020-02", None)
+    assert not facts["problems"]
+    report = check_month("2020-02")
+    page = pages.month_page("2020-02", [(s.stem, s.title) for s in SECTIONS], facts)
+    assert "2020年2月：0 个错误，25 个警告" in page
+    assert "<h3>错误（0 项）</h3>" in page and "<h3>警告（25 项）</h3>" in page
+    for f in report.warnings:  # each finding with its explanation, not only counts
+        assert html.escape(f.message) in page, f.message
+    assert '<td class="num">59,507 个</td>' in page and "51,460,109.85 元" in page
+    assert all(f'<a href="{s.stem}.html">{s.title}</a>' in page for s in SECTIONS)
+    assert "notebook" not in page and "bulletin check" not in page
+
+    summary = json.loads(pages.month_summary("2020-02", [(s.stem, s.title) for s in SECTIONS], facts))
+    assert summary["check"] == {"errors": 0, "warnings": 25} and summary["sections"] == len(SECTIONS)
+    top = pages.top_page([("2020-02", [s.stem for s in SECTIONS], summary), ("2020-01", [], {})])
+    assert top.index('href="2020-02/index.html"') < top.index('href="2020-01/index.html"')
+    assert "已发布 7/7 节；数据核对：0 个错误，25 个警告" in top and "数据核对结果暂缺" in top
+    assert "12320卫生热线受理咨询电话" in top and '<td class="num">59,507 个</td>' in top
 
 
 # ------------------------------------------------------------------------------ the whole run
