@@ -44,6 +44,7 @@ browser-deps: $(AXE) ## axe-core (npm) for the accessibility audit of tests/test
 bench: $(STAMP) ## benchmarks (prints medians and ratios)
 	$(BIN)/python bench/bench_load.py
 	$(BIN)/python bench/bench_run.py
+	$(BIN)/python bench/bench_site.py
 
 lab: $(STAMP) ## JupyterLab on notebooks/ (the kernel is the project's .venv)
 	$(BIN)/jupyter lab notebooks
