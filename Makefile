@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed-stamp
 MONTH  ?= 2020-02
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test lint unit nbval bench lab notebooks clean
+.PHONY: help setup report test lint unit nbval bench lab notebooks clean browser-deps
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -35,9 +35,16 @@ nbval: $(STAMP) ## replay the section notebooks and compare their recorded outpu
 
 test: lint unit nbval ## everything CI runs
 
+AXE = build/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --prefix build --no-save --no-audit --no-fund axe-core@4
+
+browser-deps: $(AXE) ## axe-core (npm) for the accessibility audit of tests/test_browser.py (Chromium: apt-get)
+
 bench: $(STAMP) ## benchmarks (prints medians and ratios)
 	$(BIN)/python bench/bench_load.py
 	$(BIN)/python bench/bench_run.py
+	$(BIN)/python bench/bench_site.py
 
 lab: $(STAMP) ## JupyterLab on notebooks/ (the kernel is the project's .venv)
 	$(BIN)/jupyter lab notebooks

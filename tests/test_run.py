@@ -63,6 +63,7 @@ def test_run_publishes_executes_and_skips(tmp_path, data_copy):
     month = out / "2020-02"
     assert sorted(p.name for p in month.iterdir()) == [
         "00_figures.html", "00_figures.ipynb", "01_chart.html", "01_chart.ipynb", "index.html", "manifest.json",
+        "summary.json",
     ]
     nb = nbformat.read(month / "00_figures.ipynb", as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
@@ -77,7 +78,7 @@ def test_run_publishes_executes_and_skips(tmp_path, data_copy):
     page = (month / "00_figures.html").read_text(encoding="utf-8")
     assert "医院数 43" in page and "<h1" in page and "预约挂号" in page
     assert "load(" not in page and "injected" not in page.lower().replace("injected-parameters", "")
-    body = page[page.index("<main>"):]
+    body = page[page.index("<main"):]
     assert "jp-InputPrompt" not in body and "jp-OutputPrompt" not in body and "In&nbsp;[" not in body
     assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?:", page)
     chart_page = (month / "01_chart.html").read_text(encoding="utf-8")
@@ -294,9 +295,13 @@ def test_data_strings_are_escaped(tmp_path, data_copy):
     assert evil not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert" not in (out / "2020-02" / "index.html").read_text(encoding="utf-8")
 
-    index = month_index_html("2020-02", [("02_x", evil)], [(evil, evil)], evil)
-    assert evil not in index and index.count("&lt;script&gt;") == 4
-    assert evil not in top_index_html([("2020-02", [evil])])
+    finding = {"级别": "警告", "规则": evil, "表": evil, "单位": evil, "说明": evil}
+    index = month_index_html("2020-02", [("02_x", evil)], {"headlines": [(evil, evil)],
+                                                          "check_report": {"summary": evil, "findings": [finding]}})
+    # the section's title twice (navigation, list), a headline's label and value, the summary, 4 finding cells
+    assert evil not in index and index.count("&lt;script&gt;") == 9
+    top = top_index_html([("2020-02", [evil], {"headlines": [[evil, evil]]})])
+    assert evil not in top and top.count("&lt;script&gt;") == 2
 
 
 def test_with_code_keeps_code_but_not_the_injected_cell(tmp_path, data_copy):
@@ -304,8 +309,8 @@ def test_with_code_keeps_code_but_not_the_injected_cell(tmp_path, data_copy):
     outcome, _ = _run(["2020-02"], data_copy, out, [FIGURES], with_code=True)
     assert outcome.exit_code == 0
     page = (out / "2020-02" / "00_figures.html").read_text(encoding="utf-8")
-    body = page[page.index("<main>"):]
-    assert "jp-CodeCell" in body and "appointments" in body  # the code is shown
+    body = page[page.index("<main"):]
+    assert '<pre class="code">' in body and "appointments" in body  # the code is shown
     assert "# Parameters" not in body  # papermill's injected cell is not
     assert "jp-InputPrompt" not in body
 

@@ -54,7 +54,7 @@ def test_table_labels_and_na():
 def test_start_accepts_a_month_in_the_data(data_dir):
     heading = start(M, data_dir, "hotline")
     assert repr(heading) == "统计月份：2020年2月"
-    assert heading._repr_markdown_() == "**统计月份：2020年2月**"
+    assert heading._repr_html_() == "<p class=\"note\"><strong>统计月份：2020年2月</strong></p>"
     with pytest.raises(KeyError):
         start(M, data_dir, "no_such_section")
 

@@ -8,11 +8,9 @@ left open behind it.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import matplotlib as mpl
 import pandas as pd
@@ -20,6 +18,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from . import fmt
+from .site.fonts import BUNDLED_FONT, bundled_font_path  # noqa: F401 - the project's font, shared with the pages
 
 #: CJK families used when the system has them, best first
 SYSTEM_CJK_FAMILIES = (
@@ -32,8 +31,6 @@ SYSTEM_CJK_FAMILIES = (
     "PingFang SC",
     "SimHei",
 )
-#: the Noto Sans CJK SC file the ``mplfonts`` package ships (registered only when no system font is found)
-BUNDLED_FONT = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
 
 #: fixed figure sizes in inches (at :data:`DPI`), so that the recorded ``<Figure size …>`` never changes
 SIZES: dict[str, tuple[float, float]] = {
@@ -43,24 +40,18 @@ SIZES: dict[str, tuple[float, float]] = {
 }
 DPI = 100
 
-#: the palette: one colour per series, a highlight colour and a muted colour for 其他
-PALETTE = ("#2f6f9f", "#e08a2c", "#4c9a6a", "#b3474f", "#7a64a8", "#8c6d4f", "#d17bb0", "#7f7f7f")
-HIGHLIGHT = "#c0392b"
+#: the palette: one colour per series (Okabe-Ito and Tol hues, colour-blind safe), dark and light
+#: alternating so that any two neighbours differ by at least 3:1 in contrast (WCAG 2.2, 1.4.11;
+#: tests/test_site.py checks it); a highlight colour for flagged units and a muted one for 其他 and
+#: idle units. Colour is never the only cue: flagged bars are also hatched and marked.
+PALETTE = ("#004488", "#E69F00", "#882255", "#56B4E9", "#1E5631", "#F0E442", "#333333", "#CC79A7")
+HIGHLIGHT = "#EE6677"
 MUTED = "#b8b8b8"
+#: the mark before a flagged unit's name (its bar is also hatched)
+FLAG_MARK = "★"
 OTHER = "其他"
 
 _family: str | None = None
-
-
-def _bundled_font_path() -> Path | None:
-    spec = importlib.util.find_spec(BUNDLED_FONT[0])
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for folder in spec.submodule_search_locations:
-        path = Path(folder) / BUNDLED_FONT[1]
-        if path.is_file():
-            return path
-    return None
 
 
 def cjk_font() -> str:
@@ -77,7 +68,7 @@ def cjk_font() -> str:
         if family in installed:
             _family = family
             return family
-    path = _bundled_font_path()
+    path = bundled_font_path()
     if path is None:
         raise RuntimeError("no CJK font found: install the mplfonts package or a Noto Sans CJK font")
     font_manager.fontManager.addfont(str(path))
@@ -110,6 +101,8 @@ def use_theme() -> str:
             "ytick.labelsize": 10,
             "legend.fontsize": 10,
             "figure.autolayout": False,
+            # names from the data are drawn as they are: "$" never starts mathtext
+            "text.parse_math": False,
         },
     )
     _notebook_display()
@@ -124,7 +117,7 @@ def _notebook_display() -> None:
         return
     png = shell.display_formatter.formatters["image/png"]
     if Figure not in png.type_printers:
-        png.for_type(Figure, figure_png)
+        png.for_type(Figure, figure_png_with_alt)
 
 
 def figure_png(fig: Figure) -> bytes:
@@ -132,6 +125,37 @@ def figure_png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
+
+
+def figure_png_with_alt(fig: Figure) -> tuple[bytes, dict[str, str]] | bytes:
+    """The PNG and, as its output metadata, the chart's alt text (what the reader pages put in ``alt``).
+
+    IPython's formatters accept ``(data, metadata)``; the alt text is the figure's own label
+    (:meth:`~matplotlib.artist.Artist.get_label`), set by the helpers below through :func:`describe`.
+    """
+    png = figure_png(fig)
+    alt = fig.get_label()
+    return (png, {"alt": alt}) if alt else png
+
+
+def alt_text(fig: Figure) -> str:
+    """The alt text a helper gave ``fig`` (its title and key figures), or ``""``."""
+    return fig.get_label() or ""
+
+
+def describe(fig: Figure, title: str | None, items: Sequence[tuple[object, str]], *, shown: int = 6) -> Figure:
+    """Give ``fig`` its alt text: the title, then the first ``shown`` items as ``name value``.
+
+    The text says how many items there are in all and that the table beside the chart has them all.
+    """
+    parts = [f"图表：{title or '（无标题）'}。"]
+    if items:
+        head = "；".join(f"{name} {value}" for name, value in items[:shown])
+        more = f"等，共{len(items)}项" if len(items) > shown else ""
+        parts.append(f"{head}{more}。")
+    parts.append("全部数字见图旁的表。")
+    fig.set_label("".join(parts))
+    return fig
 
 
 def new_figure(size: str = "wide") -> tuple[Figure, object]:
@@ -206,12 +230,23 @@ def ranked_barh(
     vals = [0.0 if fmt.is_missing(v) else float(v) for v in values]
     colors = [HIGHLIGHT if lab in highlight else MUTED if lab in muted else PALETTE[0] for lab in labels]
     y = list(range(len(labels)))
-    ax.barh(y, vals, color=colors, height=0.7)
+    bars = ax.barh(y, vals, color=colors, height=0.7, edgecolor="white", linewidth=0.8)
+    for bar, lab in zip(bars, labels, strict=True):
+        if lab in highlight:  # not by colour alone: hatched, and marked before the name
+            bar.set_hatch("///")
+            bar.set_edgecolor("#333333")
     top = max(vals) if vals and max(vals) > 0 else 1.0
-    _category_axis(ax, labels, top, 1.22, fmt.count)
+    names = [f"{FLAG_MARK} {lab}" if lab in highlight else lab for lab in labels]
+    _category_axis(ax, names, top, 1.22, fmt.count)
+    texts = []
     for i, v in enumerate(vals):
         text = annotate(i, values[i]) if annotate else fmt.count(values[i])
+        texts.append((names[i], text))
         ax.text(v + top * 0.01, i, text, va="center", ha="left", fontsize=9)
+    if highlight:
+        ax.text(1.0, 1.01, f"{FLAG_MARK} 加斜线：特别标出", transform=ax.transAxes, ha="right", va="bottom",
+                fontsize=9)
+    describe(fig, title, texts)
     return _finish(fig, ax, title, xlabel, None)
 
 
@@ -259,9 +294,10 @@ def stacked_barh(
     left = [0.0] * len(names)
     for i, col in enumerate(columns):
         vals = [0.0 if fmt.is_missing(v) else float(v) for v in frame[col]]
-        ax.barh(y, vals, left=left, height=0.7, color=PALETTE[i % len(PALETTE)],
+        ax.barh(y, vals, left=left, height=0.7, color=PALETTE[i % len(PALETTE)], edgecolor="white", linewidth=0.8,
                 label=(column_labels or {}).get(col, col))
         left = [a + b for a, b in zip(left, vals, strict=True)]
+    describe(fig, title, [(n, f"合计 {fmt.count(v)}") for n, v in zip(names, left, strict=True)])
     top = max(left) if left and max(left) > 0 else 1.0
     _category_axis(ax, names, top, 1.15, fmt.count)
     if totals:
@@ -285,13 +321,18 @@ def share_stack(
     fig, ax = new_figure(size)
     total = float(sum(0.0 if fmt.is_missing(v) else float(v) for v in values)) or 1.0
     left = 0.0
+    items = []
     for i, (lab, v) in enumerate(zip(labels, values, strict=True)):
         share = (0.0 if fmt.is_missing(v) else float(v)) / total
-        ax.barh([0], [share], left=left, height=0.6, color=PALETTE[i % len(PALETTE)],
+        color = PALETTE[i % len(PALETTE)]
+        ax.barh([0], [share], left=left, height=0.6, color=color, edgecolor="white", linewidth=0.8,
                 label=f"{lab}：{fmt.count(v)}（{fmt.pct(share)}）")
-        if share >= 0.06:
-            ax.text(left + share / 2, 0, fmt.pct(share), ha="center", va="center", color="white", fontsize=10)
+        items.append((lab, f"{fmt.count(v)}（{fmt.pct(share)}）"))
+        if share >= 0.06:  # white on the dark colours, black on the light ones
+            ink = "white" if PALETTE.index(color) % 2 == 0 else "black"
+            ax.text(left + share / 2, 0, fmt.pct(share), ha="center", va="center", color=ink, fontsize=10)
         left += share
+    describe(fig, title, items)
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.5, 0.5)
     ax.set_yticks([])
@@ -325,6 +366,11 @@ def grouped_barh(
         ax.barh(pos, vals, height=height * 0.95, color=PALETTE[j % len(PALETTE)],
                 label=(column_labels or {}).get(col, col))
     _category_axis(ax, names, top, 1.1, value_format)
+    heads = [(column_labels or {}).get(c, c) for c in columns]
+    describe(fig, title, [
+        (n, "，".join(f"{h} {value_format(v)}" for h, v in zip(heads, row, strict=True)))
+        for n, row in zip(names, frame[list(columns)].itertuples(index=False), strict=True)
+    ])
     fig.legend(loc="outside lower center", ncol=len(columns), frameon=False)
     return _finish(fig, ax, title, xlabel, None)
 
@@ -347,12 +393,18 @@ def scatter_labeled(
     xs = [0.0 if fmt.is_missing(v) else float(v) for v in frame[x]]
     ys = [0.0 if fmt.is_missing(v) else float(v) for v in frame[y]]
     marks = list(flagged) if flagged is not None else [False] * len(xs)
-    for flag, color, size_ in ((False, PALETTE[0], 36), (True, HIGHLIGHT, 48)):
+    # flagged points differ in shape and carry their name with a mark, not only in colour
+    for flag, color, size_, marker in ((False, PALETTE[0], 36, "o"), (True, HIGHLIGHT, 64, "^")):
         pts = [(a, b) for a, b, m in zip(xs, ys, marks, strict=True) if m == flag]
-        ax.scatter([a for a, _ in pts], [b for _, b in pts], color=color, s=size_, alpha=0.85)
+        ax.scatter([a for a, _ in pts], [b for _, b in pts], color=color, s=size_, alpha=0.9, marker=marker,
+                   edgecolors="#333333" if flag else "none", linewidths=0.8)
     for name, a, b, m in zip(frame[label], xs, ys, marks, strict=True):
         if m or annotate_all:
-            ax.annotate(str(name), (a, b), xytext=(4, 4), textcoords="offset points", fontsize=9)
+            text = f"{FLAG_MARK} {name}" if m else str(name)
+            ax.annotate(text, (a, b), xytext=(4, 4), textcoords="offset points", fontsize=9)
+    flagged_items = [(f"{FLAG_MARK} {n}", f"{fmt.count(a)}，{fmt.number(b, 0)}")
+                     for n, a, b, m in zip(frame[label], xs, ys, marks, strict=True) if m]
+    describe(fig, title, flagged_items or [("点数", fmt.count(len(xs)))])
     ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: fmt.count(v)))
     ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: fmt.number(v, 0)))
     return _finish(fig, ax, title, xlabel, ylabel)

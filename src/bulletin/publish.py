@@ -2,77 +2,40 @@
 
 Everything here writes into a staging folder; :func:`swap_in` then replaces the published month in
 one step, so a reader never sees a half-written month and a failed run leaves the last good one.
-Every string that comes from data or from a notebook's metadata is escaped with :func:`html.escape`.
+The pages themselves are rendered by :mod:`bulletin.site` (one set of autoescaped templates).
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import html
 import os
-import re
 import shutil
 import sys
 from pathlib import Path
 
-from .months import month_label
 from .paths import PROJECT_ROOT, display_path
-
-#: The lab template without anything fetched from a CDN: the sections show PNG charts and HTML
-#: tables, which need no require.js, MathJax, mermaid or widget scripts to display.
-_TEMPLATE = """{%- extends 'index.html.j2' -%}
-{%- block html_head_js -%}{%- endblock html_head_js -%}
-{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block extra_css -%}<style>
-nav.bulletin-nav { font: 14px sans-serif; margin: 8px 16px; }
-.jp-Cell-inputWrapper .jp-InputPrompt, .jp-OutputPrompt { display: none; }
-</style>{%- endblock extra_css -%}
-{%- block body_header -%}{{ super() }}
-<nav class="bulletin-nav"><a href="index.html">{{ resources.bulletin_back | e }}</a></nav>
-{%- endblock body_header -%}
-"""
-
-_EXPORTERS: dict[bool, object] = {}
 
 
 def exporter(with_code: bool):
-    """The HTML exporter (built once per process: the runner builds it before forking its workers)."""
-    if with_code not in _EXPORTERS:
-        import jinja2
-        from nbconvert import HTMLExporter
-        from traitlets.config import Config
+    """Load the site's templates and font tooling once (the runner calls this before forking its workers)."""
+    from . import site
+    from .sections import SECTIONS
+    from .site import fonts, pages
 
-        config = Config()
-        config.TagRemovePreprocessor.enabled = True
-        config.TagRemovePreprocessor.remove_cell_tags = ("injected-parameters",)
-        exporter = HTMLExporter(
-            config=config,
-            template_name="lab",
-            extra_loaders=[jinja2.DictLoader({"bulletin.html.j2": _TEMPLATE})],
-            template_file="bulletin.html.j2",
-            exclude_input=not with_code,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
-            embed_images=True,
-        )
-        exporter.register_preprocessor("nbconvert.preprocessors.TagRemovePreprocessor", enabled=True)
-        _EXPORTERS[with_code] = exporter
-    return _EXPORTERS[with_code]
+    pages.environment()
+    info = site.site_info()
+    # the font read and the glyphs every page shows drawn once here, inherited by the workers
+    fonts.prepare("".join([info.title, info.source, pages.COMMON_TEXT, *(s.title for s in SECTIONS)]))
+    return pages.environment()
 
 
-def notebook_html(nb, *, title: str, month: str, with_code: bool) -> str:
-    """The reader's HTML of an executed notebook (no code unless ``with_code``, no prompts)."""
-    resources = {
-        "metadata": {"name": f"{title} · {month_label(month)}"},
-        "bulletin_back": f"← {month_label(month)} 目录",
-        "language_code": "zh-CN",
-    }
-    body, _ = exporter(with_code).from_notebook_node(nb, resources=resources)
-    # Belt and braces: no script may be fetched from the network (the page must work offline).
-    return re.sub(r"<script[^>]*src=\"https?://[^\"]*\"[^>]*>\s*</script>", "", body)
+def notebook_html(nb, *, title: str, month: str, with_code: bool, stem: str | None = None,
+                  months: list[str] | None = None) -> str:
+    """The reader's HTML of an executed notebook (:func:`bulletin.site.section_page`)."""
+    from .site import section_page
+
+    return section_page(nb, title=title, month=month, with_code=with_code, stem=stem, months=months)
 
 
 def _scrub(text: str, replacements: list[tuple[str, str]]) -> str:
@@ -119,75 +82,39 @@ def relativise(nb, *, notebook: Path, output_name: str, data_dir: Path | None) -
 
 
 # --------------------------------------------------------------------------------------------
-# Index pages
-
-_PAGE = """<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{title}</title>
-<style>
-body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif;
-       max-width: 52em; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.6; }}
-h1 {{ font-size: 1.6em; border-bottom: 2px solid #1565c0; padding-bottom: .3em; }}
-h2 {{ font-size: 1.2em; margin-top: 1.6em; }}
-table {{ border-collapse: collapse; }}
-td, th {{ padding: .3em .8em; border-bottom: 1px solid #ddd; text-align: left; }}
-td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
-ul.sections li {{ margin: .3em 0; }}
-.muted {{ color: #777; font-size: .9em; }}
-</style>
-</head>
-<body>
-{body}
-</body>
-</html>
-"""
+# Index pages (rendered by bulletin.site)
 
 
-def month_index_html(month: str, sections: list[tuple[str, str]], headlines, check_summary: str | None) -> str:
-    """The month's page: headline figures, the data check summary, a link per section.
+def month_index_html(month: str, sections: list[tuple[str, str]], facts: dict) -> str:
+    """The month's page (:func:`bulletin.site.month_page`); ``sections`` is ``[(stem, title), ...]``."""
+    from .site import month_page
 
-    ``sections`` is ``[(stem, Chinese title), ...]``; ``headlines`` ``[(label, value), ...]`` or None.
-    """
-    e = html.escape
-    parts = [f"<h1>南京市卫生信息统计简报 · {e(month_label(month))}</h1>"]
-    parts.append('<p class="muted"><a href="../index.html">← 全部月份</a></p>')
-    parts.append("<h2>本月要点</h2>")
-    if headlines:
-        rows = "".join(f'<tr><th>{e(str(k))}</th><td class="num">{e(str(v))}</td></tr>' for k, v in headlines)
-        parts.append(f'<table class="headlines">{rows}</table>')
-    else:
-        parts.append('<p class="muted">要点数字暂不可用。</p>')
-    parts.append("<h2>数据核对</h2>")
-    parts.append(f'<p class="check">{e(check_summary) if check_summary else "核对结果暂不可用。"}</p>')
-    parts.append("<h2>分节报告</h2>")
-    items = "".join(
-        f'<li><a href="{e(stem)}.html">{e(title)}</a> <span class="muted">'
-        f'(<a href="{e(stem)}.ipynb">notebook</a>)</span></li>'
-        for stem, title in sections
-    )
-    parts.append(f'<ul class="sections">{items}</ul>')
-    return _PAGE.format(title=e(f"卫生信息统计简报 {month_label(month)}"), body="\n".join(parts))
+    return month_page(month, sections, facts)
 
 
-def top_index_html(months: list[tuple[str, list[str]]]) -> str:
-    """The top page: every published month, newest first. ``months`` is ``[(month, [titles])]``."""
-    e = html.escape
-    parts = ["<h1>南京市卫生信息统计简报</h1>"]
-    if not months:
-        parts.append('<p class="muted">尚无已发布的月份。</p>')
-    items = "".join(
-        f'<li><a href="{e(m)}/index.html">{e(month_label(m))}</a> <span class="muted">{len(t)} 节</span></li>'
-        for m, t in sorted(months, reverse=True)
-    )
-    parts.append(f'<ul class="months">{items}</ul>')
-    return _PAGE.format(title="卫生信息统计简报", body="\n".join(parts))
+def month_files(month: str, sections: list[tuple[str, str]], facts: dict) -> dict[str, str]:
+    """The files of a month folder besides the sections: its page and the summary the top index reads."""
+    from .site import month_summary
+
+    return {"index.html": month_index_html(month, sections, facts),
+            SUMMARY: month_summary(month, sections, facts)}
+
+
+#: the month's key figures and status, read by the top index
+SUMMARY = "summary.json"
+
+
+def top_index_html(months: list[tuple[str, list[str], dict]]) -> str:
+    """The top page (:func:`bulletin.site.top_page`): ``[(month, [titles], summary), ...]``."""
+    from .site import top_page
+
+    return top_page(months)
 
 
 def write_top_index(out: Path) -> None:
     """Rewrite ``out/index.html`` from the months published under ``out`` (atomically)."""
+    import json
+
     from .cache import read_manifest
     from .months import is_month
 
@@ -195,7 +122,12 @@ def write_top_index(out: Path) -> None:
     if out.is_dir():
         for d in out.iterdir():
             if d.is_dir() and is_month(d.name) and (d / "index.html").is_file():
-                months.append((d.name, list(read_manifest(d).get("sections", {}))))
+                try:
+                    summary = json.loads((d / SUMMARY).read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    summary = {}
+                titles = list(read_manifest(d).get("sections", {}))
+                months.append((d.name, titles, summary if isinstance(summary, dict) else {}))
     write_text_atomic(out / "index.html", top_index_html(months))
 
 

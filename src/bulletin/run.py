@@ -184,7 +184,8 @@ def _execute(month: str, nb: Notebook, data_param: str | None, data_dir: Path, s
         return result
     relativise(executed, notebook=nb.path, output_name=f"{month}/{nb.stem}.ipynb", data_dir=data_dir)
     nbformat.write(executed, out_nb)
-    html_text = notebook_html(executed, title=nb.title, month=month, with_code=with_code)
+    html_text = notebook_html(executed, title=nb.title, month=month, with_code=with_code, stem=nb.stem,
+                              months=sorted(cache.available_months(data_dir)))
     (Path(staging) / f"{nb.stem}.html").write_text(html_text, encoding="utf-8")
     return {"status": "ok", "seconds": time.monotonic() - start, "cell": None, "message": ""}
 
@@ -195,7 +196,11 @@ def month_facts(month: str, data_dir: str | None) -> dict:
     What could not be had is ``None`` and its error is listed under ``problems``: the page says
     "unavailable" and the run's summary says why.
     """
-    result: dict = {"headlines": None, "check": None, "problems": []}
+    result: dict = {"headlines": None, "check": None, "check_report": None, "months": None, "problems": []}
+    try:  # for the previous/next month links; without them the page simply has none
+        result["months"] = sorted(cache.available_months(paths.data_dir(data_dir)))
+    except Exception:  # noqa: BLE001 - an unusable data folder is reported by the jobs themselves
+        pass
     try:
         from .sections.overview import headlines
 
@@ -205,7 +210,13 @@ def month_facts(month: str, data_dir: str | None) -> dict:
     try:
         from .checks import check_month
 
-        result["check"] = str(check_month(month, data_dir).summary())
+        report = check_month(month, data_dir)
+        result["check"] = str(report.summary())
+        # the findings themselves, as the month page lists them (级别/规则/表/单位/说明)
+        result["check_report"] = {
+            "summary": report.summary(), "counts": {"errors": len(report.errors), "warnings": len(report.warnings)},
+            "findings": report.to_frame().to_dict("records"), "notes": [r.message for r in report.remainders],
+        }
     except Exception as exc:  # noqa: BLE001
         result["problems"].append(f"check summary: {_last_line(exc)}")
     return result
@@ -280,7 +291,7 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 
 
 def _publish_month(month: str, jobs: list[Job], facts: dict, out: Path, staging: Path) -> None:
-    from .publish import month_index_html, swap_in, write_text_atomic
+    from .publish import month_files, swap_in, write_text_atomic
 
     target = out / month
     old = cache.read_manifest(target)
@@ -301,8 +312,8 @@ def _publish_month(month: str, jobs: list[Job], facts: dict, out: Path, staging:
     sections = dict(sorted(sections.items()))
     cache.write_manifest(staging, month, sections)
     listing = [(stem, entry.get("title", stem)) for stem, entry in sections.items()]
-    page = month_index_html(month, listing, facts.get("headlines"), facts.get("check"))
-    write_text_atomic(staging / "index.html", page)
+    for name, text in month_files(month, listing, facts).items():
+        write_text_atomic(staging / name, text)
     swap_in(staging, target)
 
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +50,12 @@ def section(key: str) -> Section:
 
 @dataclass(frozen=True)
 class Note:
-    """One line for the reader, shown as text in a notebook (no quotes, no repr)."""
+    """One line for the reader, shown as text in a notebook (no quotes, no repr).
+
+    It is shown as escaped HTML, never as Markdown: its text may hold names from the data, and a
+    unit named ``[x](javascript:…)`` or ``# …`` must read as those characters. Lines starting with
+    ``- `` are shown as a list.
+    """
 
     text: str
 
@@ -59,15 +65,19 @@ class Note:
     def __str__(self) -> str:
         return self.text
 
-    def _repr_markdown_(self) -> str:
-        return self.text
+    def _repr_html_(self) -> str:
+        lines = self.text.split("\n")
+        if len(lines) > 1 and all(line.startswith("- ") for line in lines):
+            items = "".join(f"<li>{html.escape(line[2:])}</li>" for line in lines)
+            return f'<ul class="note">{items}</ul>'
+        return "".join(f'<p class="note">{html.escape(line)}</p>' for line in lines if line)
 
 
 class Heading(Note):
     """The month a section notebook shows, printed in bold under the notebook's own title."""
 
-    def _repr_markdown_(self) -> str:
-        return f"**{self.text}**"
+    def _repr_html_(self) -> str:
+        return f'<p class="note"><strong>{html.escape(self.text)}</strong></p>'
 
 
 def start(month: str, data_dir: str | os.PathLike[str] | None = None, key: str | None = None) -> Heading:

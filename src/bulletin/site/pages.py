@@ -1,0 +1,233 @@
+"""The reader's pages rendered from the one set of Jinja templates in ``templates/``.
+
+Why Jinja: it is what nbconvert itself uses, so no new template language; the environment has
+autoescape on, so every value put into a page is escaped unless this module has built it as
+clean HTML (:mod:`.markup`). Each page then gets its own font subset (:mod:`.fonts`).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import struct
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markupsafe import Markup
+
+from ..months import month_label
+from . import fonts, markup
+
+#: what a reader sees as the publication's name
+SITE_TITLE = "南京市卫生信息统计简报"
+#: where the figures come from (the footer of every page)
+SOURCE = ("南京市卫生信息中心《卫生信息统计简报》各月所载数据"
+          "（12320卫生热线、预约挂号、远程医疗、卫生信息平台、自助服务终端）")
+#: cells with these tags are not shown to readers: the parameters, and instructions for analysts
+REMOVED_TAGS = frozenset({"parameters", "injected-parameters", "analyst"})
+#: how many headline figures the top index shows per month
+TOP_HEADLINES = 4
+
+_FONT_SLOT = "/*@font-face*/"
+#: words of the header, navigation and footer (their glyphs are drawn before the runner forks)
+COMMON_TEXT = "跳到正文全部月份本月目录上月下月数据来源生成日期程序版本代码年月日一二三四五六七八九十（）：；，。·←→"
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the header and the footer of every page say."""
+
+    title: str
+    source: str
+    generated: str
+    version: str
+
+
+@lru_cache(maxsize=1)
+def site_info() -> Site:
+    """The site's title, data source, today's date and the code version (package version and code hash)."""
+    from .. import __version__
+    from ..cache import code_hash
+
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    return Site(SITE_TITLE, SOURCE, today, f"{__version__}（代码 {code_hash()[:10]}）")
+
+
+@lru_cache(maxsize=1)
+def environment():
+    """The Jinja environment (autoescape on every template, whatever its name)."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("bulletin.site", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def render(template: str, **context) -> str:
+    """Render ``template`` and embed the WOFF2 subset of exactly the characters the page holds."""
+    page = environment().get_template(template).render(site=site_info(), font_css=Markup(_FONT_SLOT), **context)
+    return page.replace(_FONT_SLOT, fonts.font_face_css(page), 1)
+
+
+# ------------------------------------------------------------------------------------ navigation
+
+
+def _neighbours(month: str, months: list[str] | None) -> tuple[str | None, str | None]:
+    if not months or month not in months:
+        return None, None
+    ordered = sorted(set(months))
+    i = ordered.index(month)
+    return (ordered[i - 1] if i > 0 else None), (ordered[i + 1] if i + 1 < len(ordered) else None)
+
+
+def month_nav(month: str, months: list[str] | None, sections: list[tuple[str, str]], current: str | None) -> dict:
+    """Navigation of a page inside a month folder: all months, the month page, its sections, prev/next."""
+    prev, nxt = _neighbours(month, months)
+    return {
+        "top": "../index.html",
+        "month_page": "index.html",
+        "previous": {"href": f"../{prev}/index.html", "label": month_label(prev)} if prev else None,
+        "next": {"href": f"../{nxt}/index.html", "label": month_label(nxt)} if nxt else None,
+        "sections": [{"href": f"{stem}.html", "title": title, "current": stem == current} for stem, title in sections],
+    }
+
+
+# ------------------------------------------------------------------------------------ section pages
+
+
+def _png_size(data: bytes) -> tuple[int, int] | None:
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        return struct.unpack(">II", data[16:24])
+    return None
+
+
+def _output_blocks(out: dict) -> list[dict]:
+    kind = out.get("output_type")
+    if kind == "stream":
+        return [{"kind": "text", "text": out.get("text", "")}] if out.get("name") == "stdout" else []
+    if kind not in ("execute_result", "display_data"):
+        return []  # errors are not published (a failed section is not published at all)
+    data = out.get("data", {})
+    if "image/png" in data:
+        raw = data["image/png"]
+        raw = "".join(raw) if isinstance(raw, list) else raw
+        meta = out.get("metadata", {}).get("image/png", {})
+        alt = meta.get("alt") if isinstance(meta, dict) else None
+        size = _png_size(base64.b64decode(raw[:64] + "=" * (-len(raw[:64]) % 4)))
+        block = {"kind": "chart", "data": raw.replace("\n", ""), "alt": alt or "图表（说明见下方的表）"}
+        if size:
+            block.update(width=size[0], height=size[1])
+        return [block]
+    if "text/html" in data:
+        return [{"kind": "html", "html": Markup(markup.clean_html(_join(data["text/html"])))}]
+    if "text/markdown" in data:
+        # an output's Markdown may hold data: it is shown as its characters, never interpreted
+        return [{"kind": "text", "text": _join(data["text/markdown"])}]
+    if "text/plain" in data:
+        return [{"kind": "text", "text": _join(data["text/plain"])}]
+    return []
+
+
+def _join(value) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def reader_cells(nb) -> list:
+    """The cells a reader's page shows: all but those tagged :data:`REMOVED_TAGS`."""
+    return [c for c in nb.cells if not REMOVED_TAGS & set(c.get("metadata", {}).get("tags", []))]
+
+
+def section_page(nb, *, title: str, month: str, with_code: bool, stem: str | None = None,
+                 months: list[str] | None = None) -> str:
+    """The reader's page of an executed section notebook."""
+    from ..sections import SECTIONS
+
+    blocks: list[dict] = []
+    for cell in reader_cells(nb):
+        if cell.cell_type == "markdown":
+            blocks.append({"kind": "prose", "html": Markup(markup.markdown_html(_join(cell.source), trusted=True))})
+        elif cell.cell_type == "code":
+            if with_code and _join(cell.source).strip():
+                blocks.append({"kind": "code", "text": _join(cell.source)})
+            for out in cell.get("outputs", []):
+                blocks.extend(_output_blocks(out))
+    nav = month_nav(month, months, [(s.stem, s.title) for s in SECTIONS], stem)
+    return render("section.html.j2", title=title, month_label=month_label(month), nav=nav, blocks=blocks,
+                  page_kind="section")
+
+
+# ------------------------------------------------------------------------------------ month and top pages
+
+
+def _check_view(check: dict | None) -> dict | None:
+    if not check:
+        return None
+    findings = check.get("findings") or []
+    groups = [
+        {"title": level, "rows": [
+            {"rule": f.get("规则", ""), "table": f.get("表", ""), "unit": f.get("单位", ""),
+             "message": f.get("说明", "")}
+            for f in findings if f.get("级别") == level
+        ]}
+        for level in ("错误", "警告")
+    ]
+    return {"summary": check.get("summary", ""), "groups": groups, "notes": check.get("notes") or []}
+
+
+def month_page(month: str, sections: list[tuple[str, str]], facts: dict) -> str:
+    """The month's page: headline figures, the sections, the data-check findings themselves.
+
+    ``facts`` is what the batch computed for the month (``bulletin.run.month_facts``): ``headlines``
+    ``[[label, value], …]``, ``check`` (``summary``, ``findings`` as rows of 级别/规则/表/单位/说明,
+    ``notes``), ``months`` (all months in the data). Missing parts read as "unavailable".
+    """
+    nav = month_nav(month, facts.get("months"), sections, None)
+    return render(
+        "month.html.j2", month_label=month_label(month), nav=nav, page_kind="month",
+        headlines=facts.get("headlines"), check=_check_view(facts.get("check_report")),
+        sections=[{"href": f"{stem}.html", "title": title} for stem, title in sections],
+    )
+
+
+def month_summary(month: str, sections: list[tuple[str, str]], facts: dict) -> str:
+    """``summary.json`` of a published month: what the top index shows of it (key figures, status)."""
+    report = facts.get("check_report") or {}
+    counts = report.get("counts")
+    summary = {
+        "month": month,
+        "sections": len(sections),
+        "headlines": (facts.get("headlines") or [])[:TOP_HEADLINES],
+        "check": counts,
+    }
+    return json.dumps(summary, ensure_ascii=False, indent=1)
+
+
+def _status(summary: dict, titles: int) -> str:
+    from ..sections import SECTIONS
+
+    parts = [f"已发布 {summary.get('sections', titles)}/{len(SECTIONS)} 节"]
+    counts = summary.get("check")
+    if isinstance(counts, dict):
+        parts.append(f"数据核对：{counts.get('errors', 0)} 个错误，{counts.get('warnings', 0)} 个警告")
+    else:
+        parts.append("数据核对结果暂缺")
+    return "；".join(parts)
+
+
+def top_page(months: list[tuple[str, list[str], dict]]) -> str:
+    """The top index: every published month, newest first, with its key figures and status.
+
+    ``months`` is ``[(month, [section titles], summary dict from summary.json or {})]``.
+    """
+    items = [
+        {"month": m, "href": f"{m}/index.html", "label": month_label(m), "status": _status(s, len(t)),
+         "headlines": [tuple(h) for h in s.get("headlines", []) if isinstance(h, list | tuple) and len(h) == 2]}
+        for m, t, s in sorted(months, key=lambda x: x[0], reverse=True)
+    ]
+    nav = {"top": "index.html", "month_page": None, "previous": None, "next": None, "sections": []}
+    return render("top.html.j2", month_label=None, nav=nav, months=items, page_kind="top")
