@@ -276,3 +276,15 @@ def test_a_new_platform_is_shown_by_the_telemedicine_section(data):
     assert wide.loc["南京市远程病理诊断平台", "institutions"] == 15
     assert wide.loc["南京市远程病理诊断平台", "monthly_volume"] == 1234
     assert wide.loc["南京市远程心电监测诊断平台", "ecg_cases"] == 33472
+
+
+def test_the_month_page_lists_the_notes_of_a_month_with_a_table_not_published(data):
+    text = raw_text()
+    text = replace_once(text, section_span(text, "2020年2月南京市远程医疗系统数据统计"), "")
+    ingest_march(data, march(text))
+    from bulletin.run import month_facts
+    from bulletin.site.pages import month_page
+
+    html = month_page("2020-03", [], month_facts("2020-03", data))
+    assert "提示（2 项）" in html and "本月未刊登" in html
+    assert "「远程医疗平台本月数据上传量前三名」" in html

@@ -174,7 +174,8 @@ def _check_view(check: dict | None) -> dict | None:
              "message": f.get("说明", "")}
             for f in findings if f.get("级别") == level
         ]}
-        for level in ("错误", "警告")
+        # 提示: what the bulletin did not print, gaps between cumulative and monthly figures
+        for level in ("错误", "警告") + (("提示",) if any(f.get("级别") == "提示" for f in findings) else ())
     ]
     return {"summary": check.get("summary", ""), "groups": groups, "notes": check.get("notes") or []}
 
