@@ -214,8 +214,7 @@ def month_facts(month: str, data_dir: str | None) -> dict:
         result["check"] = str(report.summary())
         # the findings themselves, as the month page lists them (级别/规则/表/单位/说明)
         result["check_report"] = {
-            "summary": report.summary(), "counts": {"errors": len(report.errors), "warnings": len(report.warnings),
-                                                   "notes": len(report.notes)},
+            "summary": report.summary(), "counts": {"errors": len(report.errors), "warnings": len(report.warnings)},
             "findings": report.to_frame().to_dict("records"), "notes": [r.message for r in report.remainders],
         }
     except Exception as exc:  # noqa: BLE001
