@@ -197,7 +197,7 @@ def test_relativise_scrubs_error_messages_and_tracebacks(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells.append(nbformat.v4.new_code_cell("load()", outputs=[nbformat.v4.new_output(
         "error", ename="BulletinDataError", evalue=f"file {data}/2020-02/kiosks.csv: missing",
-        traceback=[f"{data}/2020-02/kiosks.csv", f"{paths.PROJECT_ROOT}/src/bulletin/load.py"])]))
+        traceback=[f"{data}/2020-02/kiosks.csv", f"{paths.PROJECT_ROOT}/src/bulletin/loaders.py"])]))
     relativise(nb, notebook=FIGURES.path, output_name="2020-02.failed/x.ipynb", data_dir=data)
     text = json.dumps(nb)
     assert str(tmp_path) not in text and str(paths.PROJECT_ROOT) not in text

@@ -29,7 +29,7 @@ from typing import Literal, Protocol
 import pandas as pd
 
 from .errors import BulletinDataError, DuplicateKeyError
-from .load import month_folder
+from .loaders import month_folder
 from .months import days_in_month, month_label
 from .schema import FACTS, FACTS_FILE, KIOSK_GROUP_LABELS, TABLES, TELEMEDICINE_MEASURES, Table
 from .schema import table as schema_table
@@ -748,11 +748,11 @@ def check_month(month: str, data_dir: str | os.PathLike[str] | None = None) -> C
     tables: dict[str, pd.DataFrame] = {}
     for name, decl in TABLES.items():
         path = folder / decl.file
-        frame = _read(path, lambda p=path, d=decl: read_table(p, d), name, "table_missing", findings)
+        frame = _read(path, lambda p=path, d=decl: read_table(p, d, exact=True), name, "table_missing", findings)
         if frame is not None:
             tables[name] = frame  # type: ignore[assignment]
     fpath = folder / FACTS_FILE
-    facts = _read(fpath, lambda: read_facts(fpath), "facts", "facts_missing", findings)
+    facts = _read(fpath, lambda: read_facts(fpath, exact=True), "facts", "facts_missing", findings)
     data = MonthData(month, tables, facts)  # type: ignore[arg-type]
 
     total_findings, remainders = _check_totals(data)

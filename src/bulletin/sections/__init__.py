@@ -82,7 +82,7 @@ def start(month: str, data_dir: str | os.PathLike[str] | None = None, key: str |
 
     from .. import charts
     from ..errors import BulletinDataError
-    from ..load import months
+    from ..loaders import months
     from ..months import month_label, parse_month
 
     parse_month(month)

@@ -6,7 +6,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import charts, fmt
-from ..load import PathLike, facts, labels, load
+from ..loaders import PathLike, facts, labels, load
 from . import compare
 from .appointments import stated_totals
 

@@ -17,7 +17,7 @@ from html import escape
 import pandas as pd
 
 from .. import fmt
-from ..load import PathLike, months
+from ..loaders import PathLike, months
 from ..months import month_label, previous_month
 from . import Note  # sections return it as compare.Note
 

@@ -25,7 +25,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import charts, fmt
-from ..load import PathLike, facts, labels, load
+from ..loaders import PathLike, facts, labels, load
 from ..months import days_in_month
 from . import compare
 

@@ -6,7 +6,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import charts, fmt
-from ..load import PathLike, facts, load
+from ..loaders import PathLike, facts, load
 from . import compare
 
 #: the row that carries what the stated total holds beyond the listed categories

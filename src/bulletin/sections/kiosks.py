@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from .. import charts, fmt
 from ..checks import OUTLIER_MADS, OUTLIER_MIN_EVENTS, OUTLIER_MIN_RATIO, average_outliers
-from ..load import PathLike, facts, labels, load
+from ..loaders import PathLike, facts, labels, load
 from ..schema import KIOSK_GROUP_LABELS
 from . import compare
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import fmt
 from ..checks import check_month
-from ..load import PathLike, facts, load
+from ..loaders import PathLike, facts, load
 from . import appointments, booking_channels, compare, hotline
 
 _TELE_ECG = "南京市远程心电监测诊断平台"

@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import charts, fmt
-from ..load import PathLike, load
+from ..loaders import PathLike, load
 from ..schema import TELEMEDICINE_MEASURES, TELEMEDICINE_PLATFORMS
 from . import compare
 
