@@ -205,9 +205,9 @@ def test_relativise_scrubs_error_messages_and_tracebacks(tmp_path):
 
 
 def test_index_figures_unavailable_say_why(tmp_path):
-    from bulletin.run import month_facts
+    from bulletin.run import month_summary
 
-    facts = month_facts("2020-02", str(tmp_path / "no-data"))
+    facts = month_summary("2020-02", str(tmp_path / "no-data"))
     assert facts["headlines"] is None and facts["check"] is None
     assert [p.split(":")[0] for p in facts["problems"]] == ["headline figures", "check summary"]
 

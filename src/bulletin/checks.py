@@ -733,7 +733,13 @@ def _read(
         return None
 
 
-def check_month(month: str, data_dir: str | os.PathLike[str] | None = None) -> CheckReport:
+def check_month(
+    month: str,
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    reader: Callable[[os.PathLike[str], Table], pd.DataFrame] | None = None,
+    facts_reader: Callable[[os.PathLike[str]], dict[str, object]] | None = None,
+) -> CheckReport:
     """Check one month's figures and return the report.
 
     Raises
@@ -743,16 +749,20 @@ def check_month(month: str, data_dir: str | os.PathLike[str] | None = None) -> C
         that cannot be read as its schema declares. An absent table or facts file and a
         duplicate key are findings (errors) instead.
     """
+    # ``reader``/``facts_reader``: how a file is read (exact money); a loaded month
+    # (bulletin.loaded.Month) passes its own so that each file is read once per month
+    read = reader or (lambda p, d: read_table(p, d, exact=True))
+    read_f = facts_reader or (lambda p: read_facts(p, exact=True))
     folder = month_folder(month, data_dir)
     findings: list[Finding] = []
     tables: dict[str, pd.DataFrame] = {}
     for name, decl in TABLES.items():
         path = folder / decl.file
-        frame = _read(path, lambda p=path, d=decl: read_table(p, d, exact=True), name, "table_missing", findings)
+        frame = _read(path, lambda p=path, d=decl: read(p, d), name, "table_missing", findings)
         if frame is not None:
             tables[name] = frame  # type: ignore[assignment]
     fpath = folder / FACTS_FILE
-    facts = _read(fpath, lambda: read_facts(fpath, exact=True), "facts", "facts_missing", findings)
+    facts = _read(fpath, lambda: read_f(fpath), "facts", "facts_missing", findings)
     data = MonthData(month, tables, facts)  # type: ignore[arg-type]
 
     total_findings, remainders = _check_totals(data)

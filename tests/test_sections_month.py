@@ -1,0 +1,157 @@
+"""The loaded month (``bulletin.month``) and the one shape every section shares.
+
+A whole section run (every code cell of a section notebook, executed as papermill would) reads each
+table file once, and the check report is computed once, whatever the number of views.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+import pytest
+from conftest import REFERENCE_MONTH as FEB
+from conftest import edit_csv, make_month
+
+import bulletin
+from bulletin import store
+from bulletin.sections import SECTIONS, with_headlines
+
+matplotlib.use("Agg")
+
+
+def _run_notebook(path: Path, month: str, data_dir: Path) -> dict:
+    """Execute a notebook's code cells in this process with ``month`` and ``data_dir`` set
+    (the parameters cell skipped), rendering each cell's value as a notebook would."""
+    import matplotlib.pyplot as plt
+
+    ns: dict = {}
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        if "parameters" in cell["metadata"].get("tags", []):
+            ns.update(month=month, data_dir=data_dir)
+            continue
+        source = "".join(cell["source"]).rstrip()
+        *body, last = source.split("\n")
+        exec("\n".join(body), ns)
+        try:
+            value = eval(last, ns)
+        except SyntaxError:
+            exec(last, ns)
+            value = None
+        for method in ("_repr_html_", "_repr_markdown_", "__repr__"):
+            if hasattr(value, method):
+                getattr(value, method)()
+        plt.close("all")
+    return ns
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Counts every table-file read (``store.read_table``, by file) and every facts read."""
+    reads: Counter = Counter()
+    table, facts = store.read_table, store.read_facts
+
+    def read_table(path, decl, **kw):
+        reads[Path(path).parent.name + "/" + Path(path).name] += 1
+        return table(path, decl, **kw)
+
+    def read_facts(path, **kw):
+        reads[Path(path).parent.name + "/" + Path(path).name] += 1
+        return facts(path, **kw)
+
+    monkeypatch.setattr(store, "read_table", read_table)
+    monkeypatch.setattr(store, "read_facts", read_facts)
+    return reads
+
+
+@pytest.mark.parametrize("stem", [s.stem for s in SECTIONS])
+def test_a_whole_section_run_reads_each_table_once(stem, data_copy, counted):
+    make_month(data_copy, "2020-01")  # so that month-on-month reads the month before too
+    notebook = next(s.notebook for s in SECTIONS if s.stem == stem)
+    _run_notebook(notebook, FEB, data_copy)
+    assert counted, "the run read nothing"
+    assert max(counted.values()) == 1, counted
+    assert any(k.startswith(f"{FEB}/") for k in counted)
+
+
+def test_the_loaded_month():
+    m = bulletin.month(FEB)
+    assert m.month == FEB and m.previous is None and m.not_published == {}
+    assert len(m.appointments) == 43 and int(m.facts["appointments.cumulative_total"]) == 18722617
+    assert int(m.hotline_categories["count"].sum()) <= 59507
+    assert m.kiosks["payment_yuan"].dtype == "float64" and m.kiosks["kiosks"].dtype == "Int64"
+    assert round(m.kiosks["payment_yuan"].sum(), 2) == 51460109.85
+    assert str(m.exact("kiosks")["payment_yuan"].sum()) == "51460109.85"  # Decimal, to the fen
+    # a copy each time: changing it leaves the month as loaded
+    frame = m.kiosks
+    frame["kiosks"] = 0
+    assert int(m.kiosks["kiosks"].sum()) == 1481
+    report = m.check()
+    assert report is m.check()  # computed once
+    assert report.summary() == "2020年2月：0 个错误，25 个警告"
+    with pytest.raises(AttributeError):
+        m.no_such_table  # noqa: B018
+    with pytest.raises(bulletin.BulletinDataError):
+        bulletin.month("2019-01")
+
+
+def test_previous_month_and_not_published(data_copy):
+    jan = make_month(data_copy, "2020-01")
+    (jan / "telemedicine_top_uploaders.csv").unlink()
+    (jan / "not_published.csv").write_text(
+        store.not_published_csv({"telemedicine_top_uploaders": "本月公报未列前三名"}), encoding="utf-8")
+    m = bulletin.month(FEB, data_copy)
+    assert m.previous is not None and m.previous.month == "2020-01"
+    assert m.previous.not_published == {"telemedicine_top_uploaders": "本月公报未列前三名"}
+    assert not m.previous.has("telemedicine_top_uploaders") and m.has("telemedicine_top_uploaders")
+    with pytest.raises(bulletin.BulletinDataError, match="did not publish"):
+        m.previous.telemedicine_top_uploaders  # noqa: B018
+
+
+def test_every_section_has_the_same_shape():
+    for sec in with_headlines():
+        module = sec.module
+        for name in ("headlines", "changes", "month_on_month"):
+            assert callable(getattr(module, name, None)), (sec.name, name)
+        head = module.headlines(bulletin.month(FEB))
+        assert list(head.columns) == ["label", "value", "unit"] and len(head) >= 1, sec.name
+        assert head["label"].is_unique and head["unit"].map(lambda u: isinstance(u, str)).all(), sec.name
+        assert module.changes(bulletin.month(FEB)) is None  # no January in the data
+
+
+def test_renamed_unit_matches_through_the_alias_table(data_copy):
+    """南京江北人民医院 (kiosks, February) was printed 南京市江北人民医院 in January: one unit."""
+    from bulletin.sections import kiosks
+
+    jan = make_month(data_copy, "2020-01")
+    edit_csv(jan / "kiosks.csv", "hospital,南京江北人民医院,", "hospital,南京市江北人民医院,")
+    (data_copy / "units.csv").write_text(
+        (bulletin.paths.DEFAULT_DATA_DIR / "units.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    parts = dict(kiosks.month_on_month(bulletin.month(FEB, data_copy)).parts)
+    table = parts["各单位投放台数"].set_index("单位")
+    assert table.loc["南京江北人民医院", "环比变化"].startswith("0")
+    assert "南京市江北人民医院" not in table.index
+    assert not (table["环比变化"] == "新增").any()
+
+
+def test_import_bulletin_is_light():
+    code = ("import sys, bulletin; assert 'pandas' not in sys.modules; bulletin.months(); "
+            "assert 'pandas' not in sys.modules; bulletin.load('kiosks', '2020-02'); assert 'pandas' in sys.modules; "
+            "assert callable(bulletin.months) and callable(bulletin.month) and callable(bulletin.facts)")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_money_frame_is_everyday_pandas():
+    m = bulletin.month(FEB)
+    df = m.kiosks
+    per = df["payment_yuan"] / df["payments"]
+    assert per.isna().sum() == int(((df["payments"] == 0)).sum())
+    assert isinstance(df.groupby("group")["payment_yuan"].sum(), pd.Series)
