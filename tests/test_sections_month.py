@@ -19,6 +19,7 @@ from conftest import REFERENCE_MONTH as FEB
 from conftest import edit_csv, make_month
 
 import bulletin
+import bulletin.schema
 from bulletin import store
 from bulletin.sections import SECTIONS, with_headlines
 
@@ -155,3 +156,36 @@ def test_money_frame_is_everyday_pandas():
     per = df["payment_yuan"] / df["payments"]
     assert per.isna().sum() == int(((df["payments"] == 0)).sum())
     assert isinstance(df.groupby("group")["payment_yuan"].sum(), pd.Series)
+
+
+@pytest.mark.parametrize("table", list(bulletin.schema.TABLES))
+def test_every_notebook_runs_when_a_table_was_not_published(table, tmp_path):
+    """February with one table removed and recorded as not published (as ingest records it):
+    every section notebook runs to the end, and says so where the table would be."""
+    import shutil
+
+    from bulletin.schema import TABLES
+
+    data = tmp_path / "数据 目录"
+    shutil.copytree(bulletin.paths.DEFAULT_DATA_DIR / FEB, data / FEB)
+    (data / FEB / TABLES[table].file).unlink()
+    (data / FEB / "not_published.csv").write_text(store.not_published_csv({table: "公报本月未刊登"}), encoding="utf-8")
+    m = bulletin.month(FEB, data)
+    from bulletin.sections import overview
+
+    assert TABLES[table].title in str(overview.not_published(m))
+    for sec in SECTIONS:
+        _run_notebook(sec.notebook, FEB, data)
+    owner = next(s for s in with_headlines() if table in s.tables and s.name != "booking_channels"
+                 or table == "booking_channels" == s.name)
+    notes = [getattr(owner.module, name)(m) for name in dir(owner.module)
+             if name.endswith("_view") and getattr(getattr(owner.module, name), "tables", None) is not None]
+    assert any("没有发布" in str(n) and TABLES[table].title in str(n) for n in notes), table
+
+
+def test_a_table_missing_without_the_record_is_still_an_error(data_copy):
+    from bulletin.sections import kiosks
+
+    (data_copy / FEB / "kiosks.csv").unlink()
+    with pytest.raises(bulletin.BulletinDataError, match="missing"):
+        kiosks.usage_view(bulletin.month(FEB, data_copy))

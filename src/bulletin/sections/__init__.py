@@ -21,7 +21,9 @@ A notebook reads ``m = start(month, data_dir, "kiosks")`` and then only calls th
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -97,6 +99,42 @@ class Note:
 
     def _repr_markdown_(self) -> str:
         return self.text
+
+
+def not_published_note(m: Month, tables: Iterable[str]) -> Note:
+    """One line for readers naming the tables of ``tables`` the bulletin did not publish this month."""
+    from ..months import month_label
+    from ..schema import TABLES
+
+    parts = []
+    for name in tables:
+        note = m.not_published.get(name, "")
+        parts.append(f"「{TABLES[name].title}」" + (f"（{note}）" if note else ""))
+    return Note(f"{month_label(m.month)}的公报没有发布{'、'.join(parts)}，此处没有内容。")
+
+
+def needs(tables: Sequence[str] | Callable[..., Sequence[str]], empty: Callable[[], object] | None = None):
+    """Decorator for a section function ``f(m, …)`` that shows a table: when the bulletin did not
+    publish one of ``tables`` this month (``m.not_published``), the function returns the line
+    saying so (:func:`not_published_note`), or ``empty()`` when given, instead of failing.
+
+    ``tables`` may be a function of the same arguments (``lambda m, level="district": …``). A table
+    file missing *without* that record still raises, as any missing input does.
+    """
+
+    def wrap(fn: Callable[..., object]) -> Callable[..., object]:
+        @functools.wraps(fn)
+        def inner(m: Month, *args: object, **kwargs: object) -> object:
+            names = tables(m, *args, **kwargs) if callable(tables) else tables
+            missing = [t for t in names if t in m.not_published]
+            if missing:
+                return empty() if empty is not None else not_published_note(m, missing)
+            return fn(m, *args, **kwargs)
+
+        inner.tables = tables  # type: ignore[attr-defined]
+        return inner
+
+    return wrap
 
 
 def start(month: str, data_dir: str | os.PathLike[str] | None = None, key: str | None = None) -> Month:

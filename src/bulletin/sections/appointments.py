@@ -11,7 +11,7 @@ from .. import charts, fmt
 from ..loaders import labels
 from ..months import month_label
 from ..schema import APPOINTMENT_CHANNELS
-from . import compare
+from . import compare, needs
 
 if TYPE_CHECKING:
     from ..loaded import Month
@@ -102,6 +102,7 @@ def top_share(m: Month, k: int = 5) -> float:
     return float(frame["share"].iloc[0])
 
 
+@needs(["appointments"], empty=lambda: compare.headline_frame([]))
 def headlines(m: Month) -> pd.DataFrame:
     """The section's key figures: ``label``, ``value``, ``unit`` (``%``: a fraction)."""
     totals = stated_totals(m)
@@ -124,11 +125,13 @@ def month_on_month(m: Month) -> compare.Comparison | compare.Note:
 # ---------------------------------------------------------------- views and charts (for readers)
 
 
+@needs(["appointments"])
 def printed_view(m: Month) -> pd.DataFrame:
     """:func:`printed_table` for readers: hospitals numbered as printed, the 合计 row unnumbered."""
     return fmt.table(printed_table(m), "appointments")
 
 
+@needs(["appointments"])
 def top_by_channel_chart(m: Month) -> Figure:
     """The leading hospitals' bookings stacked by channel, the rest grouped in one bar."""
     return charts.stacked_barh(
@@ -141,17 +144,20 @@ def top_by_channel_chart(m: Month) -> Figure:
     )
 
 
+@needs(["appointments"])
 def channel_shares_view(m: Month) -> pd.DataFrame:
     """:func:`channel_shares` for readers (预约途径, 预约量（次）, 占比)."""
     return fmt.table(channel_shares(m), labels={"channel": "预约途径", "bookings": "预约量（次）"})
 
 
+@needs(["appointments"])
 def channel_shares_chart(m: Month) -> Figure:
     """The channels' shares as one 100% bar."""
     shares = channel_shares(m)
     return charts.share_stack(shares["channel"], shares["bookings"], title="预约挂号途径构成")
 
 
+@needs(["appointments"])
 def concentration_view(m: Month) -> pd.DataFrame:
     """:func:`concentration` for readers (医院范围, 预约量（次）, 占比)."""
     return fmt.table(concentration(m), labels={"group": "医院范围", "bookings": "预约量（次）"})

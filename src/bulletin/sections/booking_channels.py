@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from .. import charts, fmt
 from ..loaders import labels
-from . import compare
+from . import compare, needs
 
 if TYPE_CHECKING:
     from ..loaded import Month
@@ -51,6 +51,7 @@ def relation(m: Month) -> pd.DataFrame:
     return frame
 
 
+@needs(["booking_channels"], empty=lambda: compare.headline_frame([]))
 def headlines(m: Month) -> pd.DataFrame:
     """The section's key figures: ``label``, ``value``, ``unit`` (``%``: a fraction)."""
     frame = ranked(m)
@@ -77,11 +78,13 @@ def month_on_month(m: Month) -> compare.Comparison | compare.Note:
 # ---------------------------------------------------------------- views and charts (for readers)
 
 
+@needs(["booking_channels"])
 def ranked_view(m: Month) -> pd.DataFrame:
     """:func:`ranked` for readers (预约渠道, 预约数量, 占比); a share below 0.1% reads <0.1%."""
     return fmt.table(ranked(m), "booking_channels", labels={"channel": "预约渠道"})
 
 
+@needs(["booking_channels"])
 def ranked_chart(m: Month) -> Figure:
     """The channels ranked, each with its bookings and share of the stated total."""
     frame = ranked(m)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import fmt
+from ..loaded import NotPublishedError
 from ..months import month_label, previous_month
 from ..units import Aliases, aliases
 from . import Note  # sections return it as compare.Note
@@ -177,6 +178,9 @@ def month_on_month(
         parts.append(("主要指标", display(changes(m, headlines), "指标")))  # type: ignore[arg-type]
     names = aliases(m.data_dir)
     for title, frame_of, key, value, money in unit_specs:
-        frame = units(frame_of(m), frame_of(m.previous), key, value, names)
+        try:
+            frame = units(frame_of(m), frame_of(m.previous), key, value, names)
+        except NotPublishedError:  # the table is not in the bulletin of one of the two months
+            continue
         parts.append((title, display(frame, key_label, money=money)))
     return Comparison(m.month, m.previous.month, tuple(parts))

@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from .. import charts, fmt
 from ..loaders import labels
 from ..months import days_in_month
-from . import compare
+from . import compare, needs
 
 if TYPE_CHECKING:
     from ..loaded import Month
@@ -132,6 +132,7 @@ def cumulative_records(m: Month) -> int | None:
     return None if value is None else int(value)
 
 
+@needs(list(TABLE.values()), empty=lambda: compare.headline_frame([]))
 def headlines(m: Month) -> pd.DataFrame:
     """The section's key figures: ``label``, ``value``, ``unit``."""
     d = units(m, "district")
@@ -205,6 +206,7 @@ def _progress(df: pd.DataFrame) -> dict[str, list[str]]:
     }
 
 
+@needs(lambda m, level="district", *_: [TABLE[level]])
 def completeness_view(m: Month, level: Level = "district") -> pd.DataFrame:
     """The level's table for readers: tables declared and uploaded against those required (未反馈
     kept), upload days against the days of the month, volumes, and the lagging reasons."""
@@ -226,6 +228,7 @@ def completeness_view(m: Month, level: Level = "district") -> pd.DataFrame:
     return out
 
 
+@needs([TABLE["district"]])
 def ehr_view(m: Month) -> pd.DataFrame:
     """Cumulative health-record uploads per district and their 合计, for readers."""
     df = m.table(TABLE["district"])[["district", *EHR_COLUMNS]]
@@ -234,6 +237,7 @@ def ehr_view(m: Month) -> pd.DataFrame:
     return fmt.table(pd.concat([df, total]), "platform_districts", labels=names)
 
 
+@needs(list(TABLE.values()))
 def lagging_view(m: Month) -> pd.DataFrame:
     """The lagging districts and hospitals, with why (the rule of this module's docstring)."""
     parts = []
@@ -255,6 +259,7 @@ def lagging_view(m: Month) -> pd.DataFrame:
     return out
 
 
+@needs(list(TABLE.values()))
 def headline_view(m: Month) -> pd.DataFrame:
     """The headline figures for readers; the cumulative records in 亿条 as the bulletin prints them."""
     head = headlines(m)
@@ -291,6 +296,7 @@ def completeness_threshold(df: pd.DataFrame) -> float:
     return LOW_COMPLETENESS_OF_MEDIAN * float(df["uploaded_share"].median())
 
 
+@needs(lambda m, level="hospital", *_: [TABLE[level]])
 def completeness_chart(m: Month, level: Level = "hospital") -> Figure:
     """Uploaded/required tables per unit, ranked; units below the threshold in the highlight colour,
     the threshold as a dashed line."""
@@ -312,6 +318,7 @@ def completeness_chart(m: Month, level: Level = "hospital") -> Figure:
     return fig
 
 
+@needs(lambda m, level="hospital", *_: [TABLE[level]])
 def upload_days_chart(m: Month, level: Level = "hospital") -> Figure:
     """Days with uploads per unit, fewest first; units with too few days in the highlight colour,
     the threshold as a dashed line."""
@@ -333,6 +340,7 @@ def upload_days_chart(m: Month, level: Level = "hospital") -> Figure:
     return fig
 
 
+@needs(lambda m, level="district", *_: [TABLE[level]])
 def records_chart(m: Month, level: Level = "district") -> Figure:
     """Records uploaded this month per unit, largest first."""  # no highlight: volume is not a rule
     df = units(m, level).sort_values("records", ascending=False, kind="stable")

@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import charts, fmt
-from . import compare
+from . import compare, needs
 
 if TYPE_CHECKING:
     from ..loaded import Month
@@ -61,6 +61,7 @@ def nanjing_share(m: Month) -> float:
     return float(frame.loc[frame["city"] == NANJING, "share"].sum())
 
 
+@needs(["province_calls"], empty=lambda: compare.headline_frame([]))
 def headlines(m: Month) -> pd.DataFrame:
     """The section's key figures: ``label``, ``value``, ``unit`` (``%``: a fraction)."""
     f = m.facts
@@ -101,11 +102,13 @@ def month_on_month(m: Month) -> compare.Comparison | compare.Note:
 # ---------------------------------------------------------------- views and charts (for readers)
 
 
+@needs(["hotline_categories"])
 def categories_view(m: Month) -> pd.DataFrame:
     """:func:`categories` for readers (类别, 受理量, 占比), in the bulletin's order."""
     return fmt.table(categories(m), "hotline_categories")
 
 
+@needs(["hotline_categories"])
 def categories_chart(m: Month) -> Figure:
     """The categories ranked, each with its count and share of the stated total; the remainder in grey."""
     frame = categories_ranked(m)
@@ -118,11 +121,13 @@ def categories_chart(m: Month) -> Figure:
     )
 
 
+@needs(["province_calls"])
 def province_view(m: Month) -> pd.DataFrame:
     """:func:`province` for readers (城市, 接听电话, 占比), largest first."""
     return fmt.table(province(m), "province_calls")
 
 
+@needs(["province_calls"])
 def province_chart(m: Month) -> Figure:
     """The province's calls by city, largest first, Nanjing highlighted."""
     frame = province(m)

@@ -22,7 +22,7 @@ from .. import charts, fmt
 from ..checks import OUTLIER_MADS, OUTLIER_MIN_EVENTS, OUTLIER_MIN_RATIO, average_outliers
 from ..loaders import labels
 from ..schema import KIOSK_GROUP_LABELS
-from . import compare
+from . import compare, needs
 
 if TYPE_CHECKING:
     from ..loaded import Month
@@ -148,6 +148,7 @@ def group_summary(m: Month) -> pd.DataFrame:
     return out
 
 
+@needs(["kiosks"], empty=lambda: compare.headline_frame([]))
 def headlines(m: Month) -> pd.DataFrame:
     """The section's key figures, from the rows: ``label``, ``value``, ``unit`` (money in 元)."""
     s = group_summary(m).loc["合计"]
@@ -211,6 +212,7 @@ def _marks(df: pd.DataFrame) -> list[str]:
     return out
 
 
+@needs(["kiosks"])
 def usage_view(m: Month, group: Group = "hospital") -> pd.DataFrame:
     """The group's table for readers with use per kiosk, averages and marks (闲置, 均价异常)."""
     df = usage(m, group)
@@ -224,6 +226,7 @@ def usage_view(m: Month, group: Group = "hospital") -> pd.DataFrame:
     )
 
 
+@needs(["kiosks"])
 def totals_view(m: Month) -> pd.DataFrame:
     """The stated 合计 against the rows' sums, per column, for readers."""
     t = totals(m)
@@ -244,6 +247,7 @@ def totals_view(m: Month) -> pd.DataFrame:
     return out
 
 
+@needs(["kiosks"])
 def group_summary_view(m: Month) -> pd.DataFrame:
     """:func:`group_summary` for readers."""
     g = group_summary(m)
@@ -257,6 +261,7 @@ def group_summary_view(m: Month) -> pd.DataFrame:
     )
 
 
+@needs(["kiosks"])
 def idle_view(m: Month) -> pd.DataFrame:
     """Units with idle kiosks for readers (分组, 单位, 投放台数)."""
     df = idle(m, None)
@@ -264,6 +269,7 @@ def idle_view(m: Month) -> pd.DataFrame:
     return fmt.table(df, "kiosks")
 
 
+@needs(["kiosks"])
 def outliers_view(m: Month) -> pd.DataFrame:
     """The flagged averages for readers: the average, the peers' median and how many times apart."""
     df = outliers(m)
@@ -284,6 +290,7 @@ def outliers_view(m: Month) -> pd.DataFrame:
     return out
 
 
+@needs(["kiosks"])
 def outlier_notes(m: Month) -> compare.Note:
     """The check report's own explanation of each flagged average, one bullet each."""
     messages = outliers(m)["message"]
@@ -295,6 +302,7 @@ def outlier_notes(m: Month) -> compare.Note:
 # ---------------------------------------------------------------- charts
 
 
+@needs(["kiosks"])
 def uses_per_kiosk_chart(m: Month, group: Group = "hospital") -> Figure:
     """Registrations and payments per installed kiosk, ranked; units with idle kiosks in grey
     (labelled 闲置), units without kiosks left out."""
@@ -314,6 +322,7 @@ def uses_per_kiosk_chart(m: Month, group: Group = "hospital") -> Figure:
     )
 
 
+@needs(["kiosks"])
 def average_chart(m: Month, what: Literal["registration", "payment"] = "payment", group: Group = "hospital") -> Figure:
     """Average amount per registration or payment per unit, ranked; outliers (the check's rule) in red."""
     df = usage(m, group)

@@ -68,6 +68,20 @@ def month_on_month(m: Month) -> compare.Comparison | compare.Note:
     return compare.month_on_month(m, lambda month: figures(month)[["label", "value", "unit"]])
 
 
+def not_published(m: Month) -> compare.Note:
+    """What the bulletin did not publish this month, in one line for readers (from ``not_published.csv``)."""
+    from ..months import month_label
+    from ..schema import FACTS, TABLES
+
+    if not m.not_published:
+        return compare.Note(f"{month_label(m.month)}的公报各部分均已发布。")
+    items = []
+    for item, note in m.not_published.items():
+        title = TABLES[item].title if item in TABLES else FACTS[item].label
+        items.append(f"「{title}」" + (f"（{note}）" if note else ""))
+    return compare.Note(f"{month_label(m.month)}的公报没有发布：{'、'.join(items)}。相关板块的这部分内容本月空缺。")
+
+
 def quality_summary(m: Month) -> compare.Note:
     """One line: how many errors and warnings ``bulletin check`` finds for the month."""
     return compare.Note(m.check().summary())

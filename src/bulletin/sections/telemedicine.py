@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from .. import charts, fmt
 from ..schema import TELEMEDICINE_MEASURES, TELEMEDICINE_PLATFORMS
-from . import compare
+from . import compare, needs
 
 if TYPE_CHECKING:
     from ..loaded import Month
@@ -51,7 +51,9 @@ def platforms(m: Month) -> pd.DataFrame:
     """
     long = m.table("telemedicine")
     wide = long.pivot(index="platform", columns="measure", values="value")
+    # the schema's four in their usual order, then any platform new in this bulletin, as printed
     order = [p for p in TELEMEDICINE_PLATFORMS if p in wide.index]
+    order += [p for p in dict.fromkeys(long["platform"]) if p not in order]
     measures = [m for m in TELEMEDICINE_MEASURES if m in wide.columns]
     wide = wide.reindex(index=order, columns=measures).astype("Int64")
     wide.columns.name = None
@@ -100,6 +102,7 @@ def paused_count(m: Month) -> int:
     return int(platforms(m)["status"].eq(STATUS_PAUSED).sum())
 
 
+@needs(["telemedicine"], empty=lambda: compare.headline_frame([]))
 def headlines(m: Month) -> pd.DataFrame:
     """The section's key figures: each platform's month volumes and cumulative consultations, and
     the number of platforms paused (``label``, ``value``, ``unit``)."""
@@ -159,6 +162,7 @@ def changes(m: Month) -> pd.DataFrame | None:
 # ---------------------------------------------------------------- views (formatted for readers)
 
 
+@needs(["telemedicine"])
 def overview_view(m: Month) -> pd.DataFrame:
     """:func:`overview` for readers: counts with separators, — where a platform states nothing."""
     view = overview(m)
@@ -168,6 +172,7 @@ def overview_view(m: Month) -> pd.DataFrame:
     return out
 
 
+@needs(["telemedicine"])
 def volumes_view(m: Month) -> pd.DataFrame:
     """:func:`volumes` for readers (平台, 指标, 本月数量, 运行状态); — where no volume is stated."""
     vol = volumes(m)
@@ -179,6 +184,7 @@ def volumes_view(m: Month) -> pd.DataFrame:
     )
 
 
+@needs(["telemedicine", "telemedicine_top_uploaders"])
 def top_uploaders_view(m: Month) -> pd.DataFrame:
     """:func:`top_uploaders` for readers, with each uploader's share of the platform's month volume."""
     top = top_uploaders(m)
@@ -194,6 +200,7 @@ def month_on_month(m: Month) -> compare.Comparison | compare.Note:
 # ---------------------------------------------------------------- charts
 
 
+@needs(["telemedicine"])
 def institutions_chart(m: Month) -> Figure:
     """Institutions connected per platform, largest first; a paused platform in grey, marked 暂停."""
     wide = platforms(m).sort_values("institutions", ascending=False, kind="stable")
@@ -210,6 +217,7 @@ def institutions_chart(m: Month) -> Figure:
     )
 
 
+@needs(["telemedicine", "telemedicine_top_uploaders"])
 def top_uploaders_chart(m: Month) -> Figure:
     """The top uploaders of each platform, grouped by platform, with their share of its month volume."""
     top = top_uploaders(m)
