@@ -224,7 +224,7 @@ def test_month_validated_before_anything_runs(tmp_path, month, capsys):
     (["--jobs", "0"], "--jobs must be 1 or more"),
     (["--jobs", "-1"], "--jobs must be 1 or more"),
     (["--sections", ","], "--sections names no section"),
-    (["--sections", "7"], "unknown section '7'"),
+    (["--sections", "9"], "unknown section '9'"),
     (["--out", "{file}"], "is a file, not a folder"),
     (["--out", "{file}/reports"], "cannot make the reports folder"),
     (["--data-dir", "{file}"], "is not a folder"),

@@ -189,3 +189,35 @@ def test_a_table_missing_without_the_record_is_still_an_error(data_copy):
     (data_copy / FEB / "kiosks.csv").unlink()
     with pytest.raises(bulletin.BulletinDataError, match="missing"):
         kiosks.usage_view(bulletin.month(FEB, data_copy))
+
+
+def test_trends_over_three_months(data_copy):
+    """January, February and a March whose Nanjing calls rose: the trend views hold each month."""
+    from bulletin.sections import trends
+
+    make_month(data_copy, "2020-01")
+    march = make_month(data_copy, "2020-03")
+    edit_csv(march / "province_calls.csv", "南京,30317", "南京,33349")
+    m = bulletin.month("2020-03", data_copy)
+    assert str(trends.span(m)) == "以下趋势涵盖数据中2020年1月至2020年3月的 3 个月。"
+    table = trends.headline_table(m)
+    assert list(table.columns) == ["2020年1月", "2020年2月", "2020年3月"]
+    assert list(table.loc[("12320卫生热线", "其中南京（人次）")]) == ["30,317", "30,317", "33,349"]
+    ytd = trends.year_to_date(m).set_index("指标")
+    assert ytd.loc["12320卫生热线受理咨询电话"].iloc[-1] == "178,521 个"  # 3 × 59,507
+    assert ytd.loc["自助缴费金额"].iloc[-1] == "154,380,329.55 元"  # 3 × 51,460,109.85, to the fen
+    assert "截止月底累计预约挂号量" not in ytd.index and "投放终端" not in ytd.index
+    lead = trends.leaders(m)
+    assert lead.loc["预约挂号·预约量最多的医院", "2020年3月"].startswith("南京市儿童医院（18,417次）")
+    fig = trends.headline_chart(m, "hotline")
+    assert len(fig.axes) == 5 and fig.axes[0].get_title(loc="left") == "12320卫生热线受理咨询电话（个）"
+
+
+def test_trends_with_one_month_say_there_is_nothing_to_compare():
+    from bulletin.sections import trends
+
+    m = bulletin.month(FEB)
+    line = "数据中只有2020年2月一个月，还没有可以比较的趋势。"
+    for view in (trends.span(m), trends.headline_table(m), trends.year_to_date(m), trends.leaders(m),
+                 trends.headline_chart(m, "kiosks")):
+        assert str(view) == line

@@ -54,6 +54,8 @@ class Month:
         self.folder: Path = month_folder(month, data_dir)  # raises, naming the months there
         self._exact: dict[str, object] = {}  # table name → exact frame, or the error reading it
         self._frames: dict[str, pd.DataFrame] = {}
+        #: the months loaded alongside this one (previous, trends), shared so each is loaded once
+        self._family: dict[str, Month] = {self.month: self}
 
     def __repr__(self) -> str:
         return f"Month({self.month!r})"
@@ -162,11 +164,19 @@ class Month:
                                        facts_reader=read_facts)
         return self._report
 
+    def sibling(self, month: str) -> Month:
+        """Another month of the same data directory, loaded once however often it is asked for."""
+        if month not in self._family:
+            other = Month(month, self.data_dir)
+            other._family = self._family
+            self._family[month] = other
+        return self._family[month]
+
     @cached_property
     def previous(self) -> Month | None:
         """The month before, loaded the same way, or ``None`` when it is not in the data directory."""
         prev = previous_month(self.month)
-        return Month(prev, self.data_dir) if prev in months(self.data_dir) else None
+        return self.sibling(prev) if prev in self.all_months else None
 
     @cached_property
     def all_months(self) -> list[str]:

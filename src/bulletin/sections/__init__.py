@@ -69,6 +69,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("04", "telemedicine", "远程医疗", ("telemedicine", "telemedicine_top_uploaders")),
     Section("05", "data_platform", "卫生信息平台数据采集", ("platform_districts", "platform_hospitals")),
     Section("06", "kiosks", "自助智能医疗服务终端", ("kiosks",)),
+    Section("07", "trends", "趋势", ()),  # () = every table, of every month up to this one
 )
 
 
