@@ -8,6 +8,7 @@ Everyday use::
 
     m = bulletin.month("2020-02")      # one loaded month: m.kiosks, m.facts, m.check(), m.previous
     bulletin.load("kiosks", "2020-02")  # one table as a DataFrame
+    bulletin.load_range("kiosks", "2020-01:2020-06")  # several months, one long frame with `month`
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ globals().pop("months", None)
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time these come lazily from __getattr__
     from .loaded import Month, month
-    from .loaders import facts, labels, load, load_month, months
+    from .loaders import facts, labels, load, load_month, load_range, months
 
 #: public name → module that defines it (imported on first access)
 _LAZY = {
@@ -35,6 +36,7 @@ _LAZY = {
     "labels": "loaders",
     "load": "loaders",
     "load_month": "loaders",
+    "load_range": "loaders",
     "months": "loaders",
     "month": "loaded",
     "Month": "loaded",
@@ -50,13 +52,20 @@ __all__ = [
     "labels",
     "load",
     "load_month",
+    "load_range",
     "month",
     "months",
 ]
 __version__ = "0.1.0"
 
 
+#: submodules reachable as attributes without their own import (``bulletin.units.aliases()``)
+_SUBMODULES = frozenset({"charts", "checks", "fmt", "paths", "schema", "sections", "store", "units"})
+
+
 def __getattr__(name: str) -> object:
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'bulletin' has no attribute {name!r}")
@@ -66,4 +75,4 @@ def __getattr__(name: str) -> object:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+    return sorted({*globals(), *_LAZY, *_SUBMODULES})

@@ -95,6 +95,37 @@ def _months(root: Path) -> list[str]:
         raise BulletinDataError(f"cannot list the data directory ({exc.strerror or exc})", file=root) from None
 
 
+def load_range(table: str, months_spec: str | list[str] | None = None, data_dir: PathLike = None) -> pd.DataFrame:
+    """One table over several months as one long DataFrame, with a ``month`` column first.
+
+    ``months_spec`` is ``"2020-01:2020-06"``, a list of months, or None for every month in the
+    data; months of the range that are not in the data are left out, as are months whose bulletin
+    did not publish the table (``not_published.csv``). Money is float64 yuan, as in :func:`load`.
+    """
+    import pandas as pd
+
+    from .months import expand_months
+    from .store import read_not_published
+
+    present = months(data_dir)
+    if months_spec is None:
+        wanted = present
+    else:
+        wanted = expand_months(months_spec) if isinstance(months_spec, str) else list(months_spec)
+        wanted = [m for m in wanted if m in present]
+    frames = []
+    for month in wanted:
+        if table in read_not_published(month_folder(month, data_dir)):
+            continue
+        frame = load(table, month, data_dir)
+        frame.insert(0, "month", month)
+        frames.append(frame)
+    if not frames:
+        decl = table_decl(table)
+        return pd.DataFrame(columns=["month", *decl.column_names])
+    return pd.concat(frames, ignore_index=True)
+
+
 def labels(table: str) -> dict[str, str]:
     """Canonical column name → Chinese label as printed, for table headers and chart axes."""
     return {c.name: c.label for c in table_decl(table).columns}
