@@ -221,3 +221,36 @@ def test_trends_with_one_month_say_there_is_nothing_to_compare():
     for view in (trends.span(m), trends.headline_table(m), trends.year_to_date(m), trends.leaders(m),
                  trends.headline_chart(m, "kiosks")):
         assert str(view) == line
+
+
+def test_bulletin_run_publishes_variant_months(tmp_path):
+    """February with the top-uploaders table not published and a hospital renamed, then a March
+    after it: ``bulletin run`` publishes every page of both months (exit 0), and the pages say
+    what was not published, compare month on month through the alias table and show trends."""
+    import shutil
+
+    from bulletin.schema import TABLES
+
+    data = tmp_path / "数据 目录"
+    shutil.copytree(bulletin.paths.DEFAULT_DATA_DIR / FEB, data / FEB)
+    shutil.copy(bulletin.paths.DEFAULT_DATA_DIR / "units.csv", data / "units.csv")
+    (data / FEB / "telemedicine_top_uploaders.csv").unlink()
+    (data / FEB / "not_published.csv").write_text(
+        store.not_published_csv({"telemedicine_top_uploaders": "本月公报未列前三名"}), encoding="utf-8")
+    march = make_month(data, "2020-03")
+    edit_csv(march / "kiosks.csv", "hospital,南京江北人民医院,", "hospital,南京市江北人民医院,")
+    out = tmp_path / "reports"
+    done = subprocess.run([str(Path(sys.executable).parent / "bulletin"), "run", f"{FEB}:2020-03", "--data-dir",
+                           str(data), "--out", str(out), "--jobs", "2"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    for month in (FEB, "2020-03"):
+        assert sorted(p.name for p in (out / month).glob("*.html")) == sorted(
+            [f"{s.stem}.html" for s in SECTIONS] + ["index.html"])
+    feb = (out / FEB / "04_telemedicine.html").read_text(encoding="utf-8")
+    assert f"没有发布「{TABLES['telemedicine_top_uploaders'].title}」" in feb
+    assert "本月公报未列前三名" in (out / FEB / "00_overview.html").read_text(encoding="utf-8")
+    kiosks_march = (out / "2020-03" / "06_kiosks.html").read_text(encoding="utf-8")
+    assert "2020年3月与2020年2月比较" in kiosks_march and "南京市江北人民医院" in kiosks_march
+    assert "新增" not in kiosks_march  # the renamed hospital is one unit, not new
+    trends_march = (out / "2020-03" / "07_trends.html").read_text(encoding="utf-8")
+    assert "2020年2月至2020年3月的 2 个月" in trends_march and "本年累计" in trends_march
