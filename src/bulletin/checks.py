@@ -340,7 +340,7 @@ class Rule(Protocol):
 
 
 @dataclass(frozen=True)
-class Fact:
+class StatedFact:
     """A stated scalar of ``facts.csv``."""
 
     key: str
@@ -353,12 +353,12 @@ class Fact:
         return fact.label if fact else self.key
 
 
-#: what :meth:`Cell.value` returns when its table is present but the row is not
+#: what :meth:`TableCell.value` returns when its table is present but the row is not
 ROW_ABSENT = object()
 
 
 @dataclass(frozen=True)
-class Cell:
+class TableCell:
     """One cell: the row whose key is ``key`` in ``table``, column ``column``."""
 
     table: str
@@ -397,7 +397,7 @@ class ColumnSum:
         return f"{decl.title}「{_col_label(decl, self.column)}」各行之和"
 
 
-Figure = Fact | Cell | ColumnSum
+Figure = StatedFact | TableCell | ColumnSum
 
 
 @dataclass(frozen=True)
@@ -409,11 +409,11 @@ class Agree:
 
     def check(self, data: MonthData) -> Iterator[Finding]:
         a, b = self.a.value(data), self.b.value(data)
-        table = self.a.table if isinstance(self.a, (Cell, ColumnSum)) else getattr(self.b, "table", "facts")
-        unit = "/".join(self.a.key) if isinstance(self.a, Cell) else None
+        table = self.a.table if isinstance(self.a, (TableCell, ColumnSum)) else getattr(self.b, "table", "facts")
+        unit = "/".join(self.a.key) if isinstance(self.a, TableCell) else None
         column = getattr(self.a, "column", None)
         for side, other, value in ((self.a, self.b, a), (self.b, self.a, b)):
-            if isinstance(side, Cell) and value is ROW_ABSENT:
+            if isinstance(side, TableCell) and value is ROW_ABSENT:
                 # the table is there but the row is not: say the comparison could not be made
                 row = "/".join(side.key)
                 yield Finding(
@@ -496,8 +496,8 @@ class Ranking:
 
 #: figures that appear in two places, and orderings the bulletin implies; one line per rule
 CROSS_RULES: tuple[Rule, ...] = (
-    Agree(Cell("hotline_categories", ("电话预约",), "count"), Fact("appointments.total.phone")),
-    Agree(Cell("hotline_categories", ("电话预约",), "count"), ColumnSum("appointments", "phone")),
+    Agree(TableCell("hotline_categories", ("电话预约",), "count"), StatedFact("appointments.total.phone")),
+    Agree(TableCell("hotline_categories", ("电话预约",), "count"), ColumnSum("appointments", "phone")),
     Breakdown("telemedicine", "platform", "measure", "value", "institutions", "institutions_", TELEMEDICINE_MEASURES),
     Ranking("telemedicine_top_uploaders", "platform", "rank", "count"),
 )
