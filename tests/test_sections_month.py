@@ -254,3 +254,15 @@ def test_bulletin_run_publishes_variant_months(tmp_path):
     assert "新增" not in kiosks_march  # the renamed hospital is one unit, not new
     trends_march = (out / "2020-03" / "07_trends.html").read_text(encoding="utf-8")
     assert "2020年2月至2020年3月的 2 个月" in trends_march and "本年累计" in trends_march
+
+
+def test_month_on_month_names_units_new_and_gone(data_copy):
+    """A hospital dropped and one added between January and February: one line names them."""
+    from bulletin.sections import appointments
+
+    jan = make_month(data_copy, "2020-01")
+    edit_csv(jan / "appointments.csv", "南京市儿童医院,", "某医院（某分院）,")
+    comparison = appointments.month_on_month(bulletin.month(FEB, data_copy))
+    assert comparison.changes_of_units[-1] == "本月新增：南京市儿童医院；本月不再出现：某医院（某分院）"
+    assert "本月新增：南京市儿童医院" in repr(comparison)
+    assert "<p>本月新增：南京市儿童医院；本月不再出现：某医院（某分院）</p>" in comparison._repr_html_()

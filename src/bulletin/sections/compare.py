@@ -145,14 +145,34 @@ class Comparison:
     month: str
     previous: str
     parts: tuple[tuple[str, pd.DataFrame], ...]
+    #: per part, the line naming its units new this month and gone since (``""`` when none)
+    changes_of_units: tuple[str, ...] = ()
+
+    def _lines(self) -> list[str]:
+        return list(self.changes_of_units) + [""] * (len(self.parts) - len(self.changes_of_units))
 
     def __repr__(self) -> str:
         head = f"{month_label(self.month)}与{month_label(self.previous)}比较"
-        return "\n\n".join([head, *(f"{title}\n{frame.to_string()}" for title, frame in self.parts)])
+        blocks = [f"{title}\n{line + chr(10) if line else ''}{frame.to_string()}"
+                  for (title, frame), line in zip(self.parts, self._lines(), strict=True)]
+        return "\n\n".join([head, *blocks])
 
     def _repr_html_(self) -> str:
         head = f"<p>{escape(month_label(self.month))}与{escape(month_label(self.previous))}比较</p>"
-        return head + "".join(f"<h4>{escape(title)}</h4>{frame.to_html()}" for title, frame in self.parts)
+        return head + "".join(
+            f"<h4>{escape(title)}</h4>" + (f"<p>{escape(line)}</p>" if line else "") + frame.to_html()
+            for (title, frame), line in zip(self.parts, self._lines(), strict=True)
+        )
+
+
+def new_and_gone(frame: pd.DataFrame) -> str:
+    """One line naming the units of a comparison frame new this month and those gone since last
+    month (``本月新增：甲、乙；本月不再出现：丙``), or ``""`` when the units are the same."""
+    key = frame.columns[0]
+    new = [str(v) for v in frame.loc[frame["presence"] == NEW, key]]
+    gone = [str(v) for v in frame.loc[frame["presence"] == GONE, key]]
+    parts = ([f"本月新增：{'、'.join(new)}"] if new else []) + ([f"本月不再出现：{'、'.join(gone)}"] if gone else [])
+    return "；".join(parts)
 
 
 #: one per-unit comparison: (title, frame of a month, key column, value column, money?)
@@ -174,8 +194,10 @@ def month_on_month(
     if m.previous is None:
         return no_previous(m)
     parts: list[tuple[str, pd.DataFrame]] = []
+    lines: list[str] = []
     if headlines is not None:
         parts.append(("主要指标", display(changes(m, headlines), "指标")))  # type: ignore[arg-type]
+        lines.append("")
     names = aliases(m.data_dir)
     for title, frame_of, key, value, money in unit_specs:
         try:
@@ -183,4 +205,5 @@ def month_on_month(
         except NotPublishedError:  # the table is not in the bulletin of one of the two months
             continue
         parts.append((title, display(frame, key_label, money=money)))
-    return Comparison(m.month, m.previous.month, tuple(parts))
+        lines.append(new_and_gone(frame))
+    return Comparison(m.month, m.previous.month, tuple(parts), tuple(lines))
