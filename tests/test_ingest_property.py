@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from bulletin.errors import IngestError
 from bulletin.ingest import parse_text
 from bulletin.ingest.layout import section_title
-from bulletin.load import facts, load_month
+from bulletin.loaders import facts, load_month
 from bulletin.schema import TABLES
 from bulletin.store import month_files, write_month_files
 from tests.test_ingest import RAW

@@ -21,7 +21,7 @@ from bulletin import paths
 from bulletin.checks import check_month
 from bulletin.cli import main
 from bulletin.ingest import ingest_file
-from bulletin.load import facts, load
+from bulletin.loaders import facts, load
 from bulletin.store import read_not_published
 
 CUMULATIVE_FEB = 18722617
@@ -244,12 +244,13 @@ def test_a_hospital_not_reporting_any_figure_is_checked_and_charted(data):
                "outpatient_visits", "discharges")
     found = {f.column for f in report.warnings if f.unit == "江苏省中医院" and f.rule == "not_reported"}
     assert found == set(columns)
+    from bulletin import month
     from bulletin.sections import data_platform
 
     hospitals = load("platform_hospitals", "2020-03", data)
-    fig = data_platform.records_chart("2020-03", "hospital", data)
+    fig = data_platform.records_chart(month("2020-03", data), "hospital")
     assert len(fig.axes[0].patches) == len(hospitals) - 1  # no bar for the hospital that did not report
-    fig = data_platform.upload_days_chart("2020-03", "hospital", data)
+    fig = data_platform.upload_days_chart(month("2020-03", data), "hospital")
     assert len(fig.axes[0].patches) == len(hospitals) - 1
 
 
@@ -269,9 +270,10 @@ def test_a_new_platform_is_shown_by_the_telemedicine_section(data):
     text = raw_text()
     image = next(ln for ln in text.split("\n") if ln.startswith("南京市远程影像诊断平台"))
     ingest_march(data, march(replace_once(text, image + "\n", image + "\n\n" + NEW_PLATFORM)))
+    from bulletin import month
     from bulletin.sections import telemedicine
 
-    wide = telemedicine.platforms("2020-03", data)
+    wide = telemedicine.platforms(month("2020-03", data))
     assert wide.index.tolist()[-1] == "南京市远程病理诊断平台" and len(wide) == 5
     assert wide.loc["南京市远程病理诊断平台", "institutions"] == 15
     assert wide.loc["南京市远程病理诊断平台", "monthly_volume"] == 1234
@@ -282,9 +284,9 @@ def test_the_month_page_lists_the_notes_of_a_month_with_a_table_not_published(da
     text = raw_text()
     text = replace_once(text, section_span(text, "2020年2月南京市远程医疗系统数据统计"), "")
     ingest_march(data, march(text))
-    from bulletin.run import month_facts
+    from bulletin.run import month_summary
     from bulletin.site.pages import month_page
 
-    html = month_page("2020-03", [], month_facts("2020-03", data))
+    html = month_page("2020-03", [], month_summary("2020-03", data))
     assert "提示（2 项）" in html and "本月未刊登" in html
     assert "「远程医疗平台本月数据上传量前三名」" in html

@@ -17,7 +17,7 @@ import pytest
 import bulletin
 from bulletin import paths
 from bulletin.schema import FACTS, TABLES, TELEMEDICINE_MEASURES
-from bulletin.store import month_files
+from bulletin.store import month_files, read_facts, read_table
 
 MONTH = "2020-02"
 README = paths.PROJECT_ROOT / "data" / "README.md"
@@ -55,8 +55,7 @@ def test_every_table_loads_with_its_declared_columns_and_dtypes(name):
         if col.kind == "count":
             assert series.dtype == "Int64", col.name
         elif col.kind == "money":
-            assert series.dtype == object, col.name
-            assert all(type(v) is Decimal for v in series), col.name
+            assert series.dtype == "float64", col.name
         else:
             assert isinstance(series.dtype, pd.StringDtype), col.name
             assert series.notna().all() and (series.str.strip() == series).all(), col.name
@@ -225,7 +224,8 @@ def test_platform_hospitals_keep_not_reported_as_missing():
 
 
 def test_kiosks_tie_out_exactly_to_the_fen():
-    df = bulletin.load("kiosks", MONTH)
+    """The exact path (``exact=True``, what ``bulletin check`` reads) keeps money ``Decimal``."""
+    df = read_table(paths.month_dir(MONTH) / "kiosks.csv", TABLES["kiosks"], exact=True)
     assert df["group"].value_counts().to_dict() == {"hospital": 37, "district": 12}
     # hospitals first, then districts, as printed
     assert list(df["group"]) == ["hospital"] * 37 + ["district"] * 12
@@ -241,7 +241,7 @@ def test_kiosks_tie_out_exactly_to_the_fen():
         "payments": 159858,
         "payment_yuan": Decimal("51460109.85"),
     }
-    facts = bulletin.facts(MONTH)
+    facts = read_facts(paths.month_dir(MONTH) / "facts.csv", exact=True)
     for col, total in stated.items():
         summed = sum(df[col], start=Decimal(0)) if isinstance(total, Decimal) else df[col].sum()
         assert summed == total, col
@@ -250,6 +250,31 @@ def test_kiosks_tie_out_exactly_to_the_fen():
     # the float way would not be exact; the Decimal way is, digit for digit
     assert str(sum(df["payment_yuan"], start=Decimal(0))) == "51460109.85"
     assert str(df["registration_yuan"].sum()) == "6477159.42"
+
+
+def test_money_is_numeric_for_everyday_pandas():
+    """What ``bulletin.load`` returns: money plots, divides, describes and sums as float64 yuan."""
+    df = bulletin.load("kiosks", MONTH)
+    assert df["payment_yuan"].dtype == "float64"
+    assert round(df["payment_yuan"].sum(), 2) == 51460109.85
+    assert round(df.groupby("group")["registration_yuan"].sum().sum(), 2) == 6477159.42
+    described = df.describe()
+    assert {"registration_yuan", "payment_yuan"} <= set(described.columns)
+    assert described.loc["count", "payment_yuan"] == 49
+    avg = df["payment_yuan"] / df["payments"]  # 0/0 on the idle units: NaN, no exception
+    idle = (df["payments"] == 0) & (df["payment_yuan"] == 0)
+    assert idle.sum() > 0 and avg[idle].isna().all()
+    row = df.set_index("unit").loc["江苏省中医院"]
+    assert row["payment_yuan"] == 6301989.94
+    assert round(row["payment_yuan"] / row["payments"], 2) > 0
+    facts = bulletin.facts(MONTH)
+    assert isinstance(facts["kiosks.total.payment_yuan"], float)
+    assert facts["kiosks.total.payment_yuan"] == 51460109.85
+    ax = df.plot.bar(x="unit", y="payment_yuan")  # raised "no numeric data to plot" with Decimal
+    assert len(ax.patches) == 49
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
 
 
 # --------------------------------------------------------------------------- facts, months, labels
@@ -266,7 +291,7 @@ def test_facts_keys_and_values():
     assert facts["booking_channels.total"] == 16669
     assert facts["platform.cumulative_records"] == 4930000000
     for key, value in facts.items():
-        assert type(value) is (Decimal if FACTS[key].kind == "money" else int), key
+        assert type(value) is (float if FACTS[key].kind == "money" else int), key
 
 
 def test_every_stated_total_ties_out():
@@ -279,7 +304,7 @@ def test_every_stated_total_ties_out():
         df = bulletin.load(table.name, MONTH)
         for total in table.totals:
             col = table.column(total.column)
-            summed = sum(df[col.name], start=Decimal(0)) if col.kind == "money" else int(df[col.name].sum())
+            summed = round(df[col.name].sum(), 2) if col.kind == "money" else int(df[col.name].sum())
             if total.rule == "exact":
                 assert summed == facts[total.fact], total
             else:
@@ -399,7 +424,11 @@ END = "<!-- end of generated columns -->"
 
 def render_columns() -> str:
     """The per-table column lists of data/README.md, rendered from the schema."""
-    kinds = {"text": "text (string)", "count": "count (Int64)", "money": "money (Decimal, two decimals)"}
+    kinds = {
+        "text": "text (string)",
+        "count": "count (Int64)",
+        "money": "money (float64 yuan; Decimal to the fen when read exactly, as bulletin check does)",
+    }
     out = []
     for decl in TABLES.values():
         out.append(f"#### `{decl.file}` — {decl.title}\n")

@@ -198,7 +198,7 @@ def test_relativise_scrubs_error_messages_and_tracebacks(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells.append(nbformat.v4.new_code_cell("load()", outputs=[nbformat.v4.new_output(
         "error", ename="BulletinDataError", evalue=f"file {data}/2020-02/kiosks.csv: missing",
-        traceback=[f"{data}/2020-02/kiosks.csv", f"{paths.PROJECT_ROOT}/src/bulletin/load.py"])]))
+        traceback=[f"{data}/2020-02/kiosks.csv", f"{paths.PROJECT_ROOT}/src/bulletin/loaders.py"])]))
     relativise(nb, notebook=FIGURES.path, output_name="2020-02.failed/x.ipynb", data_dir=data)
     text = json.dumps(nb)
     assert str(tmp_path) not in text and str(paths.PROJECT_ROOT) not in text
@@ -206,9 +206,9 @@ def test_relativise_scrubs_error_messages_and_tracebacks(tmp_path):
 
 
 def test_index_figures_unavailable_say_why(tmp_path):
-    from bulletin.run import month_facts
+    from bulletin.run import month_summary
 
-    facts = month_facts("2020-02", str(tmp_path / "no-data"))
+    facts = month_summary("2020-02", str(tmp_path / "no-data"))
     assert facts["headlines"] is None and facts["check"] is None
     assert [p.split(":")[0] for p in facts["problems"]] == ["headline figures", "check summary"]
 
@@ -225,7 +225,7 @@ def test_month_validated_before_anything_runs(tmp_path, month, capsys):
     (["--jobs", "0"], "--jobs must be 1 or more"),
     (["--jobs", "-1"], "--jobs must be 1 or more"),
     (["--sections", ","], "--sections names no section"),
-    (["--sections", "7"], "unknown section '7'"),
+    (["--sections", "9"], "unknown section '9'"),
     (["--out", "{file}"], "is a file, not a folder"),
     (["--out", "{file}/reports"], "cannot make the reports folder"),
     (["--data-dir", "{file}"], "is not a folder"),

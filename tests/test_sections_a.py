@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from conftest import REFERENCE_MONTH, edit_csv, make_month
 
-from bulletin import BulletinDataError, fmt, paths
+from bulletin import BulletinDataError, fmt, month, paths
 from bulletin.sections import appointments, booking_channels, compare, hotline, overview, start
 
 M = REFERENCE_MONTH
@@ -52,9 +52,10 @@ def test_table_labels_and_na():
 
 
 def test_start_accepts_a_month_in_the_data(data_dir):
-    heading = start(M, data_dir, "hotline")
-    assert repr(heading) == "统计月份：2020年2月"
-    assert heading._repr_html_() == "<p class=\"note\"><strong>统计月份：2020年2月</strong></p>"
+    m = start(M, data_dir, "hotline")
+    assert m.label == "统计月份：2020年2月" and m.month == M
+    assert m._repr_html_() == '<p class="note"><strong>统计月份：2020年2月</strong></p>'
+    assert int(m.facts["hotline.total_calls"]) == 59507
     with pytest.raises(KeyError):
         start(M, data_dir, "no_such_section")
 
@@ -70,7 +71,7 @@ def test_start_stops_on_a_month_not_in_the_data(data_dir, month):
 
 
 def test_hotline_categories_with_the_unlisted_remainder(data_dir):
-    frame = hotline.categories(M, data_dir)
+    frame = hotline.categories(month(M, data_dir))
     assert frame["category"].iloc[-1] == hotline.REMAINDER
     assert int(frame["count"].iloc[-1]) == 59507 - 31969 == 27538
     assert int(frame["count"].sum()) == 59507
@@ -81,21 +82,22 @@ def test_hotline_categories_with_the_unlisted_remainder(data_dir):
 
 
 def test_hotline_province_and_nanjing_share(data_dir):
-    frame = hotline.province(M, data_dir)
+    frame = hotline.province(month(M, data_dir))
     assert list(frame["city"][:2]) == ["南京", "苏州"]
     assert int(frame["calls"].sum()) == 69660
-    assert hotline.nanjing_share(M, data_dir) == pytest.approx(30317 / 69660)
-    assert fmt.pct(hotline.nanjing_share(M, data_dir)) == "43.5%"
-    figures = hotline.headline_figures(M, data_dir)
-    assert figures["12320卫生热线受理咨询电话（个）"] == 59507
-    assert figures["其中南京（人次）"] == 30317
+    assert hotline.nanjing_share(month(M, data_dir)) == pytest.approx(30317 / 69660)
+    assert fmt.pct(hotline.nanjing_share(month(M, data_dir))) == "43.5%"
+    head = hotline.headlines(month(M, data_dir)).set_index("label")
+    assert head.loc["12320卫生热线受理咨询电话"].to_list() == [59507, "个"]
+    assert head.loc["其中南京"].to_list() == [30317, "人次"]
+    assert head.loc["南京占全省电话量", "unit"] == "%"
 
 
 # --- 02 appointments ---------------------------------------------------------------------------
 
 
 def test_appointments_printed_table(data_dir):
-    table = appointments.printed_table(M, data_dir)
+    table = appointments.printed_table(month(M, data_dir))
     assert len(table) == 44
     total = table.iloc[-1]
     assert total["hospital"] == "合计"
@@ -108,33 +110,33 @@ def test_appointments_printed_table(data_dir):
 
 
 def test_appointments_top_channels_shares_concentration(data_dir):
-    top = appointments.top_by_channel(M, data_dir, n=12)
+    top = appointments.top_by_channel(month(M, data_dir), n=12)
     assert len(top) == 13 and top["hospital"].iloc[-1] == "其他（31家）"
     assert int(top["total"].sum()) == 74217
     assert int(top["total"].iloc[-1]) == 6781
-    shares = appointments.channel_shares(M, data_dir).set_index("channel")["share"]
+    shares = appointments.channel_shares(month(M, data_dir)).set_index("channel")["share"]
     assert fmt.pct(shares["12320在线预约"]) == "34.0%"
     assert fmt.pct(shares["电话预约"]) == "35.2%"
     assert fmt.pct(shares["第三方"]) == "9.8%"
-    conc = appointments.concentration(M, data_dir).set_index("group")
+    conc = appointments.concentration(month(M, data_dir)).set_index("group")
     assert int(conc.loc["预约量前5家医院", "bookings"]) == 50391
     assert fmt.pct(conc.loc["预约量前5家医院", "share"]) == "67.9%"
     assert int(conc.loc["预约量前10家医院", "bookings"]) == 64398
     assert fmt.pct(conc.loc["预约量前10家医院", "share"]) == "86.8%"
     assert int(conc.loc["其余33家医院", "bookings"]) == 9819
-    assert appointments.cumulative_total(M, data_dir) == 18722617
-    assert "18,722,617" in repr(appointments.cumulative_line(M, data_dir))
+    assert appointments.cumulative_total(month(M, data_dir)) == 18722617
+    assert "18,722,617" in repr(appointments.cumulative_line(month(M, data_dir)))
 
 
 # --- 03 booking channels -----------------------------------------------------------------------
 
 
 def test_booking_channels_ranked_and_related(data_dir):
-    frame = booking_channels.ranked(M, data_dir)
+    frame = booking_channels.ranked(month(M, data_dir))
     assert frame["channel"].iloc[0] == "健康南京客户端"
-    assert int(frame["bookings"].sum()) == booking_channels.stated_total(M, data_dir) == 16669
+    assert int(frame["bookings"].sum()) == booking_channels.stated_total(month(M, data_dir)) == 16669
     assert fmt.pct(frame["share"].iloc[0]) == "57.1%"
-    rel = booking_channels.relation(M, data_dir)
+    rel = booking_channels.relation(month(M, data_dir))
     assert [int(v) for v in rel["bookings"]] == [16669, 25208, 7285, 32493]
     assert rel["ratio"].iloc[1] == pytest.approx(16669 / 25208)
     assert fmt.pct(rel["ratio"].iloc[3]) == "51.3%"
@@ -145,47 +147,49 @@ def test_booking_channels_ranked_and_related(data_dir):
 
 
 def test_views_and_charts_of_sections_01_to_03(data_dir):
-    cats = hotline.categories_view(M, data_dir)
+    cats = hotline.categories_view(month(M, data_dir))
     assert list(cats.columns) == ["类别", "受理量", "占比"]
     assert cats.set_index("类别").loc["电话预约"].tolist() == ["26,097", "43.9%"]
-    assert hotline.province_view(M, data_dir).iloc[0].tolist() == ["南京", "30,317", "43.5%"]
-    assert appointments.printed_view(M, data_dir).iloc[-1]["小计"] == "74,217"
-    shares = appointments.channel_shares_view(M, data_dir)
+    assert hotline.province_view(month(M, data_dir)).iloc[0].tolist() == ["南京", "30,317", "43.5%"]
+    assert appointments.printed_view(month(M, data_dir)).iloc[-1]["小计"] == "74,217"
+    shares = appointments.channel_shares_view(month(M, data_dir))
     assert list(shares.columns) == ["预约途径", "预约量（次）", "占比"]
-    conc = appointments.concentration_view(M, data_dir).set_index("医院范围")
+    conc = appointments.concentration_view(month(M, data_dir)).set_index("医院范围")
     assert conc.loc["预约量前5家医院"].tolist() == ["50,391", "67.9%"]
-    ranked = booking_channels.ranked_view(M, data_dir)
+    ranked = booking_channels.ranked_view(month(M, data_dir))
     assert ranked.iloc[0].tolist() == ["健康南京客户端", "9,525", "57.1%"]
     assert ranked.iloc[-1]["占比"] == "<0.1%"
-    assert booking_channels.relation_view(M, data_dir).iloc[3]["分途径合计 ÷ 该项"] == "51.3%"
+    assert booking_channels.relation_view(month(M, data_dir)).iloc[3]["分途径合计 ÷ 该项"] == "51.3%"
     for chart in (hotline.categories_chart, hotline.province_chart, appointments.top_by_channel_chart,
                   appointments.channel_shares_chart, booking_channels.ranked_chart):
-        assert not chart(M, data_dir).axes[0].get_title(loc="left").isascii()  # a Chinese title
+        assert not chart(month(M, data_dir)).axes[0].get_title(loc="left").isascii()  # a Chinese title
 
 
 # --- 00 overview ---------------------------------------------------------------------------------
 
 
 def test_overview_headlines(data_dir):
-    heads = dict(overview.headlines(M, data_dir))
+    heads = dict(overview.headlines(month(M, data_dir)))
     assert heads["12320卫生热线受理咨询电话"] == "59,507 个"
     assert heads["南京占全省电话量"] == "43.5%"
     assert heads["本月预约挂号量"] == "74,217 次"
     assert heads["截止月底累计预约挂号量"] == "18,722,617 次"
     assert heads["分途径预约合计"] == "16,669 次"
-    assert heads["远程心电：本月采集心电病例"] == "33,472 份"
-    assert heads["远程临检：本月采集检验报告"] == "287,930 份"
+    assert heads["心电监测诊断·本月采集心电病例"] == "33,472 份"
+    assert heads["临检诊断·本月采集检验报告"] == "287,930 份"
+    assert heads["暂停服务的平台数"] == "1 个"
+    assert heads["医学会诊·累计会诊"] == "109 次"
     assert heads["自助缴费金额"] == "51,460,109.85 元"
     assert heads["截止月底累计校验入库数据"] == "49.3亿条"
-    assert heads["区和医院本月数据上传量"] == "54,617,666 条"
-    assert all(isinstance(a, str) and isinstance(b, str) for a, b in overview.headlines(M, data_dir))
+    assert heads["本月数据上传量"] == "54,617,666 条"
+    assert all(isinstance(a, str) and isinstance(b, str) for a, b in overview.headlines(month(M, data_dir)))
 
 
 def test_overview_quality(data_dir):
-    assert repr(overview.quality_summary(M, data_dir)) == "2020年2月：0 个错误，25 个警告"
-    by_rule = overview.quality_by_rule(M, data_dir)
+    assert repr(overview.quality_summary(month(M, data_dir))) == "2020年2月：0 个错误，25 个警告"
+    by_rule = overview.quality_by_rule(month(M, data_dir))
     assert by_rule.set_index("规则").loc["终端未使用", "条数"] == "13"
-    findings = overview.quality_findings(M, data_dir)
+    findings = overview.quality_findings(month(M, data_dir))
     assert len(findings) == 25
     first = findings.iloc[0]
     assert (first["单位"], first["说明"]) == ("东部战区总医院", "投放台数 82，本月挂号、缴费均为 0")
@@ -195,7 +199,7 @@ def test_start_shows_long_cells_whole(data_dir):
     """A finding's 说明 is longer than pandas' default 50 characters: the notebook shows it whole."""
     with pd.option_context("display.max_colwidth", 50):
         start(M, data_dir, "overview")
-        html = overview.quality_findings(M, data_dir)._repr_html_()
+        html = overview.quality_findings(month(M, data_dir))._repr_html_()
     assert "23,542 次" in html and "..." not in html
 
 
@@ -204,7 +208,7 @@ def test_start_shows_long_cells_whole(data_dir):
 
 def test_no_previous_month_is_one_line(data_dir):
     for module in (overview, hotline, appointments, booking_channels):
-        note = module.month_on_month(M, data_dir)
+        note = module.month_on_month(month(M, data_dir))
         assert isinstance(note, compare.Note)
         assert repr(note) == "数据中没有上月（2020年1月）的数据，本月不作环比比较。"
 
@@ -214,7 +218,7 @@ def test_month_on_month_with_a_previous_month(data_copy):
     edit_csv(march / "province_calls.csv", "南京,30317", "南京,33349")  # +3,032 = +10.0%
     edit_csv(march / "facts.csv", "hotline.province_total_calls,69660", "hotline.province_total_calls,72692")
     edit_csv(march / "booking_channels.csv", "微脉科技,5", "微脉科技,0")
-    comparison = hotline.month_on_month("2020-03", data_copy)
+    comparison = hotline.month_on_month(month("2020-03", data_copy))
     assert isinstance(comparison, compare.Comparison)
     parts = dict(comparison.parts)
     cities = parts["全省各市接听电话"].set_index("项目")
@@ -223,11 +227,11 @@ def test_month_on_month_with_a_previous_month(data_copy):
     heads = parts["主要指标"].set_index("指标")
     assert heads.loc["全省12320接听电话（人次）", "本月"] == "72,692"
     assert heads.loc["全省12320接听电话（人次）", "上月"] == "69,660"
-    channels = dict(booking_channels.month_on_month("2020-03", data_copy).parts)["各途径预约数量"]
+    channels = dict(booking_channels.month_on_month(month("2020-03", data_copy)).parts)["各途径预约数量"]
     assert channels.set_index("途径").loc["微脉科技", "环比变化"] == "-5（-100.0%）"
-    hospitals = dict(appointments.month_on_month("2020-03", data_copy).parts)["各医院预约挂号量"]
+    hospitals = dict(appointments.month_on_month(month("2020-03", data_copy)).parts)["各医院预约挂号量"]
     assert len(hospitals) == 43
-    assert "与" in repr(overview.month_on_month("2020-03", data_copy))
+    assert "与" in repr(overview.month_on_month(month("2020-03", data_copy)))
     assert "<h4>主要指标</h4>" in comparison._repr_html_()
 
 
@@ -260,12 +264,13 @@ def test_month_on_month_with_renamed_and_dropped_units(data_copy):
     jan = make_month(data_copy, "2020-01")
     edit_csv(jan / "appointments.csv", "南京市中心医院,", "南京市中心医院（本部）,")
     edit_csv(jan / "booking_channels.csv", "微脉科技,5", "微脉,5")
-    feb = dict(appointments.month_on_month(M, data_copy).parts)["各医院预约挂号量"].set_index("单位")
+    feb = dict(appointments.month_on_month(month(M, data_copy)).parts)["各医院预约挂号量"].set_index("单位")
     assert feb.loc["南京市中心医院", "环比变化"] == "新增"
     assert feb.loc["南京市中心医院（本部）", ["本月", "上月", "环比变化"]].tolist() == ["—", "21", "本月无"]
-    channels = dict(booking_channels.month_on_month(M, data_copy).parts)["各途径预约数量"].set_index("途径")
+    channels = dict(booking_channels.month_on_month(month(M, data_copy)).parts)["各途径预约数量"].set_index("途径")
     assert channels.loc["微脉科技", "环比变化"] == "新增" and channels.loc["微脉", "环比变化"] == "本月无"
-    text = repr(appointments.month_on_month(M, data_copy)) + repr(booking_channels.month_on_month(M, data_copy))
+    m = month(M, data_copy)
+    text = repr(appointments.month_on_month(m)) + repr(booking_channels.month_on_month(m))
     assert "nan" not in text.lower() and "<NA>" not in text
 
 

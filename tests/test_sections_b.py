@@ -9,7 +9,16 @@ import pytest
 from conftest import REFERENCE_MONTH as FEB
 from conftest import edit_csv, make_month
 
+from bulletin import month
 from bulletin.sections import data_platform, kiosks, telemedicine
+
+
+def heads(module, m) -> dict[str, object]:
+    """A section's ``headlines(m)`` as ``{label: value}``, every row labelled and with a unit column."""
+    frame = module.headlines(m)
+    assert list(frame.columns) == ["label", "value", "unit"]
+    assert frame["label"].is_unique
+    return dict(zip(frame["label"], frame["value"], strict=True))
 
 ECG = "南京市远程心电监测诊断平台"
 LAB = "南京市远程临检诊断平台"
@@ -21,7 +30,7 @@ CONSULT = "南京市远程医学会诊平台"
 
 
 def test_platforms_side_by_side():
-    wide = telemedicine.platforms(FEB)
+    wide = telemedicine.platforms(month(FEB))
     assert list(wide.index) == [CONSULT, ECG, LAB, IMAGING]
     assert wide["institutions"].to_list() == [47, 149, 118, 178]
     assert wide.at[ECG, "ecg_cases"] == 33472
@@ -35,30 +44,30 @@ def test_platforms_side_by_side():
 
 
 def test_imaging_platform_is_paused():
-    wide = telemedicine.platforms(FEB)
+    wide = telemedicine.platforms(month(FEB))
     assert wide["status"].to_list() == ["运行", "运行", "运行", "暂停"]
-    view = telemedicine.overview(FEB)
+    view = telemedicine.overview(month(FEB))
     assert view.loc["运行状态", IMAGING] == "暂停"
     assert view.loc["累计接入医疗机构（家）", IMAGING] == 178
     assert "暂停数据采集及服务（1=暂停）" not in view.index
-    assert telemedicine.headline(FEB)["暂停服务的平台数"] == 1
+    assert heads(telemedicine, month(FEB))["暂停服务的平台数"] == 1
 
 
 def test_volumes_and_headline():
-    vol = telemedicine.volumes(FEB)
+    vol = telemedicine.volumes(month(FEB))
     stated = vol.dropna(subset=["value"]).set_index("measure")["value"]
     assert stated.to_dict() == {"ecg_cases": 33472, "consultations": 33, "lab_reports": 287930,
                                 "specimens_routed": 2103}
     # the paused platform is listed without a volume
     assert vol.loc[vol["platform"] == IMAGING, "value"].isna().all()
-    head = telemedicine.headline(FEB)
+    head = heads(telemedicine, month(FEB))
     assert head["心电监测诊断·本月采集心电病例"] == 33472
     assert head["临检诊断·本月采集检验报告"] == 287930
-    assert head["影像诊断·累计接入医疗机构"] == 178
+    assert head["医学会诊·累计会诊"] == 109 and head["暂停服务的平台数"] == 1
 
 
 def test_top_uploaders():
-    top = telemedicine.top_uploaders(FEB)
+    top = telemedicine.top_uploaders(month(FEB))
     ecg = top[top["platform"] == ECG]
     assert ecg["hospital"].to_list() == ["江苏省人民医院", "南京鼓楼医院", "南京市妇幼保健院"]
     assert ecg["count"].to_list() == [6477, 4857, 4049]
@@ -72,7 +81,7 @@ def test_top_uploaders():
 
 
 def test_district_completeness():
-    d = data_platform.units(FEB, "district").set_index("unit")
+    d = data_platform.units(month(FEB), "district").set_index("unit")
     assert len(d) == 12
     assert (d.at["江宁区", "uploaded_tables"], d.at["江宁区", "required_tables"]) == (52, 129)
     assert round(d.at["江宁区", "uploaded_share"] * 100, 1) == 40.3
@@ -83,21 +92,21 @@ def test_district_completeness():
 
 
 def test_hospital_not_reported_stays_missing():
-    h = data_platform.units(FEB, "hospital").set_index("unit")
+    h = data_platform.units(month(FEB), "hospital").set_index("unit")
     assert len(h) == 25
     assert pd.isna(h.at["江苏省人民医院", "declared_tables"])
     assert pd.isna(h.at["江苏省人民医院", "declared_share"])  # 未反馈, not 0
     assert not h.at["江苏省人民医院", "declared_reported"]
     assert h.at["江苏省人民医院", "uploaded_share"] == pytest.approx(50 / 83)
-    missing = data_platform.not_reported(FEB, "hospital")
+    missing = data_platform.not_reported(month(FEB), "hospital")
     assert len(missing) == 8 and "中科院皮研所" in missing and "南京鼓楼医院" not in missing
 
 
 def test_lagging_rule():
-    d = data_platform.lagging(FEB, "district")
+    d = data_platform.lagging(month(FEB), "district")
     assert d["unit"].to_list() == ["秦淮区"]  # 6 of 29 days
     assert d.at[0, "lagging_reasons"] == "上传天数偏少"
-    h = data_platform.lagging(FEB, "hospital").set_index("unit")["lagging_reasons"]
+    h = data_platform.lagging(month(FEB), "hospital").set_index("unit")["lagging_reasons"]
     assert h["中科院皮研所"] == "无数据上传、上传表完整率偏低"
     assert h["南京市职业病防治院"] == "无数据上传"  # 0 upload days though records were uploaded
     assert h["江苏省第二中医院"] == "上传天数偏少"  # 20 of 29 days
@@ -106,15 +115,15 @@ def test_lagging_rule():
 
 
 def test_platform_headline_and_cumulative():
-    assert data_platform.cumulative_records(FEB) == 4_930_000_000
-    head = data_platform.headline(FEB)
+    assert data_platform.cumulative_records(month(FEB)) == 4_930_000_000
+    head = heads(data_platform, month(FEB))
     assert head["接入区数"] == 12 and head["接入医院数"] == 25
-    assert head["累计校验入库数据（条）"] == 4_930_000_000
+    assert head["截止月底累计校验入库数据"] == 4_930_000_000
     assert head["医院·申明上传表未反馈"] == 8
-    districts = data_platform.units(FEB, "district")
-    hospitals = data_platform.units(FEB, "hospital")
-    assert head["本月数据上传量（条）"] == districts["records"].sum() + hospitals["records"].sum()
-    ehr = data_platform.ehr_totals(FEB)
+    districts = data_platform.units(month(FEB), "district")
+    hospitals = data_platform.units(month(FEB), "hospital")
+    assert head["本月数据上传量"] == districts["records"].sum() + hospitals["records"].sum()
+    ehr = data_platform.ehr_totals(month(FEB))
     assert ehr["ehr_basic"] == districts["ehr_basic"].sum()
     assert ehr["ehr_hypertension"] == 450370
 
@@ -123,7 +132,7 @@ def test_platform_headline_and_cumulative():
 
 
 def test_kiosk_totals_tie_out_exactly():
-    t = kiosks.totals(FEB).set_index("column")
+    t = kiosks.totals(month(FEB)).set_index("column")
     assert t.at["kiosks", "stated"] == 1481 and t.at["kiosks", "summed"] == 1481
     assert t.at["registrations", "summed"] == 131430
     assert t.at["registration_yuan", "summed"] == Decimal("6477159.42")
@@ -134,8 +143,8 @@ def test_kiosk_totals_tie_out_exactly():
 
 
 def test_kiosk_usage_and_averages():
-    h = kiosks.usage(FEB, "hospital").set_index("unit")
-    d = kiosks.usage(FEB, "district").set_index("unit")
+    h = kiosks.usage(month(FEB), "hospital").set_index("unit")
+    d = kiosks.usage(month(FEB), "district").set_index("unit")
     assert (len(h), len(d)) == (37, 12)
     assert h.at["江苏省人民医院", "uses_per_kiosk"] == pytest.approx((7973 + 5592) / 200)
     assert h.at["江苏省中医院", "avg_registration_yuan"] == pytest.approx(4705865.42 / 23542)
@@ -146,22 +155,22 @@ def test_kiosk_usage_and_averages():
 
 
 def test_idle_kiosks():
-    idle = kiosks.idle(FEB)
+    idle = kiosks.idle(month(FEB))
     assert len(idle) == 13
     assert idle.iloc[0].to_dict() == {"group": "hospital", "unit": "东部战区总医院", "kiosks": 82}
     assert "建邺区" in idle["unit"].to_list()
     # no kiosk installed is not idle
     assert "南京市中心医院" not in idle["unit"].to_list() and "鼓楼区" not in idle["unit"].to_list()
-    summary = kiosks.group_summary(FEB)
+    summary = kiosks.group_summary(month(FEB))
     assert summary.at["合计", "idle_kiosks"] == idle["kiosks"].sum() == 144
-    assert summary.at["合计", "registration_yuan"] == Decimal("6477159.42")
+    assert summary.at["合计", "registration_yuan"] == 6477159.42  # yuan, rounded to the fen
     assert summary.at["医疗单位", "kiosks"] == 1160 and summary.at["各区", "kiosks"] == 321
 
 
 def test_kiosk_outliers_are_those_the_check_flags():
     from bulletin.checks import check_month
 
-    flagged = kiosks.outliers(FEB)
+    flagged = kiosks.outliers(month(FEB))
     assert set(zip(flagged["unit"], flagged["column"], strict=True)) == {
         ("江苏省中医院", "registration_yuan"),
         ("江苏省肿瘤医院", "payment_yuan"),
@@ -169,16 +178,16 @@ def test_kiosk_outliers_are_those_the_check_flags():
     }
     warned = {(f.unit, f.column) for f in check_month(FEB).warnings if f.rule == "average_outlier"}
     assert warned == set(zip(flagged["unit"], flagged["column"], strict=True))
-    h = kiosks.usage(FEB, "hospital").set_index("unit")
+    h = kiosks.usage(month(FEB), "hospital").set_index("unit")
     assert h.at["江苏省中医院", "registration_outlier"] and not h.at["江苏省中医院", "payment_outlier"]
     assert h.at["南京市妇幼保健院", "payment_outlier"]
     assert flagged.set_index("unit").at["江苏省肿瘤医院", "average"] == Decimal("1393.43")
 
 
 def test_kiosk_headline():
-    head = kiosks.headline(FEB)
-    assert head["投放台数（台）"] == 1481
-    assert head["缴费金额（元）"] == Decimal("51460109.85")
+    head = heads(kiosks, month(FEB))
+    assert head["投放终端"] == 1481
+    assert head["自助缴费金额"] == 51460109.85  # float yuan, summed from the rows and rounded to the fen
     assert head["闲置终端的单位数"] == 13
 
 
@@ -187,9 +196,9 @@ def test_kiosk_headline():
 
 def test_no_previous_month_is_one_line(data_dir):
     for module in (telemedicine, data_platform, kiosks):
-        note = module.month_on_month(FEB, data_dir)
+        note = module.month_on_month(month(FEB, data_dir))
         assert str(note) == "数据中没有上月（2020年1月）的数据，本月不作环比比较。"
-        assert module.changes(FEB, data_dir) is None
+        assert module.changes(month(FEB, data_dir)) is None
 
 
 @pytest.fixture
@@ -208,21 +217,21 @@ def _row(frame: pd.DataFrame, label: str) -> pd.Series:
 
 
 def test_telemedicine_month_on_month(two_months):
-    ch = telemedicine.changes(FEB, two_months).set_index("label")
-    assert ch.at["心电监测诊断·本月采集心电病例", "previous"] == 30000
-    assert ch.at["心电监测诊断·本月采集心电病例", "change"] == 3472
-    assert ch.at["心电监测诊断·本月采集心电病例", "change_pct"] == pytest.approx(3472 / 30000)
-    assert ch.at["临检诊断·本月采集检验报告", "change"] == 0
-    view = telemedicine.month_on_month(FEB, two_months)
+    ch = telemedicine.changes(month(FEB, two_months)).set_index("label")
+    assert ch.at["心电监测诊断·本月采集心电病例（份）", "previous"] == 30000
+    assert ch.at["心电监测诊断·本月采集心电病例（份）", "change"] == 3472
+    assert ch.at["心电监测诊断·本月采集心电病例（份）", "change_pct"] == pytest.approx(3472 / 30000)
+    assert ch.at["临检诊断·本月采集检验报告（份）", "change"] == 0
+    view = telemedicine.month_on_month(month(FEB, two_months))
     (title, table), = view.parts
     assert _row(table, "心电监测诊断·本月采集心电病例")["环比变化"] == "+3,472（+11.6%）"
 
 
 def test_data_platform_month_on_month(two_months):
-    ch = data_platform.changes(FEB, two_months).set_index("label")
+    ch = data_platform.changes(month(FEB, two_months)).set_index("label")
     assert ch.at["本月数据上传量（条）", "change"] == 188332
     assert ch.at["区·已上传表合计（张）", "change"] == 12
-    view = data_platform.month_on_month(FEB, two_months)
+    view = data_platform.month_on_month(month(FEB, two_months))
     parts = dict(view.parts)
     assert _row(parts["主要指标"], "本月数据上传量（条）")["环比变化"] == "+188,332（+0.3%）"
     records = parts["区·数据上传量"]
@@ -234,12 +243,12 @@ def test_data_platform_month_on_month(two_months):
 
 
 def test_kiosks_month_on_month(two_months):
-    ch = kiosks.changes(FEB, two_months).set_index("label")
-    assert ch.at["缴费金额（元）", "change"] == Decimal("482832.44")
-    assert ch.at["缴费金额（元）", "previous"] == Decimal("51460109.85") - Decimal("482832.44")
-    assert ch.at["投放台数（台）", "change"] == 20
-    assert ch.at["缴费（次）", "change"] == 592
-    parts = dict(kiosks.month_on_month(FEB, two_months).parts)
+    ch = kiosks.changes(month(FEB, two_months)).set_index("label")
+    assert ch.at["自助缴费金额（元）", "change"] == 482832.44
+    assert ch.at["自助缴费金额（元）", "previous"] == pytest.approx(50977277.41, abs=0.005)
+    assert ch.at["投放终端（台）", "change"] == 20
+    assert ch.at["自助缴费（次）", "change"] == 592
+    parts = dict(kiosks.month_on_month(month(FEB, two_months)).parts)
     money = _row(parts["各单位缴费金额（元）"], "江苏省人民医院")
     assert (money["本月"], money["上月"]) == ("2,482,832.44", "2,000,000.00")
     assert money["环比变化"] == "+482,832.44（+24.1%）"
@@ -252,14 +261,14 @@ def test_units_added_or_dropped_between_months(two_months):
     jan = two_months / "2020-01"
     edit_csv(jan / "platform_hospitals.csv", "中科院皮研所,,83,0,0,0,0,0\n", "")
     edit_csv(jan / "kiosks.csv", "hospital,南京市口腔医院,", "hospital,南京市口腔医院（本部）,")
-    parts = dict(data_platform.month_on_month(FEB, two_months).parts)
+    parts = dict(data_platform.month_on_month(month(FEB, two_months)).parts)
     assert _row(parts["医院·数据上传量"], "中科院皮研所")["环比变化"] == "新增"
-    money = dict(kiosks.month_on_month(FEB, two_months).parts)["各单位缴费金额（元）"]
+    money = dict(kiosks.month_on_month(month(FEB, two_months)).parts)["各单位缴费金额（元）"]
     assert _row(money, "南京市口腔医院")["环比变化"] == "新增"
     gone = _row(money, "南京市口腔医院（本部）")
     assert (gone["本月"], gone["上月"], gone["环比变化"]) == ("—", "0.00", "本月无")
     for module in (data_platform, kiosks, telemedicine):
-        text = repr(module.month_on_month(FEB, two_months))
+        text = repr(module.month_on_month(month(FEB, two_months)))
         assert "nan" not in text.lower() and "<NA>" not in text
 
 

@@ -17,7 +17,8 @@ import pytest
 
 from bulletin import charts, paths
 from bulletin.cli import main
-from bulletin.sections import SECTIONS, Heading, Note
+from bulletin.loaded import Month
+from bulletin.sections import SECTIONS, Note
 from bulletin.site import fonts, markup, pages
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site_tags.ipynb"
@@ -54,7 +55,8 @@ def test_note_is_escaped_html_not_markdown():
     for name in CRAFTED:
         assert html.escape(name) in out
     assert not hasattr(note, "_repr_markdown_")
-    assert Heading("统计月份：2020年2月")._repr_html_() == '<p class="note"><strong>统计月份：2020年2月</strong></p>'
+    assert not hasattr(Month("2020-02"), "_repr_markdown_")
+    assert Month("2020-02")._repr_html_() == '<p class="note"><strong>统计月份：2020年2月</strong></p>'
 
 
 def test_clean_html_keeps_text_drops_active_content():
@@ -157,9 +159,9 @@ def test_charts_draw_data_names_literally_and_carry_alt_text():
 
 def test_month_page_lists_the_findings_and_top_page_the_key_figures():
     from bulletin.checks import check_month
-    from bulletin.run import month_facts
+    from bulletin.run import month_summary
 
-    facts = month_facts("2020-02", None)
+    facts = month_summary("2020-02", None)
     assert not facts["problems"]
     report = check_month("2020-02")
     page = pages.month_page("2020-02", [(s.stem, s.title) for s in SECTIONS], facts)
@@ -175,7 +177,7 @@ def test_month_page_lists_the_findings_and_top_page_the_key_figures():
     assert summary["check"] == {"errors": 0, "warnings": 25} and summary["sections"] == len(SECTIONS)
     top = pages.top_page([("2020-02", [s.stem for s in SECTIONS], summary), ("2020-01", [], {})])
     assert top.index('href="2020-02/index.html"') < top.index('href="2020-01/index.html"')
-    assert "已发布 7/7 节；数据核对：0 个错误，25 个警告" in top and "数据核对结果暂缺" in top
+    assert f"已发布 {len(SECTIONS)}/{len(SECTIONS)} 节；数据核对：0 个错误，25 个警告" in top and "数据核对结果暂缺" in top
     assert "12320卫生热线受理咨询电话" in top and '<td class="num">59,507 个</td>' in top
 
 

@@ -1,7 +1,8 @@
 """Record the section notebooks' outputs for the reference month (what nbval compares).
 
 Usage: ``.venv/bin/python tools/record_notebooks.py [names ...]`` — names as in
-:data:`bulletin.sections.SECTIONS` (``hotline``, ``01``, ``01_hotline``); none means all that exist.
+:data:`bulletin.sections.SECTIONS` (``hotline``, ``01``, ``01_hotline``) or ``explore`` (the
+analysts' notebook, not published); none means all that exist.
 
 Each notebook is executed by papermill (the same code path as ``bulletin run``) with its own
 parameters cell as written (``month = "2020-02"``, ``data_dir = None``: no injected cell), into a
@@ -33,6 +34,8 @@ from bulletin import paths
 from bulletin.sections import SECTIONS, section
 
 KERNEL = "python3"
+#: notebooks for analysts, recorded and replayed by nbval like the sections but never published
+ANALYST_NOTEBOOKS = (paths.NOTEBOOKS_DIR / "explore.ipynb",)
 #: cell and notebook metadata keys that change from run to run
 VOLATILE_CELL_KEYS = ("papermill", "execution")
 VOLATILE_NB_KEYS = ("papermill",)
@@ -79,14 +82,22 @@ def record(path: Path) -> None:
 def main(argv: list[str]) -> int:
     # the recorded run must read the project's own data/, whatever the caller's environment says
     os.environ.pop(paths.ENV_DATA_DIR, None)
-    chosen = [section(name) for name in argv] if argv else [s for s in SECTIONS if s.notebook.exists()]
+    every = {s.stem: s.notebook for s in SECTIONS if s.notebook.exists()}
+    every.update({p.stem: p for p in ANALYST_NOTEBOOKS})
+    chosen = {}
+    for name in argv or every:
+        if name in every:
+            chosen[name] = every[name]
+        else:
+            sec = section(name)
+            chosen[sec.stem] = sec.notebook
     failed = []
-    for sec in chosen:
-        print(f"recording {sec.stem} ...", flush=True)
+    for stem, notebook in chosen.items():
+        print(f"recording {stem} ...", flush=True)
         try:
-            record(sec.notebook)
+            record(notebook)
         except Exception as exc:  # report every failure, keep the others going
-            failed.append(sec.stem)
+            failed.append(stem)
             print(f"  failed: {type(exc).__name__}: {str(exc).strip().splitlines()[-1:]}", file=sys.stderr)
     if failed:
         print("failed: " + ", ".join(failed), file=sys.stderr)

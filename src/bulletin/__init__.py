@@ -1,17 +1,78 @@
-"""bulletin: the figures of the Nanjing health-information monthly bulletin, from data to report."""
+"""bulletin: the figures of the Nanjing health-information monthly bulletin, from data to report.
 
+Importing the package is cheap: the loaders (and with them pandas) are imported on first use of
+one of the names below (PEP 562 module ``__getattr__``), so that ``bulletin --help``,
+``bulletin months`` and an unchanged ``bulletin run`` do not pay for pandas and matplotlib.
+
+Everyday use::
+
+    m = bulletin.month("2020-02")      # one loaded month: m.kiosks, m.facts, m.check(), m.previous
+    bulletin.load("kiosks", "2020-02")  # one table as a DataFrame
+    bulletin.load_range("kiosks", "2020-01:2020-06")  # several months, one long frame with `month`
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from . import months as _months_module  # noqa: F401 - see below
 from .errors import BulletinDataError, BulletinError, DuplicateKeyError, IngestError
-from .load import facts, labels, load, load_month, months
+
+# ``bulletin.months`` is the function listing the months in the data, although a submodule
+# ``bulletin/months.py`` (month strings) exists too: importing that submodule would bind the
+# package attribute ``months`` to it. It is imported above (it is light), so later imports find it
+# in ``sys.modules`` and leave the attribute alone; ``del`` makes the first access of ``months``
+# go to ``__getattr__``, which binds the function.
+globals().pop("months", None)
+
+if TYPE_CHECKING:  # for type checkers and editors; at run time these come lazily from __getattr__
+    from .loaded import Month, month
+    from .loaders import facts, labels, load, load_month, load_range, months
+
+#: public name → module that defines it (imported on first access)
+_LAZY = {
+    "facts": "loaders",
+    "labels": "loaders",
+    "load": "loaders",
+    "load_month": "loaders",
+    "load_range": "loaders",
+    "months": "loaders",
+    "month": "loaded",
+    "Month": "loaded",
+}
 
 __all__ = [
     "BulletinDataError",
     "BulletinError",
     "DuplicateKeyError",
     "IngestError",
+    "Month",
     "facts",
     "labels",
     "load",
     "load_month",
+    "load_range",
+    "month",
     "months",
 ]
 __version__ = "0.1.0"
+
+
+#: submodules reachable as attributes without their own import (``bulletin.units.aliases()``)
+_SUBMODULES = frozenset({"charts", "checks", "fmt", "paths", "schema", "sections", "store", "units"})
+
+
+def __getattr__(name: str) -> object:
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'bulletin' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY, *_SUBMODULES})

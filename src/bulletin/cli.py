@@ -35,7 +35,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_months(args: argparse.Namespace) -> int:
-    from .load import months
+    from .loaders import months
 
     for month in months(args.data_dir):
         print(month)

@@ -47,7 +47,7 @@ WARM_MODULES = (
     "matplotlib.font_manager",
     "seaborn",
     "bulletin",
-    "bulletin.load",
+    "bulletin.loaders",
     "bulletin.sections",
 )
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"

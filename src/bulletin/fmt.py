@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from .load import labels as table_labels
+from .loaders import labels as table_labels
 
 #: how a missing figure reads
 NOT_REPORTED = "未反馈"

@@ -190,27 +190,32 @@ def _execute(month: str, nb: Notebook, data_param: str | None, data_dir: Path, s
     return {"status": "ok", "seconds": time.monotonic() - start, "cell": None, "message": ""}
 
 
-def month_facts(month: str, data_dir: str | None) -> dict:
+def month_summary(month: str, data_dir: str | None) -> dict:
     """Headline figures and the check summary of a month, for its index page (never raises).
 
-    What could not be had is ``None`` and its error is listed under ``problems``: the page says
-    "unavailable" and the run's summary says why.
+    Both come from one loaded month (:func:`bulletin.month`), so each file is read once: the
+    headlines are the sections' own (``bulletin.sections.overview.headlines``), the summary is
+    ``m.check()``. What could not be had is ``None`` and its error is listed under ``problems``:
+    the page says "unavailable" and the run's summary says why.
     """
     result: dict = {"headlines": None, "check": None, "check_report": None, "months": None, "problems": []}
     try:  # for the previous/next month links; without them the page simply has none
         result["months"] = sorted(cache.available_months(paths.data_dir(data_dir)))
     except Exception:  # noqa: BLE001 - an unusable data folder is reported by the jobs themselves
         pass
+    m = None
     try:
+        from .loaded import Month
         from .sections.overview import headlines
 
-        result["headlines"] = [[str(k), str(v)] for k, v in headlines(month, data_dir)]
+        m = Month(month, data_dir)
+        result["headlines"] = [[str(k), str(v)] for k, v in headlines(m)]
     except Exception as exc:  # noqa: BLE001 - a section's failure is the section job's to report
         result["problems"].append(f"headline figures: {_last_line(exc)}")
     try:
-        from .checks import check_month
+        from .loaded import Month
 
-        report = check_month(month, data_dir)
+        report = (m or Month(month, data_dir)).check()
         result["check"] = str(report.summary())
         # the findings themselves, as the month page lists them (级别/规则/表/单位/说明)
         result["check_report"] = {
@@ -227,16 +232,16 @@ def _last_line(exc: BaseException) -> str:
     return (f"{type(exc).__name__}: {exc}".strip().splitlines() or [type(exc).__name__])[-1]
 
 
-def _month_facts_job(month: str, data_param: str | None) -> dict:
-    """:func:`month_facts` in a pool worker, computed in a fork of the warmed server when there is one."""
+def _month_summary_job(month: str, data_param: str | None) -> dict:
+    """:func:`month_summary` in a pool worker, computed in a fork of the warmed server when there is one."""
     if _SERVER_ADDRESS:  # a fork of the warmed server: pandas and the package are already imported
         from .execute import call
 
         try:
-            return call(_SERVER_ADDRESS, "bulletin.run:month_facts", month, data_param)  # type: ignore[return-value]
+            return call(_SERVER_ADDRESS, "bulletin.run:month_summary", month, data_param)  # type: ignore[return-value]
         except Exception:  # noqa: BLE001 - the server could not do it: the same, here, only slower
             pass
-    return month_facts(month, data_param)
+    return month_summary(month, data_param)
 
 
 # --------------------------------------------------------------------------------------------
@@ -446,7 +451,7 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
 
         bar = tqdm(total=len(todo), unit="job", file=stream, disable=not progress, dynamic_ncols=True,
                    desc="bulletin run")
-        facts_futures = {pool.submit(_month_facts_job, m, data_param): m for m in by_month}
+        facts_futures = {pool.submit(_month_summary_job, m, data_param): m for m in by_month}
         futures = {}
         for j in todo:
             fut = pool.submit(_execute, j.month, j.notebook, data_param, data_root,

@@ -150,8 +150,8 @@ def format_cell(value: object, col: Column) -> str:
     """The canonical text of a value in a CSV file (the inverse of :func:`parse_cell`)."""
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
-    if col.kind == "money":
-        return f"{Decimal(value).quantize(_CENT)}"
+    if col.kind == "money":  # a float is written from its shortest repr, which is the parsed amount
+        return f"{Decimal(repr(value) if isinstance(value, float) else value).quantize(_CENT)}"
     if col.kind == "count":
         return str(int(value))
     return str(value)
@@ -228,8 +228,12 @@ def _check_width(number: int, cells: list[str], width: int, needed: int, file: P
         )
 
 
-def _convert(raw: list[str], numbers: list[int], col: Column, file: Path) -> object:
-    """One column's cells → the pandas array for its kind (fast path for plain ASCII integers)."""
+def _convert(raw: list[str], numbers: list[int], col: Column, file: Path, exact: bool = False) -> object:
+    """One column's cells → the pandas array for its kind (fast path for plain ASCII integers).
+
+    Money is parsed exactly (to the fen) either way; with ``exact`` it stays ``Decimal`` in an
+    object column, else it becomes float64 yuan (missing → NaN).
+    """
     if col.kind == "count":
         if all(v.isdigit() and v.isascii() for v in raw):
             ints = [int(v) for v in raw]
@@ -239,6 +243,8 @@ def _convert(raw: list[str], numbers: list[int], col: Column, file: Path) -> obj
         return pd.array(values, dtype="Int64")
     if col.kind == "money":
         values = [parse_cell(v, col, file=file, row=n) for v, n in zip(raw, numbers, strict=True)]
+        if not exact:
+            return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
         out = np.empty(len(values), dtype=object)
         out[:] = values
         return out
@@ -250,8 +256,13 @@ def _convert(raw: list[str], numbers: list[int], col: Column, file: Path) -> obj
     return pd.array(stripped, dtype="string")
 
 
-def read_table(path: Path, table: Table) -> pd.DataFrame:
-    """Read one table file and check it against its declaration."""
+def read_table(path: Path, table: Table, *, exact: bool = False) -> pd.DataFrame:
+    """Read one table file and check it against its declaration.
+
+    Counts are nullable ``Int64`` (未反馈 → ``<NA>``), names ``string``. Money columns are float64
+    yuan for everyday pandas; ``exact=True`` keeps them :class:`~decimal.Decimal` (to the fen),
+    the path ``bulletin check`` ties totals out on. Both are validated identically.
+    """
     path = Path(path)
     data = _read_bytes(path, f"table {table.name} missing", f"the file {table.file} in the month folder")
     records = _records(data, path)
@@ -265,7 +276,7 @@ def read_table(path: Path, table: Table) -> pd.DataFrame:
             _check_width(number, cells, len(head), needed, path)
     numbers = [n for n, _ in body]
     columns = {
-        col.name: _convert([cells[pos] for _, cells in body], numbers, col, path)
+        col.name: _convert([cells[pos] for _, cells in body], numbers, col, path, exact)
         for col, pos in zip(table.columns, positions, strict=True)
     }
     _check_keys(table, columns, numbers, path)
@@ -286,8 +297,8 @@ def _check_keys(table: Table, columns: dict[str, object], numbers: list[int], fi
         seen[key] = number
 
 
-def read_facts(path: Path) -> dict[str, object]:
-    """``facts.csv`` → {key: int | Decimal}, in file order."""
+def read_facts(path: Path, *, exact: bool = False) -> dict[str, object]:
+    """``facts.csv`` → {key: int | float}, in file order; with ``exact`` money is a ``Decimal``."""
     path = Path(path)
     data = _read_bytes(path, "facts missing", f"the file {FACTS_FILE} in the month folder")
     records = _records(data, path)
@@ -310,7 +321,8 @@ def read_facts(path: Path) -> dict[str, object]:
             raise DuplicateKeyError(
                 "duplicate key", file=path, row=number, column="key", value=key, expected="each fact once"
             )
-        out[key] = parse_cell(cells[v_pos], Column("value", fact.label, fact.kind), file=path, row=number)
+        value = parse_cell(cells[v_pos], Column("value", fact.label, fact.kind), file=path, row=number)
+        out[key] = float(value) if isinstance(value, Decimal) and not exact else value
     return out
 
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import BulletinDataError
-from ..load import month_folder, months
+from ..loaders import month_folder, months
 from ..months import expand_months, month_label, previous_month
 from ..schema import FACTS, FACTS_FILE, TABLES, TELEMEDICINE_MEASURES
 from ..store import read_facts, read_table
@@ -138,13 +138,13 @@ def _read_month(month: str, data_dir: PathLike) -> tuple[dict[str, object] | Non
     out (that month's own check reports it)."""
     folder = month_folder(month, data_dir)
     try:
-        facts: dict[str, object] | None = read_facts(folder / FACTS_FILE)
+        facts: dict[str, object] | None = read_facts(folder / FACTS_FILE, exact=True)
     except BulletinDataError:
         facts = None
     tables = {}
     for name in dict.fromkeys(t for t, _ in NAME_COLUMNS):
         try:
-            tables[name] = read_table(folder / TABLES[name].file, TABLES[name])
+            tables[name] = read_table(folder / TABLES[name].file, TABLES[name], exact=True)
         except BulletinDataError:
             continue
     return facts, tables

@@ -32,7 +32,7 @@ from typing import Literal, Protocol
 import pandas as pd
 
 from ..errors import BulletinDataError, DuplicateKeyError
-from ..load import month_folder
+from ..loaders import month_folder
 from ..months import days_in_month, month_label
 from ..schema import FACTS, FACTS_FILE, KIOSK_GROUP_LABELS, TABLES, TELEMEDICINE_MEASURES, Table
 from ..schema import table as schema_table
@@ -360,7 +360,7 @@ class Rule(Protocol):
 
 
 @dataclass(frozen=True)
-class Fact:
+class StatedFact:
     """A stated scalar of ``facts.csv``."""
 
     key: str
@@ -373,12 +373,12 @@ class Fact:
         return fact.label if fact else self.key
 
 
-#: what :meth:`Cell.value` returns when its table is present but the row is not
+#: what :meth:`TableCell.value` returns when its table is present but the row is not
 ROW_ABSENT = object()
 
 
 @dataclass(frozen=True)
-class Cell:
+class TableCell:
     """One cell: the row whose key is ``key`` in ``table``, column ``column``."""
 
     table: str
@@ -417,7 +417,7 @@ class ColumnSum:
         return f"{decl.title}「{_col_label(decl, self.column)}」各行之和"
 
 
-Figure = Fact | Cell | ColumnSum
+Figure = StatedFact | TableCell | ColumnSum
 
 
 @dataclass(frozen=True)
@@ -429,11 +429,11 @@ class Agree:
 
     def check(self, data: MonthData) -> Iterator[Finding]:
         a, b = self.a.value(data), self.b.value(data)
-        table = self.a.table if isinstance(self.a, (Cell, ColumnSum)) else getattr(self.b, "table", "facts")
-        unit = "/".join(self.a.key) if isinstance(self.a, Cell) else None
+        table = self.a.table if isinstance(self.a, (TableCell, ColumnSum)) else getattr(self.b, "table", "facts")
+        unit = "/".join(self.a.key) if isinstance(self.a, TableCell) else None
         column = getattr(self.a, "column", None)
         for side, other, value in ((self.a, self.b, a), (self.b, self.a, b)):
-            if isinstance(side, Cell) and value is ROW_ABSENT:
+            if isinstance(side, TableCell) and value is ROW_ABSENT:
                 # the table is there but the row is not: say the comparison could not be made
                 row = "/".join(side.key)
                 yield Finding(
@@ -516,8 +516,8 @@ class Ranking:
 
 #: figures that appear in two places, and orderings the bulletin implies; one line per rule
 CROSS_RULES: tuple[Rule, ...] = (
-    Agree(Cell("hotline_categories", ("电话预约",), "count"), Fact("appointments.total.phone")),
-    Agree(Cell("hotline_categories", ("电话预约",), "count"), ColumnSum("appointments", "phone")),
+    Agree(TableCell("hotline_categories", ("电话预约",), "count"), StatedFact("appointments.total.phone")),
+    Agree(TableCell("hotline_categories", ("电话预约",), "count"), ColumnSum("appointments", "phone")),
     Breakdown("telemedicine", "platform", "measure", "value", "institutions", "institutions_", TELEMEDICINE_MEASURES),
     Ranking("telemedicine_top_uploaders", "platform", "rank", "count"),
 )
@@ -754,7 +754,12 @@ def _read(
 
 
 def check_month(
-    month: str, data_dir: str | os.PathLike[str] | None = None, *, cache: dict[str, object] | None = None
+    month: str,
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    cache: dict[str, object] | None = None,
+    reader: Callable[[os.PathLike[str], Table], pd.DataFrame] | None = None,
+    facts_reader: Callable[[os.PathLike[str]], dict[str, object]] | None = None,
 ) -> CheckReport:
     """Check one month's figures, and against the months before it, and return the report.
 
@@ -768,16 +773,20 @@ def check_month(
         that cannot be read as its schema declares. An absent table or facts file and a
         duplicate key are findings (errors) instead.
     """
+    # ``reader``/``facts_reader``: how a file is read (exact money); a loaded month
+    # (bulletin.loaded.Month) passes its own so that each file is read once per month
+    read = reader or (lambda p, d: read_table(p, d, exact=True))
+    read_f = facts_reader or (lambda p: read_facts(p, exact=True))
     folder = month_folder(month, data_dir)
     findings: list[Finding] = []
     tables: dict[str, pd.DataFrame] = {}
     for name, decl in TABLES.items():
         path = folder / decl.file
-        frame = _read(path, lambda p=path, d=decl: read_table(p, d), name, "table_missing", findings)
+        frame = _read(path, lambda p=path, d=decl: read(p, d), name, "table_missing", findings)
         if frame is not None:
             tables[name] = frame  # type: ignore[assignment]
     fpath = folder / FACTS_FILE
-    facts = _read(fpath, lambda: read_facts(fpath), "facts", "facts_missing", findings)
+    facts = _read(fpath, lambda: read_f(fpath), "facts", "facts_missing", findings)
     # a table recorded as not printed is a note, not a missing file; one missing without the record
     # stays an error
     not_published = read_not_published(folder)

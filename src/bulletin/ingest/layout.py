@@ -45,14 +45,14 @@ def normalize(text: str) -> str:
 
 
 @dataclass
-class Cell:
+class PrintedCell:
     line: int
     text: str
 
 
 @dataclass
 class Row:
-    cells: list[Cell] = field(default_factory=list)
+    cells: list[PrintedCell] = field(default_factory=list)
 
     @property
     def line(self) -> int:
@@ -70,7 +70,7 @@ class Text:
 
 
 @dataclass
-class Section:
+class PrintedSection:
     table: str  # the name of the table the section is declared as in bulletin.schema
     title: str  # the title as printed
     line: int
@@ -159,16 +159,16 @@ def section_title(line: str) -> tuple[str, str] | None:
     return name, f"{year:04d}-{month:02d}"
 
 
-def sections(numbered: list[tuple[int, str]]) -> list[Section]:
+def sections(numbered: list[tuple[int, str]]) -> list[PrintedSection]:
     """The sections found by their titles, each with its rows and plain lines."""
-    out: list[Section] = []
+    out: list[PrintedSection] = []
     body: list[tuple[int, str]] = []
     for number, line in numbered:
         found = section_title(line)
         if found:
             if out:
                 out[-1].items = _items(body)
-            out.append(Section(found[0], line.strip(), number, found[1]))
+            out.append(PrintedSection(found[0], line.strip(), number, found[1]))
             body = []
         elif out:
             body.append((number, line))
@@ -186,7 +186,7 @@ def _items(body: list[tuple[int, str]]) -> list[Row | Text]:
             if row is None or blank:
                 row = Row()
                 items.append(row)
-            row.cells.append(Cell(number, line[1:].strip()))
+            row.cells.append(PrintedCell(number, line[1:].strip()))
             blank = False
         elif not line.strip():
             blank = True

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..schema import TELEMEDICINE_MEASURES
-from .layout import Section, Text, normalize
+from .layout import PrintedSection, Text, normalize
 from .tables import Facts, Rows, valid_name
 
 #: a figure as printed, with or without thousands separators (59507, 59,507)
@@ -32,7 +32,7 @@ def _int(text: str) -> int:
     return int(text.replace(",", ""))
 
 
-def _one(section: Section, phrase: re.Pattern[str], what: str) -> tuple[Text, re.Match[str]] | None:
+def _one(section: PrintedSection, phrase: re.Pattern[str], what: str) -> tuple[Text, re.Match[str]] | None:
     found = None
     for item in section.texts:
         m = phrase.search(normalize(item.text))
@@ -43,7 +43,7 @@ def _one(section: Section, phrase: re.Pattern[str], what: str) -> tuple[Text, re
     return found
 
 
-def _items(section: Section, item: Text, listing: str, unit: str, example: str) -> list[tuple[str, int]]:
+def _items(section: PrintedSection, item: Text, listing: str, unit: str, example: str) -> list[tuple[str, int]]:
     out = []
     for part in listing.split("、"):
         m = _ITEM[unit].fullmatch(part)
@@ -58,7 +58,7 @@ def _items(section: Section, item: Text, listing: str, unit: str, example: str) 
 
 
 def _listing(
-    section: Section, item: Text, text: str, opener: str, unit: str, what: str, example: str
+    section: PrintedSection, item: Text, text: str, opener: str, unit: str, what: str, example: str
 ) -> list[tuple[str, int]]:
     """The items listed after ``opener`` (``其中A1个、B2个``), up to the end of that clause.
 
@@ -74,7 +74,7 @@ def _listing(
     return _items(section, item, found.group(1), unit, example)
 
 
-def check_paragraphs(section: Section, read: re.Pattern[str]) -> None:
+def check_paragraphs(section: PrintedSection, read: re.Pattern[str]) -> None:
     """Figures a section's reader does not take would be lost: refuse tables and unread paragraphs."""
     for row in section.rows:
         raise section.error(f"expected paragraphs, found a table row {' | '.join(row.texts)[:40]!r}", row.line)
@@ -87,7 +87,7 @@ def check_paragraphs(section: Section, read: re.Pattern[str]) -> None:
 HOTLINE_PARAGRAPHS = re.compile(f"{_HOTLINE_TOTAL.pattern}|{_PROVINCE_TOTAL.pattern}")
 
 
-def hotline(section: Section) -> tuple[Rows | None, Facts]:
+def hotline(section: PrintedSection) -> tuple[Rows | None, Facts]:
     """The hotline paragraph: the total, then 其中 each category (printed order), then 12345 tickets."""
     found = _one(section, _HOTLINE_TOTAL, "hotline paragraph")
     if found is None:
@@ -111,7 +111,7 @@ def hotline(section: Section) -> tuple[Rows | None, Facts]:
     return rows, facts
 
 
-def province(section: Section) -> tuple[Rows | None, Facts]:
+def province(section: PrintedSection) -> tuple[Rows | None, Facts]:
     """The province paragraph: the total calls, then each city's calls in printed order."""
     found = _one(section, _PROVINCE_TOTAL, "province paragraph")
     if found is None:
@@ -156,7 +156,7 @@ _TOP = re.compile(r"排名前(?:[一二三四五六七八九十]+|\d+)[^：，�
 _UPLOADER = re.compile(rf"{_NAME}{_NUM}份")
 
 
-def telemedicine(section: Section) -> tuple[Rows, Rows, Facts]:
+def telemedicine(section: PrintedSection) -> tuple[Rows, Rows, Facts]:
     """One paragraph per platform: measures in the schema's order, then the top three uploaders."""
     check_paragraphs(section, _PLATFORM)
     rows: Rows = []

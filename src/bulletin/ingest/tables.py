@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..schema import KIOSK_GROUP_LABELS, TABLES, Column
 from ..store import NOT_REPORTED, TOTAL_NAMES
-from .layout import Cell, Row, Section, normalize
+from .layout import PrintedCell, PrintedSection, Row, normalize
 
 Rows = list[dict[str, object]]
 Facts = dict[str, object]
@@ -26,21 +26,21 @@ _TOTAL_N = re.compile(r"合计：(\d+|\d{1,3}(?:,\d{3})+)")
 TOTAL = "合计"
 
 
-def count(text: str, section: Section, line: int, label: str) -> int:
+def count(text: str, section: PrintedSection, line: int, label: str) -> int:
     value = text.strip()
     if not _COUNT.fullmatch(value):
         raise section.error(f"expected a count in column {label}, found {text!r}", line)
     return int(value.replace(",", ""))
 
 
-def money(text: str, section: Section, line: int, label: str) -> Decimal:
+def money(text: str, section: PrintedSection, line: int, label: str) -> Decimal:
     value = text.strip()
     if not _MONEY.fullmatch(value):
         raise section.error(f"expected an amount in yuan such as 1234.56 in column {label}, found {text!r}", line)
     return Decimal(value.replace(",", "")).quantize(Decimal("0.01"))
 
 
-def name(text: str, section: Section, line: int, label: str) -> str:
+def name(text: str, section: PrintedSection, line: int, label: str) -> str:
     value = text.strip()
     if not value:
         raise section.error(f"expected a name in column {label}, found an empty cell", line)
@@ -49,7 +49,7 @@ def name(text: str, section: Section, line: int, label: str) -> str:
     return valid_name(value, section, line, f"a name in column {label}")
 
 
-def valid_name(text: str, section: Section, line: int, what: str) -> str:
+def valid_name(text: str, section: PrintedSection, line: int, what: str) -> str:
     """A unit's name as printed, checked for its shape only: not empty, not a totals row, no control
     characters. Names are never checked against a list: a later bulletin may print new units,
     platforms, channels, categories or cities (and names such as 某医院（某分院）)."""
@@ -73,7 +73,9 @@ class Header:
     label: str
 
 
-def _header_positions(section: Section, cells: list[str], wanted: tuple[Header, ...], line: int) -> dict[str, int]:
+def _header_positions(
+    section: PrintedSection, cells: list[str], wanted: tuple[Header, ...], line: int
+) -> dict[str, int]:
     labels = [normalize(c) for c in cells]
     taken: set[int] = set()
     out = {}
@@ -86,7 +88,7 @@ def _header_positions(section: Section, cells: list[str], wanted: tuple[Header, 
     return out
 
 
-def _header_row(section: Section, first: str) -> Row:
+def _header_row(section: PrintedSection, first: str) -> Row:
     """The table's header: its first row, whose first non-empty cell matches ``first``."""
     rows = section.rows
     if not rows:
@@ -102,17 +104,17 @@ def _header_row(section: Section, first: str) -> Row:
     return row
 
 
-def _width_error(section: Section, row: Row, width: int) -> Exception:
+def _width_error(section: PrintedSection, row: Row, width: int) -> Exception:
     return section.error(f"expected {width} cells in a row, found {len(row.cells)}", row.line)
 
 
-def _check_key(section: Section, seen: dict[object, int], key: object, line: int) -> None:
+def _check_key(section: PrintedSection, seen: dict[object, int], key: object, line: int) -> None:
     if key in seen:
         raise section.error(f"{key} appears twice (first on line {seen[key]}); expected each unit once", line)
     seen[key] = line
 
 
-def _reader(col: Column) -> Callable[[str, Section, int, str], object]:
+def _reader(col: Column) -> Callable[[str, PrintedSection, int, str], object]:
     """How a cell of ``col`` is read: a name, an amount in yuan or a count (or 未反馈 where declared nullable)."""
     if col.kind == "text":
         return name
@@ -121,14 +123,14 @@ def _reader(col: Column) -> Callable[[str, Section, int, str], object]:
     return _count_or_not_reported if col.nullable else count
 
 
-def _count_or_not_reported(text: str, section: Section, line: int, label: str) -> int | None:
+def _count_or_not_reported(text: str, section: PrintedSection, line: int, label: str) -> int | None:
     """A count, or ``None`` for 未反馈: a figure not reported stays missing, never 0."""
     if normalize(text) == NOT_REPORTED:
         return None
     return count(text, section, line, label)
 
 
-def _record(section: Section, row: Row, pos: dict[str, int], columns: tuple[Column, ...]) -> dict[str, object]:
+def _record(section: PrintedSection, row: Row, pos: dict[str, int], columns: tuple[Column, ...]) -> dict[str, object]:
     """One table row: each of ``columns`` read from its cell."""
     rec: dict[str, object] = {}
     for col in columns:
@@ -137,7 +139,7 @@ def _record(section: Section, row: Row, pos: dict[str, int], columns: tuple[Colu
     return rec
 
 
-def _total_row(section: Section, row: Row, width: int, pos: dict[str, int], found: Facts) -> Facts:
+def _total_row(section: PrintedSection, row: Row, width: int, pos: dict[str, int], found: Facts) -> Facts:
     """The 合计 row: the table's stated totals (:attr:`Table.totals`) as facts.
 
     Its label spans the name columns, so its figures line up from the right.
@@ -174,7 +176,7 @@ _APPOINTMENT_HEADER = (
 )
 
 
-def appointments(section: Section) -> tuple[Rows, Facts]:
+def appointments(section: PrintedSection) -> tuple[Rows, Facts]:
     header = _header_row(section, "序号")
     pos = _header_positions(section, header.texts, _APPOINTMENT_HEADER, header.line)
     width = len(header.cells)
@@ -209,7 +211,7 @@ _CHANNEL_GROUP = (
 )
 
 
-def booking_channels(section: Section) -> tuple[Rows, Facts]:
+def booking_channels(section: PrintedSection) -> tuple[Rows, Facts]:
     """Channels printed as (序号, 名称, 预约数量) groups side by side; the result is ordered by 序号."""
     header = _header_row(section, "序号")
     width = len(header.cells)
@@ -272,7 +274,7 @@ _EHR_HEADER = (
 )
 
 
-def _platform(section: Section, unit_column: str, header: tuple[Header, ...]) -> tuple[Rows, Facts]:
+def _platform(section: PrintedSection, unit_column: str, header: tuple[Header, ...]) -> tuple[Rows, Facts]:
     rows = section.rows
     header_row = _header_row(section, "接入单位|单位")
     labels = header_row.texts
@@ -317,11 +319,11 @@ def _platform(section: Section, unit_column: str, header: tuple[Header, ...]) ->
     return out, facts
 
 
-def platform_districts(section: Section) -> tuple[Rows, Facts]:
+def platform_districts(section: PrintedSection) -> tuple[Rows, Facts]:
     return _platform(section, "district", _PLATFORM_HEADER + _EHR_HEADER)
 
 
-def platform_hospitals(section: Section) -> tuple[Rows, Facts]:
+def platform_hospitals(section: PrintedSection) -> tuple[Rows, Facts]:
     return _platform(section, "hospital", _PLATFORM_HEADER)
 
 
@@ -338,7 +340,7 @@ _KIOSK_HEADER = (
 _GROUPS = {label: group for group, label in KIOSK_GROUP_LABELS.items()}
 
 
-def kiosks(section: Section) -> tuple[Rows, Facts]:
+def kiosks(section: PrintedSection) -> tuple[Rows, Facts]:
     """Two groups (医疗单位, 各区) named once in a merged first cell, then a 合计 row."""
     header = _header_row(section, "单位")
     # 单位 spans the group and unit columns of the rows below it
@@ -377,7 +379,7 @@ def _join_group_pieces(rows: list[Row]) -> list[Row]:
     they are joined for as long as they spell the start of a group label.
     """
     out: list[Row] = []
-    carry: list[Cell] = []
+    carry: list[PrintedCell] = []
     for row in rows:
         cells = carry + row.cells
         carry = []
@@ -389,19 +391,19 @@ def _join_group_pieces(rows: list[Row]) -> list[Row]:
                 carry = cells  # nothing but pieces of the group cell: the row goes on below
                 continue
         if k > 1:
-            cells = [Cell(cells[0].line, "".join(c.text for c in cells[:k])), *cells[k:]]
+            cells = [PrintedCell(cells[0].line, "".join(c.text for c in cells[:k])), *cells[k:]]
         out.append(Row(cells))
     if carry:
         out.append(Row(carry))
     return out
 
 
-def _group_prefix(cells: list[Cell]) -> bool:
+def _group_prefix(cells: list[PrintedCell]) -> bool:
     text = "".join(normalize(c.text) for c in cells)
     return bool(text) and any(label.startswith(text) for label in _GROUPS)
 
 
-def _stray_text(section: Section) -> None:
+def _stray_text(section: PrintedSection) -> None:
     """Refuse a paragraph with figures inside a table's section: they would be lost (notes in parentheses are not)."""
     for item in section.texts:
         if item.text[0] not in "（(" and any(ch.isdigit() for ch in item.text):
@@ -409,12 +411,12 @@ def _stray_text(section: Section) -> None:
                                 item.line)
 
 
-def _no_rows(section: Section, out: Rows) -> None:
+def _no_rows(section: PrintedSection, out: Rows) -> None:
     if not out:
         raise section.error("expected rows under the header, found none")
 
 
-def _note(section: Section, pattern: str) -> int | None:
+def _note(section: PrintedSection, pattern: str) -> int | None:
     """A figure stated in a note such as （截止2月底，…49.3亿条）: 万 and 亿 are multiplied out exactly."""
     found = None
     for item in section.texts:
@@ -434,7 +436,7 @@ def _note(section: Section, pattern: str) -> int | None:
     return found
 
 
-READERS: dict[str, Callable[[Section], tuple[Rows, Facts]]] = {
+READERS: dict[str, Callable[[PrintedSection], tuple[Rows, Facts]]] = {
     "appointments": appointments,
     "booking_channels": booking_channels,
     "platform_districts": platform_districts,

@@ -1,20 +1,46 @@
 """The bulletin's sections: one notebook and one module of figures each.
 
-:data:`SECTIONS` is the single list the notebooks, the batch runner and the index pages share.
+:data:`SECTIONS` is the single list the notebooks, the batch runner and the index pages share
+(number, name, Chinese title, tables read).
+
+Every section module has the same shape, and every function takes the loaded month ``m``
+(:class:`bulletin.loaded.Month`, from :func:`start` or :func:`bulletin.month`):
+
+- ``headlines(m)``: the section's key figures, a small table ``label``, ``value``, ``unit``
+  (``%``: a fraction; money in 元). The overview and the month index show these and compute
+  nothing themselves.
+- ``changes(m)``: the headlines against the month before (``label``, ``value``, ``previous``,
+  ``change``, ``change_pct``, ``presence``), or ``None`` when that month is not in the data;
+  ``month_on_month(m)`` is the same for readers, with the section's units (matched through
+  ``data/units.csv``: 新增 this month, 本月无 when gone).
+- views (``*_view(m, …)``: DataFrames of strings for readers, money to the fen) and charts
+  (``*_chart(m, …)``: matplotlib figures).
+
+A notebook reads ``m = start(month, data_dir, "kiosks")`` and then only calls these.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..paths import NOTEBOOKS_DIR
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from ..loaded import Month
 
 
 @dataclass(frozen=True)
 class Section:
+    """One bulletin section: its notebook ``NN_name.ipynb``, its module, its title and its tables."""
+
     number: str
     name: str
     title: str  # Chinese, as a reader sees it
@@ -28,6 +54,13 @@ class Section:
     def notebook(self) -> Path:
         return NOTEBOOKS_DIR / f"{self.stem}.ipynb"
 
+    @property
+    def module(self) -> ModuleType:
+        """The section's module (``bulletin.sections.kiosks``), imported on first use."""
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{self.name}")
+
 
 SECTIONS: tuple[Section, ...] = (
     Section("00", "overview", "本月概览", ()),  # () = every table of the month
@@ -37,7 +70,13 @@ SECTIONS: tuple[Section, ...] = (
     Section("04", "telemedicine", "远程医疗", ("telemedicine", "telemedicine_top_uploaders")),
     Section("05", "data_platform", "卫生信息平台数据采集", ("platform_districts", "platform_hospitals")),
     Section("06", "kiosks", "自助智能医疗服务终端", ("kiosks",)),
+    Section("07", "trends", "趋势", ()),  # () = every table, of every month up to this one
 )
+
+
+def with_headlines() -> tuple[Section, ...]:
+    """The sections whose module offers ``headlines(m)`` (all but the overview), in order."""
+    return tuple(s for s in SECTIONS if s.name != "overview" and s.name != "trends")
 
 
 def section(key: str) -> Section:
@@ -73,27 +112,57 @@ class Note:
         return "".join(f'<p class="note">{html.escape(line)}</p>' for line in lines if line)
 
 
-class Heading(Note):
-    """The month a section notebook shows, printed in bold under the notebook's own title."""
+def not_published_note(m: Month, tables: Iterable[str]) -> Note:
+    """One line for readers naming the tables of ``tables`` the bulletin did not publish this month."""
+    from ..months import month_label
+    from ..schema import TABLES
 
-    def _repr_html_(self) -> str:
-        return f'<p class="note"><strong>{html.escape(self.text)}</strong></p>'
+    parts = []
+    for name in tables:
+        note = m.not_published.get(name, "")
+        parts.append(f"「{TABLES[name].title}」" + (f"（{note}）" if note else ""))
+    return Note(f"{month_label(m.month)}的公报没有发布{'、'.join(parts)}，此处没有内容。")
 
 
-def start(month: str, data_dir: str | os.PathLike[str] | None = None, key: str | None = None) -> Heading:
-    """What every section notebook does first: check the month, set the chart theme and the tables' display.
+def needs(tables: Sequence[str] | Callable[..., Sequence[str]], empty: Callable[[], object] | None = None):
+    """Decorator for a section function ``f(m, …)`` that shows a table: when the bulletin did not
+    publish one of ``tables`` this month (``m.not_published``), the function returns the line
+    saying so (:func:`not_published_note`), or ``empty()`` when given, instead of failing.
+
+    ``tables`` may be a function of the same arguments (``lambda m, level="district": …``). A table
+    file missing *without* that record still raises, as any missing input does.
+    """
+
+    def wrap(fn: Callable[..., object]) -> Callable[..., object]:
+        @functools.wraps(fn)
+        def inner(m: Month, *args: object, **kwargs: object) -> object:
+            names = tables(m, *args, **kwargs) if callable(tables) else tables
+            missing = [t for t in names if t in m.not_published]
+            if missing:
+                return empty() if empty is not None else not_published_note(m, missing)
+            return fn(m, *args, **kwargs)
+
+        inner.tables = tables  # type: ignore[attr-defined]
+        return inner
+
+    return wrap
+
+
+def start(month: str, data_dir: str | os.PathLike[str] | None = None, key: str | None = None) -> Month:
+    """What every section notebook does first: load the month, set the chart theme and the tables' display.
 
     A month that is not of the form ``YYYY-MM`` or not in the data directory raises
     :class:`~bulletin.errors.BulletinDataError` at once, naming the months that are there.
-    Returns the line naming the month (``统计月份：2020年2月``) for the notebook to show under its
-    title (the title itself is the notebook's first markdown cell, so it is not repeated here).
+    Returns the loaded month ``m`` (tables read on first use, once); shown in a notebook it reads
+    as the line naming the month (``统计月份：2020年2月``) under the notebook's own title.
     """
     import pandas as pd
 
     from .. import charts
     from ..errors import BulletinDataError
-    from ..load import months
-    from ..months import month_label, parse_month
+    from ..loaded import Month
+    from ..loaders import months
+    from ..months import parse_month
 
     parse_month(month)
     present = months(data_dir)
@@ -110,4 +179,4 @@ def start(month: str, data_dir: str | os.PathLike[str] | None = None, key: str |
     pd.set_option("display.max_colwidth", None)
     if key is not None:
         section(key)  # an unknown key is a programming error: fail here, not later
-    return Heading(f"统计月份：{month_label(month)}")
+    return Month(month, data_dir)

@@ -2,68 +2,73 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import charts, fmt
-from ..load import PathLike, facts, labels, load
+from ..loaders import labels
 from ..months import month_label
 from ..schema import APPOINTMENT_CHANNELS
-from . import compare
+from . import compare, needs
+
+if TYPE_CHECKING:
+    from ..loaded import Month
 
 TOTAL_ROW = "合计"
 COLUMNS = (*APPOINTMENT_CHANNELS, "total")
 
 
-def hospitals(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+def hospitals(m: Month) -> pd.DataFrame:
     """The hospitals as printed (the bulletin's order), canonical columns."""
-    return load("appointments", month, data_dir)
+    return m.table("appointments")
 
 
-def stated_totals(month: str, data_dir: PathLike = None) -> dict[str, int]:
+def stated_totals(m: Month) -> dict[str, int]:
     """The 合计 row as the bulletin prints it: channel → total (``total``: 74,217 in February 2020)."""
-    f = facts(month, data_dir)
+    f = m.facts
     return {c: int(f[f"appointments.total.{c}"]) for c in COLUMNS}
 
 
-def printed_table(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+def printed_table(m: Month) -> pd.DataFrame:
     """The full table as printed: hospitals numbered 1…n, then the stated 合计 row."""
-    frame = hospitals(month, data_dir).copy()
+    frame = hospitals(m).copy()
     frame.index = range(len(frame))
     # the 合计 row has no number of its own (shown blank in the 序号 column)
-    total = pd.DataFrame([{"hospital": TOTAL_ROW, **stated_totals(month, data_dir)}], index=[""])
+    total = pd.DataFrame([{"hospital": TOTAL_ROW, **stated_totals(m)}], index=[""])
     out = pd.concat([frame, total])
     for c in COLUMNS:
         out[c] = out[c].astype("Int64")
     return out
 
 
-def grand_total(month: str, data_dir: PathLike = None) -> int:
-    return stated_totals(month, data_dir)["total"]
+def grand_total(m: Month) -> int:
+    return stated_totals(m)["total"]
 
 
-def cumulative_total(month: str, data_dir: PathLike = None) -> int:
+def cumulative_total(m: Month) -> int:
     """Bookings since the service began, to the month's end (18,722,617 at the end of February 2020)."""
-    return int(facts(month, data_dir)["appointments.cumulative_total"])
+    return int(m.facts["appointments.cumulative_total"])
 
 
-def cumulative_line(month: str, data_dir: PathLike = None) -> compare.Note:
+def cumulative_line(m: Month) -> compare.Note:
     """One sentence: the cumulative total at the month's end and the month's part of it."""
-    cum, total = cumulative_total(month, data_dir), grand_total(month, data_dir)
+    cum, total = cumulative_total(m), grand_total(m)
     return compare.Note(
-        f"截至{month_label(month)}底，累计预约挂号 {fmt.count(cum)} 次；"
+        f"截至{month_label(m.month)}底，累计预约挂号 {fmt.count(cum)} 次；"
         f"本月 {fmt.count(total)} 次，占累计量的 {fmt.pct(total / cum if cum else float('nan'))}。"
     )
 
 
-def top_by_channel(month: str, data_dir: PathLike = None, n: int = 12) -> pd.DataFrame:
+def top_by_channel(m: Month, n: int = 12) -> pd.DataFrame:
     """The ``n`` hospitals with most bookings, by channel, and one row for the rest (其他（k家）)."""
-    return charts.top_with_other(hospitals(month, data_dir), "hospital", list(COLUMNS), n, sort_by="total")
+    return charts.top_with_other(hospitals(m), "hospital", list(COLUMNS), n, sort_by="total")
 
 
-def channel_shares(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+def channel_shares(m: Month) -> pd.DataFrame:
     """Each channel's bookings and share of the stated total: ``channel``, ``bookings``, ``share``."""
-    totals = stated_totals(month, data_dir)
+    totals = stated_totals(m)
     names = labels("appointments")
     rows = [(names[c], totals[c]) for c in APPOINTMENT_CHANNELS]
     frame = pd.DataFrame(rows, columns=["channel", "bookings"])
@@ -72,14 +77,14 @@ def channel_shares(month: str, data_dir: PathLike = None) -> pd.DataFrame:
     return frame
 
 
-def concentration(month: str, data_dir: PathLike = None, sizes: tuple[int, ...] = (1, 5, 10)) -> pd.DataFrame:
+def concentration(m: Month, sizes: tuple[int, ...] = (1, 5, 10)) -> pd.DataFrame:
     """How much of the month's bookings the largest hospitals take.
 
     One row per size: ``group`` (预约量前5家医院 …), ``bookings``, ``share`` of the stated total;
     a last row holds the hospitals beyond the largest size (其余k家医院).
     """
-    frame = hospitals(month, data_dir).sort_values("total", ascending=False, kind="stable")
-    total = grand_total(month, data_dir)
+    frame = hospitals(m).sort_values("total", ascending=False, kind="stable")
+    total = grand_total(m)
     rows = []
     for k in sizes:
         part = int(frame["total"].head(k).sum())
@@ -91,40 +96,46 @@ def concentration(month: str, data_dir: PathLike = None, sizes: tuple[int, ...] 
     return out
 
 
-def top_share(month: str, data_dir: PathLike = None, k: int = 5) -> float:
+def top_share(m: Month, k: int = 5) -> float:
     """The share of the ``k`` largest hospitals in the month's bookings."""
-    frame = concentration(month, data_dir, (k,))
+    frame = concentration(m, (k,))
     return float(frame["share"].iloc[0])
 
 
-def headline_figures(month: str, data_dir: PathLike = None) -> dict[str, object]:
-    totals = stated_totals(month, data_dir)
-    names = labels("appointments")
-    out: dict[str, object] = {"本月预约挂号量（次）": totals["total"]}
-    out.update({f"其中{names[c]}（次）": totals[c] for c in APPOINTMENT_CHANNELS})
-    out["截止月底累计预约挂号量（次）"] = cumulative_total(month, data_dir)
-    return out
+@needs(["appointments"], empty=lambda: compare.headline_frame([]))
+def headlines(m: Month) -> pd.DataFrame:
+    """The section's key figures: ``label``, ``value``, ``unit`` (``%``: a fraction)."""
+    totals = stated_totals(m)
+    rows: list[tuple[str, object, str]] = [("本月预约挂号量", totals["total"], "次")]
+    rows += [(f"{row['channel']}占比", float(row["share"]), "%") for _, row in channel_shares(m).iterrows()]
+    rows += [("预约量前5家医院占比", top_share(m, 5), "%"), ("截止月底累计预约挂号量", cumulative_total(m), "次")]
+    return compare.headline_frame(rows)
 
 
-def month_on_month(month: str, data_dir: PathLike = None) -> compare.Comparison | compare.Note:
+def changes(m: Month) -> pd.DataFrame | None:
+    """Month-on-month of :func:`headlines` (``None`` when the month before is not in the data)."""
+    return compare.changes(m, headlines)
+
+
+def month_on_month(m: Month) -> compare.Comparison | compare.Note:
     """Headline figures and each hospital's bookings against the month before (or one line)."""
-    return compare.month_on_month(
-        month, data_dir, headline_figures, [("各医院预约挂号量", hospitals, "hospital", "total", False)], "单位"
-    )
+    return compare.month_on_month(m, headlines, [("各医院预约挂号量", hospitals, "hospital", "total", False)], "单位")
 
 
 # ---------------------------------------------------------------- views and charts (for readers)
 
 
-def printed_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+@needs(["appointments"])
+def printed_view(m: Month) -> pd.DataFrame:
     """:func:`printed_table` for readers: hospitals numbered as printed, the 合计 row unnumbered."""
-    return fmt.table(printed_table(month, data_dir), "appointments")
+    return fmt.table(printed_table(m), "appointments")
 
 
-def top_by_channel_chart(month: str, data_dir: PathLike = None) -> Figure:
+@needs(["appointments"])
+def top_by_channel_chart(m: Month) -> Figure:
     """The leading hospitals' bookings stacked by channel, the rest grouped in one bar."""
     return charts.stacked_barh(
-        top_by_channel(month, data_dir),
+        top_by_channel(m),
         "hospital",
         APPOINTMENT_CHANNELS,
         column_labels=labels("appointments"),
@@ -133,17 +144,20 @@ def top_by_channel_chart(month: str, data_dir: PathLike = None) -> Figure:
     )
 
 
-def channel_shares_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+@needs(["appointments"])
+def channel_shares_view(m: Month) -> pd.DataFrame:
     """:func:`channel_shares` for readers (预约途径, 预约量（次）, 占比)."""
-    return fmt.table(channel_shares(month, data_dir), labels={"channel": "预约途径", "bookings": "预约量（次）"})
+    return fmt.table(channel_shares(m), labels={"channel": "预约途径", "bookings": "预约量（次）"})
 
 
-def channel_shares_chart(month: str, data_dir: PathLike = None) -> Figure:
+@needs(["appointments"])
+def channel_shares_chart(m: Month) -> Figure:
     """The channels' shares as one 100% bar."""
-    shares = channel_shares(month, data_dir)
+    shares = channel_shares(m)
     return charts.share_stack(shares["channel"], shares["bookings"], title="预约挂号途径构成")
 
 
-def concentration_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+@needs(["appointments"])
+def concentration_view(m: Month) -> pd.DataFrame:
     """:func:`concentration` for readers (医院范围, 预约量（次）, 占比)."""
-    return fmt.table(concentration(month, data_dir), labels={"group": "医院范围", "bookings": "预约量（次）"})
+    return fmt.table(concentration(m), labels={"group": "医院范围", "bookings": "预约量（次）"})

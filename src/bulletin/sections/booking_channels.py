@@ -2,36 +2,41 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import charts, fmt
-from ..load import PathLike, facts, labels, load
-from . import compare
+from ..loaders import labels
+from . import compare, needs
+
+if TYPE_CHECKING:
+    from ..loaded import Month
 from .appointments import stated_totals
 
 
-def stated_total(month: str, data_dir: PathLike = None) -> int:
+def stated_total(m: Month) -> int:
     """合计 as printed under the channel table (16,669 in February 2020)."""
-    return int(facts(month, data_dir)["booking_channels.total"])
+    return int(m.facts["booking_channels.total"])
 
 
-def ranked(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+def ranked(m: Month) -> pd.DataFrame:
     """Channels largest first (the rank is the position): ``channel``, ``bookings``, ``share`` of the stated total."""
-    frame = load("booking_channels", month, data_dir).sort_values("bookings", ascending=False, kind="stable")
+    frame = m.table("booking_channels").sort_values("bookings", ascending=False, kind="stable")
     frame = frame.reset_index(drop=True)
-    frame["share"] = frame["bookings"].astype("float64") / stated_total(month, data_dir)
+    frame["share"] = frame["bookings"].astype("float64") / stated_total(m)
     return frame
 
 
-def relation(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+def relation(m: Month) -> pd.DataFrame:
     """The channel total set against the appointment table's online and third-party columns.
 
     Rows: the channel total, 12320在线预约, 第三方, their sum; ``bookings`` and ``ratio`` = the
     channel total as a share of each (how much of those columns the channel breakdown covers).
     """
-    total = stated_total(month, data_dir)
-    appt = stated_totals(month, data_dir)
+    total = stated_total(m)
+    appt = stated_totals(m)
     names = labels("appointments")
     online, third = appt["online_12320"], appt["third_party"]
     rows = [
@@ -46,48 +51,56 @@ def relation(month: str, data_dir: PathLike = None) -> pd.DataFrame:
     return frame
 
 
-def headline_figures(month: str, data_dir: PathLike = None) -> dict[str, object]:
-    frame = ranked(month, data_dir)
-    out: dict[str, object] = {"分途径预约合计（次）": stated_total(month, data_dir)}
-    out.update({f"{c}（次）": int(b) for c, b in zip(frame["channel"], frame["bookings"], strict=True)})
-    return out
+@needs(["booking_channels"], empty=lambda: compare.headline_frame([]))
+def headlines(m: Month) -> pd.DataFrame:
+    """The section's key figures: ``label``, ``value``, ``unit`` (``%``: a fraction)."""
+    frame = ranked(m)
+    rows: list[tuple[str, object, str]] = [("分途径预约合计", stated_total(m), "次")]
+    if len(frame):
+        rows.append((f"预约最多的渠道（{frame['channel'].iloc[0]}）占比", float(frame["share"].iloc[0]), "%"))
+    return compare.headline_frame(rows)
 
 
-def month_on_month(month: str, data_dir: PathLike = None) -> compare.Comparison | compare.Note:
+def changes(m: Month) -> pd.DataFrame | None:
+    """Month-on-month of :func:`headlines` (``None`` when the month before is not in the data)."""
+    return compare.changes(m, headlines)
+
+
+def _channels(m: Month) -> pd.DataFrame:
+    return m.booking_channels
+
+
+def month_on_month(m: Month) -> compare.Comparison | compare.Note:
     """The channel total and each channel against the month before (or one line)."""
-    return compare.month_on_month(
-        month,
-        data_dir,
-        lambda m, d: {"分途径预约合计（次）": stated_total(m, d)},
-        [("各途径预约数量", lambda m, d: load("booking_channels", m, d), "channel", "bookings", False)],
-        "途径",
-    )
+    return compare.month_on_month(m, headlines, [("各途径预约数量", _channels, "channel", "bookings", False)], "途径")
 
 
 # ---------------------------------------------------------------- views and charts (for readers)
 
 
-def ranked_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+@needs(["booking_channels"])
+def ranked_view(m: Month) -> pd.DataFrame:
     """:func:`ranked` for readers (预约渠道, 预约数量, 占比); a share below 0.1% reads <0.1%."""
-    return fmt.table(ranked(month, data_dir), "booking_channels", labels={"channel": "预约渠道"})
+    return fmt.table(ranked(m), "booking_channels", labels={"channel": "预约渠道"})
 
 
-def ranked_chart(month: str, data_dir: PathLike = None) -> Figure:
+@needs(["booking_channels"])
+def ranked_chart(m: Month) -> Figure:
     """The channels ranked, each with its bookings and share of the stated total."""
-    frame = ranked(month, data_dir)
+    frame = ranked(m)
     return charts.share_barh(
         frame["channel"],
         frame["bookings"],
-        stated_total(month, data_dir),
+        stated_total(m),
         title="各渠道预约数量（括号内为占分途径合计的比例）",
         xlabel="预约数量（次）",
     )
 
 
-def relation_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+def relation_view(m: Month) -> pd.DataFrame:
     """:func:`relation` for readers (项目, 预约数量（次）, 分途径合计 ÷ 该项)."""
     return fmt.table(
-        relation(month, data_dir),
+        relation(m),
         labels={"item": "项目", "bookings": "预约数量（次）", "ratio": "分途径合计 ÷ 该项"},
         formats={"ratio": "pct"},
     )

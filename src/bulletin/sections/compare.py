@@ -9,17 +9,22 @@ present in both months but not reported (未反馈) reads 未反馈.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .. import fmt
-from ..load import PathLike, months
+from ..loaded import NotPublishedError
 from ..months import month_label, previous_month
+from ..units import Aliases, aliases
 from . import Note  # sections return it as compare.Note
+
+if TYPE_CHECKING:
+    from ..loaded import Month
 
 #: the canonical columns of a comparison frame (Chinese labels in :data:`bulletin.fmt.LABELS`)
 COLUMNS = ("value", "previous", "change", "change_pct", "presence")
@@ -29,15 +34,9 @@ BOTH, NEW, GONE = "both", "new", "gone"
 PRESENCE_TEXT = {NEW: "新增", GONE: "本月无"}
 
 
-def previous_in_data(month: str, data_dir: PathLike = None) -> str | None:
-    """The month before ``month`` if it is in the data directory, else ``None``."""
-    prev = previous_month(month)
-    return prev if prev in months(data_dir) else None
-
-
-def no_previous(month: str) -> Note:
+def no_previous(m: Month) -> Note:
     """The line shown when the month before is not in the data."""
-    prev = previous_month(month)
+    prev = previous_month(m.month)
     return Note(f"数据中没有上月（{month_label(prev)}）的数据，本月不作环比比较。")
 
 
@@ -52,42 +51,54 @@ def _sub(a: object, b: object) -> object:
         return pd.NA
     if isinstance(a, Decimal) or isinstance(b, Decimal):
         return Decimal(str(a)) - Decimal(str(b))
+    if isinstance(a, float) or isinstance(b, float):
+        return round(float(a) - float(b), 2)  # money in yuan: the difference to the fen
     return int(a) - int(b)
 
 
-def units(current: pd.DataFrame, previous: pd.DataFrame, key: str, value: str) -> pd.DataFrame:
+def units(current: pd.DataFrame, previous: pd.DataFrame, key: str, value: str,
+          aliases: Aliases | None = None) -> pd.DataFrame:
     """Per unit: ``key``, ``value``, ``previous``, ``change``, ``change_pct`` (a fraction) and
     ``presence`` (:data:`BOTH`, :data:`NEW` this month, or :data:`GONE` since last month).
 
-    Rows follow ``current``; units found only in ``previous`` follow at the end with ``value``
-    missing.
+    Units are matched through ``aliases`` (:func:`bulletin.units.aliases`): a hospital printed
+    南京市江北人民医院 last month and 南京江北人民医院 this month is one unit, shown under this
+    month's name. Rows follow ``current``; units found only in ``previous`` follow at the end with
+    ``value`` missing.
     """
-    prev = dict(zip(previous[key], previous[value], strict=True))
+    canon = aliases.canonical if aliases is not None else (lambda name: name)
+    prev = {canon(k): (k, v) for k, v in zip(previous[key], previous[value], strict=True)}
     rows = []
     for name, v in zip(current[key], current[value], strict=True):
-        rows.append((name, v, prev.pop(name), BOTH) if name in prev else (name, v, pd.NA, NEW))
-    rows.extend((name, pd.NA, p, GONE) for name, p in prev.items())
+        hit = prev.pop(canon(name), None)
+        rows.append((name, v, hit[1], BOTH) if hit is not None else (name, v, pd.NA, NEW))
+    rows.extend((name, pd.NA, p, GONE) for name, p in prev.values())
     out = pd.DataFrame(rows, columns=[key, "value", "previous", "presence"], dtype=object)
     out["change"] = [_sub(a, b) for a, b in zip(out["value"], out["previous"], strict=True)]
     out["change_pct"] = [_ratio(c, p) for c, p in zip(out["change"], out["previous"], strict=True)]
     return out[[key, *COLUMNS]]
 
 
-def headlines(current: Mapping[str, object], previous: Mapping[str, object]) -> pd.DataFrame:
-    """Headline figures ``{label: value}`` of two months side by side, with their change."""
-    frame = pd.DataFrame({"label": list(current), "value": list(current.values())}, dtype=object)
-    prev = pd.DataFrame({"label": list(previous), "value": list(previous.values())}, dtype=object)
-    return units(frame, prev, "label", "value")
+def headline_frame(rows: Sequence[tuple[str, object, str]]) -> pd.DataFrame:
+    """A section's ``headlines`` table from ``(label, value, unit)`` rows; values keep their type
+    (counts stay ``int``, shares and money ``float``) in an object column."""
+    return pd.DataFrame(list(rows), columns=["label", "value", "unit"], dtype=object)
 
 
-def changes(
-    month: str, data_dir: PathLike, headline_figures: Callable[[str, PathLike], Mapping[str, object]]
-) -> pd.DataFrame | None:
-    """:func:`headlines` of ``month`` and the month before, or ``None`` when that month is not in the data."""
-    prev = previous_in_data(month, data_dir)
-    if prev is None:
+def comparable(headlines: pd.DataFrame) -> pd.DataFrame:
+    """A section's headlines as ``label`` (with its unit: ``投放台数（台）``) and ``value``; shares
+    (unit %) are left out, since the change of a share is not a count."""
+    keep = headlines[headlines["unit"] != "%"]
+    labels = [f"{label}（{unit}）" if unit else label for label, unit in zip(keep["label"], keep["unit"], strict=True)]
+    return pd.DataFrame({"label": labels, "value": list(keep["value"])}, dtype=object)
+
+
+def changes(m: Month, headlines: Callable[[Month], pd.DataFrame]) -> pd.DataFrame | None:
+    """Month-on-month of a section's headlines (``label``, ``value``, ``previous``, ``change``,
+    ``change_pct``, ``presence``), or ``None`` when the month before is not in the data."""
+    if m.previous is None:
         return None
-    return headlines(headline_figures(month, data_dir), headline_figures(prev, data_dir))
+    return units(comparable(headlines(m)), comparable(headlines(m.previous)), "label", "value")
 
 
 def _value(v: object, money: bool, present: bool) -> str:
@@ -134,40 +145,65 @@ class Comparison:
     month: str
     previous: str
     parts: tuple[tuple[str, pd.DataFrame], ...]
+    #: per part, the line naming its units new this month and gone since (``""`` when none)
+    changes_of_units: tuple[str, ...] = ()
+
+    def _lines(self) -> list[str]:
+        return list(self.changes_of_units) + [""] * (len(self.parts) - len(self.changes_of_units))
 
     def __repr__(self) -> str:
         head = f"{month_label(self.month)}与{month_label(self.previous)}比较"
-        return "\n\n".join([head, *(f"{title}\n{frame.to_string()}" for title, frame in self.parts)])
+        blocks = [f"{title}\n{line + chr(10) if line else ''}{frame.to_string()}"
+                  for (title, frame), line in zip(self.parts, self._lines(), strict=True)]
+        return "\n\n".join([head, *blocks])
 
     def _repr_html_(self) -> str:
         head = f"<p>{escape(month_label(self.month))}与{escape(month_label(self.previous))}比较</p>"
-        return head + "".join(f"<h4>{escape(title)}</h4>{frame.to_html()}" for title, frame in self.parts)
+        return head + "".join(
+            f"<h4>{escape(title)}</h4>" + (f"<p>{escape(line)}</p>" if line else "") + frame.to_html()
+            for (title, frame), line in zip(self.parts, self._lines(), strict=True)
+        )
 
 
-#: one per-unit comparison: (title, loader of a DataFrame, key column, value column, money?)
-UnitSpec = tuple[str, Callable[[str, PathLike], pd.DataFrame], str, str, bool]
+def new_and_gone(frame: pd.DataFrame) -> str:
+    """One line naming the units of a comparison frame new this month and those gone since last
+    month (``本月新增：甲、乙；本月不再出现：丙``), or ``""`` when the units are the same."""
+    key = frame.columns[0]
+    new = [str(v) for v in frame.loc[frame["presence"] == NEW, key]]
+    gone = [str(v) for v in frame.loc[frame["presence"] == GONE, key]]
+    parts = ([f"本月新增：{'、'.join(new)}"] if new else []) + ([f"本月不再出现：{'、'.join(gone)}"] if gone else [])
+    return "；".join(parts)
+
+
+#: one per-unit comparison: (title, frame of a month, key column, value column, money?)
+UnitSpec = tuple[str, Callable[["Month"], pd.DataFrame], str, str, bool]
 
 
 def month_on_month(
-    month: str,
-    data_dir: PathLike,
-    headline_figures: Callable[[str, PathLike], Mapping[str, object]] | None,
+    m: Month,
+    headlines: Callable[[Month], pd.DataFrame] | None,
     unit_specs: Sequence[UnitSpec] = (),
     key_label: str = "单位",
 ) -> Comparison | Note:
     """The month-on-month view of a section, or the one line saying the month before is missing.
 
-    ``headline_figures(month, data_dir)`` gives ``{Chinese label: value}``; each unit spec gives a
-    frame per month whose ``key`` rows are compared on ``value``.
+    ``headlines(m)`` is the section's headline table; each unit spec gives a frame per month whose
+    ``key`` rows are compared on ``value``, units matched through the alias table
+    (``data/units.csv``): units new this month read 新增, units gone read 本月无.
     """
-    prev = previous_in_data(month, data_dir)
-    if prev is None:
-        return no_previous(month)
+    if m.previous is None:
+        return no_previous(m)
     parts: list[tuple[str, pd.DataFrame]] = []
-    if headline_figures is not None:
-        frame = headlines(headline_figures(month, data_dir), headline_figures(prev, data_dir))
-        parts.append(("主要指标", display(frame, "指标")))
-    for title, loader, key, value, money in unit_specs:
-        frame = units(loader(month, data_dir), loader(prev, data_dir), key, value)
+    lines: list[str] = []
+    if headlines is not None:
+        parts.append(("主要指标", display(changes(m, headlines), "指标")))  # type: ignore[arg-type]
+        lines.append("")
+    names = aliases(m.data_dir)
+    for title, frame_of, key, value, money in unit_specs:
+        try:
+            frame = units(frame_of(m), frame_of(m.previous), key, value, names)
+        except NotPublishedError:  # the table is not in the bulletin of one of the two months
+            continue
         parts.append((title, display(frame, key_label, money=money)))
-    return Comparison(month, prev, tuple(parts))
+        lines.append(new_and_gone(frame))
+    return Comparison(m.month, m.previous.month, tuple(parts), tuple(lines))

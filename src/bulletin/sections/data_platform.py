@@ -19,15 +19,18 @@ no change when the required-table list or the month changes.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import charts, fmt
-from ..load import PathLike, facts, labels, load
+from ..loaders import labels
 from ..months import days_in_month
-from . import compare
+from . import compare, needs
+
+if TYPE_CHECKING:
+    from ..loaded import Month
 
 Level = Literal["district", "hospital"]
 LEVEL_LABELS = {"district": "区", "hospital": "医院"}
@@ -51,18 +54,18 @@ def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
     return (num.astype("Float64") / den.where(den != 0)).astype("Float64")
 
 
-def units(month: str, level: Level = "district", data_dir: PathLike = None) -> pd.DataFrame:
+def units(m: Month, level: Level = "district") -> pd.DataFrame:
     """The level's table with ``unit`` as first column and the derived figures.
 
     Added columns: ``uploaded_share`` (uploaded/required), ``declared_share`` (declared/required,
     ``<NA>`` where 未反馈), ``declared_reported`` (False where 未反馈), ``days_in_month``,
     ``upload_day_share`` (upload days / days of the month), ``lagging`` and ``lagging_reasons``.
     """
-    df = load(TABLE[level], month, data_dir).rename(columns={KEY[level]: "unit"})
+    df = m.table(TABLE[level]).rename(columns={KEY[level]: "unit"})
     df["declared_reported"] = df["declared_tables"].notna()
     df["uploaded_share"] = _ratio(df["uploaded_tables"], df["required_tables"])
     df["declared_share"] = _ratio(df["declared_tables"], df["required_tables"])
-    days = days_in_month(month)
+    days = days_in_month(m.month)
     df["days_in_month"] = days
     df["upload_day_share"] = (df["upload_days"].astype("Float64") / days).astype("Float64")
     reasons = lagging_reasons(df, days)
@@ -101,84 +104,76 @@ def lagging_rule() -> compare.Note:
     )
 
 
-def lagging(month: str, level: Level = "district", data_dir: PathLike = None) -> pd.DataFrame:
+def lagging(m: Month, level: Level = "district") -> pd.DataFrame:
     """The lagging units only: ``unit``, ``uploaded_tables``, ``required_tables``,
     ``uploaded_share``, ``upload_days``, ``days_in_month``, ``records``, ``lagging_reasons``."""
-    df = units(month, level, data_dir)
+    df = units(m, level)
     cols = ["unit", "uploaded_tables", "required_tables", "uploaded_share", "upload_days", "days_in_month",
             "records", "lagging_reasons"]
     return df.loc[df["lagging"], cols].reset_index(drop=True)
 
 
-def not_reported(month: str, level: Level = "hospital", data_dir: PathLike = None) -> list[str]:
+def not_reported(m: Month, level: Level = "hospital") -> list[str]:
     """Units whose declared-table count is 未反馈."""
-    df = units(month, level, data_dir)
+    df = units(m, level)
     return df.loc[~df["declared_reported"], "unit"].to_list()
 
 
-def ehr_totals(month: str, data_dir: PathLike = None) -> pd.Series:
+def ehr_totals(m: Month) -> pd.Series:
     """Cumulative health-record uploads of all districts (基本信息, 高血压, 糖尿病), summed."""
-    df = load(TABLE["district"], month, data_dir)
+    df = m.table(TABLE["district"])
     return df[list(EHR_COLUMNS)].sum().astype("int64")
 
 
-def cumulative_records(month: str, data_dir: PathLike = None) -> int | None:
+def cumulative_records(m: Month) -> int | None:
     """Records of districts and hospitals checked into the platform up to the month's end (a stated
     fact: 4930000000 in February 2020, printed as 49.3亿条); None when the month does not state it."""
-    value = facts(month, data_dir).get(CUMULATIVE_RECORDS_FACT)
+    value = m.facts.get(CUMULATIVE_RECORDS_FACT)
     return None if value is None else int(value)
 
 
-def headline(month: str, data_dir: PathLike = None) -> pd.Series:
-    """The section's headline figures (index: Chinese labels; integers, shares as floats)."""
-    d = units(month, "district", data_dir)
-    h = units(month, "hospital", data_dir)
+@needs(list(TABLE.values()), empty=lambda: compare.headline_frame([]))
+def headlines(m: Month) -> pd.DataFrame:
+    """The section's key figures: ``label``, ``value``, ``unit``."""
+    d = units(m, "district")
+    h = units(m, "hospital")
     both = pd.concat([d, h])
-    out: dict[str, object] = {
-        "接入区数": len(d),
-        "接入医院数": len(h),
-        "本月数据上传量（条）": int(both["records"].sum()),
-        "门急诊信息上传人次": int(both["outpatient_visits"].sum()),
-        "出院信息上传人次": int(both["discharges"].sum()),
-        "区·已上传表合计（张）": int(d["uploaded_tables"].sum()),
-        "医院·已上传表合计（张）": int(h["uploaded_tables"].sum()),
-        "区·进度滞后": int(d["lagging"].sum()),
-        "医院·进度滞后": int(h["lagging"].sum()),
-        "医院·申明上传表未反馈": int((~h["declared_reported"]).sum()),
-    }
-    cum = cumulative_records(month, data_dir)
+    rows: list[tuple[str, object, str]] = [
+        ("接入区数", len(d), "个"),
+        ("接入医院数", len(h), "家"),
+        ("本月数据上传量", int(both["records"].sum()), "条"),
+        ("门急诊信息上传人次", int(both["outpatient_visits"].sum()), "人次"),
+        ("出院信息上传人次", int(both["discharges"].sum()), "人次"),
+        ("区·已上传表合计", int(d["uploaded_tables"].sum()), "张"),
+        ("医院·已上传表合计", int(h["uploaded_tables"].sum()), "张"),
+        ("区·进度滞后", int(d["lagging"].sum()), "个"),
+        ("医院·进度滞后", int(h["lagging"].sum()), "家"),
+        ("医院·申明上传表未反馈", int((~h["declared_reported"]).sum()), "家"),
+    ]
+    cum = cumulative_records(m)
     if cum is not None:
-        out["累计校验入库数据（条）"] = cum
-    return pd.Series(out, name=month, dtype="Int64")
+        rows.append(("截止月底累计校验入库数据", cum, "条"))
+    return compare.headline_frame(rows)
 
 
-# ---------------------------------------------------------------- month-on-month
+def changes(m: Month) -> pd.DataFrame | None:
+    """Month-on-month of :func:`headlines` (``None`` when the month before is not in the data)."""
+    return compare.changes(m, headlines)
 
 
-def headline_figures(month: str, data_dir: PathLike = None) -> dict[str, object]:
-    """:func:`headline` as ``{Chinese label: value}``, what month-on-month compares."""
-    return headline(month, data_dir).to_dict()
+def _districts(m: Month) -> pd.DataFrame:
+    return units(m, "district")
 
 
-def changes(month: str, data_dir: PathLike = None) -> pd.DataFrame | None:
-    """Month-on-month of the headline figures (``label``, ``value``, ``previous``, ``change``, ``change_pct``,
-    ``presence``); ``None`` when the month before is not in the data directory."""
-    return compare.changes(month, data_dir, headline_figures)
-
-
-def _districts(month: str, data_dir: PathLike = None) -> pd.DataFrame:
-    return units(month, "district", data_dir)
-
-
-def _hospitals(month: str, data_dir: PathLike = None) -> pd.DataFrame:
-    return units(month, "hospital", data_dir)
+def _hospitals(m: Month) -> pd.DataFrame:
+    return units(m, "hospital")
 
 
 #: per unit, the figures compared with the month before
 UNIT_CHANGE_COLUMNS = ("uploaded_tables", "records")
 
 
-def month_on_month(month: str, data_dir: PathLike = None) -> compare.Comparison | compare.Note:
+def month_on_month(m: Month) -> compare.Comparison | compare.Note:
     """Headline figures and, per district and per hospital, tables uploaded and records uploaded
     against the month before — or the one line saying there is no month before."""
     names = _labels("district")
@@ -187,8 +182,7 @@ def month_on_month(month: str, data_dir: PathLike = None) -> compare.Comparison 
         for level, loader in (("district", _districts), ("hospital", _hospitals))
         for c in UNIT_CHANGE_COLUMNS
     ]
-    return compare.month_on_month(month, data_dir, headline_figures, specs,
-                                  key_label="接入单位")
+    return compare.month_on_month(m, headlines, specs, key_label="接入单位")
 
 
 def _labels(level: Level) -> dict[str, str]:
@@ -212,10 +206,11 @@ def _progress(df: pd.DataFrame) -> dict[str, list[str]]:
     }
 
 
-def completeness_view(month: str, level: Level = "district", data_dir: PathLike = None) -> pd.DataFrame:
+@needs(lambda m, level="district", *_: [TABLE[level]])
+def completeness_view(m: Month, level: Level = "district") -> pd.DataFrame:
     """The level's table for readers: tables declared and uploaded against those required (未反馈
     kept), upload days against the days of the month, volumes, and the lagging reasons."""
-    df = units(month, level, data_dir)
+    df = units(m, level)
     names = _labels(level)
     out = pd.DataFrame(
         {
@@ -233,19 +228,21 @@ def completeness_view(month: str, level: Level = "district", data_dir: PathLike 
     return out
 
 
-def ehr_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+@needs([TABLE["district"]])
+def ehr_view(m: Month) -> pd.DataFrame:
     """Cumulative health-record uploads per district and their 合计, for readers."""
-    df = load(TABLE["district"], month, data_dir)[["district", *EHR_COLUMNS]]
+    df = m.table(TABLE["district"])[["district", *EHR_COLUMNS]]
     names = {c: _labels("district")[c].split("·")[-1] + "（份）" for c in EHR_COLUMNS}
-    total = pd.DataFrame([{"district": "合计", **ehr_totals(month, data_dir).to_dict()}], index=["合计"])
+    total = pd.DataFrame([{"district": "合计", **ehr_totals(m).to_dict()}], index=["合计"])
     return fmt.table(pd.concat([df, total]), "platform_districts", labels=names)
 
 
-def lagging_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+@needs(list(TABLE.values()))
+def lagging_view(m: Month) -> pd.DataFrame:
     """The lagging districts and hospitals, with why (the rule of this module's docstring)."""
     parts = []
     for level in ("district", "hospital"):
-        part = lagging(month, level, data_dir)
+        part = lagging(m, level)
         part.insert(0, "level", LEVEL_LABELS[level])
         parts.append(part)
     df = pd.concat(parts, ignore_index=True)
@@ -262,12 +259,17 @@ def lagging_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
     return out
 
 
-def headline_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+@needs(list(TABLE.values()))
+def headline_view(m: Month) -> pd.DataFrame:
     """The headline figures for readers; the cumulative records in 亿条 as the bulletin prints them."""
-    head = headline(month, data_dir)
-    values = [fmt.yi(v) + "条" if k == "累计校验入库数据（条）" else fmt.count(v) for k, v in head.items()]
-    labels = [k.replace("（条）", "") if k == "累计校验入库数据（条）" else k for k in head.index]
-    out = pd.DataFrame({"项目": labels, "数值": values})
+    head = headlines(m)
+    values = [fmt.yi(v) + "条" if label == "截止月底累计校验入库数据" else fmt.count(v)
+              for label, v in zip(head["label"], head["value"], strict=True)]
+    plain = [label == "截止月底累计校验入库数据" or unit in ("个", "家") or label.endswith(unit)
+             for label, unit in zip(head["label"], head["unit"], strict=True)]
+    names = [label if p else f"{label}（{unit}）"
+             for label, unit, p in zip(head["label"], head["unit"], plain, strict=True)]
+    out = pd.DataFrame({"项目": names, "数值": values})
     out.index = [str(i + 1) for i in range(len(out))]
     return out
 
@@ -294,10 +296,11 @@ def completeness_threshold(df: pd.DataFrame) -> float:
     return LOW_COMPLETENESS_OF_MEDIAN * float(df["uploaded_share"].median())
 
 
-def completeness_chart(month: str, level: Level = "hospital", data_dir: PathLike = None) -> Figure:
+@needs(lambda m, level="hospital", *_: [TABLE[level]])
+def completeness_chart(m: Month, level: Level = "hospital") -> Figure:
     """Uploaded/required tables per unit, ranked; units below the threshold in the highlight colour,
     the threshold as a dashed line."""
-    df = units(month, level, data_dir).sort_values("uploaded_share", ascending=False, kind="stable")
+    df = units(m, level).sort_values("uploaded_share", ascending=False, kind="stable")
     shares = [0.0 if fmt.is_missing(v) else float(v) for v in df["uploaded_share"]]
     parts = _fractions(df["uploaded_tables"], df["required_tables"])
     limit = completeness_threshold(df)
@@ -315,12 +318,13 @@ def completeness_chart(month: str, level: Level = "hospital", data_dir: PathLike
     return fig
 
 
-def upload_days_chart(month: str, level: Level = "hospital", data_dir: PathLike = None) -> Figure:
+@needs(lambda m, level="hospital", *_: [TABLE[level]])
+def upload_days_chart(m: Month, level: Level = "hospital") -> Figure:
     """Days with uploads per unit, fewest first; units with too few days in the highlight colour,
     the threshold as a dashed line."""
-    df = units(month, level, data_dir).sort_values("upload_days", kind="stable")
+    df = units(m, level).sort_values("upload_days", kind="stable")
     df = df[df["upload_days"].notna()]  # 未反馈: no bar (bulletin check lists it)
-    days = days_in_month(month)
+    days = days_in_month(m.month)
     limit = MIN_UPLOAD_DAY_SHARE * days
     fig = charts.ranked_barh(
         list(df["unit"]),
@@ -337,9 +341,10 @@ def upload_days_chart(month: str, level: Level = "hospital", data_dir: PathLike 
     return fig
 
 
-def records_chart(month: str, level: Level = "district", data_dir: PathLike = None) -> Figure:
+@needs(lambda m, level="district", *_: [TABLE[level]])
+def records_chart(m: Month, level: Level = "district") -> Figure:
     """Records uploaded this month per unit, largest first."""  # no highlight: volume is not a rule
-    df = units(month, level, data_dir).sort_values("records", ascending=False, kind="stable")
+    df = units(m, level).sort_values("records", ascending=False, kind="stable")
     df = df[df["records"].notna()]  # 未反馈: no bar (bulletin check lists it)
     return charts.ranked_barh(
         list(df["unit"]),

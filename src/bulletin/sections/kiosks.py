@@ -1,7 +1,7 @@
 """自助智能医疗服务终端: use of the self-service kiosks by hospital and by district.
 
-Money stays :class:`decimal.Decimal` in every total (so sums tie out to the fen); it becomes a float
-only inside a ratio (average amount per registration or payment, use per kiosk).
+Money is float64 yuan, as everywhere in the loaded month; the stated 合计 is tied out on the exact
+reading (:meth:`bulletin.loaded.Month.exact`, ``Decimal`` to the fen), as ``bulletin check`` does.
 
 Idle kiosks: a unit with kiosks installed and neither a registration nor a payment in the month.
 
@@ -13,16 +13,19 @@ group), so that the notebook and the check report never disagree on which unit s
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import charts, fmt
 from ..checks import OUTLIER_MADS, OUTLIER_MIN_EVENTS, OUTLIER_MIN_RATIO, average_outliers
-from ..load import PathLike, facts, labels, load
+from ..loaders import labels
 from ..schema import KIOSK_GROUP_LABELS
-from . import compare
+from . import compare, needs
+
+if TYPE_CHECKING:
+    from ..loaded import Month
 
 Group = Literal["hospital", "district"]
 
@@ -32,20 +35,20 @@ VALUE_COLUMNS = ("kiosks", "registrations", "registration_yuan", "payments", "pa
 
 
 def _per(num: pd.Series, den: pd.Series) -> pd.Series:
-    """num/den as nullable floats (Decimal money converted here, for the ratio only); missing where den is 0."""
-    n = pd.Series([None if pd.isna(v) else float(v) for v in num], index=num.index, dtype="Float64")
-    d = pd.Series([None if pd.isna(v) else float(v) for v in den], index=den.index, dtype="Float64")
+    """num/den as nullable floats; missing where den is 0."""
+    n = num.astype("Float64")
+    d = den.astype("Float64")
     return (n / d.where(d != 0)).astype("Float64")
 
 
-def usage(month: str, group: Group | None = None, data_dir: PathLike = None) -> pd.DataFrame:
+def usage(m: Month, group: Group | None = None) -> pd.DataFrame:
     """The kiosk table (one group, or both when ``group`` is None) with derived columns.
 
     Added: ``uses`` (registrations + payments), ``uses_per_kiosk``, ``registrations_per_kiosk``,
     ``payments_per_kiosk``, ``avg_registration_yuan``, ``avg_payment_yuan`` (floats, missing when
     the denominator is 0) and ``idle`` (kiosks installed, no registration and no payment).
     """
-    df = load("kiosks", month, data_dir)
+    df = m.table("kiosks")
     if group is not None:
         df = df[df["group"] == group].reset_index(drop=True)
     df["uses"] = (df["registrations"] + df["payments"]).astype("Int64")
@@ -55,7 +58,7 @@ def usage(month: str, group: Group | None = None, data_dir: PathLike = None) -> 
     df["avg_registration_yuan"] = _per(df["registration_yuan"], df["registrations"])
     df["avg_payment_yuan"] = _per(df["payment_yuan"], df["payments"])
     df["idle"] = (df["kiosks"] > 0) & (df["registrations"] == 0) & (df["payments"] == 0)
-    flagged = outliers(month, data_dir)
+    flagged = outliers(m)
     for amount, col in (("registration_yuan", "registration_outlier"), ("payment_yuan", "payment_outlier")):
         hits = set(zip(flagged.loc[flagged["column"] == amount, "group"],
                        flagged.loc[flagged["column"] == amount, "unit"], strict=True))
@@ -63,14 +66,15 @@ def usage(month: str, group: Group | None = None, data_dir: PathLike = None) -> 
     return df
 
 
-def outliers(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+def outliers(m: Month) -> pd.DataFrame:
     """Averages per registration or payment that ``bulletin check`` flags, one row per finding.
 
     Columns: ``group``, ``unit``, ``column`` (``registration_yuan`` or ``payment_yuan``),
     ``average`` and ``median`` (``Decimal`` 元, the peers' median), ``message`` (the check's own
-    Chinese explanation). The rule is applied to each group separately, as the check does.
+    Chinese explanation). The rule is applied to each group separately, as the check does, on the
+    exact amounts.
     """
-    df = load("kiosks", month, data_dir)
+    df = m.exact("kiosks")
     rows = []
     for group in KIOSK_GROUP_LABELS:
         part = df[df["group"] == group].reset_index(drop=True)
@@ -87,20 +91,20 @@ def outlier_rule() -> compare.Note:
     )
 
 
-def idle(month: str, group: Group | None = None, data_dir: PathLike = None) -> pd.DataFrame:
+def idle(m: Month, group: Group | None = None) -> pd.DataFrame:
     """Units with idle kiosks: ``group``, ``unit``, ``kiosks``, in the bulletin's order."""
-    df = usage(month, group, data_dir)
+    df = usage(m, group)
     return df.loc[df["idle"], ["group", "unit", "kiosks"]].reset_index(drop=True)
 
 
-def totals(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+def totals(m: Month) -> pd.DataFrame:
     """The stated 合计 against the sum of the rows (hospitals and districts), one row per column.
 
     Columns: ``column``, ``hospital``, ``district``, ``summed``, ``stated`` (``None`` when the month
-    does not state it), ``matches``. Money stays ``Decimal`` (exact to the fen).
+    does not state it), ``matches``. Money is ``Decimal`` here (exact to the fen).
     """
-    df = load("kiosks", month, data_dir)
-    stated_facts = facts(month, data_dir)
+    df = m.exact("kiosks")
+    stated_facts = m.exact_facts
     rows = []
     for col in VALUE_COLUMNS:
         zero = Decimal(0) if col in MONEY_COLUMNS else 0
@@ -114,19 +118,19 @@ def totals(month: str, data_dir: PathLike = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["column", "hospital", "district", "summed", "stated", "matches"])
 
 
-def group_summary(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+def group_summary(m: Month) -> pd.DataFrame:
     """One row per group (医疗单位, 各区) and one for 合计: totals, averages, idle units.
 
-    Money columns are exact ``Decimal`` sums; ratios are floats.
+    Money columns are sums in yuan (floats, rounded to the fen); ratios are floats.
     """
-    df = usage(month, None, data_dir)
+    df = usage(m, None)
     rows = {}
     for key, part in [*((g, df[df["group"] == g]) for g in KIOSK_GROUP_LABELS), ("total", df)]:
         row: dict[str, object] = {"units": len(part)}
         for col in COUNT_COLUMNS:
             row[col] = int(part[col].sum())
         for col in MONEY_COLUMNS:
-            row[col] = sum(part[col], Decimal(0))
+            row[col] = round(float(part[col].sum()), 2)
         row["uses_per_kiosk"] = (row["registrations"] + row["payments"]) / row["kiosks"] if row["kiosks"] else None
         row["avg_registration_yuan"] = (
             float(row["registration_yuan"]) / row["registrations"] if row["registrations"] else None
@@ -144,50 +148,41 @@ def group_summary(month: str, data_dir: PathLike = None) -> pd.DataFrame:
     return out
 
 
-def headline(month: str, data_dir: PathLike = None) -> pd.Series:
-    """The section's headline figures, from the rows (index: Chinese labels; money as ``Decimal``)."""
-    s = group_summary(month, data_dir).loc["合计"]
-    return pd.Series(
-        {
-            "投放台数（台）": int(s["kiosks"]),
-            "挂号（次）": int(s["registrations"]),
-            "挂号金额（元）": s["registration_yuan"],
-            "缴费（次）": int(s["payments"]),
-            "缴费金额（元）": s["payment_yuan"],
-            "闲置终端的单位数": int(s["idle_units"]),
-            "闲置终端台数（台）": int(s["idle_kiosks"]),
-        },
-        name=month,
-        dtype=object,
-    )
+@needs(["kiosks"], empty=lambda: compare.headline_frame([]))
+def headlines(m: Month) -> pd.DataFrame:
+    """The section's key figures, from the rows: ``label``, ``value``, ``unit`` (money in 元)."""
+    s = group_summary(m).loc["合计"]
+    rows = [
+        ("投放终端", int(s["kiosks"]), "台"),
+        ("自助挂号", int(s["registrations"]), "次"),
+        ("自助挂号金额", float(s["registration_yuan"]), "元"),
+        ("自助缴费", int(s["payments"]), "次"),
+        ("自助缴费金额", float(s["payment_yuan"]), "元"),
+        ("闲置终端的单位数", int(s["idle_units"]), "个"),
+        ("闲置终端台数", int(s["idle_kiosks"]), "台"),
+    ]
+    return compare.headline_frame(rows)
 
 
 # ---------------------------------------------------------------- month-on-month
 
 
-def headline_figures(month: str, data_dir: PathLike = None) -> dict[str, object]:
-    """:func:`headline` as ``{Chinese label: value}``, what month-on-month compares."""
-    return headline(month, data_dir).to_dict()
+def changes(m: Month) -> pd.DataFrame | None:
+    """Month-on-month of :func:`headlines` (money in yuan); ``None`` when the month before is not in the data."""
+    return compare.changes(m, headlines)
 
 
-def changes(month: str, data_dir: PathLike = None) -> pd.DataFrame | None:
-    """Month-on-month of the headline figures (``label``, ``value``, ``previous``, ``change``, ``change_pct``,
-    ``presence``; money as exact ``Decimal``); ``None`` when the month before is not in the data."""
-    return compare.changes(month, data_dir, headline_figures)
+def _rows(m: Month) -> pd.DataFrame:
+    return m.kiosks
 
 
-def _rows(month: str, data_dir: PathLike = None) -> pd.DataFrame:
-    return load("kiosks", month, data_dir)
-
-
-def month_on_month(month: str, data_dir: PathLike = None) -> compare.Comparison | compare.Note:
+def month_on_month(m: Month) -> compare.Comparison | compare.Note:
     """Headline figures and, per unit (hospitals then districts), kiosks, registrations, payments
     and the amount paid against the month before — or the one line saying there is no month before."""
     names = labels("kiosks")
     return compare.month_on_month(
-        month,
-        data_dir,
-        headline_figures,
+        m,
+        headlines,
         [(f"各单位{names[c]}", _rows, "unit", c, c in MONEY_COLUMNS)
          for c in ("kiosks", "registrations", "payments", "payment_yuan")],
     )
@@ -217,9 +212,10 @@ def _marks(df: pd.DataFrame) -> list[str]:
     return out
 
 
-def usage_view(month: str, group: Group = "hospital", data_dir: PathLike = None) -> pd.DataFrame:
+@needs(["kiosks"])
+def usage_view(m: Month, group: Group = "hospital") -> pd.DataFrame:
     """The group's table for readers with use per kiosk, averages and marks (闲置, 均价异常)."""
-    df = usage(month, group, data_dir)
+    df = usage(m, group)
     df["marks"] = _marks(df)
     cols = ["unit", *VALUE_COLUMNS, "uses_per_kiosk", "avg_registration_yuan", "avg_payment_yuan", "marks"]
     return fmt.table(
@@ -230,9 +226,10 @@ def usage_view(month: str, group: Group = "hospital", data_dir: PathLike = None)
     )
 
 
-def totals_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+@needs(["kiosks"])
+def totals_view(m: Month) -> pd.DataFrame:
     """The stated 合计 against the rows' sums, per column, for readers."""
-    t = totals(month, data_dir)
+    t = totals(m)
     names = labels("kiosks")
     rows = []
     for _, r in t.iterrows():
@@ -250,9 +247,10 @@ def totals_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
     return out
 
 
-def group_summary_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+@needs(["kiosks"])
+def group_summary_view(m: Month) -> pd.DataFrame:
     """:func:`group_summary` for readers."""
-    g = group_summary(month, data_dir)
+    g = group_summary(m)
     names = labels("kiosks")
     return fmt.table(
         g,
@@ -263,16 +261,18 @@ def group_summary_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
     )
 
 
-def idle_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+@needs(["kiosks"])
+def idle_view(m: Month) -> pd.DataFrame:
     """Units with idle kiosks for readers (分组, 单位, 投放台数)."""
-    df = idle(month, None, data_dir)
+    df = idle(m, None)
     df["group"] = df["group"].map(KIOSK_GROUP_LABELS)
     return fmt.table(df, "kiosks")
 
 
-def outliers_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+@needs(["kiosks"])
+def outliers_view(m: Month) -> pd.DataFrame:
     """The flagged averages for readers: the average, the peers' median and how many times apart."""
-    df = outliers(month, data_dir)
+    df = outliers(m)
     names = {"registration_yuan": "每次挂号平均金额", "payment_yuan": "每次缴费平均金额"}
     times = []
     for avg, med in zip(df["average"], df["median"], strict=True):
@@ -290,9 +290,10 @@ def outliers_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
     return out
 
 
-def outlier_notes(month: str, data_dir: PathLike = None) -> compare.Note:
+@needs(["kiosks"])
+def outlier_notes(m: Month) -> compare.Note:
     """The check report's own explanation of each flagged average, one bullet each."""
-    messages = outliers(month, data_dir)["message"]
+    messages = outliers(m)["message"]
     if messages.empty:
         return compare.Note("本月没有平均金额明显偏离同组的单位。")
     return compare.Note("\n".join(f"- {m}" for m in messages))
@@ -301,10 +302,11 @@ def outlier_notes(month: str, data_dir: PathLike = None) -> compare.Note:
 # ---------------------------------------------------------------- charts
 
 
-def uses_per_kiosk_chart(month: str, group: Group = "hospital", data_dir: PathLike = None) -> Figure:
+@needs(["kiosks"])
+def uses_per_kiosk_chart(m: Month, group: Group = "hospital") -> Figure:
     """Registrations and payments per installed kiosk, ranked; units with idle kiosks in grey
     (labelled 闲置), units without kiosks left out."""
-    df = usage(month, group, data_dir)
+    df = usage(m, group)
     df = df[df["kiosks"] > 0].sort_values("uses_per_kiosk", ascending=False, kind="stable")
     idle_units = list(df.loc[df["idle"], "unit"])
     vals = [float(v) for v in df["uses_per_kiosk"]]
@@ -320,10 +322,10 @@ def uses_per_kiosk_chart(month: str, group: Group = "hospital", data_dir: PathLi
     )
 
 
-def average_chart(month: str, what: Literal["registration", "payment"] = "payment", group: Group = "hospital",
-                  data_dir: PathLike = None) -> Figure:
+@needs(["kiosks"])
+def average_chart(m: Month, what: Literal["registration", "payment"] = "payment", group: Group = "hospital") -> Figure:
     """Average amount per registration or payment per unit, ranked; outliers (the check's rule) in red."""
-    df = usage(month, group, data_dir)
+    df = usage(m, group)
     col, flag = f"avg_{what}_yuan", f"{what}_outlier"
     df = df[df[col].notna()].sort_values(col, ascending=False, kind="stable")
     counts = list(df["registrations" if what == "registration" else "payments"])

@@ -7,13 +7,17 @@ platform does not report stays missing (``<NA>``), never 0.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import charts, fmt
-from ..load import PathLike, load
 from ..schema import TELEMEDICINE_MEASURES, TELEMEDICINE_PLATFORMS
-from . import compare
+from . import compare, needs
+
+if TYPE_CHECKING:
+    from ..loaded import Month
 
 #: the month's own volumes (the other measures are cumulative or structural)
 VOLUME_MEASURES = ("ecg_cases", "consultations", "lab_reports", "specimens_routed", "monthly_volume")
@@ -39,13 +43,13 @@ def measure_label(measure: str) -> str:
     return f"{label}（{unit}）" if unit else label
 
 
-def platforms(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+def platforms(m: Month) -> pd.DataFrame:
     """One row per platform (in the bulletin's order), one column per measure code, plus ``status``.
 
     Measures a platform does not state are ``<NA>``. ``status`` is 暂停 when the platform's
     ``paused`` measure is 1, else 运行. Only measures stated for at least one platform are kept.
     """
-    long = load("telemedicine", month, data_dir)
+    long = m.table("telemedicine")
     wide = long.pivot(index="platform", columns="measure", values="value")
     # the usual platforms in their order, then any other the bulletin prints, in its printed order
     order = [p for p in TELEMEDICINE_PLATFORMS if p in wide.index]
@@ -58,12 +62,12 @@ def platforms(month: str, data_dir: PathLike = None) -> pd.DataFrame:
     return wide.drop(columns=["paused"], errors="ignore")
 
 
-def overview(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+def overview(m: Month) -> pd.DataFrame:
     """The side-by-side view: measures as rows (Chinese labels with units), platforms as columns.
 
     The last row is the status (运行/暂停). Cells a platform does not state are ``<NA>``.
     """
-    wide = platforms(month, data_dir)
+    wide = platforms(m)
     measures = [m for m in wide.columns if m != "status"]
     body = wide[measures].T.astype(object)
     body.index = [measure_label(m) for m in measures]
@@ -74,12 +78,12 @@ def overview(month: str, data_dir: PathLike = None) -> pd.DataFrame:
     return out
 
 
-def volumes(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+def volumes(m: Month) -> pd.DataFrame:
     """The month's volumes: ``platform``, ``measure``, ``label``, ``value``, ``status`` (one row each).
 
     A paused platform states no volume; it is listed with ``value`` missing so that a reader sees it.
     """
-    wide = platforms(month, data_dir)
+    wide = platforms(m)
     rows = []
     for platform, row in wide.iterrows():
         stated = [m for m in VOLUME_MEASURES if m in wide.columns and not pd.isna(row[m])]
@@ -93,30 +97,34 @@ def volumes(month: str, data_dir: PathLike = None) -> pd.DataFrame:
     return out
 
 
-def headline(month: str, data_dir: PathLike = None) -> pd.Series:
-    """The section's headline figures: each month's volume, connected institutions per platform,
-    and the number of platforms paused. Index: Chinese labels; values: integers."""
-    wide = platforms(month, data_dir)
-    out: dict[str, object] = {}
-    for m in VOLUME_MEASURES:
+def paused_count(m: Month) -> int:
+    """How many platforms paused data collection and service this month (the one way it is counted)."""
+    return int(platforms(m)["status"].eq(STATUS_PAUSED).sum())
+
+
+@needs(["telemedicine"], empty=lambda: compare.headline_frame([]))
+def headlines(m: Month) -> pd.DataFrame:
+    """The section's key figures: each platform's month volumes and cumulative consultations, and
+    the number of platforms paused (``label``, ``value``, ``unit``)."""
+    wide = platforms(m)
+    rows: list[tuple[str, object, str]] = []
+    for measure in (*VOLUME_MEASURES, "consultations_cumulative"):
+        label, unit = TELEMEDICINE_MEASURES[measure]
         for platform in wide.index:
-            if m in wide.columns and not pd.isna(wide.at[platform, m]):
-                out[f"{short_name(platform)}·{TELEMEDICINE_MEASURES[m][0]}"] = int(wide.at[platform, m])
-    for platform in wide.index:
-        if "institutions" in wide.columns and not pd.isna(wide.at[platform, "institutions"]):
-            out[f"{short_name(platform)}·累计接入医疗机构"] = int(wide.at[platform, "institutions"])
-    out["暂停服务的平台数"] = int(wide["status"].eq(STATUS_PAUSED).sum())
-    return pd.Series(out, name=month, dtype="Int64")
+            if measure in wide.columns and not pd.isna(wide.at[platform, measure]):
+                rows.append((f"{short_name(platform)}·{label}", int(wide.at[platform, measure]), unit))
+    rows.append(("暂停服务的平台数", paused_count(m), "个"))
+    return compare.headline_frame(rows)
 
 
-def top_uploaders(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+def top_uploaders(m: Month) -> pd.DataFrame:
     """The top uploaders per platform (as printed), with their share of the platform's month volume.
 
     The volume is the platform's first stated month measure (心电: 病例, 临检: 检验报告); ``share`` is
     missing when the platform states none.
     """
-    top = load("telemedicine_top_uploaders", month, data_dir).copy()
-    wide = platforms(month, data_dir)
+    top = m.table("telemedicine_top_uploaders").copy()
+    wide = platforms(m)
     base = {}
     for platform in wide.index:
         for m in ("ecg_cases", "lab_reports"):
@@ -128,51 +136,46 @@ def top_uploaders(month: str, data_dir: PathLike = None) -> pd.DataFrame:
     return top.reset_index(drop=True)
 
 
-def unit_values(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+def unit_values(m: Month) -> pd.DataFrame:
     """Every stated figure per platform in long form (``platform``, ``measure``, ``label``, ``value``):
     the unit-level view used for month-on-month comparison."""
-    long = load("telemedicine", month, data_dir)
+    long = m.table("telemedicine")
     long = long[long["measure"] != "paused"].copy()
     long["label"] = long["measure"].map(measure_label)
     return long.reset_index(drop=True)
 
 
-def _figures(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+def _figures(m: Month) -> pd.DataFrame:
     """Every stated figure per platform (``label`` ``平台简称·指标``) and the number of paused
     platforms (``value``): the platforms are the section's units and their figures its headline
     figures, so one comparison covers both."""
-    v = unit_values(month, data_dir)
+    v = unit_values(m)
     names = [f"{short_name(p)}·{TELEMEDICINE_MEASURES[k][0]}" for p, k in zip(v["platform"], v["measure"], strict=True)]
-    paused = int(headline(month, data_dir)["暂停服务的平台数"])
-    return pd.DataFrame({"label": [*names, "暂停服务的平台数"], "value": [*v["value"], paused]}, dtype=object)
+    return pd.DataFrame({"label": [*names, "暂停服务的平台数"], "value": [*v["value"], paused_count(m)]}, dtype=object)
 
 
-def _figure_map(month: str, data_dir: PathLike = None) -> dict[str, object]:
-    frame = _figures(month, data_dir)
-    return dict(zip(frame["label"], frame["value"], strict=True))
-
-
-def changes(month: str, data_dir: PathLike = None) -> pd.DataFrame | None:
-    """Month-on-month of :func:`_figures` (``label``, ``value``, ``previous``, ``change``, ``change_pct``,
-    ``presence``); ``None`` when the month before is not in the data directory."""
-    return compare.changes(month, data_dir, _figure_map)
+def changes(m: Month) -> pd.DataFrame | None:
+    """Month-on-month of :func:`headlines` (``None`` when the month before is not in the data)."""
+    return compare.changes(m, headlines)
 
 
 # ---------------------------------------------------------------- views (formatted for readers)
 
 
-def overview_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+@needs(["telemedicine"])
+def overview_view(m: Month) -> pd.DataFrame:
     """:func:`overview` for readers: counts with separators, — where a platform states nothing."""
-    view = overview(month, data_dir)
+    view = overview(m)
     out = view.map(lambda v: v if isinstance(v, str) else fmt.count(v, na=fmt.UNDEFINED))
     out.columns = [short_name(p) + "平台" for p in view.columns]
     out.index.name = None
     return out
 
 
-def volumes_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+@needs(["telemedicine"])
+def volumes_view(m: Month) -> pd.DataFrame:
     """:func:`volumes` for readers (平台, 指标, 本月数量, 运行状态); — where no volume is stated."""
-    vol = volumes(month, data_dir)
+    vol = volumes(m)
     return fmt.table(
         vol[["platform", "label", "value", "status"]],
         "telemedicine",
@@ -181,26 +184,26 @@ def volumes_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
     )
 
 
-def top_uploaders_view(month: str, data_dir: PathLike = None) -> pd.DataFrame:
+@needs(["telemedicine", "telemedicine_top_uploaders"])
+def top_uploaders_view(m: Month) -> pd.DataFrame:
     """:func:`top_uploaders` for readers, with each uploader's share of the platform's month volume."""
-    top = top_uploaders(month, data_dir)
+    top = top_uploaders(m)
     return fmt.table(top, "telemedicine_top_uploaders", labels={"share": "占平台本月量"})
 
 
-def month_on_month(month: str, data_dir: PathLike = None) -> compare.Comparison | compare.Note:
+def month_on_month(m: Month) -> compare.Comparison | compare.Note:
     """Every stated figure per platform and the number of paused platforms against the month
     before — or the one line saying there is no month before."""
-    return compare.month_on_month(
-        month, data_dir, None, [("各平台指标", _figures, "label", "value", False)], key_label="平台·指标"
-    )
+    return compare.month_on_month(m, None, [("各平台指标", _figures, "label", "value", False)], key_label="平台·指标")
 
 
 # ---------------------------------------------------------------- charts
 
 
-def institutions_chart(month: str, data_dir: PathLike = None) -> Figure:
+@needs(["telemedicine"])
+def institutions_chart(m: Month) -> Figure:
     """Institutions connected per platform, largest first; a paused platform in grey, marked 暂停."""
-    wide = platforms(month, data_dir).sort_values("institutions", ascending=False, kind="stable")
+    wide = platforms(m).sort_values("institutions", ascending=False, kind="stable")
     names = [short_name(p) + "平台" for p in wide.index]
     status = list(wide["status"])
     return charts.ranked_barh(
@@ -214,9 +217,10 @@ def institutions_chart(month: str, data_dir: PathLike = None) -> Figure:
     )
 
 
-def top_uploaders_chart(month: str, data_dir: PathLike = None) -> Figure:
+@needs(["telemedicine", "telemedicine_top_uploaders"])
+def top_uploaders_chart(m: Month) -> Figure:
     """The top uploaders of each platform, grouped by platform, with their share of its month volume."""
-    top = top_uploaders(month, data_dir)
+    top = top_uploaders(m)
     names = [f"{short_name(p).removesuffix('诊断')}·{h}" for p, h in zip(top["platform"], top["hospital"], strict=True)]
     shares = list(top["share"])
     return charts.ranked_barh(

@@ -1,18 +1,23 @@
-"""The public loaders: :func:`load`, :func:`facts`, :func:`months`, :func:`labels`."""
+"""The public loaders: :func:`load`, :func:`facts`, :func:`months`, :func:`labels`.
+
+pandas (through :mod:`bulletin.store`) is imported inside the functions that return tables, so
+that :func:`months` and :func:`month_folder` stay cheap for the command line.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import paths
 from .errors import BulletinDataError
 from .months import is_month
 from .schema import FACTS_FILE, TABLES
 from .schema import table as table_decl
-from .store import read_facts, read_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PathLike = str | os.PathLike[str] | None
 
@@ -44,8 +49,10 @@ def month_folder(month: str, data_dir: PathLike = None) -> Path:
 def load(table: str, month: str, data_dir: PathLike = None) -> pd.DataFrame:
     """One table of one month, rows in the bulletin's printed order.
 
-    Counts are nullable integers (``<NA>`` where the bulletin prints 未反馈), money columns hold
-    :class:`decimal.Decimal` so that sums tie out to the fen, names are strings.
+    Counts are nullable integers (``<NA>`` where the bulletin prints 未反馈), money columns are
+    float64 yuan (arithmetic, ``describe``, ``plot`` and ``groupby().sum()`` work; 0/0 is NaN),
+    names are strings. ``bulletin check`` reads the same files with ``exact=True``
+    (:func:`bulletin.store.read_table`), where money is :class:`decimal.Decimal` to the fen.
 
     Raises
     ------
@@ -53,6 +60,8 @@ def load(table: str, month: str, data_dir: PathLike = None) -> pd.DataFrame:
         For an unknown table, a month not of the form ``YYYY-MM``, a missing file or column, or
         a cell that is not what the schema declares (the message names file, row, column, value).
     """
+    from .store import read_table
+
     decl = table_decl(table)
     return read_table(month_folder(month, data_dir) / decl.file, decl)
 
@@ -60,8 +69,11 @@ def load(table: str, month: str, data_dir: PathLike = None) -> pd.DataFrame:
 def facts(month: str, data_dir: PathLike = None) -> dict[str, object]:
     """Every scalar the month's statistics part states: ``{"hotline.total_calls": 59507, ...}``.
 
-    Keys and units are declared in :data:`bulletin.schema.FACTS`; money is a ``Decimal``.
+    Keys and units are declared in :data:`bulletin.schema.FACTS`; money is a float (yuan), as in
+    :func:`load`.
     """
+    from .store import read_facts
+
     return read_facts(month_folder(month, data_dir) / FACTS_FILE)
 
 
@@ -83,6 +95,37 @@ def _months(root: Path) -> list[str]:
         raise BulletinDataError(f"cannot list the data directory ({exc.strerror or exc})", file=root) from None
 
 
+def load_range(table: str, months_spec: str | list[str] | None = None, data_dir: PathLike = None) -> pd.DataFrame:
+    """One table over several months as one long DataFrame, with a ``month`` column first.
+
+    ``months_spec`` is ``"2020-01:2020-06"``, a list of months, or None for every month in the
+    data; months of the range that are not in the data are left out, as are months whose bulletin
+    did not publish the table (``not_published.csv``). Money is float64 yuan, as in :func:`load`.
+    """
+    import pandas as pd
+
+    from .months import expand_months
+    from .store import read_not_published
+
+    present = months(data_dir)
+    if months_spec is None:
+        wanted = present
+    else:
+        wanted = expand_months(months_spec) if isinstance(months_spec, str) else list(months_spec)
+        wanted = [m for m in wanted if m in present]
+    frames = []
+    for month in wanted:
+        if table in read_not_published(month_folder(month, data_dir)):
+            continue
+        frame = load(table, month, data_dir)
+        frame.insert(0, "month", month)
+        frames.append(frame)
+    if not frames:
+        decl = table_decl(table)
+        return pd.DataFrame(columns=["month", *decl.column_names])
+    return pd.concat(frames, ignore_index=True)
+
+
 def labels(table: str) -> dict[str, str]:
     """Canonical column name → Chinese label as printed, for table headers and chart axes."""
     return {c.name: c.label for c in table_decl(table).columns}
@@ -90,5 +133,7 @@ def labels(table: str) -> dict[str, str]:
 
 def load_month(month: str, data_dir: PathLike = None) -> dict[str, pd.DataFrame]:
     """Every table of a month that is present (absent tables are left out)."""
+    from .store import read_table
+
     folder = month_folder(month, data_dir)
     return {name: read_table(folder / t.file, t) for name, t in TABLES.items() if (folder / t.file).exists()}

@@ -1,0 +1,198 @@
+"""One loaded month: every table, the facts and the check report of a month, each read once.
+
+``m = bulletin.month("2020-02")`` is what every section function and notebook takes::
+
+    m.kiosks                 # a table (a fresh copy of the cached frame: change it freely)
+    m.facts["hotline.total_calls"]
+    m.check()                # bulletin check's report, computed once
+    m.previous               # the month before as a Month, or None when it is not in the data
+    m.not_published          # {table or fact: note} the bulletin did not print this month
+
+Each file is read and validated on first use and only once: the exact reading (money as
+``Decimal``, what :func:`bulletin.checks.check_month` ties out to the fen) is kept, and the
+everyday frame (money as float64 yuan) is derived from it without reading the file again.
+
+The module is called ``loaded`` rather than ``month`` because ``bulletin.month`` is the function
+that returns a :class:`Month`; a submodule of the same name would shadow it.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import BulletinDataError
+from .loaders import month_folder, months
+from .months import month_label, parse_month, previous_month
+from .schema import FACTS_FILE, TABLES, Table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .checks import CheckReport
+
+PathLike = str | os.PathLike[str] | None
+
+
+class NotPublishedError(BulletinDataError):
+    """A table the bulletin did not print this month (recorded in ``not_published.csv``) was asked for."""
+
+
+class Month:
+    """The data of one month, loaded lazily and once (see the module docstring).
+
+    Tables are attributes named as in :data:`bulletin.schema.TABLES` (``m.appointments``,
+    ``m.platform_hospitals`` …). Asking for a table the bulletin did not publish that month raises
+    :class:`NotPublishedError`; :meth:`has` says beforehand whether a table is there.
+    """
+
+    def __init__(self, month: str, data_dir: PathLike = None) -> None:
+        self.month = parse_month(month)
+        self.data_dir = data_dir
+        self.folder: Path = month_folder(month, data_dir)  # raises, naming the months there
+        self._exact: dict[str, object] = {}  # table name → exact frame, or the error reading it
+        self._frames: dict[str, pd.DataFrame] = {}
+        #: the months loaded alongside this one (previous, trends), shared so each is loaded once
+        self._family: dict[str, Month] = {self.month: self}
+
+    def __repr__(self) -> str:
+        return f"Month({self.month!r})"
+
+    def _repr_html_(self) -> str:
+        """What a notebook shows for ``m``: the month in bold, as every section page starts (HTML,
+        not Markdown: reader pages never interpret Markdown from outputs)."""
+        return f'<p class="note"><strong>{html.escape(self.label)}</strong></p>'
+
+    @property
+    def label(self) -> str:
+        """``统计月份：2020年2月``, the line under each section's title."""
+        return f"统计月份：{month_label(self.month)}"
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *TABLES})
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name in TABLES:
+            return self.table(name)
+        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+
+    # ------------------------------------------------------------------ reading (once per file)
+
+    def _read_exact(self, path: os.PathLike[str], decl: Table) -> pd.DataFrame:
+        """The exact frame of a table file, read once (the reader handed to the checks, too)."""
+        from . import store
+
+        key = decl.name if Path(path) == self.folder / decl.file else os.fspath(path)
+        if key not in self._exact:
+            try:
+                self._exact[key] = store.read_table(Path(path), decl, exact=True)
+            except BulletinDataError as exc:
+                self._exact[key] = exc
+        got = self._exact[key]
+        if isinstance(got, BaseException):
+            raise got
+        return got  # type: ignore[return-value]
+
+    def exact(self, name: str) -> pd.DataFrame:
+        """Table ``name`` with money as :class:`~decimal.Decimal` (exact to the fen); a copy."""
+        self._published_or_raise(name)
+        decl = TABLES[name]
+        return self._read_exact(self.folder / decl.file, decl).copy()
+
+    def table(self, name: str) -> pd.DataFrame:
+        """Table ``name`` for everyday pandas (money float64 yuan, counts ``Int64``); a copy."""
+        from .schema import table as table_decl
+
+        decl = table_decl(name)  # an unknown name raises, listing the tables
+        if name not in self._frames:
+            self._published_or_raise(name)
+            frame = self._read_exact(self.folder / decl.file, decl).copy()
+            for col in decl.columns:
+                if col.kind == "money":
+                    frame[col.name] = frame[col.name].astype("float64")
+            self._frames[name] = frame
+        return self._frames[name].copy()
+
+    def has(self, name: str) -> bool:
+        """Whether table ``name`` is there this month (not recorded as not published, file present)."""
+        return name not in self.not_published and (self.folder / TABLES[name].file).exists()
+
+    def _published_or_raise(self, name: str) -> None:
+        if name in self.not_published and not (self.folder / TABLES[name].file).exists():
+            raise NotPublishedError(
+                "the bulletin did not publish this table this month "
+                f"({self.not_published[name] or 'not_published.csv'})",
+                file=self.folder / TABLES[name].file, column="table", value=name,
+                expected="a table of this month; check m.has(name) or m.not_published first",
+            )
+
+    @cached_property
+    def exact_facts(self) -> dict[str, object]:
+        """The month's facts with money as ``Decimal`` (what the checks tie out against)."""
+        from .store import read_facts
+
+        return read_facts(self.folder / FACTS_FILE, exact=True)
+
+    @cached_property
+    def facts(self) -> dict[str, object]:
+        """Every scalar the month states, ``{"hotline.total_calls": 59507, ...}``; money in float yuan."""
+        from decimal import Decimal
+
+        return {k: float(v) if isinstance(v, Decimal) else v for k, v in self.exact_facts.items()}
+
+    @cached_property
+    def not_published(self) -> dict[str, str]:
+        """Tables and facts the bulletin did not print this month: ``{item: note}`` (``{}`` when none)."""
+        from .store import read_not_published
+
+        return read_not_published(self.folder)
+
+    # ------------------------------------------------------------------ derived, computed once
+
+    _report: CheckReport | None = None
+
+    def check(self) -> CheckReport:
+        """``bulletin check``'s report for this month (exact money), computed once."""
+        if self._report is None:
+            from .checks import check_month
+
+            def read_facts(path: os.PathLike[str]) -> dict[str, object]:
+                return dict(self.exact_facts)
+
+            self._report = check_month(self.month, self.data_dir, reader=self._read_exact,
+                                       facts_reader=read_facts)
+        return self._report
+
+    def sibling(self, month: str) -> Month:
+        """Another month of the same data directory, loaded once however often it is asked for."""
+        if month not in self._family:
+            other = Month(month, self.data_dir)
+            other._family = self._family
+            self._family[month] = other
+        return self._family[month]
+
+    @cached_property
+    def previous(self) -> Month | None:
+        """The month before, loaded the same way, or ``None`` when it is not in the data directory."""
+        prev = previous_month(self.month)
+        return self.sibling(prev) if prev in self.all_months else None
+
+    @cached_property
+    def all_months(self) -> list[str]:
+        """Every month in the data directory up to and including this one."""
+        return [m for m in months(self.data_dir) if m <= self.month]
+
+
+def month(month: str, data_dir: PathLike = None) -> Month:
+    """One month's data, loaded lazily and once: ``m.kiosks``, ``m.facts``, ``m.check()``, ``m.previous``.
+
+    ``data_dir`` defaults to ``$BULLETIN_DATA_DIR``, else the project's ``data/``. A month not of
+    the form ``YYYY-MM``, or without a folder, raises :class:`BulletinDataError` naming the months there.
+    """
+    return Month(month, data_dir)
+
+
+__all__ = ["Month", "NotPublishedError", "month"]
