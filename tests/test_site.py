@@ -177,7 +177,8 @@ def test_month_page_lists_the_findings_and_top_page_the_key_figures():
     assert summary["check"] == {"errors": 0, "warnings": 25} and summary["sections"] == len(SECTIONS)
     top = pages.top_page([("2020-02", [s.stem for s in SECTIONS], summary), ("2020-01", [], {})])
     assert top.index('href="2020-02/index.html"') < top.index('href="2020-01/index.html"')
-    assert f"已发布 {len(SECTIONS)}/{len(SECTIONS)} 节；数据核对：0 个错误，25 个警告" in top and "数据核对结果暂缺" in top
+    n = len(SECTIONS)
+    assert f"已发布 {n}/{n} 节；数据核对：0 个错误，25 个警告" in top and "数据核对结果暂缺" in top
     assert "12320卫生热线受理咨询电话" in top and '<td class="num">59,507 个</td>' in top
 
 
