@@ -117,17 +117,19 @@ def not_published_note(m: Month, tables: Iterable[str]) -> Note:
     from ..months import month_label
     from ..schema import TABLES
 
-    parts = []
-    for name in tables:
-        note = m.not_published.get(name, "")
-        parts.append(f"「{TABLES[name].title}」" + (f"（{note}）" if note else ""))
-    return Note(f"{month_label(m.month)}的公报没有发布{'、'.join(parts)}，此处没有内容。")
+    names = list(tables)
+    titles = [TABLES[name].title for name in names]
+    text = f"{month_label(m.month)}的公报没有发布{'、'.join(f'「{t}」' for t in titles)}，此处没有内容。"
+    # the ingest's own note repeats the title; a note written by hand (a reason) is shown
+    notes = [n for name in names if (n := m.not_published.get(name, "")) and not any(t in n for t in titles)]
+    return Note(text + ("说明：" + "；".join(notes) if notes else ""))
 
 
 def needs(tables: Sequence[str] | Callable[..., Sequence[str]], empty: Callable[[], object] | None = None):
     """Decorator for a section function ``f(m, …)`` that shows a table: when the bulletin did not
     publish one of ``tables`` this month (``m.not_published``), the function returns the line
-    saying so (:func:`not_published_note`), or ``empty()`` when given, instead of failing.
+    saying so (:func:`not_published_note`), or ``empty()`` when given, instead of failing; a
+    chart (a function named ``*_chart``) returns ``None``, so that the line is said once.
 
     ``tables`` may be a function of the same arguments (``lambda m, level="district": …``). A table
     file missing *without* that record still raises, as any missing input does.
@@ -139,7 +141,10 @@ def needs(tables: Sequence[str] | Callable[..., Sequence[str]], empty: Callable[
             names = tables(m, *args, **kwargs) if callable(tables) else tables
             missing = [t for t in names if t in m.not_published]
             if missing:
-                return empty() if empty is not None else not_published_note(m, missing)
+                if empty is not None:
+                    return empty()
+                # a chart draws nothing: the table or view beside it already says what is missing
+                return None if fn.__name__.endswith("_chart") else not_published_note(m, missing)
             return fn(m, *args, **kwargs)
 
         inner.tables = tables  # type: ignore[attr-defined]
