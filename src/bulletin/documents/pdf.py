@@ -48,7 +48,7 @@ def literal(text: object) -> str:
 _PREAMBLE = """\
 #set document(title: {title}, date: none)
 #set page(paper: "a4", margin: (x: 1.8cm, top: 2cm, bottom: 2cm), numbering: "1 / 1", number-align: center)
-#set text(font: "{font}", size: 10.5pt, lang: "zh", region: "cn")
+#set text(font: "{font}", size: 10.5pt, lang: "zh", region: "cn", cjk-latin-spacing: none)
 #set par(justify: true, leading: 0.85em, spacing: 1.1em, first-line-indent: (amount: 2em, all: true))
 #set heading(numbering: "一、")
 #show heading.where(level: 1): it => block(above: 1.6em, below: 1em, text(size: 13.5pt, it))
