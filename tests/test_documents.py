@@ -376,3 +376,10 @@ def test_bad_data_leaves_the_output_folder_as_it_was(data_copy, tmp_path):
     with pytest.raises(BulletinDataError, match="kiosks.csv"):
         documents.write_all(M, data_copy, out)
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+
+
+def test_pdf_uses_the_font_file_and_colour_of_the_charts():
+    from bulletin import charts
+
+    assert pdf.BUNDLED_FONT == charts.BUNDLED_FONT and pdf.BAR_COLOUR == charts.PALETTE[0]
+    assert pdf.font_file().is_file()

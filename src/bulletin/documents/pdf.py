@@ -21,10 +21,14 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..charts import BUNDLED_FONT, PALETTE
 from .model import Bars, Cell, Document, Grid, Paragraph
 
 FONT_FAMILY = "Noto Sans CJK SC"
+#: the font file ``bulletin.charts`` registers (``charts.BUNDLED_FONT``; a test keeps them equal).
+#: Not imported from there: that would import matplotlib (0.6 s) into a batch that draws no chart.
+BUNDLED_FONT = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
+#: the bars' colour: the first of ``charts.PALETTE``
+BAR_COLOUR = "#2f6f9f"
 
 
 def font_file() -> Path:
@@ -97,7 +101,7 @@ def _grid(grid: Grid) -> str:
 
 def _bars(chart: Bars) -> str:
     top = max((v for _, v, _ in chart.items), default=0) or 1
-    colour = PALETTE[0]
+    colour = BAR_COLOUR
     rows = []
     for name, value, shown in chart.items:
         share = max(value, 0) / top * 78
