@@ -383,3 +383,20 @@ def test_pdf_uses_the_font_file_and_colour_of_the_charts():
 
     assert pdf.BUNDLED_FONT == charts.BUNDLED_FONT and pdf.BAR_COLOUR == charts.PALETTE[0]
     assert pdf.font_file().is_file()
+
+
+def test_cli_writes_the_documents_and_refuses_the_data_folder(data_copy, tmp_path, capsys):
+    from bulletin.cli import main
+
+    assert main(["documents", M, "--data-dir", str(data_copy), "--out", str(tmp_path / "文档 输出")]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert [Path(p).name for p in printed] == documents.names(M)
+    assert main(["documents", M, "--data-dir", str(data_copy), "--out", str(data_copy / M)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "data directory" in err[0]
+    assert sorted(p.name for p in (data_copy / M).iterdir()) == sorted(
+        p.name for p in (bulletin.paths.DEFAULT_DATA_DIR / M).iterdir())
+    edit_csv(data_copy / M / "appointments.csv", ",6398,", ",-5,")
+    assert main(["documents", M, "--data-dir", str(data_copy), "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "appointments.csv" in err[0] and "-5" in err[0]

@@ -41,10 +41,17 @@ def write_all(month: str, data_dir: PathLike | None, out_dir: PathLike) -> list[
     ------
     BulletinDataError
         For unreadable data (one line naming file, row, column and value), as ``bulletin.load`` does.
+    BulletinError
+        When ``out_dir`` is the data directory or inside it.
     """
+    from .. import paths
+    from ..errors import BulletinError
     from . import content, datapackage, pdf, word, workbook
 
-    out = Path(out_dir)
+    out = Path(out_dir).expanduser().resolve()
+    data_root = paths.data_dir(data_dir).resolve()
+    if out == data_root or data_root in out.parents:
+        raise BulletinError(f"the documents are not written into the data directory ({out}); give another --out")
     out.mkdir(parents=True, exist_ok=True)
     month_data = content.MonthData.read(month, data_dir)
     doc = content.build_from(month_data)

@@ -66,8 +66,9 @@ def write(d: MonthData, target: Path) -> Path:
     """Write the month's tables of ``d`` to ``target`` and return ``target``."""
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(str(target), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                             "strings_to_urls": False})
+    # in_memory: no temporary file per sheet (their creation and removal cost more than the writing)
+    book = xlsxwriter.Workbook(str(target), {"in_memory": True, "strings_to_formulas": False,
+                                             "strings_to_numbers": False, "strings_to_urls": False})
     year, mon = w.month_parts(d.month)
     book.set_properties({"title": f"南京卫生信息统计简报统计表（{year}年{mon}月）", "language": "zh-CN"})
     title = book.add_format({"bold": True, "font_size": 14})
