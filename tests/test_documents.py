@@ -378,6 +378,27 @@ def test_bad_data_leaves_the_output_folder_as_it_was(data_copy, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
 
 
+def _write_pdf_in_child(target: str) -> None:
+    pdf.write(content.build(M), Path(target))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the hang this guards against needs fork")
+def test_a_process_forked_after_a_compile_still_compiles(tmp_path):
+    """A pool worker forked from a process that has compiled once must not wait for the compiler's
+    threads, which the fork did not copy (this hung ``bulletin run`` in tests before)."""
+    import multiprocessing
+
+    pdf.write(content.build(M), tmp_path / "parent.pdf")
+    child = multiprocessing.get_context("fork").Process(target=_write_pdf_in_child, args=(str(tmp_path / "c.pdf"),))
+    child.start()
+    child.join(timeout=120)
+    if child.is_alive():
+        child.terminate()
+        child.join()
+        pytest.fail("the forked child hung compiling the PDF")
+    assert child.exitcode == 0 and (tmp_path / "c.pdf").read_bytes() == (tmp_path / "parent.pdf").read_bytes()
+
+
 def test_pdf_uses_the_font_file_and_colour_of_the_charts():
     from bulletin import charts
 
@@ -400,3 +421,74 @@ def test_cli_writes_the_documents_and_refuses_the_data_folder(data_copy, tmp_pat
     assert main(["documents", M, "--data-dir", str(data_copy), "--out", str(tmp_path / "x")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "appointments.csv" in err[0] and "-5" in err[0]
+
+
+# ---------------------------------------------------------------- in the monthly batch
+
+
+def test_bulletin_run_publishes_the_documents_with_the_month_and_skips_them_unchanged(data_copy, tmp_path):
+    import io
+
+    from bulletin import cache
+    from bulletin.run import Notebook, run_batch
+
+    figures = Notebook("00_figures", "数字", Path(__file__).parent / "fixtures" / "notebooks" / "00_figures.ipynb")
+    out = tmp_path / "报告 目录"
+
+    def run(notebooks=(figures,), **kw):
+        log = io.StringIO()
+        outcome = run_batch([M], data_dir=data_copy, out=out, notebooks=list(notebooks), progress=False,
+                            stream=log, jobs=2, **kw)
+        return outcome, log.getvalue()
+
+    outcome, log = run()
+    assert outcome.exit_code == 0 and outcome.published == [M], log
+    month = out / M
+    assert all((month / name).exists() for name in documents.names(M))
+    assert (month / f"data-{M}" / "kiosks.csv").is_file()
+    page = (month / "index.html").read_text(encoding="utf-8")
+    assert f'href="bulletin-{M}.pdf"' in page and f'href="data-{M}/datapackage.json"' in page
+    key = cache.read_manifest(month)["documents"]["key"]
+    pdf_bytes = (month / f"bulletin-{M}.pdf").read_bytes()
+
+    # another notebook added: the documents are carried over (same key, same bytes), not rewritten
+    chart = Notebook("01_chart", "图表", figures.path.with_name("01_chart.ipynb"))
+    outcome, log = run(notebooks=[figures, chart])
+    assert outcome.exit_code == 0, log
+    assert cache.read_manifest(month)["documents"]["key"] == key
+    assert (month / f"bulletin-{M}.pdf").read_bytes() == pdf_bytes
+    assert (month / f"data-{M}" / "datapackage.json").is_file()
+
+    # the data changes: the documents follow
+    edit_csv(data_copy / M / "kiosks.csv", "江苏省人民医院,200,", "江苏省人民医院,201,")
+    edit_csv(data_copy / M / "facts.csv", "kiosks.total.kiosks,1481,", "kiosks.total.kiosks,1482,")
+    outcome, log = run()
+    assert outcome.exit_code == 0, log
+    assert cache.read_manifest(month)["documents"]["key"] != key
+    import docx
+
+    kiosks = docx.Document(month / f"bulletin-{M}.docx").tables[-1]
+    assert kiosks.rows[1].cells[2].text == "201" and kiosks.rows[-1].cells[2].text == "1482"
+
+
+def test_a_month_whose_documents_fail_is_not_published(data_copy, tmp_path, monkeypatch):
+    import io
+
+    from bulletin.run import Notebook, run_batch
+
+    figures = Notebook("00_figures", "数字", Path(__file__).parent / "fixtures" / "notebooks" / "00_figures.ipynb")
+    out = tmp_path / "reports"
+    log = io.StringIO()
+    assert run_batch([M], data_dir=data_copy, out=out, notebooks=[figures], progress=False, stream=log,
+                     jobs=1).exit_code == 0
+    before = {p.name: p.stat().st_mtime_ns for p in (out / M).iterdir()}
+
+    def broken(month, data_dir, out_dir):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(documents, "write_all", broken)  # the forked workers inherit it
+    outcome = run_batch([M], data_dir=data_copy, out=out, notebooks=[figures], progress=False, stream=log,
+                        jobs=1, force=True)
+    assert outcome.exit_code == 1 and outcome.failed_months == [M]
+    assert any("documents: OSError: [Errno 28] No space left on device" in n for n in outcome.notes), outcome.notes
+    assert {p.name: p.stat().st_mtime_ns for p in (out / M).iterdir()} == before

@@ -146,8 +146,10 @@ ul.sections li {{ margin: .3em 0; }}
 """
 
 
-def month_index_html(month: str, sections: list[tuple[str, str]], headlines, check_summary: str | None) -> str:
-    """The month's page: headline figures, the data check summary, a link per section.
+def month_index_html(month: str, sections: list[tuple[str, str]], headlines, check_summary: str | None,
+                     documents: bool = False) -> str:
+    """The month's page: headline figures, the data check summary, a link per section, and the
+    documents (:mod:`bulletin.documents`) when ``documents``.
 
     ``sections`` is ``[(stem, Chinese title), ...]``; ``headlines`` ``[(label, value), ...]`` or None.
     """
@@ -169,6 +171,15 @@ def month_index_html(month: str, sections: list[tuple[str, str]], headlines, che
         for stem, title in sections
     )
     parts.append(f'<ul class="sections">{items}</ul>')
+    if documents:
+        links = (
+            (f"bulletin-{month}.pdf", "简报统计数据（PDF，按公报版式）"),
+            (f"bulletin-{month}.docx", "简报统计数据（Word，可编辑）"),
+            (f"tables-{month}.xlsx", "统计表（Excel）"),
+            (f"data-{month}/datapackage.json", "机器可读数据（CSV 与 datapackage.json）"),
+        )
+        items = "".join(f'<li><a href="{e(href)}">{e(text)}</a></li>' for href, text in links)
+        parts.append(f'<h2>文档下载</h2>\n<ul class="documents">{items}</ul>')
     return _PAGE.format(title=e(f"卫生信息统计简报 {month_label(month)}"), body="\n".join(parts))
 
 

@@ -17,8 +17,10 @@ matplotlib render in the batch.
 from __future__ import annotations
 
 import importlib.util
+import shutil
+import subprocess
+import sys
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 
 from .model import Bars, Cell, Document, Grid, Paragraph
@@ -135,10 +137,22 @@ def source(doc: Document) -> str:
     return "\n".join(parts)
 
 
-def write(doc: Document, target: Path, fonts: Iterable[Path] | None = None) -> Path:
-    """Compile ``doc`` to ``target`` (PDF/UA-1, fonts embedded) and return ``target``."""
-    import typst
+#: compiles in a child Python: ``main.typ`` in argv[1] with the fonts of argv[1]/fonts, to argv[2]
+_COMPILE = (
+    "import sys, typst; d = sys.argv[1]; "
+    "typst.compile(d + '/main.typ', output=sys.argv[2], root=d, font_paths=[d + '/fonts'], "
+    "ignore_system_fonts=True, pdf_standards='ua-1')"
+)
 
+
+def write(doc: Document, target: Path) -> Path:
+    """Compile ``doc`` to ``target`` (PDF/UA-1, fonts embedded) and return ``target``.
+
+    Typst runs in a child Python process, not in this one: the compiler keeps a pool of threads,
+    and a process forked after it started them (a worker of ``bulletin run``'s pool forked from a
+    process that compiled once) would wait forever for threads that were not copied. The child
+    costs about 0.1 s; a hang costs the batch.
+    """
     font = font_file()
     with tempfile.TemporaryDirectory(prefix="bulletin-pdf-") as tmp:
         # Typst takes font folders: a folder holding only our font keeps the PDF free of system fonts.
@@ -148,9 +162,12 @@ def write(doc: Document, target: Path, fonts: Iterable[Path] | None = None) -> P
             (folder / font.name).symlink_to(font)
         except OSError:  # no symlinks (some Windows setups): a copy does the same
             (folder / font.name).write_bytes(font.read_bytes())
-        main = Path(tmp) / "main.typ"
-        main.write_text(source(doc), encoding="utf-8")
-        pdf = typst.compile(str(main), root=tmp, font_paths=[str(folder)], ignore_system_fonts=True,
-                            pdf_standards="ua-1")
-    target.write_bytes(pdf)
+        (Path(tmp) / "main.typ").write_text(source(doc), encoding="utf-8")
+        out = Path(tmp) / "out.pdf"
+        done = subprocess.run([sys.executable, "-c", _COMPILE, tmp, str(out)], capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL)
+        if done.returncode != 0 or not out.is_file():
+            lines = (done.stderr or "").strip().splitlines() or [f"exit status {done.returncode}"]
+            raise RuntimeError(f"typst could not compile the PDF: {lines[-1]}")
+        shutil.move(out, target)
     return target
