@@ -38,6 +38,7 @@ test: lint unit nbval ## everything CI runs
 bench: $(STAMP) ## benchmarks (prints medians and ratios)
 	$(BIN)/python bench/bench_load.py
 	$(BIN)/python bench/bench_run.py
+	$(BIN)/python bench/bench_documents.py
 
 lab: $(STAMP) ## JupyterLab on notebooks/ (the kernel is the project's .venv)
 	$(BIN)/jupyter lab notebooks

@@ -14,6 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import paths, schema
+from ..errors import BulletinDataError
+from ..months import is_month
 from ..store import read_not_published
 from . import wording as w
 from .model import Bars, Block, Cell, Document, Grid, Paragraph, Section
@@ -34,9 +36,16 @@ class MonthData:
 
     @classmethod
     def read(cls, month: str, data_dir: str | Path | None = None) -> MonthData:
-        from ..load import month_folder  # the folder must exist: one clear line otherwise
+        """The month's record of what was not printed; tables and facts are read when first asked for.
 
-        folder = month_folder(month, data_dir)
+        Raises :class:`BulletinDataError` (one line) for a month without a folder.
+        """
+        if not is_month(month):
+            raise BulletinDataError("not a month", column="month", value=month, expected="YYYY-MM")
+        folder = paths.month_dir(month, data_dir)
+        if not folder.is_dir():
+            raise BulletinDataError("no data for this month (month folder missing)", file=folder, column="month",
+                                    value=month, expected="a month folder YYYY-MM in the data directory")
         return cls(month, Path(data_dir) if data_dir is not None else None, read_not_published(folder))
 
     def published(self, item: str) -> bool:
