@@ -281,7 +281,8 @@ def test_xlsx_follows_the_spreadsheet_checklist_and_equals_the_data(written, dat
                 else:
                     assert Decimal(str(got)).quantize(Decimal("0.01")) == Decimal(str(want)), (got, want)
     kiosks = wb[SHEETS["kiosks"]]
-    assert kiosks.cell(5, 7).value == 2482832.44 and kiosks.cell(5, 7).number_format == "0.00"
+    assert kiosks["A3"].value == "分组" and kiosks["A2"].value.startswith("本表含注释")  # no blank row above
+    assert kiosks["G4"].value == 2482832.44 and kiosks["G4"].number_format == "0.00"
     _, _, facts = _sheet_table(wb["公布的总数"])
     values = {label: value for label, value, _ in facts}
     assert values["自助智能医疗服务终端医院使用情况表·合计·缴费金额（元）"] == 51460109.85
@@ -293,7 +294,7 @@ def test_xlsx_writes_formula_like_names_as_text(nasty):
 
     _, out = nasty
     wb = openpyxl.load_workbook(out / f"tables-{M}.xlsx")
-    cell = wb["预约挂号"]["A5"]
+    cell = wb["预约挂号"]["A4"]
     assert cell.value == NASTY and cell.data_type == "s"
     cells = [c for row in wb["分途径预约"].iter_rows() for c in row if c.value == "+" + NASTY]
     assert cells and cells[0].data_type == "s"

@@ -93,6 +93,7 @@ def write(d: MonthData, target: Path) -> Path:
     cover.set_column(0, 0, 110)
 
     notes.write_string(0, 0, "注释", title)
+    notes.write_string(1, 0, "各表第2行列出其适用的注释编号。")
     notes.add_table(2, 0, 2 + len(NOTES), 1, {"name": "notes", "style": "Table Style Light 1",
                                               "columns": [{"header": "注释编号"}, {"header": "注释内容"}]})
     for i, (mark, text) in enumerate(NOTES, start=3):
@@ -116,7 +117,7 @@ def write(d: MonthData, target: Path) -> Path:
         marks = "[注1] [注2]" + (" [注4]" if "declared_tables" in decl.column_names else "")
         sheet.write_string(1, 0, f"本表含注释，见注释表 {marks}。")
         cols = list(decl.columns)
-        first = 3
+        first = 2  # the header row right under the notes line: no blank row above the table
         last = first + max(len(frame), 1)  # an empty table keeps one empty data row (Excel needs one)
         sheet.add_table(first, 0, last, len(cols) - 1, {
             "name": f"table_{name}", "style": "Table Style Light 9", "autofilter": False,
@@ -141,11 +142,11 @@ def write(d: MonthData, target: Path) -> Path:
     totals.write_string(1, 0, "公报印出的合计行、合计数与截止月底的累计数，按公布原样录入；见注释表 [注3]。")
     facts = [(k, d.fact(k)) for k in schema.FACTS]
     facts = [(k, v) for k, v in facts if v is not None]
-    totals.add_table(3, 0, 3 + max(len(facts), 1), 2, {
+    totals.add_table(2, 0, 2 + max(len(facts), 1), 2, {
         "name": "table_facts", "style": "Table Style Light 9", "autofilter": False,
         "columns": [{"header": "项目"}, {"header": "数值"}, {"header": "单位"}],
     })
-    for r, (key, value) in enumerate(facts, start=4):
+    for r, (key, value) in enumerate(facts, start=3):
         fact = schema.FACTS[key]
         totals.write_string(r, 0, fact.label)
         if fact.kind == "money":
