@@ -47,6 +47,7 @@ bench: $(STAMP) ## benchmarks (prints medians and ratios)
 	$(BIN)/python bench/bench_load.py
 	$(BIN)/python bench/bench_run.py
 	$(BIN)/python bench/bench_site.py
+	$(BIN)/python bench/bench_documents.py
 
 lab: $(STAMP) ## JupyterLab on notebooks/ (the kernel is the project's .venv); as root (containers) adds --allow-root
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -61,10 +62,11 @@ def test_run_publishes_executes_and_skips(tmp_path, data_copy):
     assert _statuses(outcome) == {f"{m} {s}": "ok" for m in ("2020-02", "2020-03") for s in ("00_figures", "01_chart")}
 
     month = out / "2020-02"
-    assert sorted(p.name for p in month.iterdir()) == [
+    assert sorted(p.name for p in month.iterdir()) == sorted([
         "00_figures.html", "00_figures.ipynb", "01_chart.html", "01_chart.ipynb", "index.html", "manifest.json",
         "summary.json",
-    ]
+        "bulletin-2020-02.pdf", "bulletin-2020-02.docx", "tables-2020-02.xlsx", "data-2020-02",  # the documents
+    ])
     nb = nbformat.read(month / "00_figures.ipynb", as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1 and 'month = "2020-02"' in injected[0].source
@@ -90,9 +92,13 @@ def test_run_publishes_executes_and_skips(tmp_path, data_copy):
     assert top.index("2020-03/index.html") < top.index("2020-02/index.html")  # newest first
 
     for f in out.rglob("*"):
-        if f.is_file():
-            text = f.read_text(encoding="utf-8")
-            assert str(tmp_path) not in text and str(paths.PROJECT_ROOT) not in text, f
+        if f.is_file():  # the documents are binary; the Word file and the workbook are zip archives
+            blobs = [f.read_bytes()]
+            if zipfile.is_zipfile(f):
+                with zipfile.ZipFile(f) as z:
+                    blobs += [z.read(n) for n in z.namelist()]
+            for blob in blobs:
+                assert str(tmp_path).encode() not in blob and str(paths.PROJECT_ROOT).encode() not in blob, f
 
     # unchanged: everything skipped, nothing rewritten
     before = _snapshot(out)

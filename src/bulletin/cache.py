@@ -78,9 +78,12 @@ def read_manifest(month_dir: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def write_manifest(month_dir: Path, month: str, sections: dict[str, dict]) -> None:
-    """Record what a month folder holds: per section stem its cache key, title and run time."""
-    manifest = {"format": RUNNER_FORMAT, "month": month, "sections": sections}
+def write_manifest(month_dir: Path, month: str, sections: dict[str, dict], documents: dict | None = None) -> None:
+    """Record what a month folder holds: per section stem its cache key, title and run time, and
+    the documents' cache key (``bulletin.run.documents_key``)."""
+    manifest: dict = {"format": RUNNER_FORMAT, "month": month, "sections": sections}
+    if documents is not None:
+        manifest["documents"] = documents
     (month_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
 
 

@@ -1,4 +1,4 @@
-"""The command line: ``bulletin check | ingest | run | months``.
+"""The command line: ``bulletin check | ingest | run | documents | months``.
 
 Every domain error is printed as one line and exits 2; a traceback is never shown for bad input.
 Each sub-command's work lives in its own module; this file only parses arguments.
@@ -32,6 +32,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .run import run_command
 
     return run_command(args)
+
+
+def _cmd_documents(args: argparse.Namespace) -> int:
+    from .documents import write_all
+
+    for path in write_all(args.month, args.data_dir, args.out):
+        print(path)
+    return 0
 
 
 def _cmd_months(args: argparse.Namespace) -> int:
@@ -68,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rerun jobs whose inputs are unchanged")
     p.add_argument("--with-code", action="store_true", help="keep code cells in the HTML")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("documents", help="write a month's PDF, Word file, workbook and data package")
+    p.add_argument("month", help="YYYY-MM")
+    p.add_argument("--out", required=True, help="folder to write into (created; never the data directory)")
+    p.add_argument("--data-dir", help="data directory (default: $BULLETIN_DATA_DIR or the project's data/)")
+    p.set_defaults(func=_cmd_documents)
 
     p = sub.add_parser("months", help="list the months in the data directory")
     p.add_argument("--data-dir")

@@ -19,6 +19,7 @@ notebook schema has no IRI formats to check); an unchanged rerun only hashes fil
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import sys
@@ -244,6 +245,45 @@ def _month_summary_job(month: str, data_param: str | None) -> dict:
     return month_summary(month, data_param)
 
 
+def documents_key(data_root: Path, month: str) -> str:
+    """The cache key of a month's documents (:mod:`bulletin.documents`): the package's code and the
+    month's data, not the notebooks (a changed notebook alone leaves the documents as they were)."""
+    parts = [cache.RUNNER_FORMAT, "documents", cache.code_hash(), cache.month_hash(data_root, month)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _documents_fresh(month_dir: Path, key: str) -> bool:
+    from .documents import names
+
+    entry = cache.read_manifest(month_dir).get("documents")
+    return (isinstance(entry, dict) and entry.get("key") == key
+            and all((month_dir / name).exists() for name in names(month_dir.name)))
+
+
+def _month_documents_job(month: str, data_param: str | None, staging: str) -> dict:
+    """The month's PDF, Word file, workbook and data package, written into its staging folder
+    (one more job of the month: it is published with the month, or the month is not)."""
+    start = time.monotonic()
+    try:
+        from .documents import write_all
+
+        write_all(month, data_param, staging)
+    except Exception as exc:  # noqa: BLE001 - reported as the month's failure, the other jobs go on
+        return {"status": "failed", "seconds": time.monotonic() - start, "message": f"documents: {_last_line(exc)}"}
+    return {"status": "ok", "seconds": time.monotonic() - start, "message": ""}
+
+
+def _carry_documents(month: str, old: Path, staging: Path) -> None:
+    """Documents whose inputs are unchanged: linked (or copied) from the published month."""
+    from .documents import names
+
+    for name in names(month):
+        if (old / name).is_dir():
+            shutil.copytree(old / name, staging / name, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(old / name, staging / name)
+
+
 # --------------------------------------------------------------------------------------------
 # The batch
 
@@ -315,7 +355,11 @@ def _publish_month(month: str, jobs: list[Job], facts: dict, out: Path, staging:
         if j.status == "ok":
             sections[j.notebook.stem] = {"key": j.key, "title": j.notebook.title, "seconds": round(j.seconds, 2)}
     sections = dict(sorted(sections.items()))
-    cache.write_manifest(staging, month, sections)
+    documents = facts.get("documents") or {}
+    if documents.get("status") == "carried":
+        _carry_documents(month, target, staging)
+    cache.write_manifest(staging, month, sections,
+                         documents={"key": documents["key"]} if documents.get("key") else None)
     listing = [(stem, entry.get("title", stem)) for stem, entry in sections.items()]
     for name, text in month_files(month, listing, facts).items():
         write_text_atomic(staging / name, text)
@@ -380,7 +424,7 @@ def run_batch(
     todo = [j for j in outcome.jobs if j.status == "pending"]
     if todo:
         with _reports_lock(out_dir):
-            _run_jobs(todo, outcome, data_root, data_param, out_dir, workers, with_code, progress, stream)
+            _run_jobs(todo, outcome, data_root, data_param, out_dir, workers, with_code, progress, stream, force)
     elif months and not (out_dir / "index.html").is_file():
         from .publish import write_top_index
 
@@ -391,7 +435,7 @@ def run_batch(
 
 
 def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: str | None, out_dir: Path,
-              workers: int, with_code: bool, progress: bool, stream: TextIO) -> None:
+              workers: int, with_code: bool, progress: bool, stream: TextIO, force: bool = False) -> None:
     """Run ``todo`` in a pool of forked workers (kernels from the fork server); publish each month
     as its last job ends. Ctrl-C (or SIGTERM via :func:`run_command`) stops everything at once."""
     import multiprocessing
@@ -457,9 +501,15 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
             fut = pool.submit(_execute, j.month, j.notebook, data_param, data_root,
                               str(stagings[j.month]), str(out_dir / f"{j.month}.failed"), with_code)
             futures[fut] = j
+        # The documents: one short job a month, last (it fills a worker's idle tail), unless unchanged.
+        doc_keys = {m: documents_key(data_root, m) for m in by_month}
+        docs: dict[str, dict] = {m: {"status": "carried", "key": k} for m, k in doc_keys.items()
+                                 if not force and _documents_fresh(out_dir / m, k)}
+        docs_futures = {pool.submit(_month_documents_job, m, data_param, str(stagings[m])): m
+                        for m in by_month if m not in docs}
         facts: dict[str, dict] = {}
         remaining = {m: len(js) for m, js in by_month.items()}
-        pending = set(futures) | set(facts_futures)
+        pending = set(futures) | set(facts_futures) | set(docs_futures)
         failed = 0
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -471,7 +521,16 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
                         facts[m] = fut.result()
                     except Exception as exc:  # noqa: BLE001 - a worker that died: the page says unavailable
                         facts[m] = {"problems": [f"index figures: {_last_line(exc)}"]}
-                    if remaining[m] == 0:
+                    if remaining[m] == 0 and m in docs:
+                        finished_months.append(m)
+                    continue
+                if fut in docs_futures:
+                    m = docs_futures[fut]
+                    try:
+                        docs[m] = {**fut.result(), "key": doc_keys[m]}
+                    except Exception as exc:  # noqa: BLE001 - a worker that died
+                        docs[m] = {"status": "failed", "message": f"documents: {_last_line(exc)}"}
+                    if remaining[m] == 0 and m in facts:
                         finished_months.append(m)
                     continue
                 j = futures[fut]
@@ -485,14 +544,15 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
                 j.status, j.seconds, j.cell, j.message = r["status"], r["seconds"], r["cell"], r.get("message", "")
                 failed += j.status == "failed"
                 remaining[j.month] -= 1
-                if remaining[j.month] == 0 and j.month in facts:
+                if remaining[j.month] == 0 and j.month in facts and j.month in docs:
                     finished_months.append(j.month)
                 bar.update(1)
                 running = min(n_workers, sum(1 for f in pending if f in futures))
                 bar.set_postfix_str(f"running {running}, failed {failed}")
             mark(f"{len(done)} done")
             for m in finished_months:
-                _finish_month(m, by_month[m], facts.get(m, {}), out_dir, stagings.pop(m), outcome)
+                _finish_month(m, by_month[m], {**facts.get(m, {}), "documents": docs.get(m)}, out_dir,
+                              stagings.pop(m), outcome)
                 write_top_index(out_dir)
         mark("published")
     except KeyboardInterrupt:
@@ -519,7 +579,10 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
 
 def _finish_month(month: str, jobs: list[Job], facts: dict, out_dir: Path, staging: Path, outcome: Outcome) -> None:
     _forget_failures(month, jobs, out_dir)
-    if any(j.status != "ok" for j in jobs):
+    documents = facts.get("documents") or {}
+    if documents.get("status") == "failed":
+        outcome.notes.append(f"{month} not published: {documents.get('message', 'documents failed')}")
+    if any(j.status != "ok" for j in jobs) or documents.get("status") == "failed":
         outcome.failed_months.append(month)
         shutil.rmtree(staging, ignore_errors=True)
         return

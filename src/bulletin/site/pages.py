@@ -185,14 +185,33 @@ def month_page(month: str, sections: list[tuple[str, str]], facts: dict) -> str:
 
     ``facts`` is what the batch computed for the month (``bulletin.run.month_facts``): ``headlines``
     ``[[label, value], …]``, ``check`` (``summary``, ``findings`` as rows of 级别/规则/表/单位/说明,
-    ``notes``), ``months`` (all months in the data). Missing parts read as "unavailable".
+    ``notes``), ``months`` (all months in the data), ``documents`` (set when the month's documents
+    are published: the page links them). Missing parts read as "unavailable".
     """
     nav = month_nav(month, facts.get("months"), sections, None)
     return render(
         "month.html.j2", month_label=month_label(month), nav=nav, page_kind="month",
         headlines=facts.get("headlines"), check=_check_view(facts.get("check_report")),
         sections=[{"href": f"{stem}.html", "title": title} for stem, title in sections],
+        documents=_document_links(month) if facts.get("documents") else [],
     )
+
+
+#: what each document of the month is, for its link on the month page
+DOCUMENT_TITLES = (
+    "简报统计数据（PDF，按公报版式）",
+    "简报统计数据（Word，可编辑）",
+    "统计表（Excel）",
+    "机器可读数据（CSV 与 datapackage.json）",
+)
+
+
+def _document_links(month: str) -> list[dict[str, str]]:
+    """The month's documents (:func:`bulletin.documents.names`), each with its link and what it is."""
+    from ..documents import names
+
+    hrefs = [n if "." in n.rsplit("/", 1)[-1] else f"{n}/datapackage.json" for n in names(month)]
+    return [{"href": h, "title": t} for h, t in zip(hrefs, DOCUMENT_TITLES, strict=True)]
 
 
 def month_summary(month: str, sections: list[tuple[str, str]], facts: dict) -> str:

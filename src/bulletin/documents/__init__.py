@@ -1,0 +1,74 @@
+"""The bulletin's statistics part as documents: PDF, Word, an accessible workbook, a data package.
+
+One entry point, :func:`write_all`, writes for one month, into a folder the caller gives (the
+batch's staging folder of the month; never the data folder):
+
+- ``bulletin-YYYY-MM.pdf``: the statistics part laid out as the bulletin prints it (Typst; see
+  :mod:`.pdf` for why), A4, page numbers, contents, fonts embedded, tagged PDF/UA-1;
+- ``bulletin-YYYY-MM.docx``: the same content as an editable Word file (python-docx, :mod:`.word`);
+- ``tables-YYYY-MM.xlsx``: the tables along the UK Analysis Function's spreadsheet guidance
+  (xlsxwriter, :mod:`.workbook`);
+- ``data-YYYY-MM/``: the tidy CSV files and a Frictionless ``datapackage.json`` generated from
+  :mod:`bulletin.schema` (:mod:`.datapackage`).
+
+The content (:mod:`.content`) is built once from the public loaders and rendered by each writer;
+a table or figure the month's ``not_published.csv`` lists is replaced by a line saying so.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+PathLike = str | os.PathLike[str]
+
+
+def names(month: str) -> list[str]:
+    """The names :func:`write_all` writes for ``month``, in the order it returns them."""
+    return [f"bulletin-{month}.pdf", f"bulletin-{month}.docx", f"tables-{month}.xlsx", f"data-{month}"]
+
+
+def write_all(month: str, data_dir: PathLike | None, out_dir: PathLike) -> list[Path]:
+    """Write the month's four documents into ``out_dir`` and return their paths.
+
+    Everything is written into a temporary folder inside ``out_dir`` first and moved into place
+    only when all four are complete, so a failure (bad data, full disk) leaves ``out_dir`` as it
+    was. ``data_dir`` is read only.
+
+    Raises
+    ------
+    BulletinDataError
+        For unreadable data (one line naming file, row, column and value), as ``bulletin.load`` does.
+    BulletinError
+        When ``out_dir`` is the data directory or inside it.
+    """
+    from .. import paths
+    from ..errors import BulletinError
+    from . import content, datapackage, pdf, word, workbook
+
+    out = Path(out_dir).expanduser().resolve()
+    data_root = paths.data_dir(data_dir).resolve()
+    if out == data_root or data_root in out.parents:
+        raise BulletinError(f"the documents are not written into the data directory ({out}); give another --out")
+    out.mkdir(parents=True, exist_ok=True)
+    month_data = content.MonthData.read(month, data_dir)
+    doc = content.build_from(month_data)
+    pdf_name, docx_name, xlsx_name, data_name = names(month)
+    work = Path(tempfile.mkdtemp(prefix=".documents-", dir=out))
+    try:
+        pdf.write(doc, work / pdf_name)
+        word.write(doc, work / docx_name)
+        workbook.write(month_data, work / xlsx_name)
+        datapackage.write(month_data, work / data_name)
+        paths = []
+        for name in names(month):
+            target = out / name
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            os.replace(work / name, target)
+            paths.append(target)
+        return paths
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

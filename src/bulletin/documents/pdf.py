@@ -1,0 +1,173 @@
+"""``bulletin-YYYY-MM.pdf``: the statistics part laid out as the bulletin prints it, with Typst.
+
+Why Typst (the ``typst`` Python package): it is a self-contained compiler in one wheel, so no
+LaTeX, no browser and no network; it lays out long tables with row and column spans and repeats
+their header rows on each page, numbers pages and builds the contents list; it embeds (subsets)
+the fonts it is given and writes tagged PDF/UA-1 with a document title and alt text on figures;
+and it compiles the month in well under 0.2 s. The only font it sees is the project's own Noto
+Sans CJK SC file (shipped by ``mplfonts``, the file ``bulletin.charts`` registers): system fonts
+are ignored, so the PDF is the same on every machine.
+
+Every string from the data reaches Typst as a string literal (:func:`literal`), never as markup,
+so a name holding ``#``, ``*``, ``$``, ``[``, ``\\``, ``@`` or ``<`` prints as text. The charts are
+drawn by Typst itself (bars as boxes): vector, searchable, in the embedded font, and free of a
+matplotlib render in the batch.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .model import Bars, Cell, Document, Grid, Paragraph
+
+FONT_FAMILY = "Noto Sans CJK SC"
+#: the font file ``bulletin.charts`` registers (``charts.BUNDLED_FONT``; a test keeps them equal).
+#: Not imported from there: that would import matplotlib (0.6 s) into a batch that draws no chart.
+BUNDLED_FONT = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
+#: the bars' colour: the first of ``charts.PALETTE``
+BAR_COLOUR = "#004488"
+
+
+def font_file() -> Path:
+    """The project's CJK font file: the Noto Sans CJK SC that ``mplfonts`` ships (see ``bulletin.charts``)."""
+    spec = importlib.util.find_spec(BUNDLED_FONT[0])
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / BUNDLED_FONT[1]
+        if path.is_file():
+            return path
+    raise FileNotFoundError(f"the CJK font {BUNDLED_FONT[1]} of the {BUNDLED_FONT[0]} package is not installed")
+
+
+def literal(text: object) -> str:
+    """A Typst string literal holding ``text`` exactly (inert: never read as markup or code)."""
+    s = str(text)
+    for old, new in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
+        s = s.replace(old, new)
+    return f'"{s}"'
+
+
+_PREAMBLE = """\
+#set document(title: {title}, date: none)
+#set page(paper: "a4", margin: (x: 1.8cm, top: 2cm, bottom: 2cm), numbering: "1 / 1", number-align: center)
+#set text(font: "{font}", size: 10.5pt, lang: "zh", region: "cn", cjk-latin-spacing: none)
+#set par(justify: true, leading: 0.85em, spacing: 1.1em, first-line-indent: (amount: 2em, all: true))
+#set heading(numbering: "一、")
+#show heading.where(level: 1): it => block(above: 1.6em, below: 1em, text(size: 13.5pt, it))
+#set table(stroke: 0.5pt + luma(90), inset: (x: 3pt, y: 3.2pt))
+#show table: set text(size: 8pt)
+#show table: set par(justify: false, first-line-indent: 0em, leading: 0.5em)
+#show table.cell.where(y: 0): set text(weight: "regular")
+#show figure: set block(breakable: true)
+#align(center, block(below: 0.6em, text(size: 19pt, {heading})))
+#align(center, block(below: 1.6em, text(size: 12pt, {subtitle})))
+#outline(title: "目录", depth: 1)
+"""
+
+
+def _cell(cell: Cell, header: bool) -> str:
+    text = literal(cell.text)
+    if cell.vertical:  # 医疗单位 printed one character a line, as the bulletin does
+        text = f"{literal(cell.text)}.clusters().join(linebreak())"
+    if cell.strong:
+        text = f"strong({text})"
+    args = []
+    if cell.rowspan > 1:
+        args.append(f"rowspan: {cell.rowspan}")
+    if cell.colspan > 1:
+        args.append(f"colspan: {cell.colspan}")
+    if header or cell.vertical or cell.colspan > 1:
+        args.append("align: center + horizon")
+    elif cell.numeric:
+        args.append("align: right + horizon")
+    else:
+        args.append("align: left + horizon")
+    if header:
+        args.append("fill: luma(232)")
+    elif cell.strong:  # the 合计 row stands out by its shade (the font has one weight only)
+        args.append("fill: luma(244)")
+    return f"table.cell({', '.join(args)}, {text})"
+
+
+def _grid(grid: Grid) -> str:
+    widths = ", ".join(f"{w}fr" for w in grid.widths)
+    header = ",\n    ".join(_cell(c, True) for row in grid.header for c in row)
+    body = ",\n  ".join(_cell(c, False) for row in grid.body for c in row)
+    caption = f"#align(center, block(above: 1.2em, below: 0.6em, strong({literal(grid.title)})))\n"
+    return f"{caption}#table(\n  columns: ({widths},),\n  table.header(\n    {header},\n  ),\n  {body}\n)\n"
+
+
+def _bars(chart: Bars) -> str:
+    top = max((v for _, v, _ in chart.items), default=0) or 1
+    colour = BAR_COLOUR
+    rows = []
+    for name, value, shown in chart.items:
+        share = max(value, 0) / top * 78
+        bar = f'box(width: {share:.3f}%, height: 0.9em, fill: rgb("{colour}"))'
+        rows.append(f"align(right, text(size: 8pt, {literal(name)})), "
+                    f"{{ {bar}; h(4pt); text(size: 8pt, {literal(shown)}) }}")
+    body = ",\n    ".join(rows)
+    return (
+        f"#figure(\n  alt: {literal(chart.alt)},\n  caption: {literal(chart.title)},\n"
+        f"  block(width: 92%, grid(columns: (auto, 1fr), column-gutter: 6pt, row-gutter: 4pt, align: horizon,\n"
+        f"    {body}\n  ))\n)\n"
+    )
+
+
+def source(doc: Document) -> str:
+    """The Typst source of the document (data only in string literals)."""
+    parts = [_PREAMBLE.format(title=literal(doc.title), font=FONT_FAMILY, heading=literal(doc.title.split("（")[0]),
+                              subtitle=literal(doc.subtitle))]
+    for section in doc.sections:
+        parts.append(f"#heading(level: 1, {literal(section.title)})\n")
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                if block.note:
+                    parts.append(f"#align(center, text(size: 9pt, {literal(block.text)}))\n")
+                else:
+                    parts.append(f"#par({literal(block.text)})\n")
+            elif isinstance(block, Grid):
+                parts.append(_grid(block))
+            elif isinstance(block, Bars):
+                parts.append(_bars(block))
+    return "\n".join(parts)
+
+
+#: compiles in a child Python: ``main.typ`` in argv[1] with the fonts of argv[1]/fonts, to argv[2]
+_COMPILE = (
+    "import sys, typst; d = sys.argv[1]; "
+    "typst.compile(d + '/main.typ', output=sys.argv[2], root=d, font_paths=[d + '/fonts'], "
+    "ignore_system_fonts=True, pdf_standards='ua-1')"
+)
+
+
+def write(doc: Document, target: Path) -> Path:
+    """Compile ``doc`` to ``target`` (PDF/UA-1, fonts embedded) and return ``target``.
+
+    Typst runs in a child Python process, not in this one: the compiler keeps a pool of threads,
+    and a process forked after it started them (a worker of ``bulletin run``'s pool forked from a
+    process that compiled once) would wait forever for threads that were not copied. The child
+    costs about 0.1 s; a hang costs the batch.
+    """
+    font = font_file()
+    with tempfile.TemporaryDirectory(prefix="bulletin-pdf-") as tmp:
+        # Typst takes font folders: a folder holding only our font keeps the PDF free of system fonts.
+        folder = Path(tmp) / "fonts"
+        folder.mkdir()
+        try:
+            (folder / font.name).symlink_to(font)
+        except OSError:  # no symlinks (some Windows setups): a copy does the same
+            (folder / font.name).write_bytes(font.read_bytes())
+        (Path(tmp) / "main.typ").write_text(source(doc), encoding="utf-8")
+        out = Path(tmp) / "out.pdf"
+        done = subprocess.run([sys.executable, "-c", _COMPILE, tmp, str(out)], capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL)
+        if done.returncode != 0 or not out.is_file():
+            lines = (done.stderr or "").strip().splitlines() or [f"exit status {done.returncode}"]
+            raise RuntimeError(f"typst could not compile the PDF: {lines[-1]}")
+        shutil.move(out, target)
+    return target

@@ -1,0 +1,167 @@
+"""Figures and sentences as the bulletin words them, filled from the month's data.
+
+The bulletin prints counts without thousands separators (59507), money to the fen (166469.00)
+and the platform's cumulative records in 亿 (49.3亿). Sentences are templates of our own filled
+from data: a clause whose figure is missing or not published is left out, never printed as 0.
+These helpers stay inside ``documents/`` (the ``site`` stream owns :mod:`bulletin.fmt`, whose
+reader's formats use separators).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+#: how a figure the unit did not report reads (the bulletin's word)
+NOT_REPORTED = "未反馈"
+_CENT = Decimal("0.01")
+
+
+def missing(x: object) -> bool:
+    """True for None, ``pd.NA``, NaN (float or Decimal)."""
+    if x is None or type(x).__name__ in ("NAType", "NaTType"):
+        return True
+    if isinstance(x, float):
+        return math.isnan(x)
+    if isinstance(x, Decimal):
+        return x.is_nan()
+    return False
+
+
+def count(x: object) -> str:
+    """A count as printed: ``59507``; missing → 未反馈."""
+    return NOT_REPORTED if missing(x) else str(int(x))
+
+
+def money(x: object) -> Decimal:
+    """Money exactly to the fen, whether loaded as ``Decimal`` or as float64 yuan.
+
+    ``Decimal(str(x))`` takes a float's shortest repr (``51460109.85``), not its binary expansion.
+    """
+    value = x if isinstance(x, Decimal) else Decimal(str(x))
+    return value.quantize(_CENT, ROUND_HALF_UP)
+
+
+def yuan(x: object) -> str:
+    """Money as printed: ``51460109.85``; missing → 未反馈."""
+    return NOT_REPORTED if missing(x) else f"{money(x)}"
+
+
+def big(x: object) -> str:
+    """A large count as the bulletin states it: in 亿 when it is a round number of 千万 (49.3亿),
+    else in full, so that no digit is ever made up or lost."""
+    if missing(x):
+        return NOT_REPORTED
+    n = int(x)
+    if n >= 10**8 and n % 10**7 == 0:
+        return f"{n // 10**8}.{n // 10**7 % 10}亿".replace(".0亿", "亿")
+    return str(n)
+
+
+def month_parts(month: str) -> tuple[int, int]:
+    """``"2020-02"`` → ``(2020, 2)``."""
+    year, mon = month.split("-")
+    return int(year), int(mon)
+
+
+def listing(items: Iterable[tuple[str, object]], unit: str, sep: str = "、") -> str:
+    """``南京30317人次、苏州17479人次``: names with their counts."""
+    return sep.join(f"{name}{count(value)}{unit}" for name, value in items)
+
+
+def hotline(month: str, total: object, categories: Sequence[tuple[str, object]],
+            city_tickets: object, province_tickets: object) -> str | None:
+    """The hotline paragraph: calls taken, the categories listed, the 12345 tickets."""
+    year, mon = month_parts(month)
+    head = f"{year}年{mon}月，南京12320卫生热线"
+    clauses = []
+    if total is not None:
+        clauses.append(f"{head}共受理咨询电话{count(total)}个")
+        if categories:
+            clauses[-1] += "，其中" + listing(categories, "个")
+    elif categories:
+        clauses.append(f"{head}受理的咨询电话中，" + listing(categories, "个"))
+    tickets = []
+    if city_tickets is not None:
+        tickets.append(f"市12345工单{count(city_tickets)}件")
+    if province_tickets is not None:
+        tickets.append(f"省12345工单{count(province_tickets)}件")
+    if tickets:
+        clauses.append(("受理" if clauses else f"{head}受理") + "，".join(tickets))
+    return "，".join(clauses) + "。" if clauses else None
+
+
+def province(month: str, total: object, cities: Sequence[tuple[str, object]]) -> str | None:
+    """The province paragraph: the province's calls and each city's."""
+    _, mon = month_parts(month)
+    if total is None and not cities:
+        return None
+    text = f"{mon}月，全省12320"
+    if total is not None:
+        text += f"共接听电话{count(total)}人次"
+        if cities:
+            text += "，各市电话量分别为：" + listing(cities, "人次")
+    else:
+        text += "各市接听电话量分别为：" + listing(cities, "人次")
+    return text + "。"
+
+
+def cumulative(month: str, what: str, value: str) -> str:
+    """A 截止…月底 line: ``截止2月底，{what}{value}``."""
+    _, mon = month_parts(month)
+    return f"（截止{mon}月底，{what}{value}）"
+
+
+#: telemedicine breakdown measures: how each is named after 其中
+_BREAKDOWN = {
+    "institutions_secondary_plus": "南京市内二级以上医疗机构",
+    "institutions_tertiary": "南京市内三级医院",
+    "institutions_community": "社区卫生服务中心",
+    "institutions_metro": "南京都市圈城市医疗机构",
+    "institutions_aid": "对外帮扶医疗机构",
+    "institutions_other": "其他机构",
+}
+
+
+def telemedicine(month: str, platform: str, values: dict[str, object],
+                 top: Sequence[tuple[str, object]]) -> str:
+    """One platform's paragraph from the measures it states (and its top uploaders, if any)."""
+    _, mon = month_parts(month)
+    sentences = []
+    first = platform
+    if "institutions" in values:
+        first += f"累计接入{count(values['institutions'])}家医疗机构"
+    else:
+        first += "接入医疗机构数本月未公布"
+    if "cities_connected" in values:
+        first += f"，联通{count(values['cities_connected'])}个城市"
+    parts = [f"{label}{count(values[m])}家" for m, label in _BREAKDOWN.items() if m in values]
+    if parts:
+        first += "。其中" + "，".join(parts)
+    if "districts_covered" in values:
+        first += f"，覆盖市内{count(values['districts_covered'])}个区"
+    sentences.append(first)
+    if "consultations_cumulative" in values:
+        sentences.append(f"累计通过平台开展各类会诊{count(values['consultations_cumulative'])}次")
+    month_figures = []
+    if "ecg_cases" in values:
+        month_figures.append(f"采集心电病例{count(values['ecg_cases'])}份")
+    if "lab_reports" in values:
+        month_figures.append(f"采集检验报告{count(values['lab_reports'])}份")
+    if "consultations" in values:
+        month_figures.append(f"会诊量{count(values['consultations'])}例")
+    if "specimens_routed" in values:
+        month_figures.append(f"通过平台流转标本{count(values['specimens_routed'])}份")
+    if month_figures:
+        sentences.append(f"{mon}月份" + "，".join(month_figures))
+    if top:
+        sentences.append("本月数据上传量排名前三的依次为" + listing(top, "份", "，"))
+    if values.get("paused") == 1:
+        sentences.append("该平台本月暂停数据采集及服务")
+    return "。".join(sentences) + "。"
+
+
+def not_published(title: str, note: str) -> str:
+    """The line that replaces a table or paragraph the bulletin did not print that month."""
+    return f"（本月简报未公布{title}" + (f"：{note}" if note else "") + "）"

@@ -1,0 +1,495 @@
+"""The month as documents: PDF, Word, workbook and data package, read back and compared with the
+figures the February 2020 bulletin printed."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import REFERENCE_MONTH, edit_csv
+
+import bulletin
+from bulletin import documents, schema
+from bulletin.documents import content, model, pdf
+from bulletin.errors import BulletinDataError
+
+M = REFERENCE_MONTH
+#: a name that is markup, code or a formula in every format it reaches
+NASTY = '=HYPERLINK("x") #标题 *粗* $x$ [链] \\ @引 <l> _下_ `c`'
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _poppler(tool: str) -> str:
+    found = shutil.which(tool)
+    if found is None:
+        if IN_CI:
+            pytest.fail(f"{tool} (Debian package poppler-utils) is missing; .ci/run installs it")
+        pytest.skip(f"{tool} not installed (Debian package poppler-utils); CI installs it")
+    return found
+
+
+def _csv_quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+@pytest.fixture(scope="module")
+def data_in_odd_path(tmp_path_factory) -> Path:
+    """The shipped month in a data path with Chinese characters and spaces."""
+    root = tmp_path_factory.mktemp("docs") / "卫生 数据"
+    shutil.copytree(bulletin.paths.DEFAULT_DATA_DIR / M, root / M)
+    return root
+
+
+@pytest.fixture(scope="module")
+def written(data_in_odd_path, tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("docs") / "月报 输出"
+    paths = documents.write_all(M, data_in_odd_path, out)
+    return {p.suffix.lstrip(".") if p.is_file() else "data": p for p in paths}
+
+
+@pytest.fixture(scope="module")
+def pdf_text(written) -> str:
+    exe = _poppler("pdftotext")
+    return subprocess.run([exe, "-layout", str(written["pdf"]), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def nasty(tmp_path_factory) -> tuple[Path, Path]:
+    """A month whose names hold markup and formula characters, and its documents."""
+    root = tmp_path_factory.mktemp("docs") / "data"
+    shutil.copytree(bulletin.paths.DEFAULT_DATA_DIR / M, root / M)
+    edit_csv(root / M / "appointments.csv", "南京市儿童医院", _csv_quote(NASTY))
+    edit_csv(root / M / "kiosks.csv", "江苏省中医院", _csv_quote(NASTY))
+    edit_csv(root / M / "booking_channels.csv", "微脉科技", _csv_quote("+" + NASTY))
+    out = root.parent / "out"
+    documents.write_all(M, root, out)
+    return root, out
+
+
+def test_write_all_writes_the_four_documents_into_the_given_folder_only(written, data_in_odd_path):
+    assert sorted(p.name for p in written.values()) == sorted(documents.names(M))
+    assert all(p.exists() for p in written.values())
+    assert not list(written["pdf"].parent.glob(".documents-*")), "the work folder is cleaned up"
+    assert sorted(p.name for p in (data_in_odd_path / M).iterdir()) == sorted(
+        p.name for p in (bulletin.paths.DEFAULT_DATA_DIR / M).iterdir()), "nothing written into the data"
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def test_pdf_prints_each_section_figures_as_the_bulletin(pdf_text):
+    flat = re.sub(r"\s+", " ", pdf_text)
+    for figure in ("59507", "69660", "18722617", "16669", "51460109.85", "2595", "425", "30317", "1703",
+                   "33472", "287930", "2103", "49.3亿", "未反馈/83", "52/129", "166469.00", "13497811.90"):
+        assert figure in flat, figure
+    for line in ("截止2月底，总预约挂号量为18722617次", "截止2月底，区及医院累计校验入库数据49.3亿条"):
+        assert line in pdf_text
+    for decl in schema.TABLES.values():
+        if not decl.name.startswith(("province", "telemedicine_top")):
+            assert content.dated(M, decl.title) in pdf_text
+    assert "目录" in pdf_text
+    assert "咨询类（不含专家咨询）2482个" in flat and "受理市12345工单2595件" in flat
+
+
+def test_pdf_total_rows_hold_the_stated_totals(pdf_text, data_in_odd_path):
+    facts = bulletin.facts(M, data_in_odd_path)
+    rows = [re.sub(r"\s+", " ", line).strip() for line in pdf_text.splitlines() if "合计" in line]
+    appointments = " ".join(str(facts[f"appointments.total.{c}"]) for c in (*schema.APPOINTMENT_CHANNELS, "total"))
+    assert appointments == "25208 26097 15627 7285 74217"
+    kiosks = " ".join(str(facts[f"kiosks.total.{c}"]) for c in
+                      ("kiosks", "registrations", "registration_yuan", "payments", "payment_yuan"))
+    assert kiosks == "1481 131430 6477159.42 159858 51460109.85"
+    assert f"合计 {appointments}" in rows
+    assert f"合计 {kiosks}" in rows
+    assert "合计：16669" in rows
+
+
+def test_pdf_is_a4_titled_tagged_numbered_with_fonts_embedded(written, pdf_text):
+    from pypdf import PdfReader
+
+    reader = PdfReader(written["pdf"])
+    assert reader.metadata.title == "南京卫生信息统计简报·统计数据（2020年2月）"
+    assert len(reader.pages) >= 4
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts", [font]):
+                descriptor = descendant.get_object()["/FontDescriptor"]
+                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+                fonts.add(str(font["/BaseFont"]).split("+")[-1])
+    assert fonts and all(f.startswith("NotoSansCJKsc") for f in fonts)
+    pages = len(reader.pages)
+    footers = [re.sub(r"\s", "", t.strip().splitlines()[-1]) for t in pdf_text.split("\f") if t.strip()]
+    assert footers == [f"{i}/{pages}" for i in range(1, pages + 1)], "each page numbered n / N in its footer"
+
+
+def _alt_texts(node, found: list[str], depth: int = 0) -> None:
+    if depth > 60:
+        return
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, dict):
+        if "/Alt" in node:
+            found.append(str(node["/Alt"]))
+        kids = node.get("/K")
+        if kids is not None:
+            _alt_texts(kids, found, depth + 1)
+    elif isinstance(node, list):
+        for kid in node:
+            _alt_texts(kid, found, depth + 1)
+
+
+def test_every_chart_has_alt_text_listing_its_figures(written):
+    from pypdf import PdfReader
+
+    reader = PdfReader(written["pdf"])
+    alts: list[str] = []
+    _alt_texts(reader.trailer["/Root"]["/StructTreeRoot"], alts)
+    charts = [a for a in alts if a.startswith("条形图")]
+    assert len(charts) == 4
+    assert any("电话预约：26097个" in a for a in charts)
+    assert any("南京市儿童医院：13497811.90元" in a for a in charts)
+
+
+def test_pdf_pages_render_to_png(written, tmp_path):
+    from pypdf import PdfReader
+
+    exe = _poppler("pdftoppm")
+    subprocess.run([exe, "-r", "40", "-png", str(written["pdf"]), str(tmp_path / "page")], check=True)
+    pngs = sorted(tmp_path.glob("page*.png"))
+    assert len(pngs) == len(PdfReader(written["pdf"]).pages)
+    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and p.stat().st_size > 2000 for p in pngs)
+
+
+def test_typst_literal_keeps_every_character_inert(tmp_path):
+    from pypdf import PdfReader
+
+    texts = [NASTY, 'a"b\\"', "#set page(width: 1cm)", "]#panic(\"x\")[", "$ a $ */_ <ref> @cite 12\n2"]
+    doc = model.Document(M, "t", "s", tuple(model.Section(t, (model.Paragraph(t),)) for t in texts))
+    text = "".join(p.extract_text() for p in PdfReader(pdf.write(doc, tmp_path / "t.pdf")).pages)
+    flat = "".join(text.split())
+    for t in texts:
+        assert flat.count("".join(t.split())) >= 3, t  # contents entry, heading, paragraph
+
+
+def test_names_with_markup_characters_print_as_text(nasty):
+    exe = _poppler("pdftotext")
+    _, out = nasty
+    text = subprocess.run([exe, str(out / f"bulletin-{M}.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    flat = "".join(text.split())
+    assert "".join(NASTY.split()) in flat
+    assert "".join(("+" + NASTY).split()) in flat
+
+
+# ---------------------------------------------------------------- Word
+
+
+def test_docx_tables_have_the_printed_cells_and_merges(written, data_in_odd_path):
+    import docx
+    from docx.oxml.ns import qn
+
+    d = docx.Document(written["docx"])
+    assert d.core_properties.title == "南京卫生信息统计简报·统计数据（2020年2月）"
+    fonts = d.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "宋体"
+    appointments, booking, districts, hospitals, kiosks = d.tables
+    facts = bulletin.facts(M, data_in_odd_path)
+
+    assert [c.text for c in appointments.rows[0].cells] == ["序号", "单位", "12320在线预约", "电话预约", "诊间预约",
+                                                             "第三方", "小计"]
+    first = ["1", "南京市儿童医院", "6398", "1187", "9765", "1067", "18417"]
+    assert [c.text for c in appointments.rows[1].cells] == first
+    last = appointments.rows[-1].cells
+    assert len(appointments.rows) == 1 + 43 + 1
+    assert last[0]._tc is last[1]._tc and last[0].text == "合计"
+    assert [c.text for c in last[2:]] == [str(facts[f"appointments.total.{c}"])
+                                          for c in (*schema.APPOINTMENT_CHANNELS, "total")]
+
+    assert [c.text for c in booking.rows[1].cells] == ["1", "健康南京客户端", "9525", "5", "南京卫生12320网", "446"]
+    assert [c.text for c in booking.rows[4].cells] == ["4", "江苏省预约挂号网", "957", "8", "微脉科技", "5"]
+    total = booking.rows[-1].cells
+    assert len({id(c._tc) for c in total}) == 1 and total[0].text == "合计：16669"
+
+    head = districts.rows[0].cells
+    assert head[7]._tc is head[8]._tc is head[9]._tc and head[7].text == "健康档案累计上传总量"
+    assert head[0]._tc is districts.rows[1].cells[0]._tc and head[0].text == "接入单位"
+    assert [c.text for c in districts.rows[1].cells[7:]] == ["基本信息", "高血压", "糖尿病"]
+    assert [c.text for c in districts.rows[2].cells] == ["江宁区", "52/129", "52", "6188332", "29", "196723", "3051",
+                                                         "932154", "45349", "42918"]
+    assert [c.text for c in hospitals.rows[4].cells][:2] == ["江苏省人民医院", "未反馈/83"]
+
+    column = [row.cells[0] for row in kiosks.rows]
+    assert column[1]._tc is column[37]._tc and column[1].text == "医疗单位"
+    assert column[38]._tc is column[49]._tc and column[38].text == "各区"
+    assert column[37]._tc is not column[38]._tc
+    assert [c.text for c in kiosks.rows[1].cells[1:]] == ["江苏省人民医院", "200", "7973", "166469.00", "5592",
+                                                          "2482832.44"]
+    last = kiosks.rows[-1].cells
+    assert last[0]._tc is last[1]._tc and last[0].text == "合计"
+    assert [c.text for c in last[2:]] == ["1481", "131430", "6477159.42", "159858", "51460109.85"]
+
+
+# ---------------------------------------------------------------- workbook
+
+
+def _sheet_table(ws):
+    (table,) = ws.tables.values()
+    rows = [[c.value for c in row] for row in ws[table.ref]]
+    return table, rows[0], rows[1:]
+
+
+def test_xlsx_follows_the_spreadsheet_checklist_and_equals_the_data(written, data_in_odd_path):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(written["xlsx"])
+    assert wb.sheetnames[:3] == ["封面", "目录", "注释"]
+    assert "未反馈" in " ".join(str(c.value) for row in wb["封面"].iter_rows() for c in row if c.value)
+    for ws in wb.worksheets:
+        assert not ws.merged_cells.ranges, ws.title
+        assert isinstance(ws["A1"].value, str) and ws["A1"].value
+    from bulletin.documents.workbook import SHEETS
+
+    for name, sheet in SHEETS.items():
+        ws = wb[sheet]
+        decl = schema.TABLES[name]
+        assert ws["A1"].value == content.dated(M, decl.title)
+        table, header, body = _sheet_table(ws)
+        assert table.headerRowCount == 1 and len(header) == len(decl.columns)
+        frame = bulletin.load(name, M, data_in_odd_path)
+        assert len(body) == len(frame)
+        for row, record in zip(body, frame[list(decl.column_names)].itertuples(index=False), strict=True):
+            for got, want, col in zip(row, record, decl.columns, strict=True):
+                if col.kind == "text":
+                    assert isinstance(got, str)
+                elif pd.isna(want):
+                    assert got == "[x]"
+                elif col.kind == "count":
+                    assert type(got) is int and got == int(want)
+                else:
+                    assert Decimal(str(got)).quantize(Decimal("0.01")) == Decimal(str(want)), (got, want)
+    kiosks = wb[SHEETS["kiosks"]]
+    assert kiosks["A3"].value == "分组" and kiosks["A2"].value.startswith("本表含注释")  # no blank row above
+    assert kiosks["G4"].value == 2482832.44 and kiosks["G4"].number_format == "0.00"
+    _, _, facts = _sheet_table(wb["公布的总数"])
+    values = {label: value for label, value, _ in facts}
+    assert values["自助智能医疗服务终端医院使用情况表·合计·缴费金额（元）"] == 51460109.85
+    assert values["截止月底总预约挂号量"] == 18722617
+
+
+def test_xlsx_writes_formula_like_names_as_text(nasty):
+    import openpyxl
+
+    _, out = nasty
+    wb = openpyxl.load_workbook(out / f"tables-{M}.xlsx")
+    cell = wb["预约挂号"]["A4"]
+    assert cell.value == NASTY and cell.data_type == "s"
+    cells = [c for row in wb["分途径预约"].iter_rows() for c in row if c.value == "+" + NASTY]
+    assert cells and cells[0].data_type == "s"
+
+
+# ---------------------------------------------------------------- data package
+
+
+def _frictionless(descriptor: Path) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).with_name("frictionless")
+    return subprocess.run([str(exe), "validate", str(descriptor)], capture_output=True, text=True)
+
+
+def test_data_package_validates_and_fails_on_one_broken_cell(written, tmp_path):
+    folder = written["data"]
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    kiosks = next(r for r in descriptor["resources"] if r["name"] == "kiosks")
+    assert kiosks["schema"]["primaryKey"] == ["group", "unit"]
+    fields = {f["name"]: f for f in kiosks["schema"]["fields"]}
+    assert fields["payment_yuan"]["type"] == "number" and fields["kiosks"]["type"] == "integer"
+    assert fields["group"]["constraints"]["enum"] == ["hospital", "district"]
+    hospitals = next(r for r in descriptor["resources"] if r["name"] == "platform_hospitals")
+    declared = next(f for f in hospitals["schema"]["fields"] if f["name"] == "declared_tables")
+    assert "required" not in declared.get("constraints", {}) and hospitals["schema"]["missingValues"] == [""]
+    assert [r["name"] for r in descriptor["resources"]] == [*schema.TABLES, "facts"]
+
+    good = _frictionless(folder / "datapackage.json")
+    assert good.returncode == 0, good.stdout + good.stderr
+
+    broken = tmp_path / "broken"
+    shutil.copytree(folder, broken)
+    edit_csv(broken / "appointments.csv", ",6398,", ",6398x,")
+    bad = _frictionless(broken / "datapackage.json")
+    assert bad.returncode != 0
+    assert "appointments" in bad.stdout and "type-error" in bad.stdout
+
+
+# ---------------------------------------------------------------- what the bulletin did not print, odd shapes
+
+
+def test_not_published_items_are_skipped_with_a_line(data_copy, tmp_path):
+    folder = data_copy / M
+    (folder / "kiosks.csv").unlink()
+    (folder / "not_published.csv").write_text(
+        "item,note\nkiosks,本月未统计\nhotline.city_12345_tickets,\n", encoding="utf-8")
+    out = tmp_path / "out"
+    documents.write_all(M, data_copy, out)
+    doc = content.build(M, data_copy)
+    kiosk_section = doc.sections[-1]
+    line = "（本月简报未公布自助智能医疗服务终端医院使用情况表：本月未统计）"
+    assert [b.text for b in kiosk_section.blocks] == [line]
+    hotline = doc.sections[0].blocks[0].text
+    assert "市12345工单" not in hotline and "省12345工单425件" in hotline
+    descriptor = json.loads((out / f"data-{M}" / "datapackage.json").read_text(encoding="utf-8"))
+    assert "kiosks" not in [r["name"] for r in descriptor["resources"]]
+    assert _frictionless(out / f"data-{M}" / "datapackage.json").returncode == 0
+
+
+@pytest.mark.parametrize("keep", [0, 1, 7])
+def test_any_number_of_rows_works(data_copy, tmp_path, keep):
+    folder = data_copy / M
+    for name in ("booking_channels", "kiosks", "appointments", "platform_districts"):
+        lines = (folder / f"{name}.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+        (folder / f"{name}.csv").write_text("".join(lines[: 1 + keep]), encoding="utf-8")
+    paths = documents.write_all(M, data_copy, tmp_path / "out")
+    assert all(p.exists() for p in paths)
+    doc = content.build(M, data_copy)
+    booking = next(b for b in doc.sections[2].blocks if isinstance(b, content.Grid))
+    assert len(booking.body) == (keep + 1) // 2 + 1
+    if keep == 7:  # an odd count: the last right-hand pair is empty
+        assert [c.text for c in booking.body[3]] == ["4", "江苏省预约挂号网", "957", "", "", ""]
+        assert [c.text for c in booking.body[0][3:]] == ["5", "南京卫生12320网", "446"]
+
+
+def test_bad_data_leaves_the_output_folder_as_it_was(data_copy, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("old", encoding="utf-8")
+    edit_csv(data_copy / M / "kiosks.csv", ",7973,", ",79x3,")
+    with pytest.raises(BulletinDataError, match="kiosks.csv"):
+        documents.write_all(M, data_copy, out)
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+
+
+def _write_pdf_in_child(target: str) -> None:
+    pdf.write(content.build(M), Path(target))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the hang this guards against needs fork")
+def test_a_process_forked_after_a_compile_still_compiles(tmp_path):
+    """A pool worker forked from a process that has compiled once must not wait for the compiler's
+    threads, which the fork did not copy (this hung ``bulletin run`` in tests before)."""
+    import multiprocessing
+
+    pdf.write(content.build(M), tmp_path / "parent.pdf")
+    child = multiprocessing.get_context("fork").Process(target=_write_pdf_in_child, args=(str(tmp_path / "c.pdf"),))
+    child.start()
+    child.join(timeout=120)
+    if child.is_alive():
+        child.terminate()
+        child.join()
+        pytest.fail("the forked child hung compiling the PDF")
+    assert child.exitcode == 0 and (tmp_path / "c.pdf").read_bytes() == (tmp_path / "parent.pdf").read_bytes()
+
+
+def test_pdf_uses_the_font_file_and_colour_of_the_charts():
+    from bulletin import charts
+
+    assert pdf.BUNDLED_FONT == charts.BUNDLED_FONT and pdf.BAR_COLOUR == charts.PALETTE[0]
+    assert pdf.font_file().is_file()
+
+
+def test_cli_writes_the_documents_and_refuses_the_data_folder(data_copy, tmp_path, capsys):
+    from bulletin.cli import main
+
+    assert main(["documents", M, "--data-dir", str(data_copy), "--out", str(tmp_path / "文档 输出")]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert [Path(p).name for p in printed] == documents.names(M)
+    assert main(["documents", M, "--data-dir", str(data_copy), "--out", str(data_copy / M)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "data directory" in err[0]
+    assert sorted(p.name for p in (data_copy / M).iterdir()) == sorted(
+        p.name for p in (bulletin.paths.DEFAULT_DATA_DIR / M).iterdir())
+    edit_csv(data_copy / M / "appointments.csv", ",6398,", ",-5,")
+    assert main(["documents", M, "--data-dir", str(data_copy), "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "appointments.csv" in err[0] and "-5" in err[0]
+
+
+# ---------------------------------------------------------------- in the monthly batch
+
+
+def test_bulletin_run_publishes_the_documents_with_the_month_and_skips_them_unchanged(data_copy, tmp_path):
+    import io
+
+    from bulletin import cache
+    from bulletin.run import Notebook, run_batch
+
+    figures = Notebook("00_figures", "数字", Path(__file__).parent / "fixtures" / "notebooks" / "00_figures.ipynb")
+    out = tmp_path / "报告 目录"
+
+    def run(notebooks=(figures,), **kw):
+        log = io.StringIO()
+        outcome = run_batch([M], data_dir=data_copy, out=out, notebooks=list(notebooks), progress=False,
+                            stream=log, jobs=2, **kw)
+        return outcome, log.getvalue()
+
+    outcome, log = run()
+    assert outcome.exit_code == 0 and outcome.published == [M], log
+    month = out / M
+    assert all((month / name).exists() for name in documents.names(M))
+    assert (month / f"data-{M}" / "kiosks.csv").is_file()
+    page = (month / "index.html").read_text(encoding="utf-8")
+    assert f'href="bulletin-{M}.pdf"' in page and f'href="data-{M}/datapackage.json"' in page
+    key = cache.read_manifest(month)["documents"]["key"]
+    pdf_bytes = (month / f"bulletin-{M}.pdf").read_bytes()
+
+    # another notebook added: the documents are carried over (same key, same bytes), not rewritten
+    chart = Notebook("01_chart", "图表", figures.path.with_name("01_chart.ipynb"))
+    outcome, log = run(notebooks=[figures, chart])
+    assert outcome.exit_code == 0, log
+    assert cache.read_manifest(month)["documents"]["key"] == key
+    assert (month / f"bulletin-{M}.pdf").read_bytes() == pdf_bytes
+    assert (month / f"data-{M}" / "datapackage.json").is_file()
+
+    # the data changes: the documents follow
+    edit_csv(data_copy / M / "kiosks.csv", "江苏省人民医院,200,", "江苏省人民医院,201,")
+    edit_csv(data_copy / M / "facts.csv", "kiosks.total.kiosks,1481,", "kiosks.total.kiosks,1482,")
+    outcome, log = run()
+    assert outcome.exit_code == 0, log
+    assert cache.read_manifest(month)["documents"]["key"] != key
+    import docx
+
+    kiosks = docx.Document(month / f"bulletin-{M}.docx").tables[-1]
+    assert kiosks.rows[1].cells[2].text == "201" and kiosks.rows[-1].cells[2].text == "1482"
+
+
+def test_a_month_whose_documents_fail_is_not_published(data_copy, tmp_path, monkeypatch):
+    import io
+
+    from bulletin.run import Notebook, run_batch
+
+    figures = Notebook("00_figures", "数字", Path(__file__).parent / "fixtures" / "notebooks" / "00_figures.ipynb")
+    out = tmp_path / "reports"
+    log = io.StringIO()
+    assert run_batch([M], data_dir=data_copy, out=out, notebooks=[figures], progress=False, stream=log,
+                     jobs=1).exit_code == 0
+    before = {p.name: p.stat().st_mtime_ns for p in (out / M).iterdir()}
+
+    def broken(month, data_dir, out_dir):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(documents, "write_all", broken)  # the forked workers inherit it
+    outcome = run_batch([M], data_dir=data_copy, out=out, notebooks=[figures], progress=False, stream=log,
+                        jobs=1, force=True)
+    assert outcome.exit_code == 1 and outcome.failed_months == [M]
+    assert any("documents: OSError: [Errno 28] No space left on device" in n for n in outcome.notes), outcome.notes
+    assert {p.name: p.stat().st_mtime_ns for p in (out / M).iterdir()} == before
