@@ -38,7 +38,9 @@ def _run(months, data, out, notebooks, **kw):
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """What a reports folder publishes (not the run logs nor the run lock)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.relative_to(folder).as_posix().startswith(("logs/", ".bulletin-run.lock"))}
 
 
 def _statuses(outcome) -> dict[str, str]:
@@ -249,27 +251,31 @@ def test_a_section_named_twice_runs_once():
 
 
 def test_one_run_per_reports_folder_and_a_dead_runs_debris_cleared(tmp_path, data_copy, capsys):
-    import fcntl
+    from filelock import FileLock
 
     out = tmp_path / "reports"
     out.mkdir()
-    held = os.open(out, os.O_RDONLY)  # as a run in progress holds it
-    fcntl.flock(held, fcntl.LOCK_EX)
-    try:
+    with FileLock(str(out / ".bulletin-run.lock")):  # as a run in progress holds it
         assert main(["run", "2020-02", "--data-dir", str(data_copy), "--out", str(out), "--sections", "2"]) == 2
-    finally:
-        os.close(held)
     assert "another bulletin run is writing" in capsys.readouterr().err
-    assert list(out.iterdir()) == []
+    assert [p.name for p in out.iterdir() if p.name != ".bulletin-run.lock"] == []
 
     # what a run killed with SIGKILL leaves behind is removed by the next one
     (out / ".2020-02.staging-99999").mkdir()
     (out / ".2020-02.staging-99999" / "00_figures.html").write_text("half")
-    (out / ".2020-01.old-99999").mkdir()
+    (out / ".2020-01.old-99999").mkdir()  # a month renamed aside and not put back: restored
+    (out / ".2020-01.old-99999" / "index.html").write_text("the last good January")
     (out / ".index.html.tmp-99999").write_text("half")
     outcome, log = _run(["2020-02"], data_copy, out, [FIGURES])
     assert outcome.exit_code == 0, log
-    assert sorted(p.name for p in out.iterdir()) == ["2020-02", "index.html"]
+    assert sorted(p.name for p in out.iterdir()) == [".bulletin-run.lock", "2020-01", "2020-02", "index.html", "logs"]
+    assert (out / "2020-01" / "index.html").read_text() == "the last good January"
+
+    # a run with nothing to do clears the debris too
+    (out / ".2020-02.staging-99998").mkdir()
+    outcome, log = _run(["2020-02"], data_copy, out, [FIGURES])
+    assert {j.status for j in outcome.jobs} == {"skipped"}
+    assert not list(out.glob(".2020-02.staging-*"))
 
 
 def test_only_absent_months(tmp_path, data_copy, capsys):

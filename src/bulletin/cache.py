@@ -11,6 +11,7 @@ nor nbconvert (pandas it does import, with the package's ``__init__``: about 0.3
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 from functools import cache
@@ -24,10 +25,28 @@ MANIFEST = "manifest.json"
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def _hash_files(h: hashlib._Hash, root: Path, files: list[Path]) -> None:
+def _hash_files(h, root: Path, files: list[Path]) -> None:
     for f in files:
         h.update(f.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        h.update(hashlib.sha256(f.read_bytes()).digest())
+        h.update(bytes.fromhex(file_hash(f)))
+
+
+def _regular_files(folder: Path) -> list[Path]:
+    """Every file under ``folder``, sorted; anything that is neither a file nor a folder is refused.
+
+    A FIFO or a device in place of a CSV would block whoever opens it (the hashing here, or the
+    kernel reading the table), so it is never opened: an ``OSError`` naming it is raised instead.
+    """
+    import stat
+
+    files = []
+    for p in sorted(folder.rglob("*")):
+        mode = p.stat().st_mode  # follows links: a link to a FIFO is a FIFO
+        if stat.S_ISREG(mode):
+            files.append(p)
+        elif not stat.S_ISDIR(mode):
+            raise OSError(errno.EINVAL, "not a regular file (a pipe, socket or device?)", str(p))
+    return files
 
 
 @cache
@@ -46,7 +65,7 @@ def month_hash(data_dir: Path, month: str) -> str:
         folder = data_dir / m
         h.update(f"[{m}]".encode())
         if folder.is_dir():
-            _hash_files(h, folder, sorted(p for p in folder.rglob("*") if p.is_file()))
+            _hash_files(h, folder, _regular_files(folder))
         else:
             h.update(b"absent")
     return h.hexdigest()
@@ -54,7 +73,19 @@ def month_hash(data_dir: Path, month: str) -> str:
 
 @cache
 def file_hash(path: Path) -> str:
+    """SHA-256 of one file's bytes (hex)."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def month_inputs(data_dir: Path, month: str) -> dict[str, str]:
+    """Every data file a month's jobs read (its own and the previous month's) → its SHA-256, for the run log."""
+    found = {}
+    for m in (month, previous_month(month)):
+        folder = data_dir / m
+        if folder.is_dir():
+            for f in _regular_files(folder):
+                found[f.relative_to(data_dir).as_posix()] = file_hash(f)
+    return found
 
 
 def forget() -> None:
@@ -78,9 +109,12 @@ def read_manifest(month_dir: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def write_manifest(month_dir: Path, month: str, sections: dict[str, dict]) -> None:
-    """Record what a month folder holds: per section stem its cache key, title and run time."""
+def write_manifest(month_dir: Path, month: str, sections: dict[str, dict], *, provenance: dict | None = None) -> None:
+    """Record what a month folder holds: per section stem its cache key, title and run time; and
+    ``provenance`` (package version, code hash, data hash) of the run that published it."""
     manifest = {"format": RUNNER_FORMAT, "month": month, "sections": sections}
+    if provenance:
+        manifest["provenance"] = provenance
     (month_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
 
 

@@ -78,14 +78,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "data_dir", None) == "":
-        # an unset shell variable must not silently mean the project's own data/
-        parser.error("--data-dir is empty; give a folder, or leave the option out for the default")
+    for option in ("data_dir", "out"):
+        if getattr(args, option, None) == "":
+            # an unset shell variable must not silently mean the project's own data/ or reports/
+            flag = "--" + option.replace("_", "-")
+            parser.error(f"{flag} is empty; give a folder, or leave the option out for the default")
     try:
         return args.func(args)
     except BulletinError as exc:
         print(f"bulletin {args.command}: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C before a sub-command took charge of it (during imports, say)
+        print(f"bulletin {args.command}: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # the reader went away (`bulletin check … | head`): stop quietly, as Unix tools do
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -7,9 +7,8 @@ Every string that comes from data or from a notebook's metadata is escaped with 
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import html
+import json
 import os
 import re
 import shutil
@@ -81,22 +80,46 @@ def _scrub(text: str, replacements: list[tuple[str, str]]) -> str:
     return text
 
 
-def relativise(nb, *, notebook: Path, output_name: str, data_dir: Path | None) -> None:
-    """Remove absolute paths of this machine from an executed notebook (metadata and outputs)."""
+def _injected_source(nb, parameters: dict) -> str:
+    """papermill's injected-parameters cell rewritten from ``parameters`` (papermill's public translator)."""
+    from papermill.translators import translate_parameters
+
+    kernel = nb.metadata.get("kernelspec", {}).get("name", "python3")
+    language = nb.metadata.get("kernelspec", {}).get("language") or "python"
+    return translate_parameters(kernel, language, parameters, "Parameters").rstrip("\n")
+
+
+def relativise(nb, *, notebook: Path, output_name: str, data_dir: Path | None, kernelspec: dict | None = None) -> None:
+    """Remove absolute paths of this machine from an executed notebook (metadata and outputs).
+
+    The data path papermill injected is removed by what it is, not by its text (papermill escapes a
+    path with quotes, backslashes or newlines, so its text in the cell is not the path's): the
+    ``injected-parameters`` cell is regenerated from the parameters with the path made relative,
+    and the recorded parameters in the metadata are replaced the same way. ``kernelspec`` restores
+    the notebook's own kernel spec in place of the runner's ``bulletin-fork``.
+    """
     replacements = []
     if data_dir is not None:
-        replacements.append((str(data_dir), display_path(data_dir)))
+        shown = display_path(data_dir)
+        replacements.append((str(data_dir), shown))
+        # the path as Python or JSON quote it (an error message may show its repr): escapes differ
+        for quoted in (repr(str(data_dir))[1:-1], json.dumps(str(data_dir), ensure_ascii=False)[1:-1],
+                       json.dumps(str(data_dir))[1:-1]):
+            if quoted != str(data_dir):
+                replacements.append((quoted, shown))
     replacements.append((str(PROJECT_ROOT) + os.sep, ""))
     replacements.append((str(PROJECT_ROOT), "."))
     # Warnings and tracebacks may name the interpreter's or the user's folders too.
     for prefix, shown in ((sys.base_prefix, "<python>"), (sys.prefix, "<python>"), (str(Path.home()), "~")):
         if len(prefix) > 1:
             replacements.append((prefix, shown))
+    if kernelspec:
+        nb.metadata["kernelspec"] = dict(kernelspec)
     meta = nb.metadata.get("papermill", {})
+    params = meta.get("parameters", {}) if meta else {}
     if meta:
         meta["input_path"] = display_path(notebook)
         meta["output_path"] = output_name
-        params = meta.get("parameters", {})
         for k, v in list(params.items()):
             if isinstance(v, str) and os.path.isabs(v):
                 params[k] = display_path(v)
@@ -105,7 +128,7 @@ def relativise(nb, *, notebook: Path, output_name: str, data_dir: Path | None) -
         if cell.cell_type != "code":
             continue
         if "injected-parameters" in cell.metadata.get("tags", []):
-            cell.source = _scrub(cell.source, replacements)
+            cell.source = _injected_source(nb, params)
         for out in cell.get("outputs", []):
             for key in ("text", "evalue"):  # a stream's text, an error's message
                 if isinstance(out.get(key), str):
@@ -146,10 +169,13 @@ ul.sections li {{ margin: .3em 0; }}
 """
 
 
-def month_index_html(month: str, sections: list[tuple[str, str]], headlines, check_summary: str | None) -> str:
+def month_index_html(month: str, sections: list[tuple[str, str]], headlines, check_summary: str | None, *,
+                     provenance: dict | None = None) -> str:
     """The month's page: headline figures, the data check summary, a link per section.
 
-    ``sections`` is ``[(stem, Chinese title), ...]``; ``headlines`` ``[(label, value), ...]`` or None.
+    ``sections`` is ``[(stem, Chinese title), ...]``; ``headlines`` ``[(label, value), ...]`` or None;
+    ``provenance`` ``{"version", "code", "data"}`` (package version, short code and data hashes):
+    which code and data produced the page.
     """
     e = html.escape
     parts = [f"<h1>南京市卫生信息统计简报 · {e(month_label(month))}</h1>"]
@@ -169,6 +195,9 @@ def month_index_html(month: str, sections: list[tuple[str, str]], headlines, che
         for stem, title in sections
     )
     parts.append(f'<ul class="sections">{items}</ul>')
+    if provenance:
+        version, code, data = (e(str(provenance.get(k, ""))) for k in ("version", "code", "data"))
+        parts.append(f'<p class="muted provenance">由 bulletin {version}（代码 {code}）根据数据 {data} 生成</p>')
     return _PAGE.format(title=e(f"卫生信息统计简报 {month_label(month)}"), body="\n".join(parts))
 
 
@@ -200,46 +229,37 @@ def write_top_index(out: Path) -> None:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``path`` through a temporary file and one :func:`os.replace` (no temporary file left on failure)."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 # --------------------------------------------------------------------------------------------
-# Atomic swap of a month folder
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    return fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
+# Replacing a month folder
 
 
 def swap_in(staging: Path, target: Path) -> None:
     """Make ``staging`` the published ``target``; the previous ``target`` is removed afterwards.
 
-    Where the kernel can exchange two directories atomically it does; elsewhere the old folder is
-    renamed aside first (a reader may for an instant find the month missing, never half-written).
+    Portable (two :func:`os.replace` calls, on Linux, macOS and Windows alike): the old folder is
+    renamed aside, the new one renamed in, and the old one removed. A reader never sees a
+    half-written month; for the instant between the two renames the month is absent. If the second
+    rename fails the old month is put back; if the run is killed between the two, the next run
+    (which holds the reports folder's lock) puts it back (``run._clear_debris``).
     """
-    if target.exists():
-        if _exchange(staging, target):
-            shutil.rmtree(staging)
-            return
-        aside = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.replace(target, aside)
-        try:
-            os.replace(staging, target)
-        except OSError:
-            os.replace(aside, target)  # the last good month back in place
-            raise
-        shutil.rmtree(aside, ignore_errors=True)
-    else:
+    if not target.exists():
         os.replace(staging, target)
+        return
+    aside = target.with_name(f".{target.name}.old-{os.getpid()}")
+    os.replace(target, aside)
+    try:
+        os.replace(staging, target)
+    except OSError:
+        os.replace(aside, target)  # the last good month back in place
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
