@@ -411,3 +411,144 @@ def test_ctrl_c_leaves_the_last_good_month(tmp_path, data_copy):
     assert proc.wait(timeout=30) == 130
     assert _snapshot(out) == good
     assert not list(out.glob(".2020-02*"))
+
+
+# --------------------------------------------------------------------------------------------
+# Process safety: only live, unreaped children of our own are ever signalled
+
+
+def test_the_fork_server_signals_only_children_it_has_not_reaped(monkeypatch):
+    import signal
+    import time
+
+    from bulletin.execute import _Children
+
+    class Selector:  # what reap() needs of the server's selector
+        def unregister(self, conn):
+            pass
+
+    quick = os.fork()
+    if quick == 0:
+        os._exit(0)
+    slow = os.fork()
+    if slow == 0:
+        time.sleep(60)
+        os._exit(0)
+    children = _Children()
+    children.conns = {quick: None, slow: None}
+    deadline = time.monotonic() + 10
+    while quick in children.conns and time.monotonic() < deadline:
+        children.reap(Selector())
+        time.sleep(0.01)
+    assert quick not in children.conns and slow in children.conns  # reaped: forgotten; alive: still ours
+
+    sent = []
+    real_kill = os.kill
+    monkeypatch.setattr(os, "kill", lambda pid, sig: sent.append(("kill", pid, sig)) or real_kill(pid, sig))
+    monkeypatch.setattr(os, "killpg", lambda pid, sig: sent.append(("killpg", pid, sig)))
+    children.signal(quick, signal.SIGKILL)  # its ID may belong to anyone now: nothing is sent
+    assert sent == []
+    children.stop_all()  # the live one is killed and reaped, nobody else
+    assert sent == [("killpg", slow, signal.SIGKILL), ("kill", slow, signal.SIGKILL)]
+    assert children.conns == {}
+    with pytest.raises(ChildProcessError):
+        os.waitpid(slow, os.WNOHANG)  # already reaped by stop_all
+
+
+def test_workers_never_signal_a_kernel_by_its_id(tmp_path, data_copy, monkeypatch):
+    """Kernels are the fork server's children: the workers' provisioner asks the server instead."""
+    record = tmp_path / "signals"
+
+    def refuse(*args):
+        with open(record, "a") as f:
+            f.write(f"{args}\n")
+        raise AssertionError("a worker signalled a process by its ID")
+
+    monkeypatch.setattr(os, "kill", refuse)  # inherited by the forked workers
+    monkeypatch.setattr(os, "killpg", refuse)
+    outcome, log = _run(["2020-02"], data_copy, tmp_path / "reports", [FIGURES, CHART])
+    monkeypatch.undo()
+    assert outcome.exit_code == 0, log
+    assert not record.exists()
+
+
+def test_without_fork_the_batch_still_runs(tmp_path, data_copy, monkeypatch):
+    """Where fork is missing (Windows) the workers are spawned and the kernels are stock ones."""
+    import multiprocessing
+
+    from bulletin import execute
+
+    methods = []
+    real_get_context = multiprocessing.get_context
+    monkeypatch.setattr(execute, "fork_available", lambda: False)
+    monkeypatch.setattr(multiprocessing, "get_context", lambda m=None: methods.append(m) or real_get_context(m))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    out = tmp_path / "reports"
+    outcome, log = _run(["2020-02"], data_copy, out, [FIGURES])
+    assert outcome.exit_code == 0, log
+    assert methods == ["spawn"]
+    assert not list(tmp_path.glob("bulletin-fork-*"))  # no fork server was started
+    nb = nbformat.read(out / "2020-02" / "00_figures.ipynb", as_version=4)
+    assert "医院数 43" in _stream_text(nb) and "合计 74217" in _stream_text(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+
+
+def test_a_stale_fork_folder_is_removed_a_live_one_kept(tmp_path):
+    from filelock import FileLock
+
+    from bulletin.execute import clear_stale_folders
+
+    dead = tmp_path / "bulletin-fork-dead"
+    (dead / "kernels").mkdir(parents=True)
+    (dead / "lock").write_text("")
+    live = tmp_path / "bulletin-fork-live"
+    live.mkdir()
+    with FileLock(str(live / "lock")):
+        assert clear_stale_folders(str(tmp_path)) == [dead]
+    assert live.is_dir() and not dead.exists()
+
+
+def test_published_notebooks_name_their_own_kernel(tmp_path, data_copy):
+    out = tmp_path / "reports"
+    assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
+    nb = nbformat.read(out / "2020-02" / "00_figures.ipynb", as_version=4)
+    assert nb.metadata.kernelspec.name == "python3"  # not the runner's bulletin-fork
+
+
+# --------------------------------------------------------------------------------------------
+# The output folder never puts data or the package at risk
+
+
+@pytest.mark.parametrize("out", ["{data}", "{data}/2020-02", "{data}/2020-02/x", "{tmp}", "{link}", "{link}/sub",
+                                 "{project_data}", "{notebooks}", "{package}", "{project}"])
+def test_an_out_that_overlaps_the_data_or_the_package_is_refused(tmp_path, data_copy, capsys, out):
+    (tmp_path / "link").symlink_to(data_copy)
+    out = out.format(data=data_copy, tmp=tmp_path, link=tmp_path / "link", project_data=paths.DEFAULT_DATA_DIR,
+                     notebooks=paths.NOTEBOOKS_DIR, package=Path(cache.__file__).parent, project=paths.PROJECT_ROOT)
+    before = _snapshot(data_copy)
+    code = main(["run", "2020-02", "--data-dir", str(data_copy), "--out", out, "--sections", "2", "--force"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "overlaps the data folder" in err or "package's own folders" in err
+    assert _snapshot(data_copy) == before and not (data_copy / "index.html").exists()
+
+
+def test_an_out_that_lies_around_the_data_by_a_link_is_refused(tmp_path, data_copy, capsys):
+    # the data folder is reached through a link that lies inside --out: resolved, they overlap
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "data").symlink_to(data_copy, target_is_directory=True)
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    (outer / "reports").symlink_to(data_copy.parent)
+    code = main(["run", "2020-02", "--data-dir", str(outer / "reports" / "data"), "--out", str(tmp_path),
+                 "--sections", "2"])
+    assert code == 2 and "overlaps the data folder" in capsys.readouterr().err
+
+
+def test_an_empty_out_is_refused(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["run", "2020-02", "--out", ""])
+    assert stop.value.code == 2 and "--out is empty" in capsys.readouterr().err
+    with pytest.raises(Exception, match="--out is empty"):
+        run_batch(["2020-02"], out="", progress=False)
