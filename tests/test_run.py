@@ -552,3 +552,123 @@ def test_an_empty_out_is_refused(capsys):
     assert stop.value.code == 2 and "--out is empty" in capsys.readouterr().err
     with pytest.raises(Exception, match="--out is empty"):
         run_batch(["2020-02"], out="", progress=False)
+
+
+# --------------------------------------------------------------------------------------------
+# Each way a run can fail ends with one line, the right exit code and nothing left behind
+
+
+def _one_line_exit(argv, capsys, code):
+    assert main(argv) == code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len([line for line in err.splitlines() if "bulletin run:" in line]) == 1, err
+    return err
+
+
+def test_an_unreadable_data_file_is_one_line(tmp_path, data_copy, capsys, monkeypatch):
+    import pathlib
+
+    blocked = data_copy / "2020-02" / "kiosks.csv"
+    real = pathlib.Path.read_bytes
+
+    def read_bytes(self):  # chmod 000 does not stop root, who may run the tests
+        if self == blocked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    out = tmp_path / "reports"
+    err = _one_line_exit(["run", "2020-02", "--data-dir", str(data_copy), "--out", str(out), "--sections", "2"],
+                         capsys, 2)
+    assert f"cannot read {blocked}: Permission denied" in err
+    assert not out.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_in_place_of_a_csv_hangs_neither_check_nor_run(tmp_path, data_copy):
+    import subprocess
+    import sys
+
+    fifo = data_copy / "2020-02" / "kiosks.csv"
+    fifo.unlink()
+    os.mkfifo(fifo)
+    out = tmp_path / "reports"
+    for args, code in ((["check", "2020-02"], 2), (["run", "2020-02", "--out", str(out), "--sections", "2"], 2)):
+        proc = subprocess.run([sys.executable, "-m", "bulletin.cli", *args, "--data-dir", str(data_copy)],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == code, proc.stderr
+        assert "not a regular file" in proc.stderr and "kiosks.csv" in proc.stderr
+        assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("what", ["file", "symlink", "index-folder"])
+def test_a_path_in_reports_the_tool_did_not_make_is_refused(tmp_path, data_copy, capsys, what):
+    out = tmp_path / "reports"
+    out.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if what == "file":
+        (out / "2020-02").write_text("mine")
+    elif what == "symlink":
+        (out / "2020-02").symlink_to(elsewhere, target_is_directory=True)
+    else:
+        (out / "index.html").mkdir()
+    before = _snapshot(out)
+    err = _one_line_exit(["run", "2020-02", "--data-dir", str(data_copy), "--out", str(out), "--sections", "2"],
+                         capsys, 2)
+    assert "move it away" in err
+    assert _snapshot(out) == before and list(elsewhere.iterdir()) == []
+    assert sorted(p.name for p in out.iterdir()) == sorted(["2020-02" if what != "index-folder" else "index.html"])
+
+
+def test_a_top_index_that_cannot_be_written_is_a_note_and_exit_1(tmp_path, data_copy, monkeypatch):
+    import errno
+
+    from bulletin import publish
+
+    def no_inodes(out):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out / "index.html"))
+
+    monkeypatch.setattr(publish, "write_top_index", no_inodes)
+    out = tmp_path / "reports"
+    outcome, log = _run(["2020-02"], data_copy, out, [FIGURES])
+    assert outcome.exit_code == 1 and outcome.published == ["2020-02"]
+    assert "note: the top index page could not be written: No space left on device" in log
+    assert "bulletin run: 1 ran, 0 skipped, 0 failed" in log and "Traceback" not in log
+    assert not list(out.glob(".*tmp-*"))
+
+
+def test_an_interrupt_before_the_run_takes_charge_is_one_line(monkeypatch, capsys):
+    from bulletin import run
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run, "run_command", interrupted)
+    assert main(["run", "2020-02"]) == 130
+    assert capsys.readouterr().err.strip() == "bulletin run: interrupted"
+
+
+def test_a_fork_server_killed_outright_leaves_no_traceback_and_no_folder(tmp_path, monkeypatch):
+    import signal
+    import socket
+
+    from bulletin.execute import ForkedKernel, ForkServer
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+    server = ForkServer().start()
+    server.wait_ready()
+    assert server.folder.parent == tmp_path
+    server.process.send_signal(signal.SIGKILL)  # our own child, not yet reaped
+    server.process.wait()
+    server.stop()  # writes to a closed pipe: no BrokenPipeError
+    assert not server.folder.exists()
+    a, b = socket.socketpair()
+    b.close()
+    kernel = ForkedKernel(a, 12345)  # its server is gone
+    kernel.send_signal(signal.SIGINT)
+    assert kernel.poll() is not None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import os
 from functools import cache
 from pathlib import Path
 
@@ -32,21 +33,28 @@ def _hash_files(h, root: Path, files: list[Path]) -> None:
 
 
 def _regular_files(folder: Path) -> list[Path]:
-    """Every file under ``folder``, sorted; anything that is neither a file nor a folder is refused.
+    """Every file under ``folder``, sorted; an unreadable folder or anything that is neither a file
+    nor a folder raises an ``OSError`` naming it.
 
     A FIFO or a device in place of a CSV would block whoever opens it (the hashing here, or the
-    kernel reading the table), so it is never opened: an ``OSError`` naming it is raised instead.
+    kernel reading the table), so it is never opened. ``os.walk`` reports unreadable folders
+    (``Path.rglob`` would skip them silently and the month would look incomplete).
     """
     import stat
 
+    def fail(exc: OSError) -> None:
+        raise exc
+
     files = []
-    for p in sorted(folder.rglob("*")):
-        mode = p.stat().st_mode  # follows links: a link to a FIFO is a FIFO
-        if stat.S_ISREG(mode):
+    for top, dirs, names in os.walk(folder, onerror=fail):
+        dirs.sort()
+        for name in names:
+            p = Path(top) / name
+            mode = p.stat().st_mode  # follows links: a link to a FIFO is a FIFO
+            if not stat.S_ISREG(mode):
+                raise OSError(errno.EINVAL, "not a regular file (a named pipe, socket or device?)", str(p))
             files.append(p)
-        elif not stat.S_ISDIR(mode):
-            raise OSError(errno.EINVAL, "not a regular file (a pipe, socket or device?)", str(p))
-    return files
+    return sorted(files)
 
 
 @cache

@@ -176,12 +176,27 @@ def _records(data: bytes, file: Path) -> list[tuple[int, list[str]]]:
 
 
 def _read_bytes(path: Path, missing: str, expected: str) -> bytes:
+    """The bytes of a regular file. Anything else (a FIFO, a device) is refused without waiting on it:
+    it is opened non-blocking and checked before a byte is read."""
+    import stat
+
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise BulletinDataError(missing, file=path, expected=expected) from None
     except OSError as exc:
         raise BulletinDataError(f"cannot read the file ({exc.strerror or exc})", file=path) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise BulletinDataError("not a regular file (a named pipe, socket or device?)", file=path,
+                                    expected=expected)
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read()
+    except OSError as exc:
+        raise BulletinDataError(f"cannot read the file ({exc.strerror or exc})", file=path) from None
+    finally:
+        os.close(fd)
 
 
 def _header(cells: list[str], expected: tuple[Column, ...], file: Path) -> list[int]:
