@@ -187,7 +187,10 @@ def _read_bytes(path: Path, missing: str, expected: str) -> bytes:
     except OSError as exc:
         raise BulletinDataError(f"cannot read the file ({exc.strerror or exc})", file=path) from None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise BulletinDataError("cannot read the file (it is a folder)", file=path, expected=expected)
+        if not stat.S_ISREG(mode):
             raise BulletinDataError("not a regular file (a named pipe, socket or device?)", file=path,
                                     expected=expected)
         os.set_blocking(fd, True)
