@@ -672,3 +672,57 @@ def test_a_fork_server_killed_outright_leaves_no_traceback_and_no_folder(tmp_pat
     kernel = ForkedKernel(a, 12345)  # its server is gone
     kernel.send_signal(signal.SIGINT)
     assert kernel.poll() is not None
+
+
+def test_no_absolute_data_path_in_published_notebooks_whatever_its_characters(tmp_path, data_copy):
+    import shutil
+
+    name = '数据 目录 "引号\' back\\slash'
+    if os.name == "posix":
+        name += "\nnewline"
+    data = tmp_path / "上级 folder" / name
+    data.parent.mkdir()
+    shutil.move(data_copy, data)
+    out = tmp_path / "reports"
+    outcome, log = _run(["2020-02"], data, out, [FIGURES, RAISES])
+    assert outcome.exit_code == 1, log  # RAISES fails by design: its kept notebook is checked too
+    files = [out / "2020-02.failed" / "02_raises.ipynb"]
+    assert outcome.failed_months == ["2020-02"]
+    outcome, log = _run(["2020-02"], data, out, [FIGURES])
+    files += [out / "2020-02" / "00_figures.ipynb", out / "2020-02" / "00_figures.html"]
+    for f in files:
+        raw = f.read_text(encoding="utf-8")
+        for form in (str(data), json.dumps(str(data))[1:-1], json.dumps(str(data), ensure_ascii=False)[1:-1],
+                     repr(str(data))[1:-1], str(tmp_path), json.dumps(str(tmp_path))[1:-1]):
+            assert form not in raw, (f.name, form)
+    nb = nbformat.read(out / "2020-02" / "00_figures.ipynb", as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'month = "2020-02"' in injected.source and "data_dir = " in injected.source
+    assert nb.metadata.papermill.parameters["data_dir"] == name  # the folder's own name, no path
+    assert "医院数 43" in _stream_text(nb)
+
+
+def test_the_run_log_records_what_ran(tmp_path, data_copy):
+    out = tmp_path / "reports"
+    _run(["2020-02"], data_copy, out, [FIGURES, RAISES])
+    outcome, console = _run(["2020-02"], data_copy, out, [FIGURES])
+    logs = sorted((out / "logs").glob("run-*.log"))
+    assert len(logs) == 2 and outcome.log_file == logs[-1]
+    first = logs[0].read_text(encoding="utf-8")
+    assert "package bulletin 0.1.0, code sha256 code" in first  # the tests fix the code hash to "code"
+    digest = cache.file_hash(data_copy / "2020-02" / "appointments.csv")
+    assert f"input data/2020-02/appointments.csv sha256 {digest}" in first
+    assert f"input tests/fixtures/notebooks/00_figures.ipynb sha256 {cache.file_hash(FIGURES.path)}" in first
+    assert "job 2020-02 02_raises failed" in first and "cell 4 ValueError: boom in 2020-02" in first
+    assert "not published 2020-02" in first and "exit code 1" in first
+    second = logs[1].read_text(encoding="utf-8")
+    assert "job 2020-02 00_figures ok" in second and "check 2020-02: 2020年2月：0 个错误" in second
+    assert "published 2020-02" in second
+    assert "sha256" not in console and len(console.splitlines()) <= 4  # the console stays short
+
+    manifest = cache.read_manifest(out / "2020-02")
+    provenance = manifest["provenance"]
+    assert provenance["version"] == "0.1.0" and provenance["code"] == "code"
+    assert provenance["data"] == cache.month_hash(data_copy, "2020-02")[:12]
+    page = (out / "2020-02" / "index.html").read_text(encoding="utf-8")
+    assert f"由 bulletin 0.1.0（代码 code）根据数据 {provenance['data']} 生成" in page
