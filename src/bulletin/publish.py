@@ -98,6 +98,21 @@ def relativise(nb, *, notebook: Path, output_name: str, data_dir: Path | None, k
     and the recorded parameters in the metadata are replaced the same way. ``kernelspec`` restores
     the notebook's own kernel spec in place of the runner's ``bulletin-fork``.
     """
+    replacements = _machine_paths(data_dir)
+    if kernelspec:
+        nb.metadata["kernelspec"] = dict(kernelspec)
+    params = _relative_metadata(nb, notebook, output_name)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = _injected_source(nb, params)
+        for out in cell.get("outputs", []):
+            _scrub_output(out, replacements)
+
+
+def _machine_paths(data_dir: Path | None) -> list[tuple[str, str]]:
+    """(absolute path of this machine, what readers see instead), longest-lived first."""
     replacements = []
     if data_dir is not None:
         shown = display_path(data_dir)
@@ -113,32 +128,34 @@ def relativise(nb, *, notebook: Path, output_name: str, data_dir: Path | None, k
     for prefix, shown in ((sys.base_prefix, "<python>"), (sys.prefix, "<python>"), (str(Path.home()), "~")):
         if len(prefix) > 1:
             replacements.append((prefix, shown))
-    if kernelspec:
-        nb.metadata["kernelspec"] = dict(kernelspec)
+    return replacements
+
+
+def _relative_metadata(nb, notebook: Path, output_name: str) -> dict:
+    """papermill's metadata without machine paths; returns its (now relative) parameters."""
     meta = nb.metadata.get("papermill", {})
-    params = meta.get("parameters", {}) if meta else {}
-    if meta:
-        meta["input_path"] = display_path(notebook)
-        meta["output_path"] = output_name
-        for k, v in list(params.items()):
-            if isinstance(v, str) and os.path.isabs(v):
-                params[k] = display_path(v)
-        meta["environment_variables"] = {}
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell.source = _injected_source(nb, params)
-        for out in cell.get("outputs", []):
-            for key in ("text", "evalue"):  # a stream's text, an error's message
-                if isinstance(out.get(key), str):
-                    out[key] = _scrub(out[key], replacements)
-            if "traceback" in out:
-                out["traceback"] = [_scrub(t, replacements) for t in out["traceback"]]
-            data = out.get("data", {})
-            for mime in ("text/plain", "text/html", "text/markdown"):
-                if isinstance(data.get(mime), str):
-                    data[mime] = _scrub(data[mime], replacements)
+    if not meta:
+        return {}
+    meta["input_path"] = display_path(notebook)
+    meta["output_path"] = output_name
+    params = meta.get("parameters", {})
+    for k, v in list(params.items()):
+        if isinstance(v, str) and os.path.isabs(v):
+            params[k] = display_path(v)
+    meta["environment_variables"] = {}
+    return params
+
+
+def _scrub_output(out, replacements: list[tuple[str, str]]) -> None:
+    for key in ("text", "evalue"):  # a stream's text, an error's message
+        if isinstance(out.get(key), str):
+            out[key] = _scrub(out[key], replacements)
+    if "traceback" in out:
+        out["traceback"] = [_scrub(t, replacements) for t in out["traceback"]]
+    data = out.get("data", {})
+    for mime in ("text/plain", "text/html", "text/markdown"):
+        if isinstance(data.get(mime), str):
+            data[mime] = _scrub(data[mime], replacements)
 
 
 # --------------------------------------------------------------------------------------------
