@@ -744,6 +744,10 @@ def check_month(month: str, data_dir: str | os.PathLike[str] | None = None) -> C
         duplicate key are findings (errors) instead.
     """
     folder = month_folder(month, data_dir)
+    try:  # an unreadable folder is one error (exit 2), not every table reported missing
+        os.listdir(folder)
+    except OSError as exc:
+        raise BulletinDataError(f"cannot read the month folder ({exc.strerror or exc})", file=folder) from None
     findings: list[Finding] = []
     tables: dict[str, pd.DataFrame] = {}
     for name, decl in TABLES.items():

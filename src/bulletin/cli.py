@@ -42,6 +42,11 @@ def _cmd_months(args: argparse.Namespace) -> int:
     return 0
 
 
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped (a name from data must not drive the terminal)."""
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bulletin", description="南京卫生信息统计简报：数据、核对、分节报告")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -86,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except BulletinError as exc:
-        print(f"bulletin {args.command}: {exc}", file=sys.stderr)
+        print(f"bulletin {args.command}: {_printable(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # Ctrl-C before a sub-command took charge of it (during imports, say)
         print(f"bulletin {args.command}: interrupted", file=sys.stderr)
