@@ -112,8 +112,13 @@ def _warm() -> None:
     gc.freeze()  # keep the shared pages shared after fork (no refcount-driven copy by the GC)
 
 
-def _child_kernel(connection_file: str, cwd: str | None, server_pid: int) -> None:
-    """In the forked child: become an ipykernel on ``connection_file``. Never returns."""
+def _child_kernel(conn: socket.socket, connection_file: str, cwd: str | None, server_pid: int) -> None:
+    """In the forked child: become an ipykernel on ``connection_file``. Never returns.
+
+    Once its sockets are bound it says ``ready`` on ``conn`` (the connection of the worker that
+    asked for it): jupyter_client then connects at once instead of retrying every 100 ms, and its
+    IOPub subscription is live before the first ``kernel_info`` reply (else it waits 0.2 s more).
+    """
     code = 1
     try:
         os.setsid()
@@ -142,6 +147,11 @@ def _child_kernel(connection_file: str, cwd: str | None, server_pid: int) -> Non
         # ipykernel, so it is given here: the kernel exits if the server goes away.
         app = IPKernelApp.instance(parent_handle=server_pid)
         app.initialize(["-f", connection_file])
+        try:
+            conn.sendall(b"ready\n")
+        except OSError:  # the worker went away: the server stops this kernel
+            pass
+        conn.close()
         app.start()
         code = 0
     except SystemExit as exc:
@@ -181,6 +191,7 @@ class _Children:
 
     def __init__(self) -> None:
         self.conns: dict[int, socket.socket | None] = {}  # pid -> its kernel's client connection
+        self.inherited: list[socket.socket] = []  # the server's own sockets, closed in each child
 
     def signal(self, pid: int, signum: int) -> None:
         if pid not in self.conns:  # already reaped: its ID may belong to someone else now
@@ -250,10 +261,10 @@ def _serve_request(server: socket.socket, sel, children: _Children) -> None:
         return
     pid = os.fork()
     if pid == 0:  # the child never returns from here
-        server.close()
+        for inherited in (server, *children.inherited, *filter(None, children.conns.values())):
+            inherited.close()  # the server's sockets are not the child's (a worker must see the server's EOF)
         if kind == "kernel":
-            conn.close()
-            _child_kernel(request["connection_file"], request.get("cwd"), os.getppid())
+            _child_kernel(conn, request["connection_file"], request.get("cwd"), os.getppid())
         _call_child(conn, request["target"], request.get("args", []))
     if kind != "kernel":
         conn.close()
@@ -279,6 +290,7 @@ def serve(address: str) -> None:
     signal.set_wakeup_fd(wake_w.fileno(), warn_on_full_buffer=False)
     signal.signal(signal.SIGCHLD, lambda *_: None)  # wakes the loop to reap (children stay ours till then)
     children = _Children()
+    children.inherited = [wake_r, wake_w]
     try:
         _warm()
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -525,6 +537,80 @@ class ForkedKernel:
         self.conn.close()
 
 
+def _await_kernel(conn: socket.socket) -> int:
+    """Read the server's ``PID`` line and the kernel's ``ready`` (either order); the kernel's PID."""
+    pid = None
+    ready = False
+    buf = b""
+    while pid is None or not ready:
+        chunk = conn.recv(256)
+        if not chunk:
+            raise RuntimeError("the kernel fork server closed the connection (is it still running?)")
+        buf += chunk
+        *lines, buf = buf.split(b"\n")
+        for line in lines:
+            text = line.decode("ascii", "replace").strip()
+            if text == "ready":
+                ready = True
+            elif text.startswith("exit"):
+                raise RuntimeError(f"the forked kernel ended before it was ready ({text})")
+            elif text.isdigit():
+                pid = int(text)
+    if buf:  # nothing else is sent before the kernel ends
+        raise RuntimeError(f"unexpected message from the kernel fork server: {buf!r}")
+    return pid
+
+
+def ready_client_class():
+    """A kernel client that waits for a kernel as jupyter_client does, with a shorter IOPub probe.
+
+    jupyter_client asks for ``kernel_info`` and then waits 0.2 s for any IOPub message to prove the
+    subscription is live; a SUB socket that joined a moment late misses the kernel's first status
+    messages, so each notebook typically lost 0.2 s there. Probing every 20 ms and asking again
+    keeps the same guarantee. Given to papermill through the documented, configurable
+    ``KernelManager.client_factory`` trait; it overrides only the public ``wait_for_ready``.
+    """
+    import asyncio
+    from queue import Empty
+
+    from jupyter_client import protocol_version_info
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class ReadyClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout=None):
+            deadline = time.monotonic() + (timeout if timeout is not None else 60)
+            while True:
+                self.kernel_info()
+                try:
+                    msg = await self.shell_channel.get_msg(timeout=0.5)
+                except Empty:
+                    msg = None
+                if msg is not None and msg["msg_type"] == "kernel_info_reply":
+                    try:
+                        await self.iopub_channel.get_msg(timeout=0.02)
+                    except Empty:
+                        pass
+                    else:  # as jupyter_client does with the reply: adapt to the kernel's protocol
+                        major = int(msg["content"]["protocol_version"].split(".")[0])
+                        if major != protocol_version_info[0]:
+                            self.session.adapt_version = major
+                        return
+                if not await self.is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+                await asyncio.sleep(0)
+
+    return ReadyClient
+
+
+def kernel_config():
+    """The traitlets configuration papermill passes on to nbclient and jupyter_client for our kernels."""
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"client_factory": ready_client_class()}})
+
+
 class ForkProvisioner(LocalProvisioner):
     """A kernel provisioner whose kernels are forks of the warmed :class:`ForkServer`.
 
@@ -550,16 +636,10 @@ class ForkProvisioner(LocalProvisioner):
             conn.connect(self.server)
             conn.sendall((json.dumps({"kind": "kernel", "connection_file": km.connection_file,
                                       "cwd": str(cwd or "")}) + "\n").encode("utf-8"))
-            line = b""
-            while not line.endswith(b"\n"):
-                chunk = conn.recv(64)
-                if not chunk:
-                    raise RuntimeError("the kernel fork server closed the connection (is it still running?)")
-                line += chunk
+            pid = _await_kernel(conn)
         except BaseException:
             conn.close()
             raise
-        pid = int(line.decode().strip())
         self.kernel = ForkedKernel(conn, pid)
         self.pid = pid
         self.pgid = None  # never signalled by ID from here (see ForkedKernel)

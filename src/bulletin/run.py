@@ -192,7 +192,7 @@ def _execute(month: str, nb: Notebook, data_param: str | None, data_dir: Path, s
     import nbformat
     import papermill as pm
 
-    from .execute import KERNEL_NAME
+    from .execute import KERNEL_NAME, kernel_config
     from .publish import notebook_html, relativise
 
     start = time.monotonic()
@@ -209,6 +209,7 @@ def _execute(month: str, nb: Notebook, data_param: str | None, data_dir: Path, s
             request_save_on_cell_execute=False,
             cwd=str(nb.path.parent),
             shutdown_kernel="immediate",
+            config=kernel_config(),  # jupyter_client's kernel client, with a shorter readiness probe
         )
     except Exception as exc:  # noqa: BLE001 - any failure of one job is reported, others carry on
         result = _failure(exc, time.monotonic() - start)
