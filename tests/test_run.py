@@ -87,6 +87,8 @@ def test_run_publishes_executes_and_skips(tmp_path, data_copy):
 
     index = (month / "index.html").read_text(encoding="utf-8")
     assert 'href="00_figures.html"' in index and "数字" in index and "2020年2月" in index
+    assert "59,507" in index and "74,217" in index  # headline figures, computed in a fork of the server
+    assert "0 个错误" in index  # the check summary
     top = (out / "index.html").read_text(encoding="utf-8")
     assert top.index("2020-03/index.html") < top.index("2020-02/index.html")  # newest first
 
@@ -210,8 +212,8 @@ def test_index_figures_unavailable_say_why(tmp_path):
     from bulletin.run import month_facts
 
     facts = month_facts("2020-02", str(tmp_path / "no-data"))
-    assert facts["headlines"] is None and facts["check"] is None
-    assert [p.split(":")[0] for p in facts["problems"]] == ["headline figures", "check summary"]
+    assert facts.headlines is None and facts.check is None
+    assert [p.split(":")[0] for p in facts.problems] == ["headline figures", "check summary"]
 
 
 @pytest.mark.parametrize("month", ["../x", "2020-13", "2020-2", "2020-02:../x"])

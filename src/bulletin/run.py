@@ -240,26 +240,39 @@ def _kernelspec(notebook: Path) -> dict | None:
     return spec if isinstance(spec, dict) else None
 
 
-def month_facts(month: str, data_dir: str | None) -> dict:
-    """Headline figures and the check summary of a month, for its index page (never raises).
+@dataclass
+class MonthFacts:
+    """What a month's index page shows besides its sections; what could not be had is ``None`` and
+    its error is listed in ``problems`` (the page says "unavailable", the run's summary says why)."""
 
-    What could not be had is ``None`` and its error is listed under ``problems``: the page says
-    "unavailable" and the run's summary says why.
-    """
-    result: dict = {"headlines": None, "check": None, "problems": []}
+    headlines: list[list[str]] | None = None  # [[label, value], ...]
+    check: str | None = None  # the check summary line
+    problems: list[str] = field(default_factory=list)
+
+
+def month_facts(month: str, data_dir: str | None) -> MonthFacts:
+    """Headline figures and the check summary of a month, for its index page (never raises)."""
+    result = MonthFacts()
     try:
         from .sections.overview import headlines
 
-        result["headlines"] = [[str(k), str(v)] for k, v in headlines(month, data_dir)]
+        result.headlines = [[str(k), str(v)] for k, v in headlines(month, data_dir)]
     except Exception as exc:  # noqa: BLE001 - a section's failure is the section job's to report
-        result["problems"].append(f"headline figures: {_last_line(exc)}")
+        result.problems.append(f"headline figures: {_last_line(exc)}")
     try:
         from .checks import check_month
 
-        result["check"] = str(check_month(month, data_dir).summary())
+        result.check = str(check_month(month, data_dir).summary())
     except Exception as exc:  # noqa: BLE001 - as above
-        result["problems"].append(f"check summary: {_last_line(exc)}")
+        result.problems.append(f"check summary: {_last_line(exc)}")
     return result
+
+
+def month_facts_json(month: str, data_dir: str | None) -> dict:
+    """:func:`month_facts` as JSON-able data (what a fork of the server sends back)."""
+    from dataclasses import asdict
+
+    return asdict(month_facts(month, data_dir))
 
 
 def _last_line(exc: BaseException) -> str:
@@ -267,14 +280,14 @@ def _last_line(exc: BaseException) -> str:
     return (f"{type(exc).__name__}: {exc}".strip().splitlines() or [type(exc).__name__])[-1]
 
 
-def _month_facts_job(month: str, data_param: str | None) -> dict:
+def _month_facts_job(month: str, data_param: str | None) -> MonthFacts:
     """:func:`month_facts` in a pool worker, computed in a fork of the warmed server when there is one."""
     if _SERVER_ADDRESS:  # a fork of the warmed server: pandas and the package are already imported
         from .execute import call
 
         try:
-            return call(_SERVER_ADDRESS, "bulletin.run:month_facts", month, data_param)  # type: ignore[return-value]
-        except (OSError, RuntimeError, ValueError):  # the server could not do it: the same, here, only slower
+            return MonthFacts(**call(_SERVER_ADDRESS, "bulletin.run:month_facts_json", month, data_param))  # type: ignore[arg-type]
+        except (OSError, RuntimeError, ValueError, TypeError):  # the server could not: the same here, slower
             pass
     return month_facts(month, data_param)
 
@@ -378,7 +391,8 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 # Publishing a month
 
 
-def _publish_month(month: str, jobs: list[Job], facts: dict, out: Path, staging: Path, provenance: dict) -> None:
+def _publish_month(month: str, jobs: list[Job], facts: MonthFacts, out: Path, staging: Path,
+                   provenance: dict) -> None:
     from .publish import month_index_html, swap_in, write_text_atomic
 
     target = out / month
@@ -400,7 +414,7 @@ def _publish_month(month: str, jobs: list[Job], facts: dict, out: Path, staging:
     sections = dict(sorted(sections.items()))
     cache.write_manifest(staging, month, sections, provenance=provenance)
     listing = [(stem, entry.get("title", stem)) for stem, entry in sections.items()]
-    page = month_index_html(month, listing, facts.get("headlines"), facts.get("check"), provenance=provenance)
+    page = month_index_html(month, listing, facts.headlines, facts.check, provenance=provenance)
     write_text_atomic(staging / "index.html", page)
     swap_in(staging, target)
 
@@ -419,11 +433,11 @@ def _forget_failures(month: str, jobs: list[Job], out: Path) -> None:
 
 def _finish_month(batch: _Batch, month: str) -> None:
     jobs = batch.by_month[month]
-    facts = batch.facts.get(month, {})
+    facts = batch.facts.get(month, MonthFacts())
     staging = batch.stagings.pop(month)
     outcome = batch.outcome
-    if facts.get("check"):
-        outcome.checks[month] = facts["check"]
+    if facts.check:
+        outcome.checks[month] = facts.check
     _forget_failures(month, jobs, batch.out_dir)
     if any(j.status != JobStatus.OK for j in jobs):
         outcome.failed_months.append(month)
@@ -437,7 +451,7 @@ def _finish_month(batch: _Batch, month: str) -> None:
         outcome.notes.append(f"{month} could not be published: {_os_error(exc)}")
         return
     outcome.published.append(month)
-    outcome.notes.extend(f"{month} index page without its {problem}" for problem in facts.get("problems", []))
+    outcome.notes.extend(f"{month} index page without its {problem}" for problem in facts.problems)
 
 
 def _os_error(exc: OSError) -> str:
@@ -561,7 +575,7 @@ class _Batch:
     with_code: bool
     by_month: dict[str, list[Job]] = field(default_factory=dict)
     stagings: dict[str, Path] = field(default_factory=dict)
-    facts: dict[str, dict] = field(default_factory=dict)
+    facts: dict[str, MonthFacts] = field(default_factory=dict)
     remaining: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -643,11 +657,11 @@ def _job_result(fut) -> JobResult:
         return JobResult(JobStatus.FAILED, message=_last_line(exc))
 
 
-def _facts_result(fut) -> dict:
+def _facts_result(fut) -> MonthFacts:
     try:
         return fut.result()
     except Exception as exc:  # noqa: BLE001 - a worker that died: the page says unavailable
-        return {"problems": [f"index figures: {_last_line(exc)}"]}
+        return MonthFacts(problems=[f"index figures: {_last_line(exc)}"])
 
 
 def _collect(batch: _Batch, pool, bar) -> None:
