@@ -497,3 +497,62 @@ def write_month_files(target: Path, files: Mapping[str, str], *, force: bool = F
         if old is not None and (done or not aside):
             shutil.rmtree(old, ignore_errors=True)
     return target
+
+
+#: the month folder's record of what the bulletin did not print that month
+NOT_PUBLISHED_FILE = "not_published.csv"
+NOT_PUBLISHED_COLUMNS = ("item", "note")
+
+
+def not_published_csv(items: Mapping[str, str]) -> str:
+    """The canonical ``not_published.csv`` text: one row per table or fact the bulletin left out.
+
+    ``items`` maps a table name of :data:`bulletin.schema.TABLES` or a fact key of
+    :data:`bulletin.schema.FACTS` to a short note for the reader (may be empty). Tables come
+    first in their declared order, then facts in theirs, so the file does not depend on the order
+    in which the ingest found the gaps.
+    """
+    unknown = [k for k in items if k not in TABLES and k not in FACTS]
+    if unknown:
+        raise BulletinDataError(
+            "unknown item", file=NOT_PUBLISHED_FILE, column="item", value=unknown[0],
+            expected="a table name of bulletin.schema.TABLES or a fact key of bulletin.schema.FACTS",
+        )
+    order = [*TABLES, *FACTS]
+    return _csv_text(NOT_PUBLISHED_COLUMNS, ([k, items[k] or ""] for k in order if k in items))
+
+
+def read_not_published(folder: Path) -> dict[str, str]:
+    """What the bulletin did not print in the month of ``folder``: item → note (``{}`` without the file).
+
+    Raises :class:`BulletinDataError` for an item that is neither a table nor a fact, an item
+    listed twice, or a malformed file, naming the file, row, column and value.
+    """
+    path = Path(folder) / NOT_PUBLISHED_FILE
+    try:
+        if not path.is_file():
+            if path.exists():
+                raise BulletinDataError("not a regular file", file=path, expected="a CSV file")
+            return {}
+    except OSError as exc:
+        raise BulletinDataError(f"cannot read ({exc.strerror or exc})", file=path) from None
+    data = _read_bytes(path, "not_published.csv missing", "a CSV file")
+    records = _records(data, path)
+    if not records or [c.strip() for c in records[0][1]] != list(NOT_PUBLISHED_COLUMNS):
+        raise BulletinDataError(
+            "unexpected header", file=path, row=1, value=",".join(records[0][1]) if records else "",
+            expected="the header " + ",".join(NOT_PUBLISHED_COLUMNS),
+        )
+    out: dict[str, str] = {}
+    for number, cells in records[1:]:
+        item = cells[0].strip()
+        if item not in TABLES and item not in FACTS:
+            raise BulletinDataError(
+                "unknown item", file=path, row=number, column="item", value=item,
+                expected="a table name of bulletin.schema.TABLES or a fact key of bulletin.schema.FACTS",
+            )
+        if item in out:
+            raise DuplicateKeyError("duplicate item", file=path, row=number, column="item", value=item,
+                                    expected="each item once")
+        out[item] = cells[1].strip() if len(cells) > 1 else ""
+    return out

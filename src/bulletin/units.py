@@ -1,0 +1,124 @@
+"""One unit, many names: the alias table ``data/units.csv``.
+
+The bulletin prints the same hospital under different names in different tables and months
+(南京江北人民医院 in the kiosks table, 南京市江北人民医院 in the data-platform table). The alias
+table maps every other spelling to one canonical name, so that month-on-month comparisons and
+joins across tables match units by what they are, not by how they were printed.
+
+``units.csv`` has three columns, ``canonical,alias,kind``: one row per other spelling. A canonical
+name needs no row of its own; ``kind`` is what the unit is (``hospital``, ``district``,
+``platform``, ``channel``, ``category``, ``city``). The file is plain UTF-8 CSV kept by hand; a
+malformed row raises :class:`~bulletin.errors.BulletinDataError` naming the file, row, column and
+value. This module imports nothing heavy (no pandas), so the command line stays quick.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import paths
+from .errors import BulletinDataError
+
+UNITS_FILE = "units.csv"
+COLUMNS = ("canonical", "alias", "kind")
+KINDS = ("hospital", "district", "platform", "channel", "category", "city")
+
+
+@dataclass(frozen=True)
+class Aliases:
+    """The alias table: ``alias → canonical`` and each canonical name's kind."""
+
+    to_canonical: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)  # canonical name → kind
+
+    def canonical(self, name: str) -> str:
+        """The canonical name of ``name`` (``name`` itself when the table does not list it)."""
+        return self.to_canonical.get(name, name)
+
+    def known(self, name: str) -> bool:
+        """Whether the table lists ``name``, as a canonical name or as an alias."""
+        return name in self.to_canonical or name in self.kinds
+
+    def names(self, kind: str | None = None) -> set[str]:
+        """Every name the table lists (canonical names and aliases), optionally of one kind."""
+        canon = {c for c, k in self.kinds.items() if kind is None or k == kind}
+        return canon | {a for a, c in self.to_canonical.items() if c in canon}
+
+    def spellings(self, canonical: str) -> list[str]:
+        """The other spellings of a canonical name, in the table's order."""
+        return [a for a, c in self.to_canonical.items() if c == canonical]
+
+    def rename(self, names: Iterable[str]) -> list[str]:
+        """Each name replaced by its canonical name."""
+        return [self.canonical(n) for n in names]
+
+
+def _fail(problem: str, file: Path, row: int | None = None, column: str | None = None, value: object = None,
+          expected: str | None = None) -> BulletinDataError:
+    return BulletinDataError(problem, file=paths.display_path(file), row=row, column=column, value=value,
+                             expected=expected)
+
+
+def parse(text: str, file: Path) -> Aliases:
+    """The alias table from the text of ``units.csv``."""
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or [c.strip() for c in rows[0]] != list(COLUMNS):
+        raise _fail("unexpected header", file, 1, value=",".join(rows[0]) if rows else "",
+                    expected="the header " + ",".join(COLUMNS))
+    to_canonical: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(COLUMNS):
+            raise _fail("wrong number of cells", file, number, value=len(cells), expected=f"{len(COLUMNS)} cells")
+        canonical, alias, kind = (c.strip() for c in cells)
+        for column, value in (("canonical", canonical), ("alias", alias)):
+            if not value or any(ch.isspace() and ch != " " or ord(ch) < 32 or ord(ch) == 127 for ch in value):
+                raise _fail("not a unit name", file, number, column, value,
+                            "a non-empty name without control characters")
+        if kind not in KINDS:
+            raise _fail("unknown kind", file, number, "kind", kind, "one of " + ", ".join(KINDS))
+        if alias == canonical:
+            raise _fail("an alias equal to its canonical name", file, number, "alias", alias,
+                        "another spelling of the canonical name")
+        if alias in kinds:
+            raise _fail("an alias that is itself a canonical name", file, number, "alias", alias,
+                        "one canonical name per unit (list the other spellings under it)")
+        if canonical in to_canonical:
+            raise _fail("a canonical name that is also an alias", file, number, "canonical", canonical,
+                        f"the canonical name {to_canonical[canonical]!r} instead")
+        if to_canonical.get(alias, canonical) != canonical:
+            raise _fail("an alias given two canonical names", file, number, "alias", alias,
+                        f"one canonical name (already {to_canonical[alias]!r})")
+        if kinds.get(canonical, kind) != kind:
+            raise _fail("a unit given two kinds", file, number, "kind", kind, f"{kinds[canonical]!r}, as before")
+        to_canonical[alias] = canonical
+        kinds[canonical] = kind
+    return Aliases(to_canonical, kinds)
+
+
+def aliases(data_dir: str | os.PathLike[str] | None = None) -> Aliases:
+    """The alias table of the data directory (an empty one when it has no ``units.csv``)."""
+    file = paths.data_dir(data_dir) / UNITS_FILE
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        return Aliases()
+    except OSError as exc:
+        raise _fail(f"cannot read the alias table ({exc.strerror or exc})", file) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _fail("not UTF-8 text", file, expected="the alias table as UTF-8 CSV") from None
+    return parse(text, file)
+
+
+def canonical(name: str, data_dir: str | os.PathLike[str] | None = None) -> str:
+    """The canonical name of one unit name (reads the table each call: for many names use :func:`aliases`)."""
+    return aliases(data_dir).canonical(name)
