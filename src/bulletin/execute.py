@@ -234,13 +234,16 @@ class _Children:
         self.conns.clear()
 
 
-def _on_kernel_conn(children: _Children, pid: int, conn: socket.socket) -> None:
+def _on_kernel_conn(children: _Children, pid: int, conn: socket.socket, sel) -> None:
     """A message from the worker that owns kernel ``pid``: ``signal N``, or end of file (it left)."""
     try:
         data = conn.recv(4096)
     except OSError:
         data = b""
     if not data:  # the worker went away (or cleaned up): its kernel is no longer anyone's
+        sel.unregister(conn)
+        conn.close()
+        children.conns[pid] = None  # still ours until reaped; nobody to tell its exit
         children.signal(pid, signal.SIGKILL)
         return
     for line in data.decode("ascii", "replace").splitlines():
@@ -315,8 +318,8 @@ def serve(address: str) -> None:
                         pass
                 elif what == "accept":
                     _serve_request(server, sel, children)
-                elif pid in children.conns:
-                    _on_kernel_conn(children, pid, key.fileobj)  # type: ignore[arg-type]
+                elif children.conns.get(pid) is key.fileobj:
+                    _on_kernel_conn(children, pid, key.fileobj, sel)  # type: ignore[arg-type]
             children.reap(sel)
     except (KeyboardInterrupt, BrokenPipeError):
         pass
