@@ -728,3 +728,16 @@ def test_the_run_log_records_what_ran(tmp_path, data_copy):
     assert provenance["data"] == cache.month_hash(data_copy, "2020-02")[:12]
     page = (out / "2020-02" / "index.html").read_text(encoding="utf-8")
     assert f"由 bulletin 0.1.0（代码 code）根据数据 {provenance['data']} 生成" in page
+
+
+def test_an_install_without_the_provisioner_entry_point_is_one_line(tmp_path, data_copy, monkeypatch, capsys):
+    import importlib.metadata
+
+    real = importlib.metadata.entry_points
+    monkeypatch.setattr(importlib.metadata, "entry_points",
+                        lambda **kw: [] if kw.get("group") == "jupyter_client.kernel_provisioners" else real(**kw))
+    out = tmp_path / "reports"
+    code = main(["run", "2020-02", "--data-dir", str(data_copy), "--out", str(out), "--sections", "2"])
+    err = capsys.readouterr().err
+    assert code == 2 and "bulletin-fork-provisioner is not registered" in err and "make setup" in err
+    assert not list(out.glob(".2020-02*")) and not (out / "2020-02").exists()

@@ -380,6 +380,18 @@ def clear_stale_folders(root: str | None = None) -> list[Path]:
     return removed
 
 
+def check_registered() -> None:
+    """Raise :class:`RunError` unless the provisioner's entry point is installed (an install from
+    before it existed would fail every job with jupyter_client's message instead of this one)."""
+    from importlib.metadata import entry_points
+
+    from .errors import RunError
+
+    if not entry_points(group="jupyter_client.kernel_provisioners", name=PROVISIONER_NAME):
+        raise RunError(f"the kernel provisioner {PROVISIONER_NAME} is not registered: reinstall the package "
+                       "(make setup, or pip install -e .) so that its entry points are installed")
+
+
 class ForkServer:
     """Start and stop the fork server; :attr:`folder` holds its socket and its kernel spec."""
 

@@ -723,6 +723,9 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
         server = _start_server()
         _import_for_workers(with_code)
         if server is not None:
+            from .execute import check_registered
+
+            check_registered()  # while the server warms up
             server.wait_ready()
         _make_stagings(batch)
         pool = _make_pool(min(workers, len(todo)), server)
