@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from bulletin import paths
+
+# CI must be deterministic: the same examples on every run, and no example database replaying a
+# failure found elsewhere. Locally Hypothesis explores (and remembers what failed).
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 REFERENCE_MONTH = "2020-02"
 SEED = paths.PROJECT_ROOT.parent / "shared" / "seeds" / "000_96abe972b2bebc64.txt"

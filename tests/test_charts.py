@@ -9,7 +9,7 @@ import pandas as pd
 
 matplotlib.use("Agg")
 
-from bulletin import charts, load, schema  # noqa: E402
+from bulletin import charts, load, schema
 
 MONTH = "2020-02"
 

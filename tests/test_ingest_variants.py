@@ -284,9 +284,9 @@ def test_the_month_page_lists_the_notes_of_a_month_with_a_table_not_published(da
     text = raw_text()
     text = replace_once(text, section_span(text, "2020年2月南京市远程医疗系统数据统计"), "")
     ingest_march(data, march(text))
-    from bulletin.run import month_summary
+    from bulletin.run import month_summary_json
     from bulletin.site.pages import month_page
 
-    html = month_page("2020-03", [], month_summary("2020-03", data))
+    html = month_page("2020-03", [], month_summary_json("2020-03", data))
     assert "提示（2 项）" in html and "本月未刊登" in html
     assert "「远程医疗平台本月数据上传量前三名」" in html

@@ -39,7 +39,9 @@ def _run(months, data, out, notebooks, **kw):
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """What a reports folder publishes (not the run logs nor the run lock)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.relative_to(folder).as_posix().startswith(("logs/", ".bulletin-run.lock"))}
 
 
 def _statuses(outcome) -> dict[str, str]:
@@ -88,6 +90,8 @@ def test_run_publishes_executes_and_skips(tmp_path, data_copy):
 
     index = (month / "index.html").read_text(encoding="utf-8")
     assert 'href="00_figures.html"' in index and "数字" in index and "2020年2月" in index
+    assert "59,507" in index and "74,217" in index  # headline figures, computed in a fork of the server
+    assert "0 个错误" in index  # the check summary
     top = (out / "index.html").read_text(encoding="utf-8")
     assert top.index("2020-03/index.html") < top.index("2020-02/index.html")  # newest first
 
@@ -215,8 +219,8 @@ def test_index_figures_unavailable_say_why(tmp_path):
     from bulletin.run import month_summary
 
     facts = month_summary("2020-02", str(tmp_path / "no-data"))
-    assert facts["headlines"] is None and facts["check"] is None
-    assert [p.split(":")[0] for p in facts["problems"]] == ["headline figures", "check summary"]
+    assert facts.headlines is None and facts.check is None
+    assert [p.split(":")[0] for p in facts.problems] == ["headline figures", "check summary"]
 
 
 @pytest.mark.parametrize("month", ["../x", "2020-13", "2020-2", "2020-02:../x"])
@@ -256,27 +260,31 @@ def test_a_section_named_twice_runs_once():
 
 
 def test_one_run_per_reports_folder_and_a_dead_runs_debris_cleared(tmp_path, data_copy, capsys):
-    import fcntl
+    from filelock import FileLock
 
     out = tmp_path / "reports"
     out.mkdir()
-    held = os.open(out, os.O_RDONLY)  # as a run in progress holds it
-    fcntl.flock(held, fcntl.LOCK_EX)
-    try:
+    with FileLock(str(out / ".bulletin-run.lock")):  # as a run in progress holds it
         assert main(["run", "2020-02", "--data-dir", str(data_copy), "--out", str(out), "--sections", "2"]) == 2
-    finally:
-        os.close(held)
     assert "another bulletin run is writing" in capsys.readouterr().err
-    assert list(out.iterdir()) == []
+    assert [p.name for p in out.iterdir() if p.name != ".bulletin-run.lock"] == []
 
     # what a run killed with SIGKILL leaves behind is removed by the next one
     (out / ".2020-02.staging-99999").mkdir()
     (out / ".2020-02.staging-99999" / "00_figures.html").write_text("half")
-    (out / ".2020-01.old-99999").mkdir()
+    (out / ".2020-01.old-99999").mkdir()  # a month renamed aside and not put back: restored
+    (out / ".2020-01.old-99999" / "index.html").write_text("the last good January")
     (out / ".index.html.tmp-99999").write_text("half")
     outcome, log = _run(["2020-02"], data_copy, out, [FIGURES])
     assert outcome.exit_code == 0, log
-    assert sorted(p.name for p in out.iterdir()) == ["2020-02", "index.html"]
+    assert sorted(p.name for p in out.iterdir()) == [".bulletin-run.lock", "2020-01", "2020-02", "index.html", "logs"]
+    assert (out / "2020-01" / "index.html").read_text() == "the last good January"
+
+    # a run with nothing to do clears the debris too
+    (out / ".2020-02.staging-99998").mkdir()
+    outcome, log = _run(["2020-02"], data_copy, out, [FIGURES])
+    assert {j.status for j in outcome.jobs} == {"skipped"}
+    assert not list(out.glob(".2020-02.staging-*"))
 
 
 def test_only_absent_months(tmp_path, data_copy, capsys):
@@ -416,3 +424,331 @@ def test_ctrl_c_leaves_the_last_good_month(tmp_path, data_copy):
     assert proc.wait(timeout=30) == 130
     assert _snapshot(out) == good
     assert not list(out.glob(".2020-02*"))
+
+
+# --------------------------------------------------------------------------------------------
+# Process safety: only live, unreaped children of our own are ever signalled
+
+
+def test_the_fork_server_signals_only_children_it_has_not_reaped(monkeypatch):
+    import signal
+    import time
+
+    from bulletin.execute import _Children
+
+    class Selector:  # what reap() needs of the server's selector
+        def unregister(self, conn):
+            pass
+
+    quick = os.fork()
+    if quick == 0:
+        os._exit(0)
+    slow = os.fork()
+    if slow == 0:
+        time.sleep(60)
+        os._exit(0)
+    children = _Children()
+    children.conns = {quick: None, slow: None}
+    deadline = time.monotonic() + 10
+    while quick in children.conns and time.monotonic() < deadline:
+        children.reap(Selector())
+        time.sleep(0.01)
+    assert quick not in children.conns and slow in children.conns  # reaped: forgotten; alive: still ours
+
+    sent = []
+    real_kill = os.kill
+    monkeypatch.setattr(os, "kill", lambda pid, sig: sent.append(("kill", pid, sig)) or real_kill(pid, sig))
+    monkeypatch.setattr(os, "killpg", lambda pid, sig: sent.append(("killpg", pid, sig)))
+    children.signal(quick, signal.SIGKILL)  # its ID may belong to anyone now: nothing is sent
+    assert sent == []
+    children.stop_all()  # the live one is killed and reaped, nobody else
+    assert sent == [("killpg", slow, signal.SIGKILL), ("kill", slow, signal.SIGKILL)]
+    assert children.conns == {}
+    with pytest.raises(ChildProcessError):
+        os.waitpid(slow, os.WNOHANG)  # already reaped by stop_all
+
+
+def test_workers_never_signal_a_kernel_by_its_id(tmp_path, data_copy, monkeypatch):
+    """Kernels are the fork server's children: the workers' provisioner asks the server instead."""
+    record = tmp_path / "signals"
+
+    def refuse(*args):
+        with open(record, "a") as f:
+            f.write(f"{args}\n")
+        raise AssertionError("a worker signalled a process by its ID")
+
+    monkeypatch.setattr(os, "kill", refuse)  # inherited by the forked workers
+    monkeypatch.setattr(os, "killpg", refuse)
+    outcome, log = _run(["2020-02"], data_copy, tmp_path / "reports", [FIGURES, CHART])
+    monkeypatch.undo()
+    assert outcome.exit_code == 0, log
+    assert not record.exists()
+
+
+def test_without_fork_the_batch_still_runs(tmp_path, data_copy, monkeypatch):
+    """Where fork is missing (Windows) the workers are spawned and the kernels are stock ones."""
+    import multiprocessing
+
+    from bulletin import execute
+
+    methods = []
+    real_get_context = multiprocessing.get_context
+    monkeypatch.setattr(execute, "fork_available", lambda: False)
+    monkeypatch.setattr(multiprocessing, "get_context", lambda m=None: methods.append(m) or real_get_context(m))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    out = tmp_path / "reports"
+    outcome, log = _run(["2020-02"], data_copy, out, [FIGURES])
+    assert outcome.exit_code == 0, log
+    assert methods == ["spawn"]
+    assert not list(tmp_path.glob("bulletin-fork-*"))  # no fork server was started
+    nb = nbformat.read(out / "2020-02" / "00_figures.ipynb", as_version=4)
+    assert "医院数 43" in _stream_text(nb) and "合计 74217" in _stream_text(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+
+
+def test_a_stale_fork_folder_is_removed_a_live_one_kept(tmp_path):
+    from filelock import FileLock
+
+    from bulletin.execute import clear_stale_folders
+
+    dead = tmp_path / "bulletin-fork-dead"
+    (dead / "kernels").mkdir(parents=True)
+    (dead / "lock").write_text("")
+    live = tmp_path / "bulletin-fork-live"
+    live.mkdir()
+    with FileLock(str(live / "lock")):
+        assert clear_stale_folders(str(tmp_path)) == [dead]
+    assert live.is_dir() and not dead.exists()
+
+
+def test_published_notebooks_name_their_own_kernel(tmp_path, data_copy):
+    out = tmp_path / "reports"
+    assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
+    nb = nbformat.read(out / "2020-02" / "00_figures.ipynb", as_version=4)
+    assert nb.metadata.kernelspec.name == "python3"  # not the runner's bulletin-fork
+
+
+# --------------------------------------------------------------------------------------------
+# The output folder never puts data or the package at risk
+
+
+@pytest.mark.parametrize("out", ["{data}", "{data}/2020-02", "{data}/2020-02/x", "{tmp}", "{link}", "{link}/sub",
+                                 "{project_data}", "{notebooks}", "{package}", "{project}"])
+def test_an_out_that_overlaps_the_data_or_the_package_is_refused(tmp_path, data_copy, capsys, out):
+    (tmp_path / "link").symlink_to(data_copy)
+    out = out.format(data=data_copy, tmp=tmp_path, link=tmp_path / "link", project_data=paths.DEFAULT_DATA_DIR,
+                     notebooks=paths.NOTEBOOKS_DIR, package=Path(cache.__file__).parent, project=paths.PROJECT_ROOT)
+    before = _snapshot(data_copy)
+    code = main(["run", "2020-02", "--data-dir", str(data_copy), "--out", out, "--sections", "2", "--force"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "overlaps the data folder" in err or "package's own folders" in err
+    assert _snapshot(data_copy) == before and not (data_copy / "index.html").exists()
+
+
+def test_an_out_that_lies_around_the_data_by_a_link_is_refused(tmp_path, data_copy, capsys):
+    # the data folder is reached through a link that lies inside --out: resolved, they overlap
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "data").symlink_to(data_copy, target_is_directory=True)
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    (outer / "reports").symlink_to(data_copy.parent)
+    code = main(["run", "2020-02", "--data-dir", str(outer / "reports" / "data"), "--out", str(tmp_path),
+                 "--sections", "2"])
+    assert code == 2 and "overlaps the data folder" in capsys.readouterr().err
+
+
+def test_an_empty_out_is_refused(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["run", "2020-02", "--out", ""])
+    assert stop.value.code == 2 and "--out is empty" in capsys.readouterr().err
+    with pytest.raises(Exception, match="--out is empty"):
+        run_batch(["2020-02"], out="", progress=False)
+
+
+# --------------------------------------------------------------------------------------------
+# Each way a run can fail ends with one line, the right exit code and nothing left behind
+
+
+def _one_line_exit(argv, capsys, code):
+    assert main(argv) == code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len([line for line in err.splitlines() if "bulletin run:" in line]) == 1, err
+    return err
+
+
+def test_an_unreadable_data_file_is_one_line(tmp_path, data_copy, capsys, monkeypatch):
+    import pathlib
+
+    blocked = data_copy / "2020-02" / "kiosks.csv"
+    real = pathlib.Path.read_bytes
+
+    def read_bytes(self):  # chmod 000 does not stop root, who may run the tests
+        if self == blocked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    out = tmp_path / "reports"
+    err = _one_line_exit(["run", "2020-02", "--data-dir", str(data_copy), "--out", str(out), "--sections", "2"],
+                         capsys, 2)
+    assert f"cannot read {blocked}: Permission denied" in err
+    assert not out.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_in_place_of_a_csv_hangs_neither_check_nor_run(tmp_path, data_copy):
+    import subprocess
+    import sys
+
+    fifo = data_copy / "2020-02" / "kiosks.csv"
+    fifo.unlink()
+    os.mkfifo(fifo)
+    out = tmp_path / "reports"
+    for args, code in ((["check", "2020-02"], 2), (["run", "2020-02", "--out", str(out), "--sections", "2"], 2)):
+        proc = subprocess.run([sys.executable, "-m", "bulletin.cli", *args, "--data-dir", str(data_copy)],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == code, proc.stderr
+        assert "not a regular file" in proc.stderr and "kiosks.csv" in proc.stderr
+        assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("what", ["file", "symlink", "index-folder"])
+def test_a_path_in_reports_the_tool_did_not_make_is_refused(tmp_path, data_copy, capsys, what):
+    out = tmp_path / "reports"
+    out.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if what == "file":
+        (out / "2020-02").write_text("mine")
+    elif what == "symlink":
+        (out / "2020-02").symlink_to(elsewhere, target_is_directory=True)
+    else:
+        (out / "index.html").mkdir()
+    before = _snapshot(out)
+    err = _one_line_exit(["run", "2020-02", "--data-dir", str(data_copy), "--out", str(out), "--sections", "2"],
+                         capsys, 2)
+    assert "move it away" in err
+    assert _snapshot(out) == before and list(elsewhere.iterdir()) == []
+    assert sorted(p.name for p in out.iterdir()) == sorted(["2020-02" if what != "index-folder" else "index.html"])
+
+
+def test_a_top_index_that_cannot_be_written_is_a_note_and_exit_1(tmp_path, data_copy, monkeypatch):
+    import errno
+
+    from bulletin import publish
+
+    def no_inodes(out):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out / "index.html"))
+
+    monkeypatch.setattr(publish, "write_top_index", no_inodes)
+    out = tmp_path / "reports"
+    outcome, log = _run(["2020-02"], data_copy, out, [FIGURES])
+    assert outcome.exit_code == 1 and outcome.published == ["2020-02"]
+    assert "note: the top index page could not be written: No space left on device" in log
+    assert "bulletin run: 1 ran, 0 skipped, 0 failed" in log and "Traceback" not in log
+    assert not list(out.glob(".*tmp-*"))
+
+
+def test_an_interrupt_before_the_run_takes_charge_is_one_line(monkeypatch, capsys):
+    from bulletin import run
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run, "run_command", interrupted)
+    assert main(["run", "2020-02"]) == 130
+    assert capsys.readouterr().err.strip() == "bulletin run: interrupted"
+
+
+def test_a_fork_server_killed_outright_leaves_no_traceback_and_no_folder(tmp_path, monkeypatch):
+    import signal
+    import socket
+
+    from bulletin.execute import ForkedKernel, ForkServer
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+    server = ForkServer().start()
+    server.wait_ready()
+    assert server.folder.parent == tmp_path
+    server.process.send_signal(signal.SIGKILL)  # our own child, not yet reaped
+    server.process.wait()
+    server.stop()  # writes to a closed pipe: no BrokenPipeError
+    assert not server.folder.exists()
+    a, b = socket.socketpair()
+    b.close()
+    kernel = ForkedKernel(a, 12345)  # its server is gone
+    kernel.send_signal(signal.SIGINT)
+    assert kernel.poll() is not None
+
+
+def test_no_absolute_data_path_in_published_notebooks_whatever_its_characters(tmp_path, data_copy):
+    import shutil
+
+    name = '数据 目录 "引号\' back\\slash'
+    if os.name == "posix":
+        name += "\nnewline"
+    data = tmp_path / "上级 folder" / name
+    data.parent.mkdir()
+    shutil.move(data_copy, data)
+    out = tmp_path / "reports"
+    outcome, log = _run(["2020-02"], data, out, [FIGURES, RAISES])
+    assert outcome.exit_code == 1, log  # RAISES fails by design: its kept notebook is checked too
+    files = [out / "2020-02.failed" / "02_raises.ipynb"]
+    assert outcome.failed_months == ["2020-02"]
+    outcome, log = _run(["2020-02"], data, out, [FIGURES])
+    files += [out / "2020-02" / "00_figures.ipynb", out / "2020-02" / "00_figures.html"]
+    for f in files:
+        raw = f.read_text(encoding="utf-8")
+        for form in (str(data), json.dumps(str(data))[1:-1], json.dumps(str(data), ensure_ascii=False)[1:-1],
+                     repr(str(data))[1:-1], str(tmp_path), json.dumps(str(tmp_path))[1:-1]):
+            assert form not in raw, (f.name, form)
+    nb = nbformat.read(out / "2020-02" / "00_figures.ipynb", as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'month = "2020-02"' in injected.source and "data_dir = " in injected.source
+    assert nb.metadata.papermill.parameters["data_dir"] == name  # the folder's own name, no path
+    assert "医院数 43" in _stream_text(nb)
+
+
+def test_the_run_log_records_what_ran(tmp_path, data_copy):
+    out = tmp_path / "reports"
+    _run(["2020-02"], data_copy, out, [FIGURES, RAISES])
+    outcome, console = _run(["2020-02"], data_copy, out, [FIGURES])
+    logs = sorted((out / "logs").glob("run-*.log"))
+    assert len(logs) == 2 and outcome.log_file == logs[-1]
+    first = logs[0].read_text(encoding="utf-8")
+    assert "package bulletin 0.1.0, code sha256 code" in first  # the tests fix the code hash to "code"
+    digest = cache.file_hash(data_copy / "2020-02" / "appointments.csv")
+    assert f"input data/2020-02/appointments.csv sha256 {digest}" in first
+    assert f"input tests/fixtures/notebooks/00_figures.ipynb sha256 {cache.file_hash(FIGURES.path)}" in first
+    assert "job 2020-02 02_raises failed" in first and "cell 4 ValueError: boom in 2020-02" in first
+    assert "not published 2020-02" in first and "exit code 1" in first
+    second = logs[1].read_text(encoding="utf-8")
+    assert "job 2020-02 00_figures ok" in second and "check 2020-02: 2020年2月：0 个错误" in second
+    assert "published 2020-02" in second
+    assert "sha256" not in console and len(console.splitlines()) <= 4  # the console stays short
+
+    manifest = cache.read_manifest(out / "2020-02")
+    provenance = manifest["provenance"]
+    assert provenance["version"] == "0.1.0" and provenance["code"] == "code"
+    assert provenance["data"] == cache.month_hash(data_copy, "2020-02")[:12]
+    page = (out / "2020-02" / "index.html").read_text(encoding="utf-8")
+    assert f"由 bulletin 0.1.0（代码 code）根据数据 {provenance['data']} 生成" in page
+
+
+def test_an_install_without_the_provisioner_entry_point_is_one_line(tmp_path, data_copy, monkeypatch, capsys):
+    import importlib.metadata
+
+    real = importlib.metadata.entry_points
+    monkeypatch.setattr(importlib.metadata, "entry_points",
+                        lambda **kw: [] if kw.get("group") == "jupyter_client.kernel_provisioners" else real(**kw))
+    out = tmp_path / "reports"
+    code = main(["run", "2020-02", "--data-dir", str(data_copy), "--out", str(out), "--sections", "2"])
+    err = capsys.readouterr().err
+    assert code == 2 and "bulletin-fork-provisioner is not registered" in err and "make setup" in err
+    assert not list(out.glob(".2020-02*")) and not (out / "2020-02").exists()

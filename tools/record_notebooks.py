@@ -96,7 +96,7 @@ def main(argv: list[str]) -> int:
         print(f"recording {stem} ...", flush=True)
         try:
             record(notebook)
-        except Exception as exc:  # report every failure, keep the others going
+        except Exception as exc:  # noqa: BLE001 - report every failure, keep the others going
             failed.append(stem)
             print(f"  failed: {type(exc).__name__}: {str(exc).strip().splitlines()[-1:]}", file=sys.stderr)
     if failed:

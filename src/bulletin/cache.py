@@ -11,8 +11,10 @@ nor nbconvert (pandas it does import, with the package's ``__init__``: about 0.3
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 from functools import cache
 from pathlib import Path
 
@@ -24,10 +26,35 @@ MANIFEST = "manifest.json"
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def _hash_files(h: hashlib._Hash, root: Path, files: list[Path]) -> None:
+def _hash_files(h, root: Path, files: list[Path]) -> None:
     for f in files:
         h.update(f.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        h.update(hashlib.sha256(f.read_bytes()).digest())
+        h.update(bytes.fromhex(file_hash(f)))
+
+
+def _regular_files(folder: Path) -> list[Path]:
+    """Every file under ``folder``, sorted; an unreadable folder or anything that is neither a file
+    nor a folder raises an ``OSError`` naming it.
+
+    A FIFO or a device in place of a CSV would block whoever opens it (the hashing here, or the
+    kernel reading the table), so it is never opened. ``os.walk`` reports unreadable folders
+    (``Path.rglob`` would skip them silently and the month would look incomplete).
+    """
+    import stat
+
+    def fail(exc: OSError) -> None:
+        raise exc
+
+    files = []
+    for top, dirs, names in os.walk(folder, onerror=fail):
+        dirs.sort()
+        for name in names:
+            p = Path(top) / name
+            mode = p.stat().st_mode  # follows links: a link to a FIFO is a FIFO
+            if not stat.S_ISREG(mode):
+                raise OSError(errno.EINVAL, "not a regular file (a named pipe, socket or device?)", str(p))
+            files.append(p)
+    return sorted(files)
 
 
 @cache
@@ -46,7 +73,7 @@ def month_hash(data_dir: Path, month: str) -> str:
         folder = data_dir / m
         h.update(f"[{m}]".encode())
         if folder.is_dir():
-            _hash_files(h, folder, sorted(p for p in folder.rglob("*") if p.is_file()))
+            _hash_files(h, folder, _regular_files(folder))
         else:
             h.update(b"absent")
     return h.hexdigest()
@@ -54,7 +81,19 @@ def month_hash(data_dir: Path, month: str) -> str:
 
 @cache
 def file_hash(path: Path) -> str:
+    """SHA-256 of one file's bytes (hex)."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def month_inputs(data_dir: Path, month: str) -> dict[str, str]:
+    """Every data file a month's jobs read (its own and the previous month's) → its SHA-256, for the run log."""
+    found = {}
+    for m in (month, previous_month(month)):
+        folder = data_dir / m
+        if folder.is_dir():
+            for f in _regular_files(folder):
+                found[f.relative_to(data_dir).as_posix()] = file_hash(f)
+    return found
 
 
 def forget() -> None:
@@ -78,12 +117,16 @@ def read_manifest(month_dir: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def write_manifest(month_dir: Path, month: str, sections: dict[str, dict], documents: dict | None = None) -> None:
-    """Record what a month folder holds: per section stem its cache key, title and run time, and
-    the documents' cache key (``bulletin.run.documents_key``)."""
+def write_manifest(month_dir: Path, month: str, sections: dict[str, dict], documents: dict | None = None, *,
+                   provenance: dict | None = None) -> None:
+    """Record what a month folder holds: per section stem its cache key, title and run time; the
+    documents' cache key (``bulletin.run.documents_key``); and ``provenance`` (package version, code
+    hash, data hash) of the run that published it."""
     manifest: dict = {"format": RUNNER_FORMAT, "month": month, "sections": sections}
     if documents is not None:
         manifest["documents"] = documents
+    if provenance:
+        manifest["provenance"] = provenance
     (month_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
 
 

@@ -50,6 +50,11 @@ def _cmd_months(args: argparse.Namespace) -> int:
     return 0
 
 
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped (a name from data must not drive the terminal)."""
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bulletin", description="南京卫生信息统计简报：数据、核对、分节报告")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -92,14 +97,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "data_dir", None) == "":
-        # an unset shell variable must not silently mean the project's own data/
-        parser.error("--data-dir is empty; give a folder, or leave the option out for the default")
+    for option in ("data_dir", "out"):
+        if getattr(args, option, None) == "":
+            # an unset shell variable must not silently mean the project's own data/ or reports/
+            flag = "--" + option.replace("_", "-")
+            parser.error(f"{flag} is empty; give a folder, or leave the option out for the default")
     try:
         return args.func(args)
     except BulletinError as exc:
-        print(f"bulletin {args.command}: {exc}", file=sys.stderr)
+        print(f"bulletin {args.command}: {_printable(str(exc))}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C before a sub-command took charge of it (during imports, say)
+        print(f"bulletin {args.command}: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # the reader went away (`bulletin check … | head`): stop quietly, as Unix tools do
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -9,24 +9,39 @@ So a *fork server* imports all of that once, and for each notebook ``os.fork()``
 becomes an ordinary ipykernel listening on the connection file papermill/nbclient wrote. Each
 section therefore runs in a brand-new process whose memory starts as the warmed, never-executed
 parent: no variable, figure, rcParams change or module mutation of one section can reach another.
-On the client side :class:`ForkKernelManager` is a stock ``AsyncKernelManager`` whose provisioner
-asks the server for a fork instead of spawning ``python -m ipykernel_launcher``; everything else
-(messages, interrupts, shutdown, papermill's parameter injection and error handling) is unchanged.
+
+How papermill reaches it is jupyter_client's documented extension point: :class:`ForkProvisioner`
+is a *kernel provisioner* registered under the ``jupyter_client.kernel_provisioners`` entry point
+(``pyproject.toml``), and :meth:`ForkServer.kernel_spec_dir` writes a kernel spec ``bulletin-fork``
+whose metadata names it. The runner's workers put that folder on ``JUPYTER_PATH`` (documented by
+jupyter_core) and ask papermill for ``kernel_name="bulletin-fork"``; papermill, nbclient and
+jupyter_client then start, interrupt and shut down the kernel through their public interfaces.
+
+Process safety: only the server signals kernels, and only its own children that it has not yet
+reaped. It keeps each kernel unreaped until :func:`os.waitpid` reports it, then forgets it, so a
+process ID the system may have recycled is never signalled. The worker that asked for a kernel
+talks to it through the connection it opened: ``signal N`` asks the server to signal the kernel,
+``exit N`` is the server's answer when the kernel has ended, and a worker that goes away takes its
+kernel with it.
 
 The server is a process of its own, started with ``python -m bulletin.execute``, rather than the
 runner forking kernels itself: the runner has threads (the process pool's, the progress bar's),
 and a fork of a threaded process may inherit a lock held by a thread that does not exist in the
-child; an unchanged rerun must not import pandas at all. The server has one thread and does
-nothing but import and fork. It stops when its stdin closes (the runner ended or was killed) and
-kills every kernel it forked; a kernel also exits if the server disappears (``parent_handle``).
+child. The server has one thread and does nothing but import and fork. It stops when its stdin
+closes (the runner ended or was killed) and kills the kernels it has not reaped; a kernel also
+exits if the server disappears (``parent_handle``). Its private temporary folder
+(``bulletin-fork-*``: socket and kernel spec) is removed by whoever stops last, and a folder left
+by a run killed outright is removed by the next run (its lock is then free).
 
-Linux/macOS only (``fork``); :func:`fork_available` says whether it can be used.
+POSIX only (``fork``); :func:`fork_available` says whether it can be used. Without it the runner
+uses the stock ``python3`` kernel: the same results, only slower.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -34,6 +49,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from jupyter_client.provisioning import LocalProvisioner
+from traitlets import Unicode
 
 #: Modules imported once in the fork server (what section notebooks import anyway).
 WARM_MODULES = (
@@ -48,12 +66,19 @@ WARM_MODULES = (
     "seaborn",
     "bulletin",
     "bulletin.loaders",
+    "bulletin.loaded",
+    "bulletin.checks",
     "bulletin.sections",
 )
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+#: The kernel spec name the runner gives papermill, and the provisioner's entry-point name.
+KERNEL_NAME = "bulletin-fork"
+PROVISIONER_NAME = "bulletin-fork-provisioner"
+_PREFIX = "bulletin-fork-"
 
 
 def fork_available() -> bool:
+    """Whether kernels can be forked here (POSIX ``fork``); the runner uses stock kernels otherwise."""
     return hasattr(os, "fork") and sys.platform != "win32"
 
 
@@ -75,13 +100,13 @@ def _warm() -> None:
         import bulletin
 
         for info in pkgutil.walk_packages(bulletin.__path__, "bulletin."):
-            if info.name.split(".")[1] in {"run", "publish", "cache", "execute", "cli", "__main__"}:
+            if info.name.split(".")[1] in {"run", "publish", "cache", "execute", "cli", "runlog", "__main__"}:
                 continue
             try:
                 importlib.import_module(info.name)
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001 - as above
                 pass
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - as above
         pass
     import gc
 
@@ -89,14 +114,20 @@ def _warm() -> None:
     gc.freeze()  # keep the shared pages shared after fork (no refcount-driven copy by the GC)
 
 
-def _child_kernel(connection_file: str, cwd: str | None, server_pid: int) -> None:
-    """In the forked child: become an ipykernel on ``connection_file``. Never returns."""
+def _child_kernel(conn: socket.socket, connection_file: str, cwd: str | None, server_pid: int) -> None:
+    """In the forked child: become an ipykernel on ``connection_file``. Never returns.
+
+    Once its sockets are bound it says ``ready`` on ``conn`` (the connection of the worker that
+    asked for it): jupyter_client then connects at once instead of retrying every 100 ms, and its
+    IOPub subscription is live before the first ``kernel_info`` reply (else it waits 0.2 s more).
+    """
     code = 1
     try:
         os.setsid()
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGPIPE):
+            signal.signal(sig, signal.SIG_DFL)
+        signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if cwd:
             os.chdir(cwd)
         null = os.open(os.devnull, os.O_RDWR)
@@ -118,11 +149,16 @@ def _child_kernel(connection_file: str, cwd: str | None, server_pid: int) -> Non
         # ipykernel, so it is given here: the kernel exits if the server goes away.
         app = IPKernelApp.instance(parent_handle=server_pid)
         app.initialize(["-f", connection_file])
+        try:
+            conn.sendall(b"ready\n")
+        except OSError:  # the worker went away: the server stops this kernel
+            pass
+        conn.close()
         app.start()
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 0
-    except BaseException:  # noqa: BLE001
+    except BaseException:  # noqa: BLE001 - a child must never return into the server's loop
         code = 1
     finally:
         os._exit(code)
@@ -134,17 +170,117 @@ def _call_child(conn: socket.socket, target: str, args: list) -> None:
     try:
         import importlib
 
+        signal.set_wakeup_fd(-1)
         module, _, func = target.partition(":")
         try:
             result = {"ok": True, "value": getattr(importlib.import_module(module), func)(*args)}
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - reported to the caller, which decides
             result = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
         conn.sendall(json.dumps(result, ensure_ascii=False, default=str).encode("utf-8"))
         conn.shutdown(socket.SHUT_WR)
-    except BaseException:  # noqa: BLE001
+    except BaseException:  # noqa: BLE001 - a child must never return into the server's loop
         code = 1
     finally:
         os._exit(code)
+
+
+class _Children:
+    """The server's children that it has not reaped yet: the only processes it ever signals.
+
+    A child's process ID stays ours until :meth:`reap` collects its exit status, so signalling an
+    entry of this table can never reach an unrelated process that got a recycled ID.
+    """
+
+    def __init__(self) -> None:
+        self.conns: dict[int, socket.socket | None] = {}  # pid -> its kernel's client connection
+        self.inherited: list[socket.socket] = []  # the server's own sockets, closed in each child
+
+    def signal(self, pid: int, signum: int) -> None:
+        if pid not in self.conns:  # already reaped: its ID may belong to someone else now
+            return
+        # A kernel called setsid(), so its group is its own ID, reserved while it is unreaped;
+        # the group also holds whatever the notebook started.
+        for send in (os.killpg, os.kill):
+            try:
+                send(pid, signum)
+            except OSError:
+                pass
+
+    def reap(self, sel) -> None:
+        for pid in list(self.conns):
+            try:
+                done, status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done, status = pid, 0
+            if not done:
+                continue
+            conn = self.conns.pop(pid)
+            if conn is not None:
+                try:
+                    conn.sendall(f"exit {os.waitstatus_to_exitcode(status)}\n".encode())
+                except OSError:
+                    pass
+                sel.unregister(conn)
+                conn.close()
+
+    def stop_all(self) -> None:
+        for pid in self.conns:
+            self.signal(pid, signal.SIGKILL)
+        for pid, conn in self.conns.items():
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+            if conn is not None:
+                conn.close()
+        self.conns.clear()
+
+
+def _on_kernel_conn(children: _Children, pid: int, conn: socket.socket, sel) -> None:
+    """A message from the worker that owns kernel ``pid``: ``signal N``, or end of file (it left)."""
+    try:
+        data = conn.recv(4096)
+    except OSError:
+        data = b""
+    if not data:  # the worker went away (or cleaned up): its kernel is no longer anyone's
+        sel.unregister(conn)
+        conn.close()
+        children.conns[pid] = None  # still ours until reaped; nobody to tell its exit
+        children.signal(pid, signal.SIGKILL)
+        return
+    for line in data.decode("ascii", "replace").splitlines():
+        word, _, arg = line.partition(" ")
+        if word == "signal" and arg.strip().lstrip("-").isdigit():
+            children.signal(pid, int(arg))
+
+
+def _serve_request(server: socket.socket, sel, children: _Children) -> None:
+    import selectors
+
+    conn, _ = server.accept()
+    try:
+        request = json.loads(_recv_line(conn))
+        kind = request["kind"]
+    except (OSError, ValueError, KeyError):  # a client gone mid-request: the others go on
+        conn.close()
+        return
+    pid = os.fork()
+    if pid == 0:  # the child never returns from here
+        for inherited in (server, *children.inherited, *filter(None, children.conns.values())):
+            inherited.close()  # the server's sockets are not the child's (a worker must see the server's EOF)
+        if kind == "kernel":
+            _child_kernel(conn, request["connection_file"], request.get("cwd"), os.getppid())
+        _call_child(conn, request["target"], request.get("args", []))
+    if kind != "kernel":
+        conn.close()
+        children.conns[pid] = None
+        return
+    children.conns[pid] = conn
+    sel.register(conn, selectors.EVENT_READ, ("kernel", pid))
+    try:
+        conn.sendall(f"{pid}\n".encode())
+    except OSError:  # its client went away: the kernel waits for nobody; stop it
+        children.signal(pid, signal.SIGKILL)
 
 
 def serve(address: str) -> None:
@@ -152,62 +288,51 @@ def serve(address: str) -> None:
     import selectors
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner decides when we stop
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
-    _warm()
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(address)
-    server.listen(16)
-    children: set[int] = set()
-    sys.stdout.write("ready\n")
-    sys.stdout.flush()
-    sel = selectors.DefaultSelector()
-    sel.register(server, selectors.EVENT_READ, "accept")
-    sel.register(sys.stdin, selectors.EVENT_READ, "stdin")
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # a vanished worker is an OSError, not our death
+    wake_r, wake_w = socket.socketpair()
+    wake_r.setblocking(False)
+    wake_w.setblocking(False)
+    signal.set_wakeup_fd(wake_w.fileno(), warn_on_full_buffer=False)
+    signal.signal(signal.SIGCHLD, lambda *_: None)  # wakes the loop to reap (children stay ours till then)
+    children = _Children()
+    children.inherited = [wake_r, wake_w]
     try:
+        _warm()
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(address)
+        server.listen(16)
+        sys.stdout.write("ready\n")
+        sys.stdout.flush()
+        sel = selectors.DefaultSelector()
+        sel.register(server, selectors.EVENT_READ, ("accept", 0))
+        sel.register(sys.stdin, selectors.EVENT_READ, ("stdin", 0))
+        sel.register(wake_r, selectors.EVENT_READ, ("wake", 0))
         while True:
-            for key, _ in sel.select():
-                if key.data == "stdin":
+            for key, _ in sel.select(timeout=1.0):
+                what, pid = key.data
+                if what == "stdin":
                     if not sys.stdin.readline():  # the runner went away: stop
                         return
-                    continue
-                conn, _ = server.accept()
-                with conn:
+                elif what == "wake":
                     try:
-                        request = json.loads(_recv_line(conn))
-                        kind = request["kind"]
-                    except (OSError, ValueError, KeyError):  # a client gone mid-request: the others go on
-                        continue
-                    pid = os.fork()
-                    if pid == 0:  # the child never returns from here
-                        server.close()
-                        if kind == "kernel":
-                            conn.close()
-                            _child_kernel(request["connection_file"], request.get("cwd"), os.getppid())
-                        else:
-                            _call_child(conn, request["target"], request.get("args", []))
-                    children.add(pid)
-                    if kind == "kernel":
-                        try:
-                            conn.sendall(f"{pid}\n".encode())
-                        except OSError:  # its client went away: the kernel waits for nobody; stop it
-                            os.kill(pid, signal.SIGKILL)
-    finally:
-        for pid in children:
-            for kill in (os.killpg, os.kill):  # the group, and the child itself if not yet its own group
-                try:
-                    kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
-        _remove_socket(address)  # also when the runner was killed and cannot do it
-
-
-def _remove_socket(address: str) -> None:
-    """Remove the server's socket and the private folder :class:`ForkServer` made for it."""
-    try:
-        os.unlink(address)
-        os.rmdir(os.path.dirname(address))
-    except OSError:
+                        wake_r.recv(4096)
+                    except BlockingIOError:
+                        pass
+                elif what == "accept":
+                    _serve_request(server, sel, children)
+                elif children.conns.get(pid) is key.fileobj:
+                    _on_kernel_conn(children, pid, key.fileobj, sel)  # type: ignore[arg-type]
+            children.reap(sel)
+    except (KeyboardInterrupt, BrokenPipeError):
         pass
+    finally:
+        children.stop_all()
+        _remove_folder(Path(address).parent)  # also when the runner was killed and cannot do it
+
+
+def _remove_folder(folder: Path) -> None:
+    """Remove the server's private folder (socket, kernel spec, lock)."""
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _recv_line(conn: socket.socket) -> str:
@@ -224,12 +349,79 @@ def _recv_line(conn: socket.socket) -> str:
 # The client side
 
 
+def clear_stale_folders(root: str | None = None) -> list[Path]:
+    """Remove ``bulletin-fork-*`` folders of runs that are gone (killed outright); return them.
+
+    A running server's folder is locked by its runner (:mod:`filelock`); a folder whose lock can be
+    taken belongs to nobody any more. Only this user's folders are looked at.
+    """
+    from filelock import FileLock, Timeout
+
+    removed = []
+    base = Path(root or tempfile.gettempdir())
+    for folder in base.glob(f"{_PREFIX}*"):
+        try:
+            if not folder.is_dir() or folder.is_symlink() or folder.stat().st_uid != os.getuid():
+                continue
+            lock_path = folder / "lock"
+            if not lock_path.exists():  # a run between mkdtemp and taking its lock, or very old
+                if time.time() - folder.stat().st_mtime < 60:
+                    continue
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+                continue
+            lock = FileLock(str(lock_path))
+            lock.acquire(timeout=0)
+        except (Timeout, OSError):
+            continue
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+        finally:
+            lock.release()
+    return removed
+
+
+def check_registered() -> None:
+    """Raise :class:`RunError` unless the provisioner's entry point is installed (an install from
+    before it existed would fail every job with jupyter_client's message instead of this one)."""
+    from importlib.metadata import entry_points
+
+    from .errors import RunError
+
+    if not entry_points(group="jupyter_client.kernel_provisioners", name=PROVISIONER_NAME):
+        raise RunError(f"the kernel provisioner {PROVISIONER_NAME} is not registered: reinstall the package "
+                       "(make setup, or pip install -e .) so that its entry points are installed")
+
+
 class ForkServer:
-    """Start and stop the fork server; its address is what :class:`ForkKernelManager` needs."""
+    """Start and stop the fork server; :attr:`folder` holds its socket and its kernel spec."""
 
     def __init__(self) -> None:
-        self.address = str(Path(tempfile.mkdtemp(prefix="bulletin-fork-")) / "fork.sock")
+        from filelock import FileLock
+
+        clear_stale_folders()
+        self.folder = Path(tempfile.mkdtemp(prefix=_PREFIX))
+        self.lock = FileLock(str(self.folder / "lock"))
+        self.lock.acquire(timeout=0)  # held while this run lives: the folder is not stale
+        self.address = str(self.folder / "fork.sock")
         self.process: subprocess.Popen | None = None
+        self.write_kernel_spec()
+
+    def write_kernel_spec(self) -> None:
+        """The kernel spec ``bulletin-fork`` under :attr:`folder` (to be put on ``JUPYTER_PATH``)."""
+        spec_dir = self.folder / "kernels" / KERNEL_NAME
+        spec_dir.mkdir(parents=True)
+        spec = {
+            # what a stock python3 kernel runs; the provisioner forks instead and never uses it
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "Python 3 (ipykernel)",
+            "language": "python",
+            "metadata": {
+                "kernel_provisioner": {"provisioner_name": PROVISIONER_NAME, "config": {"server": self.address}},
+            },
+        }
+        (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
 
     def start(self) -> ForkServer:
         env = dict(os.environ, MPLBACKEND=os.environ.get("MPLBACKEND", INLINE_BACKEND))
@@ -260,15 +452,18 @@ class ForkServer:
             raise RunError(f"the kernel fork server did not start (exit code {self.process.wait()})")
 
     def stop(self) -> None:
+        """Stop the server (it kills its unreaped kernels) and remove its folder."""
         if self.process is not None:
             try:
                 assert self.process.stdin is not None
                 self.process.stdin.close()
                 self.process.wait(timeout=5)
-            except Exception:  # noqa: BLE001
-                self.process.kill()
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()  # Popen signals only a child it has not reaped
+                self.process.wait()
             self.process = None
-        _remove_socket(self.address)
+        _remove_folder(self.folder)
+        self.lock.release()
 
     def __enter__(self) -> ForkServer:
         return self.start()
@@ -299,58 +494,106 @@ def call(address: str, target: str, *args: object, timeout: float = 120) -> obje
     return reply["value"]
 
 
-class _ForkedProcess:
-    """What the provisioner needs of a ``Popen`` for a process that is not our child."""
+class ForkedKernel:
+    """A forked kernel as the provisioner sees it, through its connection to the server.
 
-    def __init__(self, pid: int) -> None:
+    The kernel is the server's child, not ours: we never signal its ID ourselves, we ask the
+    server (which signals only children it has not reaped). ``poll`` reads the server's
+    ``exit N``; a server that is gone counts as the kernel's end (it exits with its parent).
+    """
+
+    def __init__(self, conn: socket.socket, pid: int) -> None:
+        self.conn = conn
         self.pid = pid
         self.returncode: int | None = None
-        self.stdin = self.stdout = self.stderr = None
+        self.conn.setblocking(False)
+
+    def _read(self, data: bytes) -> None:
+        if not data:
+            self.returncode = -signal.SIGKILL if self.returncode is None else self.returncode
+            return
+        for line in data.decode("ascii", "replace").splitlines():
+            word, _, arg = line.partition(" ")
+            if word == "exit":
+                self.returncode = int(arg) if arg.strip().lstrip("-").isdigit() else 1
 
     def poll(self) -> int | None:
-        if self.returncode is None:
+        while self.returncode is None:
             try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                self.returncode = 0
-            except PermissionError:
-                pass
+                data = self.conn.recv(4096)
+            except BlockingIOError:
+                break
+            except OSError:
+                data = b""
+            self._read(data)
         return self.returncode
 
-    def wait(self, timeout: float | None = None) -> int:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
-            time.sleep(0.02)
-        return self.returncode or 0
+    async def wait(self, timeout: float = 60) -> int:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        deadline = time.monotonic() + timeout
+        while self.poll() is None and time.monotonic() < deadline:
+            try:
+                self._read(await asyncio.wait_for(loop.sock_recv(self.conn, 4096), timeout=0.5))
+            except TimeoutError:
+                pass
+            except OSError:
+                self._read(b"")
+        return self.returncode if self.returncode is not None else 1
 
     def send_signal(self, signum: int) -> None:
-        os.kill(self.pid, signum)
+        if self.returncode is not None:
+            return
+        try:
+            self.conn.sendall(f"signal {int(signum)}\n".encode())
+        except OSError:  # the server is gone, and with it the kernel (parent_handle)
+            self.returncode = -signal.SIGKILL
 
-    def kill(self) -> None:
-        self.send_signal(signal.SIGKILL)
-
-    def terminate(self) -> None:
-        self.send_signal(signal.SIGTERM)
+    def close(self) -> None:
+        self.conn.close()
 
 
-def _manager_classes():
+def _await_kernel(conn: socket.socket) -> int:
+    """Read the server's ``PID`` line and the kernel's ``ready`` (either order); the kernel's PID."""
+    pid = None
+    ready = False
+    buf = b""
+    while pid is None or not ready:
+        chunk = conn.recv(256)
+        if not chunk:
+            raise RuntimeError("the kernel fork server closed the connection (is it still running?)")
+        buf += chunk
+        *lines, buf = buf.split(b"\n")
+        for line in lines:
+            text = line.decode("ascii", "replace").strip()
+            if text == "ready":
+                ready = True
+            elif text.startswith("exit"):
+                raise RuntimeError(f"the forked kernel ended before it was ready ({text})")
+            elif text.isdigit():
+                pid = int(text)
+    if buf:  # nothing else is sent before the kernel ends
+        raise RuntimeError(f"unexpected message from the kernel fork server: {buf!r}")
+    return pid
+
+
+def ready_client_class():
+    """A kernel client that waits for a kernel as jupyter_client does, with a shorter IOPub probe.
+
+    jupyter_client asks for ``kernel_info`` and then waits 0.2 s for any IOPub message to prove the
+    subscription is live; a SUB socket that joined a moment late misses the kernel's first status
+    messages, so each notebook typically lost 0.2 s there. Probing every 20 ms and asking again
+    keeps the same guarantee. Given to papermill through the documented, configurable
+    ``KernelManager.client_factory`` trait; it overrides only the public ``wait_for_ready``.
+    """
     import asyncio
     from queue import Empty
 
+    from jupyter_client import protocol_version_info
     from jupyter_client.asynchronous import AsyncKernelClient
-    from jupyter_client.manager import AsyncKernelManager
-    from jupyter_client.provisioning import LocalProvisioner
 
     class ReadyClient(AsyncKernelClient):
-        """Waits for a kernel as jupyter_client does, with a shorter IOPub probe.
-
-        jupyter_client asks for kernel_info and then waits 0.2 s for an IOPub message to prove the
-        subscription is live; a SUB socket that joined late misses the first status messages, so
-        each notebook typically lost 0.2 s there. Probing every 20 ms keeps the same guarantee.
-        """
-
         async def wait_for_ready(self, timeout=None):
             deadline = time.monotonic() + (timeout if timeout is not None else 60)
             while True:
@@ -364,58 +607,88 @@ def _manager_classes():
                         await self.iopub_channel.get_msg(timeout=0.02)
                     except Empty:
                         pass
-                    else:
-                        self._handle_kernel_info_reply(msg)
+                    else:  # as jupyter_client does with the reply: adapt to the kernel's protocol
+                        major = int(msg["content"]["protocol_version"].split(".")[0])
+                        if major != protocol_version_info[0]:
+                            self.session.adapt_version = major
                         return
-                if not await self._async_is_alive():
+                if not await self.is_alive():
                     raise RuntimeError("Kernel died before replying to kernel_info")
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
                 await asyncio.sleep(0)
 
-    class ForkProvisioner(LocalProvisioner):
-        async def launch_kernel(self, cmd, **kwargs):
-            km = self.parent
-            reply = _request(
-                km.server_address,
-                {"kind": "kernel", "connection_file": km.connection_file, "cwd": str(kwargs.get("cwd") or "")},
-            )
-            pid = int(reply.decode().strip())
-            self.process = _ForkedProcess(pid)
-            self.pid = self.pgid = pid  # the child called setsid(): its pid is its group
-            self.cwd = kwargs.get("cwd")
-            return self.connection_info
-
-    class ForkKernelManager(AsyncKernelManager):
-        """An ``AsyncKernelManager`` whose kernels are forks of the warmed server."""
-
-        server_address: str = ""
-
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            self.client_factory = ReadyClient
-
-        async def _async_pre_start_kernel(self, **kw):
-            if self.provisioner is None:
-                import uuid
-
-                self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
-                self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
-            return await super()._async_pre_start_kernel(**kw)
-
-    return ForkKernelManager
+    return ReadyClient
 
 
-_FKM = None
+def kernel_config():
+    """The traitlets configuration papermill passes on to nbclient and jupyter_client for our kernels."""
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"client_factory": ready_client_class()}})
 
 
-def fork_kernel_manager_class(address: str):
-    """The ``kernel_manager_class`` to give papermill/nbclient, bound to a running server."""
-    global _FKM
-    if _FKM is None:
-        _FKM = _manager_classes()
-    _FKM.server_address = address
-    return _FKM
+class ForkProvisioner(LocalProvisioner):
+    """A kernel provisioner whose kernels are forks of the warmed :class:`ForkServer`.
+
+    Registered as the ``bulletin-fork-provisioner`` entry point of ``jupyter_client.kernel_provisioners``;
+    the ``bulletin-fork`` kernel spec selects it and gives the server's address as ``server``.
+    Connection files, ports and the rest are :class:`LocalProvisioner`'s; only starting and
+    signalling the process differ.
+    """
+
+    server = Unicode("", config=True, help="The fork server's socket address.")
+    kernel: ForkedKernel | None = None
+
+    @property
+    def has_process(self) -> bool:
+        return self.kernel is not None
+
+    async def launch_kernel(self, cmd, **kwargs):
+        km = self.parent
+        cwd = kwargs.get("cwd")
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            conn.settimeout(60)
+            conn.connect(self.server)
+            conn.sendall((json.dumps({"kind": "kernel", "connection_file": km.connection_file,
+                                      "cwd": str(cwd or "")}) + "\n").encode("utf-8"))
+            pid = _await_kernel(conn)
+        except BaseException:
+            conn.close()
+            raise
+        self.kernel = ForkedKernel(conn, pid)
+        self.pid = pid
+        self.pgid = None  # never signalled by ID from here (see ForkedKernel)
+        self.cwd = cwd
+        return self.connection_info
+
+    async def poll(self) -> int | None:
+        return self.kernel.poll() if self.kernel is not None else 0
+
+    async def wait(self) -> int | None:
+        if self.kernel is None:
+            return 0
+        code = await self.kernel.wait()
+        self.kernel.close()
+        self.kernel = None
+        return code
+
+    async def send_signal(self, signum: int) -> None:
+        if self.kernel is not None:
+            self.kernel.send_signal(signum)
+
+    async def kill(self, restart: bool = False) -> None:
+        await self.send_signal(signal.SIGKILL)
+
+    async def terminate(self, restart: bool = False) -> None:
+        await self.send_signal(signal.SIGTERM)
+
+    async def cleanup(self, restart: bool = False) -> None:
+        if self.kernel is not None:  # closing our end makes the server kill a kernel still running
+            self.kernel.close()
+            self.kernel = None
+        await super().cleanup(restart=restart)
 
 
 if __name__ == "__main__":  # pragma: no cover - the server process

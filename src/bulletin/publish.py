@@ -7,8 +7,7 @@ The pages themselves are rendered by :mod:`bulletin.site` (one set of autoescape
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
+import json
 import os
 import shutil
 import sys
@@ -44,41 +43,82 @@ def _scrub(text: str, replacements: list[tuple[str, str]]) -> str:
     return text
 
 
-def relativise(nb, *, notebook: Path, output_name: str, data_dir: Path | None) -> None:
-    """Remove absolute paths of this machine from an executed notebook (metadata and outputs)."""
+def _injected_source(nb, parameters: dict) -> str:
+    """papermill's injected-parameters cell rewritten from ``parameters`` (papermill's public translator)."""
+    from papermill.translators import translate_parameters
+
+    kernel = nb.metadata.get("kernelspec", {}).get("name", "python3")
+    language = nb.metadata.get("kernelspec", {}).get("language") or "python"
+    return translate_parameters(kernel, language, parameters, "Parameters").rstrip("\n")
+
+
+def relativise(nb, *, notebook: Path, output_name: str, data_dir: Path | None, kernelspec: dict | None = None) -> None:
+    """Remove absolute paths of this machine from an executed notebook (metadata and outputs).
+
+    The data path papermill injected is removed by what it is, not by its text (papermill escapes a
+    path with quotes, backslashes or newlines, so its text in the cell is not the path's): the
+    ``injected-parameters`` cell is regenerated from the parameters with the path made relative,
+    and the recorded parameters in the metadata are replaced the same way. ``kernelspec`` restores
+    the notebook's own kernel spec in place of the runner's ``bulletin-fork``.
+    """
+    replacements = _machine_paths(data_dir)
+    if kernelspec:
+        nb.metadata["kernelspec"] = dict(kernelspec)
+    params = _relative_metadata(nb, notebook, output_name)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = _injected_source(nb, params)
+        for out in cell.get("outputs", []):
+            _scrub_output(out, replacements)
+
+
+def _machine_paths(data_dir: Path | None) -> list[tuple[str, str]]:
+    """(absolute path of this machine, what readers see instead), longest-lived first."""
     replacements = []
     if data_dir is not None:
-        replacements.append((str(data_dir), display_path(data_dir)))
+        shown = display_path(data_dir)
+        replacements.append((str(data_dir), shown))
+        # the path as Python or JSON quote it (an error message may show its repr): escapes differ
+        for quoted in (repr(str(data_dir))[1:-1], json.dumps(str(data_dir), ensure_ascii=False)[1:-1],
+                       json.dumps(str(data_dir))[1:-1]):
+            if quoted != str(data_dir):
+                replacements.append((quoted, shown))
     replacements.append((str(PROJECT_ROOT) + os.sep, ""))
     replacements.append((str(PROJECT_ROOT), "."))
     # Warnings and tracebacks may name the interpreter's or the user's folders too.
     for prefix, shown in ((sys.base_prefix, "<python>"), (sys.prefix, "<python>"), (str(Path.home()), "~")):
         if len(prefix) > 1:
             replacements.append((prefix, shown))
+    return replacements
+
+
+def _relative_metadata(nb, notebook: Path, output_name: str) -> dict:
+    """papermill's metadata without machine paths; returns its (now relative) parameters."""
     meta = nb.metadata.get("papermill", {})
-    if meta:
-        meta["input_path"] = display_path(notebook)
-        meta["output_path"] = output_name
-        params = meta.get("parameters", {})
-        for k, v in list(params.items()):
-            if isinstance(v, str) and os.path.isabs(v):
-                params[k] = display_path(v)
-        meta["environment_variables"] = {}
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell.source = _scrub(cell.source, replacements)
-        for out in cell.get("outputs", []):
-            for key in ("text", "evalue"):  # a stream's text, an error's message
-                if isinstance(out.get(key), str):
-                    out[key] = _scrub(out[key], replacements)
-            if "traceback" in out:
-                out["traceback"] = [_scrub(t, replacements) for t in out["traceback"]]
-            data = out.get("data", {})
-            for mime in ("text/plain", "text/html", "text/markdown"):
-                if isinstance(data.get(mime), str):
-                    data[mime] = _scrub(data[mime], replacements)
+    if not meta:
+        return {}
+    meta["input_path"] = display_path(notebook)
+    meta["output_path"] = output_name
+    params = meta.get("parameters", {})
+    for k, v in list(params.items()):
+        if isinstance(v, str) and os.path.isabs(v):
+            params[k] = display_path(v)
+    meta["environment_variables"] = {}
+    return params
+
+
+def _scrub_output(out, replacements: list[tuple[str, str]]) -> None:
+    for key in ("text", "evalue"):  # a stream's text, an error's message
+        if isinstance(out.get(key), str):
+            out[key] = _scrub(out[key], replacements)
+    if "traceback" in out:
+        out["traceback"] = [_scrub(t, replacements) for t in out["traceback"]]
+    data = out.get("data", {})
+    for mime in ("text/plain", "text/html", "text/markdown"):
+        if isinstance(data.get(mime), str):
+            data[mime] = _scrub(data[mime], replacements)
 
 
 # --------------------------------------------------------------------------------------------
@@ -132,46 +172,37 @@ def write_top_index(out: Path) -> None:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``path`` through a temporary file and one :func:`os.replace` (no temporary file left on failure)."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 # --------------------------------------------------------------------------------------------
-# Atomic swap of a month folder
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    return fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
+# Replacing a month folder
 
 
 def swap_in(staging: Path, target: Path) -> None:
     """Make ``staging`` the published ``target``; the previous ``target`` is removed afterwards.
 
-    Where the kernel can exchange two directories atomically it does; elsewhere the old folder is
-    renamed aside first (a reader may for an instant find the month missing, never half-written).
+    Portable (two :func:`os.replace` calls, on Linux, macOS and Windows alike): the old folder is
+    renamed aside, the new one renamed in, and the old one removed. A reader never sees a
+    half-written month; for the instant between the two renames the month is absent. If the second
+    rename fails the old month is put back; if the run is killed between the two, the next run
+    (which holds the reports folder's lock) puts it back (``run._clear_debris``).
     """
-    if target.exists():
-        if _exchange(staging, target):
-            shutil.rmtree(staging)
-            return
-        aside = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.replace(target, aside)
-        try:
-            os.replace(staging, target)
-        except OSError:
-            os.replace(aside, target)  # the last good month back in place
-            raise
-        shutil.rmtree(aside, ignore_errors=True)
-    else:
+    if not target.exists():
         os.replace(staging, target)
+        return
+    aside = target.with_name(f".{target.name}.old-{os.getpid()}")
+    os.replace(target, aside)
+    try:
+        os.replace(staging, target)
+    except OSError:
+        os.replace(aside, target)  # the last good month back in place
+        raise
+    shutil.rmtree(aside, ignore_errors=True)

@@ -13,6 +13,7 @@ import csv
 import io
 import os
 import re
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -64,10 +65,69 @@ def decode(data: bytes, file: str | Path) -> str:
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
-            raise BulletinDataError("the file is not text", file=file, expected=_TEXT_EXPECTED) from None
+            text = None
+        if text is None or chinese_plausibility(text) < _PLAUSIBLE:
+            other = likely_encoding(data)
+            problem = f"the file looks like {other}, not UTF-8 or GB18030 Chinese" if other else "the file is not text"
+            raise BulletinDataError(problem, file=file, expected=_TEXT_EXPECTED + " (save it as 'CSV UTF-8')") from None
     if "\x00" in text:
         raise BulletinDataError("the file is not text (it holds NUL bytes)", file=file, expected=_TEXT_EXPECTED)
     return text
+
+
+#: below this share of common Chinese characters, text decoded as GB18030 is taken for garbage
+_PLAUSIBLE = 0.6
+#: other encodings a CSV may arrive in, and how a reader knows them
+_OTHER_ENCODINGS = (("big5", "Big5 (traditional Chinese, Taiwan/Hong Kong)"),
+                    ("shift_jis", "Shift-JIS (Japanese)"),
+                    ("cp1252", "Windows-1252 (Western European)"))
+
+
+def chinese_plausibility(text: str) -> float:
+    """The share of the non-ASCII characters of ``text`` that common Chinese text is made of.
+
+    Common characters are the 3755 most frequent hanzi (GB2312 level 1) and GB2312's punctuation
+    and full-width forms. Chinese names score near 1 (this project's data 0.93 to 1); bytes of
+    another encoding read as GB18030 score low (Big5 0.28, Shift-JIS 0.0 in the tests) and
+    include private-use characters. Text with fewer than 4 non-ASCII characters scores 1 (too
+    little to judge).
+    """
+    others = [ch for ch in text if ord(ch) > 127]
+    if len(others) < 4:
+        return 1.0
+    common = 0
+    for ch in others:
+        try:
+            lead = ch.encode("gb2312")[0]
+        except UnicodeEncodeError:
+            continue
+        common += 0xB0 <= lead <= 0xD7 or lead in (0xA1, 0xA3)
+    return common / len(others)
+
+
+def likely_encoding(data: bytes) -> str | None:
+    """The encoding ``data`` most likely is among Big5, Shift-JIS and Windows-1252 (None: none fits)."""
+    import unicodedata
+
+    for codec, label in _OTHER_ENCODINGS:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        others = [ch for ch in text if ord(ch) > 127]
+        if not others:
+            continue
+        if codec == "cp1252":
+            fits = sum(unicodedata.category(ch).startswith("L") for ch in others)
+        elif codec == "shift_jis":
+            fits = sum("HIRAGANA" in unicodedata.name(ch, "") or "KATAKANA" in unicodedata.name(ch, "")
+                       for ch in others) * 3 + sum("CJK" in unicodedata.name(ch, "") for ch in others)
+        else:
+            fits = sum("CJK UNIFIED" in unicodedata.name(ch, "") or unicodedata.category(ch) == "Po"
+                       for ch in others)
+        if fits >= 0.9 * len(others):
+            return label
+    return None
 
 
 def damaged_utf8_line(data: bytes, bad: int) -> int | None:
@@ -96,6 +156,12 @@ def parse_cell(raw: str, col: Column, *, file: str | Path, row: int) -> object:
     if col.kind == "text":
         if not text:
             raise BulletinDataError("empty cell", file=file, row=row, column=col.name, value=raw, expected="a name")
+        hidden = _invisible(text)
+        if hidden:
+            raise BulletinDataError(
+                f"the name holds an invisible or control character {hidden}", file=file, row=row, column=col.name,
+                value=text, expected="a name of visible characters only (delete the character and save again)",
+            )
         if col.choices is not None and text not in col.choices:
             raise BulletinDataError(
                 "unknown value", file=file, row=row, column=col.name, value=text,
@@ -142,6 +208,21 @@ def parse_cell(raw: str, col: Column, *, file: str | Path, row: int) -> object:
         raise BulletinDataError("not an amount", file=file, row=row, column=col.name, value=raw) from None
 
 
+def _invisible(text: str) -> str | None:
+    """``U+200B ZERO WIDTH SPACE``: the first control (Cc) or format (Cf) character of ``text``, else None.
+
+    Refused rather than removed: a zero-width space makes ``电话\u200b预约`` a different unit from
+    ``电话预约`` (a real mismatch could pass as a new unit), and an escape sequence in a name would
+    drive the terminal that prints it. The error names the code point; the value is shown escaped.
+    """
+    import unicodedata
+
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cf"):
+            return f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL CHARACTER')}"
+    return None
+
+
 def _is_total_name(text: str) -> bool:
     return "".join(text.split()) in TOTAL_NAMES
 
@@ -183,12 +264,30 @@ def _records(data: bytes, file: Path) -> list[tuple[int, list[str]]]:
 
 
 def _read_bytes(path: Path, missing: str, expected: str) -> bytes:
+    """The bytes of a regular file. Anything else (a FIFO, a device) is refused without waiting on it:
+    it is opened non-blocking and checked before a byte is read."""
+    import stat
+
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise BulletinDataError(missing, file=path, expected=expected) from None
     except OSError as exc:
         raise BulletinDataError(f"cannot read the file ({exc.strerror or exc})", file=path) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise BulletinDataError("cannot read the file (it is a folder)", file=path, expected=expected)
+        if not stat.S_ISREG(mode):
+            raise BulletinDataError("not a regular file (a named pipe, socket or device?)", file=path,
+                                    expected=expected)
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read()
+    except OSError as exc:
+        raise BulletinDataError(f"cannot read the file ({exc.strerror or exc})", file=path) from None
+    finally:
+        os.close(fd)
 
 
 def _header(cells: list[str], expected: tuple[Column, ...], file: Path) -> list[int]:
@@ -249,7 +348,8 @@ def _convert(raw: list[str], numbers: list[int], col: Column, file: Path, exact:
         out[:] = values
         return out
     stripped = [v.strip() for v in raw]
-    suspect = not all(stripped) or any(map(_is_total_name, stripped)) or any(map(_CONTROL.search, stripped))
+    # not printable: a control or invisible format character may hide in a name (parse_cell names it)
+    suspect = not all(stripped) or any(map(_is_total_name, stripped)) or not all(map(str.isprintable, stripped))
     if suspect or (col.choices is not None and not set(stripped) <= set(col.choices)):
         for v, n in zip(raw, numbers, strict=True):
             parse_cell(v, col, file=file, row=n)  # raises on the first bad cell
@@ -388,7 +488,9 @@ def write_month_files(target: Path, files: Mapping[str, str], *, force: bool = F
     done = False
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+        # os.mkdir honours the user's umask (tempfile.mkdtemp would make the month 0700 for good)
+        tmp = target.parent / f".{target.name}.new-{os.getpid()}-{secrets.token_hex(4)}"
+        os.mkdir(tmp)
         for name, text in files.items():
             (tmp / name).write_bytes(text.encode("utf-8"))
         if target.exists():

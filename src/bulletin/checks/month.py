@@ -778,6 +778,10 @@ def check_month(
     read = reader or (lambda p, d: read_table(p, d, exact=True))
     read_f = facts_reader or (lambda p: read_facts(p, exact=True))
     folder = month_folder(month, data_dir)
+    try:  # an unreadable folder is one error (exit 2), not every table reported missing
+        os.listdir(folder)
+    except OSError as exc:
+        raise BulletinDataError(f"cannot read the month folder ({exc.strerror or exc})", file=folder) from None
     findings: list[Finding] = []
     tables: dict[str, pd.DataFrame] = {}
     for name, decl in TABLES.items():

@@ -104,33 +104,38 @@ def parse_text(text: str, *, month: str | None = None, file: str | Path | None =
             if sec.table in seen:
                 raise sec.error(f"expected the section once, found it again (first on line {seen[sec.table]})")
             seen[sec.table] = sec.line
-            if sec.table == "hotline_categories":
-                prose.check_paragraphs(sec, prose.HOTLINE_PARAGRAPHS)
-                for name, reader in (("hotline_categories", prose.hotline), ("province_calls", prose.province)):
-                    rows, more = reader(sec)
-                    if rows is not None:
-                        out[name] = rows
-                    facts.update(more)
-            elif sec.table == "telemedicine":
-                rows, top, more = prose.telemedicine(sec)
-                if rows:
-                    out["telemedicine"] = rows
-                printed_platforms = {r["platform"] for r in rows}
-                notes += [f"{sec.name}: {p}" for p in TELEMEDICINE_PLATFORMS if p not in printed_platforms]
-                if top:
-                    out["telemedicine_top_uploaders"] = top
-                facts.update(more)
-            elif not sec.rows and not any(ch.isdigit() for t in sec.texts for ch in t.text):
-                # a title with no table and no figure under it (本月无数据): the table is not published
-                notes.append(f"{sec.name}: printed without a table (line {sec.line})")
-            else:
-                rows, more = tables.READERS[sec.table](sec)
-                out[sec.table] = rows
-                facts.update(more)
+            _read_section(sec, out, facts, notes)
     except IngestError as exc:
         raise _with_file(exc, file) from None
     frames = {name: _frame(name, out[name]) for name in TABLES if name in out}
     return Parsed(printed, frames, facts, [name for name in TABLES if name not in out], notes)
+
+
+def _read_section(sec, out: dict[str, list[dict[str, object]]], facts: dict[str, object], notes: list[str]) -> None:
+    """Read one printed section into ``out`` (table name → rows), ``facts`` and ``notes``."""
+    if sec.table == "hotline_categories":
+        prose.check_paragraphs(sec, prose.HOTLINE_PARAGRAPHS)
+        for name, reader in (("hotline_categories", prose.hotline), ("province_calls", prose.province)):
+            rows, more = reader(sec)
+            if rows is not None:
+                out[name] = rows
+            facts.update(more)
+    elif sec.table == "telemedicine":
+        rows, top, more = prose.telemedicine(sec)
+        if rows:
+            out["telemedicine"] = rows
+        printed_platforms = {r["platform"] for r in rows}
+        notes += [f"{sec.name}: {p}" for p in TELEMEDICINE_PLATFORMS if p not in printed_platforms]
+        if top:
+            out["telemedicine_top_uploaders"] = top
+        facts.update(more)
+    elif not sec.rows and not any(ch.isdigit() for t in sec.texts for ch in t.text):
+        # a title with no table and no figure under it (本月无数据): the table is not published
+        notes.append(f"{sec.name}: printed without a table (line {sec.line})")
+    else:
+        rows, more = tables.READERS[sec.table](sec)
+        out[sec.table] = rows
+        facts.update(more)
 
 
 def _with_file(exc: IngestError, file: str | Path | None) -> IngestError:

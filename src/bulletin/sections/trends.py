@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .. import charts, fmt
-from ..loaded import Month  # noqa: TC001 - the functions' one argument
+from ..loaded import Month
 from ..months import month_label
 from ..units import aliases
 from . import Note, with_headlines

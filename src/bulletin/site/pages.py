@@ -183,10 +183,11 @@ def _check_view(check: dict | None) -> dict | None:
 def month_page(month: str, sections: list[tuple[str, str]], facts: dict) -> str:
     """The month's page: headline figures, the sections, the data-check findings themselves.
 
-    ``facts`` is what the batch computed for the month (``bulletin.run.month_facts``): ``headlines``
+    ``facts`` is what the batch computed for the month (``bulletin.run.month_summary``, as a dict): ``headlines``
     ``[[label, value], …]``, ``check`` (``summary``, ``findings`` as rows of 级别/规则/表/单位/说明,
     ``notes``), ``months`` (all months in the data), ``documents`` (set when the month's documents
-    are published: the page links them). Missing parts read as "unavailable".
+    are published: the page links them), ``provenance`` (``version``, ``code``, ``data``: which code
+    and data produced the month). Missing parts read as "unavailable".
     """
     nav = month_nav(month, facts.get("months"), sections, None)
     return render(
@@ -194,6 +195,7 @@ def month_page(month: str, sections: list[tuple[str, str]], facts: dict) -> str:
         headlines=facts.get("headlines"), check=_check_view(facts.get("check_report")),
         sections=[{"href": f"{stem}.html", "title": title} for stem, title in sections],
         documents=_document_links(month) if facts.get("documents") else [],
+        provenance=facts.get("provenance"),
     )
 
 
