@@ -137,6 +137,24 @@ def test_a_previous_month_added_later_reruns_the_month_after(data_copy):
     assert key("2020-02") != with_previous
 
 
+def test_the_trends_inputs_and_the_alias_table_are_in_the_key(data_copy):
+    """07_trends reads every earlier month, and month-on-month matches names through units.csv."""
+    def key(month):
+        cache.forget()
+        return cache.job_key(FIGURES.path, data_copy, month, with_code=False)
+
+    make_month(data_copy, "2020-01")
+    make_month(data_copy, "2019-12")
+    before = key("2020-02")
+    edit_csv(data_copy / "2019-12" / "appointments.csv", "1067,18417", "1067,18418")  # two months back
+    changed = key("2020-02")
+    assert changed != before
+    (data_copy / "units.csv").write_text("canonical,alias,kind\n南京鼓楼医院,鼓楼医院,hospital\n", encoding="utf-8")
+    assert key("2020-02") != changed
+    assert "units.csv" in cache.month_inputs(data_copy, "2020-02")
+    assert "2019-12/appointments.csv" in cache.month_inputs(data_copy, "2020-02")
+
+
 def test_failure_keeps_the_last_good_month(tmp_path, data_copy):
     out = tmp_path / "reports"
     outcome, _ = _run(["2020-02"], data_copy, out, [FIGURES])

@@ -1,8 +1,9 @@
 """What makes a (month, section) job's result stale: content hashes of everything it reads.
 
 A job is skipped when the key recorded in the published month's manifest equals the key of its
-inputs now: the notebook, the installed ``bulletin`` code, the month's data files and the previous
-month's (sections compare with it), and the options that change the output. Content, not mtimes:
+inputs now: the notebook, the installed ``bulletin`` code (with its page templates), the month's
+data files and those of every month before it (sections compare with the month before, the trends
+read them all), the alias table ``units.csv``, and the options that change the output. Content, not mtimes:
 a ``git checkout`` or a copy that touches files without changing them does not rerun anything.
 
 Deliberately light (hashlib and json only): an unchanged rerun imports neither nbformat, papermill
@@ -23,6 +24,7 @@ from .months import is_month, previous_month
 #: Bump when the runner's output format changes (forces one rerun of everything).
 RUNNER_FORMAT = "bulletin-run/1"
 MANIFEST = "manifest.json"
+UNITS_FILE = "units.csv"  # bulletin.units.UNITS_FILE (not imported: this module stays light)
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -59,23 +61,33 @@ def _regular_files(folder: Path) -> list[Path]:
 
 @cache
 def code_hash() -> str:
-    """Hash of the installed package's source (``src/bulletin/**/*.py``)."""
+    """Hash of the installed package: its source and its data (the pages' templates and style sheet)."""
     h = hashlib.sha256()
-    _hash_files(h, PACKAGE_DIR, sorted(PACKAGE_DIR.rglob("*.py")))
+    files = [f for f in sorted(PACKAGE_DIR.rglob("*")) if f.is_file() and "__pycache__" not in f.parts]
+    _hash_files(h, PACKAGE_DIR, files)
     return h.hexdigest()
+
+
+def _read_months(data_dir: Path, month: str) -> list[str]:
+    """The month and every earlier month in the data (what a month's jobs may read), newest first;
+    the month before is named even when absent, so that adding it later changes the key."""
+    earlier = sorted((m for m in available_months(data_dir) if m < month), reverse=True)
+    return [month, *dict.fromkeys([previous_month(month), *earlier])]
 
 
 @cache
 def month_hash(data_dir: Path, month: str) -> str:
-    """Hash of the month's data files and, where present, the previous month's."""
+    """Hash of the data a month's jobs read: its own files, every earlier month's, and the alias table."""
     h = hashlib.sha256()
-    for m in (month, previous_month(month)):
+    for m in _read_months(data_dir, month):
         folder = data_dir / m
         h.update(f"[{m}]".encode())
         if folder.is_dir():
             _hash_files(h, folder, _regular_files(folder))
         else:
             h.update(b"absent")
+    aliases = data_dir / UNITS_FILE
+    h.update(b"[units]" + (bytes.fromhex(file_hash(aliases)) if aliases.is_file() else b"absent"))
     return h.hexdigest()
 
 
@@ -86,9 +98,12 @@ def file_hash(path: Path) -> str:
 
 
 def month_inputs(data_dir: Path, month: str) -> dict[str, str]:
-    """Every data file a month's jobs read (its own and the previous month's) → its SHA-256, for the run log."""
+    """Every data file a month's jobs read (see :func:`month_hash`) → its SHA-256, for the run log."""
     found = {}
-    for m in (month, previous_month(month)):
+    aliases = data_dir / UNITS_FILE
+    if aliases.is_file():
+        found[UNITS_FILE] = file_hash(aliases)
+    for m in _read_months(data_dir, month):
         folder = data_dir / m
         if folder.is_dir():
             for f in _regular_files(folder):
