@@ -29,13 +29,15 @@ MONTHLY_FEB = 74217
 CUMULATIVE_MARCH = CUMULATIVE_FEB + MONTHLY_FEB  # 18796834
 
 
-def march(text: str) -> str:
-    """February's text as a March bulletin whose cumulative appointments grew by the month's total."""
-    assert "2020年2月" in text
-    for old, new in (("2020年2月", "2020年3月"), ("截止2月底", "截止3月底"), ("2月份", "3月份"),
-                     ("\n2月，全省", "\n3月，全省")):
+def march(text: str, month: int = 3) -> str:
+    """February's text as the bulletin of ``month`` 2020 (March unless told), whose cumulative
+    appointments grew by February's monthly total in each month since February."""
+    assert "2020年2月" in text and 2 < month <= 12
+    for old, new in (("2020年2月", f"2020年{month}月"), ("截止2月底", f"截止{month}月底"), ("2月份", f"{month}月份"),
+                     ("\n2月，全省", f"\n{month}月，全省")):
         text = text.replace(old, new)  # a variant may have left a sentence out
-    return replace_once(text, f"总预约挂号量为{CUMULATIVE_FEB}次", f"总预约挂号量为{CUMULATIVE_MARCH}次")
+    cumulative = CUMULATIVE_FEB + (month - 2) * MONTHLY_FEB
+    return replace_once(text, f"总预约挂号量为{CUMULATIVE_FEB}次", f"总预约挂号量为{cumulative}次")
 
 
 @pytest.fixture
@@ -54,9 +56,57 @@ def ingest_march(data: Path, text: str) -> Path:
     return ingest_file(source, data_dir=data).folder
 
 
-def with_cumulative(text: str, value: int) -> str:
-    """March's text with another cumulative appointments figure."""
-    return replace_once(text, f"总预约挂号量为{CUMULATIVE_MARCH}次", f"总预约挂号量为{value}次")
+def with_cumulative(text: str, value: int, month: int = 3) -> str:
+    """The text of :func:`march` (for ``month``) with another cumulative appointments figure."""
+    cumulative = CUMULATIVE_FEB + (month - 2) * MONTHLY_FEB
+    return replace_once(text, f"总预约挂号量为{cumulative}次", f"总预约挂号量为{value}次")
+
+
+# The variants, each a function of February's text (tests/test_variants_run.py publishes them all).
+
+def rows_reordered(text: str) -> str:
+    """The first two hospitals of the appointments table swapped."""
+    first, second = row_block(text, "1", "南京市儿童医院"), row_block(text, "2", "南京市第一医院")
+    return replace_once(text, first + "\n" + second, second + "\n" + first)
+
+
+def hospital_added_and_dropped(text: str) -> str:
+    """南京玛丽妇产医院 gone, 某新接入医院（分院） new, with the dropped one's figures (1 online
+    booking), so that the 合计 row still ties out."""
+    dropped = row_block(text, "43", "南京玛丽妇产医院")
+    return replace_once(text, dropped, dropped.replace("南京玛丽妇产医院", "某新接入医院（分院）"))
+
+
+def new_platform_and_channel(text: str) -> str:
+    """A fifth telemedicine platform (:data:`NEW_PLATFORM`) and a ninth booking channel, 掌上医院APP
+    (31 bookings), alone in the half-empty fifth row of the two-per-row table."""
+    image = next(ln for ln in text.split("\n") if ln.startswith("南京市远程影像诊断平台"))
+    text = replace_once(text, image + "\n", image + "\n\n" + NEW_PLATFORM)
+    return replace_once(text, "\t微脉科技\n\t5\n\n\t合计：16669\n",
+                        "\t微脉科技\n\t5\n\n\t9\n\t掌上医院APP\n\t31\n\t\n\t\n\t\n\n\t合计：16700\n")
+
+
+def odd_number_of_channels(text: str) -> str:
+    """Seven booking channels (微脉科技 and its 5 bookings left out): the last row half empty."""
+    text = replace_once(text, "\t4\n\t江苏省预约挂号网\n\t957\n\t8\n\t微脉科技\n\t5\n",
+                        "\t4\n\t江苏省预约挂号网\n\t957\n")
+    return replace_once(text, "合计：16669", "合计：16664")
+
+
+def telemedicine_not_printed(text: str) -> str:
+    """The whole 远程医疗 section left out of the bulletin."""
+    return replace_once(text, section_span(text, "2020年2月南京市远程医疗系统数据统计"), "")
+
+
+def not_reported_in_a_new_column(text: str) -> str:
+    """江苏省中医院's records (4960336) printed as 未反馈."""
+    row = "\t江苏省中医院\n\t26/83\n\t13\n"
+    return replace_once(text, row + "\t4960336\n", row + "\t未反馈\n")
+
+
+def renamed_unit(text: str) -> str:
+    """南京鼓楼医院 printed as 南京市鼓楼医院 in the appointments table (no alias in units.csv)."""
+    return replace_once(text, "\t南京鼓楼医院\n\t1719\n", "\t南京市鼓楼医院\n\t1719\n")
 
 
 def test_an_unchanged_march_has_februarys_findings_and_ties_out(data):
@@ -68,21 +118,14 @@ def test_an_unchanged_march_has_februarys_findings_and_ties_out(data):
 
 
 def test_rows_reordered(data):
-    text = raw_text()
-    first, second = row_block(text, "1", "南京市儿童医院"), row_block(text, "2", "南京市第一医院")
-    text = replace_once(text, first + "\n" + second, second + "\n" + first)
-    ingest_march(data, march(text))
+    ingest_march(data, march(rows_reordered(raw_text())))
     report = check_month("2020-03", data)
     assert report.errors == [] and report.notes == [] and keys(report.warnings) == EXPECTED_WARNINGS
     assert load("appointments", "2020-03", data)["hospital"].tolist()[:2] == ["南京市第一医院", "南京市儿童医院"]
 
 
 def test_a_hospital_added_and_one_dropped(data):
-    text = raw_text()
-    dropped = row_block(text, "43", "南京玛丽妇产医院")
-    # the new hospital carries the dropped one's figures (1 online booking), so the 合计 row still ties out
-    text = replace_once(text, dropped, dropped.replace("南京玛丽妇产医院", "某新接入医院（分院）"))
-    ingest_march(data, march(text))
+    ingest_march(data, march(hospital_added_and_dropped(raw_text())))
     report = check_month("2020-03", data)
     assert report.exit_code == 0 and report.errors == []
     assert keys(report.warnings) == EXPECTED_WARNINGS  # a new name not like any known one: no warning
@@ -105,13 +148,7 @@ def test_a_hospital_dropped_without_its_figures_leaves_the_total_row_off_by_them
 
 
 def test_a_new_platform_and_a_new_channel_in_an_odd_row(data):
-    text = raw_text()
-    image = next(ln for ln in text.split("\n") if ln.startswith("南京市远程影像诊断平台"))
-    text = replace_once(text, image + "\n", image + "\n\n" + NEW_PLATFORM)
-    # a ninth channel: the fifth row of the two-per-row table is half empty
-    text = replace_once(text, "\t微脉科技\n\t5\n\n\t合计：16669\n",
-                        "\t微脉科技\n\t5\n\n\t9\n\t掌上医院APP\n\t31\n\t\n\t\n\t\n\n\t合计：16700\n")
-    ingest_march(data, march(text))
+    ingest_march(data, march(new_platform_and_channel(raw_text())))
     report = check_month("2020-03", data)
     assert report.exit_code == 0 and report.errors == [] and report.notes == []
     assert keys(report.warnings) == EXPECTED_WARNINGS
@@ -123,18 +160,14 @@ def test_a_new_platform_and_a_new_channel_in_an_odd_row(data):
 
 
 def test_an_odd_number_of_channels(data):
-    text = replace_once(raw_text(), "\t4\n\t江苏省预约挂号网\n\t957\n\t8\n\t微脉科技\n\t5\n",
-                        "\t4\n\t江苏省预约挂号网\n\t957\n")
-    ingest_march(data, march(replace_once(text, "合计：16669", "合计：16664")))
+    ingest_march(data, march(odd_number_of_channels(raw_text())))
     report = check_month("2020-03", data)
     assert report.exit_code == 0 and keys(report.warnings) == EXPECTED_WARNINGS
     assert len(load("booking_channels", "2020-03", data)) == 7
 
 
 def test_a_section_not_printed(data):
-    text = raw_text()
-    text = replace_once(text, section_span(text, "2020年2月南京市远程医疗系统数据统计"), "")
-    folder = ingest_march(data, march(text))
+    folder = ingest_march(data, march(telemedicine_not_printed(raw_text())))
     assert list(read_not_published(folder)) == ["telemedicine", "telemedicine_top_uploaders"]
     report = check_month("2020-03", data)
     assert report.errors == [] and report.exit_code == 0
@@ -162,8 +195,7 @@ def test_only_the_consultation_platform_printed(data):
 
 
 def test_not_reported_in_a_new_column(data):
-    row = "\t江苏省中医院\n\t26/83\n\t13\n"
-    ingest_march(data, march(replace_once(raw_text(), row + "\t4960336\n", row + "\t未反馈\n")))
+    ingest_march(data, march(not_reported_in_a_new_column(raw_text())))
     report = check_month("2020-03", data)
     assert report.exit_code == 0 and report.errors == []
     assert keys(report.warnings) == EXPECTED_WARNINGS | {
@@ -172,8 +204,7 @@ def test_not_reported_in_a_new_column(data):
 
 
 def test_a_renamed_unit_is_warned_about_naming_both(data):
-    text = replace_once(raw_text(), "\t南京鼓楼医院\n\t1719\n", "\t南京市鼓楼医院\n\t1719\n")
-    ingest_march(data, march(text))
+    ingest_march(data, march(renamed_unit(raw_text())))
     report = check_month("2020-03", data)
     assert report.exit_code == 0
     new = keys(report.warnings) - EXPECTED_WARNINGS
@@ -255,9 +286,7 @@ def test_a_hospital_not_reporting_any_figure_is_checked_and_charted(data):
 
 
 def test_the_ingest_command_says_what_was_not_published_and_exits_0(data, capsys):
-    text = raw_text()
-    text = replace_once(text, section_span(text, "2020年2月南京市远程医疗系统数据统计"), "")
-    source = write(data.parent, march(text), "2020年3月 简报.txt")
+    source = write(data.parent, march(telemedicine_not_printed(raw_text())), "2020年3月 简报.txt")
     assert main(["ingest", str(source), "--data-dir", str(data)]) == 0
     out = capsys.readouterr().out
     titles = "南京市远程医疗系统数据统计、远程医疗平台本月数据上传量前三名"
@@ -281,9 +310,7 @@ def test_a_new_platform_is_shown_by_the_telemedicine_section(data):
 
 
 def test_the_month_page_lists_the_notes_of_a_month_with_a_table_not_published(data):
-    text = raw_text()
-    text = replace_once(text, section_span(text, "2020年2月南京市远程医疗系统数据统计"), "")
-    ingest_march(data, march(text))
+    ingest_march(data, march(telemedicine_not_printed(raw_text())))
     from bulletin.run import month_summary_json
     from bulletin.site.pages import month_page
 
