@@ -249,6 +249,9 @@ def test_kiosks_month_on_month(two_months):
     assert ch.at["投放终端（台）", "change"] == 20
     assert ch.at["自助缴费（次）", "change"] == 592
     parts = dict(kiosks.month_on_month(month(FEB, two_months)).parts)
+    # the headline's money to the fen too (float yuan, not Decimal: once shown as 51,460,109.9, +482,832)
+    head = _row(parts["主要指标"], "自助缴费金额（元）")
+    assert (head["本月"], head["上月"], head["环比变化"]) == ("51,460,109.85", "50,977,277.41", "+482,832.44（+0.9%）")
     money = _row(parts["各单位缴费金额（元）"], "江苏省人民医院")
     assert (money["本月"], money["上月"]) == ("2,482,832.44", "2,000,000.00")
     assert money["环比变化"] == "+482,832.44（+24.1%）"

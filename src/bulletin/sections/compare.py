@@ -93,6 +93,12 @@ def comparable(headlines: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"label": labels, "value": list(keep["value"])}, dtype=object)
 
 
+def money_rows(frame: pd.DataFrame) -> list[bool]:
+    """Which rows of a :func:`changes` frame are money (their label ends with （元）, see
+    :func:`comparable`): shown to the fen, since money in a month is float yuan, not ``Decimal``."""
+    return [str(label).endswith("（元）") for label in frame["label"]]
+
+
 def changes(m: Month, headlines: Callable[[Month], pd.DataFrame]) -> pd.DataFrame | None:
     """Month-on-month of a section's headlines (``label``, ``value``, ``previous``, ``change``,
     ``change_pct``, ``presence``), or ``None`` when the month before is not in the data."""
@@ -117,21 +123,24 @@ def _change(row: pd.Series, money: bool) -> str:
     return fmt.change(row["change"], row["change_pct"], money=money or isinstance(row["change"], Decimal))
 
 
-def display(frame: pd.DataFrame, key_label: str = "项目", money: bool = False) -> pd.DataFrame:
+def display(frame: pd.DataFrame, key_label: str = "项目", money: bool | Sequence[bool] = False) -> pd.DataFrame:
     """A comparison frame for readers: the unit, 本月, 上月, 环比变化 (``+1,234（+5.2%）``).
 
-    Money (``Decimal`` values, or every value when ``money``) is shown in 元 with two decimals.
+    Money (``Decimal`` values, or every value when ``money``, or the rows where ``money`` is true
+    when it is one flag a row) is shown in 元 with two decimals.
     A unit in only one of the two months reads 新增 or 本月无 for the change.
     """
     key = frame.columns[0]
     presence = frame["presence"]
+    flags = [money] * len(frame) if isinstance(money, bool) else list(money)
     out = pd.DataFrame(
         {
             key_label: [fmt.FORMATTERS["text"](v) for v in frame[key]],
-            fmt.LABELS["value"]: [_value(v, money, p != GONE) for v, p in zip(frame["value"], presence, strict=True)],
-            fmt.LABELS["previous"]: [_value(v, money, p != NEW)
-                                     for v, p in zip(frame["previous"], presence, strict=True)],
-            fmt.LABELS["change_text"]: [_change(row, money) for _, row in frame.iterrows()],
+            fmt.LABELS["value"]: [_value(v, f, p != GONE)
+                                  for v, f, p in zip(frame["value"], flags, presence, strict=True)],
+            fmt.LABELS["previous"]: [_value(v, f, p != NEW)
+                                     for v, f, p in zip(frame["previous"], flags, presence, strict=True)],
+            fmt.LABELS["change_text"]: [_change(row, f) for (_, row), f in zip(frame.iterrows(), flags, strict=True)],
         }
     )
     out.index = [str(i + 1) for i in range(len(out))]
@@ -147,18 +156,22 @@ class Comparison:
     parts: tuple[tuple[str, pd.DataFrame], ...]
     #: per part, the line naming its units new this month and gone since (``""`` when none)
     changes_of_units: tuple[str, ...] = ()
+    #: one line per comparison left out because the bulletin of one of the two months did not
+    #: publish its table (shown under the heading, so a reader knows why it is missing)
+    omitted: tuple[str, ...] = ()
 
     def _lines(self) -> list[str]:
         return list(self.changes_of_units) + [""] * (len(self.parts) - len(self.changes_of_units))
 
     def __repr__(self) -> str:
-        head = f"{month_label(self.month)}与{month_label(self.previous)}比较"
+        head = "\n".join([f"{month_label(self.month)}与{month_label(self.previous)}比较", *self.omitted])
         blocks = [f"{title}\n{line + chr(10) if line else ''}{frame.to_string()}"
                   for (title, frame), line in zip(self.parts, self._lines(), strict=True)]
         return "\n\n".join([head, *blocks])
 
     def _repr_html_(self) -> str:
         head = f"<p>{escape(month_label(self.month))}与{escape(month_label(self.previous))}比较</p>"
+        head += "".join(f'<p class="note">{escape(line)}</p>' for line in self.omitted)
         return head + "".join(
             f"<h4>{escape(title)}</h4>" + (f"<p>{escape(line)}</p>" if line else "") + frame.to_html()
             for (title, frame), line in zip(self.parts, self._lines(), strict=True)
@@ -195,15 +208,29 @@ def month_on_month(
         return no_previous(m)
     parts: list[tuple[str, pd.DataFrame]] = []
     lines: list[str] = []
+    omitted: list[str] = []
     if headlines is not None:
-        parts.append(("主要指标", display(changes(m, headlines), "指标")))  # type: ignore[arg-type]
+        frame = changes(m, headlines)
+        parts.append(("主要指标", display(frame, "指标", money=money_rows(frame))))  # type: ignore[arg-type]
         lines.append("")
     names = aliases(m.data_dir)
     for title, frame_of, key, value, money in unit_specs:
         try:
             frame = units(frame_of(m), frame_of(m.previous), key, value, names)
-        except NotPublishedError:  # the table is not in the bulletin of one of the two months
+        except NotPublishedError as exc:  # the table is not in the bulletin of one of the two months
+            omitted.append(_not_compared(m, title, str(exc.value)))
             continue
         parts.append((title, display(frame, key_label, money=money)))
         lines.append(new_and_gone(frame))
-    return Comparison(m.month, m.previous.month, tuple(parts), tuple(lines))
+    if not parts:  # nothing to compare: the lines alone, not a heading over nothing
+        return Note("\n".join(omitted))
+    return Comparison(m.month, m.previous.month, tuple(parts), tuple(lines), tuple(omitted))
+
+
+def _not_compared(m: Month, title: str, table: str) -> str:
+    """The line saying why the comparison ``title`` is left out: which month did not publish ``table``."""
+    from ..schema import TABLES
+
+    which = m.month if table in m.not_published else m.previous.month  # type: ignore[union-attr]
+    name = TABLES[table].title if table in TABLES else table
+    return f"{month_label(which)}的公报没有发布「{name}」，「{title}」不作环比比较。"
