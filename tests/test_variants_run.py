@@ -226,6 +226,7 @@ def test_new_gone_and_renamed_units(published):
     assert "本月新增：掌上医院APP" in channels and "16,700" in channels
     assert published.rows("2020-05", "03_booking_channels", "掌上医院APP")[-1] == ["31", "—", "新增"]
     telemedicine = published.page("2020-05", "04_telemedicine")
+    assert "四个平台" not in telemedicine  # five this month: the page's prose names no count
     assert "病理诊断平台" in telemedicine and ["1,234", "运行"] in published.rows(
         "2020-05", "04_telemedicine", "本月采集量（份）")
     assert published.rows("2020-05", "04_telemedicine", "病理诊断·累计接入医疗机构")[-1] == ["15", "—", "新增"]
