@@ -65,17 +65,17 @@ def headline_series(m: Month) -> pd.DataFrame:
 
 
 def _only_one(fn: Callable[..., object]) -> Callable[..., object]:
-    """The view of a single month is the one line saying there is nothing to compare."""
+    """A chart of a single month draws nothing: :func:`span` has said there is nothing to compare
+    yet (once, not under every chart); the tables still show that month's own figures."""
     import functools
 
     @functools.wraps(fn)
     def inner(m: Month, *args: object, **kwargs: object) -> object:
-        return nothing_to_compare(m) or fn(m, *args, **kwargs)
+        return None if nothing_to_compare(m) else fn(m, *args, **kwargs)
 
     return inner
 
 
-@_only_one
 def headline_table(m: Month) -> pd.DataFrame:
     """The count headlines of every section, months as columns, for readers."""
     series = headline_series(m)
@@ -115,7 +115,6 @@ def headline_chart(m: Month, section: str) -> Figure:
     return fig
 
 
-@_only_one
 def year_to_date(m: Month) -> pd.DataFrame:
     """The month's own flows summed from January of ``m``'s year to ``m`` (months in the data only),
     for readers: 板块, 指标, 月数, 本年累计."""
@@ -144,7 +143,6 @@ LEADER_SPECS: tuple[tuple[str, str, str, Callable[[pd.DataFrame], pd.Series], st
 )
 
 
-@_only_one
 def leaders(m: Month, n: int = 3) -> pd.DataFrame:
     """The ``n`` leading units of each section, month by month (names through the alias table):
     rows 板块·榜单, columns the months; — where the bulletin did not publish the table."""
