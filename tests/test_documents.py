@@ -471,6 +471,17 @@ def test_bulletin_run_publishes_the_documents_with_the_month_and_skips_them_unch
     kiosks = docx.Document(month / f"bulletin-{M}.docx").tables[-1]
     assert kiosks.rows[1].cells[2].text == "201" and kiosks.rows[-1].cells[2].text == "1482"
 
+    # a document deleted by hand while every section is current: the documents alone are rebuilt
+    # and the month is republished with its sections carried over
+    (month / f"tables-{M}.xlsx").unlink()
+    html_before = (month / "00_figures.html").read_bytes()
+    outcome, log = run()
+    assert outcome.exit_code == 0 and outcome.published == [M], log
+    assert {j.status for j in outcome.jobs} == {"skipped"}
+    assert (month / f"tables-{M}.xlsx").is_file() and (month / "00_figures.html").read_bytes() == html_before
+    outcome, log = run()  # now nothing at all is left to do
+    assert outcome.published == [] and {j.status for j in outcome.jobs} == {"skipped"}, log
+
 
 def test_a_month_whose_documents_fail_is_not_published(data_copy, tmp_path, monkeypatch):
     import io

@@ -748,7 +748,7 @@ def test_the_run_log_records_what_ran(tmp_path, data_copy):
     assert "not published 2020-02" in first and "exit code 1" in first
     second = logs[1].read_text(encoding="utf-8")
     assert "job 2020-02 00_figures ok" in second and "check 2020-02: 2020年2月：0 个错误" in second
-    assert "published 2020-02" in second
+    assert "published 2020-02" in second and re.search(r"documents 2020-02 ok \d+\.\d\ds", second)
     assert "sha256" not in console and len(console.splitlines()) <= 4  # the console stays short
 
     manifest = cache.read_manifest(out / "2020-02")

@@ -102,6 +102,7 @@ class Outcome:
     failed_months: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # for the operator, printed with the summary
     checks: dict[str, str] = field(default_factory=dict)  # month -> check summary (for the log)
+    documents: dict[str, str] = field(default_factory=dict)  # month -> the documents job's fate (for the log)
     log_file: Path | None = None
 
     notes_are_failures: bool = False  # a note that means the run did not do all it should (exit 1)
@@ -511,6 +512,10 @@ def _finish_month(batch: _Batch, month: str) -> None:
     documents = batch.documents.get(month) or {}
     staging = batch.stagings.pop(month)
     outcome = batch.outcome
+    if documents:
+        seconds = f" {documents['seconds']:.2f}s" if "seconds" in documents else ""
+        message = f" {documents['message']}" if documents.get("message") else ""
+        outcome.documents[month] = f"{documents.get('status')}{seconds}{message}"
     if facts.check:
         outcome.checks[month] = facts.check
     _forget_failures(month, jobs, batch.out_dir)
@@ -625,14 +630,19 @@ def run_batch(
     _check_targets(out_dir, months)
     outcome.jobs = _plan(months, notebooks, data_root, out_dir, force=force, with_code=with_code)
     todo = [j for j in outcome.jobs if j.status == JobStatus.PENDING]
+    # a month whose sections are all current but whose documents are not (deleted by hand, or
+    # published before there were documents): the documents alone run, and the month is republished
+    busy = {j.month for j in todo}
+    documents_only = [m for m in months if m not in busy
+                      and not _documents_fresh(out_dir / m, documents_key(data_root, m))]
     if months:
         with _reports_lock(out_dir), runlog.run_log(out_dir, started) as log:
             outcome.log_file = log.path
             log.start(months, notebooks, data_root, workers, force=force, with_code=with_code)
             try:
-                if todo:
+                if todo or documents_only:
                     _run_jobs(todo, outcome, data_root, data_param, out_dir, workers, with_code, progress, stream,
-                              force)
+                              force, documents_only)
                 elif not (out_dir / "index.html").is_file():
                     _write_top_index(out_dir, outcome)
             finally:
@@ -652,6 +662,7 @@ class _Batch:
     out_dir: Path
     with_code: bool
     force: bool = False
+    documents_only: Sequence[str] = ()
     by_month: dict[str, list[Job]] = field(default_factory=dict)
     stagings: dict[str, Path] = field(default_factory=dict)
     facts: dict[str, MonthSummary] = field(default_factory=dict)
@@ -661,6 +672,8 @@ class _Batch:
     def __post_init__(self) -> None:
         for j in self.todo:
             self.by_month.setdefault(j.month, []).append(j)
+        for m in self.documents_only:  # months with no section to run, only their documents
+            self.by_month.setdefault(m, [])
         self.remaining = {m: len(js) for m, js in self.by_month.items()}
 
     def provenance(self, month: str) -> dict:
@@ -804,14 +817,15 @@ def _stop_workers(pool, others: set[int]) -> None:
 
 
 def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: str | None, out_dir: Path,
-              workers: int, with_code: bool, progress: bool, stream: TextIO, force: bool = False) -> None:
+              workers: int, with_code: bool, progress: bool, stream: TextIO, force: bool = False,
+              documents_only: Sequence[str] = ()) -> None:
     """Run ``todo`` in a pool of workers (kernels from the fork server); publish each month as its
     last job ends. Ctrl-C (or SIGTERM via :func:`run_command`) stops everything at once."""
     import multiprocessing
 
     from tqdm import tqdm
 
-    batch = _Batch(todo, outcome, data_root, data_param, out_dir, with_code, force)
+    batch = _Batch(todo, outcome, data_root, data_param, out_dir, with_code, force, documents_only)
     others = {p.pid for p in multiprocessing.active_children()}  # a caller's own child processes
     server = pool = bar = None
     interrupted = False
@@ -824,7 +838,7 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
             check_registered()  # while the server warms up
             server.wait_ready()
         _make_stagings(batch)
-        pool = _make_pool(min(workers, len(todo)), server)
+        pool = _make_pool(max(1, min(workers, len(todo) + len(documents_only))), server)
         bar = tqdm(total=len(todo), unit="job", file=stream, disable=not progress, dynamic_ncols=True,
                    desc="bulletin run")
         _collect(batch, pool, bar)

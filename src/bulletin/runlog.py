@@ -60,6 +60,8 @@ class RunLog:
             cell = f" cell {j.cell}" if j.cell is not None else ""
             message = f" {j.message}" if j.message else ""
             logger.info("job %s %s %.2fs%s%s", j.name, j.status.value, j.seconds, cell, message)
+        for month, fate in outcome.documents.items():
+            logger.info("documents %s %s", month, fate)
         for month, summary in outcome.checks.items():
             logger.info("check %s: %s", month, summary)
         for m in outcome.published:
