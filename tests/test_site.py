@@ -98,7 +98,7 @@ def test_reader_page_removes_analyst_cells_and_parameters():
     page = pages.section_page(nb, title="测试一节", month="2020-02", with_code=False, stem="01_hotline",
                               months=["2020-01", "2020-02"])
     assert "修改下一格" not in page and "只给分析人员看的输出" not in page and "analyst only" not in page
-    assert "/home/someone" not in page and "data_dir" not in page
+    assert "/srv/某人的 数据" not in page and "data_dir" not in page
     assert "读者看到的导语" in page
     # header, navigation and footer of the one site
     assert '<html lang="zh-CN">' in page
