@@ -173,7 +173,9 @@ def _child_kernel(conn: socket.socket, connection_file: str, cwd: str | None, se
         # parent_handle's default was read from the environment when the server imported
         # ipykernel, so it is given here: the kernel exits if the server goes away.
         app = IPKernelApp.instance(parent_handle=server_pid)
-        app.initialize(["-f", connection_file])
+        # no IPython history database: a batch kernel has no use for it, and the kernels of a run
+        # would otherwise all open and write the user's ~/.ipython history file at start-up
+        app.initialize(["-f", connection_file, "--HistoryManager.enabled=False"])
         try:
             conn.sendall(b"ready\n")
         except OSError:  # the worker went away: the server stops this kernel
@@ -722,3 +724,8 @@ class ForkProvisioner(LocalProvisioner):
 
 if __name__ == "__main__":  # pragma: no cover - the server process
     serve(sys.argv[1])
+    # Its kernels are stopped and its folder removed: end without the interpreter's teardown of
+    # everything warmed (the runner waits for this exit at the end of every run).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
