@@ -94,7 +94,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quick_exit() -> None:
+    """At exit, move every object to the collector's permanent generation (:func:`gc.freeze`).
+
+    The interpreter's teardown otherwise runs full collections over everything the imports made
+    (pandas, nbformat, the site's font, ...): about 0.08 s at the end of each ``bulletin run``.
+    Objects are still freed by their reference counts and ``atexit`` handlers (log files, temporary
+    folders) run as before; only cyclic garbage left at exit is not looked for.
+    """
+    import gc
+
+    gc.freeze()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import atexit
+
+    atexit.unregister(_quick_exit)  # once, however often main() is called in one process
+    atexit.register(_quick_exit)
     parser = build_parser()
     args = parser.parse_args(argv)
     for option in ("data_dir", "out"):

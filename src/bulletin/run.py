@@ -668,6 +668,8 @@ class _Batch:
     facts: dict[str, MonthSummary] = field(default_factory=dict)
     documents: dict[str, dict] = field(default_factory=dict)  # month → status, key (and message)
     remaining: dict[str, int] = field(default_factory=dict)
+    documents_keys: dict[str, str] = field(default_factory=dict)  # month → its documents' cache key
+    documents_futures: dict = field(default_factory=dict)  # a documents job's future → its month
 
     def __post_init__(self) -> None:
         for j in self.todo:
@@ -764,6 +766,20 @@ def _documents_result(fut) -> dict:
         return {"status": "failed", "message": f"documents: {_last_line(exc)}"}
 
 
+def _documents_to_make(batch: _Batch) -> list[str]:
+    """The months whose documents must be made (the others' are carried over, unchanged); sets
+    ``batch.documents`` for the carried ones and ``batch.documents_keys`` for all."""
+    batch.documents_keys = {m: documents_key(batch.data_root, m) for m in batch.by_month}
+    batch.documents = {m: {"status": "carried", "key": k} for m, k in batch.documents_keys.items()
+                       if not batch.force and _documents_fresh(batch.out_dir / m, k)}
+    return [m for m in batch.by_month if m not in batch.documents]
+
+
+def _submit_documents(batch: _Batch, pool, months: Iterable[str]) -> None:
+    for m in months:
+        batch.documents_futures[pool.submit(_month_documents_job, m, batch.data_param, str(batch.stagings[m]))] = m
+
+
 def _collect(batch: _Batch, pool, bar) -> None:
     """Submit every job and the months' index figures; publish each month as its last result arrives."""
     from concurrent.futures import FIRST_COMPLETED, wait
@@ -774,12 +790,10 @@ def _collect(batch: _Batch, pool, bar) -> None:
                     str(batch.out_dir / f"{j.month}.failed"), batch.with_code): j
         for j in _ordered(batch)
     }
-    # The documents: one short job a month, last (it fills a worker's idle tail), unless unchanged.
-    keys = {m: documents_key(batch.data_root, m) for m in batch.by_month}
-    batch.documents = {m: {"status": "carried", "key": k} for m, k in keys.items()
-                       if not batch.force and _documents_fresh(batch.out_dir / m, k)}
-    docs_futures = {pool.submit(_month_documents_job, m, batch.data_param, str(batch.stagings[m])): m
-                    for m in batch.by_month if m not in batch.documents}
+    # The other documents: one short job a month, last (it fills a worker's idle tail).
+    submitted = set(batch.documents_futures.values())
+    _submit_documents(batch, pool, [m for m in batch.documents_keys if m not in batch.documents and m not in submitted])
+    keys, docs_futures = batch.documents_keys, batch.documents_futures
     pending = set(futures) | set(facts_futures) | set(docs_futures)
     failed = 0
     while pending:
@@ -836,9 +850,13 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
             from .execute import check_registered
 
             check_registered()  # while the server warms up
-            server.wait_ready()
         _make_stagings(batch)
         pool = _make_pool(max(1, min(workers, len(todo) + len(documents_only))), server)
+        # The first month's documents need no kernel: they are made while the server warms up (a
+        # core the runner would leave idle until then); the others come last (see _collect).
+        _submit_documents(batch, pool, _documents_to_make(batch)[:1])
+        if server is not None:
+            server.wait_ready()
         bar = tqdm(total=len(todo), unit="job", file=stream, disable=not progress, dynamic_ncols=True,
                    desc="bulletin run")
         _collect(batch, pool, bar)
