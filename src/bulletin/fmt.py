@@ -96,6 +96,24 @@ def yi(x: object, digits: int = 1, na: str = NOT_REPORTED) -> str:
     return f"{float(x) / 1e8:,.{digits}f}亿"
 
 
+def figure(x: object, unit: str, na: str | None = None) -> str:
+    """A headline figure by its unit, without the unit: a share (``%``) as a percentage, money
+    (``元``) to the fen, a record count (``条``) of 亿 size in 亿 as the bulletin prints it (its
+    49.3亿条 is rounded: 4,930,000,000 would claim a precision it does not have), else a count.
+
+    A missing value reads as ``na`` when given, else as each kind's own default.
+    """
+    if na is not None and is_missing(x):
+        return na
+    if unit == "%":
+        return pct(x)
+    if unit == "元":
+        return yuan(x)
+    if unit == "条" and not is_missing(x) and int(x) >= 10**8:  # type: ignore[call-overload]
+        return yi(x)
+    return count(x)
+
+
 def signed_count(x: object, na: str = UNDEFINED) -> str:
     """A difference with its sign: ``+1,234``, ``-56``, ``0``."""
     if is_missing(x):

@@ -29,15 +29,12 @@ def figures(m: Month) -> pd.DataFrame:
 
 
 def _format(value: object, unit: str) -> str:
-    """A headline as a reader sees it; record counts of 亿 size read in 亿, as the bulletin prints
-    them (its 49.3亿条 is rounded: 4,930,000,000 would claim a precision it does not have)."""
-    if unit == "条" and not fmt.is_missing(value) and int(value) >= 10**8:
-        return f"{fmt.yi(value)}{unit}"
+    """A headline as a reader sees it (:func:`bulletin.fmt.figure`), with its unit: ``59,507 个``,
+    ``49.3亿条``, ``43.5%``."""
+    text = fmt.figure(value, unit)
     if unit == "%":
-        return fmt.pct(value)
-    if unit == "元":
-        return f"{fmt.yuan(value)} 元"
-    return f"{fmt.count(value)} {unit}"
+        return text
+    return f"{text}{unit}" if text.endswith("亿") else f"{text} {unit}"
 
 
 def headlines(m: Month) -> list[tuple[str, str]]:

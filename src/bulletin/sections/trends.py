@@ -83,22 +83,10 @@ def headline_table(m: Month) -> pd.DataFrame:
     series["指标"] = [f"{label}（{unit}）" for label, unit in zip(series["label"], series["unit"], strict=True)]
     units = dict(zip(series["指标"], series["unit"], strict=True))
     wide = series.pivot_table(index=["section", "指标"], columns="month", values="value", aggfunc="first", sort=False)
-    out = wide.apply(lambda row: row.map(lambda v: _figure(v, units[row.name[1]])), axis=1)
+    out = wide.apply(lambda row: row.map(lambda v: fmt.figure(v, units[row.name[1]], na=fmt.UNDEFINED)), axis=1)
     out.columns = [month_label(c) for c in out.columns]
     out.index = out.index.set_names(["板块", "指标"])
     return out
-
-
-def _figure(value: object, unit: str) -> str:
-    """One cell of the month-by-month table: money to the fen, record counts of 亿 size in 亿 as the
-    bulletin prints them (its 49.3亿 is rounded, 4,930,000,000 would claim a precision it has not)."""
-    if fmt.is_missing(value):
-        return fmt.UNDEFINED
-    if unit == "元":
-        return fmt.yuan(value)
-    if unit == "条" and int(value) >= 10**8:
-        return fmt.yi(value)
-    return fmt.count(value)
 
 
 @_only_one
