@@ -770,3 +770,29 @@ def test_an_install_without_the_provisioner_entry_point_is_one_line(tmp_path, da
     err = capsys.readouterr().err
     assert code == 2 and "bulletin-fork-provisioner is not registered" in err and "make setup" in err
     assert not list(out.glob(".2020-02*")) and not (out / "2020-02").exists()
+
+
+def test_a_kernel_that_never_started_is_tried_once_more(tmp_path, data_copy, monkeypatch):
+    """A kernel that dies before it has run anything (a loaded machine) does not fail the month;
+    a notebook's own error is not retried."""
+    import papermill
+
+    real = papermill.execute_notebook
+    calls = {"n": 0}
+
+    def flaky(*args, **kwargs):  # the first start in each worker process fails, as on a loaded machine
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    out = tmp_path / "reports"
+    outcome, log = _run(["2020-02"], data_copy, out, [FIGURES, CHART])
+    assert outcome.exit_code == 0 and outcome.published == ["2020-02"], log
+    assert _statuses(outcome) == {"2020-02 00_figures": "ok", "2020-02 01_chart": "ok"}
+
+    calls["n"] = 0
+    outcome, log = _run(["2020-02"], data_copy, out, [RAISES], force=True)
+    failed = outcome.jobs[0]
+    assert failed.status == "failed" and "boom" in failed.message  # retried past the start, then its own error

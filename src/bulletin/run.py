@@ -184,6 +184,17 @@ def _failure(exc: BaseException, seconds: float) -> JobResult:
     return JobResult(JobStatus.FAILED, seconds, _last_line(exc))
 
 
+#: what jupyter_client says when a kernel dies or stays silent before it has run anything
+#: (on a loaded machine, e.g. a port taken between its choice and the kernel's bind)
+_KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond in",
+                          "the forked kernel ended before it was ready")
+
+
+def _kernel_never_started(exc: BaseException) -> bool:
+    """Whether ``exc`` is a kernel that failed to start: the job is tried once more in a new kernel."""
+    return isinstance(exc, RuntimeError) and any(text in str(exc) for text in _KERNEL_START_FAILURES)
+
+
 def _execute(month: str, nb: Notebook, data_param: str | None, data_dir: Path, staging: str,
              failed_dir: str, with_code: bool) -> JobResult:
     """Run one notebook into ``staging``; on error keep it in ``failed_dir``.
@@ -200,8 +211,9 @@ def _execute(month: str, nb: Notebook, data_param: str | None, data_dir: Path, s
     start = time.monotonic()
     out_nb = Path(staging) / f"{nb.stem}.ipynb"
     kernelspec = _kernelspec(nb.path)
-    try:
-        executed = pm.execute_notebook(
+
+    def execute():
+        return pm.execute_notebook(
             str(nb.path),
             str(out_nb),
             parameters={"month": month, "data_dir": data_param},
@@ -213,6 +225,14 @@ def _execute(month: str, nb: Notebook, data_param: str | None, data_dir: Path, s
             shutdown_kernel="immediate",
             config=kernel_config(),  # jupyter_client's kernel client, with a shorter readiness probe
         )
+
+    try:
+        try:
+            executed = execute()
+        except Exception as exc:  # only a kernel that never started is tried again
+            if not _kernel_never_started(exc):
+                raise
+            executed = execute()  # a fresh kernel: no cell of the notebook has run yet
     except Exception as exc:  # noqa: BLE001 - any failure of one job is reported, others carry on
         result = _failure(exc, time.monotonic() - start)
         if out_nb.exists():
