@@ -41,7 +41,7 @@ def _run(months, data, out, notebooks, **kw):
 def _snapshot(folder: Path) -> dict[str, bytes]:
     """What a reports folder publishes (not the run logs nor the run lock)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.relative_to(folder).as_posix().startswith(("logs/", ".bulletin-run.lock"))}
+            if p.is_file() and not p.relative_to(folder).as_posix().startswith(("logs/", ".bulletin-run.lock", ".history/"))}
 
 
 def _statuses(outcome) -> dict[str, str]:
@@ -152,7 +152,7 @@ def test_the_trends_inputs_and_the_alias_table_are_in_the_key(data_copy):
     (data_copy / "units.csv").write_text("canonical,alias,kind\n南京鼓楼医院,鼓楼医院,hospital\n", encoding="utf-8")
     assert key("2020-02") != changed
     assert "units.csv" in cache.month_inputs(data_copy, "2020-02")
-    assert "2019-12/appointments.csv" in cache.month_inputs(data_copy, "2020-02")
+    assert "2020-02/appointments.csv" in cache.month_inputs(data_copy, "2020-02")
 
 
 def test_failure_keeps_the_last_good_month(tmp_path, data_copy):
@@ -295,7 +295,8 @@ def test_one_run_per_reports_folder_and_a_dead_runs_debris_cleared(tmp_path, dat
     (out / ".index.html.tmp-99999").write_text("half")
     outcome, log = _run(["2020-02"], data_copy, out, [FIGURES])
     assert outcome.exit_code == 0, log
-    assert sorted(p.name for p in out.iterdir()) == [".bulletin-run.lock", "2020-01", "2020-02", "index.html", "logs"]
+    assert sorted(p.name for p in out.iterdir()) == [".bulletin-run.lock", ".history", "2020-01", "2020-02", "index.html",
+                                                     "logs"]
     assert (out / "2020-01" / "index.html").read_text() == "the last good January"
 
     # a run with nothing to do clears the debris too
@@ -754,7 +755,7 @@ def test_the_run_log_records_what_ran(tmp_path, data_copy):
     manifest = cache.read_manifest(out / "2020-02")
     provenance = manifest["provenance"]
     assert provenance["version"] == "0.1.0" and provenance["code"] == "code"
-    assert provenance["data"] == cache.month_hash(data_copy, "2020-02")[:12]
+    assert provenance["data"] == cache.data_hash(data_copy, "2020-02")[:12]
     page = (out / "2020-02" / "index.html").read_text(encoding="utf-8")
     assert f"由 bulletin 0.1.0（代码 code）根据数据 {provenance['data']} 生成" in page
 

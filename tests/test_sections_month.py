@@ -199,7 +199,7 @@ def test_trends_over_three_months(data_copy):
     march = make_month(data_copy, "2020-03")
     edit_csv(march / "province_calls.csv", "南京,30317", "南京,33349")
     m = bulletin.month("2020-03", data_copy)
-    assert str(trends.span(m)) == "以下趋势涵盖数据中2020年1月至2020年3月的 3 个月。"
+    assert str(trends.span(m)) == "以下显示2020年1月至2020年3月的 3 个月（数据中截至本月共有 3 个月，起于2020年1月）。"
     table = trends.headline_table(m)
     assert list(table.columns) == ["2020年1月", "2020年2月", "2020年3月"]
     assert list(table.loc[("12320卫生热线", "其中南京（人次）")]) == ["30,317", "30,317", "33,349"]
@@ -208,9 +208,15 @@ def test_trends_over_three_months(data_copy):
     assert ytd.loc["自助缴费金额"].iloc[-1] == "154,380,329.55 元"  # 3 × 51,460,109.85, to the fen
     assert "截止月底累计预约挂号量" not in ytd.index and "投放终端" not in ytd.index
     lead = trends.leaders(m)
-    assert lead.loc["预约挂号·预约量最多的医院", "2020年3月"].startswith("南京市儿童医院（18,417次）")
+    assert list(lead.index) == ["2020年1月", "2020年2月", "2020年3月"]
+    assert lead.loc["2020年3月", "预约挂号·预约量最多的医院"].startswith("南京市儿童医院（18,417次）")
     fig = trends.headline_chart(m, "hotline")
     assert len(fig.axes) == 5 and fig.axes[0].get_title(loc="left") == "12320卫生热线受理咨询电话（个）"
+    nanjing = next(ax for ax in fig.axes if ax.get_title(loc="left") == "其中南京（人次）")
+    assert list(nanjing.lines[0].get_ydata()) == [30317, 30317, 33349]
+    lead_chart = trends.lead_chart(m)  # the page's chart: each section's lead figure
+    assert [ax.get_title(loc="left") for ax in lead_chart.axes][:2] == [
+        "12320卫生热线·12320卫生热线受理咨询电话（个）", "预约挂号·本月预约挂号量（次）"]
 
 
 def test_trends_with_one_month_say_there_is_nothing_to_compare():

@@ -1,10 +1,11 @@
 """What makes a (month, section) job's result stale: content hashes of everything it reads.
 
 A job is skipped when the key recorded in the published month's manifest equals the key of its
-inputs now: the notebook, the installed ``bulletin`` code (with its page templates), the month's
-data files and those of every month before it (sections compare with the month before, the trends
-read them all), the alias table ``units.csv``, and the options that change the output. Content, not mtimes:
-a ``git checkout`` or a copy that touches files without changing them does not rerun anything.
+inputs now: the notebook, the installed ``bulletin`` code (with its page templates), the data of
+exactly the months the section declares it reads (``Section.reads``: its month; the month before;
+or every month up to its own), the alias table ``units.csv`` when it compares months, and the
+options that change the output. Content, not mtimes: a ``git checkout`` or a copy that touches
+files without changing them does not rerun anything.
 
 Deliberately light (hashlib and json only): an unchanged rerun imports neither nbformat, papermill
 nor nbconvert (pandas it does import, with the package's ``__init__``: about 0.3 s).
@@ -22,7 +23,7 @@ from pathlib import Path
 from .months import is_month, previous_month
 
 #: Bump when the runner's output format changes (forces one rerun of everything).
-RUNNER_FORMAT = "bulletin-run/1"
+RUNNER_FORMAT = "bulletin-run/2"
 MANIFEST = "manifest.json"
 UNITS_FILE = "units.csv"  # bulletin.units.UNITS_FILE (not imported: this module stays light)
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -68,27 +69,23 @@ def code_hash() -> str:
     return h.hexdigest()
 
 
-def _read_months(data_dir: Path, month: str) -> list[str]:
-    """The month and every earlier month in the data (what a month's jobs may read), newest first;
-    the month before is named even when absent, so that adding it later changes the key."""
-    earlier = sorted((m for m in available_months(data_dir) if m < month), reverse=True)
-    return [month, *dict.fromkeys([previous_month(month), *earlier])]
+@cache
+def data_hash(data_dir: Path, month: str) -> str:
+    """Hash of one month's own data files (every file under ``data/YYYY-MM/``), or of its absence."""
+    h = hashlib.sha256(f"[{month}]".encode())
+    folder = data_dir / month
+    if folder.is_dir():
+        _hash_files(h, folder, _regular_files(folder))
+    else:
+        h.update(b"absent")
+    return h.hexdigest()
 
 
 @cache
-def month_hash(data_dir: Path, month: str) -> str:
-    """Hash of the data a month's jobs read: its own files, every earlier month's, and the alias table."""
-    h = hashlib.sha256()
-    for m in _read_months(data_dir, month):
-        folder = data_dir / m
-        h.update(f"[{m}]".encode())
-        if folder.is_dir():
-            _hash_files(h, folder, _regular_files(folder))
-        else:
-            h.update(b"absent")
+def units_hash(data_dir: Path) -> str:
+    """Hash of the alias table ``units.csv`` (or of its absence)."""
     aliases = data_dir / UNITS_FILE
-    h.update(b"[units]" + (bytes.fromhex(file_hash(aliases)) if aliases.is_file() else b"absent"))
-    return h.hexdigest()
+    return file_hash(aliases) if aliases.is_file() else "absent"
 
 
 @cache
@@ -97,29 +94,48 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def months_read(data_dir: Path, month: str, reads: str) -> list[str]:
+    """The months whose data a job of ``month`` reads (:data:`bulletin.sections.READS`): the month;
+    the calendar month before (named even when absent, so that adding it later changes the key);
+    or every month in the data up to the month (for ``history``, read through their digests)."""
+    if reads == "month":
+        return [month]
+    if reads == "previous":
+        return [month, previous_month(month)]
+    if reads == "history":
+        return sorted({month, *(m for m in available_months(data_dir) if m <= month)})
+    raise ValueError(f"unknown dependency {reads!r}; one of month, previous, history")
+
+
 def month_inputs(data_dir: Path, month: str) -> dict[str, str]:
-    """Every data file a month's jobs read (see :func:`month_hash`) → its SHA-256, for the run log."""
+    """Every data file of the month → its SHA-256, for the run log (and ``units.csv``)."""
     found = {}
-    aliases = data_dir / UNITS_FILE
-    if aliases.is_file():
-        found[UNITS_FILE] = file_hash(aliases)
-    for m in _read_months(data_dir, month):
-        folder = data_dir / m
-        if folder.is_dir():
-            for f in _regular_files(folder):
-                found[f.relative_to(data_dir).as_posix()] = file_hash(f)
+    if (data_dir / UNITS_FILE).is_file():
+        found[UNITS_FILE] = units_hash(data_dir)
+    folder = data_dir / month
+    if folder.is_dir():
+        for f in _regular_files(folder):
+            found[f.relative_to(data_dir).as_posix()] = file_hash(f)
     return found
 
 
 def forget() -> None:
     """Drop the memoised hashes (one batch run hashes each file once; the next one looks again)."""
-    for f in (code_hash, month_hash, file_hash):
+    for f in (code_hash, data_hash, units_hash, file_hash):
         f.cache_clear()
 
 
-def job_key(notebook: Path, data_dir: Path, month: str, *, with_code: bool) -> str:
-    """The cache key of one job."""
-    parts = [RUNNER_FORMAT, file_hash(notebook), code_hash(), month_hash(data_dir, month), f"code={with_code}"]
+def job_key(notebook: Path, data_dir: Path, month: str, *, with_code: bool, reads: str = "history",
+            check_history: str | None = None) -> str:
+    """The cache key of one job: the runner's format, the notebook, the code, the data of exactly
+    the months it reads (:func:`months_read`), the alias table when it reads another month, and
+    ``check_history`` (a hash of the earlier months' check inputs) for a section showing the check."""
+    parts = [RUNNER_FORMAT, file_hash(notebook), code_hash(), f"code={with_code}", f"reads={reads}"]
+    parts += [f"{m}:{data_hash(data_dir, m)}" for m in months_read(data_dir, month, reads)]
+    if reads != "month" or check_history is not None:
+        parts.append(f"units:{units_hash(data_dir)}")
+    if check_history is not None:
+        parts.append(f"checks:{check_history}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -143,6 +159,18 @@ def write_manifest(month_dir: Path, month: str, sections: dict[str, dict], docum
     if provenance:
         manifest["provenance"] = provenance
     (month_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def update_manifest(month_dir: Path, manifest: dict) -> None:
+    """Rewrite a published month's manifest in place, atomically (a reader sees the old or the new one)."""
+    path = month_dir / MANIFEST
+    tmp = path.with_name(f".{MANIFEST}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def is_fresh(month_dir: Path, stem: str, key: str) -> bool:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .checks import CheckReport
+    from .history import History
 
 PathLike = str | os.PathLike[str] | None
 
@@ -57,6 +58,8 @@ class Month:
         self._frames: dict[str, pd.DataFrame] = {}
         #: the months loaded alongside this one (previous, trends), shared so each is loaded once
         self._family: dict[str, Month] = {self.month: self}
+        #: what the family shares besides its months (the history of digests)
+        self._shared: dict[str, object] = {}
 
     def __repr__(self) -> str:
         return f"Month({self.month!r})"
@@ -163,7 +166,7 @@ class Month:
                 return dict(self.exact_facts)
 
             self._report = check_month(self.month, self.data_dir, reader=self._read_exact,
-                                       facts_reader=read_facts)
+                                       facts_reader=read_facts, cache=self.history)
         return self._report
 
     def sibling(self, month: str) -> Month:
@@ -171,6 +174,7 @@ class Month:
         if month not in self._family:
             other = Month(month, self.data_dir)
             other._family = self._family
+            other._shared = self._shared
             self._family[month] = other
         return self._family[month]
 
@@ -179,6 +183,19 @@ class Month:
         """The month before, loaded the same way, or ``None`` when it is not in the data directory."""
         prev = previous_month(self.month)
         return self.sibling(prev) if prev in self.all_months else None
+
+    @property
+    def history(self) -> History:
+        """The digests of the data directory's months (:class:`bulletin.history.History`): what the
+        trends and the checks across months read of other months, each read or computed once and
+        shared by the months loaded with this one."""
+        from .history import History
+
+        found = self._shared.get("history")
+        if found is None:
+            found = self._shared["history"] = History(self.data_dir)
+        found.loaded.setdefault(self.month, self)  # type: ignore[union-attr]
+        return found  # type: ignore[return-value]
 
     @cached_property
     def all_months(self) -> list[str]:

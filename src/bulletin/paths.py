@@ -14,6 +14,10 @@ from .errors import BulletinDataError
 from .months import parse_month
 
 ENV_DATA_DIR = "BULLETIN_DATA_DIR"
+#: where the months' digests are kept (:mod:`bulletin.history`); the batch sets it for its kernels
+ENV_HISTORY_DIR = "BULLETIN_HISTORY_DIR"
+#: the digests' folder inside a reports folder
+HISTORY_DIR_NAME = ".history"
 
 #: The repository root: ``src/bulletin/paths.py`` → three levels up.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +51,18 @@ def _as_dir(value: object, source: str) -> Path:
         raise BulletinDataError(
             f"not a usable directory ({exc})", column=source, value=value, expected="a path to the data directory"
         ) from None
+
+
+def history_dir(reports: str | os.PathLike[str] | None = None) -> Path:
+    """The folder of the months' digests: ``reports/.history`` of the given reports folder, else
+    ``$BULLETIN_HISTORY_DIR`` (what the batch gives its notebooks), else the project's
+    ``reports/.history``."""
+    if reports is not None and str(reports) != "":
+        return Path(reports) / HISTORY_DIR_NAME
+    env = os.environ.get(ENV_HISTORY_DIR)
+    if env:
+        return Path(env)
+    return DEFAULT_REPORTS_DIR / HISTORY_DIR_NAME
 
 
 def month_dir(month: str, data_dir_: str | os.PathLike[str] | None = None) -> Path:

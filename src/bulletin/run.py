@@ -60,6 +60,10 @@ class Notebook:
     stem: str  # NN_name: the output file names
     title: str  # Chinese, shown on the index pages
     path: Path
+    #: which months it reads (``bulletin.sections.READS``); a notebook not of the registry reads all
+    reads: str = "history"
+    #: whether it shows the month's check report (compared with every earlier month's digest)
+    checks: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,7 @@ def section_notebooks(keys: str | None = None) -> list[Notebook]:
             raise RunError(f"unknown section {exc.args[0]!r}; sections are {names}") from None
         if not chosen:
             raise RunError(f"--sections names no section; sections are {names}")
-    return [Notebook(s.stem, s.title, s.notebook) for s in chosen]
+    return [Notebook(s.stem, s.title, s.notebook, s.reads, s.checks) for s in chosen]
 
 
 def parse_months(specs: Iterable[str]) -> list[str]:
@@ -344,8 +348,9 @@ def _month_summary_job(month: str, data_param: str | None) -> MonthSummary:
 
 def documents_key(data_root: Path, month: str) -> str:
     """The cache key of a month's documents (:mod:`bulletin.documents`): the package's code and the
-    month's data, not the notebooks (a changed notebook alone leaves the documents as they were)."""
-    parts = [cache.RUNNER_FORMAT, "documents", cache.code_hash(), cache.month_hash(data_root, month)]
+    month's own data, not the notebooks (a changed notebook alone leaves the documents as they
+    were) nor any other month (the documents show the month alone)."""
+    parts = [cache.RUNNER_FORMAT, "documents", cache.code_hash(), cache.data_hash(data_root, month)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -528,8 +533,10 @@ def _forget_failures(month: str, jobs: list[Job], out: Path) -> None:
 
 def _finish_month(batch: _Batch, month: str) -> None:
     jobs = batch.by_month[month]
-    facts = batch.facts.get(month, MonthSummary())
-    documents = batch.documents.get(month) or {}
+    # what was kept for the month is dropped once it is published: a long backfill holds no more
+    # than its months in flight
+    facts = batch.facts.pop(month, None) or MonthSummary()
+    documents = batch.documents.pop(month, None) or {}
     staging = batch.stagings.pop(month)
     outcome = batch.outcome
     if documents:
@@ -560,12 +567,17 @@ def _os_error(exc: OSError) -> str:
     return f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
 
 
-def _write_top_index(out_dir: Path, outcome: Outcome) -> None:
-    """Rewrite the top index; a failure (no inodes left, say) is a note and exit 1, not a traceback."""
+def _write_top_index(out_dir: Path, outcome: Outcome, *, always: bool = True) -> None:
+    """Put the month links of every published page right (:func:`bulletin.site.navigation.refresh`)
+    and rewrite the top index (``always``, or when it is missing or a month's links changed); a
+    failure (no inodes left, say) is a note and exit 1, not a traceback."""
     from .publish import write_top_index
+    from .site.navigation import refresh
 
     try:
-        write_top_index(out_dir)
+        changed = refresh(out_dir)
+        if always or changed or not (out_dir / "index.html").is_file():
+            write_top_index(out_dir)
     except OSError as exc:
         note = f"the top index page could not be written: {_os_error(exc)}"
         if note not in outcome.notes:
@@ -584,14 +596,54 @@ def _cpu_count() -> int:
     return os.cpu_count() or 1
 
 
+@contextmanager
+def _history_for_kernels(out_dir: Path) -> Iterator[None]:
+    """Tell the batch's kernels and workers where the months' digests are (``$BULLETIN_HISTORY_DIR``)."""
+    before = os.environ.get(paths.ENV_HISTORY_DIR)
+    os.environ[paths.ENV_HISTORY_DIR] = str(paths.history_dir(out_dir))
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(paths.ENV_HISTORY_DIR, None)
+        else:
+            os.environ[paths.ENV_HISTORY_DIR] = before
+
+
+def _digests(months: list[str], notebooks: list[Notebook], data_root: Path, out_dir: Path, log):
+    """The digests of every month in the data up to the last one run, each brought up to date once
+    (:mod:`bulletin.history`) before any job starts: the trends, the checks across months and the
+    month pages read them. A stored digest that is corrupt or stale is rebuilt, with a line in the log."""
+    from .history import History
+
+    history = History(data_root, paths.history_dir(out_dir), writable=True)
+    last = max(months)
+    needed = [m for m in history.months() if m <= last]
+    try:
+        stale = history.stale(needed)
+    except OSError as exc:  # an unreadable data file: one line, nothing written
+        raise RunError(f"cannot read {exc.filename or data_root}: {exc.strerror or exc}") from None
+    for line in history.rebuilt:
+        log.note(line)
+    for m in stale:
+        try:
+            history.digest(m)
+        except Exception as exc:  # noqa: BLE001 - the month's own jobs report its data; its digest is a gap
+            log.note(f"digest {m}: could not be computed ({_last_line(exc)})")
+            history.add_gap(m, _last_line(exc))
+    return history
+
+
 def _plan(months: list[str], notebooks: list[Notebook], data_root: Path, out_dir: Path, *, force: bool,
-          with_code: bool) -> list[Job]:
+          with_code: bool, history) -> list[Job]:
     """Every job with its cache key; those whose published result is current are marked skipped."""
     jobs = []
     for m in months:
         for nb in notebooks:
             try:
-                key = cache.job_key(nb.path, data_root, m, with_code=with_code)
+                checks = history.check_history(m) if nb.checks else None
+                key = cache.job_key(nb.path, data_root, m, with_code=with_code, reads=nb.reads,
+                                    check_history=checks)
             except OSError as exc:  # an unreadable data file or folder: one line, nothing written
                 raise RunError(f"cannot read {exc.filename or data_root / m}: {exc.strerror or exc}") from None
             job = Job(m, nb, key)
@@ -648,23 +700,31 @@ def run_batch(
               file=stream)
     months = [m for m in months if m in present]
     _check_targets(out_dir, months)
-    outcome.jobs = _plan(months, notebooks, data_root, out_dir, force=force, with_code=with_code)
-    todo = [j for j in outcome.jobs if j.status == JobStatus.PENDING]
-    # a month whose sections are all current but whose documents are not (deleted by hand, or
-    # published before there were documents): the documents alone run, and the month is republished
-    busy = {j.month for j in todo}
-    documents_only = [m for m in months if m not in busy
-                      and not _documents_fresh(out_dir / m, documents_key(data_root, m))]
+    for m in sorted(m for m in present if months and m <= max(months)):  # before anything is written
+        try:
+            cache.data_hash(data_root, m)
+        except OSError as exc:  # an unreadable data file or folder: one line, nothing written
+            raise RunError(f"cannot read {exc.filename or data_root / m}: {exc.strerror or exc}") from None
     if months:
-        with _reports_lock(out_dir), runlog.run_log(out_dir, started) as log:
+        with _reports_lock(out_dir), runlog.run_log(out_dir, started) as log, _history_for_kernels(out_dir):
             outcome.log_file = log.path
-            log.start(months, notebooks, data_root, workers, force=force, with_code=with_code)
             try:
+                history = _digests(months, notebooks, data_root, out_dir, log)
+                outcome.jobs = _plan(months, notebooks, data_root, out_dir, force=force, with_code=with_code,
+                                     history=history)
+                log.start(months, notebooks, data_root, workers, force=force, with_code=with_code)
+                todo = [j for j in outcome.jobs if j.status == JobStatus.PENDING]
+                # a month whose sections are all current but whose documents are not (deleted by hand,
+                # or published before there were documents): the documents alone run, and the month
+                # is republished
+                busy = {j.month for j in todo}
+                documents_only = [m for m in months if m not in busy
+                                  and not _documents_fresh(out_dir / m, documents_key(data_root, m))]
                 if todo or documents_only:
                     _run_jobs(todo, outcome, data_root, data_param, out_dir, workers, with_code, progress, stream,
                               force, documents_only)
-                elif not (out_dir / "index.html").is_file():
-                    _write_top_index(out_dir, outcome)
+                # the month links of every published page, after any run; the top index when needed
+                _write_top_index(out_dir, outcome, always=bool(outcome.published))
             finally:
                 log.finish(outcome)
     _print_summary(outcome, out_dir, stream)
@@ -703,7 +763,7 @@ class _Batch:
         from . import __version__
 
         return {"version": __version__, "code": cache.code_hash()[:12],
-                "data": cache.month_hash(self.data_root, month)[:12]}
+                "data": cache.data_hash(self.data_root, month)[:12]}
 
 
 def _start_server():

@@ -53,6 +53,14 @@ class RunLog:
                 if name not in seen:
                     seen.add(name)
                     logger.info("input data/%s sha256 %s", name, digest)
+        # the other months the jobs read (the month before, the history): one line each, their data's hash
+        for m in sorted(cache.available_months(data_root)):
+            if m < max(months, default="") and m not in months:
+                logger.info("input data/%s/ sha256 %s (read through its digest)", m, cache.data_hash(data_root, m))
+
+    def note(self, line: str) -> None:
+        """One line about something the run noticed and handled (a digest rebuilt, say)."""
+        logger.warning("%s", line)
 
     def finish(self, outcome: Outcome) -> None:
         """Each job's status, time and failing cell; each month's check summary and fate."""

@@ -32,16 +32,19 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..errors import BulletinDataError
-from ..loaders import month_folder, months
+from ..loaders import months
 from ..months import expand_months, month_label, previous_month
-from ..schema import FACTS, FACTS_FILE, TABLES, TELEMEDICINE_MEASURES
-from ..store import read_facts, read_table
+from ..schema import FACTS, TELEMEDICINE_MEASURES
 from ..units import Aliases, aliases
 from .month import CheckReport, Finding, _fmt, check_month
+
+if TYPE_CHECKING:
+    from ..history import History
 
 PathLike = str | os.PathLike[str] | None
 
@@ -120,53 +123,59 @@ def names_in(tables: dict[str, pd.DataFrame]) -> Iterator[tuple[str, str, str, s
 
 @dataclass
 class _Earlier:
-    """What the months before the checked one hold: facts, telemedicine, names by kind."""
+    """What the months before the checked one hold: facts, telemedicine rows, names by kind."""
 
     months: list[str]
     facts: dict[str, dict[str, object]]
-    telemedicine: dict[str, pd.DataFrame]
+    telemedicine: dict[str, list[list]]
     names: dict[str, set[str]]
 
 
-#: month → what :func:`_read_month` read; one is shared by the months of a range, so that each
-#: earlier month is read once rather than once per later month
-MonthCache = dict[str, tuple[dict[str, object] | None, dict[str, pd.DataFrame]]]
+#: the fact keys and the telemedicine measures the cumulative rules read
+_FACT_KEYS = tuple(sorted({k for r in CUMULATIVES if r.fact for k in (r.fact, r.monthly) if k}))
+_MEASURES = frozenset(k for r in CUMULATIVES if r.measure for k in (r.measure, r.monthly) if k)
 
 
-def _read_month(month: str, data_dir: PathLike) -> tuple[dict[str, object] | None, dict[str, pd.DataFrame]]:
-    """The facts and the tables holding names of an earlier month; a file that cannot be read is left
-    out (that month's own check reports it)."""
-    folder = month_folder(month, data_dir)
-    try:
-        facts: dict[str, object] | None = read_facts(folder / FACTS_FILE, exact=True)
-    except BulletinDataError:
-        facts = None
-    tables = {}
-    for name in dict.fromkeys(t for t, _ in NAME_COLUMNS):
-        try:
-            tables[name] = read_table(folder / TABLES[name].file, TABLES[name], exact=True)
-        except BulletinDataError:
-            continue
-    return facts, tables
+def _tele_rows(frame: pd.DataFrame | None) -> list[list] | None:
+    """The telemedicine rows of the cumulative measures: ``[platform, measure, value]``."""
+    if frame is None:
+        return None
+    return [[str(p), str(ms), _int(v)] for p, ms, v in zip(frame["platform"], frame["measure"], frame["value"],
+                                                            strict=True) if str(ms) in _MEASURES]
 
 
-def _read_earlier(month: str, data_dir: PathLike, cache: MonthCache | None = None) -> _Earlier:
-    """The months of the data directory before ``month``."""
-    cache = {} if cache is None else cache
-    earlier = [m for m in months(data_dir) if m < month]
+def check_inputs(tables: dict[str, pd.DataFrame], facts: dict[str, object] | None) -> dict:
+    """What the checks of later months read of a month, as JSON holds it (kept in its digest,
+    :mod:`bulletin.history`): its cumulative figures (``facts``), its platforms' cumulative
+    measures (``telemedicine``) and every name it prints, by kind (``names``)."""
+    names: dict[str, set[str]] = {}
+    for _, _, kind, value in names_in(tables):
+        names.setdefault(kind, set()).add(value)
+    return {
+        "facts": None if facts is None else {k: _int(facts.get(k)) for k in _FACT_KEYS if facts.get(k) is not None},
+        "telemedicine": _tele_rows(tables.get("telemedicine")),
+        "names": {kind: sorted(found) for kind, found in sorted(names.items())},
+    }
+
+
+def _read_earlier(month: str, data_dir: PathLike, cache: History | None = None) -> _Earlier:
+    """The months of the data directory before ``month``, from their digests (each read or
+    computed once per ``cache``, which the months of a range share)."""
+    from ..history import History
+
+    history = cache if cache is not None else History(data_dir)
+    earlier = [m for m in history.months() if m < month]
     facts: dict[str, dict[str, object]] = {}
-    tele: dict[str, pd.DataFrame] = {}
+    tele: dict[str, list[list]] = {}
     names: dict[str, set[str]] = {}
     for m in earlier:
-        if m not in cache:
-            cache[m] = _read_month(m, data_dir)
-        month_facts, tables = cache[m]
-        if month_facts is not None:
-            facts[m] = month_facts
-        if "telemedicine" in tables:
-            tele[m] = tables["telemedicine"]
-        for _, _, kind, value in names_in(tables):
-            names.setdefault(kind, set()).add(value)
+        part = history.digest(m)["check"]
+        if part.get("facts") is not None:
+            facts[m] = part["facts"]
+        if part.get("telemedicine") is not None:
+            tele[m] = part["telemedicine"]
+        for kind, found in part.get("names", {}).items():
+            names.setdefault(kind, set()).update(found)
     return _Earlier(earlier, facts, tele, names)
 
 
@@ -176,20 +185,16 @@ def _int(value: object) -> int | None:
     return int(value)  # type: ignore[call-overload]
 
 
-def _platform_figures(frame: pd.DataFrame | None, measure: str, units: Aliases) -> dict[str, int]:
-    """Canonical platform → its figure for ``measure``."""
-    if frame is None:
-        return {}
-    rows = frame[frame["measure"].astype(str) == measure]
+def _platform_figures(rows: list[list] | None, measure: str, units: Aliases) -> dict[str, int]:
+    """Canonical platform → its figure for ``measure`` (``rows`` as :func:`_tele_rows` gives them)."""
     out = {}
-    for platform, value in zip(rows["platform"], rows["value"], strict=True):
-        number = _int(value)
-        if number is not None:
-            out[units.canonical(str(platform))] = number
+    for platform, ms, value in rows or ():
+        if ms == measure and value is not None:
+            out[units.canonical(platform)] = value
     return out
 
 
-def _series(rule: Cumulative, facts: dict[str, object] | None, tele: pd.DataFrame | None,
+def _series(rule: Cumulative, facts: dict[str, object] | None, tele: list[list] | None,
             units: Aliases) -> dict[str, tuple[int | None, int | None]]:
     """Subject → (cumulative, monthly) of one month: one subject for a fact, one per platform for a measure."""
     if rule.fact is not None:
@@ -221,8 +226,9 @@ def cumulative_findings(month: str, facts: dict[str, object] | None, telemedicin
                         earlier: _Earlier, units: Aliases) -> Iterator[Finding]:
     """The cumulative rules of :data:`CUMULATIVES` for ``month`` against its earlier months."""
     before = previous_month(month)
+    rows = _tele_rows(telemedicine)
     for rule in CUMULATIVES:
-        now = _series(rule, facts, telemedicine, units)
+        now = _series(rule, facts, rows, units)
         for subject, (cum, monthly) in now.items():
             table, what, unit = _label(rule, subject)
             key = rule.fact or rule.measure
@@ -275,9 +281,9 @@ def name_findings(tables: dict[str, pd.DataFrame], earlier: _Earlier, units: Ali
 
 
 def across_months(month: str, tables: dict[str, pd.DataFrame], facts: dict[str, object] | None,
-                  data_dir: PathLike, cache: MonthCache | None = None) -> list[Finding]:
-    """The findings of ``month`` against the months before it and the alias table (``cache``: see
-    :data:`MonthCache`)."""
+                  data_dir: PathLike, cache: History | None = None) -> list[Finding]:
+    """The findings of ``month`` against the months before it and the alias table (``cache``: the
+    months' digests, :class:`bulletin.history.History`, shared by the months of a range)."""
     earlier = _read_earlier(month, data_dir, cache)
     units = aliases(data_dir)
     return [
@@ -340,6 +346,8 @@ def check_range(spec: str, data_dir: PathLike = None) -> RangeReport:
             expected="a range holding at least one month folder; months present: "
             + (", ".join(sorted(present)) or "none"),
         )
-    cache: MonthCache = {}
+    from ..history import History
+
+    cache = History(data_dir)
     reports = [check_month(m, data_dir, cache=cache) for m in found]
     return RangeReport(spec, reports, [m for m in wanted if m not in present])

@@ -27,7 +27,7 @@ import statistics
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import pandas as pd
 
@@ -37,6 +37,9 @@ from ..months import days_in_month, month_label
 from ..schema import FACTS, FACTS_FILE, KIOSK_GROUP_LABELS, TABLES, TELEMEDICINE_MEASURES, Table
 from ..schema import table as schema_table
 from ..store import read_facts, read_not_published, read_table
+
+if TYPE_CHECKING:
+    from ..history import History
 
 Severity = Literal["error", "warning", "note"]
 SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "警告", "note": "提示"}
@@ -757,14 +760,15 @@ def check_month(
     month: str,
     data_dir: str | os.PathLike[str] | None = None,
     *,
-    cache: dict[str, object] | None = None,
+    cache: History | None = None,
     reader: Callable[[os.PathLike[str], Table], pd.DataFrame] | None = None,
     facts_reader: Callable[[os.PathLike[str]], dict[str, object]] | None = None,
 ) -> CheckReport:
     """Check one month's figures, and against the months before it, and return the report.
 
-    ``cache`` (optional, see :data:`bulletin.checks.across.MonthCache`) keeps the earlier months
-    read, for :func:`check_range`.
+    ``cache`` (optional): the months' digests (:class:`bulletin.history.History`), which hold
+    what the month is compared with of every earlier month; shared by the months of a range, and
+    by a loaded month's family, so that each earlier month is read once.
 
     Raises
     ------

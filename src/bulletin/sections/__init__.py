@@ -45,6 +45,11 @@ class Section:
     name: str
     title: str  # Chinese, as a reader sees it
     tables: tuple[str, ...]  # tables the section reads (its data inputs, with facts.csv)
+    #: which months it reads (:data:`READS`): the batch's cache key of its job covers exactly those
+    reads: str = "previous"
+    #: whether it shows the month's check report, which compares the month with every earlier
+    #: month's names and cumulative figures (their digests, :mod:`bulletin.history`)
+    checks: bool = False
 
     @property
     def stem(self) -> str:
@@ -62,15 +67,20 @@ class Section:
         return importlib.import_module(f"{__name__}.{self.name}")
 
 
+#: what a section may read, from the narrowest: ``month`` its own month's data; ``previous`` that
+#: and the calendar month before (month-on-month, names matched through ``data/units.csv``);
+#: ``history`` every month in the data up to its own (through each month's digest)
+READS = ("month", "previous", "history")
+
 SECTIONS: tuple[Section, ...] = (
-    Section("00", "overview", "本月概览", ()),  # () = every table of the month
+    Section("00", "overview", "本月概览", (), checks=True),  # () = every table of the month
     Section("01", "hotline", "12320卫生热线", ("hotline_categories", "province_calls")),
     Section("02", "appointments", "预约挂号", ("appointments",)),
     Section("03", "booking_channels", "分途径预约", ("booking_channels", "appointments")),
     Section("04", "telemedicine", "远程医疗", ("telemedicine", "telemedicine_top_uploaders")),
     Section("05", "data_platform", "卫生信息平台数据采集", ("platform_districts", "platform_hospitals")),
     Section("06", "kiosks", "自助智能医疗服务终端", ("kiosks",)),
-    Section("07", "trends", "趋势", ()),  # () = every table, of every month up to this one
+    Section("07", "trends", "趋势", (), reads="history"),  # every month up to this one, as digests
 )
 
 

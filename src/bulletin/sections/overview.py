@@ -1,8 +1,8 @@
 """本月概览: the headline figures of every section and the data-quality summary of the month.
 
 Nothing is computed here: the figures are each section's ``headlines(m)``, in the order of
-:data:`bulletin.sections.SECTIONS`, and the quality summary is ``m.check()``. :func:`headlines`
-is also what the batch runner's month index shows.
+:data:`bulletin.sections.SECTIONS` (as kept in the month's digest), and the quality summary is
+``m.check()``. :func:`headlines` is also what the batch runner's month index shows.
 """
 
 from __future__ import annotations
@@ -12,20 +12,20 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import fmt
-from . import compare, with_headlines
+from . import compare
 
 if TYPE_CHECKING:
     from ..loaded import Month
 
 
 def figures(m: Month) -> pd.DataFrame:
-    """Every section's headline figures: ``section`` (its Chinese title), ``label``, ``value``, ``unit``."""
-    parts = []
-    for sec in with_headlines():
-        part = sec.module.headlines(m).astype(object)
-        part.insert(0, "section", sec.title)
-        parts.append(part)
-    return pd.concat(parts, ignore_index=True)
+    """Every section's headline figures: ``section`` (its Chinese title), ``label``, ``value``, ``unit``.
+
+    Read from the month's digest (:mod:`bulletin.history`: every section's ``headlines(m)``,
+    computed once per month and kept), so that the overview, the month page, the top index and the
+    trends show the same numbers without computing them again.
+    """
+    return m.history.series([m.month]).drop(columns="month")
 
 
 def _format(value: object, unit: str) -> str:

@@ -1,40 +1,71 @@
-"""趋势: every month in the data up to the month shown, side by side.
+"""趋势: the months of the data up to the month shown, side by side, read from the months' digests.
 
-- :func:`headline_series`: every section's ``headlines(m)`` for each month, in one long table
-  (``month``, ``section``, ``label``, ``value``, ``unit``);
-- :func:`headline_chart`: a section's count headlines over time, one line each (small multiples,
-  since their scales differ by orders of magnitude);
-- :func:`year_to_date`: the month's own flows (bookings, calls, records, money …) summed over the
-  calendar year so far; cumulative figures and counts of units are not summed;
-- :func:`leaders`: the leading units of each section, month by month, matched through the alias
-  table (``data/units.csv``) so that a renamed hospital stays one unit.
+Every figure here comes from the months' digests (:mod:`bulletin.history`): each month's headlines
+and rankings are computed once, when that month runs, so the cost of this section does not grow
+with the years of history behind it. What readers see is a window:
 
-With one month of data there is nothing to compare: every view says so in one line.
+- :func:`window`: the last :data:`WINDOW` calendar months up to the month (13: the same month a
+  year ago is in view), never before the first month in the data; a month of the window missing
+  from the data stays a gap (an empty column, a break in the line), never interpolated;
+- :func:`headline_table`: the count and money headlines of every section, the window's months as
+  columns;
+- :func:`headline_chart`: a section's headlines over the window, one small panel each;
+- :func:`year_to_date`: the month's own flows summed from January of its year;
+- :func:`leaders`: the leading units of each section, month by month over the window, matched
+  through the alias table (``data/units.csv``);
+- :func:`history_download`: the whole history as a tidy CSV file, downloadable from the page;
+- :func:`headline_series`: the whole history as a DataFrame, for analysts.
+
+``months=None`` in the views shows every month instead of the window. With one month of data
+there is nothing to compare: :func:`span` says so once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import csv
+import io
+import math
 
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .. import charts, fmt
+from ..history import RANKINGS, series
 from ..loaded import Month
-from ..months import month_label
+from ..months import month_label, next_month
 from ..units import aliases
 from . import Note, with_headlines
 
+#: how many calendar months the page shows (the month and the twelve before it)
+WINDOW = 13
 #: units of the figures that are the month's own flow, so that summing months makes sense
 FLOW_UNITS = frozenset({"个", "次", "份", "条", "人次", "件", "例", "元"})
 #: words marking a figure as cumulative or a stock (never summed over months)
 STOCK_WORDS = ("累计", "截止", "接入", "投放", "闲置", "滞后", "未反馈", "暂停")
+#: how a month of the window that is not in the data reads in a table
+NO_DATA = "无数据"
 
 
-def months_up_to(m: Month) -> list[Month]:
-    """Every month in the data directory up to and including ``m``, loaded (``m`` itself reused)."""
-    return [m.sibling(name) for name in m.all_months]
+def _calendar(first: str, last: str) -> list[str]:
+    out = [first]
+    while out[-1] < last:
+        out.append(next_month(out[-1]))
+    return out
+
+
+def window(m: Month, months: int | None = WINDOW) -> list[str]:
+    """The calendar months shown: the last ``months`` up to ``m`` (all with ``None``), from the
+    first month in the data at the earliest; months absent from the data included (gaps)."""
+    first = m.all_months[0]
+    months_all = _calendar(first, m.month)
+    return months_all if months is None else months_all[-months:]
+
+
+def gaps(m: Month, months: int | None = WINDOW) -> list[str]:
+    """The months of the window that are not in the data."""
+    present = set(m.all_months)
+    return [x for x in window(m, months) if x not in present]
 
 
 def nothing_to_compare(m: Month) -> Note | None:
@@ -44,86 +75,191 @@ def nothing_to_compare(m: Month) -> Note | None:
     return Note(f"数据中只有{month_label(m.month)}一个月，还没有可以比较的趋势。")
 
 
-def span(m: Month) -> Note:
-    """One line: which months the trends cover (or that there is nothing to compare yet)."""
-    return nothing_to_compare(m) or Note(
-        f"以下趋势涵盖数据中{month_label(m.all_months[0])}至{month_label(m.month)}的 {len(m.all_months)} 个月。"
-    )
+def span(m: Month, months: int | None = WINDOW) -> Note:
+    """What the trends cover: the window shown, the history in the data, the gaps."""
+    if (none := nothing_to_compare(m)) is not None:
+        return none
+    shown = window(m, months)
+    lines = [f"以下显示{month_label(shown[0])}至{month_label(shown[-1])}的 {len(shown)} 个月"
+             f"（数据中截至本月共有 {len(m.all_months)} 个月，起于{month_label(m.all_months[0])}）。"]
+    missing = gaps(m, months)
+    if missing:
+        absent = "、".join(month_label(x) for x in missing)
+        lines.append(f"其中{absent}不在数据中：表中记为“{NO_DATA}”，图中留空，不作插补。")
+    if len(m.all_months) > len([x for x in shown if x in set(m.all_months)]):
+        lines.append("更早的月份见页末可下载的完整逐月数据。")
+    return Note("\n".join(lines))
 
 
 def headline_series(m: Month) -> pd.DataFrame:
-    """Every section's headlines for each month up to ``m``: ``month``, ``section``, ``label``,
-    ``value``, ``unit`` (one row per month and figure)."""
-    parts = []
-    for month in months_up_to(m):
-        for sec in with_headlines():
-            part = sec.module.headlines(month).astype(object)
-            part.insert(0, "section", sec.title)
-            part.insert(0, "month", month.month)
-            parts.append(part)
-    return pd.concat(parts, ignore_index=True)
+    """Every section's headlines for each month in the data up to ``m``: ``month``, ``section``,
+    ``label``, ``value``, ``unit`` (one row per month and figure; the whole history)."""
+    return series(m.history, m.all_months)
 
 
-def _only_one(fn: Callable[..., object]) -> Callable[..., object]:
-    """A chart of a single month draws nothing: :func:`span` has said there is nothing to compare
-    yet (once, not under every chart); the tables still show that month's own figures."""
-    import functools
-
-    @functools.wraps(fn)
-    def inner(m: Month, *args: object, **kwargs: object) -> object:
-        return None if nothing_to_compare(m) else fn(m, *args, **kwargs)
-
-    return inner
+def _shown_series(m: Month, months: int | None) -> pd.DataFrame:
+    frame = headline_series(m)
+    return frame[frame["month"].isin(set(window(m, months)))]
 
 
-def headline_table(m: Month) -> pd.DataFrame:
-    """The count headlines of every section, months as columns, for readers."""
-    series = headline_series(m)
-    series = series[series["unit"] != "%"]
-    series["指标"] = [f"{label}（{unit}）" for label, unit in zip(series["label"], series["unit"], strict=True)]
-    units = dict(zip(series["指标"], series["unit"], strict=True))
-    wide = series.pivot_table(index=["section", "指标"], columns="month", values="value", aggfunc="first", sort=False)
-    out = wide.apply(lambda row: row.map(lambda v: fmt.figure(v, units[row.name[1]], na=fmt.UNDEFINED)), axis=1)
-    out.columns = [month_label(c) for c in out.columns]
-    out.index = out.index.set_names(["板块", "指标"])
-    return out
+def headline_table(m: Month, months: int | None = WINDOW) -> pd.DataFrame:
+    """The count and money headlines of every section, the window's months as columns, for readers
+    (a month not in the data reads 无数据)."""
+    shown = window(m, months)
+    present = set(m.all_months)
+    frame = _shown_series(m, months)
+    frame = frame[frame["unit"] != "%"]
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    for month, section, label, value, unit in frame.itertuples(index=False):
+        row = rows.setdefault((section, f"{label}（{unit}）"), {})
+        row[month] = fmt.figure(value, unit, na=fmt.UNDEFINED)
+    table = pd.DataFrame(
+        [[row.get(x, fmt.UNDEFINED if x in present else NO_DATA) for x in shown] for row in rows.values()],
+        index=pd.MultiIndex.from_tuples(list(rows), names=["板块", "指标"]),
+        columns=[month_label(x) for x in shown],
+    )
+    return table
 
 
-@_only_one
-def headline_chart(m: Month, section: str) -> Figure:
-    """A section's count and money headlines over the months, one small panel each (scales differ)."""
-    series = headline_series(m)
-    title = next(s.title for s in with_headlines() if s.name == section)
-    series = series[(series["section"] == title) & (series["unit"] != "%")]
-    labels = list(dict.fromkeys(series["label"]))
-    cols = 2 if len(labels) > 1 else 1
-    rows = (len(labels) + cols - 1) // cols
+def _ticks(shown: list[str], most: int = 7) -> tuple[list[int], list[str]]:
+    """Tick positions and labels legible at any length: at most ``most`` labels, every month, or
+    every 2nd, 3rd, 6th or 12th (a multiple of years beyond), counted back from the month shown so
+    that it is always labelled; the year under the first label of each year."""
+    step = next((s for s in (1, 2, 3, 6, 12) if math.ceil(len(shown) / s) <= most), None)
+    if step is None:
+        step = 12 * math.ceil(len(shown) / (12 * most))
+    positions = list(range(len(shown) - 1, -1, -step))[::-1]
+    labels, year = [], None
+    for i in positions:
+        y, mon = shown[i][:4], int(shown[i][5:])
+        labels.append(f"{mon}月\n{y}年" if y != year else f"{mon}月")
+        year = y
+    return positions, labels
+
+
+def _axis_number(value: float, top: float) -> str:
+    """A value axis' label, short enough for a small panel: 万 and 亿 for large figures (the tables
+    hold the exact figures)."""
+    if top >= 1e8:
+        return f"{value / 1e8:,.2f}亿".replace(".00亿", "亿")
+    if top >= 1e6:
+        return f"{value / 1e4:,.0f}万"
+    return fmt.count(value)
+
+
+def _panel(ax, shown: list[str], part: pd.DataFrame, color: str, title: str) -> list[float]:
+    """One series over the calendar months ``shown`` (NaN where a month has no figure: a gap)."""
+    part = part.drop_duplicates("month").set_index("month")
+    values = [float("nan") if x not in part.index or fmt.is_missing(part.at[x, "value"])
+              else float(part.at[x, "value"]) for x in shown]
+    ax.plot(range(len(shown)), values, marker="o", markersize=3 if len(shown) > 24 else 5, color=color)
+    ax.set_title(title, loc="left", fontsize=11).set_parse_math(False)
+    positions, tick_labels = _ticks(shown)
+    ax.set_xlim(-0.5, len(shown) - 0.5)
+    ax.set_xticks(positions, tick_labels, fontsize=9)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))  # no repeated labels on small counts
+    top = max((abs(v) for v in values if not math.isnan(v)), default=0.0)
+    ax.yaxis.set_major_formatter(lambda v, _: _axis_number(v, top))
+    return values
+
+
+def _grid(n: int) -> tuple[Figure, int, int]:
+    cols = 2 if n > 1 else 1
+    rows = (n + cols - 1) // cols
     charts.use_theme()
-    fig = Figure(figsize=(9.0, 2.4 * rows + 0.6), dpi=charts.DPI, layout="constrained")
-    months = list(dict.fromkeys(series["month"]))
+    height = 2.7 * rows + 0.7
+    fig = Figure(figsize=(9.0, height), dpi=charts.DPI)
+    # fixed margins, not a layout engine: the same look, several times faster to draw
+    fig.subplots_adjust(left=0.1, right=0.98, top=1 - 0.75 / height, bottom=0.6 / height, wspace=0.3,
+                        hspace=0.75)
+    return fig, rows, cols
+
+
+def _describe(fig: Figure, title: str, items: list[tuple[str, list[float], str]], shown: list[str]) -> Figure:
+    """Alt text: the chart's title, then each series' latest figure."""
+    latest = []
+    for label, values, unit in items:
+        found = [(x, v) for x, v in zip(shown, values, strict=True) if not math.isnan(v)]
+        if found:
+            latest.append((label, f"{month_label(found[-1][0])} {fmt.figure(found[-1][1], unit)}"))
+    return charts.describe(fig, title, latest)
+
+
+def headline_chart(m: Month, section: str, months: int | None = WINDOW) -> Figure | None:
+    """A section's count and money headlines over the window, one small panel each (their scales
+    differ); a month not in the data is a break in the line, never bridged."""
+    if nothing_to_compare(m):
+        return None  # span() has said so, once
+    shown = window(m, months)
+    frame = _shown_series(m, months)
+    title = next(s.title for s in with_headlines() if s.name == section)
+    frame = frame[(frame["section"] == title) & (frame["unit"] != "%")]
+    labels = list(dict.fromkeys(frame["label"]))
+    if not labels:
+        return None
+    fig, rows, cols = _grid(len(labels))
+    items = []
     for i, label in enumerate(labels):
-        ax = fig.add_subplot(rows, cols, i + 1)
-        part = series[series["label"] == label].set_index("month").reindex(months)
-        values = [float("nan") if fmt.is_missing(v) else float(v) for v in part["value"]]
-        ax.plot(range(len(months)), values, marker="o", color=charts.PALETTE[i % len(charts.PALETTE)])
-        unit = part["unit"].dropna().iloc[0] if part["unit"].notna().any() else ""
-        ax.set_title(f"{label}（{unit}）", loc="left", fontsize=11).set_parse_math(False)
-        ax.set_xticks(range(len(months)), [month_label(x).removeprefix(months[0][:4] + "年") for x in months])
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))  # no repeated labels on small counts
-        ax.yaxis.set_major_formatter(lambda v, _: fmt.count(v))
-    fig.suptitle(f"{title}：主要指标的逐月变化", x=0.01, ha="left", fontsize=14).set_parse_math(False)
-    return fig
+        part = frame[frame["label"] == label]
+        unit = part["unit"].iloc[0]
+        values = _panel(fig.add_subplot(rows, cols, i + 1), shown, part, charts.PALETTE[0],
+                        f"{label}（{unit}）")
+        items.append((label, values, unit))
+    heading = f"{title}：主要指标的逐月变化"
+    fig.suptitle(heading, x=0.01, ha="left", fontsize=14).set_parse_math(False)
+    return _describe(fig, heading, items, shown)
+
+
+def _is_flow(label: str, unit: str) -> bool:
+    return unit in FLOW_UNITS and not any(w in label for w in STOCK_WORDS)
+
+
+def lead_figures(m: Month, months: int | None = WINDOW) -> pd.DataFrame:
+    """Each section's lead figure over the window: its first headline that is the month's own flow
+    (calls, bookings, records, payments …), as ``month``, ``section``, ``label``, ``value``, ``unit``."""
+    frame = _shown_series(m, months)
+    parts = []
+    for sec in with_headlines():
+        own = frame[frame["section"] == sec.title]
+        flows = [lab for lab, unit in dict.fromkeys(zip(own["label"], own["unit"], strict=True)) if _is_flow(lab, unit)]
+        if flows:
+            parts.append(own[own["label"] == flows[0]])
+    return pd.concat(parts, ignore_index=True) if parts else frame.iloc[0:0]
+
+
+def lead_chart(m: Month, months: int | None = WINDOW) -> Figure | None:
+    """The lead figure of every section over the window (:func:`lead_figures`), one small panel
+    each: what the page draws (the tables hold every headline; :func:`headline_chart` draws all
+    of one section's)."""
+    if nothing_to_compare(m):
+        return None
+    shown = window(m, months)
+    frame = lead_figures(m, months)
+    keys = list(dict.fromkeys(zip(frame["section"], frame["label"], strict=True)))
+    if not keys:
+        return None
+    fig, rows, cols = _grid(len(keys))
+    items = []
+    for i, (section, label) in enumerate(keys):
+        part = frame[(frame["section"] == section) & (frame["label"] == label)]
+        unit = part["unit"].iloc[0]
+        values = _panel(fig.add_subplot(rows, cols, i + 1), shown, part, charts.PALETTE[0],
+                        f"{section}·{label}（{unit}）")
+        items.append((label, values, unit))
+    heading = f"各板块主要指标的逐月变化（{month_label(shown[0])}至{month_label(shown[-1])}）"
+    fig.suptitle(heading, x=0.01, ha="left", fontsize=14).set_parse_math(False)
+    return _describe(fig, heading, items, shown)
 
 
 def year_to_date(m: Month) -> pd.DataFrame:
     """The month's own flows summed from January of ``m``'s year to ``m`` (months in the data only),
     for readers: 板块, 指标, 月数, 本年累计."""
-    series = headline_series(m)
+    frame = headline_series(m)
     year = m.month[:4]
-    series = series[series["month"].str.startswith(year) & series["unit"].isin(FLOW_UNITS)]
-    series = series[~series["label"].map(lambda s: any(w in s for w in STOCK_WORDS))]
+    frame = frame[frame["month"].str.startswith(year) & frame["unit"].isin(FLOW_UNITS)]
+    frame = frame[~frame["label"].map(lambda s: any(w in s for w in STOCK_WORDS))]
     rows = []
-    for (section, label, unit), part in series.groupby(["section", "label", "unit"], sort=False):
+    for (section, label, unit), part in frame.groupby(["section", "label", "unit"], sort=False):
         values = [v for v in part["value"] if not fmt.is_missing(v)]
         total = round(sum(float(v) for v in values), 2) if unit == "元" else sum(int(v) for v in values)
         shown = fmt.yuan(total) + " 元" if unit == "元" else f"{fmt.count(total)} {unit}"
@@ -133,33 +269,77 @@ def year_to_date(m: Month) -> pd.DataFrame:
     return out
 
 
-#: per section: (title, table, unit column, measure of its size, how the measure reads)
-LEADER_SPECS: tuple[tuple[str, str, str, Callable[[pd.DataFrame], pd.Series], str], ...] = (
-    ("12320卫生热线·受理量最多的类别", "hotline_categories", "category", lambda t: t["count"], "个"),
-    ("预约挂号·预约量最多的医院", "appointments", "hospital", lambda t: t["total"], "次"),
-    ("分途径预约·预约最多的渠道", "booking_channels", "channel", lambda t: t["bookings"], "次"),
-    ("卫生信息平台·上传量最多的医院", "platform_hospitals", "hospital", lambda t: t["records"], "条"),
-    ("自助终端·挂号与缴费最多的单位", "kiosks", "unit", lambda t: t["registrations"] + t["payments"], "次"),
-)
-
-
-def leaders(m: Month, n: int = 3) -> pd.DataFrame:
-    """The ``n`` leading units of each section, month by month (names through the alias table):
-    rows 板块·榜单, columns the months; — where the bulletin did not publish the table."""
+def leaders(m: Month, n: int = 3, months: int | None = WINDOW) -> pd.DataFrame:
+    """The ``n`` leading units of each section, month by month over the window (names through the
+    alias table): rows the months, columns the rankings; — where the bulletin did not publish the
+    table, 无数据 for a month not in the data."""
     names = aliases(m.data_dir)
+    present = set(m.all_months)
     out: dict[str, dict[str, str]] = {}
-    for month in months_up_to(m):
-        column = out.setdefault(month_label(month.month), {})
-        for title, table, key, measure, unit in LEADER_SPECS:
-            if not month.has(table):
-                column[title] = fmt.UNDEFINED
+    for month in window(m, months):
+        row = out.setdefault(month_label(month), {})
+        rankings = m.history.digest(month)["rankings"] if month in present else None
+        for r in RANKINGS:
+            if rankings is None:
+                row[r.title] = NO_DATA
                 continue
-            frame = month.table(table)
-            frame["_size"] = measure(frame)
-            top = frame.sort_values("_size", ascending=False, kind="stable").head(n)
-            column[title] = "、".join(
-                f"{names.canonical(u)}（{fmt.count(v)}{unit}）" for u, v in zip(top[key], top["_size"], strict=True)
-            )
-    frame = pd.DataFrame(out)
-    frame.index.name = "榜单"
+            ranked = rankings.get(r.table)
+            row[r.title] = fmt.UNDEFINED if ranked is None else "、".join(
+                f"{names.canonical(u)}（{fmt.count(v)}{r.unit}）" for u, v in ranked[:n])
+    frame = pd.DataFrame.from_dict(out, orient="index")
+    frame.index.name = "月份"
     return frame
+
+
+#: the headers of the downloadable history (the reader's names of the series' columns)
+CSV_HEADER = ("月份", "板块", "指标", "数值", "单位")
+
+
+def _cell(text: str) -> str:
+    """A text cell that a spreadsheet would read as a formula is written with a leading apostrophe."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def history_csv(m: Month) -> str:
+    """Every headline of every month in the data up to ``m`` as a tidy CSV (UTF-8 with a byte-order
+    mark, so that Excel reads the Chinese): 月份, 板块, 指标, 数值, 单位. Shares are fractions
+    (单位 ``比例``), money in 元 to the fen, a figure not published left empty."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for month, section, label, value, unit in headline_series(m).itertuples(index=False):
+        if fmt.is_missing(value):
+            shown = ""
+        elif unit == "元":
+            shown = f"{float(value):.2f}"
+        elif isinstance(value, int):
+            shown = str(value)
+        else:
+            shown = repr(float(value))
+        writer.writerow([month, _cell(section), _cell(label), shown, "比例" if unit == "%" else _cell(unit)])
+    return "\ufeff" + buf.getvalue()
+
+
+class Download:
+    """A file offered for download on the reader's page (the page carries it: it works offline).
+
+    In a notebook it shows as one line naming the file; the site renders its ``text/csv`` output as
+    a download link (:func:`bulletin.site.pages.section_page`).
+    """
+
+    def __init__(self, filename: str, text: str, description: str) -> None:
+        self.filename, self.text, self.description = filename, text, description
+
+    def __repr__(self) -> str:
+        return f"{self.description}：{self.filename}"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        data = {"text/csv": self.text, "text/plain": repr(self)}
+        return data, {"text/csv": {"filename": self.filename, "description": self.description}}
+
+
+def history_download(m: Month) -> Download:
+    """The whole history of headlines up to ``m`` (:func:`history_csv`) as a download."""
+    months = m.all_months
+    what = (f"完整的逐月主要指标（{month_label(months[0])}至{month_label(m.month)}，共 {len(months)} 个月，CSV）")
+    return Download(f"bulletin-headlines-{months[0]}-{m.month}.csv", history_csv(m), what)

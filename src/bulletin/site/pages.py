@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 import struct
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,7 +32,8 @@ TOP_HEADLINES = 4
 
 _FONT_SLOT = "/*@font-face*/"
 #: words of the header, navigation and footer (their glyphs are drawn before the runner forks)
-COMMON_TEXT = "跳到正文全部月份本月目录上月下月数据来源生成日期程序版本代码年月日一二三四五六七八九十（）：；，。·←→"
+COMMON_TEXT = ("跳到正文全部月份本月目录上月下月数据来源生成日期程序版本代码年月日一二三四五六七八九十（）：；，。·←→"
+               "0123456789")
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,8 @@ def environment():
 def render(template: str, **context) -> str:
     """Render ``template`` and embed the WOFF2 subset of exactly the characters the page holds."""
     page = environment().get_template(template).render(site=site_info(), font_css=Markup(_FONT_SLOT), **context)
-    return page.replace(_FONT_SLOT, fonts.font_face_css(page), 1)
+    # the navigation's words and digits always: the month links may be rewritten later, in place
+    return page.replace(_FONT_SLOT, fonts.font_face_css(page + COMMON_TEXT), 1)
 
 
 # ------------------------------------------------------------------------------------ navigation
@@ -83,6 +86,11 @@ def _neighbours(month: str, months: list[str] | None) -> tuple[str | None, str |
     ordered = sorted(set(months))
     i = ordered.index(month)
     return (ordered[i - 1] if i > 0 else None), (ordered[i + 1] if i + 1 < len(ordered) else None)
+
+
+def nav_html(nav: dict, page_kind: str) -> str:
+    """The month links of a page (what :mod:`.navigation` rewrites in place)."""
+    return environment().get_template("nav.html.j2").render(nav=nav, page_kind=page_kind)
 
 
 def month_nav(month: str, months: list[str] | None, sections: list[tuple[str, str]], current: str | None) -> dict:
@@ -113,6 +121,8 @@ def _output_blocks(out: dict) -> list[dict]:
     if kind not in ("execute_result", "display_data"):
         return []  # errors are not published (a failed section is not published at all)
     data = out.get("data", {})
+    if "text/csv" in data:
+        return [_download_block(_join(data["text/csv"]), out.get("metadata", {}).get("text/csv", {}))]
     if "image/png" in data:
         raw = data["image/png"]
         raw = "".join(raw) if isinstance(raw, list) else raw
@@ -131,6 +141,20 @@ def _output_blocks(out: dict) -> list[dict]:
     if "text/plain" in data:
         return [{"kind": "text", "text": _join(data["text/plain"])}]
     return []
+
+
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.csv")
+
+
+def _download_block(text: str, meta: object) -> dict:
+    """A CSV output as a link that downloads it from the page itself (a ``data:`` URL: offline)."""
+    meta = meta if isinstance(meta, dict) else {}
+    name = str(meta.get("filename", ""))
+    raw = text.encode("utf-8")
+    size = f"{len(raw) / 1024:,.0f} KB" if len(raw) >= 1024 else f"{len(raw)} 字节"
+    return {"kind": "download", "href": "data:text/csv;charset=utf-8;base64," + base64.b64encode(raw).decode("ascii"),
+            "filename": name if _SAFE_NAME.fullmatch(name) else "data.csv",
+            "label": str(meta.get("description") or "数据（CSV）"), "size": size}
 
 
 def _join(value) -> str:
