@@ -22,9 +22,11 @@ SEED = paths.PROJECT_ROOT.parent / "shared" / "seeds" / "000_96abe972b2bebc64.tx
 
 
 @pytest.fixture(autouse=True)
-def _no_env_data_dir(monkeypatch):
-    """Tests choose their data directory explicitly; a developer's $BULLETIN_DATA_DIR must not leak in."""
+def _no_env_data_dir(monkeypatch, tmp_path):
+    """Tests choose their data directory explicitly; a developer's $BULLETIN_DATA_DIR must not leak
+    in, nor the digests kept in the project's reports/ (each test starts with none)."""
     monkeypatch.delenv(paths.ENV_DATA_DIR, raising=False)
+    monkeypatch.setenv(paths.ENV_HISTORY_DIR, str(tmp_path / "no-reports" / paths.HISTORY_DIR_NAME))
 
 
 @pytest.fixture

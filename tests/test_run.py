@@ -40,8 +40,9 @@ def _run(months, data, out, notebooks, **kw):
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
     """What a reports folder publishes (not the run logs nor the run lock)."""
+    skipped = ("logs/", ".bulletin-run.lock", ".history/")  # the runner's own records and digests
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.relative_to(folder).as_posix().startswith(("logs/", ".bulletin-run.lock", ".history/"))}
+            if p.is_file() and not p.relative_to(folder).as_posix().startswith(skipped)}
 
 
 def _statuses(outcome) -> dict[str, str]:
@@ -295,8 +296,8 @@ def test_one_run_per_reports_folder_and_a_dead_runs_debris_cleared(tmp_path, dat
     (out / ".index.html.tmp-99999").write_text("half")
     outcome, log = _run(["2020-02"], data_copy, out, [FIGURES])
     assert outcome.exit_code == 0, log
-    assert sorted(p.name for p in out.iterdir()) == [".bulletin-run.lock", ".history", "2020-01", "2020-02", "index.html",
-                                                     "logs"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".bulletin-run.lock", ".history", "2020-01", "2020-02", "index.html", "logs"]
     assert (out / "2020-01" / "index.html").read_text() == "the last good January"
 
     # a run with nothing to do clears the debris too

@@ -9,6 +9,7 @@ Everyday use::
     m = bulletin.month("2020-02")      # one loaded month: m.kiosks, m.facts, m.check(), m.previous
     bulletin.load("kiosks", "2020-02")  # one table as a DataFrame
     bulletin.load_range("kiosks", "2020-01:2020-06")  # several months, one long frame with `month`
+    bulletin.headlines("2018-01:2020-12")  # every section's headline figures, month by month
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .errors import BulletinDataError, BulletinError, DuplicateKeyError, IngestE
 globals().pop("months", None)
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time these come lazily from __getattr__
+    from .history import headlines
     from .loaded import Month, month
     from .loaders import facts, labels, load, load_month, load_range, months
 
@@ -40,6 +42,7 @@ _LAZY = {
     "months": "loaders",
     "month": "loaded",
     "Month": "loaded",
+    "headlines": "history",
 }
 
 __all__ = [
@@ -49,6 +52,7 @@ __all__ = [
     "IngestError",
     "Month",
     "facts",
+    "headlines",
     "labels",
     "load",
     "load_month",
@@ -60,7 +64,7 @@ __version__ = "0.1.0"
 
 
 #: submodules reachable as attributes without their own import (``bulletin.units.aliases()``)
-_SUBMODULES = frozenset({"charts", "checks", "fmt", "paths", "schema", "sections", "store", "units"})
+_SUBMODULES = frozenset({"charts", "checks", "fmt", "history", "paths", "schema", "sections", "store", "units"})
 
 
 def __getattr__(name: str) -> object:

@@ -271,9 +271,11 @@ class History:
         return self._series[wanted].copy()
 
     def check_history(self, month: str) -> str:
-        """A hash of what the check of ``month`` reads of the months before it (their check parts)."""
-        parts = [f"{m}:{self.digest(m)['check_hash']}" for m in self.months() if m < month]
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        """A hash of exactly what the check of ``month`` reads of the months before it
+        (:func:`bulletin.checks.across.history_state`)."""
+        from .checks.across import history_state
+
+        return _hash_json(history_state(month, self.data_dir, self))
 
 
 def of(m: Month) -> History:

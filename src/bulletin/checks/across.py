@@ -280,6 +280,24 @@ def name_findings(tables: dict[str, pd.DataFrame], earlier: _Earlier, units: Ali
         )
 
 
+def history_state(month: str, data_dir: PathLike, cache: History | None = None) -> dict:
+    """Exactly what the checks of ``month`` read of the months before it, as JSON holds it: every
+    name seen by kind, and for each cumulative figure (and platform) the latest earlier month that
+    states it with its value. Two histories with the same state give ``month`` the same findings,
+    so the batch keys a section that shows the check on this (a correction of one hospital's
+    bookings two months back changes nothing here; a renamed unit or a changed cumulative does)."""
+    earlier = _read_earlier(month, data_dir, cache)
+    units = aliases(data_dir)
+    latest: dict[str, list] = {}
+    for rule in CUMULATIVES:
+        for m in earlier.months:  # in order: a later month's figure replaces an earlier one
+            for subject, (cum, _) in _series(rule, earlier.facts.get(m), earlier.telemedicine.get(m), units).items():
+                if cum is not None:
+                    latest[f"{rule.fact or rule.measure}|{subject}"] = [m, cum]
+    return {"names": {kind: sorted(found) for kind, found in sorted(earlier.names.items())},
+            "latest": dict(sorted(latest.items()))}
+
+
 def across_months(month: str, tables: dict[str, pd.DataFrame], facts: dict[str, object] | None,
                   data_dir: PathLike, cache: History | None = None) -> list[Finding]:
     """The findings of ``month`` against the months before it and the alias table (``cache``: the
