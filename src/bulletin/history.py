@@ -270,6 +270,13 @@ class History:
                                                 dtype=object)
         return self._series[wanted].copy()
 
+    def check_fingerprint(self, month: str) -> str:
+        """A hash of the check parts of every month before ``month`` and of the alias table: when
+        it is unchanged, so is :meth:`check_history` (cheap: no pandas, nothing computed)."""
+        parts = [f"{m}:{self.digest(m)['check_hash']}" for m in self.months() if m < month]
+        parts.append(f"units:{cache.units_hash(self.root)}")
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
     def check_history(self, month: str) -> str:
         """A hash of exactly what the check of ``month`` reads of the months before it
         (:func:`bulletin.checks.across.history_state`)."""

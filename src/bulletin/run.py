@@ -87,6 +87,8 @@ class Job:
     seconds: float = 0.0
     message: str = ""
     cell: int | None = None
+    #: kept with the job's entry in the month's manifest (the check history it was keyed on)
+    extra: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -506,7 +508,8 @@ def _publish_month(month: str, jobs: list[Job], summary: MonthSummary, documents
             del sections[stem]
     for j in jobs:
         if j.status == JobStatus.OK:
-            sections[j.notebook.stem] = {"key": j.key, "title": j.notebook.title, "seconds": round(j.seconds, 2)}
+            sections[j.notebook.stem] = {"key": j.key, "title": j.notebook.title, "seconds": round(j.seconds, 2),
+                                         **j.extra}
     sections = dict(sorted(sections.items()))
     if documents.get("status") == "carried":
         _carry_documents(month, target, staging)
@@ -634,19 +637,32 @@ def _digests(months: list[str], notebooks: list[Notebook], data_root: Path, out_
     return history
 
 
+def _check_history(history, month: str, published: object) -> dict:
+    """What the check of ``month`` reads of the months before it, as a hash
+    (:meth:`bulletin.history.History.check_history`), with the fingerprint it was computed from
+    (the earlier digests' check parts and the alias table): when the fingerprint is the one the
+    published job recorded, its hash is reused, so an unchanged rerun computes nothing."""
+    fingerprint = history.check_fingerprint(month)
+    if isinstance(published, dict) and published.get("check_fingerprint") == fingerprint \
+            and isinstance(published.get("check_history"), str):
+        return {"check_fingerprint": fingerprint, "check_history": published["check_history"]}
+    return {"check_fingerprint": fingerprint, "check_history": history.check_history(month)}
+
+
 def _plan(months: list[str], notebooks: list[Notebook], data_root: Path, out_dir: Path, *, force: bool,
           with_code: bool, history) -> list[Job]:
     """Every job with its cache key; those whose published result is current are marked skipped."""
     jobs = []
     for m in months:
+        published = cache.read_manifest(out_dir / m).get("sections", {}) if any(nb.checks for nb in notebooks) else {}
         for nb in notebooks:
             try:
-                checks = history.check_history(m) if nb.checks else None
+                extra = _check_history(history, m, published.get(nb.stem)) if nb.checks else {}
                 key = cache.job_key(nb.path, data_root, m, with_code=with_code, reads=nb.reads,
-                                    check_history=checks)
+                                    check_history=extra.get("check_history"))
             except OSError as exc:  # an unreadable data file or folder: one line, nothing written
                 raise RunError(f"cannot read {exc.filename or data_root / m}: {exc.strerror or exc}") from None
-            job = Job(m, nb, key)
+            job = Job(m, nb, key, extra=extra)
             if not force and cache.is_fresh(out_dir / m, nb.stem, job.key):
                 job.status, job.message = JobStatus.SKIPPED, "unchanged"
             jobs.append(job)
