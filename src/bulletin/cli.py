@@ -71,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", help="data directory (default: $BULLETIN_DATA_DIR or the project's data/)")
     p.add_argument("--force", action="store_true", help="replace an existing month folder")
     p.add_argument("--partial", action="store_true",
-                   help="the text is cut short and you know it: keep the sections read in full, record the rest as not read")
+                   help="the text is cut short and you know it: keep the sections read in full, "
+                   "record the rest as not read")
     p.set_defaults(func=_cmd_ingest)
 
     p = sub.add_parser("run", help="run every section notebook for months and publish HTML")
