@@ -133,7 +133,7 @@ def parse_text(
 def _read_section(sec, out: dict[str, list[dict[str, object]]], facts: dict[str, object], notes: list[str]) -> None:
     """Read one printed section into ``out`` (table name → rows), ``facts`` and ``notes``."""
     if sec.table == "hotline_categories":
-        prose.check_paragraphs(sec, prose.HOTLINE_PARAGRAPHS)
+        prose.check_paragraphs(sec, prose.HOTLINE_PARAGRAPHS, prose.HOTLINE_LEADS)
         for name, reader in (("hotline_categories", prose.hotline), ("province_calls", prose.province)):
             rows, more = reader(sec)
             if rows is not None:
