@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import paths
+from .. import month_words, paths
 from ..errors import BulletinError, IngestError
 from ..months import month_label, parse_month
 from ..schema import FACTS, TABLES, TELEMEDICINE_PLATFORMS
@@ -39,6 +39,8 @@ class Parsed:
     notes: list[str] = field(default_factory=list)
     #: where a text read with ``partial`` stops, and the items not read after it (None: complete)
     cut: ending.Cut | None = None
+    #: month words of the statistics part naming another month (``other_months.csv``, for the check)
+    other_months: list[month_words.MonthWord] = field(default_factory=list)
 
     @property
     def not_published(self) -> dict[str, str]:
@@ -127,7 +129,8 @@ def parse_text(
     except IngestError as exc:
         raise _with_file(exc, file) from None
     frames = {name: _frame(name, out[name]) for name in TABLES if name in out}
-    return Parsed(printed, frames, facts, [name for name in TABLES if name not in out], notes, cut)
+    others = month_words.find(found, printed, Path(file).name if file is not None else "")
+    return Parsed(printed, frames, facts, [name for name in TABLES if name not in out], notes, cut, others)
 
 
 def _read_section(sec, out: dict[str, list[dict[str, object]]], facts: dict[str, object], notes: list[str]) -> None:
@@ -199,6 +202,9 @@ def ingest_file(
     if missing:
         # recorded with the month, so that the checks and the sections know it was not printed
         files[NOT_PUBLISHED_FILE] = not_published_csv(missing)
+    if parsed.other_months:
+        # the text's own line numbers, kept for bulletin check (which reads only the data folder)
+        files[month_words.FILE] = month_words.to_csv(parsed.other_months)
     write_month_files(target, files, force=force)
     return IngestResult(
         parsed.month, target, tuple(parsed.tables), tuple(parsed.absent), tuple(parsed.facts), tuple(parsed.notes),
