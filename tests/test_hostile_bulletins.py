@@ -99,6 +99,19 @@ def test_a_cut_in_the_middle_of_a_row_is_refused_at_its_last_line(tmp_path, caps
     assert not data.exists()
 
 
+def test_a_cut_inside_the_last_total_row_is_refused_at_its_last_line(tmp_path, capsys):
+    text = raw_text()
+    head = text[: text.index("\t131430\n") + len("\t131430\n")]  # 合计, 投放台数 1481, 挂号 131430
+    code, _, err, data = ingest(capsys, tmp_path, head)
+    assert code == 2
+    assert ("line 1200, 自助智能医疗服务终端医院使用情况表: expected a figure for each of the 5 totals "
+            "in the 合计 row, found 2: the text stops here") in one_line(err)
+    assert not data.exists()
+    code, _, _, data = ingest(capsys, tmp_path, head, "--partial")  # the table without its totals: not kept
+    assert code == 0 and not (data / M / "kiosks.csv").exists()
+    assert (data / M / "platform_hospitals.csv").read_bytes() == (SHIPPED / "platform_hospitals.csv").read_bytes()
+
+
 def test_a_cut_short_text_never_replaces_the_month_in_the_data(tmp_path, capsys):
     data = tmp_path / "data"
     assert run_cli(capsys, "ingest", str(RAW), "--data-dir", str(data))[0] == 0

@@ -15,16 +15,20 @@ The rule (data/README.md, "A cut-short bulletin"):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..errors import IngestError
 from ..schema import FACTS, TABLES
-from .layout import SECTION_TITLES, PrintedSection, normalize
+from .layout import SECTION_TITLES, PrintedSection, Row, normalize
 
 #: the sections in the order the bulletin prints them
 ORDER: tuple[str, ...] = tuple(SECTION_TITLES.values())
 #: the section that closes the statistics part (printed through its 合计 row)
 LAST = ORDER[-1]
+TOTAL = "合计"
+#: a total printed in one cell, 合计：16669 (as ``bulletin.ingest.tables`` reads it)
+_TOTAL_N = re.compile(r"合计：(\d+|\d{1,3}(?:,\d{3})+)")
 #: the tables a section yields (a section is named by its first table)
 _SECTION_TABLES = {
     "hotline_categories": ("hotline_categories", "province_calls"),
@@ -52,11 +56,18 @@ def fact_section(key: str) -> str:
     return _FACT_SECTIONS.get(head, head)
 
 
+def _total_row(sec: PrintedSection) -> Row | None:
+    return next((row for row in sec.rows if normalize(row.texts[0]).startswith(TOTAL)), None)
+
+
 def closed(sec: PrintedSection) -> bool:
-    """A table with a stated total whose 合计 row (or 合计：N) is printed: it is complete."""
-    return bool(TABLES[sec.table].totals) and sec.table != "hotline_categories" and any(
-        normalize(row.texts[0]).startswith("合计") for row in sec.rows
-    )
+    """A table with a stated total whose 合计 row (or 合计：N) is printed whole: it is complete."""
+    if not TABLES[sec.table].totals or sec.table == "hotline_categories":
+        return False
+    row = _total_row(sec)
+    if row is None:
+        return False
+    return bool(_TOTAL_N.fullmatch(normalize(row.texts[0]))) or len(row.cells) > len(TABLES[sec.table].totals)
 
 
 def last_line(numbered: list[tuple[int, str]]) -> int:
@@ -74,13 +85,16 @@ def check(
     if ended or (last.table == LAST and closed(last)):
         return found, None
     line = last_line(numbered)
-    if not partial:
-        raise IngestError(
-            "the text stops here, before the end of the statistics part "
+    stop = ("the text stops here, before the end of the statistics part "
             f"(the {TABLES[LAST].title} table through its 合计 row, or 简讯 after it): the file was cut short; "
-            "expected the whole statistics part (or --partial to keep only the sections read in full)",
-            line=line, section=last.name,
-        )
+            "expected the whole statistics part (or --partial to keep only the sections read in full)")
+    row = _total_row(last) if last.table == LAST else None
+    if row is not None and not partial:
+        wanted = len(TABLES[LAST].totals)
+        raise IngestError(f"expected a figure for each of the {wanted} totals in the {TOTAL} row, "
+                          f"found {len(row.cells) - 1}: {stop}", line=line, section=last.name)
+    if not partial:
+        raise IngestError(stop, line=line, section=last.name)
     keep = closed(last)
     if not keep and len(found) == 1:
         raise IngestError(f"--partial: the text stops (line {line}) inside its first section; "
