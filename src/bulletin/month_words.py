@@ -14,8 +14,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .ingest.layout import PrintedSection
 
 #: the file in the month folder (absent: the text named no other month, or the month was made by hand)
 FILE = "other_months.csv"
@@ -66,12 +71,14 @@ def in_line(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def find(sections, month: str, source: str = "") -> list[MonthWord]:
+def find(sections: Iterable[PrintedSection], month: str, source: str = "") -> list[MonthWord]:
     """The month words of the sections' lines (titles excluded) that name another month than ``month``."""
+    from .ingest.layout import Row
+
     out = []
     for sec in sections:
         for item in sec.items:
-            lines = [(c.line, c.text) for c in item.cells] if hasattr(item, "cells") else [(item.line, item.text)]
+            lines = [(c.line, c.text) for c in item.cells] if isinstance(item, Row) else [(item.line, item.text)]
             for line, text in lines:
                 for words, named in in_line(text):
                     word = MonthWord(line, sec.table, words, named, source)

@@ -94,6 +94,7 @@ def parse_text(
     A text that stops inside the statistics part (:mod:`.ending`) is refused unless ``partial``:
     then the sections read in full are kept and the rest recorded as not read.
     """
+    cut = None
     try:
         numbered, ended = statistics_part(text, partial=partial)
         found = sections(numbered)
