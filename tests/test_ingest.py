@@ -438,8 +438,11 @@ def test_never_writes_under_data_raw(tmp_path):
 def test_parse_text_reports_the_tables_absent_from_a_partial_export():
     text = raw_text()
     part = section_span(text, "2020年2月预约挂号服务统计表")
-    parsed = parse_text(part)
+    with pytest.raises(IngestError, match=r"^line 362, 预约挂号服务统计表: the text stops here"):
+        parse_text(part)  # one section alone is a text cut short (see test_truncation.py)
+    parsed = parse_text(part, partial=True)
     assert list(parsed.tables) == ["appointments"]
+    assert parsed.cut.line == 362 and "kiosks" in parsed.cut.unread and "hotline_categories" not in parsed.cut.unread
     assert parsed.facts["appointments.cumulative_total"] == 18722617
     assert "kiosks" in parsed.absent and "hotline_categories" in parsed.absent
 

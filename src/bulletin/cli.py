@@ -25,7 +25,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import ingest_command
 
-    return ingest_command(args.file, month=args.month, data_dir=args.data_dir, force=args.force)
+    return ingest_command(args.file, month=args.month, data_dir=args.data_dir, force=args.force, partial=args.partial)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--month", help="YYYY-MM; must agree with the month in the section titles")
     p.add_argument("--data-dir", help="data directory (default: $BULLETIN_DATA_DIR or the project's data/)")
     p.add_argument("--force", action="store_true", help="replace an existing month folder")
+    p.add_argument("--partial", action="store_true",
+                   help="the text is cut short and you know it: keep the sections read in full, "
+                   "record the rest as not read")
     p.set_defaults(func=_cmd_ingest)
 
     p = sub.add_parser("run", help="run every section notebook for months and publish HTML")

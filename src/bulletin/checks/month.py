@@ -69,6 +69,7 @@ RULE_LABELS: dict[str, str] = {
     "name_close_to_known": "疑似同一单位的另一写法",
     "cumulative_fell": "累计数下降",
     "cumulative_gap": "累计增量与本月数不符",
+    "month_word_mismatch": "月份与本月不符",
 }
 
 _FEN = Decimal("0.01")
@@ -802,6 +803,7 @@ def check_month(
         *_not_published_notes(not_published),
         *(f for f in findings if not (f.rule == "table_missing" and f.table in not_published)),
     ]
+    findings += _other_months(month, folder)
     data = MonthData(month, tables, facts, not_published)  # type: ignore[arg-type]
 
     total_findings, remainders = _check_totals(data)
@@ -812,6 +814,23 @@ def check_month(
 
     findings += across_months(month, tables, facts, data_dir, cache)  # type: ignore[arg-type]
     return CheckReport(month, findings, remainders)
+
+
+def _other_months(month: str, folder: os.PathLike[str]) -> Iterator[Finding]:
+    """A warning per month word of the text that names another month (``other_months.csv``)."""
+    from .. import month_words
+
+    for word in month_words.read(folder):
+        if not word.disagrees_with(month):
+            continue  # the folder was renamed to the month the words name
+        named = word.month.removeprefix("--")
+        named = month_label(named) if "-" in named else f"{int(named)}月"
+        source = f"（{word.source}）" if word.source else ""
+        yield Finding(
+            "warning", "month_word_mismatch", word.table, None, None, word.words, month_label(month),
+            f"简报文本{source}第 {word.line} 行「{word.words}」说的是{named}，本月为{month_label(month)}："
+            "这里的数字可能是另一个月的（记录于 other_months.csv）",
+        )
 
 
 def _not_published_notes(items: Mapping[str, str]) -> Iterator[Finding]:

@@ -35,40 +35,60 @@ def write_all(month: str, data_dir: PathLike | None, out_dir: PathLike) -> list[
 
     Everything is written into a temporary folder inside ``out_dir`` first and moved into place
     only when all four are complete, so a failure (bad data, full disk) leaves ``out_dir`` as it
-    was. ``data_dir`` is read only.
+    was, and a folder created for ``out_dir`` is removed again. ``data_dir`` is read only.
 
     Raises
     ------
     BulletinDataError
-        For unreadable data (one line naming file, row, column and value), as ``bulletin.load`` does.
+        For unreadable data (one line naming file, row, column and value), as ``bulletin.load`` does,
+        and for a name holding a character the documents' font cannot print (:mod:`bulletin.glyphs`).
     BulletinError
         When ``out_dir`` is the data directory or inside it.
     """
-    from .. import paths
+    from .. import glyphs, paths
     from ..errors import BulletinError
+    from ..schema import TABLES
+    from ..store import NOT_PUBLISHED_FILE
     from . import content, datapackage, pdf, word, workbook
 
     out = Path(out_dir).expanduser().resolve()
     data_root = paths.data_dir(data_dir).resolve()
     if out == data_root or data_root in out.parents:
         raise BulletinError(f"the documents are not written into the data directory ({out}); give another --out")
-    out.mkdir(parents=True, exist_ok=True)
     month_data = content.MonthData.read(month, data_dir)
     doc = content.build_from(month_data)
+    # every name must print in the PDF's one font: refused with its file, row and code point
+    # before anything is written (a month folder edited by hand; the ingest refuses them too)
+    glyphs.check_month_folder(paths.month_dir(month, data_dir), [*(t.file for t in TABLES.values()),
+                                                                  NOT_PUBLISHED_FILE])
     pdf_name, docx_name, xlsx_name, data_name = names(month)
+    # the folders made here are removed again on failure: never an empty output folder left behind
+    made = [p for p in (out, *out.parents) if not p.exists()]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BulletinError(f"cannot create the output folder {out} ({exc.strerror or exc})") from None
     work = Path(tempfile.mkdtemp(prefix=".documents-", dir=out))
+    done = False
     try:
         pdf.write(doc, work / pdf_name)
         word.write(doc, work / docx_name)
         workbook.write(month_data, work / xlsx_name)
         datapackage.write(month_data, work / data_name)
-        paths = []
+        written = []
         for name in names(month):
             target = out / name
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
             os.replace(work / name, target)
-            paths.append(target)
-        return paths
+            written.append(target)
+        done = True
+        return written
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if not done:
+            for folder in made:  # the deepest first; a folder someone else filled meanwhile stays
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break

@@ -23,9 +23,16 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..errors import BulletinError
 from .model import Bars, Cell, Document, Grid, Paragraph
 
 FONT_FAMILY = "Noto Sans CJK SC"
+
+
+class DocumentError(BulletinError):
+    """Typst could not compile the PDF (one line for the command line, never a traceback)."""
+
+
 #: the font file ``bulletin.charts`` registers (``charts.BUNDLED_FONT``; a test keeps them equal).
 #: Not imported from there: that would import matplotlib (0.6 s) into a batch that draws no chart.
 BUNDLED_FONT = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
@@ -168,6 +175,6 @@ def write(doc: Document, target: Path) -> Path:
                               stdin=subprocess.DEVNULL)
         if done.returncode != 0 or not out.is_file():
             lines = (done.stderr or "").strip().splitlines() or [f"exit status {done.returncode}"]
-            raise RuntimeError(f"typst could not compile the PDF: {lines[-1]}")
+            raise DocumentError(f"typst could not compile the PDF: {lines[-1]}")
         shutil.move(out, target)
     return target

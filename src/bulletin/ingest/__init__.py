@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import paths
+from .. import month_words, paths
 from ..errors import BulletinError, IngestError
 from ..months import month_label, parse_month
 from ..schema import FACTS, TABLES, TELEMEDICINE_PLATFORMS
 from ..store import NOT_PUBLISHED_FILE, month_files, not_published_csv, write_month_files
-from . import prose, tables
-from .layout import decode, sections, statistics_lines
+from . import ending, prose, tables
+from .layout import decode, sections, statistics_part
 
 __all__ = ["IngestResult", "Parsed", "ingest_command", "ingest_file", "parse_text"]
 
@@ -37,6 +37,10 @@ class Parsed:
     absent: list[str] = field(default_factory=list)
     #: parts absent inside a table that was written (a platform without its paragraph)
     notes: list[str] = field(default_factory=list)
+    #: where a text read with ``partial`` stops, and the items not read after it (None: complete)
+    cut: ending.Cut | None = None
+    #: month words of the statistics part naming another month (``other_months.csv``, for the check)
+    other_months: list[month_words.MonthWord] = field(default_factory=list)
 
     @property
     def not_published(self) -> dict[str, str]:
@@ -47,10 +51,16 @@ class Parsed:
         rather than as a missing total.
         """
         when = month_label(self.month)
-        out = {name: f"{when}简报未刊登「{TABLES[name].title}」" for name in self.absent}
+
+        def note(item: str, title: str) -> str:
+            if self.cut is not None and item in self.cut.unread:
+                return f"{when}简报的文本在第{self.cut.line}行中断（--partial），未读到「{title}」"
+            return f"{when}简报未刊登「{title}」"
+
+        out = {name: note(name, TABLES[name].title) for name in self.absent}
         for key, fact in FACTS.items():
             if key not in self.facts:
-                out[key] = f"{when}简报未刊登「{fact.label}」"
+                out[key] = note(key, fact.label)
         return out
 
 
@@ -66,6 +76,8 @@ class IngestResult:
     notes: tuple[str, ...] = ()
     #: item → note written to ``not_published.csv`` (tables and facts not printed; empty: no file)
     not_published: dict[str, str] = field(default_factory=dict)
+    #: read with ``partial``: the line the text stops at, and the tables and facts not read after it
+    cut: ending.Cut | None = None
 
 
 def _frame(name: str, rows: list[dict[str, object]]) -> pd.DataFrame:
@@ -74,10 +86,20 @@ def _frame(name: str, rows: list[dict[str, object]]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([r[c] for r in rows], dtype=object) for c in cols})
 
 
-def parse_text(text: str, *, month: str | None = None, file: str | Path | None = None) -> Parsed:
-    """Read the statistics part of a bulletin's text (whole bulletin or statistics part alone)."""
+def parse_text(
+    text: str, *, month: str | None = None, file: str | Path | None = None, partial: bool = False
+) -> Parsed:
+    """Read the statistics part of a bulletin's text (whole bulletin or statistics part alone).
+
+    A text that stops inside the statistics part (:mod:`.ending`) is refused unless ``partial``:
+    then the sections read in full are kept and the rest recorded as not read.
+    """
+    cut = None
     try:
-        found = sections(statistics_lines(text))
+        numbered, ended = statistics_part(text, partial=partial)
+        found = sections(numbered)
+        if found:
+            found, cut = ending.check(found, numbered, ended, partial=partial)
     except IngestError as exc:
         raise _with_file(exc, file) from None
     if not found:
@@ -108,13 +130,14 @@ def parse_text(text: str, *, month: str | None = None, file: str | Path | None =
     except IngestError as exc:
         raise _with_file(exc, file) from None
     frames = {name: _frame(name, out[name]) for name in TABLES if name in out}
-    return Parsed(printed, frames, facts, [name for name in TABLES if name not in out], notes)
+    others = month_words.find(found, printed, Path(file).name if file is not None else "")
+    return Parsed(printed, frames, facts, [name for name in TABLES if name not in out], notes, cut, others)
 
 
 def _read_section(sec, out: dict[str, list[dict[str, object]]], facts: dict[str, object], notes: list[str]) -> None:
     """Read one printed section into ``out`` (table name → rows), ``facts`` and ``notes``."""
     if sec.table == "hotline_categories":
-        prose.check_paragraphs(sec, prose.HOTLINE_PARAGRAPHS)
+        prose.check_paragraphs(sec, prose.HOTLINE_PARAGRAPHS, prose.HOTLINE_LEADS)
         for name, reader in (("hotline_categories", prose.hotline), ("province_calls", prose.province)):
             rows, more = reader(sec)
             if rows is not None:
@@ -157,11 +180,15 @@ def read_export(path: str | os.PathLike[str]) -> str:
 
 
 def ingest_file(
-    path: str | os.PathLike[str], *, month: str | None = None, data_dir: PathLike = None, force: bool = False
+    path: str | os.PathLike[str], *, month: str | None = None, data_dir: PathLike = None, force: bool = False,
+    partial: bool = False,
 ) -> IngestResult:
-    """Ingest one text export into ``DATA_DIR/YYYY-MM/``; nothing is written when it cannot be read."""
+    """Ingest one text export into ``DATA_DIR/YYYY-MM/``; nothing is written when it cannot be read.
+
+    A text cut short is refused unless ``partial`` (see :mod:`.ending`).
+    """
     shown = paths.display_path(path)
-    parsed = parse_text(read_export(path), month=month, file=shown)
+    parsed = parse_text(read_export(path), month=month, file=shown, partial=partial)
     root = paths.data_dir(data_dir)
     raw = paths.raw_dir(paths.DEFAULT_DATA_DIR)
     if root.name == paths.RAW_DIR_NAME or raw in (root, *root.parents):
@@ -176,22 +203,30 @@ def ingest_file(
     if missing:
         # recorded with the month, so that the checks and the sections know it was not printed
         files[NOT_PUBLISHED_FILE] = not_published_csv(missing)
+    if parsed.other_months:
+        # the text's own line numbers, kept for bulletin check (which reads only the data folder)
+        files[month_words.FILE] = month_words.to_csv(parsed.other_months)
     write_month_files(target, files, force=force)
     return IngestResult(
         parsed.month, target, tuple(parsed.tables), tuple(parsed.absent), tuple(parsed.facts), tuple(parsed.notes),
-        missing,
+        missing, parsed.cut,
     )
 
 
-def ingest_command(file: str, *, month: str | None, data_dir: PathLike, force: bool) -> int:
+def ingest_command(file: str, *, month: str | None, data_dir: PathLike, force: bool, partial: bool = False) -> int:
     """The CLI: 0 written and checks clean, 1 written but checks found errors, 2 nothing written."""
-    result = ingest_file(file, month=month, data_dir=data_dir, force=force)
+    result = ingest_file(file, month=month, data_dir=data_dir, force=force, partial=partial)
     print(f"{paths.display_path(file)} → {paths.display_path(result.folder)}: "
           f"{len(result.tables)} tables, {len(result.facts)} facts")
-    if result.absent:
-        titles = "、".join(TABLES[n].title for n in result.absent)
+    unread = result.cut.unread if result.cut is not None else frozenset()
+    if unread:
+        titles = "、".join(TABLES[n].title for n in result.absent if n in unread)
+        print(f"--partial: the text stops at line {result.cut.line}; not read (recorded in {NOT_PUBLISHED_FILE}): "
+              f"{titles}")
+    if any(n not in unread for n in result.absent):
+        titles = "、".join(TABLES[n].title for n in result.absent if n not in unread)
         print(f"absent from this bulletin (recorded in {NOT_PUBLISHED_FILE}): {titles}")
-    facts_absent = [FACTS[k].label for k in result.not_published if k in FACTS]
+    facts_absent = [FACTS[k].label for k in result.not_published if k in FACTS and k not in unread]
     if facts_absent:
         print(f"figures not stated in this bulletin (recorded in {NOT_PUBLISHED_FILE}): {'、'.join(facts_absent)}")
     for note in result.notes:

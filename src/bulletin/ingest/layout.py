@@ -122,24 +122,32 @@ def decode(data: bytes, file: str | Path | None = None) -> str:
 
 
 def statistics_lines(text: str) -> list[tuple[int, str]]:
-    """(line number, line) of the statistics part: from its first section title up to ``简讯``.
+    """(line number, line) of the statistics part: from its first section title up to ``简讯``."""
+    return statistics_part(text)[0]
 
-    News before the statistics part hold no section titles, so the first title is where the part
-    starts whether or not ``统计数据`` is printed above it.
+
+def statistics_part(text: str, *, partial: bool = False) -> tuple[list[tuple[int, str]], bool]:
+    """(line number, line) of the statistics part, and whether the next part's ``简讯`` ends it.
+
+    The part runs from its first section title up to ``简讯``: news before the statistics part
+    hold no section titles, so the first title is where the part starts whether or not
+    ``统计数据`` is printed above it. Without ``简讯`` a last line with no line end is where a cut
+    file stops: refused, or with ``partial`` left out (it cannot be read whole).
     """
     numbered = list(enumerate(text.splitlines(), start=1))
     start = next((i for i, (_, ln) in enumerate(numbered) if section_title(ln)), len(numbered))
     numbered = numbered[start:]
     end = next((i for i, (_, ln) in enumerate(numbered) if normalize(ln) == END_MARK), None)
     if end is not None:
-        numbered = numbered[:end]
-    elif numbered and not text.endswith(("\n", "\r")) and numbered[-1][1].strip():
-        # without 简讯 after it, a last line with no line end is where a cut file stops
+        return numbered[:end], True
+    if numbered and not text.endswith(("\n", "\r")) and numbered[-1][1].strip():
+        if partial:
+            return numbered[:-1], False
         raise IngestError(
             "the file ends in the middle of a line (truncated?); expected each line to end with a line break",
             line=numbered[-1][0],
         )
-    return numbered
+    return numbered, False
 
 
 def section_title(line: str) -> tuple[str, str] | None:

@@ -7,15 +7,19 @@ that is recognised but does not carry what the pattern expects is an error, neve
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
-from ..schema import TELEMEDICINE_MEASURES
+from ..schema import FACTS, TELEMEDICINE_MEASURES
 from .layout import PrintedSection, Text, normalize
 from .tables import Facts, Rows, valid_name
 
-#: a figure as printed, with or without thousands separators (59507, 59,507)
-_NUM = r"(\d{1,3}(?:,\d{3})+|\d+)"
-#: a name printed right before its figure: it cannot end in a digit or a separator
-_NAME = r"(.*[^\d,])"
+#: a figure as printed, with or without thousands separators (59507, 59,507), or in 万 or 亿
+#: (5.9507万 is 59507: read exactly, see :func:`_figure`)
+_NUM = r"((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[万亿]?)"
+#: a name printed right before its figure: it cannot end in a digit, a separator or a decimal point
+_NAME = r"(.*[^\d,.])"
+#: 万 and 亿 as the bulletin may print them in its prose
+_SCALE = {"万": 10**4, "亿": 10**8}
 
 _HOTLINE_TOTAL = re.compile(rf"共受理咨询电话{_NUM}个")
 #: the categories follow the total as 其中A1个、B2个 (right after it, or after a comma)
@@ -28,8 +32,23 @@ _TICKETS = {
 }
 
 
-def _int(text: str) -> int:
-    return int(text.replace(",", ""))
+def _figure(section: PrintedSection, line: int, text: str, what: str) -> int:
+    """A figure as printed, exactly: 59507, 59,507, or 5.9507万 (= 59507) and 4.93亿.
+
+    A figure that is not a whole number once 万 or 亿 is multiplied out (5.95071万 = 59507.1, or
+    33.5 alone) cannot be a count: refused, naming the value and what it comes to.
+    """
+    digits = text.replace(",", "")
+    scale = _SCALE.get(digits[-1], 1)
+    if scale != 1:
+        digits = digits[:-1]
+    value = Decimal(digits) * scale
+    if value != value.to_integral_value():
+        raise section.error(
+            f"{what}: {text} is {value.normalize():f}, not a whole number; expected a whole count "
+            "(万 and 亿 are read exactly, so 5.9507万 is 59507: print every digit the count has)", line,
+        )
+    return int(value)
 
 
 def _one(section: PrintedSection, phrase: re.Pattern[str], what: str) -> tuple[Text, re.Match[str]] | None:
@@ -49,7 +68,8 @@ def _items(section: PrintedSection, item: Text, listing: str, unit: str, example
         m = _ITEM[unit].fullmatch(part)
         if not m:
             raise section.error(f"expected a name and a figure such as {example}, found {part!r}", item.line)
-        out.append((valid_name(m.group(1), section, item.line, "a name in the list"), _int(m.group(2))))
+        named = valid_name(m.group(1), section, item.line, "a name in the list")
+        out.append((named, _figure(section, item.line, m.group(2), named)))
     names = [n for n, _ in out]
     for n in names:
         if names.count(n) > 1:
@@ -74,17 +94,30 @@ def _listing(
     return _items(section, item, found.group(1), unit, example)
 
 
-def check_paragraphs(section: PrintedSection, read: re.Pattern[str]) -> None:
-    """Figures a section's reader does not take would be lost: refuse tables and unread paragraphs."""
+def check_paragraphs(section: PrintedSection, read: re.Pattern[str], leads: dict[str, str] | None = None) -> None:
+    """Figures a section's reader does not take would be lost: refuse tables and unread paragraphs.
+
+    ``leads`` (phrase → unit) are the phrases a paragraph's figure follows: a paragraph holding one
+    whose figure cannot be read is refused naming the words found after the phrase.
+    """
     for row in section.rows:
         raise section.error(f"expected paragraphs, found a table row {' | '.join(row.texts)[:40]!r}", row.line)
     for item in section.texts:
         text = normalize(item.text)
         if any(ch.isdigit() for ch in text) and text[0] not in "（(" and not read.search(text):
+            for phrase, unit in (leads or {}).items():
+                if phrase in text:
+                    after = text[text.index(phrase) + len(phrase):][:12]
+                    raise section.error(
+                        f"expected a figure in {unit} after {phrase}, such as 59507{unit}, 59,507{unit} or "
+                        f"5.9507万{unit}, found {after!r}…", item.line,
+                    )
             raise section.error(f"expected a paragraph this section prints, found {item.text[:20]!r}…", item.line)
 
 
 HOTLINE_PARAGRAPHS = re.compile(f"{_HOTLINE_TOTAL.pattern}|{_PROVINCE_TOTAL.pattern}")
+#: the phrases the hotline section's two figures follow, and their units
+HOTLINE_LEADS = {"共受理咨询电话": "个", "全省12320共接听电话": "人次"}
 
 
 def hotline(section: PrintedSection) -> tuple[Rows | None, Facts]:
@@ -94,7 +127,7 @@ def hotline(section: PrintedSection) -> tuple[Rows | None, Facts]:
         return None, {}
     item, m = found
     text = normalize(item.text)
-    facts: Facts = {"hotline.total_calls": _int(m.group(1))}
+    facts: Facts = {"hotline.total_calls": _figure(section, item.line, m.group(1), "共受理咨询电话")}
     rows: Rows | None = None
     if _LISTED.match(text[m.end() :]):
         listing = _listing(section, item, text[m.end() :], "其中", "个", "the categories and their counts",
@@ -107,7 +140,7 @@ def hotline(section: PrintedSection) -> tuple[Rows | None, Facts]:
     for key, pattern in _TICKETS.items():
         t = pattern.search(text)
         if t:
-            facts[key] = _int(t.group(1))
+            facts[key] = _figure(section, item.line, t.group(1), FACTS[key].label)
     return rows, facts
 
 
@@ -123,7 +156,7 @@ def province(section: PrintedSection) -> tuple[Rows | None, Facts]:
         listing = _listing(section, item, text[m.end() :], "：", "人次", "each city and its calls", "南京30317人次")
         rows = [{"city": n, "calls": c} for n, c in listing]
     # without a list after the total, the cities are not published (the total is kept)
-    return rows, {"hotline.province_total_calls": _int(m.group(1))}
+    return rows, {"hotline.province_total_calls": _figure(section, item.line, m.group(1), "全省12320共接听电话")}
 
 
 #: measure → pattern of its figure in a platform's paragraph (the codes of schema.TELEMEDICINE_MEASURES)
@@ -181,11 +214,13 @@ def telemedicine(section: PrintedSection) -> tuple[Rows, Rows, Facts]:
                 named = any(r["platform"] == platform and r["measure"] in _NAMED_VOLUMES for r in rows)
                 volume = None if named else _MONTHLY_VOLUME.search(text)
                 if volume:
-                    rows.append({"platform": platform, "measure": measure, "value": _int(volume.group(1))})
+                    value = _figure(section, item.line, volume.group(1), f"{platform}·{volume.group(0)}")
+                    rows.append({"platform": platform, "measure": measure, "value": value})
                 continue
             found = re.search(_MEASURES[measure], text)
             if found:
-                rows.append({"platform": platform, "measure": measure, "value": _int(found.group(1))})
+                value = _figure(section, item.line, found.group(1), f"{platform}·{found.group(0)}")
+                rows.append({"platform": platform, "measure": measure, "value": value})
         if not any(r["platform"] == platform for r in rows):
             raise section.error(f"expected figures for {platform}, found none", item.line)
         ranking = _TOP.search(text)
@@ -196,5 +231,6 @@ def telemedicine(section: PrintedSection) -> tuple[Rows, Rows, Facts]:
                     problem = f"expected a hospital and its uploads such as 某医院63123份, found {part!r}"
                     raise section.error(problem, item.line)
                 hospital = valid_name(u.group(1), section, item.line, "a hospital")
-                top.append({"platform": platform, "rank": rank, "hospital": hospital, "count": _int(u.group(2))})
+                count = _figure(section, item.line, u.group(2), f"{platform}·{hospital}")
+                top.append({"platform": platform, "rank": rank, "hospital": hospital, "count": count})
     return rows, top, {}

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .. import glyphs
 from ..schema import KIOSK_GROUP_LABELS, TABLES, Column
 from ..store import NOT_REPORTED, TOTAL_NAMES
 from .layout import PrintedCell, PrintedSection, Row, normalize
@@ -51,7 +52,8 @@ def name(text: str, section: PrintedSection, line: int, label: str) -> str:
 
 def valid_name(text: str, section: PrintedSection, line: int, what: str) -> str:
     """A unit's name as printed, checked for its shape only: not empty, not a totals row, no control
-    characters. Names are never checked against a list: a later bulletin may print new units,
+    characters, nothing the documents' font cannot print (:mod:`bulletin.glyphs`). Names are never
+    checked against a list: a later bulletin may print new units,
     platforms, channels, categories or cities (and names such as 某医院（某分院）)."""
     value = text.strip()
     if not value:
@@ -61,6 +63,10 @@ def valid_name(text: str, section: PrintedSection, line: int, what: str) -> str:
     bad = next((ch for ch in value if ord(ch) < 32 or 127 <= ord(ch) < 160 or ch in "\u2028\u2029"), None)
     if bad is not None:
         raise section.error(f"expected {what} without control characters, found {value!r}", line)
+    unprintable = glyphs.first_unprintable(value)
+    if unprintable is not None:  # every output must print every name (bulletin.glyphs)
+        raise section.error(f"{value!r} holds {glyphs.describe(unprintable)}, which the documents' font "
+                            f"({glyphs.FONT_NAME}) cannot print; expected {what} in {glyphs.EXPECTED}", line)
     return value
 
 
