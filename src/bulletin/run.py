@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from . import cache, paths
+from . import cache, datalock, paths
 from .errors import RunError
 from .months import expand_months, is_month, month_label, next_month
 
@@ -275,6 +275,7 @@ class MonthSummary:
     check_report: dict | None = None
     months: list[str] | None = None  # every month in the data (the pages' previous/next links)
     problems: list[str] = field(default_factory=list)
+    revisions: list[dict] = field(default_factory=list)  # the month's revisions (bulletin.revisions.page_summary)
 
 
 def month_summary(month: str, data_dir: str | None) -> MonthSummary:
@@ -284,7 +285,9 @@ def month_summary(month: str, data_dir: str | None) -> MonthSummary:
     headlines are the sections' own (``bulletin.sections.overview.headlines``), the report is
     ``m.check()``.
     """
-    result = MonthSummary()
+    from .revisions import page_summary
+
+    result = MonthSummary(revisions=page_summary(month, data_dir))
     try:  # for the previous/next month links; without them the page simply has none
         result.months = sorted(cache.available_months(paths.data_dir(data_dir)))
     except Exception:  # noqa: BLE001 - an unusable data folder is reported by the jobs themselves
@@ -656,7 +659,7 @@ def run_batch(
     documents_only = [m for m in months if m not in busy
                       and not _documents_fresh(out_dir / m, documents_key(data_root, m))]
     if months:
-        with _reports_lock(out_dir), runlog.run_log(out_dir, started) as log:
+        with datalock.reading(data_root), _reports_lock(out_dir), runlog.run_log(out_dir, started) as log:
             outcome.log_file = log.path
             log.start(months, notebooks, data_root, workers, force=force, with_code=with_code)
             try:
