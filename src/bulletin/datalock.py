@@ -57,14 +57,14 @@ def writing(root: os.PathLike[str] | str) -> Iterator[None]:
 
 
 @contextmanager
-def reading(root: os.PathLike[str] | str, wait: float = READ_WAIT) -> Iterator[None]:
+def reading(root: os.PathLike[str] | str, wait: float | None = None) -> Iterator[None]:
     """Hold the data folder ``root`` for reading (a run); other readers are welcome, an ingest is
-    waited for up to ``wait`` seconds.
+    waited for up to ``wait`` seconds (default :data:`READ_WAIT`).
 
     A folder that cannot be opened (no permission) is read without the lock: the run's own reading
     then reports what is wrong with it.
     """
-    with _lock(Path(root), exclusive=False, wait=wait):
+    with _lock(Path(root), exclusive=False, wait=READ_WAIT if wait is None else wait):
         yield
 
 

@@ -510,7 +510,7 @@ class RevisionRefused(BulletinError):
         self.number = number
         shown = paths.display_path(folder)
         super().__init__(
-            f"{shown} already holds {month}, and this bulletin changes it ({len(self.changes)} "
+            f"{month} is already in the data ({shown}), and this bulletin changes it ({len(self.changes)} "
             f"change{'s' if len(self.changes) != 1 else ''}); nothing written: --force takes it in as revision "
             f"{number}, keeping the version in the data in {shown}/{REVISIONS_DIR}/{number}/ (--reason says why)"
         )
@@ -589,7 +589,10 @@ def _exchange(new: Path, target: Path) -> None:
     except BaseException:
         os.replace(aside, target)
         raise
-    os.replace(aside, new)
+    try:  # the revision is in place; the replaced version goes where the caller removes it
+        os.replace(aside, new)
+    except OSError:  # it is kept in the new month's revisions/ as well
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 def _renameat2_exchange(a: Path, b: Path) -> bool:
