@@ -12,6 +12,7 @@ from bulletin import cli, paths
 from bulletin.errors import BulletinDataError, IngestError
 from bulletin.ingest import ingest_command, ingest_file, parse_text
 from bulletin.loaders import facts, load
+from bulletin.revisions import RevisionRefused
 from bulletin.store import read_not_published
 from tests.conftest import REFERENCE_MONTH, SEED
 
@@ -60,9 +61,9 @@ def section_span(text: str, title: str) -> str:
     return "\n".join(lines[start:end]) + "\n"
 
 
-def assert_same_as_shipped(folder: Path, skip: tuple[str, ...] = ()) -> None:
+def assert_same_as_shipped(folder: Path, skip: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> None:
     shipped = {p.name for p in SHIPPED.iterdir()}
-    written = {p.name for p in folder.iterdir()} - {"not_published.csv"}
+    written = {p.name for p in folder.iterdir()} - {"not_published.csv", *extra}
     assert written == shipped - set(skip)
     for name in written:
         assert (folder / name).read_bytes() == (SHIPPED / name).read_bytes(), name
@@ -394,15 +395,20 @@ def test_bad_cells_are_refused(tmp_path, old, new, expected):
 # --- --force, --month, the command line ---------------------------------------------------------
 
 
-def test_an_existing_month_is_never_overwritten_without_force(tmp_path):
+def test_an_existing_month_is_never_replaced_without_force_and_kept_whole_with_it(tmp_path):
     ingest_file(RAW, data_dir=tmp_path)
     marker = tmp_path / "2020-02" / "appointments.csv"
-    marker.write_text("kept\n", encoding="utf-8")
-    with pytest.raises(BulletinDataError, match="month folder exists"):
+    marker.write_text("kept\n", encoding="utf-8")  # a month in the data that cannot even be read
+    with pytest.raises(RevisionRefused, match="2020-02 is already in the data") as refused:
         ingest_file(RAW, data_dir=tmp_path)
+    assert [c.kind for c in refused.value.changes] == ["unreadable"]
     assert marker.read_text(encoding="utf-8") == "kept\n"
-    ingest_file(RAW, data_dir=tmp_path, force=True)
-    assert_same_as_shipped(tmp_path / "2020-02")
+    assert not (tmp_path / "2020-02" / "revisions").exists()
+    result = ingest_file(RAW, data_dir=tmp_path, force=True)
+    assert result.revision is not None and result.revision.number == 1
+    assert_same_as_shipped(tmp_path / "2020-02", extra=("revisions",))
+    # the version it replaced is kept as it was, unreadable file and all
+    assert (tmp_path / "2020-02" / "revisions" / "1" / "appointments.csv").read_text(encoding="utf-8") == "kept\n"
     assert [p.name for p in tmp_path.iterdir()] == ["2020-02"]
 
 
@@ -420,12 +426,13 @@ def test_the_cli_exits_2_with_one_line_and_no_traceback(tmp_path, capsys):
     args = ["ingest", str(RAW), "--data-dir", str(tmp_path)]
     assert cli.main(args) == 0
     capsys.readouterr()
-    assert cli.main(args) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "month folder exists" in err and "Traceback" not in err
+    # the same bulletin again: nothing to change, nothing written
+    assert cli.main(args) == 0 and "nothing written" in capsys.readouterr().out
     assert cli.main([*args, "--force", "--month", "2020-02"]) == 0
+    assert not (tmp_path / "2020-02" / "revisions").exists()
     assert cli.main(["ingest", str(write(tmp_path, b"")), "--data-dir", str(tmp_path / "x")]) == 2
-    assert "empty" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "empty" in err and "Traceback" not in err
 
 
 def test_never_writes_under_data_raw(tmp_path):
@@ -447,12 +454,14 @@ def test_parse_text_reports_the_tables_absent_from_a_partial_export():
     assert "kiosks" in parsed.absent and "hotline_categories" in parsed.absent
 
 
-def test_a_platform_paragraph_missing_is_noted_and_the_others_kept(tmp_path):
+def test_a_platform_paragraph_missing_is_read_without_it(tmp_path):
+    # the note naming it compares with an earlier month in the data (tests/test_layouts.py); with
+    # none, there is nothing to compare with and nothing is noted
     text = raw_text()
     para = next(ln for ln in text.split("\n") if ln.startswith("南京市远程影像诊断平台"))
     data = tmp_path / "data"
     result = ingest_file(write(tmp_path, replace_once(text, para + "\n", "")), data_dir=data)
-    assert result.notes == ("南京市远程医疗系统数据统计: 南京市远程影像诊断平台",)
+    assert result.notes == ()
     tele = load("telemedicine", "2020-02", data)
     assert "南京市远程影像诊断平台" not in set(tele["platform"])
     assert len(tele) == 19 and "paused" not in set(tele["measure"])

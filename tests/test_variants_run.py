@@ -211,6 +211,17 @@ def test_the_month_that_did_not_print_telemedicine_says_so(published):
     assert ["33,472", "33,472", "0（+0.0%）"] in june
 
 
+def test_the_overview_after_the_month_without_telemedicine_compares_with_the_month_before_it(published):
+    # August follows a July that printed no 远程医疗: its telemedicine rows compare with June, not 新增
+    august = published.page("2020-08", "00_overview")
+    assert ("2020年7月的公报没有发布「南京市远程医疗系统数据统计」：「远程医疗」各项的上月数取自2020年6月，"
+            "即此前最近一次发布的月份。") in august
+    assert published.rows("2020-08", "00_overview", "心电监测诊断·本月采集心电病例（份）") == [
+        ["33,472", "33,472", "0（+0.0%）"]]
+    assert published.rows("2020-08", "00_overview", "12320卫生热线受理咨询电话（个）") == [
+        ["59,507", "59,507", "0（+0.0%）"]]  # the other sections against July itself
+
+
 def test_new_gone_and_renamed_units(published):
     april = published.page("2020-04", "02_appointments")
     assert "本月新增：某新接入医院（分院）；本月不再出现：南京玛丽妇产医院" in april

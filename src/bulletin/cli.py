@@ -1,4 +1,4 @@
-"""The command line: ``bulletin check | ingest | run | documents | months``.
+"""The command line: ``bulletin check | ingest | revisions | run | documents | months``.
 
 Every domain error is printed as one line and exits 2; a traceback is never shown for bad input.
 Each sub-command's work lives in its own module; this file only parses arguments.
@@ -25,7 +25,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import ingest_command
 
-    return ingest_command(args.file, month=args.month, data_dir=args.data_dir, force=args.force, partial=args.partial)
+    return ingest_command(args.file, month=args.month, data_dir=args.data_dir, force=args.force,
+                          partial=args.partial, reason=args.reason)
+
+
+def _cmd_revisions(args: argparse.Namespace) -> int:
+    from .revisions import revisions_command
+
+    return revisions_command(args.month, args.number, args.data_dir, args.json)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -69,11 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="the bulletin's text export")
     p.add_argument("--month", help="YYYY-MM; must agree with the month in the section titles")
     p.add_argument("--data-dir", help="data directory (default: $BULLETIN_DATA_DIR or the project's data/)")
-    p.add_argument("--force", action="store_true", help="replace an existing month folder")
+    p.add_argument("--force", action="store_true",
+                   help="take in a correction of a month in the data as a revision (the earlier version is kept)")
+    p.add_argument("--reason", help="why the month is revised (kept in the revision's record, shown to readers)")
     p.add_argument("--partial", action="store_true",
                    help="the text is cut short and you know it: keep the sections read in full, "
                    "record the rest as not read")
     p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("revisions", help="list a month's revisions, or show one as a diff")
+    p.add_argument("month", help="YYYY-MM")
+    p.add_argument("number", nargs="?", type=int, help="a revision's number: show what it changed")
+    p.add_argument("--data-dir", help="data directory (default: $BULLETIN_DATA_DIR or the project's data/)")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(func=_cmd_revisions)
 
     p = sub.add_parser("run", help="run every section notebook for months and publish HTML")
     p.add_argument("months", nargs="+", metavar="MONTH", help="YYYY-MM or a range YYYY-MM:YYYY-MM")

@@ -40,6 +40,13 @@ LABELS: dict[str, str] = {
 }
 
 
+def mark(text: str, revised: bool) -> str:
+    """``text`` with the revision mark after it when ``revised``: ``1,819 [r]``."""
+    from .revisions import mark as _mark
+
+    return _mark(text, revised)
+
+
 def is_missing(x: object) -> bool:
     if x is None or x is pd.NA or x is pd.NaT:
         return True
@@ -172,6 +179,7 @@ def table(
     labels: Mapping[str, str] | None = None,
     formats: Mapping[str, str | Callable[[object], str]] | None = None,
     number_rows: bool = True,
+    revised: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """A display copy of ``frame``: every cell a formatted string, headers in Chinese.
 
@@ -189,6 +197,9 @@ def table(
         pct, floats → one decimal).
     number_rows
         Replace the index by 1, 2, 3 … (rows keep a non-numeric index label such as 合计).
+    revised
+        Per row of ``frame`` (same length, same order) and per column, whether a revision changed
+        the figure (``m.revised_flags(table, frame)``): those cells read ``1,819 [r]``.
     """
     names: dict[str, str] = dict(LABELS)
     if table_name is not None:
@@ -200,7 +211,10 @@ def table(
     for col in frame.columns:
         spec = formats.get(col) or _infer(col, frame[col])
         func = FORMATTERS[spec] if isinstance(spec, str) else spec
-        out[names.get(col, col)] = [func(v) for v in frame[col]]
+        texts = [func(v) for v in frame[col]]
+        if revised is not None and col in revised.columns:
+            texts = [mark(t, bool(f)) for t, f in zip(texts, revised[col], strict=True)]
+        out[names.get(col, col)] = texts
     if number_rows:
         out.index = [str(i + 1) if isinstance(label, int) else str(label) for i, label in enumerate(frame.index)]
     out.columns.name = None

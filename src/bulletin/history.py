@@ -137,6 +137,7 @@ def compute(m: Month) -> dict:
         "rankings": rankings,
         "check": check,
         "check_hash": _hash_json(check),
+        "not_published": sorted(m.not_published),
         "problems": problems,
     }
 
@@ -241,7 +242,8 @@ class History:
         the trends), never stored, so the next run tries again."""
         check = {"facts": None, "telemedicine": None, "names": {}}
         self._digests[month] = {"format": FORMAT, "month": month, "key": None, "headlines": [], "rankings": {},
-                                "check": check, "check_hash": _hash_json(check), "problems": [why]}
+                                "check": check, "check_hash": _hash_json(check), "not_published": [],
+                                "problems": [why]}
 
     def stale(self, months: Iterable[str]) -> list[str]:
         """The months of ``months`` with no current digest yet (read from the store where current)."""
@@ -271,18 +273,31 @@ class History:
         return self._series[wanted].copy()
 
     def check_fingerprint(self, month: str) -> str:
-        """A hash of the check parts of every month before ``month`` and of the alias table: when
-        it is unchanged, so is :meth:`check_history` (cheap: no pandas, nothing computed)."""
-        parts = [f"{m}:{self.digest(m)['check_hash']}" for m in self.months() if m < month]
+        """A hash of the digests of every month before ``month`` and of the alias table: when it is
+        unchanged, so is :meth:`check_history` (cheap: no pandas, nothing computed)."""
+        parts = [f"{m}:{self.digest(m)['key']}:{self.digest(m)['check_hash']}" for m in self.months() if m < month]
         parts.append(f"units:{cache.units_hash(self.root)}")
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
     def check_history(self, month: str) -> str:
-        """A hash of exactly what the check of ``month`` reads of the months before it
-        (:func:`bulletin.checks.across.history_state`)."""
+        """A hash of exactly what the overview of ``month`` reads of the months before it besides
+        the month before: what its check compares with (:func:`bulletin.checks.across.history_state`),
+        and, for each section, the latest earlier month that printed the section's tables with
+        that month's headlines (the month-on-month of a section the month before left out)."""
         from .checks.across import history_state
+        from .sections import with_headlines
 
-        return _hash_json(history_state(month, self.data_dir, self))
+        state = history_state(month, self.data_dir, self)
+        earlier = [m for m in self.months() if m < month]
+        printed = {}
+        for sec in with_headlines():
+            needed = set(getattr(sec.module.headlines, "tables", sec.tables))
+            for e in reversed(earlier):
+                digest = self.digest(e)
+                if not needed & set(digest.get("not_published", ())):
+                    printed[sec.name] = [e, [h for h in digest["headlines"] if h[0] == sec.name]]
+                    break
+        return _hash_json({**state, "printed": printed})
 
 
 def of(m: Month) -> History:

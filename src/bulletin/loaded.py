@@ -7,6 +7,7 @@
     m.check()                # bulletin check's report, computed once
     m.previous               # the month before as a Month, or None when it is not in the data
     m.not_published          # {table or fact: note} the bulletin did not print this month
+    m.revisions              # the month's revisions (corrections taken in), oldest first; () when none
 
 Each file is read and validated on first use and only once: the exact reading (money as
 ``Decimal``, what :func:`bulletin.checks.check_month` ties out to the fen) is kept, and the
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
     from .checks import CheckReport
     from .history import History
+    from .revisions import Marks, Revision
 
 PathLike = str | os.PathLike[str] | None
 
@@ -66,8 +68,11 @@ class Month:
 
     def _repr_html_(self) -> str:
         """What a notebook shows for ``m``: the month in bold, as every section page starts (HTML,
-        not Markdown: reader pages never interpret Markdown from outputs)."""
-        return f'<p class="note"><strong>{html.escape(self.label)}</strong></p>'
+        not Markdown: reader pages never interpret Markdown from outputs); for a revised month, the
+        line saying when and why it was revised and that ``[r]`` marks the revised figures."""
+        head = f'<p class="note"><strong>{html.escape(self.label)}</strong></p>'
+        notice = self.revision_notice
+        return head + (f'<p class="note revised">{html.escape(notice)}</p>' if notice else "")
 
     @property
     def label(self) -> str:
@@ -152,6 +157,35 @@ class Month:
         from .store import read_not_published
 
         return read_not_published(self.folder)
+
+    @cached_property
+    def revisions(self) -> tuple[Revision, ...]:
+        """The month's revisions, oldest first (``()`` when never revised): each with its ``number``,
+        ``when``, ``reason``, ``changes`` and ``folder`` (the earlier version, kept whole);
+        ``print(r.text())`` shows one as a diff (:mod:`bulletin.revisions`)."""
+        from .revisions import read
+
+        return read(self.folder)
+
+    @cached_property
+    def revised(self) -> Marks:
+        """Which figures a revision changed: ``m.revised.cell("appointments", ("南京鼓楼医院",), "total")``,
+        ``m.revised.fact(key)``; false when the month was never revised."""
+        from .revisions import marks
+
+        return marks(self.revisions)
+
+    @property
+    def revision_notice(self) -> str:
+        """The line readers see on every page of a revised month (``""`` when never revised)."""
+        from .revisions import notice
+
+        return notice(self.month, self.revisions)
+
+    def revised_flags(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """Per row of ``frame`` (holding table ``name``'s key columns) and per figure column: whether a
+        revision changed it (what :func:`bulletin.fmt.table` marks with ``[r]``)."""
+        return self.revised.flags(name, frame)
 
     # ------------------------------------------------------------------ derived, computed once
 

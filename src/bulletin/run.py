@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from . import cache, paths
+from . import cache, datalock, paths
 from .errors import RunError
 from .months import expand_months, is_month, month_label, next_month
 
@@ -281,6 +281,7 @@ class MonthSummary:
     check_report: dict | None = None
     months: list[str] | None = None  # every month in the data (the pages' previous/next links)
     problems: list[str] = field(default_factory=list)
+    revisions: list[dict] = field(default_factory=list)  # the month's revisions (bulletin.revisions.page_summary)
 
 
 def month_summary(month: str, data_dir: str | None) -> MonthSummary:
@@ -290,7 +291,9 @@ def month_summary(month: str, data_dir: str | None) -> MonthSummary:
     headlines are the sections' own (``bulletin.sections.overview.headlines``), the report is
     ``m.check()``.
     """
-    result = MonthSummary()
+    from .revisions import page_summary
+
+    result = MonthSummary(revisions=page_summary(month, data_dir))
     try:  # for the previous/next month links; without them the page simply has none
         result.months = sorted(cache.available_months(paths.data_dir(data_dir)))
     except Exception:  # noqa: BLE001 - an unusable data folder is reported by the jobs themselves
@@ -722,7 +725,8 @@ def run_batch(
         except OSError as exc:  # an unreadable data file or folder: one line, nothing written
             raise RunError(f"cannot read {exc.filename or data_root / m}: {exc.strerror or exc}") from None
     if months:
-        with _reports_lock(out_dir), runlog.run_log(out_dir, started) as log, _history_for_kernels(out_dir):
+        with datalock.reading(data_root), _reports_lock(out_dir), runlog.run_log(out_dir, started) as log, \
+                _history_for_kernels(out_dir):
             outcome.log_file = log.path
             try:
                 history = _digests(months, notebooks, data_root, out_dir, log)

@@ -2,7 +2,9 @@
 
 Tables and facts are read through the public loaders (``bulletin.load``, ``bulletin.facts``) and
 ``store.read_not_published``; a table or fact the bulletin did not print that month is replaced by
-one line saying so. Any number of rows works, none included.
+one line saying so. Any number of rows works, none included. In a revised month every figure a
+revision changed reads ``1819 [r]`` (tables and prose alike), the subtitle gives the day of the
+latest revision and a last section, 修订说明, says when, why and what each revision changed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import paths, schema
+from .. import revisions as revs
 from ..errors import BulletinDataError
 from ..months import is_month
 from ..store import read_not_published
@@ -33,6 +36,9 @@ class MonthData:
     not_published: dict[str, str] = field(default_factory=dict)
     _facts: dict[str, object] | None = None
     _tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: the month's revisions, oldest first (``()``: never revised), and the figures they changed
+    revisions: tuple[revs.Revision, ...] = ()
+    marks: revs.Marks = field(default_factory=revs.Marks)
 
     @classmethod
     def read(cls, month: str, data_dir: str | Path | None = None) -> MonthData:
@@ -46,7 +52,21 @@ class MonthData:
         if not folder.is_dir():
             raise BulletinDataError("no data for this month (month folder missing)", file=folder, column="month",
                                     value=month, expected="a month folder YYYY-MM in the data directory")
-        return cls(month, Path(data_dir) if data_dir is not None else None, read_not_published(folder))
+        found = revs.read(folder)
+        return cls(month, Path(data_dir) if data_dir is not None else None, read_not_published(folder),
+                   revisions=found, marks=revs.marks(found))
+
+    def revised(self, table: str, key: tuple[object, ...], column: str, value: object) -> object:
+        """``value``, wrapped as :class:`~.wording.Revised` (worded with ``[r]``) when a revision changed it."""
+        return w.Revised(value) if self.marks.cell(table, key, column) else value
+
+    def revised_fact(self, key: str, value: object) -> object:
+        """A stated figure, wrapped as :class:`~.wording.Revised` when a revision changed it."""
+        return w.Revised(value) if value is not None and self.marks.fact(key) else value
+
+    def worded_fact(self, key: str) -> object:
+        """:meth:`fact`, wrapped as :meth:`revised_fact` does (None when not published)."""
+        return self.revised_fact(key, self.fact(key))
 
     def published(self, item: str) -> bool:
         return item not in self.not_published
@@ -105,15 +125,17 @@ def hotline(d: MonthData) -> Section:
     blocks: list[Block] = []
     cats = d.table("hotline_categories")
     categories = [] if cats is None else list(zip(cats["category"], cats["count"], strict=True))
-    text = w.hotline(d.month, d.fact("hotline.total_calls"), categories,
-                     d.fact("hotline.city_12345_tickets"), d.fact("hotline.province_12345_tickets"))
+    worded = [(n, d.revised("hotline_categories", (n,), "count", v)) for n, v in categories]
+    text = w.hotline(d.month, d.worded_fact("hotline.total_calls"), worded,
+                     d.worded_fact("hotline.city_12345_tickets"), d.worded_fact("hotline.province_12345_tickets"))
     if text:
         blocks.append(Paragraph(text))
     if cats is None:
         blocks.append(d.omitted("hotline_categories", "各类别受理量"))
     prov = d.table("province_calls")
-    text = w.province(d.month, d.fact("hotline.province_total_calls"),
-                      [] if prov is None else list(zip(prov["city"], prov["calls"], strict=True)))
+    cities = [] if prov is None else [(c, d.revised("province_calls", (c,), "calls", v))
+                                      for c, v in zip(prov["city"], prov["calls"], strict=True)]
+    text = w.province(d.month, d.worded_fact("hotline.province_total_calls"), cities)
     if text:
         blocks.append(Paragraph(text))
     if prov is None:
@@ -139,11 +161,14 @@ def appointments(d: MonthData) -> Section:
         values = [c.name for c in decl.columns[1:]]
         header = (tuple(Cell(t) for t in ("序号", *(c.label for c in decl.columns))),)
         body = [
-            (_num(str(i + 1)), Cell(str(row["hospital"])), *(_num(w.count(row[c])) for c in values))
+            (_num(str(i + 1)), Cell(str(row["hospital"])),
+             *(_num(w.count(d.revised("appointments", (row["hospital"],), c, row[c]))) for c in values))
             for i, (_, row) in enumerate(frame.iterrows())
         ]
         totals = [_stated_or_sum(d, f"appointments.total.{c}", frame[c]) for c in values]
-        body.append((Cell("合计", colspan=2, strong=True), *(_num(w.count(t), strong=True) for t in totals)))
+        body.append((Cell("合计", colspan=2, strong=True),
+                     *(_num(w.count(d.revised_fact(f"appointments.total.{c}", t)), strong=True)
+                       for c, t in zip(values, totals, strict=True))))
         blocks.append(Grid("appointments", title, (0.6, 3.2, 1.3, 1.1, 1.1, 1.0, 1.1), header, tuple(body)))
         channels = [(c.label, _float(t), w.count(t)) for c, t in zip(decl.columns[1:5], totals[:4], strict=True)]
         chart = _bars("各预约途径合计（次）", channels, "次")
@@ -151,7 +176,8 @@ def appointments(d: MonthData) -> Section:
             blocks.append(chart)
     cumulative = d.fact("appointments.cumulative_total")
     if cumulative is not None:
-        blocks.append(Paragraph(w.cumulative(d.month, "总预约挂号量为", f"{w.count(cumulative)}次"), note=True))
+        worded = w.count(d.revised_fact("appointments.cumulative_total", cumulative))
+        blocks.append(Paragraph(w.cumulative(d.month, "总预约挂号量为", f"{worded}次"), note=True))
     return Section(title, tuple(blocks))
 
 
@@ -177,16 +203,19 @@ def booking_channels(d: MonthData) -> Section:
     half = (len(rows) + 1) // 2  # the bulletin prints two pairs a row: 1–half on the left
     pair = (Cell("序号"), Cell(decl.column("channel").label), Cell(decl.column("bookings").label))
     body = []
+    def bookings(row: tuple[str, str, object]) -> Cell:
+        return _num(w.count(d.revised("booking_channels", (row[1],), "bookings", row[2])))
+
     for i in range(half):
-        cells = [_num(rows[i][0]), Cell(rows[i][1]), _num(w.count(rows[i][2]))]
+        cells = [_num(rows[i][0]), Cell(rows[i][1]), bookings(rows[i])]
         if i + half < len(rows):
             j = rows[i + half]
-            cells += [_num(j[0]), Cell(j[1]), _num(w.count(j[2]))]
+            cells += [_num(j[0]), Cell(j[1]), bookings(j)]
         else:  # an odd count leaves the last right-hand pair empty
             cells += [Cell(""), Cell(""), Cell("")]
         body.append(tuple(cells))
     total = _stated_or_sum(d, "booking_channels.total", frame["bookings"])
-    body.append((Cell(f"合计：{w.count(total)}", colspan=6, strong=True),))
+    body.append((Cell(f"合计：{w.count(d.revised_fact('booking_channels.total', total))}", colspan=6, strong=True),))
     blocks.append(Grid("booking_channels", title, (0.6, 2.6, 1.2, 0.6, 2.6, 1.2), (pair + pair,), tuple(body)))
     chart = _bars("各途径预约数量（次）", [(r[1], _float(r[2]), w.count(r[2])) for r in rows], "次")
     if chart:
@@ -205,11 +234,13 @@ def telemedicine(d: MonthData) -> Section:
     order = [p for p in schema.TELEMEDICINE_PLATFORMS if p in set(frame["platform"])]
     for platform in order:
         rows = frame[frame["platform"] == platform]
-        values = dict(zip(rows["measure"], rows["value"], strict=True))
+        values = {k: v if k == "paused" else d.revised("telemedicine", (platform, k), "value", v)
+                  for k, v in zip(rows["measure"], rows["value"], strict=True)}
         leaders = []
         if top is not None:
             t = top[top["platform"] == platform].sort_values("rank", kind="stable")
-            leaders = list(zip(t["hospital"], t["count"], strict=True))
+            leaders = [(h, d.revised("telemedicine_top_uploaders", (platform, r), "count", c))
+                       for h, r, c in zip(t["hospital"], t["rank"], t["count"], strict=True)]
         blocks.append(Paragraph(w.telemedicine(d.month, platform, values, leaders)))
     if top is None:
         blocks.append(d.omitted("telemedicine_top_uploaders", "各平台本月数据上传量前三名"))
@@ -239,8 +270,12 @@ def _platform_grid(d: MonthData, name: str) -> Grid | Paragraph:
         header = (tuple(top),)
     body = []
     for _, row in frame.iterrows():
+        unit = (row[key],)
         fraction = f"{w.count(row['declared_tables'])}/{w.count(row['required_tables'])}"
-        cells = [Cell(str(row[key])), _num(fraction), *(_num(w.count(row[c])) for c in (*plain, *ehr))]
+        if any(d.marks.cell(name, unit, c) for c in ("declared_tables", "required_tables")):
+            fraction = revs.mark(fraction, True)
+        cells = [Cell(str(row[key])), _num(fraction),
+                 *(_num(w.count(d.revised(name, unit, c, row[c]))) for c in (*plain, *ehr))]
         body.append(tuple(cells))
     widths = (2.6, 1.5, 1.2, 1.4, 1.0, 1.3, 1.1, *(1.2 for _ in ehr))
     return Grid(name, dated(d.month, decl.title), widths, header, tuple(body))
@@ -257,7 +292,8 @@ def platform_hospitals(d: MonthData) -> Section:
     blocks: list[Block] = [_platform_grid(d, "platform_hospitals")]
     records = d.fact("platform.cumulative_records")
     if records is not None:
-        blocks.append(Paragraph(w.cumulative(d.month, "区及医院累计校验入库数据", f"{w.big(records)}条"), note=True))
+        worded = w.big(d.revised_fact("platform.cumulative_records", records))
+        blocks.append(Paragraph(w.cumulative(d.month, "区及医院累计校验入库数据", f"{worded}条"), note=True))
     return Section(dated(d.month, decl.title), tuple(blocks))
 
 
@@ -280,11 +316,14 @@ def kiosks(d: MonthData) -> Section:
         label = schema.KIOSK_GROUP_LABELS.get(group, str(group))
         for i, (_, row) in enumerate(rows.iterrows()):
             cells = [Cell(label, rowspan=len(rows), vertical=True)] if i == 0 else []
-            cells += [Cell(str(row["unit"])), *(_num(show(row[c.name], c.kind)) for c in values)]
+            cells += [Cell(str(row["unit"])),
+                      *(_num(show(d.revised("kiosks", (group, row["unit"]), c.name, row[c.name]), c.kind))
+                        for c in values)]
             body.append(tuple(cells))
     totals = [_stated_or_sum(d, f"kiosks.total.{c.name}", frame[c.name], c.kind == "money") for c in values]
-    body.append((Cell("合计", colspan=2, strong=True), *(_num(show(t, c.kind), strong=True)
-                                                        for t, c in zip(totals, values, strict=True))))
+    body.append((Cell("合计", colspan=2, strong=True),
+                 *(_num(show(d.revised_fact(f"kiosks.total.{c.name}", t), c.kind), strong=True)
+                   for t, c in zip(totals, values, strict=True))))
     blocks: list[Block] = [Grid("kiosks", title, (0.5, 3.4, 0.9, 1.0, 1.6, 1.0, 1.7), header, tuple(body))]
     by_payment = frame.assign(_v=[_float(v) for v in frame["payment_yuan"]]).sort_values("_v", ascending=False)
     top = [(str(r["unit"]), r["_v"], w.yuan(r["payment_yuan"])) for _, r in by_payment.head(10).iterrows()]
@@ -305,4 +344,19 @@ def build(month: str, data_dir: str | Path | None = None) -> Document:
 def build_from(d: MonthData) -> Document:
     """:func:`build` from month data already read (the writers share one read)."""
     year, mon = w.month_parts(d.month)
-    return Document(d.month, f"{TITLE}（{year}年{mon}月）", f"{year}年{mon}月", tuple(s(d) for s in SECTIONS))
+    sections = [s(d) for s in SECTIONS]
+    subtitle = f"{year}年{mon}月"
+    if d.revisions:
+        subtitle += f"（{d.revisions[-1].date_label}修订，标 {revs.MARK} 的数字为修订后的数字）"
+        sections.append(revision_section(d))
+    return Document(d.month, f"{TITLE}（{year}年{mon}月）", subtitle, tuple(sections))
+
+
+def revision_section(d: MonthData) -> Section:
+    """修订说明: that the month was revised, and when, why and what each revision changed."""
+    blocks: list[Block] = [Paragraph(revs.notice(d.month, d.revisions))]
+    for rev in d.revisions:
+        why = f"修订原因：{rev.reason}。" if rev.reason else ""
+        changes = "；".join(c.text() for c in rev.changes)
+        blocks.append(Paragraph(f"第{rev.number}次修订（{rev.date_label}）。{why}修订内容：{changes}。"))
+    return Section("修订说明", tuple(blocks))

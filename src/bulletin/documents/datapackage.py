@@ -4,9 +4,12 @@ The descriptor (``datapackage.json``) is generated from :mod:`bulletin.schema`, 
 hand: one resource per table (and one for ``facts.csv``), each field with its type, Chinese
 title, unit and constraints (counts are non-negative integers, money a number with two decimals,
 a text column with choices an enum), the table's primary key, and the empty cell as the one
-missing value (未反馈). ``frictionless validate data-YYYY-MM/datapackage.json`` checks every file
-against it; the tests run it, and run it on a copy with one broken cell to see it fail. The
-``frictionless`` library is not imported here: writing the descriptor is plain JSON.
+missing value (未反馈). A revised month's descriptor records its revisions: ``version`` (``1.N.0``
+after N revisions) and ``revisions`` (each one's number, time, reason and changes, as
+``bulletin revisions MONTH N --json`` gives them).
+``frictionless validate data-YYYY-MM/datapackage.json`` checks every file against it; the tests
+run it, and run it on a copy with one broken cell to see it fail. The ``frictionless`` library is
+not imported here: writing the descriptor is plain JSON.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .. import schema
+from .. import revisions, schema
 from ..store import facts_csv, table_csv
 from . import wording as w
 from .content import MonthData, dated
@@ -74,7 +77,7 @@ def descriptor(d: MonthData, tables: list[str], with_facts: bool) -> dict[str, o
         })
     if with_facts:
         resources.append(_facts_resource())
-    return {
+    out: dict[str, object] = {
         "profile": "tabular-data-package",
         "name": f"nanjing-health-bulletin-{d.month}",
         "title": f"南京卫生信息统计简报统计数据（{year}年{mon}月）",
@@ -84,6 +87,15 @@ def descriptor(d: MonthData, tables: list[str], with_facts: bool) -> dict[str, o
                       "path": "https://creativecommons.org/licenses/by/4.0/"}],
         "resources": resources,
     }
+    if d.revisions:
+        out["version"] = f"1.{d.revisions[-1].number}.0"
+        out["description"] = f"{out['description']} {revisions.notice(d.month, d.revisions)}"
+        out["revisions"] = [
+            {"revision": r.number, "when": r.when, "reason": r.reason,
+             "changes": [{**c.to_dict(), "text": c.text()} for c in r.changes]}
+            for r in d.revisions
+        ]
+    return out
 
 
 def write(d: MonthData, folder: Path) -> Path:

@@ -11,11 +11,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from ..revisions import MARK
 
 #: how a figure the unit did not report reads (the bulletin's word)
 NOT_REPORTED = "未反馈"
 _CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Revised:
+    """A figure a revision changed: worded as any other, then `` [r]`` (:func:`count`, :func:`yuan`, :func:`big`)."""
+
+    value: object
 
 
 def missing(x: object) -> bool:
@@ -30,7 +40,9 @@ def missing(x: object) -> bool:
 
 
 def count(x: object) -> str:
-    """A count as printed: ``59507``; missing → 未反馈."""
+    """A count as printed: ``59507``; missing → 未反馈; a revised figure ``59507 [r]``."""
+    if isinstance(x, Revised):
+        return f"{count(x.value)} {MARK}"
     return NOT_REPORTED if missing(x) else str(int(x))
 
 
@@ -44,13 +56,17 @@ def money(x: object) -> Decimal:
 
 
 def yuan(x: object) -> str:
-    """Money as printed: ``51460109.85``; missing → 未反馈."""
+    """Money as printed: ``51460109.85``; missing → 未反馈; a revised figure ``51460109.85 [r]``."""
+    if isinstance(x, Revised):
+        return f"{yuan(x.value)} {MARK}"
     return NOT_REPORTED if missing(x) else f"{money(x)}"
 
 
 def big(x: object) -> str:
     """A large count as the bulletin states it: in 亿 when it is a round number of 千万 (49.3亿),
     else in full, so that no digit is ever made up or lost."""
+    if isinstance(x, Revised):
+        return f"{big(x.value)} {MARK}"
     if missing(x):
         return NOT_REPORTED
     n = int(x)

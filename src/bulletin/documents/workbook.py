@@ -5,7 +5,10 @@ a cover sheet (title, month, source, what 未反馈 means), a contents sheet and
 table per sheet with its title in A1 and nothing but column A above the table; no merged cells,
 no blank rows or columns inside a table; each table an Excel table (a named ListObject with a
 header row); numbers stored as numbers, money shown to the fen; a missing value written as
-``[x]`` with a note.
+``[x]`` with a note. In a revised month a figure a revision changed keeps its cell a number: the
+shorthand ``[r]`` goes into a column of its own at the end of the table (修订标记, naming the
+revised columns of the row), as the guidance asks of shorthand beside numbers, explained on the
+notes sheet and on the cover.
 
 Why xlsxwriter and not gptables: gptables refuses a cell with no ASCII letter or digit, so a
 pure-Chinese name fails; xlsxwriter writes the same structure, fast, and lets every name be
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import schema
+from .. import revisions, schema
 from . import wording as w
 from .content import MonthData, dated
 
@@ -44,6 +47,11 @@ NOTES = (
     ("[注3]", "公报印出的合计与累计数见“公布的总数”表；本工作簿各表只含单位行，不含合计行。"),
     ("[注4]", "“申明上传表/规定上传表”在公报中印在一个单元格内，此处分为两列。"),
 )
+#: the note on the revision mark, in a revised month only
+REVISED_NOTE = ("[注5]", "[r] 表示修订后的数字：本月数据发布后经过修订，“修订标记”列为 [r] 的行中，"
+                         "其后列出的各列为修订过的数字（为空表示该行没有修订）；"
+                         "修订前的数字保留在数据的 revisions/ 文件夹中。")
+REVISED_COLUMN = "修订标记"
 
 
 def _header(col: schema.Column) -> str:
@@ -60,6 +68,60 @@ def _text(name: str, column: str, value: object) -> str:
         label, unit = schema.TELEMEDICINE_MEASURES[str(value)]
         return f"{label}（{unit}）" if unit else label
     return str(value)
+
+
+def _write_marks(sheet, flagged: list[str] | None, row: int, column: int) -> None:
+    """The 修订标记 column of a table (nothing when no figure of it was revised)."""
+    for r, text in enumerate(flagged or [], start=row):
+        sheet.write_string(r, column, text)
+    if flagged:
+        sheet.set_column(column, column, 30)
+
+
+def _revised_rows(d: MonthData, name: str, frame) -> list[str] | None:
+    """Per row of the table, its 修订标记: ``[r] 12320在线预约、小计`` (the revised columns), or ``""``;
+    None when no figure of the table was revised (the table then has no such column)."""
+    decl = schema.TABLES[name]
+    if not d.marks:
+        return None
+    flags = d.marks.flags(name, frame)
+    if not flags.to_numpy().any():
+        return None
+    out = []
+    for _, row in flags.iterrows():
+        hit = [decl.column(c).label for c in flags.columns if row[c]]
+        out.append(f"{revisions.MARK} " + "、".join(hit) if hit else "")
+    return out
+
+
+def _facts_sheet(book, d: MonthData, title, count_fmt, money_fmt) -> tuple[str, str, str]:
+    """The sheet of the stated totals and cumulative figures (with 修订标记 when one was revised);
+    returns its line of the contents sheet."""
+    totals = book.add_worksheet("公布的总数")
+    totals.write_string(0, 0, dated(d.month, "公报公布的合计与累计数"), title)
+    facts = [(k, d.fact(k)) for k in schema.FACTS]
+    facts = [(k, v) for k, v in facts if v is not None]
+    facts_revised = any(d.marks.fact(k) for k, _ in facts)
+    totals.write_string(1, 0, "公报印出的合计行、合计数与截止月底的累计数，按公布原样录入；见注释表 [注3]"
+                        + ("、[注5]" if facts_revised else "") + "。")
+    totals.add_table(2, 0, 2 + max(len(facts), 1), 3 if facts_revised else 2, {
+        "name": "table_facts", "style": "Table Style Light 9", "autofilter": False,
+        "columns": [{"header": "项目"}, {"header": "数值"}, {"header": "单位"}]
+        + ([{"header": REVISED_COLUMN}] if facts_revised else []),
+    })
+    for r, (key, value) in enumerate(facts, start=3):
+        fact = schema.FACTS[key]
+        totals.write_string(r, 0, fact.label)
+        if fact.kind == "money":
+            totals.write_number(r, 1, float(w.money(value)), money_fmt)
+        else:
+            totals.write_number(r, 1, int(value), count_fmt)
+        totals.write_string(r, 2, fact.unit)
+        if facts_revised:
+            totals.write_string(r, 3, revisions.MARK if d.marks.fact(key) else "")
+    totals.set_column(0, 0, 52)
+    totals.set_column(1, 2, 16)
+    return "公布的总数", dated(d.month, "公报公布的合计与累计数"), f"{len(facts)}项"
 
 
 def write(d: MonthData, target: Path) -> Path:
@@ -88,15 +150,19 @@ def write(d: MonthData, target: Path) -> Path:
         "未反馈：单位当月未报送该项数据；表中以 [x] 表示，不是 0（见注释表[注1]）。",
         "每张表单独一个工作表，表名在A1单元格；目录表列出全部表格。",
     ]
+    revised = bool(d.revisions)
+    if revised:
+        lines.append(revisions.notice(d.month, d.revisions) + "修订过的数字在各表“修订标记”列中标出（见注释表[注5]）。")
     for i, line in enumerate(lines, start=2):
         cover.write_string(i, 0, line)
     cover.set_column(0, 0, 110)
 
+    all_notes = (*NOTES, REVISED_NOTE) if revised else NOTES
     notes.write_string(0, 0, "注释", title)
     notes.write_string(1, 0, "各表第2行列出其适用的注释编号。")
-    notes.add_table(2, 0, 2 + len(NOTES), 1, {"name": "notes", "style": "Table Style Light 1",
-                                              "columns": [{"header": "注释编号"}, {"header": "注释内容"}]})
-    for i, (mark, text) in enumerate(NOTES, start=3):
+    notes.add_table(2, 0, 2 + len(all_notes), 1, {"name": "notes", "style": "Table Style Light 1",
+                                                  "columns": [{"header": "注释编号"}, {"header": "注释内容"}]})
+    for i, (mark, text) in enumerate(all_notes, start=3):
         notes.write_string(i, 0, mark)
         notes.write_string(i, 1, text, wrap)
     notes.set_column(0, 0, 12)
@@ -115,14 +181,17 @@ def write(d: MonthData, target: Path) -> Path:
             listed.append((sheet_name, table_title, "本月未公布"))
             continue
         marks = "[注1] [注2]" + (" [注4]" if "declared_tables" in decl.column_names else "")
+        flagged = _revised_rows(d, name, frame)
+        marks += " [注5]" if flagged else ""
         sheet.write_string(1, 0, f"本表含注释，见注释表 {marks}。")
         cols = list(decl.columns)
         first = 2  # the header row right under the notes line: no blank row above the table
         last = first + max(len(frame), 1)  # an empty table keeps one empty data row (Excel needs one)
-        sheet.add_table(first, 0, last, len(cols) - 1, {
-            "name": f"table_{name}", "style": "Table Style Light 9", "autofilter": False,
-            "columns": [{"header": _header(c)} for c in cols],
+        headers = [{"header": _header(c)} for c in cols] + ([{"header": REVISED_COLUMN}] if flagged else [])
+        sheet.add_table(first, 0, last, len(headers) - 1, {
+            "name": f"table_{name}", "style": "Table Style Light 9", "autofilter": False, "columns": headers,
         })
+        _write_marks(sheet, flagged, first + 1, len(cols))
         for r, record in enumerate(frame[list(decl.column_names)].itertuples(index=False), start=first + 1):
             for c, (value, col) in enumerate(zip(record, cols, strict=True)):
                 if w.missing(value):
@@ -137,26 +206,7 @@ def write(d: MonthData, target: Path) -> Path:
             sheet.set_column(c, c, 34 if col.kind == "text" else 16)
         listed.append((sheet_name, table_title, f"{len(frame)}行"))
 
-    totals = book.add_worksheet("公布的总数")
-    totals.write_string(0, 0, dated(d.month, "公报公布的合计与累计数"), title)
-    totals.write_string(1, 0, "公报印出的合计行、合计数与截止月底的累计数，按公布原样录入；见注释表 [注3]。")
-    facts = [(k, d.fact(k)) for k in schema.FACTS]
-    facts = [(k, v) for k, v in facts if v is not None]
-    totals.add_table(2, 0, 2 + max(len(facts), 1), 2, {
-        "name": "table_facts", "style": "Table Style Light 9", "autofilter": False,
-        "columns": [{"header": "项目"}, {"header": "数值"}, {"header": "单位"}],
-    })
-    for r, (key, value) in enumerate(facts, start=3):
-        fact = schema.FACTS[key]
-        totals.write_string(r, 0, fact.label)
-        if fact.kind == "money":
-            totals.write_number(r, 1, float(w.money(value)), money_fmt)
-        else:
-            totals.write_number(r, 1, int(value), count_fmt)
-        totals.write_string(r, 2, fact.unit)
-    totals.set_column(0, 0, 52)
-    totals.set_column(1, 2, 16)
-    listed.append(("公布的总数", dated(d.month, "公报公布的合计与累计数"), f"{len(facts)}项"))
+    listed.append(_facts_sheet(book, d, title, count_fmt, money_fmt))
 
     contents.write_string(0, 0, "目录", title)
     contents.write_string(1, 0, "每张表一个工作表；点击工作表名称可跳转。")

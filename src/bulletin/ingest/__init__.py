@@ -2,22 +2,26 @@
 
 :func:`parse_text` reads the statistics part into tables and facts (sections found by their
 titles, columns by their header labels); :func:`ingest_file` writes them through
-:mod:`bulletin.store` (atomically, never over an existing month without ``force``);
-:func:`ingest_command` then runs the month's checks and prints their summary.
+:mod:`bulletin.store` (atomically) into a new month folder, or — for a month already in the data —
+compares them with it and, with ``force``, takes them in as a revision that keeps the earlier
+version whole (:mod:`bulletin.revisions`); :func:`ingest_command` prints what changed, then runs
+the month's checks and prints their summary. One ingest at a time writes a data folder, and none
+while a ``bulletin run`` reads it (:mod:`bulletin.datalock`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from .. import month_words, paths
-from ..errors import BulletinError, IngestError
-from ..months import month_label, parse_month
-from ..schema import FACTS, TABLES, TELEMEDICINE_PLATFORMS
+from .. import datalock, month_words, paths, revisions
+from ..errors import BulletinDataError, BulletinError, IngestError
+from ..months import is_month, month_label, parse_month
+from ..schema import FACTS, TABLES
 from ..store import NOT_PUBLISHED_FILE, month_files, not_published_csv, write_month_files
 from . import ending, prose, tables
 from .layout import decode, sections, statistics_part
@@ -41,6 +45,8 @@ class Parsed:
     cut: ending.Cut | None = None
     #: month words of the statistics part naming another month (``other_months.csv``, for the check)
     other_months: list[month_words.MonthWord] = field(default_factory=list)
+    #: rows read as no row of a table (a pre-numbered row left empty), one line each
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def not_published(self) -> dict[str, str]:
@@ -78,6 +84,15 @@ class IngestResult:
     not_published: dict[str, str] = field(default_factory=dict)
     #: read with ``partial``: the line the text stops at, and the tables and facts not read after it
     cut: ending.Cut | None = None
+    #: rows skipped as no row of a table (a pre-numbered row left empty), one line each
+    skipped: tuple[str, ...] = ()
+    #: what changed against the version in the data (a month already there), and the revision
+    #: that took it in; ``unchanged``: the data already held exactly this, nothing was written
+    changes: tuple[revisions.Change, ...] = ()
+    revision: revisions.Revision | None = None
+    unchanged: bool = False
+    #: lines about repairs made first (a month an interrupted revision had moved aside, put back)
+    recovered: tuple[str, ...] = ()
 
 
 def _frame(name: str, rows: list[dict[str, object]]) -> pd.DataFrame:
@@ -131,7 +146,8 @@ def parse_text(
         raise _with_file(exc, file) from None
     frames = {name: _frame(name, out[name]) for name in TABLES if name in out}
     others = month_words.find(found, printed, Path(file).name if file is not None else "")
-    return Parsed(printed, frames, facts, [name for name in TABLES if name not in out], notes, cut, others)
+    skipped = [line for sec in found for line in sec.skipped]
+    return Parsed(printed, frames, facts, [name for name in TABLES if name not in out], notes, cut, others, skipped)
 
 
 def _read_section(sec, out: dict[str, list[dict[str, object]]], facts: dict[str, object], notes: list[str]) -> None:
@@ -147,8 +163,7 @@ def _read_section(sec, out: dict[str, list[dict[str, object]]], facts: dict[str,
         rows, top, more = prose.telemedicine(sec)
         if rows:
             out["telemedicine"] = rows
-        printed_platforms = {r["platform"] for r in rows}
-        notes += [f"{sec.name}: {p}" for p in TELEMEDICINE_PLATFORMS if p not in printed_platforms]
+        # the platforms not printed this month are found against the data (ingest_file), not here
         if top:
             out["telemedicine_top_uploaders"] = top
         facts.update(more)
@@ -181,11 +196,24 @@ def read_export(path: str | os.PathLike[str]) -> str:
 
 def ingest_file(
     path: str | os.PathLike[str], *, month: str | None = None, data_dir: PathLike = None, force: bool = False,
-    partial: bool = False,
+    partial: bool = False, reason: str | None = None,
 ) -> IngestResult:
     """Ingest one text export into ``DATA_DIR/YYYY-MM/``; nothing is written when it cannot be read.
 
-    A text cut short is refused unless ``partial`` (see :mod:`.ending`).
+    A month already in the data is compared with the new text first. When nothing differs, nothing
+    is written (``unchanged``). When something does, it is taken in only with ``force``, as a
+    revision that keeps the earlier version whole in ``YYYY-MM/revisions/N/`` with its record
+    (``reason`` says why); without it :class:`~bulletin.revisions.RevisionRefused` lists the changes.
+A text cut short is refused unless ``partial`` (see :mod:`.ending`).
+
+    Raises
+    ------
+    IngestError, BulletinDataError
+        For a text that cannot be read, or a month folder that cannot be written.
+    RevisionRefused
+        For a month already in the data that would change, without ``force``.
+    DataLockedError
+        While a ``bulletin run`` reads the data folder, or another ingest writes it.
     """
     shown = paths.display_path(path)
     parsed = parse_text(read_export(path), month=month, file=shown, partial=partial)
@@ -197,6 +225,13 @@ def ingest_file(
             f"refusing to write under {root}: a raw/ folder holds the bulletins as received, read-only; "
             "choose another --data-dir"
         )
+    if root.exists() and not root.is_dir():
+        raise BulletinDataError("the data directory is a file, not a folder", file=root,
+                                expected="a folder to write the month folder in")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BulletinDataError(f"cannot make the data directory ({exc.strerror or exc})", file=root) from None
     target = paths.month_dir(parsed.month, root)
     files = month_files(parsed.tables, parsed.facts)
     missing = parsed.not_published
@@ -206,16 +241,98 @@ def ingest_file(
     if parsed.other_months:
         # the text's own line numbers, kept for bulletin check (which reads only the data folder)
         files[month_words.FILE] = month_words.to_csv(parsed.other_months)
-    write_month_files(target, files, force=force)
-    return IngestResult(
-        parsed.month, target, tuple(parsed.tables), tuple(parsed.absent), tuple(parsed.facts), tuple(parsed.notes),
-        missing, parsed.cut,
-    )
+    with datalock.writing(root):
+        recovered = tuple(revisions.recover(root))
+        notes = (*parsed.notes, *_platforms_not_printed(parsed, root))
+        result = IngestResult(
+            parsed.month, target, tuple(parsed.tables), tuple(parsed.absent), tuple(parsed.facts), notes,
+            missing, parsed.cut, tuple(parsed.skipped), recovered=recovered,
+        )
+        if not target.exists():
+            write_month_files(target, files)
+            return result
+        if not target.is_dir():
+            raise BulletinDataError("the month's path is a file, not a folder", file=target,
+                                    expected="a month folder, or nothing, there")
+        new = revisions.snapshot_of(parsed.tables, parsed.facts, missing)
+        changes = revisions.compare_with_folder(target, new)
+        if not changes:
+            return dataclasses.replace(result, unchanged=True)
+        if not force:
+            raise revisions.RevisionRefused(parsed.month, target, changes, revisions.next_number(target))
+        revision = revisions.write_revision(target, files, changes, reason=(reason or "").strip(),
+                                            source=Path(path).name)
+        return dataclasses.replace(result, changes=tuple(changes), revision=revision)
 
 
-def ingest_command(file: str, *, month: str | None, data_dir: PathLike, force: bool, partial: bool = False) -> int:
-    """The CLI: 0 written and checks clean, 1 written but checks found errors, 2 nothing written."""
-    result = ingest_file(file, month=month, data_dir=data_dir, force=force, partial=partial)
+def _platforms_not_printed(parsed: Parsed, root: Path) -> list[str]:
+    """The telemedicine platforms of the latest earlier month in the data that printed the table,
+    which this bulletin does not print (matched through ``units.csv``), one note each.
+
+    Nothing is noted when no earlier month printed the table, or when it cannot be read (the
+    checks across months report that month's problems).
+    """
+    from .. import store, units
+
+    if "telemedicine" not in parsed.tables:
+        return []
+    try:
+        earlier = sorted((p.name for p in root.iterdir() if is_month(p.name) and p.name < parsed.month and p.is_dir()),
+                         reverse=True)
+        for month in earlier:
+            folder = root / month
+            decl = TABLES["telemedicine"]
+            if "telemedicine" in store.read_not_published(folder) or not (folder / decl.file).is_file():
+                continue
+            before = list(dict.fromkeys(store.read_table(folder / decl.file, decl)["platform"]))
+            names = units.aliases(root)
+            printed = {names.canonical(p) for p in parsed.tables["telemedicine"]["platform"]}
+            title = TABLES["telemedicine"].title
+            return [f"{title}: {p} (printed in {month_label(month)})"
+                    for p in before if names.canonical(p) not in printed]
+    except (BulletinError, OSError):
+        return []
+    return []
+
+
+def _print_block(head: str, changes: tuple[revisions.Change, ...] | list[revisions.Change]) -> None:
+    print(head)
+    for line in revisions.diff_lines(changes):
+        print(line)
+
+
+def ingest_command(file: str, *, month: str | None, data_dir: PathLike, force: bool, partial: bool = False,
+                   reason: str | None = None) -> int:
+    """The CLI: 0 written (or nothing to change) and checks clean, 1 written but checks found errors,
+    or a month already in the data that would change without ``--force`` (the changes are listed,
+    nothing is written); 2 nothing written (unreadable input, the data folder in use)."""
+    try:
+        result = ingest_file(file, month=month, data_dir=data_dir, force=force, partial=partial, reason=reason)
+    except revisions.RevisionRefused as exc:
+        n = len(exc.changes)
+        _print_block(f"{paths.display_path(file)}: {exc.month} is already in the data, and this bulletin changes it "
+                     f"({n} change{'s' if n != 1 else ''}):", exc.changes)
+        folder = paths.display_path(exc.folder)
+        print(f"nothing written. To take the correction in, ingest again with --force (and --reason \"…\" to say why): "
+              f"it becomes revision {exc.number}, and the version now in the data is kept in "
+              f"{folder}/{revisions.REVISIONS_DIR}/{exc.number}/")
+        return 1
+    for line in result.recovered:
+        print(line)
+    for line in result.skipped:
+        print(f"skipped: {line}")
+    if result.unchanged:
+        print(f"{paths.display_path(file)}: {result.month} is already in the data with exactly these tables and "
+              f"figures; nothing written ({paths.display_path(result.folder)} unchanged)")
+        return 0
+    if result.revision is not None:
+        rev = result.revision
+        n = len(rev.changes)
+        _print_block(f"{paths.display_path(file)}: {result.month} revised ({n} change{'s' if n != 1 else ''}):",
+                     rev.changes)
+        print(f"revision {rev.number} written: {paths.display_path(result.folder)} holds the new version, "
+              f"the earlier one is kept whole in {rev.kept} "
+              f"(bulletin revisions {result.month} {rev.number} shows it)")
     print(f"{paths.display_path(file)} → {paths.display_path(result.folder)}: "
           f"{len(result.tables)} tables, {len(result.facts)} facts")
     unread = result.cut.unread if result.cut is not None else frozenset()

@@ -76,6 +76,8 @@ class PrintedSection:
     line: int
     month: str
     items: list[Row | Text] = field(default_factory=list)
+    #: one line per row the reader skipped (a pre-numbered row left empty), for the ingest to print
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:

@@ -110,6 +110,21 @@ def _header_row(section: PrintedSection, first: str) -> Row:
     return row
 
 
+def _padding(section: PrintedSection, row: Row, serial: int, width: int) -> bool:
+    """A row of a pre-numbered form left unused: its serial number and every other cell empty (or
+    not printed at all). It is no row of the table; the skip is noted in one line. A row holding a
+    name or any figure besides its number is read as a row (and refused if a cell is missing)."""
+    cells = row.cells
+    if len(cells) > width or serial >= len(cells):
+        return False
+    number = cells[serial].text.strip()
+    if not _COUNT.fullmatch(number) or any(c.text.strip() for i, c in enumerate(cells) if i != serial):
+        return False
+    section.skipped.append(f"{section.name}, line {cells[serial].line}: row {number} holds only its "
+                           "serial number, every other cell empty (an unused row of the printed form); skipped")
+    return True
+
+
 def _width_error(section: PrintedSection, row: Row, width: int) -> Exception:
     return section.error(f"expected {width} cells in a row, found {len(row.cells)}", row.line)
 
@@ -194,6 +209,8 @@ def appointments(section: PrintedSection) -> tuple[Rows, Facts]:
         if normalize(row.texts[0]) == TOTAL:
             facts = _total_row(section, row, width, pos, facts)
             continue
+        if _padding(section, row, pos["seq"], width):
+            continue
         if len(row.cells) != width:
             raise _width_error(section, row, width)
         seq = row.cells[pos["seq"]]
@@ -247,7 +264,7 @@ def booking_channels(section: PrintedSection) -> tuple[Rows, Facts]:
             raise _width_error(section, row, width)
         for g in filled:
             cells = [row.cells[g[c]] for c in ("seq", "channel", "bookings")]
-            if not any(c.text for c in cells):
+            if not any(c.text for c in cells) or _padding(section, Row(cells), 0, len(cells)):
                 continue
             seq = count(cells[0].text, section, cells[0].line, "序号")
             channel = name(cells[1].text, section, cells[1].line, "名称")

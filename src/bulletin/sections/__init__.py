@@ -194,4 +194,6 @@ def start(month: str, data_dir: str | os.PathLike[str] | None = None, key: str |
     pd.set_option("display.max_colwidth", None)
     if key is not None:
         section(key)  # an unknown key is a programming error: fail here, not later
-    return Month(month, data_dir)
+    m = Month(month, data_dir)
+    m.revisions  # noqa: B018 - a revision record that cannot be read fails here, naming its file
+    return m

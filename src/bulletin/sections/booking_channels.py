@@ -81,7 +81,9 @@ def month_on_month(m: Month) -> compare.Comparison | compare.Note:
 @needs(["booking_channels"])
 def ranked_view(m: Month) -> pd.DataFrame:
     """:func:`ranked` for readers (预约渠道, 预约数量, 占比); a share below 0.1% reads <0.1%."""
-    return fmt.table(ranked(m), "booking_channels", labels={"channel": "预约渠道"})
+    frame = ranked(m)
+    return fmt.table(frame, "booking_channels", labels={"channel": "预约渠道"},
+                     revised=m.revised_flags("booking_channels", frame))
 
 
 @needs(["booking_channels"])

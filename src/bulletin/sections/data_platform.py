@@ -224,8 +224,25 @@ def completeness_view(m: Month, level: Level = "district") -> pd.DataFrame:
             "进度滞后": [r or "" for r in df["lagging_reasons"]],
         }
     )
+    _mark_revised(m, level, df, out, {
+        "申明/规定上传表": ("declared_tables", "required_tables"),
+        "已上传/规定上传表": ("uploaded_tables", "required_tables"),
+        "上传天数/当月天数": ("upload_days",),
+        **{names[c]: (c,) for c in ("records", "outpatient_visits", "discharges")},
+    })
     out.index = [str(i + 1) for i in range(len(out))]
     return out
+
+
+def _mark_revised(m: Month, level: Level, df: pd.DataFrame, out: pd.DataFrame,
+                  shown: dict[str, tuple[str, ...]]) -> None:
+    """``[r]`` after each figure of ``out`` (column → the table columns it shows) a revision changed."""
+    flags = m.revised_flags(TABLE[level], df.rename(columns={"unit": KEY[level]}))
+    if not flags.to_numpy().any():
+        return
+    for label, columns in shown.items():
+        hit = flags[list(columns)].any(axis=1)
+        out[label] = [fmt.mark(t, bool(h)) for t, h in zip(out[label], hit, strict=True)]
 
 
 @needs([TABLE["district"]])
@@ -234,7 +251,8 @@ def ehr_view(m: Month) -> pd.DataFrame:
     df = m.table(TABLE["district"])[["district", *EHR_COLUMNS]]
     names = {c: _labels("district")[c].split("·")[-1] + "（份）" for c in EHR_COLUMNS}
     total = pd.DataFrame([{"district": "合计", **ehr_totals(m).to_dict()}], index=["合计"])
-    return fmt.table(pd.concat([df, total]), "platform_districts", labels=names)
+    frame = pd.concat([df, total])
+    return fmt.table(frame, "platform_districts", labels=names, revised=m.revised_flags(TABLE["district"], frame))
 
 
 @needs(list(TABLE.values()))

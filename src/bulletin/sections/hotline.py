@@ -105,7 +105,8 @@ def month_on_month(m: Month) -> compare.Comparison | compare.Note:
 @needs(["hotline_categories"])
 def categories_view(m: Month) -> pd.DataFrame:
     """:func:`categories` for readers (类别, 受理量, 占比), in the bulletin's order."""
-    return fmt.table(categories(m), "hotline_categories")
+    frame = categories(m)
+    return fmt.table(frame, "hotline_categories", revised=m.revised_flags("hotline_categories", frame))
 
 
 @needs(["hotline_categories"])
@@ -124,7 +125,8 @@ def categories_chart(m: Month) -> Figure:
 @needs(["province_calls"])
 def province_view(m: Month) -> pd.DataFrame:
     """:func:`province` for readers (城市, 接听电话, 占比), largest first."""
-    return fmt.table(province(m), "province_calls")
+    frame = province(m)
+    return fmt.table(frame, "province_calls", revised=m.revised_flags("province_calls", frame))
 
 
 @needs(["province_calls"])

@@ -223,6 +223,7 @@ def usage_view(m: Month, group: Group = "hospital") -> pd.DataFrame:
         "kiosks",
         labels={"unit": KIOSK_GROUP_LABELS[group], **DERIVED_LABELS},
         formats={**RATIO_FORMATS, "marks": "text"},
+        revised=m.revised_flags("kiosks", df),
     )
 
 
@@ -239,7 +240,7 @@ def totals_view(m: Month) -> pd.DataFrame:
             "医疗单位": f(r["hospital"]),
             "各区": f(r["district"]),
             "各行相加": f(r["summed"]),
-            "表中合计": f(r["stated"], na="未列出"),
+            "表中合计": fmt.mark(f(r["stated"], na="未列出"), m.revised.fact(f"kiosks.total.{r['column']}")),
             "是否一致": fmt.UNDEFINED if r["matches"] is None else ("一致" if r["matches"] else "不一致"),
         })
     out = pd.DataFrame(rows)

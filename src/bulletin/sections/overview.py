@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import fmt
-from . import compare
+from . import compare, with_headlines
 
 if TYPE_CHECKING:
     from ..loaded import Month
@@ -61,8 +61,47 @@ def headline_table(m: Month) -> pd.DataFrame:
 
 
 def month_on_month(m: Month) -> compare.Comparison | compare.Note:
-    """Every section's headline counts against the month before (or one line)."""
-    return compare.month_on_month(m, lambda month: figures(month)[["label", "value", "unit"]])
+    """Every section's headline counts against the month before (or one line).
+
+    A section whose tables the month before did not print is compared with the latest earlier
+    month that printed them, and a line under the heading says which month that is; its rows read
+    新增 only when no earlier month in the data printed them at all.
+    """
+    if m.previous is None:
+        return compare.no_previous(m)
+    current, previous, lines = [], [], []
+    for sec in with_headlines():
+        current.append(sec.module.headlines(m))
+        before, line = _previous_headlines(m, sec)
+        previous.append(before)
+        if line:
+            lines.append(line)
+    frame = compare.units(compare.comparable(pd.concat(current, ignore_index=True)),
+                          compare.comparable(pd.concat(previous, ignore_index=True)), "label", "value")
+    part = ("主要指标", compare.display(frame, "指标", money=compare.money_rows(frame)))
+    return compare.Comparison(m.month, m.previous.month, (part,), ("",), tuple(lines))
+
+
+def _previous_headlines(m: Month, sec) -> tuple[pd.DataFrame, str]:
+    """A section's headlines to compare this month's with: the month before's, or — when the month
+    before did not print the section's tables — the latest earlier month's that did, with the line
+    saying so (``""`` when it is the month before)."""
+    from ..months import month_label
+    from ..schema import TABLES
+
+    needed = list(getattr(sec.module.headlines, "tables", sec.tables))
+    prev = m.previous
+    if not [t for t in needed if t in prev.not_published] or not sec.module.headlines(m).shape[0]:
+        return sec.module.headlines(prev), ""
+    titles = "、".join(f"「{TABLES[t].title}」" for t in needed if t in prev.not_published)
+    for month in reversed([x for x in m.all_months if x < prev.month]):
+        earlier = m.sibling(month)
+        if not any(t in earlier.not_published for t in needed):
+            return sec.module.headlines(earlier), (
+                f"{month_label(prev.month)}的公报没有发布{titles}：「{sec.title}」各项的上月数取自"
+                f"{month_label(month)}，即此前最近一次发布的月份。")
+    return sec.module.headlines(prev), (
+        f"{month_label(prev.month)}及此前各月的公报都没有发布{titles}：「{sec.title}」各项本月新增，没有可比较的数。")
 
 
 def not_published(m: Month) -> compare.Note:

@@ -167,6 +167,11 @@ def overview_view(m: Month) -> pd.DataFrame:
     """:func:`overview` for readers: counts with separators, — where a platform states nothing."""
     view = overview(m)
     out = view.map(lambda v: v if isinstance(v, str) else fmt.count(v, na=fmt.UNDEFINED))
+    if m.revised:  # rows are measures, columns platforms: a figure a revision changed reads 1,234 [r]
+        codes = [c for c in platforms(m).columns if c != "status"]
+        for i, code in enumerate(codes):
+            for j, platform in enumerate(view.columns):
+                out.iat[i, j] = fmt.mark(out.iat[i, j], m.revised.cell("telemedicine", (platform, code), "value"))
     out.columns = [short_name(p) + "平台" for p in view.columns]
     out.index.name = None
     return out
@@ -181,6 +186,7 @@ def volumes_view(m: Month) -> pd.DataFrame:
         "telemedicine",
         labels={"label": "指标", "value": "本月数量", "status": "运行状态"},
         formats={"value": lambda v: fmt.count(v, na=fmt.UNDEFINED)},
+        revised=m.revised_flags("telemedicine", vol),
     )
 
 
@@ -188,7 +194,8 @@ def volumes_view(m: Month) -> pd.DataFrame:
 def top_uploaders_view(m: Month) -> pd.DataFrame:
     """:func:`top_uploaders` for readers, with each uploader's share of the platform's month volume."""
     top = top_uploaders(m)
-    return fmt.table(top, "telemedicine_top_uploaders", labels={"share": "占平台本月量"})
+    return fmt.table(top, "telemedicine_top_uploaders", labels={"share": "占平台本月量"},
+                     revised=m.revised_flags("telemedicine_top_uploaders", top))
 
 
 def month_on_month(m: Month) -> compare.Comparison | compare.Note:

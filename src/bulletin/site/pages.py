@@ -211,7 +211,8 @@ def month_page(month: str, sections: list[tuple[str, str]], facts: dict) -> str:
     ``[[label, value], …]``, ``check`` (``summary``, ``findings`` as rows of 级别/规则/表/单位/说明,
     ``notes``), ``months`` (all months in the data), ``documents`` (set when the month's documents
     are published: the page links them), ``provenance`` (``version``, ``code``, ``data``: which code
-    and data produced the month). Missing parts read as "unavailable".
+    and data produced the month), ``revisions`` (``bulletin.revisions.page_summary``: when, why and
+    what each revision changed). Missing parts read as "unavailable".
     """
     nav = month_nav(month, facts.get("months"), sections, None)
     return render(
@@ -219,8 +220,25 @@ def month_page(month: str, sections: list[tuple[str, str]], facts: dict) -> str:
         headlines=facts.get("headlines"), check=_check_view(facts.get("check_report")),
         sections=[{"href": f"{stem}.html", "title": title} for stem, title in sections],
         documents=_document_links(month) if facts.get("documents") else [],
-        provenance=facts.get("provenance"),
+        provenance=facts.get("provenance"), revisions=_revisions(facts),
     )
+
+
+def _revisions(facts: dict) -> list[dict]:
+    """The month's revisions as the pages list them (malformed entries are left out)."""
+    found = facts.get("revisions")
+    return [r for r in found if isinstance(r, dict) and "number" in r] if isinstance(found, list) else []
+
+
+def revision_line(revisions: list[dict]) -> str:
+    """One line for the top index: ``数据已修订：2024年5月1日（第1次，改动 5 处：原因）``; ``""`` when never."""
+    if not revisions:
+        return ""
+    parts = []
+    for r in revisions:
+        why = f"：{r['reason']}" if r.get("reason") else ""
+        parts.append(f"{r.get('date', '')}（第{r['number']}次，改动 {r.get('figures', 0)} 处{why}）")
+    return "数据已修订：" + "；".join(parts)
 
 
 #: what each document of the month is, for its link on the month page
@@ -250,6 +268,10 @@ def month_summary(month: str, sections: list[tuple[str, str]], facts: dict) -> s
         "headlines": (facts.get("headlines") or [])[:TOP_HEADLINES],
         "check": counts,
     }
+    revisions = _revisions(facts)
+    if revisions:
+        summary["revisions"] = [{k: r.get(k) for k in ("number", "when", "date", "reason", "figures")}
+                                for r in revisions]
     return json.dumps(summary, ensure_ascii=False, indent=1)
 
 
@@ -272,6 +294,7 @@ def top_page(months: list[tuple[str, list[str], dict]]) -> str:
     """
     items = [
         {"month": m, "href": f"{m}/index.html", "label": month_label(m), "status": _status(s, len(t)),
+         "revised": revision_line(_revisions(s)),
          "headlines": [tuple(h) for h in s.get("headlines", []) if isinstance(h, list | tuple) and len(h) == 2]}
         for m, t, s in sorted(months, key=lambda x: x[0], reverse=True)
     ]
