@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache, paths
+from .months import previous_month
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -205,6 +206,8 @@ class History:
         self._digests: dict[str, dict] = {}
         self._series: dict[tuple[str, ...], pd.DataFrame] = {}
         self.loaded: dict[str, Month] = {}
+        #: how a loaded month's family loads another month (so a month is read once per family)
+        self.sibling: Callable[[str], Month] | None = None
         #: one line per stored digest that was ignored and rebuilt (for the run log)
         self.rebuilt: list[str] = []
 
@@ -225,6 +228,9 @@ class History:
             digest = self.stored(month)
             if digest is None:
                 m = self.loaded.get(month)
+                if m is None and self.sibling is not None and any(
+                        previous_month(x) == month for x in list(self.loaded)):
+                    m = self.sibling(month)  # the month before a loaded one: its sections read it too
                 digest = compute(m) if m is not None else compute_month(month, self.data_dir)
                 if self.writable:
                     write_stored(self.store, digest)

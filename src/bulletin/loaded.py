@@ -228,6 +228,7 @@ class Month:
         found = self._shared.get("history")
         if found is None:
             found = self._shared["history"] = History(self.data_dir)
+            found.sibling = self.sibling
         found.loaded.setdefault(self.month, self)  # type: ignore[union-attr]
         return found  # type: ignore[return-value]
 
