@@ -183,7 +183,7 @@ def test_each_month_compares_with_the_month_before(published):
 
 def test_the_trends_of_october_list_all_nine_months(published):
     page = published.page("2020-10", "07_trends")
-    assert "以下趋势涵盖数据中2020年2月至2020年10月的 9 个月。" in page
+    assert "以下显示2020年2月至2020年10月的 9 个月（数据中截至本月共有 9 个月，起于2020年2月）。" in page
     assert published.rows("2020-10", "07_trends", "截止月底累计预约挂号量（次）") == [
         [f"{CUMULATIVE_FEB + i * MONTHLY_FEB:,}" for i in range(8)] + ["19,200,000"]]
     assert published.rows("2020-10", "07_trends", "12320卫生热线受理咨询电话（个）") == [["59,507"] * 9]
