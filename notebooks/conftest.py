@@ -58,8 +58,9 @@ def pytest_terminal_summary(terminalreporter):
             shown = path.relative_to(Path(str(terminalreporter.config.rootpath)).resolve()).as_posix()
         except ValueError:
             shown = str(path)
+        cells = f"{_failed[path]} cell differs" if _failed[path] == 1 else f"{_failed[path]} cells differ"
         terminalreporter.write_line(
-            f"{shown} ({_failed[path]} cells differ) is not as committed. If that is an exploration "
+            f"{shown} ({cells}) is not as committed. If that is an exploration "
             f"autosaved by JupyterLab, `git restore {shown}` brings back its recorded outputs (and "
             f"`make lab` explores a copy, lab/, next time); if you changed it on purpose, re-record "
             f"with `make notebooks`."

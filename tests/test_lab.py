@@ -34,6 +34,8 @@ from bulletin import paths
 
 NOTEBOOK = "02_appointments.ipynb"
 LAB_SCRIPT = paths.PROJECT_ROOT / "tools" / "lab.py"
+#: what JupyterLab shows for a month not in the data (the same line as bulletin.month's, tests/test_analyst.py)
+LINE = "数据中没有 2020-07 这个月份（没有文件夹 data/2020-07）；数据中有：2020-02"
 DEADLINE = 240  # seconds for any one step on a loaded 2-core machine; a healthy step takes a few
 
 # the notebook panel of NOTEBOOK among the main area's widgets (focus-independent, unlike currentWidget)
@@ -78,7 +80,8 @@ _SET_MONTH = f"""(() => {{ const w = {_PANEL};
 
 _SAVE = f"""(() => {{ const w = {_PANEL};
   window.__bulletinSaved = null;
-  w.context.save().then(() => {{ window.__bulletinSaved = 'saved'; }}, e => {{ window.__bulletinSaved = 'failed: ' + e; }});
+  w.context.save().then(() => {{ window.__bulletinSaved = 'saved'; }},
+                        e => {{ window.__bulletinSaved = 'failed: ' + e; }});
   return JSON.stringify(1);
 }})()"""
 
@@ -211,7 +214,7 @@ def test_run_all_in_jupyterlab_shows_every_recorded_output(chromium, lab, tmp_pa
                       and s["status"] == "idle" and s)
         assert state["run"] == "false"
         shown = _wait("the error drawn", lambda: (s := page.evaluate(_SHOWN)) and s["errors"] and s)
-        assert shown["errors"] == ["MonthNotInDataError: 数据中没有 2020-07 这个月份（没有文件夹 data/2020-07）；数据中有：2020-02"]
+        assert shown["errors"] == [f"MonthNotInDataError: {LINE}"]
         if os.environ.get("BULLETIN_SCREENSHOTS"):  # to look at: the error as the analyst sees it
             keep = Path(os.environ["BULLETIN_SCREENSHOTS"])
             keep.mkdir(parents=True, exist_ok=True)

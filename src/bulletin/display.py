@@ -102,7 +102,8 @@ def table_text(frame: pd.DataFrame) -> str:
 
     def rows(part: pd.DataFrame) -> None:
         for index, (_, row) in zip(part.index, part.iterrows(), strict=True):
-            name = " ".join(part for part in [_label(index), *(_cell(row[c]) for c in labels)] if part)
+            levels = index if isinstance(index, tuple) else (index,)
+            name = " ".join(part for part in [*map(_cell, levels), *(_cell(row[c]) for c in labels)] if part)
             for col in figures:
                 lines.append(f"{name} | {_label(col)}: {_cell(row[col])}")
 

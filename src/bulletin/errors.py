@@ -9,6 +9,7 @@ library's source lines: IPython asks an exception for its traceback through the 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 #: IPython's colour for an exception's name (ANSI red; papermill and nbconvert strip it)
@@ -26,7 +27,12 @@ class BulletinError(Exception):
         output's ``traceback``, which JupyterLab shows and papermill puts into its
         ``PapermillExecutionError``.
         """
-        return [f"{_RED}{type(self).__name__}{_RESET}: {self}"]
+        name = type(self).__name__
+        ipython = sys.modules.get("IPython")
+        shell = ipython.get_ipython() if ipython is not None else None
+        if str(getattr(shell, "colors", "")).lower() != "nocolor":  # as IPython colours a name (%colors)
+            name = f"{_RED}{name}{_RESET}"
+        return [f"{name}: {self}"]
 
 
 def _where(**parts: object) -> str:
