@@ -49,8 +49,8 @@ bench: $(STAMP) ## benchmarks (prints medians and ratios)
 	$(BIN)/python bench/bench_site.py
 	$(BIN)/python bench/bench_documents.py
 
-lab: $(STAMP) ## JupyterLab on notebooks/ (the kernel is the project's .venv); as root (containers) adds --allow-root
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+lab: $(STAMP) ## JupyterLab on lab/, a working copy of notebooks/ (the kernel is the project's .venv)
+	$(BIN)/python tools/lab.py $(LAB_ARGS)
 
 notebooks: $(STAMP) ## re-record the notebooks' outputs for 2020-02 (after a deliberate change)
 	$(BIN)/python tools/record_notebooks.py

@@ -244,7 +244,7 @@ def test_bad_month(month):
 def test_month_not_in_the_data_dir(data_copy):
     with pytest.raises(BulletinDataError) as info:
         bulletin.load("kiosks", "2020-03", data_copy)
-    assert_names(info.value, "2020-03", "no data for this month", "present: 2020-02")
+    assert_names(info.value, "数据中没有 2020-03 这个月份", str(data_copy / "2020-03"), "数据中有：2020-02")
 
 
 def test_data_dir_that_does_not_exist(tmp_path):

@@ -348,10 +348,10 @@ def test_a_bad_month_raises(month):
 
 
 def test_an_absent_month_folder_raises(data_copy):
-    with pytest.raises(BulletinDataError, match="month folder missing") as info:
+    with pytest.raises(BulletinDataError, match="数据中没有 2019-01 这个月份") as info:
         check_month("2019-01", data_copy)
     # the same message as bulletin.load's: which data directory, and the months it does hold
-    assert str(data_copy) in str(info.value) and "present: 2020-02" in str(info.value)
+    assert str(data_copy) in str(info.value) and str(info.value).endswith("数据中有：2020-02")
 
 
 def test_a_bad_cell_raises(data_copy):

@@ -18,7 +18,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from . import months as _months_module  # noqa: F401 - see below
-from .errors import BulletinDataError, BulletinError, DuplicateKeyError, IngestError
+from .errors import BulletinDataError, BulletinError, DuplicateKeyError, IngestError, MonthNotInDataError
 
 # ``bulletin.months`` is the function listing the months in the data, although a submodule
 # ``bulletin/months.py`` (month strings) exists too: importing that submodule would bind the
@@ -51,6 +51,7 @@ __all__ = [
     "DuplicateKeyError",
     "IngestError",
     "Month",
+    "MonthNotInDataError",
     "facts",
     "headlines",
     "labels",
@@ -64,7 +65,8 @@ __version__ = "0.1.0"
 
 
 #: submodules reachable as attributes without their own import (``bulletin.units.aliases()``)
-_SUBMODULES = frozenset({"charts", "checks", "fmt", "history", "paths", "schema", "sections", "store", "units"})
+_SUBMODULES = frozenset({"charts", "checks", "display", "fmt", "history", "paths", "schema", "sections", "store",
+                         "units"})
 
 
 def __getattr__(name: str) -> object:

@@ -14,23 +14,11 @@ from collections.abc import Callable, Sequence
 
 import matplotlib as mpl
 import pandas as pd
-from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from . import fmt
+from .mplfont import SYSTEM_CJK_FAMILIES, cjk_font  # noqa: F401 - the charts' font, one place
 from .site.fonts import BUNDLED_FONT, bundled_font_path  # noqa: F401 - the project's font, shared with the pages
-
-#: CJK families used when the system has them, best first
-SYSTEM_CJK_FAMILIES = (
-    "Noto Sans CJK SC",
-    "Noto Sans SC",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "WenQuanYi Zen Hei",
-    "Microsoft YaHei",
-    "PingFang SC",
-    "SimHei",
-)
 
 #: fixed figure sizes in inches (at :data:`DPI`), so that the recorded ``<Figure size …>`` never changes
 SIZES: dict[str, tuple[float, float]] = {
@@ -50,30 +38,6 @@ MUTED = "#b8b8b8"
 #: the mark before a flagged unit's name (its bar is also hatched)
 FLAG_MARK = "★"
 OTHER = "其他"
-
-_family: str | None = None
-
-
-def cjk_font() -> str:
-    """The family name of a CJK font known to matplotlib, registering the bundled one if needed.
-
-    A system CJK font is preferred; else the Noto Sans CJK SC file of ``mplfonts`` is added to
-    matplotlib's font manager for this process (nothing is written into matplotlib's install).
-    """
-    global _family
-    if _family is not None:
-        return _family
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    for family in SYSTEM_CJK_FAMILIES:
-        if family in installed:
-            _family = family
-            return family
-    path = bundled_font_path()
-    if path is None:
-        raise RuntimeError("no CJK font found: install the mplfonts package or a Noto Sans CJK font")
-    font_manager.fontManager.addfont(str(path))
-    _family = font_manager.FontProperties(fname=str(path)).get_name()
-    return _family
 
 
 def use_theme() -> str:

@@ -1,16 +1,38 @@
 """Domain errors. Each names where the problem is and what was expected there.
 
 Everything the package raises on bad input derives from :class:`BulletinError`, so the command
-line can print the message and exit 2 without ever showing a traceback.
+line can print the message and exit 2 without ever showing a traceback, and IPython and Jupyter
+(terminal, JupyterLab, papermill's executed notebook) show the same single line instead of the
+library's source lines: IPython asks an exception for its traceback through the documented
+``_render_traceback_`` hook.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+
+#: IPython's colour for an exception's name (ANSI red; papermill and nbconvert strip it)
+_RED, _RESET = "\x1b[0;31m", "\x1b[0m"
 
 
 class BulletinError(Exception):
     """Base class of every error the package raises on purpose."""
+
+    def _render_traceback_(self) -> list[str]:
+        """IPython's hook for an exception's traceback: the one line, without the library's frames.
+
+        The error names the file, row, column and value it is about; the frames of ``bulletin``
+        that raised it would only hide that line. ipykernel sends these lines as the error
+        output's ``traceback``, which JupyterLab shows and papermill puts into its
+        ``PapermillExecutionError``.
+        """
+        name = type(self).__name__
+        ipython = sys.modules.get("IPython")
+        shell = ipython.get_ipython() if ipython is not None else None
+        if str(getattr(shell, "colors", "")).lower() != "nocolor":  # as IPython colours a name (%colors)
+            name = f"{_RED}{name}{_RESET}"
+        return [f"{name}: {self}"]
 
 
 def _where(**parts: object) -> str:
@@ -46,6 +68,38 @@ class BulletinDataError(BulletinError, ValueError):
         if expected:
             msg += f"; expected {expected}"
         super().__init__(msg)
+
+
+class MonthNotInDataError(BulletinDataError):
+    """A month of the right form (``YYYY-MM``) that has no folder in the data directory.
+
+    Worded once, here, for every way of asking (``bulletin.month``, ``bulletin.load``, a section
+    notebook's ``start()``, papermill's run of it, ``bulletin check``): in Chinese, with the
+    months the data does hold.
+    """
+
+    def __init__(self, month: str, folder: str | Path, present: list[str]) -> None:
+        listing = month_ranges(present) or "没有任何月份"
+        super().__init__(
+            f"数据中没有 {month} 这个月份（没有文件夹 {folder}）；数据中有：{listing}",
+            column="month", value=month, expected="a month folder YYYY-MM in the data directory",
+        )
+        self.file = str(folder)
+        self.present = list(present)
+        self.args = (self.problem,)  # the Chinese line alone: it already names the folder and the value
+
+
+def month_ranges(months: list[str]) -> str:
+    """Months as runs: ``2020-01 至 2020-06、2020-09`` (a list of sixty months stays one short line)."""
+    from .months import next_month
+
+    runs: list[list[str]] = []
+    for m in sorted(months):
+        if runs and next_month(runs[-1][-1]) == m:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return "、".join(r[0] if len(r) == 1 else f"{r[0]} 至 {r[-1]}" for r in runs)
 
 
 class DuplicateKeyError(BulletinDataError):

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import BulletinDataError
-from .loaders import month_folder, months
+from .loaders import month_folder, months, plots_ready
 from .months import month_label, parse_month, previous_month
 from .schema import FACTS_FILE, TABLES, Table
 
@@ -108,7 +108,9 @@ class Month:
         """Table ``name`` with money as :class:`~decimal.Decimal` (exact to the fen); a copy."""
         self._published_or_raise(name)
         decl = TABLES[name]
-        return self._read_exact(self.folder / decl.file, decl).copy()
+        frame = self._read_exact(self.folder / decl.file, decl).copy()
+        plots_ready()
+        return frame
 
     def table(self, name: str) -> pd.DataFrame:
         """Table ``name`` for everyday pandas (money float64 yuan, counts ``Int64``); a copy."""
@@ -122,6 +124,7 @@ class Month:
                 if col.kind == "money":
                     frame[col.name] = frame[col.name].astype("float64")
             self._frames[name] = frame
+            plots_ready()
         return self._frames[name].copy()
 
     def has(self, name: str) -> bool:

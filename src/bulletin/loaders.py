@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import paths
-from .errors import BulletinDataError
+from .errors import BulletinDataError, MonthNotInDataError
 from .months import is_month
 from .schema import FACTS_FILE, TABLES
 from .schema import table as table_decl
@@ -28,22 +28,37 @@ def month_folder(month: str, data_dir: PathLike = None) -> Path:
     Raises
     ------
     BulletinDataError
-        For a month not of the form ``YYYY-MM``, or one without a folder (the message lists the
-        months that are there, or says that the data directory itself is missing).
+        For a month not of the form ``YYYY-MM``, or one without a folder
+        (:class:`~bulletin.errors.MonthNotInDataError`, whose line lists the months that are there),
+        or when the data directory itself is missing.
     """
     folder = paths.month_dir(month, data_dir)
     if not folder.is_dir():
         root = folder.parent
-        present = _months(root) if root.is_dir() else []
-        raise BulletinDataError(
-            "no data for this month (month folder missing)", file=folder, column="month", value=month,
-            expected=(
-                "a month folder YYYY-MM in the data directory; present: " + (", ".join(present) or "none")
-                if root.is_dir()
-                else f"an existing data directory (the data_dir argument or ${paths.ENV_DATA_DIR})"
-            ),
-        )
+        if not root.is_dir():
+            raise BulletinDataError(
+                "no data for this month (month folder missing)", file=folder, column="month", value=month,
+                expected=f"an existing data directory (the data_dir argument or ${paths.ENV_DATA_DIR})",
+            )
+        raise MonthNotInDataError(month, _shown(folder), _months(root))
     return folder
+
+
+def plots_ready() -> None:
+    """Make plain pandas and seaborn plots draw Chinese: the project's CJK font becomes matplotlib's
+    fallback family (:func:`bulletin.mplfont.use_as_fallback`). Called when a table is loaded for an
+    analyst, never at import (importing ``bulletin`` stays free of side effects and of matplotlib)."""
+    from .mplfont import use_as_fallback
+
+    use_as_fallback()
+
+
+def _shown(path: Path) -> str:
+    """A path in a message: relative inside the project (``data/2020-07``), else as it is."""
+    try:
+        return path.resolve().relative_to(paths.PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def load(table: str, month: str, data_dir: PathLike = None) -> pd.DataFrame:
@@ -63,7 +78,9 @@ def load(table: str, month: str, data_dir: PathLike = None) -> pd.DataFrame:
     from .store import read_table
 
     decl = table_decl(table)
-    return read_table(month_folder(month, data_dir) / decl.file, decl)
+    frame = read_table(month_folder(month, data_dir) / decl.file, decl)
+    plots_ready()
+    return frame
 
 
 def facts(month: str, data_dir: PathLike = None) -> dict[str, object]:
@@ -136,4 +153,6 @@ def load_month(month: str, data_dir: PathLike = None) -> dict[str, pd.DataFrame]
     from .store import read_table
 
     folder = month_folder(month, data_dir)
-    return {name: read_table(folder / t.file, t) for name, t in TABLES.items() if (folder / t.file).exists()}
+    tables = {name: read_table(folder / t.file, t) for name, t in TABLES.items() if (folder / t.file).exists()}
+    plots_ready()
+    return tables

@@ -17,12 +17,17 @@ from __future__ import annotations
 import csv
 import io
 import os
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, overload
 
 from . import paths
 from .errors import BulletinDataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 UNITS_FILE = "units.csv"
 COLUMNS = ("canonical", "alias", "kind")
@@ -53,8 +58,23 @@ class Aliases:
         """The other spellings of a canonical name, in the table's order."""
         return [a for a, c in self.to_canonical.items() if c == canonical]
 
-    def rename(self, names: Iterable[str]) -> list[str]:
-        """Each name replaced by its canonical name."""
+    @overload
+    def rename(self, names: pd.Series) -> pd.Series: ...
+    @overload
+    def rename(self, names: pd.Index) -> pd.Index: ...
+    @overload
+    def rename(self, names: Iterable[str]) -> list[str]: ...
+
+    def rename(self, names):
+        """Each name replaced by its canonical name.
+
+        A pandas Series comes back as a Series with the same index, name and dtype (so
+        ``aliases().rename(m.kiosks["unit"]).head()`` and ``frame.assign(unit=...)`` line up row by
+        row), an Index as an Index; missing values stay missing. Any other iterable gives a list.
+        """
+        pd = sys.modules.get("pandas")  # a Series can only exist once pandas is imported
+        if pd is not None and isinstance(names, pd.Series | pd.Index):
+            return names.map(self.canonical, na_action="ignore")
         return [self.canonical(n) for n in names]
 
 

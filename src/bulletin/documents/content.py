@@ -18,6 +18,7 @@ import pandas as pd
 from .. import paths, schema
 from .. import revisions as revs
 from ..errors import BulletinDataError
+from ..loaders import month_folder
 from ..months import is_month
 from ..store import read_not_published
 from . import wording as w
@@ -48,10 +49,7 @@ class MonthData:
         """
         if not is_month(month):
             raise BulletinDataError("not a month", column="month", value=month, expected="YYYY-MM")
-        folder = paths.month_dir(month, data_dir)
-        if not folder.is_dir():
-            raise BulletinDataError("no data for this month (month folder missing)", file=folder, column="month",
-                                    value=month, expected="a month folder YYYY-MM in the data directory")
+        folder = month_folder(month, data_dir)  # an absent month: MonthNotInDataError, worded once
         found = revs.read(folder)
         return cls(month, Path(data_dir) if data_dir is not None else None, read_not_published(folder),
                    revisions=found, marks=revs.marks(found))

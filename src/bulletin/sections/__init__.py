@@ -167,33 +167,25 @@ def start(month: str, data_dir: str | os.PathLike[str] | None = None, key: str |
     """What every section notebook does first: load the month, set the chart theme and the tables' display.
 
     A month that is not of the form ``YYYY-MM`` or not in the data directory raises
-    :class:`~bulletin.errors.BulletinDataError` at once, naming the months that are there.
+    :class:`~bulletin.errors.BulletinDataError` at once (the same line as ``bulletin.month``'s,
+    naming the months that are there; a notebook shows it as that one line). Tables then show
+    their text form one figure per line (:func:`bulletin.display.use_in_notebook`), so that a
+    changed figure in a recorded output is found by its row and column.
     Returns the loaded month ``m`` (tables read on first use, once); shown in a notebook it reads
     as the line naming the month (``统计月份：2020年2月``) under the notebook's own title.
     """
     import pandas as pd
 
-    from .. import charts
-    from ..errors import BulletinDataError
+    from .. import charts, display
     from ..loaded import Month
-    from ..loaders import months
-    from ..months import parse_month
 
-    parse_month(month)
-    present = months(data_dir)
-    if month not in present:
-        raise BulletinDataError(
-            f"数据中没有 {month} 这个月份 (month not in the data directory)",
-            column="month",
-            value=month,
-            expected="one of " + (", ".join(present) if present else "the months ingested (none found)"),
-        )
+    m = Month(month, data_dir)  # a bad or absent month raises here, worded as bulletin.month words it
+    if key is not None:
+        section(key)  # an unknown key is a programming error: fail here, not later
     charts.use_theme()
     # pandas cuts cells longer than 50 characters to "…" when it shows a table: a reader must see
     # every explanation whole (the check findings' 说明, the lagging reasons)
     pd.set_option("display.max_colwidth", None)
-    if key is not None:
-        section(key)  # an unknown key is a programming error: fail here, not later
-    m = Month(month, data_dir)
     m.revisions  # noqa: B018 - a revision record that cannot be read fails here, naming its file
+    display.use_in_notebook()
     return m
