@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -213,8 +214,12 @@ def test_run_all_in_jupyterlab_shows_every_recorded_output(chromium, lab, tmp_pa
         state = _wait("Run All to stop at the error", lambda: (s := page.evaluate(_STATE)) and s["run"]
                       and s["status"] == "idle" and s)
         assert state["run"] == "false"
-        shown = _wait("the error drawn", lambda: (s := page.evaluate(_SHOWN)) and s["errors"] and s)
-        assert shown["errors"] == [f"MonthNotInDataError: {LINE}"]
+        # the error as the kernel sent it: one line, the traceback IPython's _render_traceback_ hook gave
+        errors = [o for c in page.evaluate(_OUTPUTS) for o in c["outputs"] if o["output_type"] == "error"]
+        assert len(errors) == 1 and errors[0]["ename"] == "MonthNotInDataError", errors
+        assert [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in errors[0]["traceback"]] == [
+            f"MonthNotInDataError: {LINE}"]
+        _wait("the error drawn", lambda: (s := page.evaluate(_SHOWN)) and s["errors"] and s)
         if os.environ.get("BULLETIN_SCREENSHOTS"):  # to look at: the error as the analyst sees it
             keep = Path(os.environ["BULLETIN_SCREENSHOTS"])
             keep.mkdir(parents=True, exist_ok=True)
