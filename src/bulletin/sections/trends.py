@@ -185,6 +185,20 @@ def _describe(fig: Figure, title: str, items: list[tuple[str, list[float], str]]
     return charts.describe(fig, title, latest)
 
 
+def _small_multiples(shown: list[str], panels: list[tuple[str, str, pd.DataFrame]], heading: str) -> Figure:
+    """One small panel per ``(prefix, label, rows)`` over the months ``shown``, titled
+    ``{prefix}{label}（{unit}）``; the figure titled ``heading`` and described for its alt text."""
+    fig, rows, cols = _grid(len(panels))
+    items = []
+    for i, (prefix, label, part) in enumerate(panels):
+        unit = part["unit"].iloc[0]
+        values = _panel(fig.add_subplot(rows, cols, i + 1), shown, part, charts.PALETTE[0],
+                        f"{prefix}{label}（{unit}）")
+        items.append((label, values, unit))
+    fig.suptitle(heading, x=0.01, ha="left", fontsize=14).set_parse_math(False)
+    return _describe(fig, heading, items, shown)
+
+
 def headline_chart(m: Month, section: str, months: int | None = WINDOW) -> Figure | None:
     """A section's count and money headlines over the window, one small panel each (their scales
     differ); a month not in the data is a break in the line, never bridged."""
@@ -197,17 +211,8 @@ def headline_chart(m: Month, section: str, months: int | None = WINDOW) -> Figur
     labels = list(dict.fromkeys(frame["label"]))
     if not labels:
         return None
-    fig, rows, cols = _grid(len(labels))
-    items = []
-    for i, label in enumerate(labels):
-        part = frame[frame["label"] == label]
-        unit = part["unit"].iloc[0]
-        values = _panel(fig.add_subplot(rows, cols, i + 1), shown, part, charts.PALETTE[0],
-                        f"{label}（{unit}）")
-        items.append((label, values, unit))
-    heading = f"{title}：主要指标的逐月变化"
-    fig.suptitle(heading, x=0.01, ha="left", fontsize=14).set_parse_math(False)
-    return _describe(fig, heading, items, shown)
+    panels = [("", label, frame[frame["label"] == label]) for label in labels]
+    return _small_multiples(shown, panels, f"{title}：主要指标的逐月变化")
 
 
 def _is_flow(label: str, unit: str) -> bool:
@@ -238,17 +243,10 @@ def lead_chart(m: Month, months: int | None = WINDOW) -> Figure | None:
     keys = list(dict.fromkeys(zip(frame["section"], frame["label"], strict=True)))
     if not keys:
         return None
-    fig, rows, cols = _grid(len(keys))
-    items = []
-    for i, (section, label) in enumerate(keys):
-        part = frame[(frame["section"] == section) & (frame["label"] == label)]
-        unit = part["unit"].iloc[0]
-        values = _panel(fig.add_subplot(rows, cols, i + 1), shown, part, charts.PALETTE[0],
-                        f"{section}·{label}（{unit}）")
-        items.append((label, values, unit))
+    panels = [(f"{section}·", label, frame[(frame["section"] == section) & (frame["label"] == label)])
+              for section, label in keys]
     heading = f"各板块主要指标的逐月变化（{month_label(shown[0])}至{month_label(shown[-1])}）"
-    fig.suptitle(heading, x=0.01, ha="left", fontsize=14).set_parse_math(False)
-    return _describe(fig, heading, items, shown)
+    return _small_multiples(shown, panels, heading)
 
 
 def year_to_date(m: Month) -> pd.DataFrame:
@@ -256,8 +254,8 @@ def year_to_date(m: Month) -> pd.DataFrame:
     for readers: 板块, 指标, 月数, 本年累计."""
     frame = headline_series(m)
     year = m.month[:4]
-    frame = frame[frame["month"].str.startswith(year) & frame["unit"].isin(FLOW_UNITS)]
-    frame = frame[~frame["label"].map(lambda s: any(w in s for w in STOCK_WORDS))]
+    frame = frame[frame["month"].str.startswith(year)]
+    frame = frame[[_is_flow(label, unit) for label, unit in zip(frame["label"], frame["unit"], strict=True)]]
     rows = []
     for (section, label, unit), part in frame.groupby(["section", "label", "unit"], sort=False):
         values = [v for v in part["value"] if not fmt.is_missing(v)]
