@@ -92,6 +92,22 @@ def test_tables_set_like_a_statistics_office():
         assert not markup.is_number(text), text
 
 
+def test_figure_columns_counted_past_a_group_label_spanning_rows():
+    # the trends table: a section label spans its indicators' rows, so the first row of a group has
+    # one cell more; a month not in the data reads 无数据 in its whole column
+    frame = ("<table><thead><tr><th></th><th></th><th>2019年8月</th><th>2019年9月</th><th>2019年10月</th></tr>"
+             "</thead><tbody>"
+             "<tr><th rowspan=\"2\">12320卫生热线</th><th>受理咨询电话（个）</th><td>66,234</td><td>无数据</td>"
+             "<td>64,728</td></tr>"
+             "<tr><th>受理市12345工单（件）</th><td>2,595</td><td>无数据</td><td>2,595</td></tr></tbody></table>")
+    out = markup.clean_html(frame)
+    for figure in ("66,234", "64,728", "2,595"):
+        assert f'<td class="num">{figure}</td>' in out, figure
+    assert out.count('<td class="num">') == 4 and out.count("<td>无数据</td>") == 2
+    head = re.search(r"<thead>(.*)</thead>", out, re.S).group(1)
+    assert re.findall(r'<th scope="col" class="num nowrap">(\d{4}年\d+月)</th>', head) == ["2019年8月", "2019年10月"]
+
+
 def test_reader_page_removes_analyst_cells_and_parameters():
     nb = nbformat.read(FIXTURE, as_version=4)
     assert [c for c in nb.cells if "analyst" in c.metadata.get("tags", [])]  # the fixture has them

@@ -31,7 +31,7 @@ _DROP = frozenset({"script", "style", "template", "iframe", "object", "noscript"
 _NUMBER = re.compile(r"[+\-−]?<?\d[\d,]*(\.\d+)?(%|\s?[\u4e00-\u9fff]{1,3})?(（[^）]*）)?"
                      r"|(\d[\d,]*|未反馈)/\d[\d,]*")
 #: cells that do not make a column non-numeric (how fmt writes a missing or undefined figure)
-_NEUTRAL = frozenset({"", "未反馈", "—", "-", "新增", "本月无"})
+_NEUTRAL = frozenset({"", "未反馈", "—", "-", "新增", "本月无", "无数据"})
 _TOTAL = re.compile(r"^(合计|总计|全市合计|总体)")
 #: headers up to this many characters never wrap
 SHORT_HEADER = 8
@@ -141,13 +141,38 @@ class _Rebuild(HTMLParser):
             self._emit(escape(data, quote=False))
 
 
+def _span(cell: _Cell, name: str) -> int:
+    found = re.search(rf'{name}="(\d+)"', cell.attrs)
+    return max(1, int(found.group(1))) if found else 1
+
+
+def _columns(rows: list[list[_Cell]]) -> list[list[int]]:
+    """The grid column each cell starts in, counting the positions that a row or column span above
+    or to the left already fills (a group label spanning rows takes no column of the rows below it)."""
+    taken: dict[int, set[int]] = {}
+    out = []
+    for i, row in enumerate(rows):
+        filled, places, j = taken.get(i, set()), [], 0
+        for cell in row:
+            while j in filled:
+                j += 1
+            places.append(j)
+            down, across = _span(cell, "rowspan"), _span(cell, "colspan")
+            for k in range(1, down):
+                taken.setdefault(i + k, set()).update(range(j, j + across))
+            j += across
+        out.append(places)
+    return out
+
+
 def _table_html(sections: list[tuple[str, list[list[_Cell]]]], caption: list[str] | None) -> str:
     head = [row for kind, rows in sections if kind == "thead" for row in rows]
     body = [row for kind, rows in sections if kind != "thead" for row in rows if row]
-    width = max((len(r) for r in head + body), default=0)
+    head_at, body_at = _columns(head), _columns(body)
+    width = max((p[-1] + _span(r[-1], "colspan") for r, p in zip(head + body, head_at + body_at) if r), default=0)
     numeric = []
     for j in range(width):
-        texts = [r[j].text for r in body if j < len(r) and r[j].tag == "td"]
+        texts = [c.text for r, p in zip(body, body_at) for c, at in zip(r, p) if at == j and c.tag == "td"]
         figures = [t for t in texts if t not in _NEUTRAL]
         numeric.append(bool(figures) and all(is_number(t) for t in figures))
     index_digits = any(r and r[0].tag == "th" and r[0].text.isdigit() for r in body)
@@ -162,9 +187,9 @@ def _table_html(sections: list[tuple[str, list[list[_Cell]]]], caption: list[str
         lines.append(f"<caption>{''.join(caption)}</caption>")
     if head:
         lines.append("<thead>")
-        for row in head:
+        for row, places in zip(head, head_at):
             cells = []
-            for j, c in enumerate(row):
+            for j, c in zip(places, row):
                 text = "".join(c.parts)
                 if j == 0 and not c.text:
                     text = "序号" if index_digits else '<span class="sr-only">项目</span>'
@@ -175,10 +200,10 @@ def _table_html(sections: list[tuple[str, list[list[_Cell]]]], caption: list[str
             lines.append(f"<tr>{''.join(cells)}</tr>")
         lines.append("</thead>")
     lines.append("<tbody>")
-    for row in body:
+    for row, places in zip(body, body_at):
         total = any(_TOTAL.match(c.text) for c in row[:2])
         cells = []
-        for j, c in enumerate(row):
+        for j, c in zip(places, row):
             num = j < width and numeric[j]
             if c.tag == "th":
                 cls = ' class="idx"' if c.text.isdigit() else ""
