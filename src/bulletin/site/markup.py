@@ -169,10 +169,12 @@ def _table_html(sections: list[tuple[str, list[list[_Cell]]]], caption: list[str
     head = [row for kind, rows in sections if kind == "thead" for row in rows]
     body = [row for kind, rows in sections if kind != "thead" for row in rows if row]
     head_at, body_at = _columns(head), _columns(body)
-    width = max((p[-1] + _span(r[-1], "colspan") for r, p in zip(head + body, head_at + body_at) if r), default=0)
+    placed = [list(zip(p, r, strict=True)) for r, p in zip(head + body, head_at + body_at, strict=True)]
+    width = max((j + _span(c, "colspan") for row in placed for j, c in row), default=0)
+    body_cells = placed[len(head):]
     numeric = []
     for j in range(width):
-        texts = [c.text for r, p in zip(body, body_at) for c, at in zip(r, p) if at == j and c.tag == "td"]
+        texts = [c.text for row in body_cells for at, c in row if at == j and c.tag == "td"]
         figures = [t for t in texts if t not in _NEUTRAL]
         numeric.append(bool(figures) and all(is_number(t) for t in figures))
     index_digits = any(r and r[0].tag == "th" and r[0].text.isdigit() for r in body)
@@ -187,9 +189,9 @@ def _table_html(sections: list[tuple[str, list[list[_Cell]]]], caption: list[str
         lines.append(f"<caption>{''.join(caption)}</caption>")
     if head:
         lines.append("<thead>")
-        for row, places in zip(head, head_at):
+        for row, places in zip(head, head_at, strict=True):
             cells = []
-            for j, c in zip(places, row):
+            for j, c in zip(places, row, strict=True):
                 text = "".join(c.parts)
                 if j == 0 and not c.text:
                     text = "序号" if index_digits else '<span class="sr-only">项目</span>'
@@ -200,10 +202,10 @@ def _table_html(sections: list[tuple[str, list[list[_Cell]]]], caption: list[str
             lines.append(f"<tr>{''.join(cells)}</tr>")
         lines.append("</thead>")
     lines.append("<tbody>")
-    for row, places in zip(body, body_at):
+    for row, places in zip(body, body_at, strict=True):
         total = any(_TOTAL.match(c.text) for c in row[:2])
         cells = []
-        for j, c in zip(places, row):
+        for j, c in zip(places, row, strict=True):
             num = j < width and numeric[j]
             if c.tag == "th":
                 cls = ' class="idx"' if c.text.isdigit() else ""
