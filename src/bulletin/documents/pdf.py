@@ -74,6 +74,7 @@ _PREAMBLE = """\
 #show table: set par(justify: false, first-line-indent: 0em, leading: 0.5em)
 #show table.cell.where(y: 0): set text(weight: "regular")
 #show figure: set block(breakable: true)
+#show figure.where(kind: image): set block(breakable: false)
 #show figure.where(kind: table): set figure(supplement: "表")
 #show figure.where(kind: table): set figure.caption(position: top)
 #show figure.where(kind: image): set figure(supplement: "图")
