@@ -236,6 +236,18 @@ def test_no_table_title_is_printed_twice(rendered, doc, kind):
                 assert len(hits) == 1, f"{kind}: {block.title} printed {len(hits)} times: {hits}"
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_figure_is_split_across_two_lines(rendered, doc, kind):
+    """A figure in the prose reads whole on one line (LibreOffice had broken 26097 after its 2)."""
+    text = "\n".join(line.text for _, _, line in _body(rendered[kind]))
+    paragraphs = [b.text for s in doc.sections for b in s.blocks if isinstance(b, model.Paragraph) and not b.note]
+    assert len(paragraphs) == 6
+    for paragraph in paragraphs:
+        found = re.search("\n?".join(map(re.escape, _flat(paragraph))), text)
+        assert found, f"{kind}: {paragraph[:20]}… is printed"
+        assert not re.search(r"\d\n\d", found.group()), f"{kind}: a figure split over two lines in {found.group()!r}"
+
+
 # ---------------------------------------------------------------- figures
 
 

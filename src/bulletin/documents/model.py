@@ -142,19 +142,12 @@ def split_groups(rows: Sequence[Sequence[Cell]], columns: int, longest: int) -> 
     the PDF keeps each part on one page (``longest`` rows fit a page); the Word file, whose page
     breaks only its reader's client knows, repeats the label on every row (``longest=1``).
     """
-    out = [list(row) for row in rows]
-    inserts: list[tuple[int, int, Cell]] = []  # (row, column, label) added at the head of a part
-    for r, c, cell in list(place(rows, columns)):
+    by_row: list[list[tuple[int, Cell]]] = [[] for _ in rows]
+    for r, c, cell in place(rows, columns):
         if not cell.vertical or cell.rowspan <= longest:
+            by_row[r].append((c, cell))
             continue
-        starts = range(0, cell.rowspan, longest)
-        for k in starts:
-            part = replace(cell, rowspan=min(longest, cell.rowspan - k))
-            if k == 0:
-                out[r][next(i for i, x in enumerate(out[r]) if x is cell)] = part
-            else:
-                inserts.append((r + k, c, part))
-    for r, c, label in inserts:
-        placed = [col for rr, col, _ in place(out, columns) if rr == r]
-        out[r].insert(sum(1 for col in placed if col < c), label)
+        for k in range(0, min(cell.rowspan, len(rows) - r), longest):  # the places the one label covered
+            by_row[r + k].append((c, replace(cell, rowspan=min(longest, cell.rowspan - k))))
+    out = [[cell for _, cell in sorted(row, key=lambda placed: placed[0])] for row in by_row]
     return tuple(tuple(row) for row in out)
