@@ -387,3 +387,28 @@ def test_docx_properties_name_the_publisher_and_tables_carry_alt_text(data_in_od
     headings = [p for p in d.paragraphs if p.style.name == "Heading 1"]
     assert [p.text for p in headings] == [s.title for s in doc.sections]
     assert all(p.paragraph_format.keep_with_next for p in headings)
+
+
+def test_a_table_titled_otherwise_than_its_section_is_captioned_and_numbered(tmp_path):
+    """Two tables under one heading: each is captioned 表1, 表2 with its own title (a Word Caption
+    numbered by a SEQ field; a Typst table caption above the table); a revised month says so."""
+    from bulletin.documents import word
+    from bulletin.documents.model import Cell, Grid, Section
+
+    head = ((Cell("单位"), Cell("数")),)
+    first = Grid("kiosks", "甲表", (1, 1), head, ((Cell("甲院"), Cell("未反馈", numeric=True)),))
+    second = Grid("kiosks", "乙表", (1, 1), head, ((Cell("乙院"), Cell("3", numeric=True)),))
+    doc = model.Document(M, "简报（2020年2月）", "2020年2月", (Section("一节", (first, second)),),
+                         model.colophon(M, "2024年5月1日"), (model.NOT_REPORTED,))
+    text = subprocess.run([_tool("pdftotext", "poppler-utils"), "-layout", str(pdf.write(doc, tmp_path / "s.pdf")),
+                           "-"], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"表1\s+甲表\s+单位\s+数\s+甲院\s+未反馈\s+注：“未反馈”", text)
+    assert re.search(r"表2\s+乙表\s+单位\s+数\s+乙院\s+3", text) and "注：" not in text.split("乙表")[1]
+    assert "数据于2024年5月1日修订" in text
+    with zipfile.ZipFile(word.write(doc, tmp_path / "s.docx")) as z:
+        root = ET.fromstring(z.read("word/document.xml"))
+    body = list(root.find(f"{W}body"))
+    captions = [(i, p) for i, p in enumerate(body) if p.find(f"{W}pPr/{W}pStyle[@{W}val='Caption']") is not None]
+    assert ["".join(t.text for t in p.iter(f"{W}t")) for _, p in captions] == ["表 1\u3000甲表", "表 2\u3000乙表"]
+    assert all(p.find(f"{W}fldSimple").get(f"{W}instr").split()[:2] == ["SEQ", "表"] for _, p in captions)
+    assert all(body[i + 1].tag == f"{W}tbl" for i, _ in captions), "each caption right above its table"

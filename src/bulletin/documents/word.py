@@ -165,38 +165,39 @@ def table_xml(grid: Grid, keep_last: bool = False) -> str:
     return "".join(out)
 
 
-def _caption(document, title: str):
-    """A Word caption (style Caption) numbered by a ``SEQ 表`` field: 表 1　title."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    caption = document.add_paragraph("表 ", style="Caption")
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), r" SEQ 表 \* ARABIC ")
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = str(sum(1 for p in document.paragraphs if p.style.name == "Caption"))
-    run.append(text)
-    field.append(run)
-    caption._p.append(field)
-    caption.add_run(f"\u3000{title}")
-    return caption
+def caption_xml(style_id: str, number: int, title: str) -> str:
+    """A Word caption paragraph (style Caption) numbered by a ``SEQ 表`` field: 表 1　title."""
+    text = escape(_CONTROL.sub("", title))
+    return (f'<w:p xmlns:w="{_W}"><w:pPr><w:pStyle w:val={quoteattr(style_id)}/><w:keepNext/><w:jc w:val="center"/>'
+            f'</w:pPr><w:r><w:t xml:space="preserve">表 </w:t></w:r><w:fldSimple w:instr=" SEQ 表 \\* ARABIC ">'
+            f'<w:r><w:t>{number}</w:t></w:r></w:fldSimple>'
+            f'<w:r><w:t xml:space="preserve">\u3000{text}</w:t></w:r></w:p>')
 
 
-def _table(document, grid: Grid, caption: bool, terms: tuple[tuple[str, str], ...]) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+def _table(document, grid: Grid, caption: int | None, terms: tuple[tuple[str, str], ...]) -> None:
+    """The grid as a Word table at the end of the body, after its caption ``表 {caption}`` when
+    given (else right under the heading that names it), with a note for each word of ``terms``
+    its cells print. Through python-docx's public ``Document.element`` and ``oxml.parse_xml``."""
     from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    if caption:
-        anchor = _caption(document, grid.title)
-        anchor.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    else:  # the heading above is the table's title: an empty anchor, kept with the table
-        anchor = document.add_paragraph()
-        anchor.paragraph_format.space_after = Pt(0)
-    anchor.paragraph_format.keep_with_next = True
+    body = document.element.body
+    end = body.find(qn("w:sectPr"))
+
+    def add(xml: str) -> None:
+        element = parse_xml(xml)
+        if end is None:
+            body.append(element)
+        else:
+            end.addprevious(element)
+
+    if caption is not None:
+        add(caption_xml(document.styles["Caption"].style_id, caption, grid.title))
+    elif end is not None and end.getprevious() is not None and end.getprevious().tag == qn("w:tbl"):
+        document.add_paragraph().paragraph_format.keep_with_next = True  # two tables never touch (Word would join them)
     used = [(t, meaning) for t, meaning in terms if any(t in c.text for row in grid.body for c in row)]
-    anchor._p.addnext(parse_xml(table_xml(grid, keep_last=bool(used))))
+    add(table_xml(grid, keep_last=bool(used)))
     for term, meaning in used:
         note = document.add_paragraph(f"注：“{term}”：{meaning}。")
         for run in note.runs:
@@ -241,6 +242,7 @@ def write(doc: Document, target: Path) -> Path:
         p.paragraph_format.space_after = Pt(0)
         for run in p.runs:
             run.font.size = Pt(8.5)
+    captions = 0  # the tables captioned so far: 表 1, 表 2 …
     for sec in doc.sections:
         document.add_heading(sec.title, level=1).paragraph_format.keep_with_next = True
         grids = [b for b in sec.blocks if isinstance(b, Grid)]
@@ -257,7 +259,8 @@ def write(doc: Document, target: Path) -> Path:
                 else:
                     p.paragraph_format.first_line_indent = Pt(21)
             elif isinstance(block, Grid):
-                _table(document, block, caption=not once, terms=doc.terms)
+                captions += 0 if once else 1
+                _table(document, block, caption=None if once else captions, terms=doc.terms)
             elif isinstance(block, Bars):
                 continue  # the PDF draws the charts; editors take text and tables from here
     document.save(str(target))
