@@ -10,8 +10,11 @@ are ignored, so the PDF is the same on every machine.
 
 Every string from the data reaches Typst as a string literal (:func:`literal`), never as markup,
 so a name holding ``#``, ``*``, ``$``, ``[``, ``\\``, ``@`` or ``<`` prints as text. The charts are
-drawn by Typst itself (bars as boxes): vector, searchable, in the embedded font, and free of a
-matplotlib render in the batch.
+drawn by Typst itself (bars as boxes from one zero baseline, to the scale of a value axis whose
+ticks :func:`scale` picks; the value labels printed as the tables print figures, money to the fen):
+vector, searchable, in the embedded font, and free of a matplotlib render in the batch. A group
+label (医疗单位) spans at most :data:`GROUP_ROWS` rows and its rows never break across a page, so
+no page shows rows under a label printed on the page before.
 """
 
 from __future__ import annotations

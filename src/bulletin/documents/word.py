@@ -1,12 +1,19 @@
 """``bulletin-YYYY-MM.docx``: the same content as an editable Word file, with python-docx.
 
 python-docx writes real Word tables (editors paste them into the full bulletin and edit the
-figures), merges cells where the print layout merges them (the 健康档案 header, the 医疗单位/各区
-group cells, the 合计 rows), and gives direct access to the run properties where the East-Asian
-font is set: every style names 宋体 (headings 黑体) as its ``w:eastAsia`` font and zh-CN as its
-East-Asian language, so Word and WPS pick a Chinese font instead of falling back glyph by glyph.
-The fonts are not embedded: Word embeds only TrueType outlines and every Chinese Word/WPS has
-宋体 and 黑体. Charts are left to the PDF; the Word file carries the text and the tables.
+figures), merges cells where the print layout merges them (the 健康档案 header, the 合计 rows)
+and gives direct access to the run properties where the East-Asian font is set: every style names
+宋体 (headings 黑体) as its ``w:eastAsia`` font and zh-CN as its East-Asian language (Latin text,
+the figures, en-US: a client that breaks Chinese text anywhere would split 26097 over two lines),
+so Word and WPS pick a Chinese font instead of falling back glyph by glyph. The fonts are not
+embedded: Word embeds only TrueType outlines and every Chinese Word/WPS has 宋体 and 黑体.
+
+Where the page breaks only the reader's client knows, so the file is laid out to survive any
+break: the group label (医疗单位, 各区) is printed on each of its rows, no row breaks across pages,
+the header rows repeat, headings and the paragraph before a table keep with what follows. Each
+table carries its title and a description as alt text, a table titled otherwise than its heading
+a numbered caption; the core properties name the publisher. Charts are left to the PDF; the Word
+file carries the text and the tables.
 """
 
 from __future__ import annotations
