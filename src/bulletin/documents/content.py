@@ -21,6 +21,7 @@ from ..errors import BulletinDataError
 from ..loaders import month_folder
 from ..months import is_month
 from ..store import read_not_published
+from . import model
 from . import wording as w
 from .model import Bars, Block, Cell, Document, Grid, Paragraph, Section
 
@@ -112,7 +113,7 @@ def _bars(title: str, items: list[tuple[str, float, str]], unit: str) -> Bars | 
     if len(items) < 2:
         return None
     alt = f"条形图：{title}。" + "；".join(f"{n}：{t}{unit}" for n, _, t in items) + "。"
-    return Bars(title, tuple(items), alt)
+    return Bars(title, tuple(items), alt, unit)
 
 
 # ---------------------------------------------------------------- the sections
@@ -323,9 +324,11 @@ def kiosks(d: MonthData) -> Section:
                  *(_num(show(d.revised_fact(f"kiosks.total.{c.name}", t), c.kind), strong=True)
                    for t, c in zip(totals, values, strict=True))))
     blocks: list[Block] = [Grid("kiosks", title, (0.5, 3.4, 0.9, 1.0, 1.6, 1.0, 1.7), header, tuple(body))]
-    by_payment = frame.assign(_v=[_float(v) for v in frame["payment_yuan"]]).sort_values("_v", ascending=False)
+    # like units ranked together: the hospitals (the table's first group), never a district among them
+    hospitals = frame[frame["group"] == "hospital"]
+    by_payment = hospitals.assign(_v=[_float(v) for v in hospitals["payment_yuan"]]).sort_values("_v", ascending=False)
     top = [(str(r["unit"]), r["_v"], w.yuan(r["payment_yuan"])) for _, r in by_payment.head(10).iterrows()]
-    chart = _bars("缴费金额前十的单位（元）", top, "元")
+    chart = _bars(f"缴费金额前十的{schema.KIOSK_GROUP_LABELS['hospital']}（元）", top, "元")
     if chart:
         blocks.append(chart)
     return Section(title, tuple(blocks))
@@ -347,7 +350,9 @@ def build_from(d: MonthData) -> Document:
     if d.revisions:
         subtitle += f"（{d.revisions[-1].date_label}修订，标 {revs.MARK} 的数字为修订后的数字）"
         sections.append(revision_section(d))
-    return Document(d.month, f"{TITLE}（{year}年{mon}月）", subtitle, tuple(sections))
+    colophon = model.colophon(d.month, d.revisions[-1].date_label if d.revisions else "")
+    return Document(d.month, f"{TITLE}（{year}年{mon}月）", subtitle, tuple(sections), colophon,
+                    (model.NOT_REPORTED,))
 
 
 def revision_section(d: MonthData) -> Section:

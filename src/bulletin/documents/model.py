@@ -9,7 +9,7 @@ them: each row holds only the cells that start in it, a spanned position is skip
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,12 @@ class Bars:
     title: str
     items: tuple[tuple[str, float, str], ...]
     alt: str
+    #: the values' unit as the title gives it (元 for money, printed to the fen; else counts)
+    unit: str = ""
+
+    @property
+    def money(self) -> bool:
+        return self.unit == "元"
 
 
 Block = Paragraph | Grid | Bars
@@ -71,6 +77,35 @@ class Document:
     title: str  # the document's title (PDF metadata, Word core properties)
     subtitle: str
     sections: tuple[Section, ...]
+    #: the lines printed under the subtitle: where the figures come from, which issue and
+    #: version of the data they are (:func:`colophon`)
+    colophon: tuple[str, ...] = ()
+    #: words a table may print instead of a figure, with what they mean: a note under each table
+    #: that prints one (and the colophon's definition)
+    terms: tuple[tuple[str, str], ...] = ()
+
+
+#: who publishes the bulletin (the Word file's author, the source line)
+PUBLISHER = "南京市卫生信息中心"
+#: the bulletin the figures are taken from
+BULLETIN = "南京卫生信息统计简报"
+#: what 未反馈 means wherever a table prints it (the workbook's cover says the same)
+NOT_REPORTED = ("未反馈", "单位当月未报送该项数据，按缺失处理，不是0")
+
+
+def colophon(month: str, revised: str = "") -> tuple[str, ...]:
+    """The source line and the data's issue and version, for a month (``"2020-02"``).
+
+    ``revised`` is the day of the latest revision as readers read it (``2024年5月1日``), empty
+    for a month never revised. The bulletin's text carries no publication day, so none is printed:
+    the release is named by its issue, and a revision by its day.
+    """
+    year, mon = (int(p) for p in month.split("-"))
+    issue = f"{year}年{mon}月刊"
+    version = f"数据于{revised}修订" if revised else "数据未经修订"
+    return (f"资料来源：{PUBLISHER}《{BULLETIN}》{issue}统计数据部分，按简报印出的数字录入。",
+            f"发布：《{BULLETIN}》{issue}；{version}。",
+            f"“{NOT_REPORTED[0]}”：{NOT_REPORTED[1]}。")
 
 
 def place(rows: Sequence[Sequence[Cell]], columns: int) -> Iterator[tuple[int, int, Cell]]:
@@ -97,3 +132,22 @@ def place(rows: Sequence[Sequence[Cell]], columns: int) -> Iterator[tuple[int, i
                     taken.add((r + dr, c + dc))
             yield r, c, cell
             c += cell.colspan
+
+
+def split_groups(rows: Sequence[Sequence[Cell]], columns: int, longest: int) -> tuple[tuple[Cell, ...], ...]:
+    """``rows`` with every group label (a ``vertical`` cell spanning rows) cut into labels of at
+    most ``longest`` rows each, the label repeated at the head of each part.
+
+    A page break inside a group then never leaves rows under a label printed on the page before:
+    the PDF keeps each part on one page (``longest`` rows fit a page); the Word file, whose page
+    breaks only its reader's client knows, repeats the label on every row (``longest=1``).
+    """
+    by_row: list[list[tuple[int, Cell]]] = [[] for _ in rows]
+    for r, c, cell in place(rows, columns):
+        if not cell.vertical or cell.rowspan <= longest:
+            by_row[r].append((c, cell))
+            continue
+        for k in range(0, min(cell.rowspan, len(rows) - r), longest):  # the places the one label covered
+            by_row[r + k].append((c, replace(cell, rowspan=min(longest, cell.rowspan - k))))
+    out = [[cell for _, cell in sorted(row, key=lambda placed: placed[0])] for row in by_row]
+    return tuple(tuple(row) for row in out)

@@ -10,13 +10,17 @@ are ignored, so the PDF is the same on every machine.
 
 Every string from the data reaches Typst as a string literal (:func:`literal`), never as markup,
 so a name holding ``#``, ``*``, ``$``, ``[``, ``\\``, ``@`` or ``<`` prints as text. The charts are
-drawn by Typst itself (bars as boxes): vector, searchable, in the embedded font, and free of a
-matplotlib render in the batch.
+drawn by Typst itself (bars as boxes from one zero baseline, to the scale of a value axis whose
+ticks :func:`scale` picks; the value labels printed as the tables print figures, money to the fen):
+vector, searchable, in the embedded font, and free of a matplotlib render in the batch. A group
+label (医疗单位) spans at most :data:`GROUP_ROWS` rows and its rows never break across a page, so
+no page shows rows under a label printed on the page before.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import math
 import shutil
 import subprocess
 import sys
@@ -24,7 +28,8 @@ import tempfile
 from pathlib import Path
 
 from ..errors import BulletinError
-from .model import Bars, Cell, Document, Grid, Paragraph
+from ..revisions import MARK
+from .model import Bars, Cell, Document, Grid, Paragraph, Section, split_groups
 
 FONT_FAMILY = "Noto Sans CJK SC"
 
@@ -63,17 +68,30 @@ _PREAMBLE = """\
 #set page(paper: "a4", margin: (x: 1.8cm, top: 2cm, bottom: 2cm), numbering: "1 / 1", number-align: center)
 #set text(font: "{font}", size: 10.5pt, lang: "zh", region: "cn", cjk-latin-spacing: none)
 #set par(justify: true, leading: 0.85em, spacing: 1.1em, first-line-indent: (amount: 2em, all: true))
-#set heading(numbering: "一、")
-#show heading.where(level: 1): it => block(above: 1.6em, below: 1em, text(size: 13.5pt, it))
+#set heading(numbering: (..n) => numbering("一、", n.pos().last()))
+#show heading.where(level: 1): it => align(center, block(below: 0.6em, text(size: 19pt, weight: "regular", it.body)))
+#show heading.where(level: 2): it => block(above: 1.6em, below: 1em, text(size: 13.5pt, it))
+#show outline: set heading(level: 2)
 #set table(stroke: 0.5pt + luma(90), inset: (x: 3pt, y: 3.2pt))
 #show table: set text(size: 8pt)
 #show table: set par(justify: false, first-line-indent: 0em, leading: 0.5em)
 #show table.cell.where(y: 0): set text(weight: "regular")
 #show figure: set block(breakable: true)
-#align(center, block(below: 0.6em, text(size: 19pt, {heading})))
-#align(center, block(below: 1.6em, text(size: 12pt, {subtitle})))
-#outline(title: "目录", depth: 1)
+#show figure.where(kind: image): set block(breakable: false)
+#show figure.where(kind: table): set figure(supplement: "表")
+#show figure.where(kind: table): set figure.caption(position: top)
+#show figure.where(kind: image): set figure(supplement: "图")
+#heading(level: 1, numbering: none, outlined: false, {heading})
+#align(center, block(below: 0.8em, text(size: 12pt, {subtitle})))
+{colophon}
+#outline(title: "目录", depth: 2)
 """
+
+#: the most rows a group label spans on one page: a longer group is cut into parts of this many
+#: rows, each under its own label and kept on one page (40 table rows fit an A4 page)
+GROUP_ROWS = 40
+#: the share of the plot area the longest scale reaches (the rest holds the largest value's label)
+_SCALE = 78
 
 
 def _cell(cell: Cell, header: bool) -> str:
@@ -85,6 +103,8 @@ def _cell(cell: Cell, header: bool) -> str:
     args = []
     if cell.rowspan > 1:
         args.append(f"rowspan: {cell.rowspan}")
+        if cell.vertical:  # a group is never cut from its label: the part moves to the next page whole
+            args.append("breakable: false")
     if cell.colspan > 1:
         args.append(f"colspan: {cell.colspan}")
     if header or cell.vertical or cell.colspan > 1:
@@ -100,37 +120,98 @@ def _cell(cell: Cell, header: bool) -> str:
     return f"table.cell({', '.join(args)}, {text})"
 
 
-def _grid(grid: Grid) -> str:
+def _notes(grid: Grid, terms: tuple[tuple[str, str], ...]) -> str:
+    """The note under a table for each word it prints instead of a figure (未反馈)."""
+    used = [(t, meaning) for t, meaning in terms if any(t in c.text for row in grid.body for c in row)]
+    return "".join(f"#block(above: 0.5em, text(size: 8pt, {literal(f'注：“{t}”：{meaning}。')}))\n"
+                   for t, meaning in used)
+
+
+def _grid(grid: Grid, caption: bool, terms: tuple[tuple[str, str], ...] = ()) -> str:
     widths = ", ".join(f"{w}fr" for w in grid.widths)
     header = ",\n    ".join(_cell(c, True) for row in grid.header for c in row)
-    body = ",\n  ".join(_cell(c, False) for row in grid.body for c in row)
-    caption = f"#align(center, block(above: 1.2em, below: 0.6em, strong({literal(grid.title)})))\n"
-    return f"{caption}#table(\n  columns: ({widths},),\n  table.header(\n    {header},\n  ),\n  {body}\n)\n"
+    body = split_groups(grid.body, grid.columns, GROUP_ROWS)
+    cells = ",\n  ".join(_cell(c, False) for row in body for c in row)
+    table = f"table(\n  columns: ({widths},),\n  table.header(\n    {header},\n  ),\n  {cells}\n)"
+    if caption:  # a title of its own: a real caption (tagged Caption), numbered 表1, 表2 …
+        table = f"figure(kind: table, caption: {literal(grid.title)},\n{table})"
+    return f"#{table}\n{_notes(grid, terms)}"
+
+
+def scale(top: float, money: bool = False) -> tuple[float, list[float]]:
+    """The value axis for bars up to ``top``: its end and its ticks, from 0 in steps of 1, 2, 2.5 or
+    5 × 10ⁿ, at most five steps, counts in whole steps."""
+    if top <= 0:
+        return 1.0, [0.0, 1.0]
+    rough = top / 5
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= rough)
+    if not money or step >= 1:
+        step = max(1.0, float(round(step))) if step >= 1 else 1.0
+    end = math.ceil(top / step - 1e-9) * step
+    ticks = [round(i * step, 10) for i in range(round(end / step) + 1)]
+    return end, ticks
+
+
+def _bar_label(value: float, shown: str, money: bool) -> str:
+    """A bar's value as the tables print figures: money to the fen, counts, both with separators."""
+    from ..fmt import count, yuan
+
+    text = yuan(value) if money else count(value)
+    return f"{text} {MARK}" if shown.endswith(MARK) else text
 
 
 def _bars(chart: Bars) -> str:
-    top = max((v for _, v, _ in chart.items), default=0) or 1
+    from ..fmt import count, yuan
+
+    values = [max(v, 0) for _, v, _ in chart.items]
+    end, ticks = scale(max(values, default=0), chart.money)
     colour = BAR_COLOUR
     rows = []
-    for name, value, shown in chart.items:
-        share = max(value, 0) / top * 78
+    for (name, _, shown), value in zip(chart.items, values, strict=True):
+        share = value / end * _SCALE
         bar = f'box(width: {share:.3f}%, height: 0.9em, fill: rgb("{colour}"))'
-        rows.append(f"align(right, text(size: 8pt, {literal(name)})), "
-                    f"{{ {bar}; h(4pt); text(size: 8pt, {literal(shown)}) }}")
+        rows.append(f"text(size: 8pt, {literal(name)}), "
+                    f"{{ {bar}; h(4pt); text(size: 8pt, {literal(_bar_label(value, shown, chart.money))}) }}")
+    # the axis under the bars: a line from 0, a tick and its figure at each step
+    marks = "".join(
+        f"place(dx: {t / end * _SCALE:.3f}%, line(length: 3pt, angle: 90deg, stroke: 0.5pt + luma(60))); "
+        f"place(dx: {t / end * _SCALE:.3f}%, dy: 4.5pt, box(width: 0pt, align(center, "
+        f"text(size: 7pt, fill: luma(60), {literal(count(t) if float(t).is_integer() else yuan(t))})))); "
+        for t in ticks)
+    axis = (f"block(width: 100%, height: 1.6em, {{ line(length: {_SCALE}%, stroke: 0.5pt + luma(60)); "
+            f"{marks}}})")
     body = ",\n    ".join(rows)
     return (
         f"#figure(\n  alt: {literal(chart.alt)},\n  caption: {literal(chart.title)},\n"
-        f"  block(width: 92%, grid(columns: (auto, 1fr), column-gutter: 6pt, row-gutter: 4pt, align: horizon,\n"
-        f"    {body}\n  ))\n)\n"
+        f"  block(width: 92%, {{\n  set par(justify: false, first-line-indent: 0em)\n"
+        f"  grid(columns: (auto, 1fr), inset: (x, y) => if x == 0 {{ (right: 6pt, y: 2pt) }} else {{ (y: 2pt) }},\n"
+        f"    align: (right + horizon, left + horizon),\n"
+        f"    grid.vline(x: 1, end: {len(rows)}, stroke: 0.8pt + luma(40)),\n"
+        f"    {body},\n    [], grid.cell(inset: (x: 0pt, y: 0pt), {axis})\n  )}})\n)\n"
     )
 
 
+def _heading_is_title(section: Section) -> bool:
+    """The section's one table carries the section's own title: printed once, as the heading."""
+    grids = [b for b in section.blocks if isinstance(b, Grid)]
+    return len(grids) == 1 and grids[0].title == section.title
+
+
 def source(doc: Document) -> str:
-    """The Typst source of the document (data only in string literals)."""
+    """The Typst source of the document (data only in string literals).
+
+    Headings: the document's title is the one level-1 heading (tagged H1, left out of the
+    contents), each section a numbered level-2 heading (H2); a table is captioned with its title
+    (表1 …) unless that title is its section's heading already, so no title prints twice.
+    """
+    colophon = "".join(f"#align(center, block(below: 0.3em, text(size: 8.5pt, {literal(line)})))\n"
+                       for line in doc.colophon)
     parts = [_PREAMBLE.format(title=literal(doc.title), font=FONT_FAMILY, heading=literal(doc.title.split("（")[0]),
-                              subtitle=literal(doc.subtitle))]
+                              subtitle=literal(doc.subtitle), colophon=colophon)]
     for section in doc.sections:
-        parts.append(f"#heading(level: 1, {literal(section.title)})\n")
+        parts.append(f"#heading(level: 2, {literal(section.title)})\n")
+        once = _heading_is_title(section)
         for block in section.blocks:
             if isinstance(block, Paragraph):
                 if block.note:
@@ -138,7 +219,7 @@ def source(doc: Document) -> str:
                 else:
                     parts.append(f"#par({literal(block.text)})\n")
             elif isinstance(block, Grid):
-                parts.append(_grid(block))
+                parts.append(_grid(block, caption=not once, terms=doc.terms))
             elif isinstance(block, Bars):
                 parts.append(_bars(block))
     return "\n".join(parts)

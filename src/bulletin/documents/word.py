@@ -1,21 +1,30 @@
 """``bulletin-YYYY-MM.docx``: the same content as an editable Word file, with python-docx.
 
 python-docx writes real Word tables (editors paste them into the full bulletin and edit the
-figures), merges cells where the print layout merges them (the 健康档案 header, the 医疗单位/各区
-group cells, the 合计 rows), and gives direct access to the run properties where the East-Asian
-font is set: every style names 宋体 (headings 黑体) as its ``w:eastAsia`` font and zh-CN as its
-East-Asian language, so Word and WPS pick a Chinese font instead of falling back glyph by glyph.
-The fonts are not embedded: Word embeds only TrueType outlines and every Chinese Word/WPS has
-宋体 and 黑体. Charts are left to the PDF; the Word file carries the text and the tables.
+figures), merges cells where the print layout merges them (the 健康档案 header, the 合计 rows)
+and gives direct access to the run properties where the East-Asian font is set: every style names
+宋体 (headings 黑体) as its ``w:eastAsia`` font and zh-CN as its East-Asian language (Latin text,
+the figures, en-US: a client that breaks Chinese text anywhere would split 26097 over two lines),
+so Word and WPS pick a Chinese font instead of falling back glyph by glyph. The fonts are not
+embedded: Word embeds only TrueType outlines and every Chinese Word/WPS has 宋体 and 黑体.
+
+Where the page breaks only the reader's client knows, so the file is laid out to survive any
+break: the group label (医疗单位, 各区) is printed on each of its rows, no row breaks across pages,
+the header rows repeat, headings and the paragraph before a table keep with what follows. Each
+table carries its title and a description as alt text, a table titled otherwise than its heading
+a numbered caption; the core properties name the publisher. Charts are left to the PDF; the Word
+file carries the text and the tables.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
-from .model import Bars, Cell, Document, Grid, Paragraph, place
+from .model import BULLETIN, PUBLISHER, Bars, Cell, Document, Grid, Paragraph, place, split_groups
 
 BODY_FONT = ("Times New Roman", "宋体")
 HEADING_FONT = ("Arial", "黑体")
@@ -40,7 +49,9 @@ def _fonts(element, latin: str, east_asian: str) -> None:
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
-    lang.set(qn("w:val"), "zh-CN")
+    # Latin text (the figures) as en-US: a client breaking "Chinese" Latin text anywhere would
+    # split 26097 across two lines (LibreOffice did); the East-Asian text stays zh-CN
+    lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
@@ -63,7 +74,12 @@ _TEXT_WIDTH = round((210 - 2 * 18) / 25.4 * 1440)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML
 
 
-def _tc(spec: Cell, header: bool, width: int, merge: str | None) -> str:
+#: a group label's column is at least this wide: 医疗单位 on one line at 8 pt, with the cell margins
+_LABEL_CHAR = 160  # twips of one CJK character at 8 pt
+_CELL_MARGINS = 2 * 115
+
+
+def _tc(spec: Cell, header: bool, width: int, merge: str | None, keep: bool = False) -> str:
     """One ``w:tc``: width, spans (``gridSpan``, ``vMerge`` restart/continue), shade, text."""
     props = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
     if spec.colspan > 1:
@@ -74,7 +90,7 @@ def _tc(spec: Cell, header: bool, width: int, merge: str | None) -> str:
         props.append("<w:vMerge/>")
     if header or spec.strong:
         props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{"E8E8E8" if header else "F4F4F4"}"/>')
-    if spec.vertical:  # top to bottom, characters upright, as the bulletin prints 医疗单位
+    if spec.vertical and spec.rowspan > 1:  # top to bottom, characters upright, as the bulletin prints 医疗单位
         props.append('<w:textDirection w:val="tbRlV"/>')
     props.append('<w:vAlign w:val="center"/>')
     if merge == "continue":
@@ -84,33 +100,62 @@ def _tc(spec: Cell, header: bool, width: int, merge: str | None) -> str:
     bold = "<w:b/>" if header or spec.strong else ""
     text = escape(_CONTROL.sub("", spec.text))
     return (
-        f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr><w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\"/>"
+        f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr><w:p><w:pPr>{'<w:keepNext/>' if keep else ''}"
+        f"<w:spacing w:before=\"0\" w:after=\"0\"/>"
         f'<w:jc w:val="{align}"/></w:pPr><w:r><w:rPr>{bold}<w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr>'
         f'<w:t xml:space="preserve">{text}</w:t></w:r></w:p></w:tc>'
     )
 
 
-def table_xml(grid: Grid) -> str:
+def _widths(grid: Grid, body: tuple[tuple[Cell, ...], ...]) -> list[int]:
+    """Column widths in twips: the grid's shares of the text width, a group label's column widened
+    to hold its label on one line (taken from the widest column)."""
+    widths = [round(_TEXT_WIDTH * w / sum(grid.widths)) for w in grid.widths]
+    for _, c, cell in place(body, grid.columns):
+        if cell.vertical and cell.colspan == 1:
+            need = len(cell.text) * _LABEL_CHAR + _CELL_MARGINS
+            if widths[c] < need:
+                widest = max(range(len(widths)), key=widths.__getitem__)
+                widths[widest] -= need - widths[c]
+                widths[c] = need
+    return widths
+
+
+def description(grid: Grid) -> str:
+    """The table's alt text (Word's 可选文字 description): its size and columns."""
+    columns = "、".join(dict.fromkeys(c.text for row in grid.header for c in row if c.text))
+    return f"{grid.title}：{len(grid.body)}行，列为{columns}。"
+
+
+def table_xml(grid: Grid, keep_last: bool = False) -> str:
     """The ``w:tbl`` of a grid: a real Word table, merged where the print layout merges.
 
     Written as XML in one piece rather than cell by cell through python-docx's objects (ten times
     faster for the kiosks table); the merges are the ones ``_Cell.merge`` makes, so python-docx
-    reads them back as merged cells.
+    reads them back as merged cells. A group label (医疗单位, 各区) is repeated on each of its
+    rows instead of merged down them: Word and LibreOffice print a merged cell once, on the page
+    where it starts, so rows carried onto the next page would stand under no label. No row breaks
+    across pages (``cantSplit``), the header rows repeat on each page (``tblHeader``), and the table
+    carries its title and a description as alt text (``tblCaption``, ``tblDescription``).
+    ``keep_last`` keeps the last row on the page of the paragraph after the table (its note).
     """
-    rows = (*grid.header, *grid.body)
-    widths = [round(_TEXT_WIDTH * w / sum(grid.widths)) for w in grid.widths]
+    body = split_groups(grid.body, grid.columns, 1)
+    rows = (*grid.header, *body)
+    widths = _widths(grid, body)
     starts: dict[tuple[int, int], Cell] = {}
     below: dict[tuple[int, int], Cell] = {}  # positions under a row span's first row, at its first column
     for r, c, cell in place(rows, grid.columns):
         starts[(r, c)] = cell
         for dr in range(1, cell.rowspan):
             below[(r + dr, c)] = cell
-    out = [f'<w:tbl xmlns:w="{_W}"><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{_TEXT_WIDTH}" w:type="dxa"/>'
-           '<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>'
+    alt = (f'<w:tblCaption w:val={quoteattr(_CONTROL.sub("", grid.title))}/>'
+           f'<w:tblDescription w:val={quoteattr(_CONTROL.sub("", description(grid)))}/>')
+    out = [f'<w:tbl xmlns:w="{_W}"><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+           f'<w:tblLayout w:type="fixed"/>{alt}</w:tblPr><w:tblGrid>'
            + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"]
     for r in range(len(rows)):
         header = r < len(grid.header)
-        out.append("<w:tr>" + ("<w:trPr><w:tblHeader/></w:trPr>" if header else ""))
+        out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
         c = 0
         while c < grid.columns:
             cell, merge = starts.get((r, c)), None
@@ -120,19 +165,59 @@ def table_xml(grid: Grid) -> str:
                 cell, merge = below[(r, c)], "continue"
             else:  # a row shorter than the grid: an empty cell keeps Word's grid whole
                 cell = Cell("")
-            out.append(_tc(cell, header, sum(widths[c:c + cell.colspan]), merge))
+            out.append(_tc(cell, header, sum(widths[c:c + cell.colspan]), merge, keep_last and r == len(rows) - 1))
             c += cell.colspan
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
 
 
-def _table(document, grid: Grid) -> None:
-    from docx.oxml import parse_xml
+def caption_xml(style_id: str, number: int, title: str) -> str:
+    """A Word caption paragraph (style Caption) numbered by a ``SEQ 表`` field: 表 1　title."""
+    text = escape(_CONTROL.sub("", title))
+    return (f'<w:p xmlns:w="{_W}"><w:pPr><w:pStyle w:val={quoteattr(style_id)}/><w:keepNext/><w:jc w:val="center"/>'
+            f'</w:pPr><w:r><w:t xml:space="preserve">表 </w:t></w:r><w:fldSimple w:instr=" SEQ 表 \\* ARABIC ">'
+            f'<w:r><w:t>{number}</w:t></w:r></w:fldSimple>'
+            f'<w:r><w:t xml:space="preserve">\u3000{text}</w:t></w:r></w:p>')
 
-    caption = document.add_paragraph(grid.title, style="Caption")
-    caption.alignment = 1
-    caption._p.addnext(parse_xml(table_xml(grid)))
+
+def _table(document, grid: Grid, caption: int | None, terms: tuple[tuple[str, str], ...]) -> None:
+    """The grid as a Word table at the end of the body, after its caption ``表 {caption}`` when
+    given (else right under the heading that names it), with a note for each word of ``terms``
+    its cells print. Through python-docx's public ``Document.element`` and ``oxml.parse_xml``."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    body = document.element.body
+    end = body.find(qn("w:sectPr"))
+
+    def add(xml: str) -> None:
+        element = parse_xml(xml)
+        if end is None:
+            body.append(element)
+        else:
+            end.addprevious(element)
+
+    if caption is not None:
+        add(caption_xml(document.styles["Caption"].style_id, caption, grid.title))
+    elif end is not None and end.getprevious() is not None and end.getprevious().tag == qn("w:tbl"):
+        document.add_paragraph().paragraph_format.keep_with_next = True  # two tables never touch (Word would join them)
+    used = [(t, meaning) for t, meaning in terms if any(t in c.text for row in grid.body for c in row)]
+    add(table_xml(grid, keep_last=bool(used)))
+    for term, meaning in used:
+        note = document.add_paragraph(f"注：“{term}”：{meaning}。")
+        for run in note.runs:
+            run.font.size = Pt(8)
+
+
+def _date() -> dt.datetime:
+    """The Word file's date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else the day of
+    the run (UTC midnight, the day the site's pages say they were generated)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
+    return dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time())
 
 
 def write(doc: Document, target: Path) -> Path:
@@ -142,19 +227,38 @@ def write(doc: Document, target: Path) -> Path:
     from docx.shared import Mm, Pt
 
     document = docx.Document()
-    document.core_properties.title = doc.title
-    document.core_properties.language = "zh-CN"
+    props = document.core_properties  # the template's own (author python-docx, dated 2013) replaced
+    props.title = doc.title
+    props.language = "zh-CN"
+    props.author = props.last_modified_by = PUBLISHER
+    props.subject = f"{BULLETIN}{doc.subtitle}"
+    props.category = "统计数据"
+    props.comments = doc.colophon[0] if doc.colophon else ""
+    props.keywords = ""
+    props.created = props.modified = _date()
+    props.revision = 1
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(18)
     _styles(document)
     document.add_paragraph(doc.title.split("（")[0], style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(doc.subtitle).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for line in doc.colophon:
+        p = document.add_paragraph(line)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.space_after = Pt(0)
+        for run in p.runs:
+            run.font.size = Pt(8.5)
+    captions = 0  # the tables captioned so far: 表 1, 表 2 …
     for sec in doc.sections:
-        document.add_heading(sec.title, level=1)
-        for block in sec.blocks:
+        document.add_heading(sec.title, level=1).paragraph_format.keep_with_next = True
+        grids = [b for b in sec.blocks if isinstance(b, Grid)]
+        once = len(grids) == 1 and grids[0].title == sec.title  # the heading is the table's title
+        for i, block in enumerate(sec.blocks):
+            before_table = i + 1 < len(sec.blocks) and isinstance(sec.blocks[i + 1], Grid)
             if isinstance(block, Paragraph):
                 p = document.add_paragraph(block.text)
+                p.paragraph_format.keep_with_next = before_table
                 if block.note:
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                     for run in p.runs:
@@ -162,7 +266,8 @@ def write(doc: Document, target: Path) -> Path:
                 else:
                     p.paragraph_format.first_line_indent = Pt(21)
             elif isinstance(block, Grid):
-                _table(document, block)
+                captions += 0 if once else 1
+                _table(document, block, caption=None if once else captions, terms=doc.terms)
             elif isinstance(block, Bars):
                 continue  # the PDF draws the charts; editors take text and tables from here
     document.save(str(target))
