@@ -242,7 +242,7 @@ def test_the_month_on_the_page_and_in_every_document_says_it_was_revised(data, c
     # an unrevised month's documents say nothing of revisions
     write_all("2020-02", None, tmp_path / "plain")
     plain = json.loads((tmp_path / "plain" / "data-2020-02" / "datapackage.json").read_text(encoding="utf-8"))
-    assert "revisions" not in plain and "version" not in plain
+    assert "revisions" not in plain and plain["version"] == "1.0.0"
 
 
 # --- a revision killed or starved at any point ---------------------------------------------------

@@ -55,7 +55,7 @@ def write_all(month: str, data_dir: PathLike | None, out_dir: PathLike) -> list[
     data_root = paths.data_dir(data_dir).resolve()
     if out == data_root or data_root in out.parents:
         raise BulletinError(f"the documents are not written into the data directory ({out}); give another --out")
-    month_data = content.MonthData.read(month, data_dir)
+    month_data = content.load(month, data_dir)
     doc = content.build_from(month_data)
     # every name must print in the PDF's one font: refused with its file, row and code point
     # before anything is written (a month folder edited by hand; the ingest refuses them too)

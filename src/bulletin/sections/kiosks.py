@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from .. import charts, fmt
 from ..checks import OUTLIER_MADS, OUTLIER_MIN_EVENTS, OUTLIER_MIN_RATIO, average_outliers
 from ..loaders import labels
-from ..schema import KIOSK_GROUP_LABELS
+from ..schema import KIOSK_GROUP_LABELS, table_total
 from . import compare, needs
 
 if TYPE_CHECKING:
@@ -148,16 +148,30 @@ def group_summary(m: Month) -> pd.DataFrame:
     return out
 
 
+def table_totals(m: Month) -> dict[str, int | Decimal | None]:
+    """The 合计 row every output shows: column → the stated total, else the exact sum of the rows
+    (:func:`bulletin.schema.table_total`; money ``Decimal`` to the fen)."""
+    df = m.exact("kiosks")
+    return {c: table_total("kiosks", c, m.exact_facts, df[c]) for c in VALUE_COLUMNS}
+
+
 @needs(["kiosks"], empty=lambda: compare.headline_frame([]))
 def headlines(m: Month) -> pd.DataFrame:
-    """The section's key figures, from the rows: ``label``, ``value``, ``unit`` (money in 元)."""
+    """The section's key figures: ``label``, ``value``, ``unit`` (money in 元). The totals are the
+    table's 合计 as every output shows it (:func:`table_totals`: the stated one, else the exact sum)."""
+    t = table_totals(m)
     s = group_summary(m).loc["合计"]
+
+    def num(col: str) -> object:
+        v = t[col]
+        return None if v is None else float(v) if col in MONEY_COLUMNS else int(v)
+
     rows = [
-        ("投放终端", int(s["kiosks"]), "台"),
-        ("自助挂号", int(s["registrations"]), "次"),
-        ("自助挂号金额", float(s["registration_yuan"]), "元"),
-        ("自助缴费", int(s["payments"]), "次"),
-        ("自助缴费金额", float(s["payment_yuan"]), "元"),
+        ("投放终端", num("kiosks"), "台"),
+        ("自助挂号", num("registrations"), "次"),
+        ("自助挂号金额", num("registration_yuan"), "元"),
+        ("自助缴费", num("payments"), "次"),
+        ("自助缴费金额", num("payment_yuan"), "元"),
         ("闲置终端的单位数", int(s["idle_units"]), "个"),
         ("闲置终端台数", int(s["idle_kiosks"]), "台"),
     ]

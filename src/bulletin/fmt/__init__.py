@@ -1,4 +1,8 @@
-"""Numbers and tables as a reader sees them.
+"""Numbers and tables as a reader sees them: the one formatting package, in two styles.
+
+This module is the reader's style (pages and notebooks); :mod:`bulletin.fmt.printed` is the
+printed style of the PDF and the Word file (the bulletin's own: ``59507``, ``166469.00``). Both
+take the same values and keep :data:`NOT_REPORTED`, the one word a missing figure reads as.
 
 Every figure shown in a notebook or report goes through here: counts with thousands separators,
 shares as percentages with one decimal, money in 元 with two decimals, month-on-month change as
@@ -17,9 +21,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from .loaders import labels as table_labels
+from ..loaders import labels as table_labels
 
-#: how a missing figure reads
+#: how a missing figure reads, in every output (the bulletin's own word; ``bulletin.store`` keeps
+#: the same word as the token it parses in the data files)
 NOT_REPORTED = "未反馈"
 #: how an undefined ratio reads (a share of nothing, a change from 0)
 UNDEFINED = "—"
@@ -42,7 +47,7 @@ LABELS: dict[str, str] = {
 
 def mark(text: str, revised: bool) -> str:
     """``text`` with the revision mark after it when ``revised``: ``1,819 [r]``."""
-    from .revisions import mark as _mark
+    from ..revisions import mark as _mark
 
     return _mark(text, revised)
 
