@@ -308,7 +308,7 @@ def test_xlsx_telemedicine_gives_each_measure_its_unit_and_the_pause_as_a_state(
         assert row[:4] == [platform, label, int(value), unit]
         assert row[4] == ("暂停" if platform == "南京市远程影像诊断平台" else "运行")
     assert ["南京市远程心电监测诊断平台", "本月采集心电病例", 33472, "份", "运行"] in body
-    assert wb["远程医疗"]["A2"].value == "本表注释见注释表：[注6]。"
+    assert wb["远程医疗"]["A2"].value == "本表注释见注释表：[注5]。"
 
 
 def test_xlsx_cover_contents_notes_and_print_set_up(written):
@@ -335,7 +335,7 @@ def test_xlsx_cover_contents_notes_and_print_set_up(written):
     assert wb["自助终端"]["A2"].value == "本表注释见注释表：[注2] [注3]。"
     assert wb["远程医疗前三名"]["A2"].value == "本表没有注释。"
     notes = {r[0]: r[1] for r in wb["注释"].iter_rows(min_row=4, values_only=True)}
-    assert "[注5]" not in notes and set(notes) == {"[注1]", "[注2]", "[注3]", "[注4]", "[注6]", "[注7]"}
+    assert "[注7]" not in notes and set(notes) == {"[注1]", "[注2]", "[注3]", "[注4]", "[注5]", "[注6]"}
     for ws in wb.worksheets:  # A4, one page wide, the header row on every page
         assert ws.page_setup.paperSize == 9, ws.title
         # fitToWidth and fitToHeight default to 1 in OOXML (absent: 1); 0 is "as many pages as it takes"

@@ -68,11 +68,12 @@ NOTES = {
     "[注2]": "金额单位为元，保留到分（两位小数）。",
     "[注3]": "公报印出的合计与累计数见“公布的总数”表；本工作簿各表只含单位行，不含合计行。",
     "[注4]": "“申明上传表/规定上传表”在公报中印在一个单元格内，此处分为两列。",
-    "[注5]": "[r] 表示修订后的数字：本月数据发布后经过修订，“修订标记”列为 [r] 的行中，"
-             "其后列出的各列为修订过的数字（为空表示该行没有修订）；修订前的数字保留在数据的 revisions/ 文件夹中。",
-    "[注6]": "各指标单位不同，见“单位”列；“平台状态”为“暂停”的平台本月暂停数据采集及服务（公报文字所述）。",
-    "[注7]": "占比以百分数显示，单元格中为小数（0.34 即 34%）；"
+    "[注5]": "各指标单位不同，见“单位”列；“平台状态”为“暂停”的平台本月暂停数据采集及服务（公报文字所述）。",
+    "[注6]": "占比以百分数显示，单元格中为小数（0.34 即 34%）；"
              "本表数字与网页“本月概览”、PDF 与 Word 文件的“本月要点”相同。",
+    # the last: a revised month's note (the notes sheet lists only the notes some table cites)
+    "[注7]": "[r] 表示修订后的数字：本月数据发布后经过修订，“修订标记”列为 [r] 的行中，"
+             "其后列出的各列为修订过的数字（为空表示该行没有修订）；修订前的数字保留在数据的 revisions/ 文件夹中。",
 }
 REVISED_COLUMN = "修订标记"
 #: the telemedicine measure that is a state, not a figure: shown in 平台状态, not as a number
@@ -107,10 +108,10 @@ def _notes_for(decl: schema.Table, frame, flagged: bool) -> list[str]:
         found.append("[注3]")
     if "declared_tables" in decl.column_names:
         found.append("[注4]")
-    if flagged:
-        found.append("[注5]")
     if decl.name == "telemedicine":
-        found.append("[注6]")
+        found.append("[注5]")
+    if flagged:
+        found.append("[注7]")
     return found
 
 
@@ -177,7 +178,7 @@ def _facts_sheet(book, m: Month, formats: dict) -> tuple[str, str, object, str]:
     facts = [(k, content.fact(m, k)) for k in schema.FACTS]
     facts = [(k, v) for k, v in facts if v is not None]
     facts_revised = any(m.revised.fact(k) for k, _ in facts)
-    marks = ["[注2]", "[注3]"] + (["[注5]"] if facts_revised else [])
+    marks = ["[注2]", "[注3]"] + (["[注7]"] if facts_revised else [])
     _notes_line(totals, marks)
     totals.add_table(2, 0, 2 + max(len(facts), 1), 3 if facts_revised else 2, {
         "name": "table_facts", "style": "Table Style Light 9", "autofilter": False,
@@ -204,7 +205,7 @@ def _headlines_sheet(book, m: Month, formats: dict) -> tuple[str, str, object, s
     table_title = dated(m.month, content.HEADLINES_TITLE)
     sheet.write_string(0, 0, table_title, formats["title"])
     rows = content.headline_rows(m)
-    _notes_line(sheet, ["[注2]", "[注7]"])
+    _notes_line(sheet, ["[注2]", "[注6]"])
     sheet.add_table(2, 0, 2 + max(len(rows), 1), 3, {
         "name": "table_headlines", "style": "Table Style Light 9", "autofilter": False,
         "columns": [{"header": "板块"}, {"header": "指标"}, {"header": "数值"}, {"header": "单位"}],
@@ -275,7 +276,7 @@ def _table_sheet(book, m: Month, name: str, sheet_name: str,
                 _write_value(sheet, r, c, value, col.kind, formats)
     for c, col in enumerate(cols):
         sheet.set_column(c, c, 30 if col.kind == "text" else 13)
-    _print_setup(sheet, first, landscape=len(headers) > 6)
+    _print_setup(sheet, first, landscape=len(headers) > 8)  # the platform tables
     return (sheet_name, table_title, len(frame), ""), marks
 
 
@@ -335,14 +336,14 @@ def write(m: Month, target: Path) -> Path:
     ]
     revised = bool(m.revisions)
     if revised:
-        lines.append(revisions.notice(m.month, m.revisions) + "修订过的数字在各表“修订标记”列中标出（见注释表[注5]）。")
+        lines.append(revisions.notice(m.month, m.revisions) + "修订过的数字在各表“修订标记”列中标出（见注释表[注7]）。")
     for i, line in enumerate(lines, start=2):
         cover.write_string(i, 0, line, formats["wrap"])
     cover.set_column(0, 0, 90)
     _print_setup(cover, -1, one_page=True)
 
     listed: list[tuple[str, str, object, str]] = [_headlines_sheet(book, m, formats)]
-    used: set[str] = {"[注2]", "[注7]"}
+    used: set[str] = {"[注2]", "[注6]"}
     for name, sheet_name in SHEETS.items():
         line, marks = _table_sheet(book, m, name, sheet_name, formats)
         listed.append(line)
@@ -350,7 +351,7 @@ def write(m: Month, target: Path) -> Path:
     listed.append(_facts_sheet(book, m, formats))
     used.update({"[注2]", "[注3]"})
     if revised:
-        used.add("[注5]")
+        used.add("[注7]")
 
     all_notes = [(k, v) for k, v in NOTES.items() if k in used]
     notes.write_string(0, 0, "注释", title)
