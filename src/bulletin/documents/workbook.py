@@ -339,7 +339,7 @@ def write(m: Month, target: Path) -> Path:
         lines.append(revisions.notice(m.month, m.revisions) + "修订过的数字在各表“修订标记”列中标出（见注释表[注7]）。")
     for i, line in enumerate(lines, start=2):
         cover.write_string(i, 0, line, formats["wrap"])
-    cover.set_column(0, 0, 90)
+    cover.set_column(0, 0, 104)  # the longest line unwrapped: LibreOffice keeps a row one line high
     _print_setup(cover, -1, one_page=True)
 
     listed: list[tuple[str, str, object, str]] = [_headlines_sheet(book, m, formats)]
