@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING
 from .. import revisions as revs
 from .. import schema
 from ..errors import BulletinDataError
-from ..fmt import is_missing
-from ..fmt import printed as p
+from ..fmt import is_missing, printed
 from ..months import is_month
 from . import wording as w
 from .model import Bars, Block, Cell, Document, Grid, Paragraph, Section
@@ -91,13 +90,13 @@ def total(m: Month, name: str, column: str, frame: pd.DataFrame) -> object | Non
 
 def revised(m: Month, name: str, key: tuple[object, ...], column: str, value: object) -> object:
     """``value``, wrapped as :class:`~bulletin.fmt.printed.Revised` (worded with ``[r]``) when a revision changed it."""
-    return p.Revised(value) if m.revised.cell(name, key, column) else value
+    return printed.Revised(value) if m.revised.cell(name, key, column) else value
 
 
 def revised_fact(m: Month, key: str, value: object) -> object:
     """A stated figure (or a total standing for it), wrapped as :class:`~bulletin.fmt.printed.Revised`
     when a revision changed it."""
-    return p.Revised(value) if value is not None and m.revised.fact(key) else value
+    return printed.Revised(value) if value is not None and m.revised.fact(key) else value
 
 
 def worded_fact(m: Month, key: str) -> object:
@@ -150,7 +149,7 @@ def hotline(m: Month) -> Section:
         blocks.append(Paragraph(text))
     if prov is None:
         blocks.append(omitted(m, "province_calls", "全省各市电话量"))
-    chart = _bars("各类别受理量（个）", [(n, _float(v), p.count(v)) for n, v in categories], "个")
+    chart = _bars("各类别受理量（个）", [(n, _float(v), printed.count(v)) for n, v in categories], "个")
     if chart:
         blocks.append(chart)
     return Section(title, tuple(blocks))
@@ -172,21 +171,21 @@ def appointments(m: Month) -> Section:
         header = (tuple(Cell(t) for t in ("序号", *(c.label for c in decl.columns))),)
         body = [
             (_num(str(i + 1)), Cell(str(row["hospital"])),
-             *(_num(p.count(revised(m, "appointments", (row["hospital"],), c, row[c]))) for c in values))
+             *(_num(printed.count(revised(m, "appointments", (row["hospital"],), c, row[c]))) for c in values))
             for i, (_, row) in enumerate(frame.iterrows())
         ]
         totals = [total(m, "appointments", c, frame) for c in values]
         body.append((Cell("合计", colspan=2, strong=True),
-                     *(_num(p.count(revised_fact(m, f"appointments.total.{c}", t)), strong=True)
+                     *(_num(printed.count(revised_fact(m, f"appointments.total.{c}", t)), strong=True)
                        for c, t in zip(values, totals, strict=True))))
         blocks.append(Grid("appointments", title, (0.6, 3.2, 1.3, 1.1, 1.1, 1.0, 1.1), header, tuple(body)))
-        channels = [(c.label, _float(t), p.count(t)) for c, t in zip(decl.columns[1:5], totals[:4], strict=True)]
+        channels = [(c.label, _float(t), printed.count(t)) for c, t in zip(decl.columns[1:5], totals[:4], strict=True)]
         chart = _bars("各预约途径合计（次）", channels, "次")
         if chart:
             blocks.append(chart)
     cumulative = fact(m, "appointments.cumulative_total")
     if cumulative is not None:
-        worded = p.count(revised_fact(m, "appointments.cumulative_total", cumulative))
+        worded = printed.count(revised_fact(m, "appointments.cumulative_total", cumulative))
         blocks.append(Paragraph(w.cumulative(m.month, "总预约挂号量为", f"{worded}次"), note=True))
     return Section(title, tuple(blocks))
 
@@ -203,7 +202,7 @@ def booking_channels(m: Month) -> Section:
     pair = (Cell("序号"), Cell(decl.column("channel").label), Cell(decl.column("bookings").label))
     body = []
     def bookings(row: tuple[str, str, object]) -> Cell:
-        return _num(p.count(revised(m, "booking_channels", (row[1],), "bookings", row[2])))
+        return _num(printed.count(revised(m, "booking_channels", (row[1],), "bookings", row[2])))
 
     for i in range(half):
         cells = [_num(rows[i][0]), Cell(rows[i][1]), bookings(rows[i])]
@@ -213,10 +212,10 @@ def booking_channels(m: Month) -> Section:
         else:  # an odd count leaves the last right-hand pair empty
             cells += [Cell(""), Cell(""), Cell("")]
         body.append(tuple(cells))
-    total_ = total(m, "booking_channels", "bookings", frame)
-    body.append((Cell(f"合计：{p.count(revised_fact(m, 'booking_channels.total', total_))}", colspan=6, strong=True),))
+    stated = revised_fact(m, "booking_channels.total", total(m, "booking_channels", "bookings", frame))
+    body.append((Cell(f"合计：{printed.count(stated)}", colspan=6, strong=True),))
     blocks.append(Grid("booking_channels", title, (0.6, 2.6, 1.2, 0.6, 2.6, 1.2), (pair + pair,), tuple(body)))
-    chart = _bars("各途径预约数量（次）", [(r[1], _float(r[2]), p.count(r[2])) for r in rows], "次")
+    chart = _bars("各途径预约数量（次）", [(r[1], _float(r[2]), printed.count(r[2])) for r in rows], "次")
     if chart:
         blocks.append(chart)
     return Section(title, tuple(blocks))
@@ -270,11 +269,11 @@ def _platform_grid(m: Month, name: str) -> Grid | Paragraph:
     body = []
     for _, row in frame.iterrows():
         unit = (row[key],)
-        fraction = f"{p.count(row['declared_tables'])}/{p.count(row['required_tables'])}"
+        fraction = f"{printed.count(row['declared_tables'])}/{printed.count(row['required_tables'])}"
         if any(m.revised.cell(name, unit, c) for c in ("declared_tables", "required_tables")):
             fraction = revs.mark(fraction, True)
         cells = [Cell(str(row[key])), _num(fraction),
-                 *(_num(p.count(revised(m, name, unit, c, row[c]))) for c in (*plain, *ehr))]
+                 *(_num(printed.count(revised(m, name, unit, c, row[c]))) for c in (*plain, *ehr))]
         body.append(tuple(cells))
     widths = (2.6, 1.5, 1.2, 1.4, 1.0, 1.3, 1.1, *(1.2 for _ in ehr))
     return Grid(name, dated(m.month, decl.title), widths, header, tuple(body))
@@ -291,7 +290,7 @@ def platform_hospitals(m: Month) -> Section:
     blocks: list[Block] = [_platform_grid(m, "platform_hospitals")]
     records = fact(m, "platform.cumulative_records")
     if records is not None:
-        worded = p.big(revised_fact(m, "platform.cumulative_records", records))
+        worded = printed.big(revised_fact(m, "platform.cumulative_records", records))
         blocks.append(Paragraph(w.cumulative(m.month, "区及医院累计校验入库数据", f"{worded}条"), note=True))
     return Section(dated(m.month, decl.title), tuple(blocks))
 
@@ -307,7 +306,7 @@ def kiosks(m: Month) -> Section:
     body = []
 
     def show(v: object, kind: str) -> str:
-        return p.yuan(v) if kind == "money" else p.count(v)
+        return printed.yuan(v) if kind == "money" else printed.count(v)
 
     groups = list(dict.fromkeys(frame["group"]))  # printed order: 医疗单位 first, then 各区
     for group in groups:
@@ -325,7 +324,7 @@ def kiosks(m: Month) -> Section:
                    for t, c in zip(totals, values, strict=True))))
     blocks: list[Block] = [Grid("kiosks", title, (0.5, 3.4, 0.9, 1.0, 1.6, 1.0, 1.7), header, tuple(body))]
     by_payment = frame.assign(_v=[_float(v) for v in frame["payment_yuan"]]).sort_values("_v", ascending=False)
-    top = [(str(r["unit"]), r["_v"], p.yuan(r["payment_yuan"])) for _, r in by_payment.head(10).iterrows()]
+    top = [(str(r["unit"]), r["_v"], printed.yuan(r["payment_yuan"])) for _, r in by_payment.head(10).iterrows()]
     chart = _bars("缴费金额前十的单位（元）", top, "元")
     if chart:
         blocks.append(chart)
@@ -356,8 +355,8 @@ def headline_rows(m: Month) -> list[tuple[str, str, object, str]]:
 
 def printed_figure(value: object, unit: str) -> str:
     """A headline as printed, with its unit: ``59507个``, ``34.0%``, ``51460109.85元``, ``49.3亿条``."""
-    text = p.figure(value, unit)
-    return text if unit == "%" or text == p.NOT_REPORTED else f"{text}{unit}"
+    text = printed.figure(value, unit)
+    return text if unit == "%" or text == printed.NOT_REPORTED else f"{text}{unit}"
 
 
 def headlines(m: Month) -> Section:
