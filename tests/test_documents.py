@@ -412,11 +412,10 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def test_data_package_descriptions_say_only_what_holds(written):
-    """Each statement a description makes is checked against the files written."""
+def check_descriptions(folder: Path) -> None:
+    """Each statement the descriptions of a written data package make, checked against its files."""
     from bulletin.store import TOTAL_NAMES
 
-    folder = written["data"]
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     facts = {r["key"]: Decimal(r["value"]) for r in _csv_rows(folder / "facts.csv")}
     text = json.dumps(descriptor, ensure_ascii=False)
@@ -431,15 +430,23 @@ def test_data_package_descriptions_say_only_what_holds(written):
         assert "不含合计行" in said
         assert not any(row[k] in TOTAL_NAMES for row in rows for k in decl.key), decl.name
         for total in decl.totals:
-            assert total.fact in said, (decl.name, total.fact)
+            found = re.search(rf"{re.escape(total.fact)}（(.*?)）", said)
+            assert (found is not None) == (total.fact in facts), (decl.name, total.fact)
+            if found is None:
+                continue
             summed = sum(Decimal(r[total.column]) for r in rows if r[total.column] != "")
-            if total.rule == "exact":
-                assert "等于各行之和" in said and summed == facts[total.fact], total.fact
+            tie = found.group(1)
+            if tie == "等于各行之和":
+                assert total.rule == "exact" and summed == facts[total.fact], total.fact
+            elif tie.endswith("不超过总数"):
+                assert total.rule == "at_most" and summed <= facts[total.fact], total.fact
             else:
-                assert "不超过总数" in said and summed <= facts[total.fact], total.fact
+                assert summed != facts[total.fact] and f"各行之和为 {summed}" in tie, (total.fact, tie)
         for whole, parts in decl.row_sums.items():
-            assert f"（{whole}）= " in said
-            assert all(int(r[whole]) == sum(int(r[p]) for p in parts) for r in rows)
+            stated = [r for r in rows if all(r[c] != "" for c in (whole, *parts))]
+            wrong = sum(1 for r in stated if int(r[whole]) != sum(int(r[p]) for p in parts))
+            rule = f"有 {wrong} 行不符" if wrong else f"每行的{decl.column(whole).label}（{whole}）= "
+            assert rule in said, (decl.name, said)
         for f in resource["schema"]["fields"]:
             col = decl.column(f["name"])
             if "未反馈" in f.get("description", ""):
@@ -450,6 +457,13 @@ def test_data_package_descriptions_say_only_what_holds(written):
     assert "0.34 即 34%" in headlines["description"]
     shares = [r for r in _csv_rows(folder / "headlines.csv") if r["unit"] == "%"]
     assert shares and all(0 <= float(r["value"]) <= 1 for r in shares)
+
+
+def test_data_package_descriptions_say_only_what_holds(written):
+    check_descriptions(written["data"])
+    kiosks = next(r for r in json.loads((written["data"] / "datapackage.json").read_text(encoding="utf-8"))[
+        "resources"] if r["name"] == "kiosks")
+    assert "缴费金额（元） 为 kiosks.total.payment_yuan（等于各行之和）" in kiosks["description"]
 
 
 # ---------------------------------------------------------------- what the bulletin did not print, odd shapes

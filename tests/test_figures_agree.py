@@ -4,16 +4,18 @@ workbook and the data package.
 February 2020 as shipped, and a variant March: its bulletin text with a fifth telemedicine
 platform, a ninth booking channel (合计：16700) and a 未反馈 among the platform's records,
 ingested, then edited by hand so that the kiosks' stated 缴费金额 合计 no longer ties out with its
-rows (the stated figure is shown: what the bulletin printed) and the stated 挂号金额 合计 is gone
-(the exact sum of the rows is shown). One ``bulletin run`` of the overview publishes both months'
-pages and documents (module-scoped); each section's ``headlines(m)``, computed here, is then
-looked for in each output, read back as a number and compared at the precision the output shows.
+rows (the stated figure is shown: what the bulletin printed), the stated 挂号金额 合计 is gone
+(the exact sum of the rows is shown) and one hospital's 小计 is one more than its channels. One
+``bulletin run`` of the overview publishes both months' pages and documents (module-scoped);
+each section's ``headlines(m)``, computed here, is then looked for in each output, read back as
+a number and compared at the precision the output shows.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import re
 import shutil
@@ -23,7 +25,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from test_documents import _poppler
+from test_documents import _poppler, check_descriptions
 from test_ingest import raw_text, write
 from test_ingest_variants import march, new_platform_and_channel, not_reported_in_a_new_column
 
@@ -64,6 +66,10 @@ def published(tmp_path_factory) -> tuple[Path, Path]:
     kiosk_rows = data / VARIANT / "kiosks.csv"
     assert ROW in kiosk_rows.read_text(encoding="utf-8")
     kiosk_rows.write_text(kiosk_rows.read_text(encoding="utf-8").replace(ROW, EDITED), encoding="utf-8")
+    booked = data / VARIANT / "appointments.csv"  # a 小计 one more than its channels (and than the 合计)
+    booked.write_text(booked.read_text(encoding="utf-8").replace("南京市儿童医院,6398,1187,9765,1067,18417",
+                                                                 "南京市儿童医院,6398,1187,9765,1067,18418"),
+                      encoding="utf-8")
     facts = data / VARIANT / "facts.csv"
     facts.write_text("".join(line for line in facts.read_text(encoding="utf-8").splitlines(keepends=True)
                              if not line.startswith("kiosks.total.registration_yuan,")), encoding="utf-8")
@@ -213,3 +219,20 @@ def test_every_headline_is_the_same_number_in_the_data_package(published, headli
     for section, label, value, unit in headlines[month]:
         row = stored[(section, label)]
         assert row["unit"] == unit and agrees(value, unit, Decimal(row["value"]), exact=True), (month, label, row)
+
+
+@pytest.mark.parametrize("month", MONTHS)
+def test_the_data_package_says_which_totals_tie_out(published, month):
+    """The variant's stated 缴费金额 合计 no longer ties out: its description says so, with the sum."""
+    _, out = published
+    folder = out / month / f"data-{month}"
+    check_descriptions(folder)
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    said = next(r for r in descriptor["resources"] if r["name"] == "kiosks")["description"]
+    if month == VARIANT:
+        assert "kiosks.total.payment_yuan（各行之和为 51460109.86，与之不符）" in said
+        assert "kiosks.total.registration_yuan" not in said  # not stated: no claim made
+        booked = next(r for r in descriptor["resources"] if r["name"] == "appointments")["description"]
+        assert "appointments.total.total（各行之和为 74218，与之不符）" in booked and "有 1 行不符" in booked
+    else:
+        assert "kiosks.total.payment_yuan（等于各行之和）" in said

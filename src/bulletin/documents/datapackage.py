@@ -27,6 +27,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +40,8 @@ from . import wording as w
 from .content import dated
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ..loaded import Month
 
 _TYPES = {"text": "string", "count": "integer", "money": "number"}
@@ -85,22 +88,32 @@ def field(col: schema.Column, table: str | None = None) -> dict[str, object]:
     return out
 
 
-def table_description(decl: schema.Table, stated: list[str]) -> str:
-    """What a table's CSV holds, from its declaration: one row per key, no totals row, which facts
-    hold the printed totals (``stated``: those written this month), which column sums which."""
+def table_description(decl: schema.Table, facts: Mapping[str, object], frame: pd.DataFrame) -> str:
+    """What a table's CSV holds, from its declaration and the rows written: one row per key, no
+    totals row, which facts hold the printed totals (``facts``: those written this month) and
+    whether the rows add up to each (a month whose 合计 does not tie out says so, as ``bulletin
+    check`` does), which column is the sum of which and whether every row obeys it."""
     keys = "、".join(decl.column(k).label for k in decl.key)
     text = f"每行一个{keys}（{'、'.join(decl.key)} 唯一），不含合计行。"
-    exact = [t for t in decl.totals if t.rule == "exact" and t.fact in stated]
-    part = [t for t in decl.totals if t.rule == "at_most" and t.fact in stated]
-    if exact:
-        text += "公报印出的合计见 facts.csv：" + "，".join(
-            f"{decl.column(t.column).label} 为 {t.fact}" for t in exact) + "，等于各行之和。"
-    if part:
-        text += "各行为公报所列的分项（其中……），总数见 facts.csv：" + "，".join(
-            f"{decl.column(t.column).label} 为 {t.fact}" for t in part) + "，各行之和不超过总数。"
+    said = []
+    for total in decl.totals:
+        stated = schema.stated_total(decl.name, total.column, facts)
+        if stated is None:
+            continue
+        rows = schema.column_sum(frame[total.column], decl.column(total.column).kind) or 0
+        if total.rule == "exact":
+            tie = "等于各行之和" if rows == stated else f"各行之和为 {rows}，与之不符"
+        else:
+            tie = "各行为其中所列的分项，各行之和" + ("不超过总数" if rows <= stated else f"为 {rows}，超过总数")
+        said.append(f"{decl.column(total.column).label} 为 {total.fact}（{tie}）")
+    if said:
+        text += "公报印出的合计见 facts.csv：" + "，".join(said) + "。"
     for whole, parts in decl.row_sums.items():
-        text += f"每行的{decl.column(whole).label}（{whole}）= " + " + ".join(
-            f"{decl.column(p).label}（{p}）" for p in parts) + "。"
+        rule = f"{decl.column(whole).label}（{whole}）= " + " + ".join(
+            f"{decl.column(p).label}（{p}）" for p in parts)
+        stated_rows = frame[[whole, *parts]].dropna()
+        wrong = sum(1 for r in stated_rows.itertuples(index=False) if int(r[0]) != sum(int(v) for v in r[1:]))
+        text += f"每行的{rule}。" if not wrong else f"{rule}，有 {wrong} 行不符。"
     return text
 
 
@@ -170,26 +183,26 @@ def created() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def descriptor(m: Month, tables: list[str], facts_written: list[str],
+def descriptor(m: Month, frames: Mapping[str, pd.DataFrame], facts: Mapping[str, object],
                with_headlines: bool = False) -> dict[str, object]:
-    """The ``datapackage.json`` of the month for the tables, facts and headlines written."""
+    """The ``datapackage.json`` of the month for the tables (``frames``), facts and headlines written."""
     year, mon = w.month_parts(m.month)
     resources: list[dict[str, object]] = []
-    for name in tables:
+    for name in frames:
         decl = schema.TABLES[name]
         resources.append({
             "name": name, "path": decl.file, "title": dated(m.month, decl.title),
-            "description": table_description(decl, facts_written),
+            "description": table_description(decl, facts, frames[name]),
             "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
             "schema": {"fields": [field(c, name) for c in decl.columns], "primaryKey": list(decl.key),
                        "missingValues": [""]},
         })
-    if facts_written:
+    if facts:
         resources.append(_facts_resource())
     if with_headlines:
         resources.append(_headlines_resource(m))
     description = "公报统计数据部分各表，一表一个CSV文件，各表只含单位行"
-    if facts_written:
+    if facts:
         description += "；公报印出的合计与累计数见 facts.csv"
     if with_headlines:
         description += "；各板块的主要指标见 headlines.csv"
@@ -222,19 +235,19 @@ def descriptor(m: Month, tables: list[str], facts_written: list[str],
 def write(m: Month, folder: Path) -> Path:
     """Write the CSV files and ``datapackage.json`` into ``folder`` (created) and return it."""
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    written = {}
     for name, decl in schema.TABLES.items():
         frame = content.table(m, name, exact=True)
         if frame is None:
             continue
         (folder / decl.file).write_text(table_csv(frame, decl), encoding="utf-8", newline="")
-        written.append(name)
+        written[name] = frame
     facts = {k: v for k in schema.FACTS if (v := content.fact(m, k)) is not None}
     if facts:
         (folder / schema.FACTS_FILE).write_text(facts_csv(facts), encoding="utf-8", newline="")
     rows = content.headline_rows(m)
     if rows:
         (folder / HEADLINES_FILE).write_text(headlines_csv(rows), encoding="utf-8", newline="")
-    text = json.dumps(descriptor(m, written, list(facts), bool(rows)), ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(descriptor(m, written, facts, bool(rows)), ensure_ascii=False, indent=2) + "\n"
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
     return folder
