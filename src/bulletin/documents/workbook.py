@@ -199,13 +199,15 @@ def _facts_sheet(book, m: Month, formats: dict) -> tuple[str, str, object, str]:
     return FACTS_SHEET, table_title, len(facts), ""
 
 
-def _headlines_sheet(book, m: Month, formats: dict) -> tuple[str, str, object, str]:
-    """本月要点: every section's headline figures, numbers as numbers (the pages' figures)."""
+def _headlines_sheet(book, m: Month, formats: dict) -> tuple[tuple[str, str, object, str], list[str]]:
+    """本月要点: every section's headline figures, numbers as numbers (the pages' figures); returns
+    its line of the contents sheet and the notes it cites."""
     sheet = book.add_worksheet(HEADLINES_SHEET)
     table_title = dated(m.month, content.HEADLINES_TITLE)
     sheet.write_string(0, 0, table_title, formats["title"])
     rows = content.headline_rows(m)
-    _notes_line(sheet, ["[注2]", "[注6]"])
+    marks = (["[注2]"] if any(unit == "元" for *_, unit in rows) else []) + ["[注6]"]
+    _notes_line(sheet, marks)
     sheet.add_table(2, 0, 2 + max(len(rows), 1), 3, {
         "name": "table_headlines", "style": "Table Style Light 9", "autofilter": False,
         "columns": [{"header": "板块"}, {"header": "指标"}, {"header": "数值"}, {"header": "单位"}],
@@ -221,7 +223,7 @@ def _headlines_sheet(book, m: Month, formats: dict) -> tuple[str, str, object, s
     sheet.set_column(2, 2, 18)
     sheet.set_column(3, 3, 8)
     _print_setup(sheet, 2)
-    return HEADLINES_SHEET, table_title, len(rows), ""
+    return (HEADLINES_SHEET, table_title, len(rows), ""), marks
 
 
 def _telemedicine_rows(frame) -> tuple[list[tuple[str, str, object, str, str]], bool]:
@@ -342,8 +344,9 @@ def write(m: Month, target: Path) -> Path:
     cover.set_column(0, 0, 104)  # the longest line unwrapped: LibreOffice keeps a row one line high
     _print_setup(cover, -1, one_page=True)
 
-    listed: list[tuple[str, str, object, str]] = [_headlines_sheet(book, m, formats)]
-    used: set[str] = {"[注2]", "[注6]"}
+    line, marks = _headlines_sheet(book, m, formats)
+    listed: list[tuple[str, str, object, str]] = [line]
+    used: set[str] = set(marks)
     for name, sheet_name in SHEETS.items():
         line, marks = _table_sheet(book, m, name, sheet_name, formats)
         listed.append(line)
