@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from .. import charts, fmt
 from ..checks import OUTLIER_MADS, OUTLIER_MIN_EVENTS, OUTLIER_MIN_RATIO, average_outliers
 from ..loaders import labels
-from ..schema import KIOSK_GROUP_LABELS, table_total
+from ..schema import KIOSK_GROUP_LABELS, column_sum, stated_total, table_total
 from . import compare, needs
 
 if TYPE_CHECKING:
@@ -104,15 +104,13 @@ def totals(m: Month) -> pd.DataFrame:
     does not state it), ``matches``. Money is ``Decimal`` here (exact to the fen).
     """
     df = m.exact("kiosks")
-    stated_facts = m.exact_facts
     rows = []
     for col in VALUE_COLUMNS:
-        zero = Decimal(0) if col in MONEY_COLUMNS else 0
-        by_group = {g: sum((v for v in df.loc[df["group"] == g, col]), zero) for g in KIOSK_GROUP_LABELS}
-        summed = sum(by_group.values(), zero)
-        stated = stated_facts.get(f"kiosks.total.{col}")
-        if stated is not None:
-            stated = Decimal(str(stated)) if col in MONEY_COLUMNS else int(stated)
+        kind = "money" if col in MONEY_COLUMNS else "count"
+        zero = Decimal("0.00") if kind == "money" else 0
+        by_group = {g: column_sum(df.loc[df["group"] == g, col], kind) or zero for g in KIOSK_GROUP_LABELS}
+        summed = column_sum(df[col], kind) or zero
+        stated = stated_total("kiosks", col, m.exact_facts)
         rows.append((col, by_group["hospital"], by_group["district"], summed, stated,
                      None if stated is None else stated == summed))
     return pd.DataFrame(rows, columns=["column", "hospital", "district", "summed", "stated", "matches"])
