@@ -29,7 +29,7 @@ def stated_totals(m: Month) -> dict[str, int | None]:
     """The 合计 row as the bulletin prints it: channel → total (``total``: 74,217 in February 2020);
     a total the month does not state is the exact sum of the rows (:func:`bulletin.schema.table_total`,
     the rule every output follows)."""
-    frame = m.table("appointments") if m.has("appointments") else None  # the stated row alone, then
+    frame = m.table("appointments") if m.has("appointments") else None  # not printed: the stated row alone
     return {c: table_total("appointments", c, m.exact_facts, () if frame is None else frame[c])  # type: ignore[misc]
             for c in COLUMNS}
 

@@ -119,16 +119,19 @@ def totals(m: Month) -> pd.DataFrame:
 def group_summary(m: Month) -> pd.DataFrame:
     """One row per group (医疗单位, 各区) and one for 合计: totals, averages, idle units.
 
-    Money columns are sums in yuan (floats, rounded to the fen); ratios are floats.
+    Money columns are the rows' exact sums in yuan (floats of the ``Decimal`` sum, to the fen);
+    ratios are floats. The 合计 row is the rows' sum: the table's stated 合计 is :func:`table_totals`.
     """
     df = usage(m, None)
+    exact = m.exact("kiosks")  # money summed exactly (Decimal), as the 合计 and the check sum it
     rows = {}
     for key, part in [*((g, df[df["group"] == g]) for g in KIOSK_GROUP_LABELS), ("total", df)]:
         row: dict[str, object] = {"units": len(part)}
         for col in COUNT_COLUMNS:
             row[col] = int(part[col].sum())
+        cents = exact if key == "total" else exact[exact["group"] == key]
         for col in MONEY_COLUMNS:
-            row[col] = round(float(part[col].sum()), 2)
+            row[col] = float(column_sum(cents[col], "money") or 0)
         row["uses_per_kiosk"] = (row["registrations"] + row["payments"]) / row["kiosks"] if row["kiosks"] else None
         row["avg_registration_yuan"] = (
             float(row["registration_yuan"]) / row["registrations"] if row["registrations"] else None
