@@ -116,7 +116,7 @@ def main() -> None:
             write_all(MONTH, None, tmp / f"warm{i}")
             warms.append(time.perf_counter() - start)
             t = [time.perf_counter()]
-            d = content.MonthData.read(MONTH)
+            d = content.load(MONTH)
             doc = content.build_from(d)
             t.append(time.perf_counter())
             pdf.write(doc, tmp / "p.pdf")

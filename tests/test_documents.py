@@ -205,8 +205,10 @@ def test_docx_tables_have_the_printed_cells_and_merges(written, data_in_odd_path
     assert d.core_properties.title == "南京卫生信息统计简报·统计数据（2020年2月）"
     fonts = d.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert fonts.get(qn("w:eastAsia")) == "宋体"
-    appointments, booking, districts, hospitals, kiosks = d.tables
+    headlines, appointments, booking, districts, hospitals, kiosks = d.tables
     facts = bulletin.facts(M, data_in_odd_path)
+    assert [c.text for c in headlines.rows[0].cells] == ["板块", "指标", "本月"]
+    assert [c.text for c in headlines.rows[1].cells] == ["12320卫生热线", "12320卫生热线受理咨询电话", "59507个"]
 
     assert [c.text for c in appointments.rows[0].cells] == ["序号", "单位", "12320在线预约", "电话预约", "诊间预约",
                                                              "第三方", "小计"]
@@ -266,6 +268,8 @@ def test_xlsx_follows_the_spreadsheet_checklist_and_equals_the_data(written, dat
         ws = wb[sheet]
         decl = schema.TABLES[name]
         assert ws["A1"].value == content.dated(M, decl.title)
+        if name == "telemedicine":
+            continue  # its own layout: test_xlsx_telemedicine_gives_each_measure_its_unit
         table, header, body = _sheet_table(ws)
         assert table.headerRowCount == 1 and len(header) == len(decl.columns)
         frame = bulletin.load(name, M, data_in_odd_path)
@@ -281,12 +285,66 @@ def test_xlsx_follows_the_spreadsheet_checklist_and_equals_the_data(written, dat
                 else:
                     assert Decimal(str(got)).quantize(Decimal("0.01")) == Decimal(str(want)), (got, want)
     kiosks = wb[SHEETS["kiosks"]]
-    assert kiosks["A3"].value == "分组" and kiosks["A2"].value.startswith("本表含注释")  # no blank row above
-    assert kiosks["G4"].value == 2482832.44 and kiosks["G4"].number_format == "0.00"
+    assert kiosks["A3"].value == "分组" and kiosks["A2"].value.startswith("本表注释")  # no blank row above
+    assert kiosks["G4"].value == 2482832.44 and kiosks["G4"].number_format == "#,##0.00"  # to the fen
+    assert kiosks["C4"].value == 200 and kiosks["C4"].number_format == "#,##0"  # thousands separators
     _, _, facts = _sheet_table(wb["公布的总数"])
     values = {label: value for label, value, _ in facts}
     assert values["自助智能医疗服务终端医院使用情况表·合计·缴费金额（元）"] == 51460109.85
     assert values["截止月底总预约挂号量"] == 18722617
+
+
+def test_xlsx_telemedicine_gives_each_measure_its_unit_and_the_pause_as_a_state(written, data_in_odd_path):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(written["xlsx"])
+    _, header, body = _sheet_table(wb["远程医疗"])
+    assert header == ["平台", "指标", "数值", "单位", "平台状态"]
+    frame = bulletin.load("telemedicine", M, data_in_odd_path)
+    figures = frame[frame["measure"] != "paused"]
+    assert len(body) == len(figures)  # 暂停 is not a figure coded 1
+    for row, (platform, measure, value) in zip(body, figures.itertuples(index=False), strict=True):
+        label, unit = schema.TELEMEDICINE_MEASURES[measure]
+        assert row[:4] == [platform, label, int(value), unit]
+        assert row[4] == ("暂停" if platform == "南京市远程影像诊断平台" else "运行")
+    assert ["南京市远程心电监测诊断平台", "本月采集心电病例", 33472, "份", "运行"] in body
+    assert wb["远程医疗"]["A2"].value == "本表注释见注释表：[注5]。"
+
+
+def test_xlsx_cover_contents_notes_and_print_set_up(written):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(written["xlsx"])
+    cover = [c.value for row in wb["封面"].iter_rows() for c in row if c.value]
+    assert f"发布机构：{model.PUBLISHER}" in cover
+    date = content.release_date()
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)
+    assert any(line.startswith(f"生成日期：{date}") and "没有公报的发布日期" in line for line in cover)
+    assert any(line.startswith("联系方式：") and "未载明" in line for line in cover)  # no contact made up
+    _, header, rows = _sheet_table(wb["目录"])
+    assert header == ["工作表", "表名", "行数", "说明"]
+    sizes = {sheet: size for sheet, _, size, _ in rows}
+    assert sizes["预约挂号"] == 43 and sizes["自助终端"] == 49 and sizes["公布的总数"] == 17
+    assert all(type(v) is int for v in sizes.values())  # a number, not the text 43行
+    assert wb["目录"]["C4"].number_format == "#,##0"
+    # a table cites only the notes that concern it
+    assert wb["预约挂号"]["A2"].value == "本表注释见注释表：[注3]。"
+    assert wb["热线类别"]["A2"].value == "本表注释见注释表：[注3]。"
+    assert wb["全省热线"]["A2"].value == "本表注释见注释表：[注3]。"
+    assert wb["平台采集_医院"]["A2"].value == "本表注释见注释表：[注1] [注4]。"
+    assert wb["自助终端"]["A2"].value == "本表注释见注释表：[注2] [注3]。"
+    assert wb["远程医疗前三名"]["A2"].value == "本表没有注释。"
+    notes = {r[0]: r[1] for r in wb["注释"].iter_rows(min_row=4, values_only=True)}
+    assert "[注7]" not in notes and set(notes) == {"[注1]", "[注2]", "[注3]", "[注4]", "[注5]", "[注6]"}
+    for ws in wb.worksheets:  # A4, one page wide, the header row on every page
+        assert ws.page_setup.paperSize == 9, ws.title
+        # fitToWidth and fitToHeight default to 1 in OOXML (absent: 1); 0 is "as many pages as it takes"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth or 1) == 1, ws.title
+        assert "&P" in ws.oddFooter.right.text, ws.title
+    for sheet in ("封面", "目录", "注释"):
+        assert (wb[sheet].page_setup.fitToHeight or 1) == 1
+    assert wb["自助终端"].page_setup.fitToHeight == 0 and wb["自助终端"].print_title_rows == "$3:$3"
+    assert wb["平台采集_区"].page_setup.orientation == "landscape"
 
 
 def test_xlsx_writes_formula_like_names_as_text(nasty):
@@ -319,7 +377,7 @@ def test_data_package_validates_and_fails_on_one_broken_cell(written, tmp_path):
     hospitals = next(r for r in descriptor["resources"] if r["name"] == "platform_hospitals")
     declared = next(f for f in hospitals["schema"]["fields"] if f["name"] == "declared_tables")
     assert "required" not in declared.get("constraints", {}) and hospitals["schema"]["missingValues"] == [""]
-    assert [r["name"] for r in descriptor["resources"]] == [*schema.TABLES, "facts"]
+    assert [r["name"] for r in descriptor["resources"]] == [*schema.TABLES, "facts", "headlines"]
 
     good = _frictionless(folder / "datapackage.json")
     assert good.returncode == 0, good.stdout + good.stderr
@@ -330,6 +388,82 @@ def test_data_package_validates_and_fails_on_one_broken_cell(written, tmp_path):
     bad = _frictionless(broken / "datapackage.json")
     assert bad.returncode != 0
     assert "appointments" in bad.stdout and "type-error" in bad.stdout
+
+
+def test_data_package_names_its_source_publisher_date_and_version(written):
+    descriptor = json.loads((written["data"] / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["version"] == "1.0.0"  # never revised
+    assert descriptor["created"].startswith(content.release_date())
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", descriptor["created"])
+    assert descriptor["sources"] == [{"title": f"{model.PUBLISHER}《南京卫生信息统计简报》2020年2月，统计数据部分"}]
+    assert descriptor["contributors"] == [{"title": model.PUBLISHER, "role": "publisher"}]
+    facts = next(r for r in descriptor["resources"] if r["name"] == "facts")
+    assert facts["title"] == "公报公布的合计与累计数" and "unit 列" in facts["description"]
+    telemedicine = next(r for r in descriptor["resources"] if r["name"] == "telemedicine")
+    value = next(f for f in telemedicine["schema"]["fields"] if f["name"] == "value")
+    for code, (_, unit) in schema.TELEMEDICINE_MEASURES.items():
+        assert (f"{code}：{unit}" in value["description"]) if unit else (code in value["description"])
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def check_descriptions(folder: Path) -> None:
+    """Each statement the descriptions of a written data package make, checked against its files."""
+    from bulletin.store import TOTAL_NAMES
+
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    facts = {r["key"]: Decimal(r["value"]) for r in _csv_rows(folder / "facts.csv")}
+    text = json.dumps(descriptor, ensure_ascii=False)
+    assert "合计：N" not in text and "及合计行" not in text and "序号1–43" not in text
+    assert "各表只含单位行" in descriptor["description"]
+    for resource in descriptor["resources"]:
+        if resource["name"] not in schema.TABLES:
+            continue
+        decl = schema.TABLES[resource["name"]]
+        rows = _csv_rows(folder / resource["path"])
+        said = resource["description"]
+        assert "不含合计行" in said
+        assert not any(row[k] in TOTAL_NAMES for row in rows for k in decl.key), decl.name
+        for total in decl.totals:
+            found = re.search(rf"{re.escape(total.fact)}（(.*?)）", said)
+            assert (found is not None) == (total.fact in facts), (decl.name, total.fact)
+            if found is None:
+                continue
+            summed = sum(Decimal(r[total.column]) for r in rows if r[total.column] != "")
+            tie = found.group(1)
+            if tie == "等于各行之和":
+                assert total.rule == "exact" and summed == facts[total.fact], total.fact
+            elif tie.endswith("不超过总数"):
+                assert total.rule == "at_most" and summed <= facts[total.fact], total.fact
+            else:
+                assert summed != facts[total.fact] and f"各行之和为 {summed}" in tie, (total.fact, tie)
+        for whole, parts in decl.row_sums.items():
+            stated = [r for r in rows if all(r[c] != "" for c in (whole, *parts))]
+            wrong = sum(1 for r in stated if int(r[whole]) != sum(int(r[p]) for p in parts))
+            rule = f"有 {wrong} 行不符" if wrong else f"每行的{decl.column(whole).label}（{whole}）= "
+            assert rule in said, (decl.name, said)
+        for f in resource["schema"]["fields"]:
+            col = decl.column(f["name"])
+            if "未反馈" in f.get("description", ""):
+                assert col.nullable and "required" not in f.get("constraints", {})
+            if col.unit:
+                assert f["description"].startswith(f"单位：{col.unit}")
+    headlines = next(r for r in descriptor["resources"] if r["name"] == "headlines")
+    assert "0.34 即 34%" in headlines["description"]
+    shares = [r for r in _csv_rows(folder / "headlines.csv") if r["unit"] == "%"]
+    assert shares and all(0 <= float(r["value"]) <= 1 for r in shares)
+
+
+def test_data_package_descriptions_say_only_what_holds(written):
+    check_descriptions(written["data"])
+    kiosks = next(r for r in json.loads((written["data"] / "datapackage.json").read_text(encoding="utf-8"))[
+        "resources"] if r["name"] == "kiosks")
+    assert "缴费金额（元） 为 kiosks.total.payment_yuan（等于各行之和）" in kiosks["description"]
 
 
 # ---------------------------------------------------------------- what the bulletin did not print, odd shapes
@@ -344,9 +478,11 @@ def test_not_published_items_are_skipped_with_a_line(data_copy, tmp_path):
     documents.write_all(M, data_copy, out)
     doc = content.build(M, data_copy)
     kiosk_section = doc.sections[-1]
+    assert doc.sections[0].title == content.dated(M, content.HEADLINES_TITLE)
+    assert not any(label.startswith("投放终端") for _, label, _, _ in content.headline_rows(content.load(M, data_copy)))
     line = "（本月简报未公布自助智能医疗服务终端医院使用情况表：本月未统计）"
     assert [b.text for b in kiosk_section.blocks] == [line]
-    hotline = doc.sections[0].blocks[0].text
+    hotline = doc.sections[1].blocks[0].text
     assert "市12345工单" not in hotline and "省12345工单425件" in hotline
     descriptor = json.loads((out / f"data-{M}" / "datapackage.json").read_text(encoding="utf-8"))
     assert "kiosks" not in [r["name"] for r in descriptor["resources"]]
@@ -362,7 +498,7 @@ def test_any_number_of_rows_works(data_copy, tmp_path, keep):
     paths = documents.write_all(M, data_copy, tmp_path / "out")
     assert all(p.exists() for p in paths)
     doc = content.build(M, data_copy)
-    booking = next(b for b in doc.sections[2].blocks if isinstance(b, content.Grid))
+    booking = next(b for b in doc.sections[3].blocks if isinstance(b, content.Grid))
     assert len(booking.body) == (keep + 1) // 2 + 1
     if keep == 7:  # an odd count: the last right-hand pair is empty
         assert [c.text for c in booking.body[3]] == ["4", "江苏省预约挂号网", "957", "", "", ""]

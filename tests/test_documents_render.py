@@ -375,7 +375,7 @@ def test_docx_properties_name_the_publisher_and_tables_carry_alt_text(data_in_od
     grids = [b for s in doc.sections for b in s.blocks if isinstance(b, model.Grid)]
     with zipfile.ZipFile(tmp_path / "b.docx") as z:  # the tables' XML as Word reads it
         tables = ET.fromstring(z.read("word/document.xml")).findall(f".//{W}tbl")
-    assert len(tables) == len(grids) == 5
+    assert len(tables) == len(grids) == 6  # 本月要点 and the five tables the bulletin prints
     for table, grid in zip(tables, grids, strict=True):
         tblpr = table.find(f"{W}tblPr")
         assert tblpr.find(f"{W}tblCaption").get(f"{W}val") == grid.title
@@ -399,7 +399,7 @@ def test_a_table_titled_otherwise_than_its_section_is_captioned_and_numbered(tmp
     first = Grid("kiosks", "甲表", (1, 1), head, ((Cell("甲院"), Cell("未反馈", numeric=True)),))
     second = Grid("kiosks", "乙表", (1, 1), head, ((Cell("乙院"), Cell("3", numeric=True)),))
     doc = model.Document(M, "简报（2020年2月）", "2020年2月", (Section("一节", (first, second)),),
-                         model.colophon(M, "2024年5月1日"), (model.NOT_REPORTED,))
+                         model.colophon(M, "2024年5月1日"), (model.NOT_REPORTED_TERM,))
     text = subprocess.run([_tool("pdftotext", "poppler-utils"), "-layout", str(pdf.write(doc, tmp_path / "s.pdf")),
                            "-"], capture_output=True, text=True, check=True).stdout
     assert re.search(r"表1\s+甲表\s+单位\s+数\s+甲院\s+未反馈\s+注：“未反馈”", text)

@@ -231,7 +231,7 @@ def test_the_month_on_the_page_and_in_every_document_says_it_was_revised(data, c
     assert gulou[1:6] == (1819, 2496, 4696, 2280, 11291)  # numbers stay numbers
     assert gulou[6] == "[r] 12320在线预约、小计"
     assert next(r for r in sheet if r[0] == "南京市儿童医院")[6] in ("", None)
-    assert any(r[0] == "[注5]" and "[r] 表示修订后的数字" in r[1] for r in book["注释"].iter_rows(values_only=True))
+    assert any(r[0] == "[注7]" and "[r] 表示修订后的数字" in r[1] for r in book["注释"].iter_rows(values_only=True))
     totals = {r[0]: r for r in book["公布的总数"].iter_rows(values_only=True) if r[0]}
     assert totals["预约挂号服务统计表·合计·小计"][1:] == (74317, "次", "[r]")
     assert totals["预约挂号服务统计表·合计·电话预约"][3] in ("", None)
@@ -242,7 +242,7 @@ def test_the_month_on_the_page_and_in_every_document_says_it_was_revised(data, c
     # an unrevised month's documents say nothing of revisions
     write_all("2020-02", None, tmp_path / "plain")
     plain = json.loads((tmp_path / "plain" / "data-2020-02" / "datapackage.json").read_text(encoding="utf-8"))
-    assert "revisions" not in plain and "version" not in plain
+    assert "revisions" not in plain and plain["version"] == "1.0.0"
 
 
 # --- a revision killed or starved at any point ---------------------------------------------------

@@ -9,7 +9,9 @@ milliseconds.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from .errors import BulletinDataError
@@ -275,3 +277,58 @@ def table(name: object) -> Table:
             "unknown table", column="table", value=name, expected="a table name, one of " + ", ".join(TABLES)
         )
     return decl
+
+
+# ------------------------------------------------------------------ a table's total, one rule for every output
+
+
+def declared_total(table: str, column: str) -> Total | None:
+    """The total the bulletin states for ``table``'s ``column`` (its :class:`Total`), or None."""
+    return next((t for t in TABLES[table].totals if t.column == column), None)
+
+
+def _exact(value: object, kind: Kind) -> int | Decimal:
+    if kind == "money":
+        return (value if isinstance(value, Decimal) else Decimal(str(value))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    if isinstance(value, Decimal):
+        return int(value.to_integral_value(ROUND_HALF_UP))
+    return int(value)  # type: ignore[call-overload]
+
+
+def column_sum(values: Iterable[object], kind: Kind) -> int | Decimal | None:
+    """The exact sum of a column's cells (``Decimal`` to the fen for money, ``int`` for counts),
+    未反馈 (missing) left out; None when every cell is missing or there is none."""
+    from .fmt import is_missing
+
+    present = [_exact(v, kind) for v in values if not is_missing(v)]
+    if not present:
+        return None
+    return sum(present, Decimal("0.00") if kind == "money" else 0)  # type: ignore[arg-type]
+
+
+def stated_total(table: str, column: str, facts: Mapping[str, object] | None) -> int | Decimal | None:
+    """The total of ``table``'s ``column`` as the bulletin printed it (from the month's facts),
+    exact (``Decimal`` to the fen for money, float facts included); None when not stated."""
+    total = declared_total(table, column)
+    if total is None or facts is None or facts.get(total.fact) is None:
+        return None
+    return _exact(facts[total.fact], TABLES[table].column(column).kind)
+
+
+def table_total(table: str, column: str, facts: Mapping[str, object] | None,
+                values: Iterable[object]) -> int | Decimal | None:
+    """The total of ``table``'s ``column`` that every output shows (sections, documents, checks):
+    the stated one when the bulletin printed it, else the exact sum of the rows ``values``.
+
+    A total whose rows are only the listed part (``at_most``, 其中 …) has no sum that stands in for
+    it: None when it is not stated. So a month whose stated 合计 differs from its rows (an error
+    ``bulletin check`` reports) shows the printed figure everywhere, and a month that printed none
+    shows the exact sum everywhere, never a float sum rounded in one output only.
+    """
+    stated = stated_total(table, column, facts)
+    if stated is not None:
+        return stated
+    total = declared_total(table, column)
+    if total is not None and total.rule == "at_most":
+        return None
+    return column_sum(values, TABLES[table].column(column).kind)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 import pandas as pd
 
+from .. import schema
 from ..errors import BulletinDataError, DuplicateKeyError
 from ..loaders import month_folder
 from ..months import days_in_month, month_label
@@ -245,12 +246,12 @@ def _num(value: object) -> int | Decimal | None:
     return int(value)  # type: ignore[call-overload]
 
 
-def _column_sum(frame: pd.DataFrame, column: str) -> int | Decimal:
-    """Exact sum of a column (Decimal for money, int for counts), 未反馈 left out."""
-    values = [v for v in (_num(x) for x in frame[column]) if v is not None]
-    if any(isinstance(v, Decimal) for v in values):
-        return sum((Decimal(v) for v in values), Decimal("0.00"))
-    return sum(values)  # type: ignore[arg-type]
+def _column_sum(frame: pd.DataFrame, decl: Table, column: str) -> int | Decimal:
+    """Exact sum of a column (Decimal for money, int for counts), 未反馈 left out: the rows' side
+    of :func:`bulletin.schema.table_total`, 0 when no row states the figure."""
+    kind = decl.column(column).kind
+    found = schema.column_sum(frame[column], kind)
+    return found if found is not None else (Decimal("0.00") if kind == "money" else 0)
 
 
 def _unit_of(decl: Table, row: pd.Series) -> str:
@@ -288,7 +289,7 @@ def _check_totals(data: MonthData) -> tuple[list[Finding], list[Remainder]]:
         # without facts.csv (reported once, as facts_missing) no stated total can be compared
         for total in decl.totals if data.facts is not None else ():
             label = _col_label(decl, total.column)
-            stated = data.fact(total.fact)
+            stated = schema.stated_total(name, total.column, data.facts)
             if stated is None and total.fact in data.not_published:
                 continue  # not printed this month: listed once as a note
             if stated is None:
@@ -297,7 +298,7 @@ def _check_totals(data: MonthData) -> tuple[list[Finding], list[Remainder]]:
                     f"{decl.title}「{label}」的合计（{total.fact}）未写入 {FACTS_FILE}，无法核对",
                 ))
                 continue
-            rows = _column_sum(frame, total.column)
+            rows = _column_sum(frame, decl, total.column)
             if total.rule == "exact" and rows != stated:
                 findings.append(Finding(
                     "error", "total_mismatch", name, "合计", total.column, rows, stated,
@@ -414,7 +415,7 @@ class ColumnSum:
 
     def value(self, data: MonthData) -> object:
         frame = data.tables.get(self.table)
-        return None if frame is None else _column_sum(frame, self.column)
+        return None if frame is None else _column_sum(frame, TABLES[self.table], self.column)
 
     def describe(self) -> str:
         decl = TABLES[self.table]

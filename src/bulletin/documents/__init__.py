@@ -11,8 +11,9 @@ batch's staging folder of the month; never the data folder):
 - ``data-YYYY-MM/``: the tidy CSV files and a Frictionless ``datapackage.json`` generated from
   :mod:`bulletin.schema` (:mod:`.datapackage`).
 
-The content (:mod:`.content`) is built once from the public loaders and rendered by each writer;
-a table or figure the month's ``not_published.csv`` lists is replaced by a line saying so.
+The content (:mod:`.content`) is built once from the loaded month (:class:`bulletin.loaded.Month`)
+and the sections' own functions, and rendered by each writer; a table or figure the month's
+``not_published.csv`` lists is replaced by a line saying so.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def write_all(month: str, data_dir: PathLike | None, out_dir: PathLike) -> list[
     data_root = paths.data_dir(data_dir).resolve()
     if out == data_root or data_root in out.parents:
         raise BulletinError(f"the documents are not written into the data directory ({out}); give another --out")
-    month_data = content.MonthData.read(month, data_dir)
+    month_data = content.load(month, data_dir)
     doc = content.build_from(month_data)
     # every name must print in the PDF's one font: refused with its file, row and code point
     # before anything is written (a month folder edited by hand; the ingest refuses them too)

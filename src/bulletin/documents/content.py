@@ -1,101 +1,110 @@
 """A month's statistics part as a :class:`~.model.Document`: sections, prose, printed tables, charts.
 
-Tables and facts are read through the public loaders (``bulletin.load``, ``bulletin.facts``) and
-``store.read_not_published``; a table or fact the bulletin did not print that month is replaced by
-one line saying so. Any number of rows works, none included. In a revised month every figure a
-revision changed reads ``1819 [r]`` (tables and prose alike), the subtitle gives the day of the
-latest revision and a last section, 修订说明, says when, why and what each revision changed.
+Everything is read from the loaded month (:class:`bulletin.loaded.Month`, each file once) and
+computed by the sections' own functions: the headline figures are each section's ``headlines(m)``
+(the page's figures, in a first section 本月要点), and every 合计 is
+:func:`bulletin.schema.table_total` (the stated total when the bulletin printed it, else the exact
+``Decimal`` sum of the rows), so a figure is one number in the pages, the PDF, the Word file, the
+workbook and the data package. Figures are worded in the printed style (:mod:`bulletin.fmt.printed`).
+
+A table or fact the bulletin did not print that month is replaced by one line saying so. Any
+number of rows works, none included. In a revised month every figure a revision changed reads
+``1819 [r]`` (tables and prose alike), the subtitle gives the day of the latest revision and a last
+section, 修订说明, says when, why and what each revision changed.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from .. import paths, schema
 from .. import revisions as revs
+from .. import schema
 from ..errors import BulletinDataError
-from ..loaders import month_folder
+from ..fmt import is_missing, printed
 from ..months import is_month
-from ..store import read_not_published
 from . import model
 from . import wording as w
 from .model import Bars, Block, Cell, Document, Grid, Paragraph, Section
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..loaded import Month
+
 #: the document's title as the bulletin names its statistics part
 TITLE = "南京卫生信息统计简报·统计数据"
+#: who compiles and publishes the bulletin (the centre the pages' footer names as the source,
 
 
-@dataclass
-class MonthData:
-    """One month's tables and facts, read once, with what the bulletin did not print."""
+def release_date() -> str:
+    """The date the documents carry (``2026-12-03``, ISO 8601).
 
-    month: str
-    data_dir: Path | None = None
-    not_published: dict[str, str] = field(default_factory=dict)
-    _facts: dict[str, object] | None = None
-    _tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    #: the month's revisions, oldest first (``()``: never revised), and the figures they changed
-    revisions: tuple[revs.Revision, ...] = ()
-    marks: revs.Marks = field(default_factory=revs.Marks)
+    The data holds no publication date of the bulletin (neither ``facts.csv`` nor the revision
+    records: these date only corrections), so this is the day the documents are generated: the
+    very date the pages' footer gives as 生成日期 (:func:`bulletin.site.pages.site_info`), one
+    setting for every output. The workbook's cover and the data package say that it is that date.
+    """
+    from ..site.pages import site_info
 
-    @classmethod
-    def read(cls, month: str, data_dir: str | Path | None = None) -> MonthData:
-        """The month's record of what was not printed; tables and facts are read when first asked for.
+    return site_info().generated
 
-        Raises :class:`BulletinDataError` (one line) for a month without a folder.
-        """
-        if not is_month(month):
-            raise BulletinDataError("not a month", column="month", value=month, expected="YYYY-MM")
-        folder = month_folder(month, data_dir)  # an absent month: MonthNotInDataError, worded once
-        found = revs.read(folder)
-        return cls(month, Path(data_dir) if data_dir is not None else None, read_not_published(folder),
-                   revisions=found, marks=revs.marks(found))
 
-    def revised(self, table: str, key: tuple[object, ...], column: str, value: object) -> object:
-        """``value``, wrapped as :class:`~.wording.Revised` (worded with ``[r]``) when a revision changed it."""
-        return w.Revised(value) if self.marks.cell(table, key, column) else value
+def load(month: str, data_dir: str | Path | None = None) -> Month:
+    """The loaded month the documents are written from.
 
-    def revised_fact(self, key: str, value: object) -> object:
-        """A stated figure, wrapped as :class:`~.wording.Revised` when a revision changed it."""
-        return w.Revised(value) if value is not None and self.marks.fact(key) else value
+    Raises :class:`BulletinDataError` (one line) for a malformed month or one without a folder.
+    """
+    from ..loaded import Month
 
-    def worded_fact(self, key: str) -> object:
-        """:meth:`fact`, wrapped as :meth:`revised_fact` does (None when not published)."""
-        return self.revised_fact(key, self.fact(key))
+    if not is_month(month):
+        raise BulletinDataError("not a month", column="month", value=month, expected="YYYY-MM")
+    return Month(month, data_dir)
 
-    def published(self, item: str) -> bool:
-        return item not in self.not_published
 
-    def table(self, name: str) -> pd.DataFrame | None:
-        """The table, or None when the month's record says the bulletin did not print it."""
-        if not self.published(name):
-            return None
-        if name not in self._tables:
-            import bulletin
+def table(m: Month, name: str, exact: bool = False) -> pd.DataFrame | None:
+    """Table ``name`` (money ``Decimal`` when ``exact``), or None when the month's record says the
+    bulletin did not print it. A missing file without that record raises, as any missing input does."""
+    if name in m.not_published:
+        return None
+    return m.exact(name) if exact else m.table(name)
 
-            self._tables[name] = bulletin.load(name, self.month, self.data_dir)
-        return self._tables[name]
 
-    def facts(self) -> dict[str, object]:
-        if self._facts is None:
-            import bulletin
+def facts(m: Month) -> dict[str, object]:
+    """The month's stated figures, exact (money ``Decimal``); ``{}`` without ``facts.csv``."""
+    return dict(m.exact_facts) if (m.folder / schema.FACTS_FILE).exists() else {}
 
-            folder = paths.month_dir(self.month, self.data_dir)
-            self._facts = bulletin.facts(self.month, self.data_dir) if (folder / schema.FACTS_FILE).exists() else {}
-        return self._facts
 
-    def fact(self, key: str) -> object | None:
-        """A stated figure, or None when not published or not in ``facts.csv``."""
-        if not self.published(key):
-            return None
-        return self.facts().get(key)
+def fact(m: Month, key: str) -> object | None:
+    """A stated figure (exact), or None when not published or not in ``facts.csv``."""
+    return None if key in m.not_published else facts(m).get(key)
 
-    def omitted(self, item: str, title: str) -> Paragraph:
-        return Paragraph(w.not_published(title, self.not_published.get(item, "")), note=True)
+
+def total(m: Month, name: str, column: str, frame: pd.DataFrame) -> object | None:
+    """The 合计 of ``column`` as every output shows it (:func:`bulletin.schema.table_total`)."""
+    stated = {k: v for k, v in facts(m).items() if k not in m.not_published}
+    return schema.table_total(name, column, stated, frame[column])
+
+
+def revised(m: Month, name: str, key: tuple[object, ...], column: str, value: object) -> object:
+    """``value``, wrapped as :class:`~bulletin.fmt.printed.Revised` (worded with ``[r]``) when a revision changed it."""
+    return printed.Revised(value) if m.revised.cell(name, key, column) else value
+
+
+def revised_fact(m: Month, key: str, value: object) -> object:
+    """A stated figure (or a total standing for it), wrapped as :class:`~bulletin.fmt.printed.Revised`
+    when a revision changed it."""
+    return printed.Revised(value) if value is not None and m.revised.fact(key) else value
+
+
+def worded_fact(m: Month, key: str) -> object:
+    """:func:`fact`, wrapped as :func:`revised_fact` does (None when not published)."""
+    return revised_fact(m, key, fact(m, key))
+
+
+def omitted(m: Month, item: str, title: str) -> Paragraph:
+    return Paragraph(w.not_published(title, m.not_published.get(item, "")), note=True)
 
 
 def dated(month: str, title: str) -> str:
@@ -119,91 +128,80 @@ def _bars(title: str, items: list[tuple[str, float, str]], unit: str) -> Bars | 
 # ---------------------------------------------------------------- the sections
 
 
-def hotline(d: MonthData) -> Section:
-    title = dated(d.month, schema.TABLES["hotline_categories"].title)
+def hotline(m: Month) -> Section:
+    title = dated(m.month, schema.TABLES["hotline_categories"].title)
     blocks: list[Block] = []
-    cats = d.table("hotline_categories")
+    cats = table(m, "hotline_categories")
     categories = [] if cats is None else list(zip(cats["category"], cats["count"], strict=True))
-    worded = [(n, d.revised("hotline_categories", (n,), "count", v)) for n, v in categories]
-    text = w.hotline(d.month, d.worded_fact("hotline.total_calls"), worded,
-                     d.worded_fact("hotline.city_12345_tickets"), d.worded_fact("hotline.province_12345_tickets"))
+    worded = [(n, revised(m, "hotline_categories", (n,), "count", v)) for n, v in categories]
+    text = w.hotline(m.month, worded_fact(m, "hotline.total_calls"), worded,
+                     worded_fact(m, "hotline.city_12345_tickets"), worded_fact(m, "hotline.province_12345_tickets"))
     if text:
         blocks.append(Paragraph(text))
     if cats is None:
-        blocks.append(d.omitted("hotline_categories", "各类别受理量"))
-    prov = d.table("province_calls")
-    cities = [] if prov is None else [(c, d.revised("province_calls", (c,), "calls", v))
+        blocks.append(omitted(m, "hotline_categories", "各类别受理量"))
+    prov = table(m, "province_calls")
+    cities = [] if prov is None else [(c, revised(m, "province_calls", (c,), "calls", v))
                                       for c, v in zip(prov["city"], prov["calls"], strict=True)]
-    text = w.province(d.month, d.worded_fact("hotline.province_total_calls"), cities)
+    text = w.province(m.month, worded_fact(m, "hotline.province_total_calls"), cities)
     if text:
         blocks.append(Paragraph(text))
     if prov is None:
-        blocks.append(d.omitted("province_calls", "全省各市电话量"))
-    chart = _bars("各类别受理量（个）", [(n, _float(v), w.count(v)) for n, v in categories], "个")
+        blocks.append(omitted(m, "province_calls", "全省各市电话量"))
+    chart = _bars("各类别受理量（个）", [(n, _float(v), printed.count(v)) for n, v in categories], "个")
     if chart:
         blocks.append(chart)
     return Section(title, tuple(blocks))
 
 
 def _float(x: object) -> float:
-    return math.nan if w.missing(x) else float(x)
+    return math.nan if is_missing(x) else float(x)
 
 
-def appointments(d: MonthData) -> Section:
+def appointments(m: Month) -> Section:
     decl = schema.TABLES["appointments"]
-    title = dated(d.month, decl.title)
-    frame = d.table("appointments")
+    title = dated(m.month, decl.title)
+    frame = table(m, "appointments")
     blocks: list[Block] = []
     if frame is None:
-        blocks.append(d.omitted("appointments", decl.title))
+        blocks.append(omitted(m, "appointments", decl.title))
     else:
         values = [c.name for c in decl.columns[1:]]
         header = (tuple(Cell(t) for t in ("序号", *(c.label for c in decl.columns))),)
         body = [
             (_num(str(i + 1)), Cell(str(row["hospital"])),
-             *(_num(w.count(d.revised("appointments", (row["hospital"],), c, row[c]))) for c in values))
+             *(_num(printed.count(revised(m, "appointments", (row["hospital"],), c, row[c]))) for c in values))
             for i, (_, row) in enumerate(frame.iterrows())
         ]
-        totals = [_stated_or_sum(d, f"appointments.total.{c}", frame[c]) for c in values]
+        totals = [total(m, "appointments", c, frame) for c in values]
         body.append((Cell("合计", colspan=2, strong=True),
-                     *(_num(w.count(d.revised_fact(f"appointments.total.{c}", t)), strong=True)
+                     *(_num(printed.count(revised_fact(m, f"appointments.total.{c}", t)), strong=True)
                        for c, t in zip(values, totals, strict=True))))
         blocks.append(Grid("appointments", title, (0.6, 3.2, 1.3, 1.1, 1.1, 1.0, 1.1), header, tuple(body)))
-        channels = [(c.label, _float(t), w.count(t)) for c, t in zip(decl.columns[1:5], totals[:4], strict=True)]
+        channels = [(c.label, _float(t), printed.count(t)) for c, t in zip(decl.columns[1:5], totals[:4], strict=True)]
         chart = _bars("各预约途径合计（次）", channels, "次")
         if chart:
             blocks.append(chart)
-    cumulative = d.fact("appointments.cumulative_total")
+    cumulative = fact(m, "appointments.cumulative_total")
     if cumulative is not None:
-        worded = w.count(d.revised_fact("appointments.cumulative_total", cumulative))
-        blocks.append(Paragraph(w.cumulative(d.month, "总预约挂号量为", f"{worded}次"), note=True))
+        worded = printed.count(revised_fact(m, "appointments.cumulative_total", cumulative))
+        blocks.append(Paragraph(w.cumulative(m.month, "总预约挂号量为", f"{worded}次"), note=True))
     return Section(title, tuple(blocks))
 
 
-def _stated_or_sum(d: MonthData, key: str, column: pd.Series, money: bool = False) -> object:
-    """The total the bulletin states, else the sum of the rows (missing when every row is)."""
-    stated = d.fact(key)
-    if stated is not None:
-        return stated
-    present = [v for v in column if not w.missing(v)]
-    if not present:
-        return None
-    return sum((w.money(v) for v in present), w.money(0)) if money else sum(int(v) for v in present)
-
-
-def booking_channels(d: MonthData) -> Section:
+def booking_channels(m: Month) -> Section:
     decl = schema.TABLES["booking_channels"]
-    title = dated(d.month, decl.title)
-    frame = d.table("booking_channels")
+    title = dated(m.month, decl.title)
+    frame = table(m, "booking_channels")
     if frame is None:
-        return Section(title, (d.omitted("booking_channels", decl.title),))
+        return Section(title, (omitted(m, "booking_channels", decl.title),))
     blocks: list[Block] = [Paragraph("（不含12320电话预约、医院诊间预约及医院自有途径的预约）", note=True)]
     rows = [(str(i + 1), str(r["channel"]), r["bookings"]) for i, (_, r) in enumerate(frame.iterrows())]
     half = (len(rows) + 1) // 2  # the bulletin prints two pairs a row: 1–half on the left
     pair = (Cell("序号"), Cell(decl.column("channel").label), Cell(decl.column("bookings").label))
     body = []
     def bookings(row: tuple[str, str, object]) -> Cell:
-        return _num(w.count(d.revised("booking_channels", (row[1],), "bookings", row[2])))
+        return _num(printed.count(revised(m, "booking_channels", (row[1],), "bookings", row[2])))
 
     for i in range(half):
         cells = [_num(rows[i][0]), Cell(rows[i][1]), bookings(rows[i])]
@@ -213,36 +211,36 @@ def booking_channels(d: MonthData) -> Section:
         else:  # an odd count leaves the last right-hand pair empty
             cells += [Cell(""), Cell(""), Cell("")]
         body.append(tuple(cells))
-    total = _stated_or_sum(d, "booking_channels.total", frame["bookings"])
-    body.append((Cell(f"合计：{w.count(d.revised_fact('booking_channels.total', total))}", colspan=6, strong=True),))
+    stated = revised_fact(m, "booking_channels.total", total(m, "booking_channels", "bookings", frame))
+    body.append((Cell(f"合计：{printed.count(stated)}", colspan=6, strong=True),))
     blocks.append(Grid("booking_channels", title, (0.6, 2.6, 1.2, 0.6, 2.6, 1.2), (pair + pair,), tuple(body)))
-    chart = _bars("各途径预约数量（次）", [(r[1], _float(r[2]), w.count(r[2])) for r in rows], "次")
+    chart = _bars("各途径预约数量（次）", [(r[1], _float(r[2]), printed.count(r[2])) for r in rows], "次")
     if chart:
         blocks.append(chart)
     return Section(title, tuple(blocks))
 
 
-def telemedicine(d: MonthData) -> Section:
+def telemedicine(m: Month) -> Section:
     decl = schema.TABLES["telemedicine"]
-    title = dated(d.month, decl.title)
-    frame = d.table("telemedicine")
+    title = dated(m.month, decl.title)
+    frame = table(m, "telemedicine")
     if frame is None:
-        return Section(title, (d.omitted("telemedicine", "远程医疗各平台数据"),))
-    top = d.table("telemedicine_top_uploaders")
+        return Section(title, (omitted(m, "telemedicine", "远程医疗各平台数据"),))
+    top = table(m, "telemedicine_top_uploaders")
     blocks: list[Block] = []
     order = [p for p in schema.TELEMEDICINE_PLATFORMS if p in set(frame["platform"])]
     for platform in order:
         rows = frame[frame["platform"] == platform]
-        values = {k: v if k == "paused" else d.revised("telemedicine", (platform, k), "value", v)
+        values = {k: v if k == "paused" else revised(m, "telemedicine", (platform, k), "value", v)
                   for k, v in zip(rows["measure"], rows["value"], strict=True)}
         leaders = []
         if top is not None:
             t = top[top["platform"] == platform].sort_values("rank", kind="stable")
-            leaders = [(h, d.revised("telemedicine_top_uploaders", (platform, r), "count", c))
+            leaders = [(h, revised(m, "telemedicine_top_uploaders", (platform, r), "count", c))
                        for h, r, c in zip(t["hospital"], t["rank"], t["count"], strict=True)]
-        blocks.append(Paragraph(w.telemedicine(d.month, platform, values, leaders)))
+        blocks.append(Paragraph(w.telemedicine(m.month, platform, values, leaders)))
     if top is None:
-        blocks.append(d.omitted("telemedicine_top_uploaders", "各平台本月数据上传量前三名"))
+        blocks.append(omitted(m, "telemedicine_top_uploaders", "各平台本月数据上传量前三名"))
     return Section(title, tuple(blocks))
 
 
@@ -250,11 +248,11 @@ def telemedicine(d: MonthData) -> Section:
 _EHR = ("ehr_basic", "ehr_hypertension", "ehr_diabetes")
 
 
-def _platform_grid(d: MonthData, name: str) -> Grid | Paragraph:
+def _platform_grid(m: Month, name: str) -> Grid | Paragraph:
     decl = schema.TABLES[name]
-    frame = d.table(name)
+    frame = table(m, name)
     if frame is None:
-        return d.omitted(name, decl.title)
+        return omitted(m, name, decl.title)
     key = decl.columns[0].name
     plain = ("uploaded_tables", "records", "upload_days", "outpatient_visits", "discharges")
     ehr = [c for c in _EHR if c in decl.column_names]
@@ -270,44 +268,44 @@ def _platform_grid(d: MonthData, name: str) -> Grid | Paragraph:
     body = []
     for _, row in frame.iterrows():
         unit = (row[key],)
-        fraction = f"{w.count(row['declared_tables'])}/{w.count(row['required_tables'])}"
-        if any(d.marks.cell(name, unit, c) for c in ("declared_tables", "required_tables")):
+        fraction = f"{printed.count(row['declared_tables'])}/{printed.count(row['required_tables'])}"
+        if any(m.revised.cell(name, unit, c) for c in ("declared_tables", "required_tables")):
             fraction = revs.mark(fraction, True)
         cells = [Cell(str(row[key])), _num(fraction),
-                 *(_num(w.count(d.revised(name, unit, c, row[c]))) for c in (*plain, *ehr))]
+                 *(_num(printed.count(revised(m, name, unit, c, row[c]))) for c in (*plain, *ehr))]
         body.append(tuple(cells))
     widths = (2.6, 1.5, 1.2, 1.4, 1.0, 1.3, 1.1, *(1.2 for _ in ehr))
-    return Grid(name, dated(d.month, decl.title), widths, header, tuple(body))
+    return Grid(name, dated(m.month, decl.title), widths, header, tuple(body))
 
 
-def platform_districts(d: MonthData) -> Section:
+def platform_districts(m: Month) -> Section:
     decl = schema.TABLES["platform_districts"]
-    grid = _platform_grid(d, "platform_districts")
-    return Section(dated(d.month, decl.title), (grid,))
+    grid = _platform_grid(m, "platform_districts")
+    return Section(dated(m.month, decl.title), (grid,))
 
 
-def platform_hospitals(d: MonthData) -> Section:
+def platform_hospitals(m: Month) -> Section:
     decl = schema.TABLES["platform_hospitals"]
-    blocks: list[Block] = [_platform_grid(d, "platform_hospitals")]
-    records = d.fact("platform.cumulative_records")
+    blocks: list[Block] = [_platform_grid(m, "platform_hospitals")]
+    records = fact(m, "platform.cumulative_records")
     if records is not None:
-        worded = w.big(d.revised_fact("platform.cumulative_records", records))
-        blocks.append(Paragraph(w.cumulative(d.month, "区及医院累计校验入库数据", f"{worded}条"), note=True))
-    return Section(dated(d.month, decl.title), tuple(blocks))
+        worded = printed.big(revised_fact(m, "platform.cumulative_records", records))
+        blocks.append(Paragraph(w.cumulative(m.month, "区及医院累计校验入库数据", f"{worded}条"), note=True))
+    return Section(dated(m.month, decl.title), tuple(blocks))
 
 
-def kiosks(d: MonthData) -> Section:
+def kiosks(m: Month) -> Section:
     decl = schema.TABLES["kiosks"]
-    title = dated(d.month, decl.title)
-    frame = d.table("kiosks")
+    title = dated(m.month, decl.title)
+    frame = table(m, "kiosks", exact=True)  # money to the fen, as the 合计 is summed
     if frame is None:
-        return Section(title, (d.omitted("kiosks", decl.title),))
+        return Section(title, (omitted(m, "kiosks", decl.title),))
     values = [c for c in decl.columns[2:]]
     header = ((Cell(decl.column("unit").label, colspan=2), *(Cell(c.label) for c in values)),)
     body = []
 
     def show(v: object, kind: str) -> str:
-        return w.yuan(v) if kind == "money" else w.count(v)
+        return printed.yuan(v) if kind == "money" else printed.count(v)
 
     groups = list(dict.fromkeys(frame["group"]))  # printed order: 医疗单位 first, then 各区
     for group in groups:
@@ -316,49 +314,100 @@ def kiosks(d: MonthData) -> Section:
         for i, (_, row) in enumerate(rows.iterrows()):
             cells = [Cell(label, rowspan=len(rows), vertical=True)] if i == 0 else []
             cells += [Cell(str(row["unit"])),
-                      *(_num(show(d.revised("kiosks", (group, row["unit"]), c.name, row[c.name]), c.kind))
+                      *(_num(show(revised(m, "kiosks", (group, row["unit"]), c.name, row[c.name]), c.kind))
                         for c in values)]
             body.append(tuple(cells))
-    totals = [_stated_or_sum(d, f"kiosks.total.{c.name}", frame[c.name], c.kind == "money") for c in values]
+    totals = [total(m, "kiosks", c.name, frame) for c in values]
     body.append((Cell("合计", colspan=2, strong=True),
-                 *(_num(show(d.revised_fact(f"kiosks.total.{c.name}", t), c.kind), strong=True)
+                 *(_num(show(revised_fact(m, f"kiosks.total.{c.name}", t), c.kind), strong=True)
                    for t, c in zip(totals, values, strict=True))))
     blocks: list[Block] = [Grid("kiosks", title, (0.5, 3.4, 0.9, 1.0, 1.6, 1.0, 1.7), header, tuple(body))]
     # like units ranked together: the hospitals (the table's first group), never a district among them
     hospitals = frame[frame["group"] == "hospital"]
     by_payment = hospitals.assign(_v=[_float(v) for v in hospitals["payment_yuan"]]).sort_values("_v", ascending=False)
-    top = [(str(r["unit"]), r["_v"], w.yuan(r["payment_yuan"])) for _, r in by_payment.head(10).iterrows()]
+    top = [(str(r["unit"]), r["_v"], printed.yuan(r["payment_yuan"])) for _, r in by_payment.head(10).iterrows()]
     chart = _bars(f"缴费金额前十的{schema.KIOSK_GROUP_LABELS['hospital']}（元）", top, "元")
     if chart:
         blocks.append(chart)
     return Section(title, tuple(blocks))
 
 
-SECTIONS = (hotline, appointments, booking_channels, telemedicine, platform_districts, platform_hospitals, kiosks)
+#: the title of the first section, the headline figures
+HEADLINES_TITLE = "本月要点"
+
+
+def headline_rows(m: Month) -> list[tuple[str, str, object, str]]:
+    """Every section's headline figures, as the pages show them: ``(section title, label, value,
+    unit)`` from each section's own ``headlines(m)``, in the sections' order. A section whose
+    headlines cannot be computed this month (a table or fact the bulletin did not print) is left
+    out, as the month's digest leaves it out (:func:`bulletin.history.compute`)."""
+    from ..sections import with_headlines
+
+    rows = []
+    for sec in with_headlines():
+        try:
+            frame = sec.module.headlines(m)
+        except (BulletinDataError, KeyError):
+            continue
+        for label, value, unit in zip(frame["label"], frame["value"], frame["unit"], strict=True):
+            rows.append((sec.title, str(label), value, str(unit)))
+    return rows
+
+
+def printed_figure(value: object, unit: str) -> str:
+    """A headline as printed, with its unit: ``59507个``, ``34.0%``, ``51460109.85元``, ``49.3亿条``."""
+    text = printed.figure(value, unit)
+    return text if unit == "%" or text == printed.NOT_REPORTED else f"{text}{unit}"
+
+
+def headlines(m: Month) -> Section:
+    """本月要点: every section's headline figures (the figures the month's pages show), one table."""
+    rows = headline_rows(m)
+    title = dated(m.month, HEADLINES_TITLE)
+    if not rows:
+        return Section(title, (Paragraph("（本月没有可列出的主要指标）", note=True),))
+    header = ((Cell("板块"), Cell("指标"), Cell("本月")),)
+    body = []
+    for i, (section, label, value, unit) in enumerate(rows):
+        lead = (Cell(section, rowspan=_run(rows, i)),) if i == 0 or rows[i - 1][0] != section else ()
+        body.append((*lead, Cell(label), _num(printed_figure(value, unit))))
+    return Section(title, (Grid("headlines", title, (1.6, 3.6, 1.6), header, tuple(body)),))
+
+
+def _run(rows: list[tuple[str, str, object, str]], start: int) -> int:
+    """How many rows from ``start`` on belong to the same section (its label's row span)."""
+    n = 0
+    while start + n < len(rows) and rows[start + n][0] == rows[start][0]:
+        n += 1
+    return n
+
+
+SECTIONS = (headlines, hotline, appointments, booking_channels, telemedicine, platform_districts,
+            platform_hospitals, kiosks)
 
 
 def build(month: str, data_dir: str | Path | None = None) -> Document:
     """The month's statistics part as a :class:`Document`, in the bulletin's order."""
-    return build_from(MonthData.read(month, data_dir))
+    return build_from(load(month, data_dir))
 
 
-def build_from(d: MonthData) -> Document:
+def build_from(m: Month) -> Document:
     """:func:`build` from month data already read (the writers share one read)."""
-    year, mon = w.month_parts(d.month)
-    sections = [s(d) for s in SECTIONS]
+    year, mon = w.month_parts(m.month)
+    sections = [s(m) for s in SECTIONS]
     subtitle = f"{year}年{mon}月"
-    if d.revisions:
-        subtitle += f"（{d.revisions[-1].date_label}修订，标 {revs.MARK} 的数字为修订后的数字）"
-        sections.append(revision_section(d))
-    colophon = model.colophon(d.month, d.revisions[-1].date_label if d.revisions else "")
-    return Document(d.month, f"{TITLE}（{year}年{mon}月）", subtitle, tuple(sections), colophon,
-                    (model.NOT_REPORTED,))
+    if m.revisions:
+        subtitle += f"（{m.revisions[-1].date_label}修订，标 {revs.MARK} 的数字为修订后的数字）"
+        sections.append(revision_section(m))
+    colophon = model.colophon(m.month, m.revisions[-1].date_label if m.revisions else "")
+    return Document(m.month, f"{TITLE}（{year}年{mon}月）", subtitle, tuple(sections), colophon,
+                    (model.NOT_REPORTED_TERM,))
 
 
-def revision_section(d: MonthData) -> Section:
+def revision_section(m: Month) -> Section:
     """修订说明: that the month was revised, and when, why and what each revision changed."""
-    blocks: list[Block] = [Paragraph(revs.notice(d.month, d.revisions))]
-    for rev in d.revisions:
+    blocks: list[Block] = [Paragraph(revs.notice(m.month, m.revisions))]
+    for rev in m.revisions:
         why = f"修订原因：{rev.reason}。" if rev.reason else ""
         changes = "；".join(c.text() for c in rev.changes)
         blocks.append(Paragraph(f"第{rev.number}次修订（{rev.date_label}）。{why}修订内容：{changes}。"))

@@ -1,12 +1,21 @@
 """``data-YYYY-MM/``: the month's tidy CSV files and a Frictionless Data Package descriptor.
 
 The descriptor (``datapackage.json``) is generated from :mod:`bulletin.schema`, never written by
-hand: one resource per table (and one for ``facts.csv``), each field with its type, Chinese
-title, unit and constraints (counts are non-negative integers, money a number with two decimals,
-a text column with choices an enum), the table's primary key, and the empty cell as the one
-missing value (未反馈). A revised month's descriptor records its revisions: ``version`` (``1.N.0``
-after N revisions) and ``revisions`` (each one's number, time, reason and changes, as
-``bulletin revisions MONTH N --json`` gives them).
+hand: one resource per table, one for ``facts.csv`` (the totals and cumulative figures the
+bulletin prints) and one for ``headlines.csv`` (every section's headline figures, the pages' own:
+:func:`.content.headline_rows`); each field with its type, Chinese title, unit and constraints
+(counts are non-negative integers, money a number with two decimals, a text column with choices
+an enum), the table's primary key, and the empty cell as the one missing value (未反馈).
+
+Every description is generated from the schema and from what was written, and says only what
+holds of the files (the tests check each statement): that a table has no totals row, which facts
+hold its printed totals, which column is the sum of which, where 未反馈 is possible, the unit of
+each telemedicine measure. The package names its ``sources`` (the bulletin), its
+``contributors`` (the centre that publishes it; the data names no contact), ``created`` (when it
+was written: the data holds no publication date, :func:`.content.release_date`) and ``version``
+(``1.0.0``, ``1.N.0`` after N revisions); a revised month's descriptor lists its ``revisions``
+(each one's number, time, reason and changes, as ``bulletin revisions MONTH N --json`` gives them).
+
 ``frictionless validate data-YYYY-MM/datapackage.json`` checks every file against it; the tests
 run it, and run it on a copy with one broken cell to see it fail. The ``frictionless`` library is
 not imported here: writing the descriptor is plain JSON.
@@ -14,19 +23,41 @@ not imported here: writing the descriptor is plain JSON.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import json
+from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import revisions, schema
+from ..fmt import is_missing, printed
 from ..store import facts_csv, table_csv
+from . import content, model
 from . import wording as w
-from .content import MonthData, dated
+from .content import dated
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..loaded import Month
 
 _TYPES = {"text": "string", "count": "integer", "money": "number"}
+HEADLINES_FILE = "headlines.csv"
+#: the missing-value note of a nullable field
+NOT_REPORTED_TEXT = "空单元格表示未反馈（该单位当月未报送，不是 0）"
 
 
-def field(col: schema.Column) -> dict[str, object]:
-    """The Table Schema field of a declared column."""
+def _measure_units() -> str:
+    """The unit of each telemedicine measure, from :data:`bulletin.schema.TELEMEDICINE_MEASURES`."""
+    parts = [f"{code}：{unit}" for code, (_, unit) in schema.TELEMEDICINE_MEASURES.items() if unit]
+    return "单位随指标（measure）而定：" + "，".join(parts) + "；paused 为 1 表示该平台本月暂停数据采集及服务（无单位）"
+
+
+def field(col: schema.Column, table: str | None = None) -> dict[str, object]:
+    """The Table Schema field of a declared column (of ``table``, for its own wording)."""
     out: dict[str, object] = {"name": col.name, "title": col.label, "type": _TYPES[col.kind]}
     constraints: dict[str, object] = {}
     if not col.nullable:
@@ -40,22 +71,66 @@ def field(col: schema.Column) -> dict[str, object]:
         constraints["enum"] = list(col.choices)
     if constraints:
         out["constraints"] = constraints
+    said = []
     if col.unit:
         out["unit"] = col.unit  # not a Table Schema keyword: kept for readers, ignored by validators
-        out["description"] = f"单位：{col.unit}" + ("；空单元格表示未反馈" if col.nullable else "")
+        said.append(f"单位：{col.unit}" + ("，保留到分" if col.kind == "money" else ""))
+    elif table == "telemedicine" and col.name == "value":
+        said.append(_measure_units())
+    if col.choices is not None:
+        names = schema.KIOSK_GROUP_LABELS if col.name == "group" else {
+            k: label for k, (label, _) in schema.TELEMEDICINE_MEASURES.items()}
+        said.append("取值：" + "，".join(f"{c}（{names.get(c, c)}）" for c in col.choices))
+    if col.nullable:
+        said.append(NOT_REPORTED_TEXT)
+    if said:
+        out["description"] = "；".join(said)
     return out
+
+
+def table_description(decl: schema.Table, facts: Mapping[str, object], frame: pd.DataFrame) -> str:
+    """What a table's CSV holds, from its declaration and the rows written: one row per key, no
+    totals row, which facts hold the printed totals (``facts``: those written this month) and
+    whether the rows add up to each (a month whose 合计 does not tie out says so, as ``bulletin
+    check`` does), which column is the sum of which and whether every row obeys it."""
+    keys = "、".join(decl.column(k).label for k in decl.key)
+    text = f"每行一个{keys}（{'、'.join(decl.key)} 唯一），不含合计行。"
+    said = []
+    for total in decl.totals:
+        stated = schema.stated_total(decl.name, total.column, facts)
+        if stated is None:
+            continue
+        rows = schema.column_sum(frame[total.column], decl.column(total.column).kind) or 0
+        if total.rule == "exact":
+            tie = "等于各行之和" if rows == stated else f"各行之和为 {rows}，与之不符"
+        else:
+            tie = "各行为其中所列的分项，各行之和" + ("不超过总数" if rows <= stated else f"为 {rows}，超过总数")
+        said.append(f"{decl.column(total.column).label} 为 {total.fact}（{tie}）")
+    if said:
+        text += "公报印出的合计见 facts.csv：" + "，".join(said) + "。"
+    for whole, parts in decl.row_sums.items():
+        rule = f"{decl.column(whole).label}（{whole}）= " + " + ".join(
+            f"{decl.column(p).label}（{p}）" for p in parts)
+        stated_rows = frame[[whole, *parts]].dropna()
+        wrong = sum(1 for r in stated_rows.itertuples(index=False) if int(r[0]) != sum(int(v) for v in r[1:]))
+        text += f"每行的{rule}。" if not wrong else f"{rule}，有 {wrong} 行不符。"
+    return text
 
 
 def _facts_resource() -> dict[str, object]:
     return {
         "name": "facts", "path": schema.FACTS_FILE, "title": "公报公布的合计与累计数",
+        "description": "公报印出的各表合计行、合计数与截止月底的累计数，每行一项：key 为项目代码，"
+                       "value 为数值（单位见 unit 列，金额保留到分），label 为中文名称。",
         "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
         "schema": {
             "fields": [
-                {"name": "key", "type": "string", "constraints": {"required": True, "enum": list(schema.FACTS)}},
-                {"name": "value", "type": "number", "constraints": {"required": True, "minimum": 0}},
-                {"name": "unit", "type": "string"},
-                {"name": "label", "type": "string", "constraints": {"required": True}},
+                {"name": "key", "title": "项目代码", "type": "string",
+                 "constraints": {"required": True, "enum": list(schema.FACTS)}},
+                {"name": "value", "title": "数值", "type": "number", "description": "单位见 unit 列",
+                 "constraints": {"required": True, "minimum": 0}},
+                {"name": "unit", "title": "单位", "type": "string"},
+                {"name": "label", "title": "项目", "type": "string", "constraints": {"required": True}},
             ],
             "primaryKey": ["key"],
             "missingValues": [""],
@@ -63,54 +138,116 @@ def _facts_resource() -> dict[str, object]:
     }
 
 
-def descriptor(d: MonthData, tables: list[str], with_facts: bool) -> dict[str, object]:
-    """The ``datapackage.json`` of the month for the tables written."""
-    year, mon = w.month_parts(d.month)
+def _headlines_resource(m: Month) -> dict[str, object]:
+    return {
+        "name": "headlines", "path": HEADLINES_FILE, "title": dated(m.month, content.HEADLINES_TITLE),
+        "description": "各板块的主要指标，与网页“本月概览”和 PDF、Word 文件“本月要点”中的数字相同；"
+                       "每行一个指标：section 为板块，label 为指标，value 为数值，unit 为单位"
+                       "（unit 为 % 的行，value 为比例的小数，0.34 即 34%；金额保留到分）。",
+        "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        "schema": {
+            "fields": [
+                {"name": "section", "title": "板块", "type": "string", "constraints": {"required": True}},
+                {"name": "label", "title": "指标", "type": "string", "constraints": {"required": True}},
+                {"name": "value", "title": "数值", "type": "number", "description": "单位见 unit 列"},
+                {"name": "unit", "title": "单位", "type": "string"},
+            ],
+            "primaryKey": ["section", "label"],
+            "missingValues": [""],
+        },
+    }
+
+
+def _plain(value: object, unit: str) -> str:
+    """A headline's value in the CSV: money to the fen, counts whole, shares in full."""
+    if is_missing(value):
+        return ""
+    if unit == "元":
+        return str(printed.money(value))
+    if isinstance(value, int | Decimal) or (unit != "%" and float(value).is_integer()):  # type: ignore[arg-type]
+        return str(int(value))  # type: ignore[call-overload]
+    return repr(float(value))  # type: ignore[arg-type]
+
+
+def headlines_csv(rows: list[tuple[str, str, object, str]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["section", "label", "value", "unit"])
+    writer.writerows([s, label, _plain(v, u), u] for s, label, v, u in rows)
+    return buf.getvalue()
+
+
+def created() -> str:
+    """When the package is written, ISO 8601 in UTC (the data holds no publication date); its day
+    is :func:`.content.release_date`'s unless the writing straddles midnight."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def descriptor(m: Month, frames: Mapping[str, pd.DataFrame], facts: Mapping[str, object],
+               with_headlines: bool = False) -> dict[str, object]:
+    """The ``datapackage.json`` of the month for the tables (``frames``), facts and headlines written."""
+    year, mon = w.month_parts(m.month)
     resources: list[dict[str, object]] = []
-    for name in tables:
+    for name in frames:
         decl = schema.TABLES[name]
         resources.append({
-            "name": name, "path": decl.file, "title": dated(d.month, decl.title), "description": decl.source,
+            "name": name, "path": decl.file, "title": dated(m.month, decl.title),
+            "description": table_description(decl, facts, frames[name]),
             "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "schema": {"fields": [field(c) for c in decl.columns], "primaryKey": list(decl.key),
+            "schema": {"fields": [field(c, name) for c in decl.columns], "primaryKey": list(decl.key),
                        "missingValues": [""]},
         })
-    if with_facts:
+    if facts:
         resources.append(_facts_resource())
+    if with_headlines:
+        resources.append(_headlines_resource(m))
+    description = "公报统计数据部分各表，一表一个CSV文件，各表只含单位行"
+    if facts:
+        description += "；公报印出的合计与累计数见 facts.csv"
+    if with_headlines:
+        description += "；各板块的主要指标见 headlines.csv"
+    description += "。"
+    if m.not_published:
+        description += "本月未公布：" + "、".join(m.not_published) + "。"
     out: dict[str, object] = {
         "profile": "tabular-data-package",
-        "name": f"nanjing-health-bulletin-{d.month}",
+        "name": f"nanjing-health-bulletin-{m.month}",
         "title": f"南京卫生信息统计简报统计数据（{year}年{mon}月）",
-        "description": "公报统计数据部分各表，一表一个CSV文件；按公报印出的数字录入，合计行与累计数见 facts.csv。"
-                       + (" 本月未公布：" + "、".join(d.not_published) if d.not_published else ""),
+        "description": description,
+        "version": f"1.{m.revisions[-1].number if m.revisions else 0}.0",
+        "created": created(),
+        "sources": [{"title": f"{model.PUBLISHER}《{model.BULLETIN}》{year}年{mon}月，统计数据部分"}],
+        "contributors": [{"title": model.PUBLISHER, "role": "publisher"}],
         "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                       "path": "https://creativecommons.org/licenses/by/4.0/"}],
         "resources": resources,
     }
-    if d.revisions:
-        out["version"] = f"1.{d.revisions[-1].number}.0"
-        out["description"] = f"{out['description']} {revisions.notice(d.month, d.revisions)}"
+    if m.revisions:
+        out["description"] = f"{out['description']} {revisions.notice(m.month, m.revisions)}"
         out["revisions"] = [
             {"revision": r.number, "when": r.when, "reason": r.reason,
              "changes": [{**c.to_dict(), "text": c.text()} for c in r.changes]}
-            for r in d.revisions
+            for r in m.revisions
         ]
     return out
 
 
-def write(d: MonthData, folder: Path) -> Path:
+def write(m: Month, folder: Path) -> Path:
     """Write the CSV files and ``datapackage.json`` into ``folder`` (created) and return it."""
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    written = {}
     for name, decl in schema.TABLES.items():
-        frame = d.table(name)
+        frame = content.table(m, name, exact=True)
         if frame is None:
             continue
         (folder / decl.file).write_text(table_csv(frame, decl), encoding="utf-8", newline="")
-        written.append(name)
-    facts = {k: v for k in schema.FACTS if (v := d.fact(k)) is not None}
+        written[name] = frame
+    facts = {k: v for k in schema.FACTS if (v := content.fact(m, k)) is not None}
     if facts:
         (folder / schema.FACTS_FILE).write_text(facts_csv(facts), encoding="utf-8", newline="")
-    text = json.dumps(descriptor(d, written, bool(facts)), ensure_ascii=False, indent=2) + "\n"
+    rows = content.headline_rows(m)
+    if rows:
+        (folder / HEADLINES_FILE).write_text(headlines_csv(rows), encoding="utf-8", newline="")
+    text = json.dumps(descriptor(m, written, facts, bool(rows)), ensure_ascii=False, indent=2) + "\n"
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
     return folder

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from ..fmt import NOT_REPORTED
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -90,7 +92,13 @@ PUBLISHER = "南京市卫生信息中心"
 #: the bulletin the figures are taken from
 BULLETIN = "南京卫生信息统计简报"
 #: what 未反馈 means wherever a table prints it (the workbook's cover says the same)
-NOT_REPORTED = ("未反馈", "单位当月未报送该项数据，按缺失处理，不是0")
+NOT_REPORTED_TERM = (NOT_REPORTED, "单位当月未报送该项数据，按缺失处理，不是0")
+
+
+def terms_used(grid: Grid, terms: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """The terms a table prints in a figure's cell (未反馈, 未反馈/83, 未反馈 [r]); a label that merely
+    holds the word, such as the headline 申明上传表未反馈, is not one."""
+    return [(t, meaning) for t, meaning in terms if any(c.numeric and t in c.text for row in grid.body for c in row)]
 
 
 def colophon(month: str, revised: str = "") -> tuple[str, ...]:
@@ -105,7 +113,7 @@ def colophon(month: str, revised: str = "") -> tuple[str, ...]:
     version = f"数据于{revised}修订" if revised else "数据未经修订"
     return (f"资料来源：{PUBLISHER}《{BULLETIN}》{issue}统计数据部分，按简报印出的数字录入。",
             f"发布：《{BULLETIN}》{issue}；{version}。",
-            f"“{NOT_REPORTED[0]}”：{NOT_REPORTED[1]}。")
+            f"“{NOT_REPORTED_TERM[0]}”：{NOT_REPORTED_TERM[1]}。")
 
 
 def place(rows: Sequence[Sequence[Cell]], columns: int) -> Iterator[tuple[int, int, Cell]]:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..errors import BulletinError
 from ..revisions import MARK
-from .model import Bars, Cell, Document, Grid, Paragraph, Section, split_groups
+from .model import Bars, Cell, Document, Grid, Paragraph, Section, split_groups, terms_used
 
 FONT_FAMILY = "Noto Sans CJK SC"
 
@@ -122,7 +122,7 @@ def _cell(cell: Cell, header: bool) -> str:
 
 def _notes(grid: Grid, terms: tuple[tuple[str, str], ...]) -> str:
     """The note under a table for each word it prints instead of a figure (未反馈)."""
-    used = [(t, meaning) for t, meaning in terms if any(t in c.text for row in grid.body for c in row)]
+    used = terms_used(grid, terms)
     return "".join(f"#block(above: 0.5em, text(size: 8pt, {literal(f'注：“{t}”：{meaning}。')}))\n"
                    for t, meaning in used)
 

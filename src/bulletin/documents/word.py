@@ -24,7 +24,7 @@ import re
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from .model import BULLETIN, PUBLISHER, Bars, Cell, Document, Grid, Paragraph, place, split_groups
+from .model import BULLETIN, PUBLISHER, Bars, Cell, Document, Grid, Paragraph, place, split_groups, terms_used
 
 BODY_FONT = ("Times New Roman", "宋体")
 HEADING_FONT = ("Arial", "黑体")
@@ -203,7 +203,7 @@ def _table(document, grid: Grid, caption: int | None, terms: tuple[tuple[str, st
         add(caption_xml(document.styles["Caption"].style_id, caption, grid.title))
     elif end is not None and end.getprevious() is not None and end.getprevious().tag == qn("w:tbl"):
         document.add_paragraph().paragraph_format.keep_with_next = True  # two tables never touch (Word would join them)
-    used = [(t, meaning) for t, meaning in terms if any(t in c.text for row in grid.body for c in row)]
+    used = terms_used(grid, terms)
     add(table_xml(grid, keep_last=bool(used)))
     for term, meaning in used:
         note = document.add_paragraph(f"注：“{term}”：{meaning}。")

@@ -1,78 +1,15 @@
-"""Figures and sentences as the bulletin words them, filled from the month's data.
+"""Sentences as the bulletin words them, filled from the month's data.
 
-The bulletin prints counts without thousands separators (59507), money to the fen (166469.00)
-and the platform's cumulative records in 亿 (49.3亿). Sentences are templates of our own filled
-from data: a clause whose figure is missing or not published is left out, never printed as 0.
-These helpers stay inside ``documents/`` (the ``site`` stream owns :mod:`bulletin.fmt`, whose
-reader's formats use separators).
+Sentences are templates of our own filled from data: a clause whose figure is missing or not
+published is left out, never printed as 0. Figures inside them are worded in the printed style,
+:mod:`bulletin.fmt.printed` (``59507``, ``166469.00``, ``49.3亿``; 未反馈 for a missing one).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
-from ..revisions import MARK
-
-#: how a figure the unit did not report reads (the bulletin's word)
-NOT_REPORTED = "未反馈"
-_CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class Revised:
-    """A figure a revision changed: worded as any other, then `` [r]`` (:func:`count`, :func:`yuan`, :func:`big`)."""
-
-    value: object
-
-
-def missing(x: object) -> bool:
-    """True for None, ``pd.NA``, NaN (float or Decimal)."""
-    if x is None or type(x).__name__ in ("NAType", "NaTType"):
-        return True
-    if isinstance(x, float):
-        return math.isnan(x)
-    if isinstance(x, Decimal):
-        return x.is_nan()
-    return False
-
-
-def count(x: object) -> str:
-    """A count as printed: ``59507``; missing → 未反馈; a revised figure ``59507 [r]``."""
-    if isinstance(x, Revised):
-        return f"{count(x.value)} {MARK}"
-    return NOT_REPORTED if missing(x) else str(int(x))
-
-
-def money(x: object) -> Decimal:
-    """Money exactly to the fen, whether loaded as ``Decimal`` or as float64 yuan.
-
-    ``Decimal(str(x))`` takes a float's shortest repr (``51460109.85``), not its binary expansion.
-    """
-    value = x if isinstance(x, Decimal) else Decimal(str(x))
-    return value.quantize(_CENT, ROUND_HALF_UP)
-
-
-def yuan(x: object) -> str:
-    """Money as printed: ``51460109.85``; missing → 未反馈; a revised figure ``51460109.85 [r]``."""
-    if isinstance(x, Revised):
-        return f"{yuan(x.value)} {MARK}"
-    return NOT_REPORTED if missing(x) else f"{money(x)}"
-
-
-def big(x: object) -> str:
-    """A large count as the bulletin states it: in 亿 when it is a round number of 千万 (49.3亿),
-    else in full, so that no digit is ever made up or lost."""
-    if isinstance(x, Revised):
-        return f"{big(x.value)} {MARK}"
-    if missing(x):
-        return NOT_REPORTED
-    n = int(x)
-    if n >= 10**8 and n % 10**7 == 0:
-        return f"{n // 10**8}.{n // 10**7 % 10}亿".replace(".0亿", "亿")
-    return str(n)
+from ..fmt.printed import count
 
 
 def month_parts(month: str) -> tuple[int, int]:

@@ -1,14 +1,21 @@
 """``tables-YYYY-MM.xlsx``: the month's tables as an accessible workbook, with xlsxwriter.
 
 Written along the UK Analysis Function's checklist for releasing statistics in spreadsheets:
-a cover sheet (title, month, source, what 未反馈 means), a contents sheet and a notes sheet; one
-table per sheet with its title in A1 and nothing but column A above the table; no merged cells,
-no blank rows or columns inside a table; each table an Excel table (a named ListObject with a
-header row); numbers stored as numbers, money shown to the fen; a missing value written as
-``[x]`` with a note. In a revised month a figure a revision changed keeps its cell a number: the
-shorthand ``[r]`` goes into a column of its own at the end of the table (修订标记, naming the
-revised columns of the row), as the guidance asks of shorthand beside numbers, explained on the
-notes sheet and on the cover.
+a cover sheet (title, month, publisher, source, date, contact, what 未反馈 means), a contents
+sheet (each sheet's row count as a number) and a notes sheet; one table per sheet with its title in
+A1 and nothing but column A above the table (the notes that concern that table, or 本表没有注释);
+no merged cells, no blank rows or columns inside a table; each table an Excel table (a named
+ListObject with a header row); numbers stored as numbers and shown with thousands separators,
+money to the fen, shares as percentages; a missing value written as ``[x]`` with a note. The
+telemedicine table gives each measure its unit in a column of its own and the pause as the
+platform's state, not as a figure 1. A first sheet, 本月要点, holds every section's headline
+figures (:func:`.content.headline_rows`, the pages' own). Every sheet prints on A4, the table's
+width on one page, its header row repeated, the sheet's name and page n of N in the footer; the
+cover, contents and notes each fit one page.
+
+In a revised month a figure a revision changed keeps its cell a number: the shorthand ``[r]`` goes
+into a column of its own at the end of the table (修订标记, naming the revised columns of the row),
+as the guidance asks of shorthand beside numbers, explained on the notes sheet and on the cover.
 
 Why xlsxwriter and not gptables: gptables refuses a cell with no ASCII letter or digit, so a
 pure-Chinese name fails; xlsxwriter writes the same structure, fast, and lets every name be
@@ -20,10 +27,16 @@ the tests.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import revisions, schema
+from ..fmt import is_missing, printed
+from . import content, model
 from . import wording as w
-from .content import MonthData, dated
+from .content import dated
+
+if TYPE_CHECKING:
+    from ..loaded import Month
 
 #: how a missing value is shown, with its note (the Analysis Function's shorthand)
 MISSING = "[x]"
@@ -41,17 +54,30 @@ SHEETS = {
     "platform_hospitals": "平台采集_医院",
     "kiosks": "自助终端",
 }
-NOTES = (
-    ("[注1]", MISSING_NOTE),
-    ("[注2]", "金额单位为元，保留到分（两位小数）。"),
-    ("[注3]", "公报印出的合计与累计数见“公布的总数”表；本工作簿各表只含单位行，不含合计行。"),
-    ("[注4]", "“申明上传表/规定上传表”在公报中印在一个单元格内，此处分为两列。"),
-)
-#: the note on the revision mark, in a revised month only
-REVISED_NOTE = ("[注5]", "[r] 表示修订后的数字：本月数据发布后经过修订，“修订标记”列为 [r] 的行中，"
-                         "其后列出的各列为修订过的数字（为空表示该行没有修订）；"
-                         "修订前的数字保留在数据的 revisions/ 文件夹中。")
+HEADLINES_SHEET = "本月要点"
+FACTS_SHEET = "公布的总数"
+
+#: number formats: thousands separators; money to the fen; shares as percentages with one decimal
+COUNT_FORMAT = "#,##0"
+MONEY_FORMAT = "#,##0.00"
+SHARE_FORMAT = "0.0%"
+
+#: note number → text; each table lists only the notes that concern it (:func:`_notes_for`)
+NOTES = {
+    "[注1]": MISSING_NOTE,
+    "[注2]": "金额单位为元，保留到分（两位小数）。",
+    "[注3]": "公报印出的合计与累计数见“公布的总数”表；本工作簿各表只含单位行，不含合计行。",
+    "[注4]": "“申明上传表/规定上传表”在公报中印在一个单元格内，此处分为两列。",
+    "[注5]": "各指标单位不同，见“单位”列；“平台状态”为“暂停”的平台本月暂停数据采集及服务（公报文字所述）。",
+    "[注6]": "占比以百分数显示，单元格中为小数（0.34 即 34%）；"
+             "本表数字与网页“本月概览”、PDF 与 Word 文件的“本月要点”相同。",
+    # the last: a revised month's note (the notes sheet lists only the notes some table cites)
+    "[注7]": "[r] 表示修订后的数字：本月数据发布后经过修订，“修订标记”列为 [r] 的行中，"
+             "其后列出的各列为修订过的数字（为空表示该行没有修订）；修订前的数字保留在数据的 revisions/ 文件夹中。",
+}
 REVISED_COLUMN = "修订标记"
+#: the telemedicine measure that is a state, not a figure: shown in 平台状态, not as a number
+PAUSED = "paused"
 
 
 def _header(col: schema.Column) -> str:
@@ -65,9 +91,32 @@ def _text(name: str, column: str, value: object) -> str:
     if name == "kiosks" and column == "group":
         return schema.KIOSK_GROUP_LABELS.get(str(value), str(value))
     if column == "measure" and str(value) in schema.TELEMEDICINE_MEASURES:
-        label, unit = schema.TELEMEDICINE_MEASURES[str(value)]
-        return f"{label}（{unit}）" if unit else label
+        return schema.TELEMEDICINE_MEASURES[str(value)][0]
     return str(value)
+
+
+def _notes_for(decl: schema.Table, frame, flagged: bool) -> list[str]:
+    """The notes that concern one table: [x] only where a figure is missing, money only where
+    there is money, the stated totals only where the bulletin states some, and so on."""
+    figures = [c.name for c in decl.columns if c.kind != "text"]
+    found = []
+    if any(is_missing(v) for c in figures for v in frame[c]):
+        found.append("[注1]")
+    if any(c.kind == "money" for c in decl.columns):
+        found.append("[注2]")
+    if decl.totals:
+        found.append("[注3]")
+    if "declared_tables" in decl.column_names:
+        found.append("[注4]")
+    if decl.name == "telemedicine":
+        found.append("[注5]")
+    if flagged:
+        found.append("[注7]")
+    return found
+
+
+def _notes_line(sheet, marks: list[str]) -> None:
+    sheet.write_string(1, 0, f"本表注释见注释表：{' '.join(marks)}。" if marks else "本表没有注释。")
 
 
 def _write_marks(sheet, flagged: list[str] | None, row: int, column: int) -> None:
@@ -78,13 +127,13 @@ def _write_marks(sheet, flagged: list[str] | None, row: int, column: int) -> Non
         sheet.set_column(column, column, 30)
 
 
-def _revised_rows(d: MonthData, name: str, frame) -> list[str] | None:
+def _revised_rows(m: Month, name: str, frame) -> list[str] | None:
     """Per row of the table, its 修订标记: ``[r] 12320在线预约、小计`` (the revised columns), or ``""``;
     None when no figure of the table was revised (the table then has no such column)."""
     decl = schema.TABLES[name]
-    if not d.marks:
+    if not m.revised:
         return None
-    flags = d.marks.flags(name, frame)
+    flags = m.revised.flags(name, frame)
     if not flags.to_numpy().any():
         return None
     out = []
@@ -94,16 +143,43 @@ def _revised_rows(d: MonthData, name: str, frame) -> list[str] | None:
     return out
 
 
-def _facts_sheet(book, d: MonthData, title, count_fmt, money_fmt) -> tuple[str, str, str]:
+def _print_setup(sheet, header_row: int, landscape: bool = False, one_page: bool = False) -> None:
+    """A4, the table's width on one page (its length on as many as it takes), the header row
+    repeated on every page, the sheet's name and page n of N in the footer."""
+    sheet.set_paper(9)
+    if landscape:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    sheet.fit_to_pages(1, 1 if one_page else 0)  # 0: as many pages long as it takes
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    if header_row >= 0:
+        sheet.repeat_rows(header_row)
+    sheet.set_footer("&L&A&R第 &P 页，共 &N 页")
+
+
+def _write_value(sheet, r: int, c: int, value: object, kind: str, formats: dict) -> None:
+    if is_missing(value):
+        sheet.write_string(r, c, MISSING, formats["missing"])
+    elif kind == "money":
+        sheet.write_number(r, c, float(printed.money(value)), formats["money"])
+    elif kind == "share":
+        sheet.write_number(r, c, float(value), formats["share"])  # type: ignore[arg-type]
+    else:
+        sheet.write_number(r, c, int(value), formats["count"])  # type: ignore[call-overload]
+
+
+def _facts_sheet(book, m: Month, formats: dict) -> tuple[str, str, object, str]:
     """The sheet of the stated totals and cumulative figures (with 修订标记 when one was revised);
     returns its line of the contents sheet."""
-    totals = book.add_worksheet("公布的总数")
-    totals.write_string(0, 0, dated(d.month, "公报公布的合计与累计数"), title)
-    facts = [(k, d.fact(k)) for k in schema.FACTS]
+    totals = book.add_worksheet(FACTS_SHEET)
+    table_title = dated(m.month, "公报公布的合计与累计数")
+    totals.write_string(0, 0, table_title, formats["title"])
+    facts = [(k, content.fact(m, k)) for k in schema.FACTS]
     facts = [(k, v) for k, v in facts if v is not None]
-    facts_revised = any(d.marks.fact(k) for k, _ in facts)
-    totals.write_string(1, 0, "公报印出的合计行、合计数与截止月底的累计数，按公布原样录入；见注释表 [注3]"
-                        + ("、[注5]" if facts_revised else "") + "。")
+    facts_revised = any(m.revised.fact(k) for k, _ in facts)
+    marks = ["[注2]", "[注3]"] + (["[注7]"] if facts_revised else [])
+    _notes_line(totals, marks)
     totals.add_table(2, 0, 2 + max(len(facts), 1), 3 if facts_revised else 2, {
         "name": "table_facts", "style": "Table Style Light 9", "autofilter": False,
         "columns": [{"header": "项目"}, {"header": "数值"}, {"header": "单位"}]
@@ -112,32 +188,138 @@ def _facts_sheet(book, d: MonthData, title, count_fmt, money_fmt) -> tuple[str, 
     for r, (key, value) in enumerate(facts, start=3):
         fact = schema.FACTS[key]
         totals.write_string(r, 0, fact.label)
-        if fact.kind == "money":
-            totals.write_number(r, 1, float(w.money(value)), money_fmt)
-        else:
-            totals.write_number(r, 1, int(value), count_fmt)
+        _write_value(totals, r, 1, value, fact.kind, formats)
         totals.write_string(r, 2, fact.unit)
         if facts_revised:
-            totals.write_string(r, 3, revisions.MARK if d.marks.fact(key) else "")
+            totals.write_string(r, 3, revisions.MARK if m.revised.fact(key) else "")
     totals.set_column(0, 0, 52)
-    totals.set_column(1, 2, 16)
-    return "公布的总数", dated(d.month, "公报公布的合计与累计数"), f"{len(facts)}项"
+    totals.set_column(1, 1, 18)
+    totals.set_column(2, 3, 8)
+    _print_setup(totals, 2)
+    return FACTS_SHEET, table_title, len(facts), ""
 
 
-def write(d: MonthData, target: Path) -> Path:
-    """Write the month's tables of ``d`` to ``target`` and return ``target``."""
+def _headlines_sheet(book, m: Month, formats: dict) -> tuple[tuple[str, str, object, str], list[str]]:
+    """本月要点: every section's headline figures, numbers as numbers (the pages' figures); returns
+    its line of the contents sheet and the notes it cites."""
+    sheet = book.add_worksheet(HEADLINES_SHEET)
+    table_title = dated(m.month, content.HEADLINES_TITLE)
+    sheet.write_string(0, 0, table_title, formats["title"])
+    rows = content.headline_rows(m)
+    marks = (["[注2]"] if any(unit == "元" for *_, unit in rows) else []) + ["[注6]"]
+    _notes_line(sheet, marks)
+    sheet.add_table(2, 0, 2 + max(len(rows), 1), 3, {
+        "name": "table_headlines", "style": "Table Style Light 9", "autofilter": False,
+        "columns": [{"header": "板块"}, {"header": "指标"}, {"header": "数值"}, {"header": "单位"}],
+    })
+    for r, (section, label, value, unit) in enumerate(rows, start=3):
+        sheet.write_string(r, 0, section)
+        sheet.write_string(r, 1, label)
+        kind = "share" if unit == "%" else "money" if unit == "元" else "count"
+        _write_value(sheet, r, 2, value, kind, formats)
+        sheet.write_string(r, 3, "" if unit == "%" else unit)
+    sheet.set_column(0, 0, 22)
+    sheet.set_column(1, 1, 46)
+    sheet.set_column(2, 2, 18)
+    sheet.set_column(3, 3, 8)
+    _print_setup(sheet, 2)
+    return (HEADLINES_SHEET, table_title, len(rows), ""), marks
+
+
+def _telemedicine_rows(frame) -> tuple[list[tuple[str, str, object, str, str]], bool]:
+    """The telemedicine table as 平台, 指标, 数值, 单位, 平台状态: each measure with its own unit,
+    the pause a state of the platform (not a figure coded 1)."""
+    paused = {p for p, k, v in zip(frame["platform"], frame["measure"], frame["value"], strict=True)
+              if k == PAUSED and not is_missing(v) and int(v) == 1}
+    rows = []
+    for platform, measure, value in zip(frame["platform"], frame["measure"], frame["value"], strict=True):
+        if measure == PAUSED:
+            continue
+        label, unit = schema.TELEMEDICINE_MEASURES.get(str(measure), (str(measure), ""))
+        rows.append((str(platform), label, value, unit, "暂停" if platform in paused else "运行"))
+    listed = {r[0] for r in rows}
+    for platform in dict.fromkeys(frame["platform"]):  # a paused platform that states no figure
+        if platform not in listed:
+            rows.append((str(platform), "（本月未公布指标）", None, "", "暂停" if platform in paused else "运行"))
+    return rows, bool(paused)
+
+
+def _table_sheet(book, m: Month, name: str, sheet_name: str,
+                 formats: dict) -> tuple[tuple[str, str, object, str], list[str]]:
+    """One table's sheet; returns its line of the contents sheet and the notes it cites."""
+    decl = schema.TABLES[name]
+    frame = content.table(m, name, exact=True)
+    sheet = book.add_worksheet(sheet_name)
+    table_title = dated(m.month, decl.title)
+    sheet.write_string(0, 0, table_title, formats["title"])
+    if frame is None:
+        note = m.not_published.get(name, "")
+        sheet.write_string(1, 0, "本月简报未公布此表" + (f"：{note}" if note else "") + "。")
+        _print_setup(sheet, -1)
+        return (sheet_name, table_title, None, "本月简报未公布此表"), []
+    flagged = _revised_rows(m, name, frame)
+    marks = _notes_for(decl, frame, bool(flagged))
+    _notes_line(sheet, marks)
+    first = 2  # the header row right under the notes line: no blank row above the table
+    if name == "telemedicine":
+        return (sheet_name, table_title, _telemedicine_table(sheet, frame, first, formats), ""), marks
+    cols = list(decl.columns)
+    last = first + max(len(frame), 1)  # an empty table keeps one empty data row (Excel needs one)
+    headers = [{"header": _header(c)} for c in cols] + ([{"header": REVISED_COLUMN}] if flagged else [])
+    sheet.add_table(first, 0, last, len(headers) - 1, {
+        "name": f"table_{name}", "style": "Table Style Light 9", "autofilter": False, "columns": headers,
+    })
+    _write_marks(sheet, flagged, first + 1, len(cols))
+    for r, record in enumerate(frame[list(decl.column_names)].itertuples(index=False), start=first + 1):
+        for c, (value, col) in enumerate(zip(record, cols, strict=True)):
+            if col.kind == "text" and not is_missing(value):
+                sheet.write_string(r, c, _text(name, col.name, value))
+            else:
+                _write_value(sheet, r, c, value, col.kind, formats)
+    for c, col in enumerate(cols):
+        sheet.set_column(c, c, 30 if col.kind == "text" else 13)
+    _print_setup(sheet, first, landscape=len(headers) > 8)  # the platform tables
+    return (sheet_name, table_title, len(frame), ""), marks
+
+
+def _telemedicine_table(sheet, frame, first: int, formats: dict) -> int:
+    """The telemedicine table (:func:`_telemedicine_rows`); returns its number of rows."""
+    rows, _ = _telemedicine_rows(frame)
+    headers = [{"header": h} for h in ("平台", "指标", "数值", "单位", "平台状态")]
+    sheet.add_table(first, 0, first + max(len(rows), 1), len(headers) - 1, {
+        "name": "table_telemedicine", "style": "Table Style Light 9", "autofilter": False, "columns": headers,
+    })
+    for r, (platform, label, value, unit, state) in enumerate(rows, start=first + 1):
+        sheet.write_string(r, 0, platform)
+        sheet.write_string(r, 1, label)
+        _write_value(sheet, r, 2, value, "count", formats)
+        sheet.write_string(r, 3, unit)
+        sheet.write_string(r, 4, state)
+    for c, width in enumerate((30, 32, 12, 8, 10)):
+        sheet.set_column(c, c, width)
+    _print_setup(sheet, first)
+    return len(rows)
+
+
+def write(m: Month, target: Path) -> Path:
+    """Write the month's tables of ``m`` to ``target`` and return ``target``."""
     import xlsxwriter
 
     # in_memory: no temporary file per sheet (their creation and removal cost more than the writing)
     book = xlsxwriter.Workbook(str(target), {"in_memory": True, "strings_to_formulas": False,
                                              "strings_to_numbers": False, "strings_to_urls": False})
-    year, mon = w.month_parts(d.month)
-    book.set_properties({"title": f"南京卫生信息统计简报统计表（{year}年{mon}月）", "language": "zh-CN"})
-    title = book.add_format({"bold": True, "font_size": 14})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    count_fmt = book.add_format({"num_format": "0"})
-    money_fmt = book.add_format({"num_format": "0.00"})
-    missing_fmt = book.add_format({"align": "right"})
+    year, mon = w.month_parts(m.month)
+    book.set_properties({"title": f"南京卫生信息统计简报统计表（{year}年{mon}月）", "language": "zh-CN",
+                         "author": model.PUBLISHER, "company": model.PUBLISHER})
+    formats = {
+        "title": book.add_format({"bold": True, "font_size": 14}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+        "count": book.add_format({"num_format": COUNT_FORMAT}),
+        "money": book.add_format({"num_format": MONEY_FORMAT}),
+        "share": book.add_format({"num_format": SHARE_FORMAT}),
+        "missing": book.add_format({"align": "right"}),
+    }
+    title = formats["title"]
 
     cover = book.add_worksheet("封面")
     contents = book.add_worksheet("目录")
@@ -145,81 +327,62 @@ def write(d: MonthData, target: Path) -> Path:
     cover.write_string(0, 0, f"南京卫生信息统计简报统计表：{year}年{mon}月", title)
     lines = [
         f"统计月份：{year}年{mon}月",
-        "来源：南京市卫生信息中心《南京卫生信息统计简报》统计数据部分，按公报印出的数字录入。",
-        "内容：12320卫生热线、预约挂号、分途径预约、远程医疗、卫生信息平台数据采集、自助智能医疗服务终端。",
+        f"发布机构：{model.PUBLISHER}",
+        f"来源：{model.PUBLISHER}《{model.BULLETIN}》统计数据部分，按公报印出的数字录入。",
+        f"生成日期：{content.release_date()}"
+        "（数据中没有公报的发布日期；此为本工作簿生成之日，与网页页脚的生成日期相同）",
+        f"联系方式：公报统计数据部分未载明联系人与联系方式；如有疑问，请向{model.PUBLISHER}查询。",
+        "内容：本月要点、12320卫生热线、预约挂号、分途径预约、远程医疗、卫生信息平台数据采集、自助智能医疗服务终端。",
         "未反馈：单位当月未报送该项数据；表中以 [x] 表示，不是 0（见注释表[注1]）。",
         "每张表单独一个工作表，表名在A1单元格；目录表列出全部表格。",
     ]
-    revised = bool(d.revisions)
+    revised = bool(m.revisions)
     if revised:
-        lines.append(revisions.notice(d.month, d.revisions) + "修订过的数字在各表“修订标记”列中标出（见注释表[注5]）。")
+        lines.append(revisions.notice(m.month, m.revisions) + "修订过的数字在各表“修订标记”列中标出（见注释表[注7]）。")
     for i, line in enumerate(lines, start=2):
-        cover.write_string(i, 0, line)
-    cover.set_column(0, 0, 110)
+        cover.write_string(i, 0, line, formats["wrap"])
+    cover.set_column(0, 0, 104)  # the longest line unwrapped: LibreOffice keeps a row one line high
+    _print_setup(cover, -1, one_page=True)
 
-    all_notes = (*NOTES, REVISED_NOTE) if revised else NOTES
+    line, marks = _headlines_sheet(book, m, formats)
+    listed: list[tuple[str, str, object, str]] = [line]
+    used: set[str] = set(marks)
+    for name, sheet_name in SHEETS.items():
+        line, marks = _table_sheet(book, m, name, sheet_name, formats)
+        listed.append(line)
+        used.update(marks)
+    listed.append(_facts_sheet(book, m, formats))
+    used.update({"[注2]", "[注3]"})
+    if revised:
+        used.add("[注7]")
+
+    all_notes = [(k, v) for k, v in NOTES.items() if k in used]
     notes.write_string(0, 0, "注释", title)
     notes.write_string(1, 0, "各表第2行列出其适用的注释编号。")
     notes.add_table(2, 0, 2 + len(all_notes), 1, {"name": "notes", "style": "Table Style Light 1",
                                                   "columns": [{"header": "注释编号"}, {"header": "注释内容"}]})
     for i, (mark, text) in enumerate(all_notes, start=3):
         notes.write_string(i, 0, mark)
-        notes.write_string(i, 1, text, wrap)
-    notes.set_column(0, 0, 12)
-    notes.set_column(1, 1, 100)
-
-    listed: list[tuple[str, str, str]] = []
-    for name, sheet_name in SHEETS.items():
-        decl = schema.TABLES[name]
-        frame = d.table(name)
-        sheet = book.add_worksheet(sheet_name)
-        table_title = dated(d.month, decl.title)
-        sheet.write_string(0, 0, table_title, title)
-        if frame is None:
-            note = d.not_published.get(name, "")
-            sheet.write_string(1, 0, "本月简报未公布此表" + (f"：{note}" if note else "") + "。")
-            listed.append((sheet_name, table_title, "本月未公布"))
-            continue
-        marks = "[注1] [注2]" + (" [注4]" if "declared_tables" in decl.column_names else "")
-        flagged = _revised_rows(d, name, frame)
-        marks += " [注5]" if flagged else ""
-        sheet.write_string(1, 0, f"本表含注释，见注释表 {marks}。")
-        cols = list(decl.columns)
-        first = 2  # the header row right under the notes line: no blank row above the table
-        last = first + max(len(frame), 1)  # an empty table keeps one empty data row (Excel needs one)
-        headers = [{"header": _header(c)} for c in cols] + ([{"header": REVISED_COLUMN}] if flagged else [])
-        sheet.add_table(first, 0, last, len(headers) - 1, {
-            "name": f"table_{name}", "style": "Table Style Light 9", "autofilter": False, "columns": headers,
-        })
-        _write_marks(sheet, flagged, first + 1, len(cols))
-        for r, record in enumerate(frame[list(decl.column_names)].itertuples(index=False), start=first + 1):
-            for c, (value, col) in enumerate(zip(record, cols, strict=True)):
-                if w.missing(value):
-                    sheet.write_string(r, c, MISSING, missing_fmt)
-                elif col.kind == "money":
-                    sheet.write_number(r, c, float(w.money(value)), money_fmt)
-                elif col.kind == "count":
-                    sheet.write_number(r, c, int(value), count_fmt)
-                else:
-                    sheet.write_string(r, c, _text(name, col.name, value))
-        for c, col in enumerate(cols):
-            sheet.set_column(c, c, 34 if col.kind == "text" else 16)
-        listed.append((sheet_name, table_title, f"{len(frame)}行"))
-
-    listed.append(_facts_sheet(book, d, title, count_fmt, money_fmt))
+        notes.write_string(i, 1, text, formats["wrap"])
+    notes.set_column(0, 0, 10)
+    notes.set_column(1, 1, 80)
+    _print_setup(notes, 2, one_page=True)
 
     contents.write_string(0, 0, "目录", title)
     contents.write_string(1, 0, "每张表一个工作表；点击工作表名称可跳转。")
-    contents.add_table(2, 0, 2 + len(listed), 2, {
+    contents.add_table(2, 0, 2 + len(listed), 3, {
         "name": "contents", "style": "Table Style Light 1", "autofilter": False,
-        "columns": [{"header": "工作表"}, {"header": "表名"}, {"header": "行数"}],
+        "columns": [{"header": "工作表"}, {"header": "表名"}, {"header": "行数"}, {"header": "说明"}],
     })
-    for r, (sheet_name, table_title, size) in enumerate(listed, start=3):
+    for r, (sheet_name, table_title, size, remark) in enumerate(listed, start=3):
         contents.write_url(r, 0, f"internal:'{sheet_name}'!A1", string=sheet_name)
         contents.write_string(r, 1, table_title)
-        contents.write_string(r, 2, size)
-    contents.set_column(0, 0, 18)
-    contents.set_column(1, 1, 60)
-    contents.set_column(2, 2, 10)
+        _write_value(contents, r, 2, size, "count", formats)
+        contents.write_string(r, 3, remark)
+    contents.set_column(0, 0, 16)
+    contents.set_column(1, 1, 46)
+    contents.set_column(2, 2, 8)
+    contents.set_column(3, 3, 18)
+    _print_setup(contents, 2, one_page=True)
     book.close()
     return target

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from .. import charts, fmt
 from ..loaders import labels
 from ..months import month_label
-from ..schema import APPOINTMENT_CHANNELS
+from ..schema import APPOINTMENT_CHANNELS, table_total
 from . import compare, needs
 
 if TYPE_CHECKING:
@@ -25,10 +25,13 @@ def hospitals(m: Month) -> pd.DataFrame:
     return m.table("appointments")
 
 
-def stated_totals(m: Month) -> dict[str, int]:
-    """The 合计 row as the bulletin prints it: channel → total (``total``: 74,217 in February 2020)."""
-    f = m.facts
-    return {c: int(f[f"appointments.total.{c}"]) for c in COLUMNS}
+def stated_totals(m: Month) -> dict[str, int | None]:
+    """The 合计 row as the bulletin prints it: channel → total (``total``: 74,217 in February 2020);
+    a total the month does not state is the exact sum of the rows (:func:`bulletin.schema.table_total`,
+    the rule every output follows)."""
+    frame = m.table("appointments") if m.has("appointments") else None  # not printed: the stated row alone
+    return {c: table_total("appointments", c, m.exact_facts, () if frame is None else frame[c])  # type: ignore[misc]
+            for c in COLUMNS}
 
 
 def printed_table(m: Month) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from .. import charts, fmt
 from ..loaders import labels
+from ..schema import table_total
 from . import compare, needs
 
 if TYPE_CHECKING:
@@ -17,8 +18,10 @@ from .appointments import stated_totals
 
 
 def stated_total(m: Month) -> int:
-    """合计 as printed under the channel table (16,669 in February 2020)."""
-    return int(m.facts["booking_channels.total"])
+    """合计 as printed under the channel table (16,669 in February 2020); when the month does not
+    state it, the exact sum of the channels (:func:`bulletin.schema.table_total`)."""
+    rows = m.booking_channels["bookings"] if m.has("booking_channels") else ()
+    return table_total("booking_channels", "bookings", m.exact_facts, rows)  # type: ignore[return-value]
 
 
 def ranked(m: Month) -> pd.DataFrame:

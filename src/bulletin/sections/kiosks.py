@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from .. import charts, fmt
 from ..checks import OUTLIER_MADS, OUTLIER_MIN_EVENTS, OUTLIER_MIN_RATIO, average_outliers
 from ..loaders import labels
-from ..schema import KIOSK_GROUP_LABELS
+from ..schema import KIOSK_GROUP_LABELS, column_sum, stated_total, table_total
 from . import compare, needs
 
 if TYPE_CHECKING:
@@ -104,15 +104,13 @@ def totals(m: Month) -> pd.DataFrame:
     does not state it), ``matches``. Money is ``Decimal`` here (exact to the fen).
     """
     df = m.exact("kiosks")
-    stated_facts = m.exact_facts
     rows = []
     for col in VALUE_COLUMNS:
-        zero = Decimal(0) if col in MONEY_COLUMNS else 0
-        by_group = {g: sum((v for v in df.loc[df["group"] == g, col]), zero) for g in KIOSK_GROUP_LABELS}
-        summed = sum(by_group.values(), zero)
-        stated = stated_facts.get(f"kiosks.total.{col}")
-        if stated is not None:
-            stated = Decimal(str(stated)) if col in MONEY_COLUMNS else int(stated)
+        kind = "money" if col in MONEY_COLUMNS else "count"
+        zero = Decimal("0.00") if kind == "money" else 0
+        by_group = {g: column_sum(df.loc[df["group"] == g, col], kind) or zero for g in KIOSK_GROUP_LABELS}
+        summed = column_sum(df[col], kind) or zero
+        stated = stated_total("kiosks", col, m.exact_facts)
         rows.append((col, by_group["hospital"], by_group["district"], summed, stated,
                      None if stated is None else stated == summed))
     return pd.DataFrame(rows, columns=["column", "hospital", "district", "summed", "stated", "matches"])
@@ -121,16 +119,19 @@ def totals(m: Month) -> pd.DataFrame:
 def group_summary(m: Month) -> pd.DataFrame:
     """One row per group (医疗单位, 各区) and one for 合计: totals, averages, idle units.
 
-    Money columns are sums in yuan (floats, rounded to the fen); ratios are floats.
+    Money columns are the rows' exact sums in yuan (floats of the ``Decimal`` sum, to the fen);
+    ratios are floats. The 合计 row is the rows' sum: the table's stated 合计 is :func:`table_totals`.
     """
     df = usage(m, None)
+    exact = m.exact("kiosks")  # money summed exactly (Decimal), as the 合计 and the check sum it
     rows = {}
     for key, part in [*((g, df[df["group"] == g]) for g in KIOSK_GROUP_LABELS), ("total", df)]:
         row: dict[str, object] = {"units": len(part)}
         for col in COUNT_COLUMNS:
             row[col] = int(part[col].sum())
+        cents = exact if key == "total" else exact[exact["group"] == key]
         for col in MONEY_COLUMNS:
-            row[col] = round(float(part[col].sum()), 2)
+            row[col] = float(column_sum(cents[col], "money") or 0)
         row["uses_per_kiosk"] = (row["registrations"] + row["payments"]) / row["kiosks"] if row["kiosks"] else None
         row["avg_registration_yuan"] = (
             float(row["registration_yuan"]) / row["registrations"] if row["registrations"] else None
@@ -148,16 +149,30 @@ def group_summary(m: Month) -> pd.DataFrame:
     return out
 
 
+def table_totals(m: Month) -> dict[str, int | Decimal | None]:
+    """The 合计 row every output shows: column → the stated total, else the exact sum of the rows
+    (:func:`bulletin.schema.table_total`; money ``Decimal`` to the fen)."""
+    df = m.exact("kiosks")
+    return {c: table_total("kiosks", c, m.exact_facts, df[c]) for c in VALUE_COLUMNS}
+
+
 @needs(["kiosks"], empty=lambda: compare.headline_frame([]))
 def headlines(m: Month) -> pd.DataFrame:
-    """The section's key figures, from the rows: ``label``, ``value``, ``unit`` (money in 元)."""
+    """The section's key figures: ``label``, ``value``, ``unit`` (money in 元). The totals are the
+    table's 合计 as every output shows it (:func:`table_totals`: the stated one, else the exact sum)."""
+    t = table_totals(m)
     s = group_summary(m).loc["合计"]
+
+    def num(col: str) -> object:
+        v = t[col]
+        return None if v is None else float(v) if col in MONEY_COLUMNS else int(v)
+
     rows = [
-        ("投放终端", int(s["kiosks"]), "台"),
-        ("自助挂号", int(s["registrations"]), "次"),
-        ("自助挂号金额", float(s["registration_yuan"]), "元"),
-        ("自助缴费", int(s["payments"]), "次"),
-        ("自助缴费金额", float(s["payment_yuan"]), "元"),
+        ("投放终端", num("kiosks"), "台"),
+        ("自助挂号", num("registrations"), "次"),
+        ("自助挂号金额", num("registration_yuan"), "元"),
+        ("自助缴费", num("payments"), "次"),
+        ("自助缴费金额", num("payment_yuan"), "元"),
         ("闲置终端的单位数", int(s["idle_units"]), "个"),
         ("闲置终端台数", int(s["idle_kiosks"]), "台"),
     ]

@@ -1,4 +1,8 @@
-"""Numbers and tables as a reader sees them.
+"""Numbers and tables as a reader sees them: the one formatting package, in two styles.
+
+This module is the reader's style (pages and notebooks); :mod:`bulletin.fmt.printed` is the
+printed style of the PDF and the Word file (the bulletin's own: ``59507``, ``166469.00``). Both
+take the same values and keep :data:`NOT_REPORTED`, the one word a missing figure reads as.
 
 Every figure shown in a notebook or report goes through here: counts with thousands separators,
 shares as percentages with one decimal, money in 元 with two decimals, month-on-month change as
@@ -17,9 +21,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from .loaders import labels as table_labels
+from ..loaders import labels as table_labels
 
-#: how a missing figure reads
+#: how a missing figure reads, in every output (the bulletin's own word; ``bulletin.store`` keeps
+#: the same word as the token it parses in the data files)
 NOT_REPORTED = "未反馈"
 #: how an undefined ratio reads (a share of nothing, a change from 0)
 UNDEFINED = "—"
@@ -42,7 +47,7 @@ LABELS: dict[str, str] = {
 
 def mark(text: str, revised: bool) -> str:
     """``text`` with the revision mark after it when ``revised``: ``1,819 [r]``."""
-    from .revisions import mark as _mark
+    from ..revisions import mark as _mark
 
     return _mark(text, revised)
 
@@ -157,9 +162,11 @@ FORMATTERS: dict[str, Callable[[object], str]] = {
 }
 
 
-def _infer(name: str, series: pd.Series) -> str:
+def _infer(name: str, series: pd.Series, money: frozenset[str] = frozenset()) -> str:
     if name.endswith("share") or name.endswith("_pct") or name.endswith("rate"):
         return "pct"
+    if name in money or name.endswith("_yuan"):  # money to the fen, float64 yuan or Decimal alike
+        return "yuan"
     if pd.api.types.is_integer_dtype(series) or pd.api.types.is_bool_dtype(series):
         return "count"
     if pd.api.types.is_float_dtype(series):
@@ -193,8 +200,9 @@ def table(
         Extra or overriding labels; :data:`LABELS` covers the derived columns.
     formats
         Column → formatter name (``count``, ``pct``, ``yuan``, ``number``, ``signed``, ``text``)
-        or a function; otherwise inferred (integers → count, ``Decimal`` → yuan, ``*share`` →
-        pct, floats → one decimal).
+        or a function; otherwise inferred (money — the table's money columns, ``*_yuan``,
+        ``Decimal`` — → yuan, to the fen; integers → count; ``*share`` → pct; other floats → one
+        decimal).
     number_rows
         Replace the index by 1, 2, 3 … (rows keep a non-numeric index label such as 合计).
     revised
@@ -207,9 +215,14 @@ def table(
     if labels:
         names.update(labels)
     formats = dict(formats or {})
+    money = frozenset()
+    if table_name is not None:
+        from ..schema import table as table_decl
+
+        money = frozenset(c.name for c in table_decl(table_name).columns if c.kind == "money")
     out = pd.DataFrame(index=frame.index)
     for col in frame.columns:
-        spec = formats.get(col) or _infer(col, frame[col])
+        spec = formats.get(col) or _infer(col, frame[col], money)
         func = FORMATTERS[spec] if isinstance(spec, str) else spec
         texts = [func(v) for v in frame[col]]
         if revised is not None and col in revised.columns:

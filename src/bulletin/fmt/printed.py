@@ -1,0 +1,88 @@
+"""Figures as the printed bulletin words them: the PDF's and the Word file's style.
+
+The bulletin prints counts without thousands separators (``59507``), money to the fen
+(``166469.00``), the platform's cumulative records in 亿 (``49.3亿``) and shares as percentages
+with one decimal (``34.0%``). A missing figure reads as the bulletin's own word, 未反馈
+(:data:`bulletin.fmt.NOT_REPORTED`, the one place that word is kept for display), never as 0. A
+figure a revision changed is passed as :class:`Revised` and reads ``59507 [r]``.
+
+The reader's style (pages, notebooks: ``59,507``, ``6,477,159.42``) is :mod:`bulletin.fmt` itself;
+both styles take the same values, so one figure is one number in every output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from . import NOT_REPORTED, is_missing, pct
+
+_CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Revised:
+    """A figure a revision changed: worded as any other, then `` [r]`` (:func:`count`, :func:`yuan`, :func:`big`)."""
+
+    value: object
+
+
+def _mark(text: str) -> str:
+    from ..revisions import MARK
+
+    return f"{text} {MARK}"
+
+
+def money(x: object) -> Decimal:
+    """Money exactly to the fen, whether loaded as ``Decimal`` or as float64 yuan.
+
+    ``Decimal(str(x))`` takes a float's shortest repr (``51460109.85``), not its binary expansion.
+    """
+    value = x if isinstance(x, Decimal) else Decimal(str(x))
+    return value.quantize(_CENT, ROUND_HALF_UP)
+
+
+def count(x: object) -> str:
+    """A count as printed: ``59507``; missing → 未反馈; a revised figure ``59507 [r]``."""
+    if isinstance(x, Revised):
+        return _mark(count(x.value))
+    if is_missing(x):
+        return NOT_REPORTED
+    if isinstance(x, Decimal):
+        x = x.to_integral_value(ROUND_HALF_UP)
+    elif isinstance(x, float):
+        x = round(x)
+    return str(int(x))  # type: ignore[call-overload]
+
+
+def yuan(x: object) -> str:
+    """Money as printed, to the fen: ``51460109.85``; missing → 未反馈; a revised figure ``51460109.85 [r]``."""
+    if isinstance(x, Revised):
+        return _mark(yuan(x.value))
+    return NOT_REPORTED if is_missing(x) else f"{money(x)}"
+
+
+def big(x: object) -> str:
+    """A large count as the bulletin states it: in 亿 when it is a round number of 千万 (49.3亿),
+    else in full, so that no digit is ever made up or lost."""
+    if isinstance(x, Revised):
+        return _mark(big(x.value))
+    if is_missing(x):
+        return NOT_REPORTED
+    n = int(x)  # type: ignore[call-overload]
+    if n >= 10**8 and n % 10**7 == 0:
+        return f"{n // 10**8}.{n // 10**7 % 10}亿".replace(".0亿", "亿")
+    return str(n)
+
+
+def figure(x: object, unit: str) -> str:
+    """A headline figure by its unit, without the unit, as printed: a share (``%``) as
+    ``34.0%`` (as the pages show it), money (``元``) to the fen, a record count (``条``) of 亿
+    size as :func:`big`, else a count."""
+    if unit == "%":
+        return pct(x, na=NOT_REPORTED)
+    if unit == "元":
+        return yuan(x)
+    if unit == "条":
+        return big(x)
+    return count(x)
