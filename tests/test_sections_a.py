@@ -70,15 +70,26 @@ def test_start_stops_on_a_month_not_in_the_data(data_dir, month):
 # --- 01 hotline ----------------------------------------------------------------------------------
 
 
-def test_hotline_categories_with_the_unlisted_remainder(data_dir):
-    frame = hotline.categories(month(M, data_dir))
-    assert frame["category"].iloc[-1] == hotline.REMAINDER
-    assert int(frame["count"].iloc[-1]) == 59507 - 31969 == 27538
-    assert int(frame["count"].sum()) == 59507
-    assert frame["share"].sum() == pytest.approx(1.0)
+def test_hotline_shows_only_the_printed_categories_and_the_remainder_as_derived(data_dir):
+    m = month(M, data_dir)
+    frame = hotline.categories(m)
+    # the seven categories the bulletin prints, in its order: no invented 其他 row
+    assert list(frame["category"]) == ["咨询类（不含专家咨询）", "医疗服务投诉", "电话预约", "专家在线答疑",
+                                       "心理危机干预", "医院满意度调查（呼入）", "自助语音问答"]
+    assert int(frame["count"].sum()) == 31969 < 59507
     phone = frame.set_index("category").loc["电话预约"]
     assert int(phone["count"]) == 26097
-    assert fmt.pct(phone["share"]) == "43.9%"
+    assert fmt.pct(phone["share"]) == "43.9%"  # of the stated total, 59,507
+    assert list(hotline.categories_ranked(m)["category"])[0] == "电话预约"
+    assert len(hotline.categories_view(m)) == 7
+    r = hotline.unlisted(m)
+    assert (r["total"], r["listed"], r["value"]) == (59507, 31969, 27538)
+    note = str(hotline.unlisted_note(m))
+    assert note.startswith("计算所得（总量减列明类别之和）")
+    assert "59,507" in note and "31,969" in note and "27,538" in note and "46.3%" in note
+    fig = hotline.categories_chart(m)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(labels) == 7 and not any("其他" in t for t in labels)
 
 
 def test_hotline_province_and_nanjing_share(data_dir):
@@ -148,7 +159,7 @@ def test_booking_channels_ranked_and_related(data_dir):
 
 def test_views_and_charts_of_sections_01_to_03(data_dir):
     cats = hotline.categories_view(month(M, data_dir))
-    assert list(cats.columns) == ["类别", "受理量", "占比"]
+    assert list(cats.columns) == ["类别", "受理量", "占受理总量"]
     assert cats.set_index("类别").loc["电话预约"].tolist() == ["26,097", "43.9%"]
     assert hotline.province_view(month(M, data_dir)).iloc[0].tolist() == ["南京", "30,317", "43.5%"]
     assert appointments.printed_view(month(M, data_dir)).iloc[-1]["小计"] == "74,217"

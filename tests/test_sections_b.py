@@ -154,6 +154,16 @@ def test_kiosk_usage_and_averages():
     assert pd.isna(d.at["玄武区", "avg_payment_yuan"])
 
 
+def test_kiosk_views_show_money_to_the_fen():
+    view = kiosks.usage_view(month(FEB), "hospital").set_index("医疗单位")
+    assert view.at["江苏省人民医院", "缴费金额（元）"] == "2,482,832.44"
+    assert view.at["江苏省人民医院", "挂号金额（元）"] == "166,469.00"
+    summary = kiosks.group_summary_view(month(FEB))
+    assert summary.at["医疗单位", "缴费金额（元）"] == "48,925,725.59"
+    assert summary.at["合计", "挂号金额（元）"] == "6,477,159.42"
+    assert summary.at["合计", "缴费金额（元）"] == "51,460,109.85"
+
+
 def test_idle_kiosks():
     idle = kiosks.idle(month(FEB))
     assert len(idle) == 13

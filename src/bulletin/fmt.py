@@ -157,7 +157,9 @@ FORMATTERS: dict[str, Callable[[object], str]] = {
 }
 
 
-def _infer(name: str, series: pd.Series) -> str:
+def _infer(name: str, series: pd.Series, money: bool = False) -> str:
+    if money or name.endswith("_yuan"):  # money reads to the fen wherever it is shown, float or Decimal
+        return "yuan"
     if name.endswith("share") or name.endswith("_pct") or name.endswith("rate"):
         return "pct"
     if pd.api.types.is_integer_dtype(series) or pd.api.types.is_bool_dtype(series):
@@ -193,8 +195,9 @@ def table(
         Extra or overriding labels; :data:`LABELS` covers the derived columns.
     formats
         Column → formatter name (``count``, ``pct``, ``yuan``, ``number``, ``signed``, ``text``)
-        or a function; otherwise inferred (integers → count, ``Decimal`` → yuan, ``*share`` →
-        pct, floats → one decimal).
+        or a function; otherwise inferred (money — a column the schema declares ``money``, a
+        ``*_yuan`` column or ``Decimal`` values — to the fen, integers → count, ``*share`` → pct,
+        other floats → one decimal).
     number_rows
         Replace the index by 1, 2, 3 … (rows keep a non-numeric index label such as 合计).
     revised
@@ -207,9 +210,14 @@ def table(
     if labels:
         names.update(labels)
     formats = dict(formats or {})
+    money = set()
+    if table_name is not None:
+        from .schema import TABLES
+
+        money = {c.name for c in TABLES[table_name].columns if c.kind == "money"}
     out = pd.DataFrame(index=frame.index)
     for col in frame.columns:
-        spec = formats.get(col) or _infer(col, frame[col])
+        spec = formats.get(col) or _infer(col, frame[col], col in money)
         func = FORMATTERS[spec] if isinstance(spec, str) else spec
         texts = [func(v) for v in frame[col]]
         if revised is not None and col in revised.columns:

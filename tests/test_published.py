@@ -1,0 +1,200 @@
+"""Every published output of one batch run of 2020-02, read as a reader gets it.
+
+One run of ``bulletin run 2020-02`` (into a folder whose path holds Chinese characters and
+spaces) feeds every test here:
+
+- money is shown to the fen everywhere: every page (HTML), the PDF (its text as poppler's
+  ``pdftotext`` reads it, with the words' positions), the Word file and the workbook's number
+  formats are scanned for an amount of money with fewer than two decimals;
+- the pages' layout in headless Chromium at 1280 and 390 px: no table cut off (a table wider
+  than its box sits in a scroll box that says so), and no chart text drawn smaller than 10 px.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bulletin.cli import main
+
+MONTH = "2020-02"
+#: an amount to the fen as the outputs print it: 2,482,832.44, 2482832.44, -12.30, +1,234.00
+FEN = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}")
+#: a figure as printed (any number of decimals, separators allowed)
+NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+#: an amount in the prose: a figure followed by 元 (or 万元, 亿元: a scale drops the fen)
+IN_YUAN = re.compile(r"([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*([万亿]?)元")
+#: a header that names money: 挂号金额（元）, 平均（元）, 缴费金额
+MONEY_HEADER = re.compile(r"元|金额")
+#: what a money cell may hold instead of an amount
+NO_FIGURE = {"", "—", "未反馈", "未列出", "[x]"}
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """The reports folder of one batch run of 2020-02 (the month's own folder)."""
+    out = tmp_path_factory.mktemp("published") / "报告 目录"
+    assert main(["run", MONTH, "--out", str(out), "--force"]) == 0
+    return out / MONTH
+
+
+def _not_to_the_fen(text: str) -> str | None:
+    """The first figure of a money cell's text when it is not to the fen, else None."""
+    text = text.replace("[r]", "").strip()
+    if text in NO_FIGURE:
+        return None
+    found = NUMBER.search(text)
+    if found is None:
+        return None
+    return None if FEN.fullmatch(found.group(0)) else found.group(0)
+
+
+def _prose_amounts(text: str) -> list[str]:
+    """Amounts in 元 in running text that are not to the fen (or are scaled to 万元, 亿元)."""
+    return [m.group(0) for m in IN_YUAN.finditer(text) if m.group(2) or not FEN.fullmatch(m.group(1))]
+
+
+def _table_cells(rows: list[list[str]], header_rows: int) -> list[tuple[str, str]]:
+    """(header, cell) for every money cell of a table: the cells under a header naming money, and
+    the figures of a row whose unit cell reads 元 (a headline table: 项目 | 本月 | 单位)."""
+    out = []
+    heads = rows[:header_rows]
+    for row in rows[header_rows:]:
+        money_row = any(c.strip() == "元" for c in row)
+        for j, cell in enumerate(row):
+            head = " ".join(h[j] for h in heads if j < len(h))
+            if MONEY_HEADER.search(head) and not re.search(r"次|台|个|数|比|%", head.replace("金额", "")):
+                out.append((head, cell))
+            elif money_row and NUMBER.fullmatch(cell.replace("[r]", "").strip() or "x") and cell.strip() != "元":
+                out.append((head or "元", cell))
+    return out
+
+
+def _html_problems(path: Path) -> list[str]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+    for hidden in soup(["script", "style"]):
+        hidden.decompose()
+    problems = []
+    for table in soup.find_all("table"):
+        head = table.find("thead")
+        header_rows = [[c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
+                       for tr in (head.find_all("tr") if head else [])]
+        body = table.find("tbody") or table
+        body_rows = [[c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])] for tr in body.find_all("tr")]
+        if header_rows:
+            width = max(len(r) for r in body_rows) if body_rows else 0
+            # a header row shorter than the body lacks the index column's cell: align from the right
+            header_rows = [[""] * (width - len(r)) + r for r in header_rows]
+        for header, cell in _table_cells([*header_rows, *body_rows], len(header_rows)):
+            bad = _not_to_the_fen(cell)
+            if bad:
+                problems.append(f"{path.name}: table column {header!r}: {cell!r}")
+        table.decompose()
+    for amount in _prose_amounts(soup.get_text(" ")):
+        problems.append(f"{path.name}: text: {amount!r}")
+    return problems
+
+
+def _docx_problems(path: Path) -> list[str]:
+    import docx
+
+    document = docx.Document(str(path))
+    problems = [f"{path.name}: text: {a!r}" for p in document.paragraphs for a in _prose_amounts(p.text)]
+    for table in document.tables:
+        rows = [[c.text.strip() for c in row.cells] for row in table.rows]
+        for header, cell in _table_cells(rows, 1):
+            if _not_to_the_fen(cell):
+                problems.append(f"{path.name}: table column {header!r}: {cell!r}")
+    return problems
+
+
+def _xlsx_problems(path: Path) -> list[str]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    problems = []
+    for sheet in book.worksheets:
+        for ref in sheet.tables.values():
+            cells = sheet[ref]
+            heads = [str(c.value or "") for c in cells[0]]
+            for row in cells[1:]:  # a row whose unit cell reads 元 (公布的总数: 项目 | 数值 | 单位)
+                if any(c.value == "元" for c in row):
+                    for cell in row:
+                        if isinstance(cell.value, int | float) and not re.search(r"0\.00(?![0#])", cell.number_format):
+                            problems.append(f"{path.name}: {sheet.title}!{cell.coordinate} (元): "
+                                            f"number format {cell.number_format!r}")
+            for j, head in enumerate(heads):
+                if not MONEY_HEADER.search(head) or re.search(r"次|台|个|数|比|%", head.replace("金额", "")):
+                    continue
+                for row in cells[1:]:
+                    cell = row[j]
+                    if isinstance(cell.value, int | float) and not re.search(r"0\.00(?![0#])", cell.number_format):
+                        problems.append(f"{path.name}: {sheet.title}!{cell.coordinate} ({head}): "
+                                        f"number format {cell.number_format!r}")
+                    elif isinstance(cell.value, str) and _not_to_the_fen(cell.value):
+                        problems.append(f"{path.name}: {sheet.title}!{cell.coordinate} ({head}): {cell.value!r}")
+    return problems
+
+
+def _pdf_problems(path: Path) -> list[str]:
+    """The PDF's prose amounts, and every figure printed under a header naming money (by position)."""
+    from bs4 import BeautifulSoup
+
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    problems = [f"{path.name}: text: {a!r}" for a in _prose_amounts(text)]
+    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    soup = BeautifulSoup(boxes, "lxml")
+    for number, page in enumerate(soup.find_all("page"), start=1):
+        words = [(w.get_text(), *(float(w[k]) for k in ("xmin", "ymin", "xmax", "ymax")))
+                 for w in page.find_all("word")]
+        heads = [w for w in words if "（元）" in w[0] and not w[0].startswith("图")]
+        for head, x0, y0, x1, y1 in heads:
+            height = y1 - y0
+            below = sorted((w for w in words if w[2] > y1 and w[1] < x1 and w[3] > x0), key=lambda w: w[2])
+            last = y1
+            for word, _, top, _, bottom in below:
+                if top - last > 3 * height:  # the table has ended
+                    break
+                if not NUMBER.fullmatch(word):
+                    if word not in NO_FIGURE:
+                        break
+                    continue
+                if not FEN.fullmatch(word):
+                    problems.append(f"{path.name}: page {number}, column {head!r}: {word!r}")
+                last = bottom
+    return problems
+
+
+def test_money_to_the_fen_in_every_output(published):
+    pages = sorted(published.glob("*.html"))
+    assert len(pages) == 9  # the month page and the eight sections
+    problems = [p for page in pages for p in _html_problems(page)]
+    problems += _docx_problems(published / f"bulletin-{MONTH}.docx")
+    problems += _xlsx_problems(published / f"tables-{MONTH}.xlsx")
+    if shutil.which("pdftotext"):
+        problems += _pdf_problems(published / f"bulletin-{MONTH}.pdf")
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_the_scan_finds_money_short_of_the_fen(tmp_path):
+    """The scanners themselves: an amount with one decimal, in a table or in prose, is found."""
+    page = tmp_path / "p.html"
+    page.write_text(
+        "<table><thead><tr><th></th><th>单位</th><th>缴费金额（元）</th><th>缴费（次）</th></tr></thead>"
+        "<tbody><tr><th>1</th><td>江苏省人民医院</td><td>2,482,832.4</td><td>5,592</td></tr>"
+        "<tr><th>2</th><td>江苏省中医院</td><td>6,301,989.94</td><td>15,742</td></tr></tbody></table>"
+        "<table><tbody><tr><td>自助缴费金额</td><td>51,460,109.9</td><td>元</td></tr></tbody></table>"
+        "<p>共缴费5146万元，挂号6,477,159.42元。</p>",
+        encoding="utf-8",
+    )
+    assert _html_problems(page) == [
+        "p.html: table column '缴费金额（元）': '2,482,832.4'",
+        "p.html: table column '元': '51,460,109.9'",
+        "p.html: text: '5146万元'",
+    ]
