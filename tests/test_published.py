@@ -120,7 +120,7 @@ def _xlsx_problems(path: Path) -> list[str]:
     book = openpyxl.load_workbook(path)
     problems = []
     for sheet in book.worksheets:
-        for ref in sheet.tables.values():
+        for _, ref in sheet.tables.items():
             cells = sheet[ref]
             heads = [str(c.value or "") for c in cells[0]]
             for row in cells[1:]:  # a row whose unit cell reads 元 (公布的总数: 项目 | 数值 | 单位)
@@ -198,3 +198,38 @@ def test_the_scan_finds_money_short_of_the_fen(tmp_path):
         "p.html: table column '元': '51,460,109.9'",
         "p.html: text: '5146万元'",
     ]
+
+
+#: the qualifiers February's bulletin prints beside its telemedicine figures (data/2020-02/telemedicine.csv)
+QUALIFIERS = ("未通过平台申请的会诊未统计在内", "南京市、马鞍山市、镇江市和扬州市", "覆盖10个区的社区卫生服务中心",
+              "覆盖市内7个区", "影像系统因数据中心库受病毒影响，系统暂未恢复，暂停数据采集及服务")
+
+
+def test_every_output_shows_the_telemedicine_qualifiers_next_to_their_figures(published):
+    import docx
+    import openpyxl
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((published / "04_telemedicine.html").read_text(encoding="utf-8"), "lxml")
+    cells = [td.get_text(strip=True) for td in page.find_all("td")]
+    assert "109（未通过平台申请的会诊未统计在内）" in cells
+    assert "4（南京市、马鞍山市、镇江市和扬州市）" in cells and "10（覆盖10个区的社区卫生服务中心）" in cells
+    assert "暂停（影像系统因数据中心库受病毒影响，系统暂未恢复，暂停数据采集及服务）" in cells
+    prose = "\n".join(p.text for p in docx.Document(str(published / f"bulletin-{MONTH}.docx")).paragraphs)
+    pdf = subprocess.run(["pdftotext", str(published / f"bulletin-{MONTH}.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout if shutil.which("pdftotext") else prose
+    pdf = re.sub(r"\s", "", pdf)
+    for text in (prose, pdf):
+        assert "累计通过平台开展各类会诊109次（未通过平台申请的会诊未统计在内）" in text
+        assert "联通4个城市（南京市、马鞍山市、镇江市和扬州市）" in text
+        assert "南京市内三级医院12家" in text and "覆盖10个区的社区卫生服务中心" in text
+        assert "其中二级以上医疗机构17家，覆盖市内7个区" in text  # the lab platform prints no 南京市内
+        assert QUALIFIERS[-1] in text
+    sheet = openpyxl.load_workbook(published / f"tables-{MONTH}.xlsx")["远程医疗"]
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert rows[0] == ("平台", "指标", "数值", "公报注明")
+    noted = {(r[0], r[1]): (r[2], r[3]) for r in rows[1:]}
+    assert noted["南京市远程医学会诊平台", "累计会诊（次）"] == (109, QUALIFIERS[0])
+    assert noted["南京市远程医学会诊平台", "累计接入医疗机构（家）"] == (47, None)  # printed bare: empty
+    package = (published / f"data-{MONTH}" / "telemedicine.csv").read_text(encoding="utf-8")
+    assert all(q in package for q in QUALIFIERS)

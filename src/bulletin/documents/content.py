@@ -239,7 +239,8 @@ def telemedicine(d: MonthData) -> Section:
             t = top[top["platform"] == platform].sort_values("rank", kind="stable")
             leaders = [(h, d.revised("telemedicine_top_uploaders", (platform, r), "count", c))
                        for h, r, c in zip(t["hospital"], t["rank"], t["count"], strict=True)]
-        blocks.append(Paragraph(w.telemedicine(d.month, platform, values, leaders)))
+        said = {k: str(n) for k, n in zip(rows["measure"], rows["note"], strict=True) if not w.missing(n)}
+        blocks.append(Paragraph(w.telemedicine(d.month, platform, values, leaders, said)))
     if top is None:
         blocks.append(d.omitted("telemedicine_top_uploaders", "各平台本月数据上传量前三名"))
     return Section(title, tuple(blocks))

@@ -194,6 +194,8 @@ def write(d: MonthData, target: Path) -> Path:
         _write_marks(sheet, flagged, first + 1, len(cols))
         for r, record in enumerate(frame[list(decl.column_names)].itertuples(index=False), start=first + 1):
             for c, (value, col) in enumerate(zip(record, cols, strict=True)):
+                if w.missing(value) and col.kind == "text":
+                    continue  # a note the bulletin did not print: an empty cell, not 未反馈
                 if w.missing(value):
                     sheet.write_string(r, c, MISSING, missing_fmt)
                 elif col.kind == "money":
