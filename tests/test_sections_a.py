@@ -180,7 +180,7 @@ def test_views_and_charts_of_sections_01_to_03(data_dir):
 
 
 def test_overview_headlines(data_dir):
-    heads = dict(overview.headlines(month(M, data_dir)))
+    heads = dict(overview.headline_texts(month(M, data_dir)))
     assert heads["12320卫生热线受理咨询电话"] == "59,507 个"
     assert heads["南京占全省电话量"] == "43.5%"
     assert heads["本月预约挂号量"] == "74,217 次"
@@ -189,11 +189,16 @@ def test_overview_headlines(data_dir):
     assert heads["心电监测诊断·本月采集心电病例"] == "33,472 份"
     assert heads["临检诊断·本月采集检验报告"] == "287,930 份"
     assert heads["暂停服务的平台数"] == "1 个"
-    assert heads["医学会诊·累计会诊"] == "109 次"
+    assert heads["医学会诊·累计会诊（未通过平台申请的会诊未统计在内）"] == "109 次"
     assert heads["自助缴费金额"] == "51,460,109.85 元"
     assert heads["截止月底累计校验入库数据"] == "49.3亿条"
     assert heads["本月数据上传量"] == "54,617,666 条"
-    assert all(isinstance(a, str) and isinstance(b, str) for a, b in overview.headlines(month(M, data_dir)))
+    assert all(isinstance(a, str) and isinstance(b, str) for a, b in overview.headline_texts(month(M, data_dir)))
+    # overview.headlines has the shape of every section's headlines (label, value, unit), values typed
+    frame = overview.headlines(month(M, data_dir))
+    assert list(frame.columns[:3]) == list(hotline.headlines(month(M, data_dir)).columns) == ["label", "value", "unit"]
+    row = frame.set_index("label").loc["自助缴费金额"]
+    assert (row["value"], row["unit"], row["section"]) == (51460109.85, "元", "自助智能医疗服务终端")
 
 
 def test_overview_quality(data_dir):

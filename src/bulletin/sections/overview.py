@@ -2,7 +2,7 @@
 
 Nothing is computed here: the figures are each section's ``headlines(m)``, in the order of
 :data:`bulletin.sections.SECTIONS` (as kept in the month's digest), and the quality summary is
-``m.check()``. :func:`headlines` is also what the batch runner's month index shows.
+``m.check()``. :func:`headline_texts` is what the batch runner's month index shows.
 """
 
 from __future__ import annotations
@@ -37,11 +37,16 @@ def _format(value: object, unit: str) -> str:
     return f"{text}{unit}" if text.endswith("亿") else f"{text} {unit}"
 
 
-def headlines(m: Month) -> list[tuple[str, str]]:
-    """The month's headline figures for readers: ``[(Chinese label, formatted value), ...]``.
+def headlines(m: Month) -> pd.DataFrame:
+    """Every section's key figures, the same shape as each section's ``headlines(m)``: ``label``,
+    ``value``, ``unit`` (values keep their type), with ``section`` (its Chinese title) last."""
+    frame = figures(m)
+    return frame[["label", "value", "unit", "section"]].reset_index(drop=True)
 
-    Used by the overview notebook and by the batch runner's month index.
-    """
+
+def headline_texts(m: Month) -> list[tuple[str, str]]:
+    """The month's headline figures as a reader reads them: ``[(Chinese label, formatted value), ...]``
+    (``59,507 个``, ``51,460,109.85 元``, ``49.3亿条``); what the month page and the top index show."""
     frame = figures(m)
     return [(label, _format(v, u)) for label, v, u in zip(frame["label"], frame["value"], frame["unit"], strict=True)]
 
