@@ -12,6 +12,7 @@ spaces) feeds every test here:
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import subprocess
@@ -233,3 +234,168 @@ def test_every_output_shows_the_telemedicine_qualifiers_next_to_their_figures(pu
     assert noted["南京市远程医学会诊平台", "累计接入医疗机构（家）"] == (47, None)  # printed bare: empty
     package = (published / f"data-{MONTH}" / "telemedicine.csv").read_text(encoding="utf-8")
     assert all(q in package for q in QUALIFIERS)
+
+
+def test_the_month_page_opens_with_a_few_main_points_in_words(published):
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((published / "index.html").read_text(encoding="utf-8"), "lxml")
+    heading = next(h for h in page.find_all("h2") if h.get_text() == "本月要点")
+    points = heading.find_next("ul", class_="points").find_all("li")
+    assert len(points) == 6  # one sentence per section, not the 39 figures
+    assert points[0].get_text().startswith("12320卫生热线本月受理咨询电话59,507个")
+    details = heading.find_next("details")
+    assert details.summary.get_text() == "全部主要指标（39 项）" and not details.has_attr("open")
+    assert len(details.find("tbody").find_all("tr")) == 39
+
+
+# ---------------------------------------------------------------- the pages at 1280 and 390 px
+
+#: the smallest text any chart draws, in points (test_every_chart_draws_text_of_at_least_9_pt)
+SMALLEST_PT = 9
+WIDTHS = (1280, 390)
+
+_LAYOUT = """JSON.stringify((() => {
+  const vw = document.documentElement.clientWidth;
+  const scroller = el => {
+    for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+      if (['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) return box;
+    }
+    return null;
+  };
+  const cue = box => box ? parseFloat(getComputedStyle(box, '::before').height) || 0 : 0;
+  const visible = el => el.getClientRects().length > 0;
+  const boxes = (el, r) => { const s = scroller(el); return {
+    right: r.right, width: r.width, box: s ? s.clientWidth : null, boxRight: s ? s.getBoundingClientRect().right : null,
+    scrolls: s ? s.scrollWidth > s.clientWidth + 1 : false, cue: cue(s),
+    what: (el.innerText || el.getAttribute('alt') || '').slice(0, 30).replace(/\\s+/g, ' ')}; };
+  return {vw, page: document.documentElement.scrollWidth,
+    tables: [...document.querySelectorAll('table')].filter(visible).map(t => boxes(t, t.getBoundingClientRect())),
+    images: [...document.images].filter(visible).map(i => ({...boxes(i, i.getBoundingClientRect()),
+                                                            natural: i.naturalWidth, alt: i.getAttribute('alt')}))};
+})())"""
+
+
+def _layout_problems(name: str, width: int, found: dict, sizes: dict[str, float]) -> list[str]:
+    where = f"{name} at {width} px"
+    problems = []
+    if found["page"] > found["vw"] + 1:
+        problems.append(f"{where}: the page is {found['page']} px wide, wider than the window ({found['vw']} px)")
+    for kind, items in (("table", found["tables"]), ("chart", found["images"])):
+        for t in items:
+            if t["box"] is None:  # not in a scroll box: it must fit the window
+                if t["right"] > found["vw"] + 1:
+                    problems.append(f"{where}: {kind} {t['what']!r} is cut off at {t['right']:.0f} px")
+                continue
+            if t["boxRight"] > found["vw"] + 1:
+                problems.append(f"{where}: the scroll box of {kind} {t['what']!r} is cut off")
+            if t["scrolls"] and t["cue"] < 10:
+                problems.append(f"{where}: {kind} {t['what']!r} scrolls sideways without a visible cue")
+    for image in found["images"]:
+        # the chart's smallest text as drawn (its figure measured; SMALLEST_PT for the trends' charts)
+        smallest = sizes.get(image["alt"], SMALLEST_PT)
+        text_px = image["width"] / image["natural"] * smallest * 100 / 72  # the charts' DPI is 100
+        if round(text_px, 3) < 10:
+            problems.append(f"{where}: chart {image['what']!r} drawn {image['width']:.0f} px wide for "
+                            f"{image['natural']} px: its smallest text is {text_px:.1f} px tall")
+    return problems
+
+
+def test_no_table_cut_off_and_chart_text_at_least_10_px_at_1280_and_390(published, tmp_path):
+    import base64
+    import json
+    import os
+    import time
+
+    import test_browser
+
+    if test_browser.CHROMIUM is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium not found, and CI=true requires the browser test to run")
+        pytest.skip("Chromium not found (Debian: apt-get install chromium)")
+    keep = Path(os.environ["BULLETIN_SCREENSHOTS"]) if os.environ.get("BULLETIN_SCREENSHOTS") else None
+    pages = [("top", published.parent / "index.html"), ("month", published / "index.html"),
+             *[(p.stem, p) for p in sorted(published.glob("0*.html"))]]
+    assert len(pages) == 10
+    sizes = _smallest_text_by_alt()
+    page = test_browser._Page(test_browser.CHROMIUM, tmp_path / "profile")
+    problems: list[str] = []
+    measured = {"tables": 0, "charts": 0, "scrolling": 0}
+    try:
+        for width in WIDTHS:
+            page.send("Emulation.setDeviceMetricsOverride", width=width, height=900, deviceScaleFactor=1,
+                      mobile=width < 600)
+            for name, path in pages:
+                page.open(path.as_uri())
+                page.evaluate("document.fonts.ready.then(() => JSON.stringify(1))")
+                time.sleep(0.05)  # one frame, for the scroll-driven cue
+                found = page.evaluate(_LAYOUT)
+                problems += _layout_problems(name, width, found, sizes)
+                measured["tables"] += len(found["tables"])
+                measured["charts"] += len(found["images"])
+                measured["scrolling"] += sum(t["scrolls"] for t in found["tables"] + found["images"])
+                if keep is not None:
+                    keep.mkdir(parents=True, exist_ok=True)
+                    height = min(max(found and page.evaluate("JSON.stringify(document.documentElement.scrollHeight)"),
+                                     600), 16000)
+                    page.send("Emulation.setDeviceMetricsOverride", width=width, height=height,
+                              deviceScaleFactor=1, mobile=width < 600)
+                    shot = page.send("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]
+                    (keep / f"{name}-{width}.png").write_bytes(base64.b64decode(shot))
+                    page.send("Emulation.setDeviceMetricsOverride", width=width, height=900, deviceScaleFactor=1,
+                              mobile=width < 600)
+    finally:
+        page.close()
+    assert not problems, "\n".join(problems[:30])
+    # the test looked at something: every page's tables and charts, and at 390 px the wide ones scroll
+    assert measured["tables"] >= 60 and measured["charts"] > 20 and measured["scrolling"] > 10, json.dumps(measured)
+
+
+def _section_charts():
+    """(section, function, figure) for every chart the sections draw for the month with their defaults."""
+    import inspect
+
+    import bulletin
+    from bulletin.sections import SECTIONS
+
+    m = bulletin.month(MONTH)
+    for sec in SECTIONS:
+        for fname, fn in inspect.getmembers(sec.module, inspect.isfunction):
+            if not fname.endswith("_chart") or fn.__module__ != sec.module.__name__:
+                continue
+            required = [n for n, v in inspect.signature(fn).parameters.items()
+                        if v.default is inspect.Parameter.empty and n != "m"]
+            fig = fn(m, **{n: "hotline" for n in required})  # trends.headline_chart(m, section)
+            if fig is not None:  # the trends need more than one month
+                yield sec.name, fname, fig
+
+
+def _smallest_text_by_alt() -> dict[str, float]:
+    """Each chart's alt text → the size in points of its smallest text, measured on the figure."""
+    import matplotlib.pyplot as plt
+
+    from bulletin import charts
+
+    out = {}
+    for _, _, fig in _section_charts():
+        out[charts.alt_text(fig)] = charts.smallest_text_pt(fig)
+        plt.close(fig)
+    return out
+
+
+def test_every_chart_draws_text_of_at_least_9_pt():
+    """No chart of any section draws text smaller than SMALLEST_PT, and the width a page may shrink
+    it to keeps that text 10 px tall."""
+    import matplotlib.pyplot as plt
+
+    from bulletin import charts
+
+    drawn = 0
+    for section, fname, fig in _section_charts():
+        drawn += 1
+        assert charts.smallest_text_pt(fig) >= SMALLEST_PT, (section, fname, charts.smallest_text_pt(fig))
+        # the page never draws it narrower than where that text is 10 px: 900 px at 9 pt (12.5 px) → 720 px
+        smallest_px = charts.smallest_text_pt(fig) * 100 / 72
+        assert charts.min_display_width(fig) == math.ceil(fig.get_figwidth() * 100 * 10 / smallest_px)
+        plt.close(fig)
+    assert drawn >= 12

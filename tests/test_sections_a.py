@@ -201,6 +201,18 @@ def test_overview_headlines(data_dir):
     assert (row["value"], row["unit"], row["section"]) == (51460109.85, "元", "自助智能医疗服务终端")
 
 
+def test_overview_key_points_one_sentence_per_section(data_dir):
+    points = overview.key_points(month(M, data_dir))
+    assert len(points) == 6 and all(p.endswith("。") for p in points)
+    hotline_, appts, channels, tele, platform, kiosk = points
+    assert "59,507个" in hotline_ and "69,660人次" in hotline_ and "43.5%" in hotline_
+    assert "74,217次" in appts and "电话预约占35.2%、12320在线预约占34.0%" in appts and "18,722,617次" in appts
+    assert "16,669次" in channels and "健康南京客户端最多，占57.1%" in channels
+    assert "心电病例33,472份" in tele and "检验报告287,930份" in tele and "1个平台暂停服务" in tele
+    assert "54,617,666条" in platform and "49.3亿条" in platform
+    assert "1,481台" in kiosk and "51,460,109.85元" in kiosk and "13个单位的144台终端整月闲置" in kiosk
+
+
 def test_overview_quality(data_dir):
     assert repr(overview.quality_summary(month(M, data_dir))) == "2020年2月：0 个错误，25 个警告"
     by_rule = overview.quality_by_rule(month(M, data_dir))
