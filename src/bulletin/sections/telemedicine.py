@@ -172,7 +172,9 @@ def _figures(m: Month) -> pd.DataFrame:
     platforms (``value``): the platforms are the section's units and their figures its headline
     figures, so one comparison covers both."""
     v = unit_values(m)
-    names = [f"{short_name(p)}·{TELEMEDICINE_MEASURES[k][0]}" for p, k in zip(v["platform"], v["measure"], strict=True)]
+    said = notes(m)  # a figure's qualifier stays beside it here too (the same labels as the headlines)
+    names = [with_note(f"{short_name(p)}·{TELEMEDICINE_MEASURES[k][0]}", said.get((p, k)))
+             for p, k in zip(v["platform"], v["measure"], strict=True)]
     return pd.DataFrame({"label": [*names, "暂停服务的平台数"], "value": [*v["value"], paused_count(m)]}, dtype=object)
 
 
