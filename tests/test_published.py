@@ -173,8 +173,8 @@ def _pdf_problems(path: Path) -> list[str]:
 
 
 def test_money_to_the_fen_in_every_output(published):
-    pages = sorted(published.glob("*.html"))
-    assert len(pages) == 9  # the month page and the eight sections
+    pages = [published.parent / "index.html", *sorted(published.glob("*.html"))]
+    assert len(pages) == 10  # the top index, the month page and the eight sections
     problems = [p for page in pages for p in _html_problems(page)]
     problems += _docx_problems(published / f"bulletin-{MONTH}.docx")
     problems += _xlsx_problems(published / f"tables-{MONTH}.xlsx")
