@@ -222,7 +222,7 @@ def test_every_output_shows_the_telemedicine_qualifiers_next_to_their_figures(pu
     pdf = re.sub(r"\s", "", pdf)
     for text in (prose, pdf):
         assert "累计通过平台开展各类会诊109次（未通过平台申请的会诊未统计在内）" in text
-        assert "联通4个城市（南京市、马鞍山市、镇江市和扬州市）" in text
+        assert "联通南京市、马鞍山市、镇江市和扬州市4个城市" in text
         assert "南京市内三级医院12家" in text and "覆盖10个区的社区卫生服务中心" in text
         assert "其中二级以上医疗机构17家，覆盖市内7个区" in text  # the lab platform prints no 南京市内
         assert QUALIFIERS[-1] in text

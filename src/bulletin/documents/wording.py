@@ -151,7 +151,7 @@ def telemedicine(month: str, platform: str, values: dict[str, object],
     """One platform's paragraph from the measures it states (and its top uploaders, if any).
 
     ``notes`` (measure → the qualifier printed beside its figure, verbatim) are worded next to their
-    figures: a 市内 scope before a count of institutions, the cities named after a count of
+    figures: a 市内 scope before a count of institutions, the cities named before a count of
     cities, the 覆盖… clause in place of the count of districts, a pause's own sentence with its
     reason, and any other qualifier in parentheses after the figure.
     """
@@ -164,7 +164,9 @@ def telemedicine(month: str, platform: str, values: dict[str, object],
     else:
         first += "接入医疗机构数本月未公布"
     if "cities_connected" in values:
-        first += "，" + _noted(f"联通{count(values['cities_connected'])}个城市", notes.get("cities_connected"))
+        cities = notes.get("cities_connected")
+        # the cities are named before their count, as the bulletin lists them: 联通南京市、…和扬州市4个城市
+        first += f"，联通{cities or ''}{count(values['cities_connected'])}个城市"
     parts = []
     for m, label in _BREAKDOWN.items():
         if m in values:
@@ -172,7 +174,7 @@ def telemedicine(month: str, platform: str, values: dict[str, object],
             scope = note if note and note.endswith("市内") else ""
             parts.append(_noted(f"{scope}{label}{count(values[m])}家", None if scope else note))
     if parts:
-        first += "。其中" + "，".join(parts)
+        first += "，其中" + "，".join(parts)
     if "districts_covered" in values:
         note = notes.get("districts_covered")
         n = count(values["districts_covered"])
