@@ -276,8 +276,8 @@ def test_xlsx_follows_the_spreadsheet_checklist_and_equals_the_data(written, dat
         assert len(body) == len(frame)
         for row, record in zip(body, frame[list(decl.column_names)].itertuples(index=False), strict=True):
             for got, want, col in zip(row, record, decl.columns, strict=True):
-                if col.kind == "text":
-                    assert isinstance(got, str)
+                if col.kind == "text":  # a note the bulletin did not print is an empty cell, not [x]
+                    assert got is None if pd.isna(want) else (isinstance(got, str) and got), (col.name, got)
                 elif pd.isna(want):
                     assert got == "[x]"
                 elif col.kind == "count":
@@ -299,15 +299,20 @@ def test_xlsx_telemedicine_gives_each_measure_its_unit_and_the_pause_as_a_state(
 
     wb = openpyxl.load_workbook(written["xlsx"])
     _, header, body = _sheet_table(wb["远程医疗"])
-    assert header == ["平台", "指标", "数值", "单位", "平台状态"]
+    assert header == ["平台", "指标", "数值", "单位", "平台状态", "公报注明"]
     frame = bulletin.load("telemedicine", M, data_in_odd_path)
     figures = frame[frame["measure"] != "paused"]
+    reasons = [row for row in body if row[1] == "暂停原因"]
+    body = [row for row in body if row[1] != "暂停原因"]
     assert len(body) == len(figures)  # 暂停 is not a figure coded 1
-    for row, (platform, measure, value) in zip(body, figures.itertuples(index=False), strict=True):
+    for row, (platform, measure, value, note) in zip(body, figures.itertuples(index=False), strict=True):
         label, unit = schema.TELEMEDICINE_MEASURES[measure]
         assert row[:4] == [platform, label, int(value), unit]
         assert row[4] == ("暂停" if platform == "南京市远程影像诊断平台" else "运行")
-    assert ["南京市远程心电监测诊断平台", "本月采集心电病例", 33472, "份", "运行"] in body
+        assert row[5] == (None if pd.isna(note) else note)  # the bulletin's qualifier beside its figure
+    assert ["南京市远程心电监测诊断平台", "本月采集心电病例", 33472, "份", "运行", None] in body
+    assert reasons == [["南京市远程影像诊断平台", "暂停原因", None, None, "暂停",
+                        "影像系统因数据中心库受病毒影响，系统暂未恢复，暂停数据采集及服务"]]
     assert wb["远程医疗"]["A2"].value == "本表注释见注释表：[注5]。"
 
 

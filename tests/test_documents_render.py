@@ -315,8 +315,8 @@ def test_source_issue_version_and_not_reported_are_printed(rendered, doc, kind):
     assert i > 0 and "未反馈" in pages[p][i - 1].text, f"{kind}: the note stands under a row holding 未反馈"
 
 
-#: the bulletin's caveats beside the figures they qualify (issue 20 part 3: not yet in the data or
-#: the wording on this branch; the lead removes the xfail once the pages helper's change is in)
+#: the bulletin's caveats beside the figures they qualify (issue 20 part 3: kept as data in the
+#: telemedicine table's note column, worded next to their figure)
 CAVEATS = {
     "consultations": r"会诊109次（未通过平台申请的会诊未统计在内）",
     "imaging": r"远程影像诊断平台[^。]{0,60}。[^。]{0,20}因数据中心库受病毒影响[^。]{0,30}暂停数据采集及服务",
@@ -325,8 +325,7 @@ CAVEATS = {
 }
 
 
-@pytest.mark.parametrize("caveat", [pytest.param(k, marks=pytest.mark.xfail(
-    strict=True, reason="issue 20 part 3 (the pages helper): the caveats are not yet in the data")) for k in CAVEATS])
+@pytest.mark.parametrize("caveat", list(CAVEATS))
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_bulletins_caveats_stand_beside_their_figures(rendered, kind, caveat):
     text = _flat("".join(line.text for _, _, line in _body(rendered[kind])))

@@ -7,6 +7,7 @@ text), not from the CSV files: a wrong figure in ``data/2020-02`` fails here.
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -58,9 +59,35 @@ def test_every_table_loads_with_its_declared_columns_and_dtypes(name):
             assert series.dtype == "float64", col.name
         else:
             assert isinstance(series.dtype, pd.StringDtype), col.name
-            assert series.notna().all() and (series.str.strip() == series).all(), col.name
+            given = series.dropna() if col.nullable else series
+            assert series.notna().all() or col.nullable, col.name
+            assert (given.str.strip() == given).all() and (given != "").all(), col.name
     # keys are unique, as the schema declares
     assert not df.duplicated(list(decl.key)).any()
+
+
+def test_telemedicine_notes_are_the_qualifiers_printed_beside_their_figures():
+    t = bulletin.load("telemedicine", MONTH).set_index(["platform", "measure"])
+    note = t["note"]
+    assert note["南京市远程医学会诊平台", "consultations_cumulative"] == "未通过平台申请的会诊未统计在内"
+    assert t.at[("南京市远程医学会诊平台", "consultations_cumulative"), "value"] == 109
+    assert note["南京市远程心电监测诊断平台", "cities_connected"] == "南京市、马鞍山市、镇江市和扬州市"
+    assert note["南京市远程心电监测诊断平台", "districts_covered"] == "覆盖10个区的社区卫生服务中心"
+    assert note["南京市远程临检诊断平台", "districts_covered"] == "覆盖市内7个区"
+    assert note["南京市远程影像诊断平台", "paused"].startswith("影像系统因数据中心库受病毒影响")
+    assert note["南京市远程医学会诊平台", "institutions_secondary_plus"] == "南京市内"
+    assert int(note.notna().sum()) == 8  # the other 15 figures are printed bare
+    assert pd.isna(note["南京市远程心电监测诊断平台", "ecg_cases"])
+
+
+def test_a_telemedicine_file_without_the_note_column_loads_with_empty_notes(tmp_path):
+    folder = tmp_path / "data" / MONTH
+    shutil.copytree(paths.DEFAULT_DATA_DIR / MONTH, folder)
+    lines = (folder / "telemedicine.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "telemedicine.csv").write_text("\n".join(",".join(x.split(",")[:3]) for x in lines) + "\n",
+                                             encoding="utf-8")
+    t = bulletin.load("telemedicine", MONTH, tmp_path / "data")
+    assert len(t) == 23 and t["note"].isna().all() and int(t["value"].sum()) > 0
 
 
 def test_row_counts_cover_every_table():
@@ -436,7 +463,12 @@ def render_columns() -> str:
         out.append("| column | label as printed | unit | kind |")
         out.append("|---|---|---|---|")
         for col in decl.columns:
-            kind = kinds[col.kind] + ("; empty where 未反馈" if col.nullable else "")
+            if col.kind == "text" and col.nullable:
+                kind = kinds[col.kind] + "; empty where the bulletin prints none"
+            else:
+                kind = kinds[col.kind] + ("; empty where 未反馈" if col.nullable else "")
+            if col.optional:
+                kind += "; a file written before this column existed reads as all empty"
             if col.choices:
                 kind += "; one of " + ", ".join(f"`{c}`" for c in col.choices)
             out.append(f"| `{col.name}` | {col.label} | {col.unit} | {kind} |")

@@ -70,15 +70,26 @@ def test_start_stops_on_a_month_not_in_the_data(data_dir, month):
 # --- 01 hotline ----------------------------------------------------------------------------------
 
 
-def test_hotline_categories_with_the_unlisted_remainder(data_dir):
-    frame = hotline.categories(month(M, data_dir))
-    assert frame["category"].iloc[-1] == hotline.REMAINDER
-    assert int(frame["count"].iloc[-1]) == 59507 - 31969 == 27538
-    assert int(frame["count"].sum()) == 59507
-    assert frame["share"].sum() == pytest.approx(1.0)
+def test_hotline_shows_only_the_printed_categories_and_the_remainder_as_derived(data_dir):
+    m = month(M, data_dir)
+    frame = hotline.categories(m)
+    # the seven categories the bulletin prints, in its order: no invented 其他 row
+    assert list(frame["category"]) == ["咨询类（不含专家咨询）", "医疗服务投诉", "电话预约", "专家在线答疑",
+                                       "心理危机干预", "医院满意度调查（呼入）", "自助语音问答"]
+    assert int(frame["count"].sum()) == 31969 < 59507
     phone = frame.set_index("category").loc["电话预约"]
     assert int(phone["count"]) == 26097
-    assert fmt.pct(phone["share"]) == "43.9%"
+    assert fmt.pct(phone["share"]) == "43.9%"  # of the stated total, 59,507
+    assert list(hotline.categories_ranked(m)["category"])[0] == "电话预约"
+    assert len(hotline.categories_view(m)) == 7
+    r = hotline.unlisted(m)
+    assert (r["total"], r["listed"], r["value"]) == (59507, 31969, 27538)
+    note = str(hotline.unlisted_note(m))
+    assert note.startswith("计算所得（总量减列明类别之和）")
+    assert "59,507" in note and "31,969" in note and "27,538" in note and "46.3%" in note
+    fig = hotline.categories_chart(m)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(labels) == 7 and not any("其他" in t for t in labels)
 
 
 def test_hotline_province_and_nanjing_share(data_dir):
@@ -148,7 +159,7 @@ def test_booking_channels_ranked_and_related(data_dir):
 
 def test_views_and_charts_of_sections_01_to_03(data_dir):
     cats = hotline.categories_view(month(M, data_dir))
-    assert list(cats.columns) == ["类别", "受理量", "占比"]
+    assert list(cats.columns) == ["类别", "受理量", "占受理总量"]
     assert cats.set_index("类别").loc["电话预约"].tolist() == ["26,097", "43.9%"]
     assert hotline.province_view(month(M, data_dir)).iloc[0].tolist() == ["南京", "30,317", "43.5%"]
     assert appointments.printed_view(month(M, data_dir)).iloc[-1]["小计"] == "74,217"
@@ -169,7 +180,7 @@ def test_views_and_charts_of_sections_01_to_03(data_dir):
 
 
 def test_overview_headlines(data_dir):
-    heads = dict(overview.headlines(month(M, data_dir)))
+    heads = dict(overview.headline_texts(month(M, data_dir)))
     assert heads["12320卫生热线受理咨询电话"] == "59,507 个"
     assert heads["南京占全省电话量"] == "43.5%"
     assert heads["本月预约挂号量"] == "74,217 次"
@@ -178,11 +189,28 @@ def test_overview_headlines(data_dir):
     assert heads["心电监测诊断·本月采集心电病例"] == "33,472 份"
     assert heads["临检诊断·本月采集检验报告"] == "287,930 份"
     assert heads["暂停服务的平台数"] == "1 个"
-    assert heads["医学会诊·累计会诊"] == "109 次"
+    assert heads["医学会诊·累计会诊（未通过平台申请的会诊未统计在内）"] == "109 次"
     assert heads["自助缴费金额"] == "51,460,109.85 元"
     assert heads["截止月底累计校验入库数据"] == "49.3亿条"
     assert heads["本月数据上传量"] == "54,617,666 条"
-    assert all(isinstance(a, str) and isinstance(b, str) for a, b in overview.headlines(month(M, data_dir)))
+    assert all(isinstance(a, str) and isinstance(b, str) for a, b in overview.headline_texts(month(M, data_dir)))
+    # overview.headlines has the shape of every section's headlines (label, value, unit), values typed
+    frame = overview.headlines(month(M, data_dir))
+    assert list(frame.columns[:3]) == list(hotline.headlines(month(M, data_dir)).columns) == ["label", "value", "unit"]
+    row = frame.set_index("label").loc["自助缴费金额"]
+    assert (row["value"], row["unit"], row["section"]) == (51460109.85, "元", "自助智能医疗服务终端")
+
+
+def test_overview_key_points_one_sentence_per_section(data_dir):
+    points = overview.key_points(month(M, data_dir))
+    assert len(points) == 6 and all(p.endswith("。") for p in points)
+    hotline_, appts, channels, tele, platform, kiosk = points
+    assert "59,507个" in hotline_ and "69,660人次" in hotline_ and "43.5%" in hotline_
+    assert "74,217次" in appts and "电话预约占35.2%、12320在线预约占34.0%" in appts and "18,722,617次" in appts
+    assert "16,669次" in channels and "健康南京客户端最多，占57.1%" in channels
+    assert "心电病例33,472份" in tele and "检验报告287,930份" in tele and "1个平台暂停服务" in tele
+    assert "54,617,666条" in platform and "49.3亿条" in platform
+    assert "1,481台" in kiosk and "51,460,109.85元" in kiosk and "13个单位的144台终端整月闲置" in kiosk
 
 
 def test_overview_quality(data_dir):

@@ -63,7 +63,21 @@ def test_volumes_and_headline():
     head = heads(telemedicine, month(FEB))
     assert head["心电监测诊断·本月采集心电病例"] == 33472
     assert head["临检诊断·本月采集检验报告"] == 287930
-    assert head["医学会诊·累计会诊"] == 109 and head["暂停服务的平台数"] == 1
+    # the qualifier the bulletin prints beside the figure stays with it, in its label
+    assert head["医学会诊·累计会诊（未通过平台申请的会诊未统计在内）"] == 109 and head["暂停服务的平台数"] == 1
+
+
+def test_every_qualifier_is_shown_next_to_its_figure():
+    view = telemedicine.overview_view(month(FEB))
+    assert view.at["累计会诊（次）", "医学会诊平台"] == "109（未通过平台申请的会诊未统计在内）"
+    assert view.at["联通城市（个）", "心电监测诊断平台"] == "4（南京市、马鞍山市、镇江市和扬州市）"
+    assert view.at["覆盖区（个）", "心电监测诊断平台"] == "10（覆盖10个区的社区卫生服务中心）"
+    assert view.at["覆盖区（个）", "临检诊断平台"] == "7（覆盖市内7个区）"
+    assert view.at["其中：二级以上医疗机构（家）", "医学会诊平台"] == "22（南京市内）"
+    assert view.at["其中：二级以上医疗机构（家）", "临检诊断平台"] == "17"  # printed without a scope
+    assert view.at["运行状态", "影像诊断平台"] == "暂停（影像系统因数据中心库受病毒影响，系统暂未恢复，暂停数据采集及服务）"  # noqa: E501
+    vol = telemedicine.volumes_view(month(FEB)).set_index("平台")
+    assert vol.at[IMAGING, "指标"].startswith("影像系统因数据中心库受病毒影响")
 
 
 def test_top_uploaders():
@@ -152,6 +166,16 @@ def test_kiosk_usage_and_averages():
     # no kiosk, no ratio (not 0, not infinity)
     assert pd.isna(h.at["南京市中心医院", "uses_per_kiosk"])
     assert pd.isna(d.at["玄武区", "avg_payment_yuan"])
+
+
+def test_kiosk_views_show_money_to_the_fen():
+    view = kiosks.usage_view(month(FEB), "hospital").set_index("医疗单位")
+    assert view.at["江苏省人民医院", "缴费金额（元）"] == "2,482,832.44"
+    assert view.at["江苏省人民医院", "挂号金额（元）"] == "166,469.00"
+    summary = kiosks.group_summary_view(month(FEB))
+    assert summary.at["医疗单位", "缴费金额（元）"] == "48,925,725.59"
+    assert summary.at["合计", "挂号金额（元）"] == "6,477,159.42"
+    assert summary.at["合计", "缴费金额（元）"] == "51,460,109.85"
 
 
 def test_idle_kiosks():

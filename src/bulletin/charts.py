@@ -27,6 +27,9 @@ SIZES: dict[str, tuple[float, float]] = {
     "small": (7.0, 4.0),
 }
 DPI = 100
+#: the smallest a chart's text may be drawn on a page, in CSS px: a page never shows a chart narrower
+#: than the width at which its smallest text is this tall (:func:`min_display_width`)
+MIN_TEXT_PX = 10
 
 #: the palette: one colour per series (Okabe-Ito and Tol hues, colour-blind safe), dark and light
 #: alternating so that any two neighbours differ by at least 3:1 in contrast (WCAG 2.2, 1.4.11;
@@ -99,7 +102,31 @@ def figure_png_with_alt(fig: Figure) -> tuple[bytes, dict[str, str]] | bytes:
     """
     png = figure_png(fig)
     alt = fig.get_label()
-    return (png, {"alt": alt}) if alt else png
+    meta: dict[str, object] = {"alt": alt} if alt else {}
+    narrowest = min_display_width(fig)
+    if narrowest:
+        meta["min_width"] = narrowest
+    return (png, meta) if meta else png  # type: ignore[return-value]
+
+
+def smallest_text_pt(fig: Figure) -> float | None:
+    """The size in points of the smallest text the figure draws (None: it draws no text)."""
+    from matplotlib.text import Text
+
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return min(sizes) if sizes else None
+
+
+def min_display_width(fig: Figure) -> int | None:
+    """The narrowest a page may show the figure's PNG, in CSS px, so that its smallest text stays
+    :data:`MIN_TEXT_PX` tall (a 900 px chart whose smallest text is 9 pt, 12.5 px: 720 px); a
+    narrower screen scrolls the chart sideways instead of shrinking it. None: no text."""
+    import math
+
+    smallest = smallest_text_pt(fig)
+    if smallest is None:
+        return None
+    return math.ceil(fig.get_figwidth() * DPI * MIN_TEXT_PX / (smallest * DPI / 72))
 
 
 def alt_text(fig: Figure) -> str:

@@ -275,6 +275,7 @@ class MonthSummary:
     its error is listed in ``problems`` (the page says "unavailable", the run's summary says why)."""
 
     headlines: list[list[str]] | None = None  # [[label, value], ...]: the sections' own headlines
+    points: list[str] | None = None  # the month's main points in words (bulletin.sections.overview.key_points)
     check: str | None = None  # the check summary line
     #: the findings themselves, as the month page lists them: ``summary``, ``counts``, ``findings``
     #: (rows of 级别/规则/表/单位/说明) and ``notes``
@@ -288,7 +289,7 @@ def month_summary(month: str, data_dir: str | None) -> MonthSummary:
     """Headline figures and the check report of a month, for its index page (never raises).
 
     Both come from one loaded month (:func:`bulletin.month`), so each file is read once: the
-    headlines are the sections' own (``bulletin.sections.overview.headlines``), the report is
+    headlines are the sections' own (``bulletin.sections.overview.headline_texts``), the report is
     ``m.check()``.
     """
     from .revisions import page_summary
@@ -301,10 +302,11 @@ def month_summary(month: str, data_dir: str | None) -> MonthSummary:
     m = None
     try:
         from .loaded import Month
-        from .sections.overview import headlines
+        from .sections.overview import headline_texts, key_points
 
         m = Month(month, data_dir)
-        result.headlines = [[str(k), str(v)] for k, v in headlines(m)]
+        result.headlines = [[str(k), str(v)] for k, v in headline_texts(m)]
+        result.points = key_points(m)
     except Exception as exc:  # noqa: BLE001 - a section's failure is the section job's to report
         result.problems.append(f"headline figures: {_last_line(exc)}")
     try:

@@ -32,6 +32,9 @@ class Column:
     #: of codes have choices (kiosk groups, telemedicine measures): names of units, platforms,
     #: channels, categories and cities are open, since a later bulletin may print new ones.
     choices: tuple[str, ...] | None = None
+    #: a column added after month folders were written: a file without it reads as all missing
+    #: (only for a nullable column; every file the ingest writes has it)
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,13 +109,13 @@ TELEMEDICINE_PLATFORMS = (
 TELEMEDICINE_MEASURES: dict[str, tuple[str, str]] = {
     "institutions": ("累计接入医疗机构", "家"),
     "institutions_secondary_plus": ("其中：二级以上医疗机构", "家"),
-    "institutions_tertiary": ("其中：南京市内三级医院", "家"),
+    "institutions_tertiary": ("其中：三级医院", "家"),
     "institutions_community": ("其中：社区卫生服务中心", "家"),
     "institutions_metro": ("其中：南京都市圈城市医疗机构", "家"),
     "institutions_aid": ("其中：对外帮扶医疗机构", "家"),
     "institutions_other": ("其中：其他机构", "家"),
     "cities_connected": ("联通城市", "个"),
-    "districts_covered": ("覆盖市内区", "个"),
+    "districts_covered": ("覆盖区", "个"),
     "consultations_cumulative": ("累计会诊", "次"),
     "ecg_cases": ("本月采集心电病例", "份"),
     "consultations": ("本月会诊量", "例"),
@@ -174,9 +177,13 @@ TABLES: dict[str, Table] = {
                 _c("platform", "平台", "text"),
                 _c("measure", "指标", "text", choices=tuple(TELEMEDICINE_MEASURES)),
                 _c("value", "数值"),
+                # the qualifier the bulletin prints beside the figure, verbatim: a parenthesis after it
+                # (未通过平台申请的会诊未统计在内), the cities a count of cities names, the scope of a
+                # 覆盖… clause, a 市内 scope before it, the sentence saying why a platform paused
+                _c("note", "公报注明", "text", nullable=True, optional=True),
             ),
             key=("platform", "measure"),
-            source="远程医疗系统的各平台段落（二月为四个平台）",
+            source="远程医疗系统的各平台段落（二月为四个平台）；注明：数字旁的括注、城市名单、覆盖范围和暂停原因",
         ),
         Table(
             "telemedicine_top_uploaders",

@@ -150,34 +150,39 @@ def _count_expected(col: Column) -> str:
     )
 
 
+def _text_cell(text: str, raw: str, col: Column, *, file: str | Path, row: int) -> str:
+    """A name (or a note) checked for its shape: not empty, visible characters, a declared choice."""
+    if not text:
+        raise BulletinDataError("empty cell", file=file, row=row, column=col.name, value=raw, expected="a name")
+    hidden = _invisible(text)
+    if hidden:
+        raise BulletinDataError(
+            f"the name holds an invisible or control character {hidden}", file=file, row=row, column=col.name,
+            value=text, expected="a name of visible characters only (delete the character and save again)",
+        )
+    if col.choices is not None and text not in col.choices:
+        raise BulletinDataError(
+            "unknown value", file=file, row=row, column=col.name, value=text,
+            expected="one of " + ", ".join(col.choices),
+        )
+    if _is_total_name(text):
+        raise BulletinDataError(
+            "a totals row among the units", file=file, row=row, column=col.name, value=text,
+            expected="one row per unit; a stated total belongs in facts.csv, where bulletin check ties it out",
+        )
+    if _CONTROL.search(text):
+        raise BulletinDataError(
+            "a control character in a name", file=file, row=row, column=col.name, value=text,
+            expected="a name without control characters (tabs, line breaks)",
+        )
+    return text
+
+
 def parse_cell(raw: str, col: Column, *, file: str | Path, row: int) -> object:
     """One cell → ``str``, ``int``, ``Decimal`` or ``None`` (missing), as declared for ``col``."""
     text = raw.strip()
     if col.kind == "text":
-        if not text:
-            raise BulletinDataError("empty cell", file=file, row=row, column=col.name, value=raw, expected="a name")
-        hidden = _invisible(text)
-        if hidden:
-            raise BulletinDataError(
-                f"the name holds an invisible or control character {hidden}", file=file, row=row, column=col.name,
-                value=text, expected="a name of visible characters only (delete the character and save again)",
-            )
-        if col.choices is not None and text not in col.choices:
-            raise BulletinDataError(
-                "unknown value", file=file, row=row, column=col.name, value=text,
-                expected="one of " + ", ".join(col.choices),
-            )
-        if _is_total_name(text):
-            raise BulletinDataError(
-                "a totals row among the units", file=file, row=row, column=col.name, value=text,
-                expected="one row per unit; a stated total belongs in facts.csv, where bulletin check ties it out",
-            )
-        if _CONTROL.search(text):
-            raise BulletinDataError(
-                "a control character in a name", file=file, row=row, column=col.name, value=text,
-                expected="a name without control characters (tabs, line breaks)",
-            )
-        return text
+        return None if not text and col.nullable else _text_cell(text, raw, col, file=file, row=row)
     if text in ("", NOT_REPORTED):
         if col.nullable:
             return None
@@ -298,6 +303,9 @@ def _header(cells: list[str], expected: tuple[Column, ...], file: Path) -> list[
     positions = []
     for col in expected:
         found = [pos for pos, name in enumerate(names) if name in (col.name, col.label)]
+        if not found and col.optional:
+            positions.append(-1)  # a file written before the column existed: all missing
+            continue
         if not found:
             raise BulletinDataError("column missing", file=file, row=1, column=col.name, value=header, expected=want)
         if len(found) > 1:
@@ -348,6 +356,12 @@ def _convert(raw: list[str], numbers: list[int], col: Column, file: Path, exact:
         out[:] = values
         return out
     stripped = [v.strip() for v in raw]
+    if col.nullable:  # a free text that may be absent (a note): empty is missing, never an error
+        given = [(v, n) for v, n in zip(raw, numbers, strict=True) if v.strip()]
+        if not all(v.strip().isprintable() for v, _ in given) or any(_is_total_name(v) for v, _ in given):
+            for v, n in given:
+                parse_cell(v, col, file=file, row=n)  # raises on the first bad cell
+        return pd.array([v or None for v in stripped], dtype="string")
     # not printable: a control or invisible format character may hide in a name (parse_cell names it)
     suspect = not all(stripped) or any(map(_is_total_name, stripped)) or not all(map(str.isprintable, stripped))
     if suspect or (col.choices is not None and not set(stripped) <= set(col.choices)):
@@ -376,7 +390,7 @@ def read_table(path: Path, table: Table, *, exact: bool = False) -> pd.DataFrame
             _check_width(number, cells, len(head), needed, path)
     numbers = [n for n, _ in body]
     columns = {
-        col.name: _convert([cells[pos] for _, cells in body], numbers, col, path, exact)
+        col.name: _convert(["" if pos < 0 else cells[pos] for _, cells in body], numbers, col, path, exact)
         for col, pos in zip(table.columns, positions, strict=True)
     }
     _check_keys(table, columns, numbers, path)

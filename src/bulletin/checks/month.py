@@ -692,7 +692,7 @@ class NotReported:
     def check(self, data: MonthData) -> Iterator[Finding]:
         for name, decl, row in _rows_with(data):
             for col in decl.columns:
-                if col.nullable and _num(row[col.name]) is None:
+                if col.nullable and col.kind != "text" and _num(row[col.name]) is None:
                     unit = _unit_of(decl, row)
                     yield Finding(
                         "warning", "not_reported", name, unit, col.name, None, "一个数字",

@@ -238,7 +238,8 @@ def telemedicine(m: Month) -> Section:
             t = top[top["platform"] == platform].sort_values("rank", kind="stable")
             leaders = [(h, revised(m, "telemedicine_top_uploaders", (platform, r), "count", c))
                        for h, r, c in zip(t["hospital"], t["rank"], t["count"], strict=True)]
-        blocks.append(Paragraph(w.telemedicine(m.month, platform, values, leaders)))
+        said = {k: str(n) for k, n in zip(rows["measure"], rows["note"], strict=True) if not is_missing(n)}
+        blocks.append(Paragraph(w.telemedicine(m.month, platform, values, leaders, said)))
     if top is None:
         blocks.append(omitted(m, "telemedicine_top_uploaders", "各平台本月数据上传量前三名"))
     return Section(title, tuple(blocks))

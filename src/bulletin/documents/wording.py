@@ -66,10 +66,11 @@ def cumulative(month: str, what: str, value: str) -> str:
     return f"（截止{mon}月底，{what}{value}）"
 
 
-#: telemedicine breakdown measures: how each is named after 其中
+#: telemedicine breakdown measures: how each is named after 其中 (a scope the bulletin prints
+#: before it, such as 南京市内, comes from the row's note)
 _BREAKDOWN = {
-    "institutions_secondary_plus": "南京市内二级以上医疗机构",
-    "institutions_tertiary": "南京市内三级医院",
+    "institutions_secondary_plus": "二级以上医疗机构",
+    "institutions_tertiary": "三级医院",
     "institutions_community": "社区卫生服务中心",
     "institutions_metro": "南京都市圈城市医疗机构",
     "institutions_aid": "对外帮扶医疗机构",
@@ -77,41 +78,62 @@ _BREAKDOWN = {
 }
 
 
+def _noted(text: str, note: str | None) -> str:
+    """A figure with the qualifier the bulletin prints beside it: ``…会诊109次（未通过平台申请的会诊未统计在内）``."""
+    return f"{text}（{note}）" if note else text
+
+
 def telemedicine(month: str, platform: str, values: dict[str, object],
-                 top: Sequence[tuple[str, object]]) -> str:
-    """One platform's paragraph from the measures it states (and its top uploaders, if any)."""
+                 top: Sequence[tuple[str, object]], notes: dict[str, str] | None = None) -> str:
+    """One platform's paragraph from the measures it states (and its top uploaders, if any).
+
+    ``notes`` (measure → the qualifier printed beside its figure, verbatim) are worded next to their
+    figures: a 市内 scope before a count of institutions, the cities named before a count of
+    cities, the 覆盖… clause in place of the count of districts, a pause's own sentence with its
+    reason, and any other qualifier in parentheses after the figure.
+    """
+    notes = notes or {}
     _, mon = month_parts(month)
     sentences = []
     first = platform
     if "institutions" in values:
-        first += f"累计接入{count(values['institutions'])}家医疗机构"
+        first += _noted(f"累计接入{count(values['institutions'])}家医疗机构", notes.get("institutions"))
     else:
         first += "接入医疗机构数本月未公布"
     if "cities_connected" in values:
-        first += f"，联通{count(values['cities_connected'])}个城市"
-    parts = [f"{label}{count(values[m])}家" for m, label in _BREAKDOWN.items() if m in values]
+        cities = notes.get("cities_connected")
+        # the cities are named before their count, as the bulletin lists them: 联通南京市、…和扬州市4个城市
+        first += f"，联通{cities or ''}{count(values['cities_connected'])}个城市"
+    parts = []
+    for m, label in _BREAKDOWN.items():
+        if m in values:
+            note = notes.get(m)
+            scope = note if note and note.endswith("市内") else ""
+            parts.append(_noted(f"{scope}{label}{count(values[m])}家", None if scope else note))
     if parts:
-        first += "。其中" + "，".join(parts)
+        first += "，其中" + "，".join(parts)
     if "districts_covered" in values:
-        first += f"，覆盖市内{count(values['districts_covered'])}个区"
+        note = notes.get("districts_covered")
+        n = count(values["districts_covered"])
+        # the 覆盖… clause as printed says what is covered (覆盖10个区的社区卫生服务中心)
+        first += "，" + (note if note and note.startswith("覆盖") and n in note else _noted(f"覆盖{n}个区", note))
     sentences.append(first)
     if "consultations_cumulative" in values:
-        sentences.append(f"累计通过平台开展各类会诊{count(values['consultations_cumulative'])}次")
+        sentences.append(_noted(f"累计通过平台开展各类会诊{count(values['consultations_cumulative'])}次",
+                                notes.get("consultations_cumulative")))
     month_figures = []
-    if "ecg_cases" in values:
-        month_figures.append(f"采集心电病例{count(values['ecg_cases'])}份")
-    if "lab_reports" in values:
-        month_figures.append(f"采集检验报告{count(values['lab_reports'])}份")
-    if "consultations" in values:
-        month_figures.append(f"会诊量{count(values['consultations'])}例")
-    if "specimens_routed" in values:
-        month_figures.append(f"通过平台流转标本{count(values['specimens_routed'])}份")
+    for m, (lead, unit) in {"ecg_cases": ("采集心电病例", "份"), "lab_reports": ("采集检验报告", "份"),
+                            "consultations": ("会诊量", "例"), "specimens_routed": ("通过平台流转标本", "份"),
+                            "monthly_volume": ("采集", "份")}.items():
+        if m in values:
+            month_figures.append(_noted(f"{lead}{count(values[m])}{unit}", notes.get(m)))
     if month_figures:
         sentences.append(f"{mon}月份" + "，".join(month_figures))
     if top:
         sentences.append("本月数据上传量排名前三的依次为" + listing(top, "份", "，"))
     if values.get("paused") == 1:
-        sentences.append("该平台本月暂停数据采集及服务")
+        # the bulletin's own sentence, with the reason it gives, where it prints one
+        sentences.append(notes.get("paused") or "该平台本月暂停数据采集及服务")
     return "。".join(sentences) + "。"
 
 

@@ -226,21 +226,27 @@ def _headlines_sheet(book, m: Month, formats: dict) -> tuple[tuple[str, str, obj
     return (HEADLINES_SHEET, table_title, len(rows), ""), marks
 
 
-def _telemedicine_rows(frame) -> tuple[list[tuple[str, str, object, str, str]], bool]:
-    """The telemedicine table as 平台, 指标, 数值, 单位, 平台状态: each measure with its own unit,
-    the pause a state of the platform (not a figure coded 1)."""
-    paused = {p for p, k, v in zip(frame["platform"], frame["measure"], frame["value"], strict=True)
-              if k == PAUSED and not is_missing(v) and int(v) == 1}
+def _telemedicine_rows(frame) -> tuple[list[tuple[str, str, object, str, str, str]], bool]:
+    """The telemedicine table as 平台, 指标, 数值, 单位, 平台状态, 公报注明: each measure with its own unit,
+    the pause a state of the platform (not a figure coded 1), and in 公报注明 the qualifier the
+    bulletin prints beside each figure (the pause's reason on a row of its own, 暂停原因)."""
+    notes = frame["note"] if "note" in frame.columns else [None] * len(frame)
+    records = list(zip(frame["platform"], frame["measure"], frame["value"], notes, strict=True))
+    paused = {p: n for p, k, v, n in records if k == PAUSED and not is_missing(v) and int(v) == 1}
     rows = []
-    for platform, measure, value in zip(frame["platform"], frame["measure"], frame["value"], strict=True):
+    for platform, measure, value, note in records:
+        state = "暂停" if platform in paused else "运行"
+        note = "" if is_missing(note) else str(note)
         if measure == PAUSED:
+            if platform in paused and note:
+                rows.append((str(platform), "暂停原因", None, "", state, note))
             continue
         label, unit = schema.TELEMEDICINE_MEASURES.get(str(measure), (str(measure), ""))
-        rows.append((str(platform), label, value, unit, "暂停" if platform in paused else "运行"))
+        rows.append((str(platform), label, value, unit, state, note))
     listed = {r[0] for r in rows}
     for platform in dict.fromkeys(frame["platform"]):  # a paused platform that states no figure
         if platform not in listed:
-            rows.append((str(platform), "（本月未公布指标）", None, "", "暂停" if platform in paused else "运行"))
+            rows.append((str(platform), "（本月未公布指标）", None, "", "暂停" if platform in paused else "运行", ""))
     return rows, bool(paused)
 
 
@@ -285,17 +291,21 @@ def _table_sheet(book, m: Month, name: str, sheet_name: str,
 def _telemedicine_table(sheet, frame, first: int, formats: dict) -> int:
     """The telemedicine table (:func:`_telemedicine_rows`); returns its number of rows."""
     rows, _ = _telemedicine_rows(frame)
-    headers = [{"header": h} for h in ("平台", "指标", "数值", "单位", "平台状态")]
+    headers = [{"header": h} for h in ("平台", "指标", "数值", "单位", "平台状态", "公报注明")]
     sheet.add_table(first, 0, first + max(len(rows), 1), len(headers) - 1, {
         "name": "table_telemedicine", "style": "Table Style Light 9", "autofilter": False, "columns": headers,
     })
-    for r, (platform, label, value, unit, state) in enumerate(rows, start=first + 1):
+    for r, (platform, label, value, unit, state, note) in enumerate(rows, start=first + 1):
         sheet.write_string(r, 0, platform)
         sheet.write_string(r, 1, label)
-        _write_value(sheet, r, 2, value, "count", formats)
-        sheet.write_string(r, 3, unit)
+        if label != "暂停原因":  # the reason is words, not a missing figure
+            _write_value(sheet, r, 2, value, "count", formats)
+        if unit:
+            sheet.write_string(r, 3, unit)
         sheet.write_string(r, 4, state)
-    for c, width in enumerate((30, 32, 12, 8, 10)):
+        if note:
+            sheet.write_string(r, 5, note, formats["wrap"])
+    for c, width in enumerate((30, 32, 12, 8, 10, 40)):
         sheet.set_column(c, c, width)
     _print_setup(sheet, first)
     return len(rows)

@@ -169,13 +169,62 @@ _MEASURES = {
     "institutions_aid": rf"对外帮扶医疗机构{_NUM}家",
     "institutions_other": rf"其他机构{_NUM}家",
     "cities_connected": rf"{_NUM}个城市",
-    "districts_covered": rf"覆盖(?:市内)?{_NUM}个区",
+    "districts_covered": rf"覆盖[^，。；\d]{{0,12}}?{_NUM}个区",
     "consultations_cumulative": rf"累计[^。；]*?会诊{_NUM}次",
     "ecg_cases": rf"心电病例{_NUM}份",
     "consultations": rf"会诊量{_NUM}例",
     "lab_reports": rf"检验报告{_NUM}份",
     "specimens_routed": rf"流转标本{_NUM}份",
 }
+#: where a clause starts: a qualifier is read within the clause of its figure
+_CLAUSE = "，。；：,;"
+#: a parenthesised qualifier right after a figure and its unit: 109次（未通过平台申请的会诊未统计在内）
+_PAREN = re.compile(r"（([^（）]+)）")
+#: a 市内 scope printed before a count of institutions: 其中南京市内二级以上医疗机构22家
+_SCOPE = re.compile(r"(?:其中)?([^，。；：、]*?市内)(?:接入)?$")
+#: the verb before a list of the cities a count of cities names: 联通南京市、马鞍山市…4个城市
+_LIST_VERB = re.compile(r"^(?:其中)?(?:联通|连通|连接|覆盖|接入|包括|涵盖)")
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the clause holding ``text[start:end]`` starts and ends (its delimiters excluded)."""
+    before = max(text.rfind(ch, 0, start) for ch in _CLAUSE) + 1
+    after = [i for i in (text.find(ch, end) for ch in _CLAUSE) if i >= 0]
+    return before, min(after, default=len(text))
+
+
+def qualifiers(measure: str, text: str, found: re.Match[str]) -> list[str]:
+    """The qualifiers the bulletin prints beside a figure, verbatim (the ``note`` of its row).
+
+    Read for any figure of a platform's paragraph, whatever the words: a parenthesis right after the
+    figure and its unit; for a count of cities, the names listed before it (any number, joined by
+    、 and 和); for a count of districts, the whole 覆盖… clause (覆盖10个区的社区卫生服务中心 is not
+    覆盖市内10个区); for a count of institutions, a 市内 scope before it (南京市内).
+    """
+    out = []
+    start, end = _clause_bounds(text, found.start(), found.end())
+    lead = text[start : found.start()]
+    if measure == "cities_connected":
+        names = _LIST_VERB.sub("", lead).strip()
+        if names:
+            out.append(names)
+    elif measure == "districts_covered":
+        out.append(text[found.start() : end])
+    elif measure.startswith("institutions"):
+        scope = _SCOPE.search(text[start : found.start()])
+        if scope and scope.group(1):
+            out.append(scope.group(1))
+    after = _PAREN.match(text, found.end())
+    if after:
+        out.append(after.group(1))
+    return out
+
+
+def _paused(text: str) -> str:
+    """The sentence that says a platform paused (its reason with it), verbatim, without its 。."""
+    return next(s for s in text.split("。") if "暂停" in s)
+
+
 #: a platform's monthly volume in the usual sentence (M月份共采集X N份) when no measure above names
 #: what X is: a new platform's paragraph still yields its monthly volume
 _MONTHLY_VOLUME = re.compile(rf"\d{{1,2}}月份?(?:共|累计)?采集[^，。；\d]{{0,20}}?{_NUM}份")
@@ -187,6 +236,30 @@ _PLATFORM = re.compile(r"^(?:([^，。；：、,\d\s]{2,30}?)(?=累计接入)|(\
 #: the top uploaders: 排名前三 in February; any number of them is read (排名前五, 排名前10)
 _TOP = re.compile(r"排名前(?:[一二三四五六七八九十]+|\d+)[^：，。]*?(?:是|为)：?([^。]+)")
 _UPLOADER = re.compile(rf"{_NAME}{_NUM}份")
+
+
+def _measures(section: PrintedSection, line: int, platform: str, text: str) -> Rows:
+    """A platform paragraph's figures in the schema's order, each with its qualifiers (``note``)."""
+    rows: Rows = []
+
+    def note(parts: list[str]) -> str | None:
+        return "；".join(valid_name(q, section, line, "a qualifier beside a figure") for q in parts) or None
+
+    for measure in TELEMEDICINE_MEASURES:
+        if measure == "paused":
+            if "暂停" in text:
+                rows.append({"platform": platform, "measure": measure, "value": 1, "note": note([_paused(text)])})
+            continue
+        if measure == "monthly_volume":
+            named = any(r["measure"] in _NAMED_VOLUMES for r in rows)
+            found = None if named else _MONTHLY_VOLUME.search(text)
+        else:
+            found = re.search(_MEASURES[measure], text)
+        if found:
+            value = _figure(section, line, found.group(1), f"{platform}·{found.group(0)}")
+            rows.append({"platform": platform, "measure": measure, "value": value,
+                         "note": note(qualifiers(measure, text, found))})
+    return rows
 
 
 def telemedicine(section: PrintedSection) -> tuple[Rows, Rows, Facts]:
@@ -205,22 +278,7 @@ def telemedicine(section: PrintedSection) -> tuple[Rows, Rows, Facts]:
         if platform in seen:
             raise section.error(f"{platform} appears twice (first on line {seen[platform]})", item.line)
         seen[platform] = item.line
-        for measure in TELEMEDICINE_MEASURES:
-            if measure == "paused":
-                if "暂停" in text:
-                    rows.append({"platform": platform, "measure": measure, "value": 1})
-                continue
-            if measure == "monthly_volume":
-                named = any(r["platform"] == platform and r["measure"] in _NAMED_VOLUMES for r in rows)
-                volume = None if named else _MONTHLY_VOLUME.search(text)
-                if volume:
-                    value = _figure(section, item.line, volume.group(1), f"{platform}·{volume.group(0)}")
-                    rows.append({"platform": platform, "measure": measure, "value": value})
-                continue
-            found = re.search(_MEASURES[measure], text)
-            if found:
-                value = _figure(section, item.line, found.group(1), f"{platform}·{found.group(0)}")
-                rows.append({"platform": platform, "measure": measure, "value": value})
+        rows += _measures(section, item.line, platform, text)
         if not any(r["platform"] == platform for r in rows):
             raise section.error(f"expected figures for {platform}, found none", item.line)
         ranking = _TOP.search(text)

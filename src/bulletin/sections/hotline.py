@@ -1,4 +1,9 @@
-"""12320卫生热线: calls by category (with the unlisted remainder) and the province's calls by city."""
+"""12320卫生热线: calls by category as printed, and the province's calls by city.
+
+The bulletin lists some categories of its total (其中 …) and does not say that they are all of
+them: only the printed categories are shown as categories. What the total holds beyond them is a
+derived figure (:func:`unlisted`), shown apart from the table and chart and labelled as computed.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import charts, fmt
-from . import compare, needs
+from . import Note, compare, needs
 
 if TYPE_CHECKING:
     from ..loaded import Month
 
-#: the row that carries what the stated total holds beyond the listed categories
-REMAINDER = "其他（公报未列明类别）"
 NANJING = "南京"
+#: how the derived remainder is labelled wherever it is shown: a computed figure, never a category
+DERIVED = "计算所得"
 
 
 def total_calls(m: Month) -> int:
@@ -24,23 +29,40 @@ def total_calls(m: Month) -> int:
 
 
 def categories(m: Month) -> pd.DataFrame:
-    """``category``, ``count``, ``share`` of the stated total; the unlisted remainder as a last row.
-
-    The bulletin lists some categories (其中 …) of its total; the difference is kept as
-    :data:`REMAINDER` so that the rows add up to the total.
-    """
+    """The printed categories (``category``, ``count``) in the bulletin's order, with ``share`` of the
+    stated total: each category's part of all calls (the listed ones need not add up to it)."""
     frame = m.table("hotline_categories")[["category", "count"]].copy()
-    total = total_calls(m)
-    listed = int(frame["count"].sum())
-    frame = pd.concat([frame, pd.DataFrame({"category": [REMAINDER], "count": [total - listed]})], ignore_index=True)
     frame["count"] = frame["count"].astype("Int64")
-    frame["share"] = frame["count"].astype("float64") / total
-    return frame
+    frame["share"] = frame["count"].astype("float64") / total_calls(m)
+    return frame.reset_index(drop=True)
 
 
 def categories_ranked(m: Month) -> pd.DataFrame:
-    """The categories largest first (the remainder included), for the chart."""
+    """The printed categories largest first, for the chart."""
     return categories(m).sort_values("count", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def unlisted(m: Month) -> dict[str, object]:
+    """The derived remainder: the stated total minus the sum of the printed categories.
+
+    ``total``, ``listed`` (their sum), ``value`` (the difference), ``share`` (of the total). The
+    bulletin prints no such figure and does not say its categories are exhaustive, so this is not
+    a category: it is what the listed categories leave of the total, shown as computed.
+    """
+    total = total_calls(m)
+    listed = int(m.table("hotline_categories")["count"].sum())
+    return {"total": total, "listed": listed, "value": total - listed, "share": (total - listed) / total}
+
+
+@needs(["hotline_categories"])
+def unlisted_note(m: Month) -> Note:
+    """The derived remainder for readers, one line labelled as computed (shown below the table)."""
+    r = unlisted(m)
+    return Note(
+        f"{DERIVED}（总量减列明类别之和）：受理总量 {fmt.count(r['total'])} 个，表中列明的类别合计 "
+        f"{fmt.count(r['listed'])} 个（{fmt.pct(r['listed'] / r['total'])}），二者相差 {fmt.count(r['value'])} 个"
+        f"（{fmt.pct(r['share'])}）。公报没有说明所列类别是否完整，这一差额不是公报的类别，也不表示某一类来电的数量。"
+    )
 
 
 def province_total(m: Month) -> int:
@@ -104,14 +126,16 @@ def month_on_month(m: Month) -> compare.Comparison | compare.Note:
 
 @needs(["hotline_categories"])
 def categories_view(m: Month) -> pd.DataFrame:
-    """:func:`categories` for readers (类别, 受理量, 占比), in the bulletin's order."""
+    """:func:`categories` for readers (类别, 受理量, 占受理总量), in the bulletin's order: the printed
+    categories only (the derived remainder is :func:`unlisted_note`)."""
     frame = categories(m)
-    return fmt.table(frame, "hotline_categories", revised=m.revised_flags("hotline_categories", frame))
+    return fmt.table(frame, "hotline_categories", labels={"share": "占受理总量"},
+                     revised=m.revised_flags("hotline_categories", frame))
 
 
 @needs(["hotline_categories"])
 def categories_chart(m: Month) -> Figure:
-    """The categories ranked, each with its count and share of the stated total; the remainder in grey."""
+    """The printed categories ranked, each with its count and share of the stated total."""
     frame = categories_ranked(m)
     return charts.share_barh(
         frame["category"],

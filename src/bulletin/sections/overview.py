@@ -2,7 +2,7 @@
 
 Nothing is computed here: the figures are each section's ``headlines(m)``, in the order of
 :data:`bulletin.sections.SECTIONS` (as kept in the month's digest), and the quality summary is
-``m.check()``. :func:`headlines` is also what the batch runner's month index shows.
+``m.check()``. :func:`headline_texts` is what the batch runner's month index shows.
 """
 
 from __future__ import annotations
@@ -37,13 +37,145 @@ def _format(value: object, unit: str) -> str:
     return f"{text}{unit}" if text.endswith("亿") else f"{text} {unit}"
 
 
-def headlines(m: Month) -> list[tuple[str, str]]:
-    """The month's headline figures for readers: ``[(Chinese label, formatted value), ...]``.
+def headlines(m: Month) -> pd.DataFrame:
+    """Every section's key figures, the same shape as each section's ``headlines(m)``: ``label``,
+    ``value``, ``unit`` (values keep their type), with ``section`` (its Chinese title) last."""
+    frame = figures(m)
+    return frame[["label", "value", "unit", "section"]].reset_index(drop=True)
 
-    Used by the overview notebook and by the batch runner's month index.
-    """
+
+def headline_texts(m: Month) -> list[tuple[str, str]]:
+    """The month's headline figures as a reader reads them: ``[(Chinese label, formatted value), ...]``
+    (``59,507 个``, ``51,460,109.85 元``, ``49.3亿条``); what the month page and the top index show."""
     frame = figures(m)
     return [(label, _format(v, u)) for label, v, u in zip(frame["label"], frame["value"], frame["unit"], strict=True)]
+
+
+def key_points(m: Month) -> list[str]:
+    """The month's main points in words, one sentence per section, its numbers from the sections'
+    headline figures (:func:`figures`): what the month page opens with, before the full list.
+
+    A sentence whose leading figure the month does not have (a section not printed) is left out;
+    a clause whose figure is missing is dropped from its sentence.
+    """
+    frame = figures(m)
+    out = []
+    for sec in with_headlines():
+        part = frame[frame["section"] == sec.title]
+        given = {label: (v, u) for label, v, u in zip(part["label"], part["value"], part["unit"], strict=True)}
+        sentence = _POINTS[sec.name](_Figures(given)) if given else None
+        if sentence:
+            out.append(sentence)
+    return out
+
+
+def key_points_note(m: Month) -> compare.Note:
+    """:func:`key_points` for readers, as a list."""
+    points = key_points(m)
+    return compare.Note("\n".join(f"- {p}" for p in points) if points else "本月的要点暂时无法给出。")
+
+
+class _Figures:
+    """A section's headline figures by label, formatted for a sentence (``59,507个``, ``43.5%``)."""
+
+    def __init__(self, given: dict[str, tuple[object, str]]) -> None:
+        self.given = given
+
+    def __call__(self, label: str) -> str | None:
+        if label not in self.given or fmt.is_missing(self.given[label][0]):
+            return None
+        value, unit = self.given[label]
+        text = fmt.figure(value, unit)  # 59,507 · 43.5% · 51,460,109.85 · 49.3亿
+        return text if unit == "%" else text + unit
+
+    def value(self, label: str) -> object:
+        return self.given.get(label, (None, ""))[0]
+
+    def labels(self) -> list[str]:
+        return list(self.given)
+
+
+def _join(clauses: list[str | None], sep: str = "，") -> str:
+    return sep.join(c for c in clauses if c)
+
+
+def _say(template: str, *figures: str | None) -> str | None:
+    """``template`` with its figures, or None when one of them is missing (the clause is dropped)."""
+    return None if any(x is None for x in figures) else template.format(*figures)
+
+
+def _hotline_point(f: _Figures) -> str | None:
+    calls = f("12320卫生热线受理咨询电话")
+    if calls is None:
+        return None
+    province = _join([_say("全省12320接听电话{}", f("全省12320接听电话")), _say("南京占{}", f("南京占全省电话量"))])
+    return _join([f"12320卫生热线本月受理咨询电话{calls}", province], "；") + "。"
+
+
+def _appointments_point(f: _Figures) -> str | None:
+    total = f("本月预约挂号量")
+    if total is None:
+        return None
+    shares = sorted(((float(f.value(k)), k.removesuffix("占比")) for k in f.labels()
+                     if k.endswith("占比") and not k.startswith("预约量前")), reverse=True)[:2]
+    channels = "、".join(f"{name}占{f(name + '占比')}" for _, name in shares)
+    head = _join([f"预约挂号本月{total}", channels, _say("预约量前5家医院合占{}", f("预约量前5家医院占比"))])
+    return _join([head, _say("截止月底累计{}", f("截止月底累计预约挂号量"))], "；") + "。"
+
+
+def _booking_channels_point(f: _Figures) -> str | None:
+    total = f("分途径预约合计")
+    if total is None:
+        return None
+    lead = next((k for k in f.labels() if k.startswith("预约最多的渠道（")), None)
+    name = lead.removeprefix("预约最多的渠道（").removesuffix("）占比") if lead else None
+    return _join([f"分途径预约合计{total}", _say("{}最多，占{}", name, f(lead) if lead else None)]) + "。"
+
+
+def _telemedicine_point(f: _Figures) -> str | None:
+    volumes = []
+    for label in f.labels():
+        platform, _, measure = label.partition("·")
+        if measure.startswith("本月采集"):
+            volumes.append(f"{platform}平台{measure}{f(label)}")
+    paused = f.value("暂停服务的平台数")
+    if not volumes and paused is None:
+        return None
+    state = None if paused is None else (f"{f('暂停服务的平台数')}平台暂停服务" if paused else "各平台均在运行")
+    return "远程医疗" + ("：" + "，".join(volumes) if volumes else "") + (f"；{state}" if state else "") + "。"
+
+
+def _data_platform_point(f: _Figures) -> str | None:
+    records = f("本月数据上传量")
+    if records is None:
+        return None
+    scope = _join([_say("{}区", f("接入区数")), _say("{}医院", f("接入医院数"))], "、")
+    lagging = _join([_say("{}区", f("区·进度滞后")), _say("{}医院", f("医院·进度滞后"))], "、")
+    head = f"卫生信息平台本月上传数据{records}" + (f"（接入{scope}）" if scope else "")
+    head = _join([head, _say("进度滞后的有{}", lagging or None)])
+    return _join([head, _say("截止月底累计校验入库{}", f("截止月底累计校验入库数据"))], "；") + "。"
+
+
+def _kiosks_point(f: _Figures) -> str | None:
+    kiosks = f("投放终端")
+    if kiosks is None:
+        return None
+    uses = _join([_say("挂号{}", f("自助挂号")), _say("缴费{}", f("自助缴费"))], "、")
+    head = _join([f"自助终端共{kiosks}", _say("本月自助{}", uses or None), _say("缴费金额{}", f("自助缴费金额"))])
+    idle = _say("{}单位的{}终端整月闲置", f("闲置终端的单位数"), f("闲置终端台数"))
+    idle = idle if f.value("闲置终端的单位数") else None
+    return _join([head, idle], "；") + "。"
+
+
+#: section name → its sentence from its headline figures
+_POINTS = {
+    "hotline": _hotline_point,
+    "appointments": _appointments_point,
+    "booking_channels": _booking_channels_point,
+    "telemedicine": _telemedicine_point,
+    "data_platform": _data_platform_point,
+    "kiosks": _kiosks_point,
+}
 
 
 def headline_table(m: Month) -> pd.DataFrame:

@@ -2,7 +2,9 @@
 
 The ``telemedicine`` table is long (one row per platform and measure, only the measures the
 bulletin states for that platform); this module turns it into one row per platform. A measure a
-platform does not report stays missing (``<NA>``), never 0.
+platform does not report stays missing (``<NA>``), never 0. What the bulletin prints beside a
+figure (its ``note``: 未通过平台申请的会诊未统计在内, the cities connected, what 覆盖 covers, why a
+platform paused) is shown next to that figure in every view (:func:`notes`, :func:`with_note`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,19 @@ def measure_label(measure: str) -> str:
     """Chinese label of a measure code, with its unit: ``本月采集心电病例（份）``."""
     label, unit = TELEMEDICINE_MEASURES[measure]
     return f"{label}（{unit}）" if unit else label
+
+
+def notes(m: Month) -> dict[tuple[str, str], str]:
+    """(platform, measure) → the qualifier the bulletin prints beside that figure, verbatim; figures
+    printed bare are not in it."""
+    long = m.table("telemedicine")
+    return {(p, k): str(n) for p, k, n in zip(long["platform"], long["measure"], long["note"], strict=True)
+            if not pd.isna(n)}
+
+
+def with_note(text: str, note: str | None) -> str:
+    """A figure as shown with the bulletin's qualifier right after it: ``109（未通过平台申请的会诊未统计在内）``."""
+    return f"{text}（{note}）" if note else text
 
 
 def platforms(m: Month) -> pd.DataFrame:
@@ -84,14 +99,17 @@ def volumes(m: Month) -> pd.DataFrame:
     A paused platform states no volume; it is listed with ``value`` missing so that a reader sees it.
     """
     wide = platforms(m)
+    said = notes(m)
     rows = []
     for platform, row in wide.iterrows():
-        stated = [m for m in VOLUME_MEASURES if m in wide.columns and not pd.isna(row[m])]
+        stated = [k for k in VOLUME_MEASURES if k in wide.columns and not pd.isna(row[k])]
         if not stated:
-            note = "暂停数据采集及服务" if row["status"] == STATUS_PAUSED else "本月未单列当月数量"
+            # a paused platform: the bulletin's own sentence, with its reason, where it prints one
+            paused = said.get((platform, "paused"), "暂停数据采集及服务")
+            note = paused if row["status"] == STATUS_PAUSED else "本月未单列当月数量"
             rows.append((platform, None, note, pd.NA, row["status"]))
-        for m in stated:
-            rows.append((platform, m, measure_label(m), row[m], row["status"]))
+        for k in stated:
+            rows.append((platform, k, with_note(measure_label(k), said.get((platform, k))), row[k], row["status"]))
     out = pd.DataFrame(rows, columns=["platform", "measure", "label", "value", "status"])
     out["value"] = out["value"].astype("Int64")
     return out
@@ -104,15 +122,19 @@ def paused_count(m: Month) -> int:
 
 @needs(["telemedicine"], empty=lambda: compare.headline_frame([]))
 def headlines(m: Month) -> pd.DataFrame:
-    """The section's key figures: each platform's month volumes and cumulative consultations, and
-    the number of platforms paused (``label``, ``value``, ``unit``)."""
+    """The section's key figures: each platform's month volumes and cumulative consultations (a
+    qualifier printed beside the figure in its label), and the number of platforms paused
+    (``label``, ``value``, ``unit``)."""
     wide = platforms(m)
+    said = notes(m)
     rows: list[tuple[str, object, str]] = []
     for measure in (*VOLUME_MEASURES, "consultations_cumulative"):
         label, unit = TELEMEDICINE_MEASURES[measure]
         for platform in wide.index:
             if measure in wide.columns and not pd.isna(wide.at[platform, measure]):
-                rows.append((f"{short_name(platform)}·{label}", int(wide.at[platform, measure]), unit))
+                # the qualifier printed beside the figure is part of what it counts: kept in its label
+                named = with_note(f"{short_name(platform)}·{label}", said.get((platform, measure)))
+                rows.append((named, int(wide.at[platform, measure]), unit))
     rows.append(("暂停服务的平台数", paused_count(m), "个"))
     return compare.headline_frame(rows)
 
@@ -150,7 +172,9 @@ def _figures(m: Month) -> pd.DataFrame:
     platforms (``value``): the platforms are the section's units and their figures its headline
     figures, so one comparison covers both."""
     v = unit_values(m)
-    names = [f"{short_name(p)}·{TELEMEDICINE_MEASURES[k][0]}" for p, k in zip(v["platform"], v["measure"], strict=True)]
+    said = notes(m)  # a figure's qualifier stays beside it here too (the same labels as the headlines)
+    names = [with_note(f"{short_name(p)}·{TELEMEDICINE_MEASURES[k][0]}", said.get((p, k)))
+             for p, k in zip(v["platform"], v["measure"], strict=True)]
     return pd.DataFrame({"label": [*names, "暂停服务的平台数"], "value": [*v["value"], paused_count(m)]}, dtype=object)
 
 
@@ -164,11 +188,18 @@ def changes(m: Month) -> pd.DataFrame | None:
 
 @needs(["telemedicine"])
 def overview_view(m: Month) -> pd.DataFrame:
-    """:func:`overview` for readers: counts with separators, — where a platform states nothing."""
+    """:func:`overview` for readers: counts with separators, — where a platform states nothing, and
+    each qualifier the bulletin prints beside a figure right after it (``4（南京市、马鞍山市、镇江市和扬州市）``;
+    a paused platform's status with the sentence giving the reason)."""
     view = overview(m)
     out = view.map(lambda v: v if isinstance(v, str) else fmt.count(v, na=fmt.UNDEFINED))
+    said = notes(m)
+    codes = [c for c in platforms(m).columns if c != "status"]
+    for j, platform in enumerate(view.columns):
+        for i, code in enumerate(codes):
+            out.iat[i, j] = with_note(out.iat[i, j], said.get((platform, code)))
+        out.iat[len(codes), j] = with_note(out.iat[len(codes), j], said.get((platform, "paused")))
     if m.revised:  # rows are measures, columns platforms: a figure a revision changed reads 1,234 [r]
-        codes = [c for c in platforms(m).columns if c != "status"]
         for i, code in enumerate(codes):
             for j, platform in enumerate(view.columns):
                 out.iat[i, j] = fmt.mark(out.iat[i, j], m.revised.cell("telemedicine", (platform, code), "value"))

@@ -132,6 +132,10 @@ def _output_blocks(out: dict) -> list[dict]:
         block = {"kind": "chart", "data": raw.replace("\n", ""), "alt": alt or "图表（说明见下方的表）"}
         if size:
             block.update(width=size[0], height=size[1])
+        narrowest = meta.get("min_width") if isinstance(meta, dict) else None
+        if isinstance(narrowest, int) and not isinstance(narrowest, bool) and narrowest > 0:
+            # never drawn narrower than this (its smallest text would fall below 10 px): it scrolls instead
+            block["min_width"] = narrowest
         return [block]
     if "text/html" in data:
         return [{"kind": "html", "html": Markup(markup.clean_html(_join(data["text/html"])))}]
@@ -207,8 +211,10 @@ def _check_view(check: dict | None) -> dict | None:
 def month_page(month: str, sections: list[tuple[str, str]], facts: dict) -> str:
     """The month's page: headline figures, the sections, the data-check findings themselves.
 
-    ``facts`` is what the batch computed for the month (``bulletin.run.month_summary``, as a dict): ``headlines``
-    ``[[label, value], …]``, ``check`` (``summary``, ``findings`` as rows of 级别/规则/表/单位/说明,
+    ``facts`` is what the batch computed for the month (``bulletin.run.month_summary``, as a dict):
+    ``points`` (the main points in words, one sentence per section, shown first), ``headlines``
+    ``[[label, value], …]`` (the full list, below them in a details element), ``check``
+    (``summary``, ``findings`` as rows of 级别/规则/表/单位/说明,
     ``notes``), ``months`` (all months in the data), ``documents`` (set when the month's documents
     are published: the page links them), ``provenance`` (``version``, ``code``, ``data``: which code
     and data produced the month), ``revisions`` (``bulletin.revisions.page_summary``: when, why and
@@ -217,7 +223,8 @@ def month_page(month: str, sections: list[tuple[str, str]], facts: dict) -> str:
     nav = month_nav(month, facts.get("months"), sections, None)
     return render(
         "month.html.j2", month_label=month_label(month), nav=nav, page_kind="month",
-        headlines=facts.get("headlines"), check=_check_view(facts.get("check_report")),
+        headlines=facts.get("headlines"), points=[str(p) for p in facts.get("points") or []],
+        check=_check_view(facts.get("check_report")),
         sections=[{"href": f"{stem}.html", "title": title} for stem, title in sections],
         documents=_document_links(month) if facts.get("documents") else [],
         provenance=facts.get("provenance"), revisions=_revisions(facts),
