@@ -431,7 +431,7 @@ def test_bulletin_run_publishes_the_documents_with_the_month_and_skips_them_unch
     import io
 
     from bulletin import cache
-    from bulletin.run import Notebook, run_batch
+    from bulletin.batch import Notebook, run_batch
 
     figures = Notebook("00_figures", "数字", Path(__file__).parent / "fixtures" / "notebooks" / "00_figures.ipynb")
     out = tmp_path / "报告 目录"
@@ -486,7 +486,7 @@ def test_bulletin_run_publishes_the_documents_with_the_month_and_skips_them_unch
 def test_a_month_whose_documents_fail_is_not_published(data_copy, tmp_path, monkeypatch):
     import io
 
-    from bulletin.run import Notebook, run_batch
+    from bulletin.batch import Notebook, run_batch
 
     figures = Notebook("00_figures", "数字", Path(__file__).parent / "fixtures" / "notebooks" / "00_figures.ipynb")
     out = tmp_path / "reports"

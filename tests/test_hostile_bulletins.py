@@ -262,7 +262,7 @@ def test_a_failed_documents_run_removes_the_folders_it_made(data_copy, tmp_path,
 
 
 def test_bulletin_run_reports_an_unprintable_name_in_one_line_and_publishes_nothing(data_copy, tmp_path):
-    from bulletin.run import Notebook, run_batch
+    from bulletin.batch import Notebook, run_batch
 
     edit_csv(data_copy / M / "appointments.csv", "南京市第一医院", "南京市第𠀀医院")
     figures = Notebook("00_figures", "数字", Path(__file__).parent / "fixtures" / "notebooks" / "00_figures.ipynb")

@@ -311,9 +311,9 @@ def test_a_new_platform_is_shown_by_the_telemedicine_section(data):
 
 def test_the_month_page_lists_the_notes_of_a_month_with_a_table_not_published(data):
     ingest_march(data, march(telemedicine_not_printed(raw_text())))
-    from bulletin.run import month_summary_json
+    from bulletin.batch.figures import index_figures_json
     from bulletin.site.pages import month_page
 
-    html = month_page("2020-03", [], month_summary_json("2020-03", data))
+    html = month_page("2020-03", [], index_figures_json("2020-03", data))
     assert "提示（2 项）" in html and "本月未刊登" in html
     assert "「远程医疗平台本月数据上传量前三名」" in html

@@ -158,10 +158,10 @@ def test_charts_draw_data_names_literally_and_carry_alt_text():
 
 
 def test_month_page_lists_the_findings_and_top_page_the_key_figures():
+    from bulletin.batch.figures import index_figures_json
     from bulletin.checks import check_month
-    from bulletin.run import month_summary_json
 
-    facts = month_summary_json("2020-02", None)
+    facts = index_figures_json("2020-02", None)
     assert not facts["problems"]
     report = check_month("2020-02")
     page = pages.month_page("2020-02", [(s.stem, s.title) for s in SECTIONS], facts)

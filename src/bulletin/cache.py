@@ -151,7 +151,7 @@ def read_manifest(month_dir: Path) -> dict:
 def write_manifest(month_dir: Path, month: str, sections: dict[str, dict], documents: dict | None = None, *,
                    provenance: dict | None = None) -> None:
     """Record what a month folder holds: per section stem its cache key, title and run time; the
-    documents' cache key (``bulletin.run.documents_key``); and ``provenance`` (package version, code
+    documents' cache key (``bulletin.batch.documents_job.documents_key``); and ``provenance`` (package version, code
     hash, data hash) of the run that published it."""
     manifest: dict = {"format": RUNNER_FORMAT, "month": month, "sections": sections}
     if documents is not None:

@@ -84,6 +84,16 @@ PROVISIONER_NAME = "bulletin-fork-provisioner"
 _PREFIX = "bulletin-fork-"
 
 
+class KernelStartError(RuntimeError):
+    """A kernel that died or stayed silent before it had run anything (a loaded machine: a port
+    taken between its choice and the kernel's bind, say); the runner tries the notebook once more.
+
+    Raised where the kernel's start is awaited: :class:`ReadyClient`'s ``wait_for_ready`` (every
+    kernel, forked or stock) and :func:`_await_kernel` (a forked one). A ``RuntimeError``, as
+    jupyter_client's own ``wait_for_ready`` raises, so nbclient cleans the kernel up as it does then.
+    """
+
+
 def fork_available() -> bool:
     """Whether kernels can be forked here (POSIX ``fork``); the runner uses stock kernels otherwise."""
     return hasattr(os, "fork") and sys.platform != "win32"
@@ -109,7 +119,7 @@ def _warm() -> None:
         import bulletin
 
         for info in pkgutil.walk_packages(bulletin.__path__, "bulletin."):
-            if info.name.split(".")[1] in {"run", "publish", "cache", "execute", "cli", "runlog", "__main__"}:
+            if info.name.split(".")[1] in {"batch", "publish", "cache", "execute", "cli", "__main__"}:
                 continue
             try:
                 importlib.import_module(info.name)
@@ -597,7 +607,7 @@ def _await_kernel(conn: socket.socket) -> int:
             if text == "ready":
                 ready = True
             elif text.startswith("exit"):
-                raise RuntimeError(f"the forked kernel ended before it was ready ({text})")
+                raise KernelStartError(f"the forked kernel ended before it was ready ({text})")
             elif text.isdigit():
                 pid = int(text)
     if buf:  # nothing else is sent before the kernel ends
@@ -640,9 +650,9 @@ def ready_client_class():
                             self.session.adapt_version = major
                         return
                 if not await self.is_alive():
-                    raise RuntimeError("Kernel died before replying to kernel_info")
+                    raise KernelStartError("Kernel died before replying to kernel_info")
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+                    raise KernelStartError(f"Kernel didn't respond in {timeout} seconds")
                 await asyncio.sleep(0)
 
     return ReadyClient

@@ -193,7 +193,7 @@ def swap_in(staging: Path, target: Path) -> None:
     renamed aside, the new one renamed in, and the old one removed. A reader never sees a
     half-written month; for the instant between the two renames the month is absent. If the second
     rename fails the old month is put back; if the run is killed between the two, the next run
-    (which holds the reports folder's lock) puts it back (``run._clear_debris``).
+    (which holds the reports folder's lock) puts it back (``bulletin.batch.guards.clear_debris``).
     """
     if not target.exists():
         os.replace(staging, target)

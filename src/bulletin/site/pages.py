@@ -207,8 +207,9 @@ def _check_view(check: dict | None) -> dict | None:
 def month_page(month: str, sections: list[tuple[str, str]], facts: dict) -> str:
     """The month's page: headline figures, the sections, the data-check findings themselves.
 
-    ``facts`` is what the batch computed for the month (``bulletin.run.month_summary``, as a dict): ``headlines``
-    ``[[label, value], …]``, ``check`` (``summary``, ``findings`` as rows of 级别/规则/表/单位/说明,
+    ``facts`` is what the batch computed for the month (``bulletin.batch.figures.index_figures``, as
+    a dict): ``headlines`` ``[[label, value], …]``, ``check`` (``summary``, ``findings`` as rows of
+    级别/规则/表/单位/说明,
     ``notes``), ``months`` (all months in the data), ``documents`` (set when the month's documents
     are published: the page links them), ``provenance`` (``version``, ``code``, ``data``: which code
     and data produced the month), ``revisions`` (``bulletin.revisions.page_summary``: when, why and
