@@ -14,8 +14,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_documents import _poppler, edit_csv
-from test_ingest import RAW, SHIPPED, assert_same_as_shipped, raw_text, replace_once, section_span, write
+from conftest import edit_csv
+from helpers import RAW, SHIPPED, assert_same_as_shipped, poppler, raw_text, replace_once, section_span, write
 
 from bulletin import cli, documents, glyphs, month_words
 from bulletin.errors import BulletinDataError
@@ -226,7 +226,7 @@ def test_names_in_any_character_ingest_accepts_print_in_the_pdf(tmp_path, capsys
     code, printed, err = run_cli(capsys, "documents", M, "--data-dir", str(data), "--out", str(out))
     assert code == 0, err
     assert len(printed.split("\n")) == 5
-    pdf_text = subprocess.run([_poppler("pdftotext"), str(out / f"bulletin-{M}.pdf"), "-"], capture_output=True,
+    pdf_text = subprocess.run([poppler("pdftotext"), str(out / f"bulletin-{M}.pdf"), "-"], capture_output=True,
                               text=True, check=True).stdout
     assert ACCEPTED in "".join(pdf_text.split())
     from docx import Document

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_ingest import raw_text, replace_once, write
+from helpers import raw_text, replace_once, write
 
 import bulletin
 from bulletin import datalock, paths, revisions

@@ -149,7 +149,18 @@ def _quiet_stderr() -> Iterator[None]:
         os.close(null)
 
 
-def _child_kernel(conn: socket.socket, connection_file: str, cwd: str | None, server_pid: int) -> None:
+def _take_environment(env: dict | None) -> None:
+    """In a forked child: the environment its client asked for instead of the server's (a stock
+    kernel gets jupyter_client's environment through ``Popen(env=...)``; a fork gets it here), so
+    that one server serves runs with different settings (``$BULLETIN_HISTORY_DIR``, say)."""
+    if isinstance(env, dict):
+        os.environ.clear()
+        os.environ.update({str(k): str(v) for k, v in env.items()})
+        os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+
+
+def _child_kernel(conn: socket.socket, connection_file: str, cwd: str | None, server_pid: int,
+                  env: dict | None = None) -> None:
     """In the forked child: become an ipykernel on ``connection_file``. Never returns.
 
     Once its sockets are bound it says ``ready`` on ``conn`` (the connection of the worker that
@@ -165,6 +176,7 @@ def _child_kernel(conn: socket.socket, connection_file: str, cwd: str | None, se
         signal.signal(signal.SIGINT, signal.default_int_handler)
         if cwd:
             os.chdir(cwd)
+        _take_environment(env)
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(null, fd)
@@ -201,13 +213,15 @@ def _child_kernel(conn: socket.socket, connection_file: str, cwd: str | None, se
         os._exit(code)
 
 
-def _call_child(conn: socket.socket, target: str, args: list) -> None:
-    """In a forked child: run ``module:function(*args)`` and send its JSON result back."""
+def _call_child(conn: socket.socket, target: str, args: list, env: dict | None = None) -> None:
+    """In a forked child: run ``module:function(*args)`` (in the caller's environment) and send its
+    JSON result back."""
     code = 0
     try:
         import importlib
 
         signal.set_wakeup_fd(-1)
+        _take_environment(env)
         module, _, func = target.partition(":")
         try:
             result = {"ok": True, "value": getattr(importlib.import_module(module), func)(*args)}
@@ -306,8 +320,8 @@ def _serve_request(server: socket.socket, sel, children: _Children) -> None:
         for inherited in (server, *children.inherited, *filter(None, children.conns.values())):
             inherited.close()  # the server's sockets are not the child's (a worker must see the server's EOF)
         if kind == "kernel":
-            _child_kernel(conn, request["connection_file"], request.get("cwd"), os.getppid())
-        _call_child(conn, request["target"], request.get("args", []))
+            _child_kernel(conn, request["connection_file"], request.get("cwd"), os.getppid(), request.get("env"))
+        _call_child(conn, request["target"], request.get("args", []), request.get("env"))
     if kind != "kernel":
         conn.close()
         children.conns[pid] = None
@@ -525,7 +539,8 @@ def _request(address: str, request: dict, timeout: float = 60) -> bytes:
 
 def call(address: str, target: str, *args: object, timeout: float = 120) -> object:
     """Run ``module:function(*args)`` in a fresh fork of the warmed server; return its JSON value."""
-    reply = json.loads(_request(address, {"kind": "call", "target": target, "args": list(args)}, timeout))
+    request = {"kind": "call", "target": target, "args": list(args), "env": dict(os.environ)}
+    reply = json.loads(_request(address, request, timeout))
     if not reply["ok"]:
         raise RuntimeError(reply["error"])
     return reply["value"]
@@ -688,8 +703,10 @@ class ForkProvisioner(LocalProvisioner):
         try:
             conn.settimeout(60)
             conn.connect(self.server)
-            conn.sendall((json.dumps({"kind": "kernel", "connection_file": km.connection_file,
-                                      "cwd": str(cwd or "")}) + "\n").encode("utf-8"))
+            # the environment jupyter_client made for the kernel (a stock one would be started with it)
+            env = dict(kwargs.get("env") or os.environ)
+            request = {"kind": "kernel", "connection_file": km.connection_file, "cwd": str(cwd or ""), "env": env}
+            conn.sendall((json.dumps(request) + "\n").encode("utf-8"))
             pid = _await_kernel(conn)
         except BaseException:
             conn.close()
