@@ -237,9 +237,9 @@ def test_relativise_scrubs_error_messages_and_tracebacks(tmp_path):
 def test_index_figures_unavailable_say_why(tmp_path):
     from bulletin.batch.figures import index_figures
 
-    facts = index_figures("2020-02", str(tmp_path / "no-data"))
-    assert facts.headlines is None and facts.check is None
-    assert [p.split(":")[0] for p in facts.problems] == ["headline figures", "check summary"]
+    figures = index_figures("2020-02", str(tmp_path / "no-data"))
+    assert figures.headlines is None and figures.check is None
+    assert [p.split(":")[0] for p in figures.problems] == ["headline figures", "check summary"]
 
 
 @pytest.mark.parametrize("month", ["../x", "2020-13", "2020-2", "2020-02:../x"])

@@ -7,8 +7,8 @@ or every month up to its own), the alias table ``units.csv`` when it compares mo
 options that change the output. Content, not mtimes: a ``git checkout`` or a copy that touches
 files without changing them does not rerun anything.
 
-Deliberately light (hashlib and json only): an unchanged rerun imports neither nbformat, papermill
-nor nbconvert (pandas it does import, with the package's ``__init__``: about 0.3 s).
+Deliberately light (hashlib and json only): an unchanged rerun imports neither pandas nor
+matplotlib, nbformat, papermill or nbconvert (importing ``bulletin`` imports none of them either).
 """
 
 from __future__ import annotations

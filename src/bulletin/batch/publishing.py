@@ -17,7 +17,7 @@ def publish_month(month: str, jobs: list[Job], figures: IndexFigures, documents:
                   provenance: dict) -> None:
     from dataclasses import asdict
 
-    from ..publish import month_files, swap_in, write_text_atomic
+    from ..publish import month_page_files, swap_in, write_text_atomic
 
     target = out / month
     old = cache.read_manifest(target)
@@ -43,7 +43,7 @@ def publish_month(month: str, jobs: list[Job], figures: IndexFigures, documents:
     cache.write_manifest(staging, month, sections, documents=documents_entry, provenance=provenance)
     listing = [(stem, entry.get("title", stem)) for stem, entry in sections.items()]
     page_data = {**asdict(figures), "documents": bool(documents), "provenance": provenance}
-    for name, text in month_files(month, listing, page_data).items():
+    for name, text in month_page_files(month, listing, page_data).items():
         write_text_atomic(staging / name, text)
     swap_in(staging, target)
 

@@ -3,8 +3,11 @@
 :data:`SECTIONS` is the single list the notebooks, the batch runner and the index pages share
 (number, name, Chinese title, tables read).
 
-Every section module has the same shape, and every function takes the loaded month ``m``
-(:class:`bulletin.loaded.Month`, from :func:`start` or :func:`bulletin.month`):
+Every function takes the loaded month ``m`` (:class:`bulletin.loaded.Month`, from :func:`start`
+or :func:`bulletin.month`). The six modules of a bulletin section (hotline, appointments,
+booking_channels, telemedicine, data_platform, kiosks) have the same shape; overview has
+``headlines`` and ``month_on_month`` (its figures are the others'), trends shows the others'
+headlines over the months up to ``m`` and has neither, and compare is their shared helper:
 
 - ``headlines(m)``: the section's key figures, a small table ``label``, ``value``, ``unit``
   (``%``: a fraction; money in 元). The overview and the month index show these and compute
