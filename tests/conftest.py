@@ -107,12 +107,12 @@ def _session_fork_server():
     started = []
 
     def start():
-        from bulletin import execute
+        from bulletin import kernels
 
-        if not execute.fork_available():
+        if not kernels.fork_available():
             return None
         if not started or started[0].process is None or started[0].process.poll() is not None:
-            started[:] = [execute.ForkServer().start()]
+            started[:] = [kernels.ForkServer().start()]
             started[0].wait_ready()
         return _BorrowedServer(started[0])
 

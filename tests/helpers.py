@@ -17,7 +17,7 @@ import pytest
 
 from bulletin import paths
 from bulletin.checks import Finding
-from bulletin.months import next_month
+from bulletin.month_strings import next_month
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

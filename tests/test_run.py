@@ -455,7 +455,7 @@ def test_the_fork_server_signals_only_children_it_has_not_reaped(monkeypatch):
     import signal
     import time
 
-    from bulletin.execute import _Children
+    from bulletin.kernels import _Children
 
     class Selector:  # what reap() needs of the server's selector
         def unregister(self, conn):
@@ -510,11 +510,11 @@ def test_without_fork_the_batch_still_runs(tmp_path, data_copy, monkeypatch):
     """Where fork is missing (Windows) the workers are spawned and the kernels are stock ones."""
     import multiprocessing
 
-    from bulletin import execute
+    from bulletin import kernels
 
     methods = []
     real_get_context = multiprocessing.get_context
-    monkeypatch.setattr(execute, "fork_available", lambda: False)
+    monkeypatch.setattr(kernels, "fork_available", lambda: False)
     monkeypatch.setattr(multiprocessing, "get_context", lambda m=None: methods.append(m) or real_get_context(m))
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     out = tmp_path / "reports"
@@ -530,7 +530,7 @@ def test_without_fork_the_batch_still_runs(tmp_path, data_copy, monkeypatch):
 def test_a_stale_fork_folder_is_removed_a_live_one_kept(tmp_path):
     from filelock import FileLock
 
-    from bulletin.execute import clear_stale_folders
+    from bulletin.kernels import clear_stale_folders
 
     dead = tmp_path / "bulletin-fork-dead"
     (dead / "kernels").mkdir(parents=True)
@@ -688,7 +688,7 @@ def test_a_fork_server_killed_outright_leaves_no_traceback_and_no_folder(tmp_pat
     import signal
     import socket
 
-    from bulletin.execute import ForkedKernel, ForkServer
+    from bulletin.kernels import ForkedKernel, ForkServer
 
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     import tempfile
@@ -780,7 +780,7 @@ def test_a_kernel_that_never_started_is_tried_once_more(tmp_path, data_copy, mon
     a notebook's own error is not retried."""
     import papermill
 
-    from bulletin.execute import KernelStartError
+    from bulletin.kernels import KernelStartError
 
     real = papermill.execute_notebook
     calls = {"n": 0}

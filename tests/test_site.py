@@ -17,7 +17,7 @@ import pytest
 
 from bulletin import charts, paths
 from bulletin.cli import main
-from bulletin.loaded import Month
+from bulletin.loaded_month import Month
 from bulletin.sections import SECTIONS, Note
 from bulletin.site import fonts, markup, pages
 

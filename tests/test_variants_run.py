@@ -41,7 +41,7 @@ from bulletin import paths
 from bulletin.batch import Outcome, run_batch
 from bulletin.checks import check_month
 from bulletin.ingest import ingest_file
-from bulletin.months import month_label
+from bulletin.month_strings import month_label
 from bulletin.sections import SECTIONS
 
 #: what ``bulletin run`` reads as 2020-10's cumulative appointments: below September's

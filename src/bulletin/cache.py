@@ -20,7 +20,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-from .months import is_month, previous_month
+from .month_strings import is_month, previous_month
 
 #: Bump when the runner's output format changes (forces one rerun of everything).
 RUNNER_FORMAT = "bulletin-run/2"

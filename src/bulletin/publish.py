@@ -158,7 +158,7 @@ def write_top_index(out: Path) -> None:
     import json
 
     from .cache import read_manifest
-    from .months import is_month
+    from .month_strings import is_month
 
     months = []
     if out.is_dir():

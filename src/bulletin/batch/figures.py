@@ -40,7 +40,7 @@ def index_figures(month: str, data_dir: str | None) -> IndexFigures:
         pass
     m = None
     try:
-        from ..loaded import Month
+        from ..loaded_month import Month
         from ..sections.overview import headlines
 
         m = Month(month, data_dir)
@@ -48,7 +48,7 @@ def index_figures(month: str, data_dir: str | None) -> IndexFigures:
     except Exception as exc:  # noqa: BLE001 - a section's failure is the section job's to report
         result.problems.append(f"headline figures: {last_line(exc)}")
     try:
-        from ..loaded import Month
+        from ..loaded_month import Month
 
         report = (m or Month(month, data_dir)).check()
         result.check = str(report.summary())
@@ -74,7 +74,7 @@ def index_figures_job(month: str, data_param: str | None) -> IndexFigures:
     """:func:`index_figures` in a pool worker, computed in a fork of the warmed server when there is one."""
     address = server_address()
     if address:  # a fork of the warmed server: pandas and the package are already imported
-        from ..execute import call
+        from ..kernels import call
 
         try:
             return IndexFigures(**call(address, f"{__name__}:index_figures_json", month, data_param))  # type: ignore[arg-type]

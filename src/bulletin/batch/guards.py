@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import RunError
-from ..months import is_month
+from ..month_strings import is_month
 
 LOCK_NAME = ".bulletin-run.lock"
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import RunError
-from ..months import expand_months
+from ..month_strings import expand_months
 
 
 class JobStatus(enum.StrEnum):

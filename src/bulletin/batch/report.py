@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from ..months import month_label, next_month
+from ..month_strings import month_label, next_month
 from .jobs import Job, JobStatus, Outcome
 
 

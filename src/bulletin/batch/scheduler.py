@@ -219,7 +219,7 @@ class _Batch:
 
 def _start_server():
     """The fork server (started first: it warms up while this process imports the rest), or None."""
-    from ..execute import ForkServer, fork_available
+    from ..kernels import ForkServer, fork_available
 
     return ForkServer().start() if fork_available() else None
 
@@ -260,7 +260,7 @@ def _make_pool(n_workers: int, server):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from ..execute import fork_available
+    from ..kernels import fork_available
 
     method = "fork" if fork_available() and "fork" in multiprocessing.get_all_start_methods() else "spawn"
     return ProcessPoolExecutor(
@@ -379,7 +379,7 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
         server = _start_server()
         _import_for_workers(with_code)
         if server is not None:
-            from ..execute import check_registered
+            from ..kernels import check_registered
 
             check_registered()  # while the server warms up
         _make_stagings(batch)

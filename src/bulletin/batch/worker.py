@@ -1,8 +1,8 @@
 """Work done in the pool's processes: one section notebook run with papermill, and the worker's set-up.
 
 Each job runs its notebook into the month's staging folder; a failed notebook is kept in
-``reports/YYYY-MM.failed/``. Kernels come from the fork server (:mod:`bulletin.execute`) when there
-is one; a kernel that never started (:class:`bulletin.execute.KernelStartError`) is tried once more.
+``reports/YYYY-MM.failed/``. Kernels come from the fork server (:mod:`bulletin.kernels`) when there
+is one; a kernel that never started (:class:`bulletin.kernels.KernelStartError`) is tried once more.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def run_notebook(month: str, nb: Notebook, data_param: str | None, data_dir: Pat
     import nbformat
     import papermill as pm
 
-    from ..execute import KERNEL_NAME, KernelStartError, kernel_config
+    from ..kernels import KERNEL_NAME, KernelStartError, kernel_config
     from ..publish import notebook_html, relativise
 
     start = time.monotonic()

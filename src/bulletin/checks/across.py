@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..months import month_label, previous_month
+from ..month_strings import month_label, previous_month
 from ..schema import FACTS, TELEMEDICINE_MEASURES
 from ..units import Aliases, aliases
 from .report import Finding, figure_text

@@ -59,7 +59,7 @@ def check_month(
         duplicate key are findings (errors) instead.
     """
     # ``reader``/``facts_reader``: how a file is read (exact money); a loaded month
-    # (bulletin.loaded.Month) passes its own so that each file is read once per month
+    # (bulletin.loaded_month.Month) passes its own so that each file is read once per month
     read = reader or (lambda p, d: read_table(p, d, exact=True))
     read_f = facts_reader or (lambda p: read_facts(p, exact=True))
     folder = month_folder(month, data_dir)

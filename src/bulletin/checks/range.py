@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..errors import BulletinDataError
 from ..loaders import months
-from ..months import expand_months
+from ..month_strings import expand_months
 from .month import check_month
 from .report import CheckReport
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pandas as pd
 
 from ..errors import BulletinDataError, DuplicateKeyError
-from ..months import month_label
+from ..month_strings import month_label
 from ..schema import FACTS, TABLES, Table
 from .report import Finding, table_title
 

@@ -9,7 +9,7 @@ from typing import Literal
 
 import pandas as pd
 
-from ..months import month_label
+from ..month_strings import month_label
 from ..schema import TABLES
 
 Severity = Literal["error", "warning", "note"]

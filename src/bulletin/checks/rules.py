@@ -13,7 +13,7 @@ from typing import Protocol
 
 import pandas as pd
 
-from ..months import days_in_month, month_label
+from ..month_strings import days_in_month, month_label
 from ..schema import FACTS, KIOSK_GROUP_LABELS, TABLES, TELEMEDICINE_MEASURES, Table
 from ..schema import table as schema_table
 from .reading import CheckedMonth, column_label, column_sum, number, unit_of

@@ -19,7 +19,7 @@ from .. import paths, schema
 from .. import revisions as revs
 from ..errors import BulletinDataError
 from ..loaders import month_folder
-from ..months import is_month
+from ..month_strings import is_month
 from ..store import read_not_published
 from . import wording as w
 from .model import Bars, Block, Cell, Document, Grid, Paragraph, Section

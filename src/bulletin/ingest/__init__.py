@@ -20,7 +20,7 @@ import pandas as pd
 
 from .. import datalock, month_words, paths, revisions
 from ..errors import BulletinDataError, BulletinError, IngestError
-from ..months import is_month, month_label, parse_month
+from ..month_strings import is_month, month_label, parse_month
 from ..schema import FACTS, TABLES
 from ..store import NOT_PUBLISHED_FILE, month_files, not_published_csv, write_month_files
 from . import ending, prose, tables

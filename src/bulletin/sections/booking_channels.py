@@ -12,7 +12,7 @@ from ..loaders import labels
 from . import compare, needs
 
 if TYPE_CHECKING:
-    from ..loaded import Month
+    from ..loaded_month import Month
 from .appointments import stated_totals
 
 

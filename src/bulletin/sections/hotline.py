@@ -11,7 +11,7 @@ from .. import charts, fmt
 from . import compare, needs
 
 if TYPE_CHECKING:
-    from ..loaded import Month
+    from ..loaded_month import Month
 
 #: the row that carries what the stated total holds beyond the listed categories
 REMAINDER = "其他（公报未列明类别）"

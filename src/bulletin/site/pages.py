@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
-from ..months import month_label
+from ..month_strings import month_label
 from . import fonts, markup
 
 #: what a reader sees as the publication's name

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from .errors import BulletinDataError
 from .loaders import month_folder, months, plots_ready
-from .months import month_label, parse_month, previous_month
+from .month_strings import month_label, parse_month, previous_month
 from .schema import FACTS_FILE, TABLES, Table
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ talks to it through the connection it opened: ``signal N`` asks the server to si
 ``exit N`` is the server's answer when the kernel has ended, and a worker that goes away takes its
 kernel with it.
 
-The server is a process of its own, started with ``python -m bulletin.execute``, rather than the
+The server is a process of its own, started with ``python -m bulletin.kernels``, rather than the
 runner forking kernels itself: the runner has threads (the process pool's, the progress bar's),
 and a fork of a threaded process may inherit a lock held by a thread that does not exist in the
 child. The server has one thread and does nothing but import and fork. It stops when its stdin
@@ -73,7 +73,7 @@ WARM_MODULES = (
     "seaborn",
     "bulletin",
     "bulletin.loaders",
-    "bulletin.loaded",
+    "bulletin.loaded_month",
     "bulletin.checks",
     "bulletin.sections",
 )
@@ -100,7 +100,7 @@ def fork_available() -> bool:
 
 
 # --------------------------------------------------------------------------------------------
-# The server side (runs in its own process: ``python -m bulletin.execute SOCKET``)
+# The server side (runs in its own process: ``python -m bulletin.kernels SOCKET``)
 
 
 def _warm() -> None:
@@ -119,7 +119,7 @@ def _warm() -> None:
         import bulletin
 
         for info in pkgutil.walk_packages(bulletin.__path__, "bulletin."):
-            if info.name.split(".")[1] in {"batch", "publish", "cache", "execute", "cli", "__main__"}:
+            if info.name.split(".")[1] in {"batch", "publish", "cache", "kernels", "cli", "__main__"}:
                 continue
             try:
                 importlib.import_module(info.name)
@@ -478,7 +478,7 @@ class ForkServer:
         env = dict(os.environ, MPLBACKEND=os.environ.get("MPLBACKEND", INLINE_BACKEND))
         env["PYTHONUNBUFFERED"] = "1"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bulletin.execute", self.address],
+            [sys.executable, "-m", "bulletin.kernels", self.address],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
