@@ -1,14 +1,7 @@
 """What makes a (month, section) job's result stale: content hashes of everything it reads.
 
-A job is skipped when the key recorded in the published month's manifest equals the key of its
-inputs now: the notebook, the installed ``bulletin`` code (with its page templates), the data of
-exactly the months the section declares it reads (``Section.reads``: its month; the month before;
-or every month up to its own), the alias table ``units.csv`` when it compares months, and the
-options that change the output. Content, not mtimes: a ``git checkout`` or a copy that touches
-files without changing them does not rerun anything.
-
-Deliberately light (hashlib and json only): an unchanged rerun imports neither pandas nor
-matplotlib, nbformat, papermill or nbconvert (importing ``bulletin`` imports none of them either).
+Light (hashlib and json): an unchanged rerun imports neither pandas nor nbformat. What a key
+covers: ARCHITECTURE.md, "What makes a job stale".
 """
 
 from __future__ import annotations

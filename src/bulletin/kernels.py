@@ -1,40 +1,11 @@
 """Kernels for the monthly batch: forked from a warmed parent, one fresh process per notebook.
 
-A stock Jupyter kernel pays, for every notebook, a Python start and the import of IPython,
-pandas, matplotlib and seaborn (about 1.3 s of CPU each time, measured on this project's sections).
-Reusing one kernel for several notebooks would save that but lets one section's state leak into
-the next (papermill #326, #583 ask for reuse; we must not share state between sections).
-
-So a *fork server* imports all of that once, and for each notebook ``os.fork()``\\ s a child that
-becomes an ordinary ipykernel listening on the connection file papermill/nbclient wrote. Each
-section therefore runs in a brand-new process whose memory starts as the warmed, never-executed
-parent: no variable, figure, rcParams change or module mutation of one section can reach another.
-
-How papermill reaches it is jupyter_client's documented extension point: :class:`ForkProvisioner`
-is a *kernel provisioner* registered under the ``jupyter_client.kernel_provisioners`` entry point
-(``pyproject.toml``), and :meth:`ForkServer.kernel_spec_dir` writes a kernel spec ``bulletin-fork``
-whose metadata names it. The runner's workers put that folder on ``JUPYTER_PATH`` (documented by
-jupyter_core) and ask papermill for ``kernel_name="bulletin-fork"``; papermill, nbclient and
-jupyter_client then start, interrupt and shut down the kernel through their public interfaces.
-
-Process safety: only the server signals kernels, and only its own children that it has not yet
-reaped. It keeps each kernel unreaped until :func:`os.waitpid` reports it, then forgets it, so a
-process ID the system may have recycled is never signalled. The worker that asked for a kernel
-talks to it through the connection it opened: ``signal N`` asks the server to signal the kernel,
-``exit N`` is the server's answer when the kernel has ended, and a worker that goes away takes its
-kernel with it.
-
-The server is a process of its own, started with ``python -m bulletin.kernels``, rather than the
-runner forking kernels itself: the runner has threads (the process pool's, the progress bar's),
-and a fork of a threaded process may inherit a lock held by a thread that does not exist in the
-child. The server has one thread and does nothing but import and fork. It stops when its stdin
-closes (the runner ended or was killed) and kills the kernels it has not reaped; a kernel also
-exits if the server disappears (``parent_handle``). Its private temporary folder
-(``bulletin-fork-*``: socket and kernel spec) is removed by whoever stops last, and a folder left
-by a run killed outright is removed by the next run (its lock is then free).
-
-POSIX only (``fork``); :func:`fork_available` says whether it can be used. Without it the runner
-uses the stock ``python3`` kernel: the same results, only slower.
+A *fork server* (``python -m bulletin.kernels SOCKET``, :class:`ForkServer`) imports IPython,
+pandas, matplotlib, seaborn and ``bulletin`` once and forks a brand-new ipykernel per notebook;
+papermill reaches it through :class:`ForkProvisioner`, a jupyter_client kernel provisioner (entry
+point ``bulletin-fork-provisioner``) selected by the ``bulletin-fork`` kernel spec. The server
+signals only its own unreaped children. POSIX only (:func:`fork_available`); elsewhere the runner
+uses stock kernels. Why and how: ARCHITECTURE.md, "Kernels".
 """
 
 from __future__ import annotations

@@ -1,27 +1,10 @@
-"""``bulletin check`` across months: cumulative figures that tie out, names never seen before, ranges.
+"""``bulletin check`` across months: cumulative figures that tie out, and names never seen before.
 
-:func:`~bulletin.checks.month.check_month` adds these findings to a month's report; they
-compare the month with the months before it in the same data directory and with the alias
-table ``data/units.csv`` (:mod:`bulletin.units`).
-
-Cumulative figures (:data:`CUMULATIVES`)
-    A figure the bulletin states as a running total (累计, 截止月底) never falls from one month
-    to the next: a fall is an **error** (``cumulative_fell``), compared with the latest earlier
-    month that states it. Where the month also states its own total, the change of the
-    cumulative since the month just before (the calendar month, when it is in the data) is
-    compared with that total, and any difference is a **note** (``cumulative_gap``) stating the
-    numbers: the bulletin's cumulative and monthly figures are counted at different times and may
-    legitimately differ, so a reader is told rather than alarmed.
-
-Names never seen (:data:`NAME_COLUMNS`)
-    A name of a hospital, district, platform, channel, category or city that is neither in
-    ``units.csv`` nor in any earlier month is compared with the known names of the same kind;
-    when it is close to one (same distinctive part once 南京市/南京/附属/第/医院 are set aside,
-    or a :class:`difflib.SequenceMatcher` ratio of at least :data:`CLOSE_RATIO` on that part), a
-    **warning** (``name_close_to_known``) names both, so that a renamed unit is added to
-    ``units.csv`` instead of breaking month-on-month comparisons. difflib is in the standard
-    library and its ratio is easy to explain; a new unit that happens to look like a known one
-    is a warning to dismiss, never an error.
+:func:`~bulletin.checks.month.check_month` adds these findings to a month's report, comparing it
+with the earlier months' digests and the alias table ``data/units.csv``: a cumulative figure that
+fell is an error (``cumulative_fell``), one that grew by other than the month's own total a note
+(``cumulative_gap``), a new name close to a known one a warning (``name_close_to_known``). The
+rules and their reasons: ARCHITECTURE.md, "Across months".
 """
 
 from __future__ import annotations
