@@ -19,7 +19,6 @@ if os.environ.get("CI") == "true":
     settings.load_profile("ci")
 
 REFERENCE_MONTH = "2020-02"
-SEED = paths.PROJECT_ROOT.parent / "shared" / "seeds" / "000_96abe972b2bebc64.txt"
 
 
 @pytest.fixture(autouse=True)

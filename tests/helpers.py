@@ -20,6 +20,8 @@ from bulletin.checks import Finding
 from bulletin.month_strings import next_month
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+#: a published bulletin as received (the whole text, not only its statistics part), beside the project
+SEED = paths.PROJECT_ROOT.parent / "shared" / "seeds" / "000_96abe972b2bebc64.txt"
 
 REFERENCE_MONTH = "2020-02"
 #: February's cumulative figures and what each grows by a month in a synthetic history

@@ -6,7 +6,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import NEW_PLATFORM, RAW, assert_same_as_shipped, raw_text, replace_once, row_block, section_span, write
+from helpers import (
+    NEW_PLATFORM,
+    RAW,
+    SEED,
+    assert_same_as_shipped,
+    raw_text,
+    replace_once,
+    row_block,
+    section_span,
+    write,
+)
 
 from bulletin import cli
 from bulletin.errors import BulletinDataError, IngestError
@@ -14,7 +24,6 @@ from bulletin.ingest import ingest_command, ingest_file, parse_text
 from bulletin.loaders import facts, load
 from bulletin.revisions import RevisionRefused
 from bulletin.store import read_not_published
-from tests.conftest import SEED
 
 
 def ingest_text(tmp_path: Path, text: str, **kw) -> Path:
