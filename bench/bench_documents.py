@@ -43,12 +43,12 @@ write_all({month!r}, None, {out!r})
 #: ``bulletin run`` with the documents job doing nothing (the forked workers inherit the patch)
 _WITHOUT = """
 import sys, time
-import bulletin.run as run
+from bulletin.batch import documents_job
 
 def _no_documents(month, data_param, staging):
     return {{"status": "ok", "seconds": 0.0, "message": ""}}
 
-run._month_documents_job = _no_documents
+documents_job.month_documents_job = _no_documents
 from bulletin.cli import main
 sys.exit(main(["run", {month!r}, "--force", "--out", {out!r}]))
 """

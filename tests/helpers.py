@@ -1,12 +1,27 @@
-"""Helpers shared by tests and benchmarks (not a test module: nothing here is collected)."""
+"""Helpers shared by tests and benchmarks (not a test module: nothing here is collected); test modules
+import from here, never from each other. Fixtures are in conftest.py."""
 
 from __future__ import annotations
 
+import base64
+import json
+import os
+import re
 import shutil
+import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
+import pytest
+
 from bulletin import paths
-from bulletin.months import next_month
+from bulletin.checks import Finding
+from bulletin.month_strings import next_month
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+#: a published bulletin as received (the whole text, not only its statistics part), beside the project
+SEED = paths.PROJECT_ROOT.parent / "shared" / "seeds" / "000_96abe972b2bebc64.txt"
 
 REFERENCE_MONTH = "2020-02"
 #: February's cumulative figures and what each grows by a month in a synthetic history
@@ -55,3 +70,286 @@ def synthetic_history(data_dir: Path, first: str, count: int, *, skip: tuple[str
             synthetic_month(data_dir, month, step)
             written.append(month)
     return written
+
+
+# ---------------------------------------------------------------- Chromium (tests/test_browser.py, test_lab.py)
+
+_STATE = """JSON.stringify({
+  title: document.title,
+  ready: document.readyState,
+  lang: document.documentElement.lang,
+  headings: [...document.querySelectorAll('h1, h2, h3, h4')].map(h => [h.tagName, h.textContent.trim()]),
+  images: [...document.images].map(i => ({complete: i.complete, w: i.naturalWidth, alt: i.getAttribute('alt')})),
+  links: [...document.querySelectorAll('a')].map(a => a.getAttribute('href')),
+  height: document.documentElement.scrollHeight,
+})"""
+
+CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium", shutil.which("chromium-browser"),
+                             shutil.which("google-chrome")) if p and os.path.exists(p)), None)
+
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--hide-scrollbars", "--remote-debugging-port=0", "--window-size=1200,900"]
+
+
+class Page:
+    """One Chromium tab over the DevTools websocket."""
+
+    def __init__(self, binary: str, profile: Path) -> None:
+        import websocket
+
+        # the machine's own fonts: no FONTCONFIG_FILE, nothing added
+        self.proc = subprocess.Popen([binary, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + 30
+        while not (port_file.is_file() and port_file.read_text().strip()):
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("Chromium did not start its DevTools endpoint")
+            time.sleep(0.1)
+        port = int(port_file.read_text().split()[0])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
+            page = next(t for t in json.load(r) if t["type"] == "page")
+        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60, suppress_origin=True)
+        self._id = 0
+        self.requests: list[str] = []  # every URL the pages asked for (Network events)
+        self.send("Network.enable")
+
+    def send(self, method: str, **params):
+        self._id += 1
+        self.ws.send(json.dumps({"id": self._id, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("method") == "Network.requestWillBeSent":
+                self.requests.append(msg["params"]["request"]["url"])
+            if msg.get("id") == self._id:
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+
+    def evaluate(self, expression: str):
+        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(result["exceptionDetails"])
+        return json.loads(result["result"]["value"])
+
+    def open(self, url: str) -> dict:
+        self.send("Page.navigate", url=url)
+        deadline = time.monotonic() + 30
+        while True:
+            result = self.send("Runtime.evaluate", expression=_STATE, returnByValue=True).get("result", {})
+            state = json.loads(result["value"]) if "value" in result else None  # None: still navigating
+            if state and state["ready"] == "complete" and all(i["complete"] for i in state["images"]):
+                return state
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{url} did not finish loading: {state}")
+            time.sleep(0.1)
+
+    def screenshot(self, path: Path, height: int) -> None:
+        self.send("Emulation.setDeviceMetricsOverride", width=1200, height=min(max(height, 600), 16000),
+                  deviceScaleFactor=1, mobile=False)
+        data = self.send("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]
+        path.write_bytes(base64.b64decode(data))
+        self.send("Emulation.clearDeviceMetricsOverride")
+
+    def pdf(self, path: Path) -> None:
+        data = self.send("Page.printToPDF", preferCSSPageSize=True, printBackground=True)["data"]
+        path.write_bytes(base64.b64decode(data))
+
+    def close(self) -> None:
+        try:
+            self.ws.close()
+        finally:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+# ---------------------------------------------------------------- poppler (PDF pages and text)
+
+
+def poppler(tool: str) -> str:
+    found = shutil.which(tool)
+    if found is None:
+        if IN_CI:
+            pytest.fail(f"{tool} (Debian package poppler-utils) is missing; .ci/run installs it")
+        pytest.skip(f"{tool} not installed (Debian package poppler-utils); CI installs it")
+    return found
+
+
+# ---------------------------------------------------------------- the February 2020 bulletin's text
+
+RAW = paths.DEFAULT_DATA_DIR / "raw" / "2020-02.txt"
+
+
+SHIPPED = paths.DEFAULT_DATA_DIR / REFERENCE_MONTH
+
+
+def raw_text() -> str:
+    return RAW.read_text(encoding="utf-8")
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "bulletin.txt") -> Path:
+    path = tmp_path / name
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    return path
+
+
+def row_block(text: str, *cells: str) -> str:
+    """The lines of the table row whose first cells are ``cells`` (up to the blank line after it)."""
+    head = "".join(f"\t{c}\n" for c in cells)
+    m = re.search("(?m)^" + re.escape(head) + r"(?:\t.*\n)*", text)
+    assert m, f"no row starting {cells}"
+    return m.group(0)
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, f"{old!r} found {text.count(old)} times"
+    return text.replace(old, new)
+
+
+def section_span(text: str, title: str) -> str:
+    """From a section's title line to the next section title (or the end)."""
+    lines = text.split("\n")
+    start = lines.index(title)
+    end = next((i for i in range(start + 1, len(lines)) if re.match(r"^(南京12320卫生热线)?2020年2月", lines[i])),
+               len(lines))
+    return "\n".join(lines[start:end]) + "\n"
+
+
+def assert_same_as_shipped(folder: Path, skip: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> None:
+    shipped = {p.name for p in SHIPPED.iterdir()}
+    written = {p.name for p in folder.iterdir()} - {"not_published.csv", *extra}
+    assert written == shipped - set(skip)
+    for name in written:
+        assert (folder / name).read_bytes() == (SHIPPED / name).read_bytes(), name
+
+
+NEW_PLATFORM = (
+    "南京市远程病理诊断平台累计接入15家医疗机构，其中二级以上医疗机构6家。"
+    "2月份共采集病理切片1234份。\n\n"
+)
+
+
+# ---------------------------------------------------------------- February's check findings
+
+IDLE_KIOSKS = {
+    "东部战区总医院",
+    "江苏省第二中医院",
+    "东部战区空军医院",
+    "南京市口腔医院",
+    "上海梅山医院",
+    "南京医科大学附属逸夫医院",
+    "东部战区总医院汤山分院",
+    "江苏省省级机关医院",
+    "南京医科大学附属眼科医院",
+    "南京理工大学校医院",
+    "南京市大厂医院",
+    "南京市职业病防治院",
+    "建邺区",
+}
+
+
+NOT_REPORTING = {
+    "江苏省人民医院",
+    "东南大学附属中大医院",
+    "南京医科大学第二附属医院",
+    "江苏省肿瘤医院",
+    "江苏省省级机关医院",
+    "南医大眼科医院",
+    "江苏省口腔医院",
+    "中科院皮研所",
+}
+
+
+EXPECTED_WARNINGS = (
+    {("kiosks_idle", "kiosks", u, "kiosks") for u in IDLE_KIOSKS}
+    | {("not_reported", "platform_hospitals", u, "declared_tables") for u in NOT_REPORTING}
+    | {
+        ("average_outlier", "kiosks", "江苏省中医院", "registration_yuan"),
+        ("average_outlier", "kiosks", "江苏省肿瘤医院", "payment_yuan"),
+        ("average_outlier", "kiosks", "南京市妇幼保健院", "payment_yuan"),
+        ("upload_days_zero", "platform_hospitals", "南京市职业病防治院", "upload_days"),
+    }
+)
+
+
+def keys(findings: list[Finding]) -> set[tuple[object, ...]]:
+    return {(f.rule, f.table, f.unit, f.column) for f in findings}
+
+
+# ---------------------------------------------------------------- variants of the bulletin (later months)
+
+CUMULATIVE_FEB = 18722617
+
+
+MONTHLY_FEB = 74217
+
+
+def march(text: str, month: int = 3) -> str:
+    """February's text as the bulletin of ``month`` 2020 (March unless told), whose cumulative
+    appointments grew by February's monthly total in each month since February."""
+    assert "2020年2月" in text and 2 < month <= 12
+    for old, new in (("2020年2月", f"2020年{month}月"), ("截止2月底", f"截止{month}月底"), ("2月份", f"{month}月份"),
+                     ("\n2月，全省", f"\n{month}月，全省")):
+        text = text.replace(old, new)  # a variant may have left a sentence out
+    cumulative = CUMULATIVE_FEB + (month - 2) * MONTHLY_FEB
+    return replace_once(text, f"总预约挂号量为{CUMULATIVE_FEB}次", f"总预约挂号量为{cumulative}次")
+
+
+def with_cumulative(text: str, value: int, month: int = 3) -> str:
+    """The text of :func:`march` (for ``month``) with another cumulative appointments figure."""
+    cumulative = CUMULATIVE_FEB + (month - 2) * MONTHLY_FEB
+    return replace_once(text, f"总预约挂号量为{cumulative}次", f"总预约挂号量为{value}次")
+
+
+def rows_reordered(text: str) -> str:
+    """The first two hospitals of the appointments table swapped."""
+    first, second = row_block(text, "1", "南京市儿童医院"), row_block(text, "2", "南京市第一医院")
+    return replace_once(text, first + "\n" + second, second + "\n" + first)
+
+
+def hospital_added_and_dropped(text: str) -> str:
+    """南京玛丽妇产医院 gone, 某新接入医院（分院） new, with the dropped one's figures (1 online
+    booking), so that the 合计 row still ties out."""
+    dropped = row_block(text, "43", "南京玛丽妇产医院")
+    return replace_once(text, dropped, dropped.replace("南京玛丽妇产医院", "某新接入医院（分院）"))
+
+
+def new_platform_and_channel(text: str) -> str:
+    """A fifth telemedicine platform (:data:`NEW_PLATFORM`) and a ninth booking channel, 掌上医院APP
+    (31 bookings), alone in the half-empty fifth row of the two-per-row table."""
+    image = next(ln for ln in text.split("\n") if ln.startswith("南京市远程影像诊断平台"))
+    text = replace_once(text, image + "\n", image + "\n\n" + NEW_PLATFORM)
+    return replace_once(text, "\t微脉科技\n\t5\n\n\t合计：16669\n",
+                        "\t微脉科技\n\t5\n\n\t9\n\t掌上医院APP\n\t31\n\t\n\t\n\t\n\n\t合计：16700\n")
+
+
+def odd_number_of_channels(text: str) -> str:
+    """Seven booking channels (微脉科技 and its 5 bookings left out): the last row half empty."""
+    text = replace_once(text, "\t4\n\t江苏省预约挂号网\n\t957\n\t8\n\t微脉科技\n\t5\n",
+                        "\t4\n\t江苏省预约挂号网\n\t957\n")
+    return replace_once(text, "合计：16669", "合计：16664")
+
+
+def telemedicine_not_printed(text: str) -> str:
+    """The whole 远程医疗 section left out of the bulletin."""
+    return replace_once(text, section_span(text, "2020年2月南京市远程医疗系统数据统计"), "")
+
+
+def not_reported_in_a_new_column(text: str) -> str:
+    """江苏省中医院's records (4960336) printed as 未反馈."""
+    row = "\t江苏省中医院\n\t26/83\n\t13\n"
+    return replace_once(text, row + "\t4960336\n", row + "\t未反馈\n")
+
+
+def renamed_unit(text: str) -> str:
+    """南京鼓楼医院 printed as 南京市鼓楼医院 in the appointments table (no alias in units.csv)."""
+    return replace_once(text, "\t南京鼓楼医院\n\t1719\n", "\t南京市鼓楼医院\n\t1719\n")

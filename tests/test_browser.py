@@ -15,41 +15,22 @@ Set ``BULLETIN_SCREENSHOTS=DIR`` to keep a screenshot of every page (and an A4 P
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 import re
 import shutil
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers import CHROMIUM, Page
 
 from bulletin import paths
-from bulletin.cli import main
 from bulletin.sections import SECTIONS
 from bulletin.site.fonts import FAMILY
 
-CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium", shutil.which("chromium-browser"),
-                             shutil.which("google-chrome")) if p and os.path.exists(p)), None)
 AXE = next((Path(p) for p in (os.environ.get("BULLETIN_AXE_JS"),
                               paths.PROJECT_ROOT / "build" / "node_modules" / "axe-core" / "axe.min.js")
             if p and Path(p).is_file()), None)
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars", "--remote-debugging-port=0", "--window-size=1200,900"]
 
-_STATE = """JSON.stringify({
-  title: document.title,
-  ready: document.readyState,
-  lang: document.documentElement.lang,
-  headings: [...document.querySelectorAll('h1, h2, h3, h4')].map(h => [h.tagName, h.textContent.trim()]),
-  images: [...document.images].map(i => ({complete: i.complete, w: i.naturalWidth, alt: i.getAttribute('alt')})),
-  links: [...document.querySelectorAll('a')].map(a => a.getAttribute('href')),
-  height: document.documentElement.scrollHeight,
-})"""
 
 # Which face draws the page's Chinese: the embedded one is loaded and covers every CJK character
 # (each is exactly one em wide in it; a character missing from the subset would fall back to the
@@ -82,86 +63,10 @@ def chromium():
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    out = tmp_path_factory.mktemp("browser") / "reports"
-    assert main(["run", "2020-02", "--out", str(out), "--force"]) == 0
-    return out
+def reports(published_2020_02):
+    return published_2020_02  # bulletin run 2020-02, shared with the site and documents tests
 
 
-class _Page:
-    """One Chromium tab over the DevTools websocket."""
-
-    def __init__(self, binary: str, profile: Path) -> None:
-        import websocket
-
-        # the machine's own fonts: no FONTCONFIG_FILE, nothing added
-        self.proc = subprocess.Popen([binary, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 30
-        while not (port_file.is_file() and port_file.read_text().strip()):
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise RuntimeError("Chromium did not start its DevTools endpoint")
-            time.sleep(0.1)
-        port = int(port_file.read_text().split()[0])
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
-            page = next(t for t in json.load(r) if t["type"] == "page")
-        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60, suppress_origin=True)
-        self._id = 0
-        self.requests: list[str] = []  # every URL the pages asked for (Network events)
-        self.send("Network.enable")
-
-    def send(self, method: str, **params):
-        self._id += 1
-        self.ws.send(json.dumps({"id": self._id, "method": method, "params": params}))
-        while True:
-            msg = json.loads(self.ws.recv())
-            if msg.get("method") == "Network.requestWillBeSent":
-                self.requests.append(msg["params"]["request"]["url"])
-            if msg.get("id") == self._id:
-                if "error" in msg:
-                    raise RuntimeError(f"{method}: {msg['error']}")
-                return msg.get("result", {})
-
-    def evaluate(self, expression: str):
-        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
-        if "exceptionDetails" in result:
-            raise RuntimeError(result["exceptionDetails"])
-        return json.loads(result["result"]["value"])
-
-    def open(self, url: str) -> dict:
-        self.send("Page.navigate", url=url)
-        deadline = time.monotonic() + 30
-        while True:
-            result = self.send("Runtime.evaluate", expression=_STATE, returnByValue=True).get("result", {})
-            state = json.loads(result["value"]) if "value" in result else None  # None: still navigating
-            if state and state["ready"] == "complete" and all(i["complete"] for i in state["images"]):
-                return state
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{url} did not finish loading: {state}")
-            time.sleep(0.1)
-
-    def screenshot(self, path: Path, height: int) -> None:
-        self.send("Emulation.setDeviceMetricsOverride", width=1200, height=min(max(height, 600), 16000),
-                  deviceScaleFactor=1, mobile=False)
-        data = self.send("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]
-        path.write_bytes(base64.b64decode(data))
-        self.send("Emulation.clearDeviceMetricsOverride")
-
-    def pdf(self, path: Path) -> None:
-        data = self.send("Page.printToPDF", preferCSSPageSize=True, printBackground=True)["data"]
-        path.write_bytes(base64.b64decode(data))
-
-    def close(self) -> None:
-        try:
-            self.ws.close()
-        finally:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 def _pages(reports: Path) -> list[tuple[str, Path]]:
@@ -174,7 +79,7 @@ def test_every_page_in_chromium_without_a_cjk_font(chromium, reports, tmp_path):
     if AXE is None and os.environ.get("CI") == "true":
         pytest.fail("axe-core not found (npm install --prefix build axe-core@4), and CI=true requires the audit")
     keep = Path(os.environ["BULLETIN_SCREENSHOTS"]) if os.environ.get("BULLETIN_SCREENSHOTS") else None
-    page = _Page(chromium, tmp_path / "profile")
+    page = Page(chromium, tmp_path / "profile")
     problems: list[str] = []
     try:
         for name, path in _pages(reports):

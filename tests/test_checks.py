@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from conftest import REFERENCE_MONTH, edit_csv, make_month
+from helpers import EXPECTED_WARNINGS, IDLE_KIOSKS, NOT_REPORTING, keys
 
 import bulletin
 from bulletin import BulletinDataError
@@ -15,45 +16,8 @@ from bulletin.cli import main
 
 M = REFERENCE_MONTH
 
-IDLE_KIOSKS = {
-    "东部战区总医院",
-    "江苏省第二中医院",
-    "东部战区空军医院",
-    "南京市口腔医院",
-    "上海梅山医院",
-    "南京医科大学附属逸夫医院",
-    "东部战区总医院汤山分院",
-    "江苏省省级机关医院",
-    "南京医科大学附属眼科医院",
-    "南京理工大学校医院",
-    "南京市大厂医院",
-    "南京市职业病防治院",
-    "建邺区",
-}
-NOT_REPORTED = {
-    "江苏省人民医院",
-    "东南大学附属中大医院",
-    "南京医科大学第二附属医院",
-    "江苏省肿瘤医院",
-    "江苏省省级机关医院",
-    "南医大眼科医院",
-    "江苏省口腔医院",
-    "中科院皮研所",
-}
-EXPECTED_WARNINGS = (
-    {("kiosks_idle", "kiosks", u, "kiosks") for u in IDLE_KIOSKS}
-    | {("not_reported", "platform_hospitals", u, "declared_tables") for u in NOT_REPORTED}
-    | {
-        ("average_outlier", "kiosks", "江苏省中医院", "registration_yuan"),
-        ("average_outlier", "kiosks", "江苏省肿瘤医院", "payment_yuan"),
-        ("average_outlier", "kiosks", "南京市妇幼保健院", "payment_yuan"),
-        ("upload_days_zero", "platform_hospitals", "南京市职业病防治院", "upload_days"),
-    }
-)
 
 
-def keys(findings: list[Finding]) -> set[tuple[object, ...]]:
-    return {(f.rule, f.table, f.unit, f.column) for f in findings}
 
 
 def rules(findings: list[Finding]) -> set[str]:
@@ -154,7 +118,7 @@ def test_upload_days_zero_on_a_crafted_district(data_copy):
 
 
 def test_not_reported_fires_on_real_data(february):
-    assert {f.unit for f in february.warnings if f.rule == "not_reported"} == NOT_REPORTED
+    assert {f.unit for f in february.warnings if f.rule == "not_reported"} == NOT_REPORTING
 
 
 def test_upload_days_beyond_the_month(data_copy):

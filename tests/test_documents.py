@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import REFERENCE_MONTH, edit_csv
+from helpers import poppler
 
 import bulletin
 from bulletin import documents, schema
@@ -27,13 +28,6 @@ NASTY = '=HYPERLINK("x") #标题 *粗* $x$ [链] \\ @引 <l> _下_ `c`'
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-def _poppler(tool: str) -> str:
-    found = shutil.which(tool)
-    if found is None:
-        if IN_CI:
-            pytest.fail(f"{tool} (Debian package poppler-utils) is missing; .ci/run installs it")
-        pytest.skip(f"{tool} not installed (Debian package poppler-utils); CI installs it")
-    return found
 
 
 def _csv_quote(text: str) -> str:
@@ -41,23 +35,23 @@ def _csv_quote(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def data_in_odd_path(tmp_path_factory) -> Path:
+def data_in_odd_path(published_2020_02_data) -> Path:
     """The shipped month in a data path with Chinese characters and spaces."""
-    root = tmp_path_factory.mktemp("docs") / "卫生 数据"
-    shutil.copytree(bulletin.paths.DEFAULT_DATA_DIR / M, root / M)
-    return root
+    return published_2020_02_data
 
 
 @pytest.fixture(scope="module")
-def written(data_in_odd_path, tmp_path_factory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("docs") / "月报 输出"
-    paths = documents.write_all(M, data_in_odd_path, out)
+def written(published_2020_02) -> dict[str, Path]:
+    """The month's documents as ``bulletin run`` published them (written by :func:`documents.write_all`
+    into the month's staging folder), from the data in :func:`data_in_odd_path`."""
+    month = published_2020_02 / M
+    paths = [month / name for name in documents.names(M)]
     return {p.suffix.lstrip(".") if p.is_file() else "data": p for p in paths}
 
 
 @pytest.fixture(scope="module")
 def pdf_text(written) -> str:
-    exe = _poppler("pdftotext")
+    exe = poppler("pdftotext")
     return subprocess.run([exe, "-layout", str(written["pdf"]), "-"],
                           capture_output=True, text=True, check=True).stdout
 
@@ -167,7 +161,7 @@ def test_every_chart_has_alt_text_listing_its_figures(written):
 def test_pdf_pages_render_to_png(written, tmp_path):
     from pypdf import PdfReader
 
-    exe = _poppler("pdftoppm")
+    exe = poppler("pdftoppm")
     subprocess.run([exe, "-r", "40", "-png", str(written["pdf"]), str(tmp_path / "page")], check=True)
     pngs = sorted(tmp_path.glob("page*.png"))
     assert len(pngs) == len(PdfReader(written["pdf"]).pages)
@@ -186,7 +180,7 @@ def test_typst_literal_keeps_every_character_inert(tmp_path):
 
 
 def test_names_with_markup_characters_print_as_text(nasty):
-    exe = _poppler("pdftotext")
+    exe = poppler("pdftotext")
     _, out = nasty
     text = subprocess.run([exe, str(out / f"bulletin-{M}.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())
@@ -572,7 +566,7 @@ def test_bulletin_run_publishes_the_documents_with_the_month_and_skips_them_unch
     import io
 
     from bulletin import cache
-    from bulletin.run import Notebook, run_batch
+    from bulletin.batch import Notebook, run_batch
 
     figures = Notebook("00_figures", "数字", Path(__file__).parent / "fixtures" / "notebooks" / "00_figures.ipynb")
     out = tmp_path / "报告 目录"
@@ -627,7 +621,7 @@ def test_bulletin_run_publishes_the_documents_with_the_month_and_skips_them_unch
 def test_a_month_whose_documents_fail_is_not_published(data_copy, tmp_path, monkeypatch):
     import io
 
-    from bulletin.run import Notebook, run_batch
+    from bulletin.batch import Notebook, run_batch
 
     figures = Notebook("00_figures", "数字", Path(__file__).parent / "fixtures" / "notebooks" / "00_figures.ipynb")
     out = tmp_path / "reports"

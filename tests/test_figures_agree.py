@@ -54,7 +54,7 @@ TOTALS = {
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> tuple[Path, Path]:
     """The two months in a data path with Chinese characters and spaces, published by one run."""
-    from bulletin.run import run_batch, section_notebooks
+    from bulletin.batch import run_batch, section_notebooks
 
     root = tmp_path_factory.mktemp("agree") / "简报 数据"
     data = root / "数据 目录"

@@ -16,8 +16,8 @@ from helpers import synthetic_history, synthetic_month
 
 import bulletin
 from bulletin import cache, history
-from bulletin.months import month_label
-from bulletin.run import Notebook, run_batch
+from bulletin.batch import Notebook, run_batch
+from bulletin.month_strings import month_label
 from bulletin.sections import SECTIONS, trends
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"

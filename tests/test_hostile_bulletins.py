@@ -14,15 +14,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_documents import _poppler, edit_csv
-from test_ingest import RAW, SHIPPED, assert_same_as_shipped, raw_text, replace_once, section_span, write
+from conftest import edit_csv
+from helpers import RAW, SEED, SHIPPED, assert_same_as_shipped, poppler, raw_text, replace_once, section_span, write
 
 from bulletin import cli, documents, glyphs, month_words
 from bulletin.errors import BulletinDataError
 from bulletin.loaders import facts, load
 from bulletin.store import read_not_published
 from tests.conftest import REFERENCE_MONTH as M
-from tests.conftest import SEED
 
 KIOSKS_TITLE = "2020年2月自助智能医疗服务终端医院使用情况表"
 
@@ -226,7 +225,7 @@ def test_names_in_any_character_ingest_accepts_print_in_the_pdf(tmp_path, capsys
     code, printed, err = run_cli(capsys, "documents", M, "--data-dir", str(data), "--out", str(out))
     assert code == 0, err
     assert len(printed.split("\n")) == 5
-    pdf_text = subprocess.run([_poppler("pdftotext"), str(out / f"bulletin-{M}.pdf"), "-"], capture_output=True,
+    pdf_text = subprocess.run([poppler("pdftotext"), str(out / f"bulletin-{M}.pdf"), "-"], capture_output=True,
                               text=True, check=True).stdout
     assert ACCEPTED in "".join(pdf_text.split())
     from docx import Document
@@ -262,7 +261,7 @@ def test_a_failed_documents_run_removes_the_folders_it_made(data_copy, tmp_path,
 
 
 def test_bulletin_run_reports_an_unprintable_name_in_one_line_and_publishes_nothing(data_copy, tmp_path):
-    from bulletin.run import Notebook, run_batch
+    from bulletin.batch import Notebook, run_batch
 
     edit_csv(data_copy / M / "appointments.csv", "南京市第一医院", "南京市第𠀀医院")
     figures = Notebook("00_figures", "数字", Path(__file__).parent / "fixtures" / "notebooks" / "00_figures.ipynb")

@@ -2,35 +2,28 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import (
+    NEW_PLATFORM,
+    RAW,
+    SEED,
+    assert_same_as_shipped,
+    raw_text,
+    replace_once,
+    row_block,
+    section_span,
+    write,
+)
 
-from bulletin import cli, paths
+from bulletin import cli
 from bulletin.errors import BulletinDataError, IngestError
 from bulletin.ingest import ingest_command, ingest_file, parse_text
 from bulletin.loaders import facts, load
 from bulletin.revisions import RevisionRefused
 from bulletin.store import read_not_published
-from tests.conftest import REFERENCE_MONTH, SEED
-
-RAW = paths.DEFAULT_DATA_DIR / "raw" / "2020-02.txt"
-SHIPPED = paths.DEFAULT_DATA_DIR / REFERENCE_MONTH
-
-
-def raw_text() -> str:
-    return RAW.read_text(encoding="utf-8")
-
-
-def write(tmp_path: Path, text: str | bytes, name: str = "bulletin.txt") -> Path:
-    path = tmp_path / name
-    if isinstance(text, str):
-        path.write_text(text, encoding="utf-8")
-    else:
-        path.write_bytes(text)
-    return path
 
 
 def ingest_text(tmp_path: Path, text: str, **kw) -> Path:
@@ -39,34 +32,12 @@ def ingest_text(tmp_path: Path, text: str, **kw) -> Path:
     return data
 
 
-def row_block(text: str, *cells: str) -> str:
-    """The lines of the table row whose first cells are ``cells`` (up to the blank line after it)."""
-    head = "".join(f"\t{c}\n" for c in cells)
-    m = re.search("(?m)^" + re.escape(head) + r"(?:\t.*\n)*", text)
-    assert m, f"no row starting {cells}"
-    return m.group(0)
 
 
-def replace_once(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, f"{old!r} found {text.count(old)} times"
-    return text.replace(old, new)
 
 
-def section_span(text: str, title: str) -> str:
-    """From a section's title line to the next section title (or the end)."""
-    lines = text.split("\n")
-    start = lines.index(title)
-    end = next((i for i in range(start + 1, len(lines)) if re.match(r"^(南京12320卫生热线)?2020年2月", lines[i])),
-               len(lines))
-    return "\n".join(lines[start:end]) + "\n"
 
 
-def assert_same_as_shipped(folder: Path, skip: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> None:
-    shipped = {p.name for p in SHIPPED.iterdir()}
-    written = {p.name for p in folder.iterdir()} - {"not_published.csv", *extra}
-    assert written == shipped - set(skip)
-    for name in written:
-        assert (folder / name).read_bytes() == (SHIPPED / name).read_bytes(), name
 
 
 # --- round trips --------------------------------------------------------------------------------
@@ -490,10 +461,6 @@ def test_a_total_row_with_an_empty_name_cell(tmp_path):
 
 # --- open lists of names: new platforms, channels, units are read, never refused ---------------
 
-NEW_PLATFORM = (
-    "南京市远程病理诊断平台累计接入15家医疗机构，其中二级以上医疗机构6家。"
-    "2月份共采集病理切片1234份。\n\n"
-)
 
 
 def test_a_new_platform_in_the_usual_pattern_yields_its_institutions_and_volume(tmp_path):

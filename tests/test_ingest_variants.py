@@ -14,8 +14,26 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_checks import EXPECTED_WARNINGS, keys
-from test_ingest import NEW_PLATFORM, raw_text, replace_once, row_block, section_span, write
+from helpers import (
+    CUMULATIVE_FEB,
+    EXPECTED_WARNINGS,
+    MONTHLY_FEB,
+    NEW_PLATFORM,
+    hospital_added_and_dropped,
+    keys,
+    march,
+    new_platform_and_channel,
+    not_reported_in_a_new_column,
+    odd_number_of_channels,
+    raw_text,
+    renamed_unit,
+    replace_once,
+    row_block,
+    rows_reordered,
+    telemedicine_not_printed,
+    with_cumulative,
+    write,
+)
 
 from bulletin import paths
 from bulletin.checks import check_month
@@ -24,20 +42,9 @@ from bulletin.ingest import ingest_file
 from bulletin.loaders import facts, load
 from bulletin.store import read_not_published
 
-CUMULATIVE_FEB = 18722617
-MONTHLY_FEB = 74217
 CUMULATIVE_MARCH = CUMULATIVE_FEB + MONTHLY_FEB  # 18796834
 
 
-def march(text: str, month: int = 3) -> str:
-    """February's text as the bulletin of ``month`` 2020 (March unless told), whose cumulative
-    appointments grew by February's monthly total in each month since February."""
-    assert "2020年2月" in text and 2 < month <= 12
-    for old, new in (("2020年2月", f"2020年{month}月"), ("截止2月底", f"截止{month}月底"), ("2月份", f"{month}月份"),
-                     ("\n2月，全省", f"\n{month}月，全省")):
-        text = text.replace(old, new)  # a variant may have left a sentence out
-    cumulative = CUMULATIVE_FEB + (month - 2) * MONTHLY_FEB
-    return replace_once(text, f"总预约挂号量为{CUMULATIVE_FEB}次", f"总预约挂号量为{cumulative}次")
 
 
 @pytest.fixture
@@ -56,57 +63,22 @@ def ingest_march(data: Path, text: str) -> Path:
     return ingest_file(source, data_dir=data).folder
 
 
-def with_cumulative(text: str, value: int, month: int = 3) -> str:
-    """The text of :func:`march` (for ``month``) with another cumulative appointments figure."""
-    cumulative = CUMULATIVE_FEB + (month - 2) * MONTHLY_FEB
-    return replace_once(text, f"总预约挂号量为{cumulative}次", f"总预约挂号量为{value}次")
 
 
 # The variants, each a function of February's text (tests/test_variants_run.py publishes them all).
 
-def rows_reordered(text: str) -> str:
-    """The first two hospitals of the appointments table swapped."""
-    first, second = row_block(text, "1", "南京市儿童医院"), row_block(text, "2", "南京市第一医院")
-    return replace_once(text, first + "\n" + second, second + "\n" + first)
 
 
-def hospital_added_and_dropped(text: str) -> str:
-    """南京玛丽妇产医院 gone, 某新接入医院（分院） new, with the dropped one's figures (1 online
-    booking), so that the 合计 row still ties out."""
-    dropped = row_block(text, "43", "南京玛丽妇产医院")
-    return replace_once(text, dropped, dropped.replace("南京玛丽妇产医院", "某新接入医院（分院）"))
 
 
-def new_platform_and_channel(text: str) -> str:
-    """A fifth telemedicine platform (:data:`NEW_PLATFORM`) and a ninth booking channel, 掌上医院APP
-    (31 bookings), alone in the half-empty fifth row of the two-per-row table."""
-    image = next(ln for ln in text.split("\n") if ln.startswith("南京市远程影像诊断平台"))
-    text = replace_once(text, image + "\n", image + "\n\n" + NEW_PLATFORM)
-    return replace_once(text, "\t微脉科技\n\t5\n\n\t合计：16669\n",
-                        "\t微脉科技\n\t5\n\n\t9\n\t掌上医院APP\n\t31\n\t\n\t\n\t\n\n\t合计：16700\n")
 
 
-def odd_number_of_channels(text: str) -> str:
-    """Seven booking channels (微脉科技 and its 5 bookings left out): the last row half empty."""
-    text = replace_once(text, "\t4\n\t江苏省预约挂号网\n\t957\n\t8\n\t微脉科技\n\t5\n",
-                        "\t4\n\t江苏省预约挂号网\n\t957\n")
-    return replace_once(text, "合计：16669", "合计：16664")
 
 
-def telemedicine_not_printed(text: str) -> str:
-    """The whole 远程医疗 section left out of the bulletin."""
-    return replace_once(text, section_span(text, "2020年2月南京市远程医疗系统数据统计"), "")
 
 
-def not_reported_in_a_new_column(text: str) -> str:
-    """江苏省中医院's records (4960336) printed as 未反馈."""
-    row = "\t江苏省中医院\n\t26/83\n\t13\n"
-    return replace_once(text, row + "\t4960336\n", row + "\t未反馈\n")
 
 
-def renamed_unit(text: str) -> str:
-    """南京鼓楼医院 printed as 南京市鼓楼医院 in the appointments table (no alias in units.csv)."""
-    return replace_once(text, "\t南京鼓楼医院\n\t1719\n", "\t南京市鼓楼医院\n\t1719\n")
 
 
 def test_an_unchanged_march_has_februarys_findings_and_ties_out(data):
@@ -311,9 +283,9 @@ def test_a_new_platform_is_shown_by_the_telemedicine_section(data):
 
 def test_the_month_page_lists_the_notes_of_a_month_with_a_table_not_published(data):
     ingest_march(data, march(telemedicine_not_printed(raw_text())))
-    from bulletin.run import month_summary_json
+    from bulletin.batch.figures import index_figures_json
     from bulletin.site.pages import month_page
 
-    html = month_page("2020-03", [], month_summary_json("2020-03", data))
+    html = month_page("2020-03", [], index_figures_json("2020-03", data))
     assert "提示（2 项）" in html and "本月未刊登" in html
     assert "「远程医疗平台本月数据上传量前三名」" in html

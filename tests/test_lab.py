@@ -29,7 +29,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_browser import CHROMIUM, _Page
+from helpers import CHROMIUM, Page
 
 from bulletin import paths
 
@@ -175,7 +175,7 @@ def test_run_all_in_jupyterlab_shows_every_recorded_output(chromium, lab, tmp_pa
     recorded = nbformat.read(paths.NOTEBOOKS_DIR / NOTEBOOK, as_version=4)
     expected = [c for c in recorded.cells if c.cell_type == "code"]
 
-    page = _Page(chromium, tmp_path / "profile")
+    page = Page(chromium, tmp_path / "profile")
     try:
         page.send("Page.navigate", url=f"{base}/lab/tree/{NOTEBOOK}?token={token}")
         state = _wait("the notebook open with an idle kernel", lambda: (s := page.evaluate(_STATE))

@@ -15,8 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_ingest import assert_same_as_shipped, raw_text, replace_once, write
-from test_ingest_variants import march, telemedicine_not_printed
+from helpers import assert_same_as_shipped, march, raw_text, replace_once, telemedicine_not_printed, write
 
 import bulletin
 from bulletin import paths

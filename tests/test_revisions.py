@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_ingest import raw_text, replace_once, write
+from helpers import raw_text, replace_once, write
 
 import bulletin
 from bulletin import datalock, paths, revisions
@@ -380,7 +380,7 @@ def test_an_ingest_while_a_run_reads_the_data_is_refused_and_writes_nothing(data
 def test_a_run_waits_for_an_ingest_then_gives_up_without_writing(data, tmp_path, monkeypatch):
     import io
 
-    from bulletin.run import Notebook, run_batch
+    from bulletin.batch import Notebook, run_batch
 
     figures = Notebook("00_figures", "数字", Path(__file__).parent / "fixtures" / "notebooks" / "00_figures.ipynb")
     monkeypatch.setattr(datalock, "READ_WAIT", 0.2)
@@ -401,7 +401,7 @@ def test_a_revised_month_is_rerun_and_every_published_output_marks_it(data, corr
 
     from pypdf import PdfReader
 
-    from bulletin.run import run_batch, section_notebooks
+    from bulletin.batch import run_batch, section_notebooks
 
     out = tmp_path / "reports"
 

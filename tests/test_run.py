@@ -16,9 +16,9 @@ import pytest
 from conftest import edit_csv, make_month
 
 from bulletin import cache, paths
+from bulletin.batch import Notebook, run_batch
 from bulletin.cli import main
 from bulletin.publish import month_index_html, top_index_html
-from bulletin.run import Notebook, run_batch
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 FIGURES = Notebook("00_figures", "数字", FIXTURES / "00_figures.ipynb")
@@ -211,9 +211,9 @@ def _worker_dies(*args):
 
 
 def test_a_worker_that_dies_fails_its_jobs_in_one_line(tmp_path, data_copy, monkeypatch):
-    from bulletin import run
+    from bulletin.batch import worker
 
-    monkeypatch.setattr(run, "_execute", _worker_dies)  # the forked workers call it
+    monkeypatch.setattr(worker, "run_notebook", _worker_dies)  # the forked workers call it
     outcome, log = _run(["2020-02"], data_copy, tmp_path / "reports", [FIGURES, CHART])
     assert outcome.exit_code == 1 and outcome.published == [] and "Traceback" not in log
     assert {j.message for j in outcome.jobs} == {"not finished: a worker process died (killed, or out of memory?)"}
@@ -235,11 +235,11 @@ def test_relativise_scrubs_error_messages_and_tracebacks(tmp_path):
 
 
 def test_index_figures_unavailable_say_why(tmp_path):
-    from bulletin.run import month_summary
+    from bulletin.batch.figures import index_figures
 
-    facts = month_summary("2020-02", str(tmp_path / "no-data"))
-    assert facts.headlines is None and facts.check is None
-    assert [p.split(":")[0] for p in facts.problems] == ["headline figures", "check summary"]
+    figures = index_figures("2020-02", str(tmp_path / "no-data"))
+    assert figures.headlines is None and figures.check is None
+    assert [p.split(":")[0] for p in figures.problems] == ["headline figures", "check summary"]
 
 
 @pytest.mark.parametrize("month", ["../x", "2020-13", "2020-2", "2020-02:../x"])
@@ -273,7 +273,7 @@ def test_bad_arguments_are_one_line(tmp_path, data_copy, capsys, args, message):
 
 
 def test_a_section_named_twice_runs_once():
-    from bulletin.run import section_notebooks
+    from bulletin.batch import section_notebooks
 
     assert [nb.stem for nb in section_notebooks("02,appointments, 2,kiosks")] == ["02_appointments", "06_kiosks"]
 
@@ -352,7 +352,7 @@ def test_with_code_keeps_code_but_not_the_injected_cell(tmp_path, data_copy):
 _INTERRUPTED = """
 import sys
 from pathlib import Path
-from bulletin.run import Notebook, run_batch
+from bulletin.batch import Notebook, run_batch
 fx = Path(sys.argv[1])
 nbs = [Notebook("00_figures", "数字", fx / "00_figures.ipynb"), Notebook("03_slow", "慢", fx / "03_slow.ipynb")]
 try:
@@ -365,11 +365,12 @@ except KeyboardInterrupt:
 _CLI = """
 import sys
 from pathlib import Path
-from bulletin import run
+from bulletin.batch import jobs
 from bulletin.cli import main
 fx = Path(sys.argv[1])
-nbs = [run.Notebook("00_figures", "数字", fx / "00_figures.ipynb"), run.Notebook("03_slow", "慢", fx / "03_slow.ipynb")]
-run.section_notebooks = lambda keys=None: nbs
+nbs = [jobs.Notebook("00_figures", "数字", fx / "00_figures.ipynb"),
+       jobs.Notebook("03_slow", "慢", fx / "03_slow.ipynb")]
+jobs.section_notebooks = lambda keys=None: nbs
 sys.exit(main(["run", "2020-02", "--data-dir", sys.argv[2], "--out", sys.argv[3], "--force", "--jobs", "2"]))
 """
 
@@ -454,7 +455,7 @@ def test_the_fork_server_signals_only_children_it_has_not_reaped(monkeypatch):
     import signal
     import time
 
-    from bulletin.execute import _Children
+    from bulletin.kernels import _Children
 
     class Selector:  # what reap() needs of the server's selector
         def unregister(self, conn):
@@ -509,11 +510,11 @@ def test_without_fork_the_batch_still_runs(tmp_path, data_copy, monkeypatch):
     """Where fork is missing (Windows) the workers are spawned and the kernels are stock ones."""
     import multiprocessing
 
-    from bulletin import execute
+    from bulletin import kernels
 
     methods = []
     real_get_context = multiprocessing.get_context
-    monkeypatch.setattr(execute, "fork_available", lambda: False)
+    monkeypatch.setattr(kernels, "fork_available", lambda: False)
     monkeypatch.setattr(multiprocessing, "get_context", lambda m=None: methods.append(m) or real_get_context(m))
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     out = tmp_path / "reports"
@@ -529,7 +530,7 @@ def test_without_fork_the_batch_still_runs(tmp_path, data_copy, monkeypatch):
 def test_a_stale_fork_folder_is_removed_a_live_one_kept(tmp_path):
     from filelock import FileLock
 
-    from bulletin.execute import clear_stale_folders
+    from bulletin.kernels import clear_stale_folders
 
     dead = tmp_path / "bulletin-fork-dead"
     (dead / "kernels").mkdir(parents=True)
@@ -673,12 +674,12 @@ def test_a_top_index_that_cannot_be_written_is_a_note_and_exit_1(tmp_path, data_
 
 
 def test_an_interrupt_before_the_run_takes_charge_is_one_line(monkeypatch, capsys):
-    from bulletin import run
+    from bulletin import batch
 
     def interrupted(args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(run, "run_command", interrupted)
+    monkeypatch.setattr(batch, "run_command", interrupted)
     assert main(["run", "2020-02"]) == 130
     assert capsys.readouterr().err.strip() == "bulletin run: interrupted"
 
@@ -687,7 +688,7 @@ def test_a_fork_server_killed_outright_leaves_no_traceback_and_no_folder(tmp_pat
     import signal
     import socket
 
-    from bulletin.execute import ForkedKernel, ForkServer
+    from bulletin.kernels import ForkedKernel, ForkServer
 
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     import tempfile
@@ -779,13 +780,15 @@ def test_a_kernel_that_never_started_is_tried_once_more(tmp_path, data_copy, mon
     a notebook's own error is not retried."""
     import papermill
 
+    from bulletin.kernels import KernelStartError
+
     real = papermill.execute_notebook
     calls = {"n": 0}
 
     def flaky(*args, **kwargs):  # the first start in each worker process fails, as on a loaded machine
         calls["n"] += 1
         if calls["n"] == 1:
-            raise RuntimeError("Kernel died before replying to kernel_info")
+            raise KernelStartError("Kernel died before replying to kernel_info")
         return real(*args, **kwargs)
 
     monkeypatch.setattr(papermill, "execute_notebook", flaky)

@@ -17,7 +17,7 @@ import pytest
 
 from bulletin import charts, paths
 from bulletin.cli import main
-from bulletin.loaded import Month
+from bulletin.loaded_month import Month
 from bulletin.sections import SECTIONS, Note
 from bulletin.site import fonts, markup, pages
 
@@ -174,13 +174,13 @@ def test_charts_draw_data_names_literally_and_carry_alt_text():
 
 
 def test_month_page_lists_the_findings_and_top_page_the_key_figures():
+    from bulletin.batch.figures import index_figures_json
     from bulletin.checks import check_month
-    from bulletin.run import month_summary_json
 
-    facts = month_summary_json("2020-02", None)
-    assert not facts["problems"]
+    figures = index_figures_json("2020-02", None)
+    assert not figures["problems"]
     report = check_month("2020-02")
-    page = pages.month_page("2020-02", [(s.stem, s.title) for s in SECTIONS], facts)
+    page = pages.month_page("2020-02", [(s.stem, s.title) for s in SECTIONS], figures)
     assert "2020年2月：0 个错误，25 个警告" in page
     assert "<h3>错误（0 项）</h3>" in page and "<h3>警告（25 项）</h3>" in page
     for f in report.warnings:  # each finding with its explanation, not only counts
@@ -189,7 +189,7 @@ def test_month_page_lists_the_findings_and_top_page_the_key_figures():
     assert all(f'<a href="{s.stem}.html">{s.title}</a>' in page for s in SECTIONS)
     assert "notebook" not in page and "bulletin check" not in page
 
-    summary = json.loads(pages.month_summary("2020-02", [(s.stem, s.title) for s in SECTIONS], facts))
+    summary = json.loads(pages.month_summary("2020-02", [(s.stem, s.title) for s in SECTIONS], figures))
     assert summary["check"] == {"errors": 0, "warnings": 25} and summary["sections"] == len(SECTIONS)
     top = pages.top_page([("2020-02", [s.stem for s in SECTIONS], summary), ("2020-01", [], {})])
     assert top.index('href="2020-02/index.html"') < top.index('href="2020-01/index.html"')

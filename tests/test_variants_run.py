@@ -21,8 +21,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_ingest import raw_text, write
-from test_ingest_variants import (
+from helpers import (
     CUMULATIVE_FEB,
     MONTHLY_FEB,
     hospital_added_and_dropped,
@@ -30,17 +29,19 @@ from test_ingest_variants import (
     new_platform_and_channel,
     not_reported_in_a_new_column,
     odd_number_of_channels,
+    raw_text,
     renamed_unit,
     rows_reordered,
     telemedicine_not_printed,
     with_cumulative,
+    write,
 )
 
 from bulletin import paths
+from bulletin.batch import Outcome, run_batch
 from bulletin.checks import check_month
 from bulletin.ingest import ingest_file
-from bulletin.months import month_label
-from bulletin.run import Outcome, run_batch
+from bulletin.month_strings import month_label
 from bulletin.sections import SECTIONS
 
 #: what ``bulletin run`` reads as 2020-10's cumulative appointments: below September's

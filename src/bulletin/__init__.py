@@ -17,19 +17,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from . import months as _months_module  # noqa: F401 - see below
 from .errors import BulletinDataError, BulletinError, DuplicateKeyError, IngestError, MonthNotInDataError
-
-# ``bulletin.months`` is the function listing the months in the data, although a submodule
-# ``bulletin/months.py`` (month strings) exists too: importing that submodule would bind the
-# package attribute ``months`` to it. It is imported above (it is light), so later imports find it
-# in ``sys.modules`` and leave the attribute alone; ``del`` makes the first access of ``months``
-# go to ``__getattr__``, which binds the function.
-globals().pop("months", None)
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time these come lazily from __getattr__
     from .history import headlines
-    from .loaded import Month, month
+    from .loaded_month import Month, month
     from .loaders import facts, labels, load, load_month, load_range, months
 
 #: public name → module that defines it (imported on first access)
@@ -40,8 +32,8 @@ _LAZY = {
     "load_month": "loaders",
     "load_range": "loaders",
     "months": "loaders",
-    "month": "loaded",
-    "Month": "loaded",
+    "month": "loaded_month",
+    "Month": "loaded_month",
     "headlines": "history",
 }
 

@@ -1,14 +1,7 @@
 """What makes a (month, section) job's result stale: content hashes of everything it reads.
 
-A job is skipped when the key recorded in the published month's manifest equals the key of its
-inputs now: the notebook, the installed ``bulletin`` code (with its page templates), the data of
-exactly the months the section declares it reads (``Section.reads``: its month; the month before;
-or every month up to its own), the alias table ``units.csv`` when it compares months, and the
-options that change the output. Content, not mtimes: a ``git checkout`` or a copy that touches
-files without changing them does not rerun anything.
-
-Deliberately light (hashlib and json only): an unchanged rerun imports neither nbformat, papermill
-nor nbconvert (pandas it does import, with the package's ``__init__``: about 0.3 s).
+Light (hashlib and json): an unchanged rerun imports neither pandas nor nbformat. What a key
+covers: ARCHITECTURE.md, "What makes a job stale".
 """
 
 from __future__ import annotations
@@ -20,7 +13,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-from .months import is_month, previous_month
+from .month_strings import is_month, previous_month
 
 #: Bump when the runner's output format changes (forces one rerun of everything).
 RUNNER_FORMAT = "bulletin-run/2"
@@ -151,7 +144,7 @@ def read_manifest(month_dir: Path) -> dict:
 def write_manifest(month_dir: Path, month: str, sections: dict[str, dict], documents: dict | None = None, *,
                    provenance: dict | None = None) -> None:
     """Record what a month folder holds: per section stem its cache key, title and run time; the
-    documents' cache key (``bulletin.run.documents_key``); and ``provenance`` (package version, code
+    documents' cache key (``bulletin.batch.documents_job.documents_key``); and ``provenance`` (package version, code
     hash, data hash) of the run that published it."""
     manifest: dict = {"format": RUNNER_FORMAT, "month": month, "sections": sections}
     if documents is not None:

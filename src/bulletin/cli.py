@@ -36,7 +36,7 @@ def _cmd_revisions(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .run import run_command
+    from .batch import run_command
 
     return run_command(args)
 

@@ -91,7 +91,9 @@ class MonthNotInDataError(BulletinDataError):
 
 def month_ranges(months: list[str]) -> str:
     """Months as runs: ``2020-01 至 2020-06、2020-09`` (a list of sixty months stays one short line)."""
-    from .months import next_month
+    def next_month(month: str) -> str:  # bulletin.month_strings.next_month (which raises the errors defined here)
+        year, mon = int(month[:4]), int(month[5:])
+        return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
 
     runs: list[list[str]] = []
     for m in sorted(months):

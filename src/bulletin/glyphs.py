@@ -66,7 +66,7 @@ def check_month_folder(folder: Path, files: list[str]) -> None:
     skipped (the loader reports them).
     """
     from .errors import BulletinDataError
-    from .store import decode
+    from .store import decode_csv
 
     for name in files:
         path = Path(folder) / name
@@ -75,7 +75,7 @@ def check_month_folder(folder: Path, files: list[str]) -> None:
         data = path.read_bytes()
         if data.isascii():
             continue
-        rows = csv.reader(io.StringIO(decode(data, path), newline=""))
+        rows = csv.reader(io.StringIO(decode_csv(data, path), newline=""))
         header: list[str] = []
         for number, cells in enumerate(rows, start=1):
             if number == 1:

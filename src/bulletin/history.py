@@ -34,12 +34,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache, paths
-from .months import previous_month
+from .month_strings import previous_month
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .loaded import Month
+    from .loaded_month import Month
 
 #: bump when the digest's content changes shape (every digest is then rebuilt once)
 FORMAT = "bulletin-digest/1"
@@ -149,7 +149,7 @@ def _hash_json(value: object) -> str:
 
 def compute_month(month: str, data_dir: PathLike = None) -> dict:
     """The digest of ``month``, loaded afresh (what the batch's workers call)."""
-    from .loaded import Month
+    from .loaded_month import Month
 
     return compute(Month(month, data_dir))
 
@@ -325,7 +325,7 @@ def headlines(months: str | None = None, data_dir: PathLike = None) -> pd.DataFr
     months of the range not in the data are left out (a gap is a gap). Each month is read from its
     stored digest when current (``reports/.history/``), else computed once.
     """
-    from .months import expand_months
+    from .month_strings import expand_months
 
     history = History(data_dir)
     present = history.months()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from . import paths
 from .errors import BulletinDataError, MonthNotInDataError
-from .months import is_month
+from .month_strings import is_month
 from .schema import FACTS_FILE, TABLES
 from .schema import table as table_decl
 
@@ -121,7 +121,7 @@ def load_range(table: str, months_spec: str | list[str] | None = None, data_dir:
     """
     import pandas as pd
 
-    from .months import expand_months
+    from .month_strings import expand_months
     from .store import read_not_published
 
     present = months(data_dir)

@@ -100,7 +100,7 @@ def read(folder: Path) -> list[MonthWord]:
     :class:`BulletinDataError` naming the file, row and column."""
     from .errors import BulletinDataError
     from .schema import TABLES
-    from .store import decode
+    from .store import decode_csv
 
     path = Path(folder) / FILE
     if not path.is_file():
@@ -110,7 +110,7 @@ def read(folder: Path) -> list[MonthWord]:
     except OSError as exc:
         raise BulletinDataError(f"cannot read the file ({exc.strerror or exc})", file=path) from None
     try:
-        rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(decode(data, path), newline="")), start=1)
+        rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(decode_csv(data, path), newline="")), start=1)
                 if any(c.strip() for c in r)]
     except csv.Error as exc:
         raise BulletinDataError(f"not a readable CSV file ({exc})", file=path) from None

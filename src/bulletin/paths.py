@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from .errors import BulletinDataError
-from .months import parse_month
+from .month_strings import parse_month
 
 ENV_DATA_DIR = "BULLETIN_DATA_DIR"
 #: where the months' digests are kept (:mod:`bulletin.history`); the batch sets it for its kernels

@@ -1,7 +1,8 @@
 """What readers receive: HTML of each executed section, the month's index, the top index.
 
-Everything here writes into a staging folder; :func:`swap_in` then replaces the published month in
-one step, so a reader never sees a half-written month and a failed run leaves the last good one.
+A month's files are written into its staging folder, which :func:`swap_in` then makes the published
+month in one step, so a reader never sees a half-written month and a failed run leaves the last
+good one; the top index (:func:`write_top_index`) is rewritten in place, through one atomic rename.
 The pages themselves are rendered by :mod:`bulletin.site` (one set of autoescaped templates).
 """
 
@@ -125,19 +126,20 @@ def _scrub_output(out, replacements: list[tuple[str, str]]) -> None:
 # Index pages (rendered by bulletin.site)
 
 
-def month_index_html(month: str, sections: list[tuple[str, str]], facts: dict) -> str:
+def month_index_html(month: str, sections: list[tuple[str, str]], figures: dict) -> str:
     """The month's page (:func:`bulletin.site.month_page`); ``sections`` is ``[(stem, title), ...]``."""
     from .site import month_page
 
-    return month_page(month, sections, facts)
+    return month_page(month, sections, figures)
 
 
-def month_files(month: str, sections: list[tuple[str, str]], facts: dict) -> dict[str, str]:
-    """The files of a month folder besides the sections: its page and the summary the top index reads."""
+def month_page_files(month: str, sections: list[tuple[str, str]], figures: dict) -> dict[str, str]:
+    """The files of a published month besides the sections: its page and the summary the top index
+    reads, from its index figures (:class:`bulletin.batch.figures.IndexFigures` as a dict)."""
     from .site import month_summary
 
-    return {"index.html": month_index_html(month, sections, facts),
-            SUMMARY: month_summary(month, sections, facts)}
+    return {"index.html": month_index_html(month, sections, figures),
+            SUMMARY: month_summary(month, sections, figures)}
 
 
 #: the month's key figures and status, read by the top index
@@ -156,7 +158,7 @@ def write_top_index(out: Path) -> None:
     import json
 
     from .cache import read_manifest
-    from .months import is_month
+    from .month_strings import is_month
 
     months = []
     if out.is_dir():
@@ -193,7 +195,7 @@ def swap_in(staging: Path, target: Path) -> None:
     renamed aside, the new one renamed in, and the old one removed. A reader never sees a
     half-written month; for the instant between the two renames the month is absent. If the second
     rename fails the old month is put back; if the run is killed between the two, the next run
-    (which holds the reports folder's lock) puts it back (``run._clear_debris``).
+    (which holds the reports folder's lock) puts it back (``bulletin.batch.guards.clear_debris``).
     """
     if not target.exists():
         os.replace(staging, target)

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 
 from . import paths
 from .errors import BulletinDataError, BulletinError
-from .months import is_month, month_label
+from .month_strings import is_month, month_label
 from .schema import FACTS, FACTS_FILE, KIOSK_GROUP_LABELS, TABLES, TELEMEDICINE_MEASURES, Column
 
 if TYPE_CHECKING:

@@ -26,8 +26,8 @@ import pandas as pd
 from .errors import BulletinDataError, DuplicateKeyError
 from .schema import FACTS, FACTS_COLUMNS, FACTS_FILE, TABLES, Column, Table
 
-#: how a missing figure is printed in the bulletin
-NOT_REPORTED = "未反馈"
+#: a figure not reported, as the bulletin prints it (未反馈): read as missing, like an empty cell
+MISSING_TEXT = "未反馈"
 
 #: names of a totals row: never a unit (a stated total is a fact in ``facts.csv``)
 TOTAL_NAMES = frozenset({"合计", "总计"})
@@ -43,7 +43,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _TEXT_EXPECTED = "a CSV file in UTF-8 (with or without BOM) or GB18030, as Excel saves it"
 
 
-def decode(data: bytes, file: str | Path) -> str:
+def decode_csv(data: bytes, file: str | Path) -> str:
     """Text of a CSV file: UTF-8 (with or without BOM), else GB18030; anything else is an error."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise BulletinDataError(
@@ -146,7 +146,7 @@ def damaged_utf8_line(data: bytes, bad: int) -> int | None:
 
 def _count_expected(col: Column) -> str:
     return "a non-negative integer such as 1234 or 1,234" + (
-        f" (or {NOT_REPORTED} / empty)" if col.nullable else ""
+        f" (or {MISSING_TEXT} / empty)" if col.nullable else ""
     )
 
 
@@ -183,7 +183,7 @@ def parse_cell(raw: str, col: Column, *, file: str | Path, row: int) -> object:
     text = raw.strip()
     if col.kind == "text":
         return None if not text and col.nullable else _text_cell(text, raw, col, file=file, row=row)
-    if text in ("", NOT_REPORTED):
+    if text in ("", MISSING_TEXT):
         if col.nullable:
             return None
         raise BulletinDataError(
@@ -249,7 +249,7 @@ def _records(data: bytes, file: Path) -> list[tuple[int, list[str]]]:
     Row numbers count records as a spreadsheet shows them (a quoted cell spanning lines is one
     row). Every way the csv module can fail becomes a :class:`BulletinDataError`.
     """
-    reader = csv.reader(io.StringIO(decode(data, file), newline=""))
+    reader = csv.reader(io.StringIO(decode_csv(data, file), newline=""))
     out = []
     number = 0
     while True:

@@ -1,29 +1,27 @@
-"""``bulletin check``: the rules for one month (:mod:`.month`) and across months (:mod:`.across`).
+"""``bulletin check``: one module a job.
 
-:func:`check_month` ties out a month's stated totals, compares figures printed twice, flags
-anomalies, lists what the bulletin did not print, and compares the month with the months before
-it (cumulative figures, names never seen); :func:`check_range` does so for each month of a range.
+:mod:`.report` (findings and the report), :mod:`.reading` (the month as the checks read it),
+:mod:`.totals` (stated totals and 小计), :mod:`.rules` (the declared cross-table and warning rules),
+:mod:`.across` (against the months before: cumulative figures, names never seen), :mod:`.month`
+(:func:`check_month`, all of these for one month) and :mod:`.range` (:func:`check_range`, each
+month of a range).
 """
 
 from __future__ import annotations
 
-from .across import CUMULATIVES, NAME_COLUMNS, RangeReport, check_range, close
-from .month import (
+from .across import CUMULATIVES, NAME_COLUMNS, close
+from .month import check_month
+from .range import RangeReport, check_range
+from .reading import CheckedMonth
+from .report import RULE_LABELS, SEVERITIES, SEVERITY_LABELS, CheckReport, Finding, Remainder
+from .rules import (
     CROSS_RULES,
     OUTLIER_MADS,
     OUTLIER_MIN_EVENTS,
     OUTLIER_MIN_PEERS,
     OUTLIER_MIN_RATIO,
-    RULE_LABELS,
-    SEVERITIES,
-    SEVERITY_LABELS,
     WARNING_RULES,
-    CheckReport,
-    Finding,
-    MonthData,
-    Remainder,
     average_outliers,
-    check_month,
 )
 
 __all__ = [
@@ -39,8 +37,8 @@ __all__ = [
     "SEVERITY_LABELS",
     "WARNING_RULES",
     "CheckReport",
+    "CheckedMonth",
     "Finding",
-    "MonthData",
     "RangeReport",
     "Remainder",
     "average_outliers",

@@ -1,47 +1,27 @@
-"""``bulletin check`` across months: cumulative figures that tie out, names never seen before, ranges.
+"""``bulletin check`` across months: cumulative figures that tie out, and names never seen before.
 
-:func:`~bulletin.checks.month.check_month` adds these findings to a month's report; they
-compare the month with the months before it in the same data directory and with the alias
-table ``data/units.csv`` (:mod:`bulletin.units`).
-
-Cumulative figures (:data:`CUMULATIVES`)
-    A figure the bulletin states as a running total (累计, 截止月底) never falls from one month
-    to the next: a fall is an **error** (``cumulative_fell``), compared with the latest earlier
-    month that states it. Where the month also states its own total, the change of the
-    cumulative since the month just before (the calendar month, when it is in the data) is
-    compared with that total, and any difference is a **note** (``cumulative_gap``) stating the
-    numbers: the bulletin's cumulative and monthly figures are counted at different times and may
-    legitimately differ, so a reader is told rather than alarmed.
-
-Names never seen (:data:`NAME_COLUMNS`)
-    A name of a hospital, district, platform, channel, category or city that is neither in
-    ``units.csv`` nor in any earlier month is compared with the known names of the same kind;
-    when it is close to one (same distinctive part once 南京市/南京/附属/第/医院 are set aside,
-    or a :class:`difflib.SequenceMatcher` ratio of at least :data:`CLOSE_RATIO` on that part), a
-    **warning** (``name_close_to_known``) names both, so that a renamed unit is added to
-    ``units.csv`` instead of breaking month-on-month comparisons. difflib is in the standard
-    library and its ratio is easy to explain; a new unit that happens to look like a known one
-    is a warning to dismiss, never an error.
+:func:`~bulletin.checks.month.check_month` adds these findings to a month's report, comparing it
+with the earlier months' digests and the alias table ``data/units.csv``: a cumulative figure that
+fell is an error (``cumulative_fell``), one that grew by other than the month's own total a note
+(``cumulative_gap``), a new name close to a known one a warning (``name_close_to_known``). The
+rules and their reasons: ARCHITECTURE.md, "Across months".
 """
 
 from __future__ import annotations
 
 import difflib
-import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..errors import BulletinDataError
-from ..loaders import months
-from ..months import expand_months, month_label, previous_month
+from ..month_strings import month_label, previous_month
 from ..schema import FACTS, TELEMEDICINE_MEASURES
 from ..units import Aliases, aliases
-from .month import CheckReport, Finding, _fmt, check_month
+from .report import Finding, figure_text
 
 if TYPE_CHECKING:
     from ..history import History
@@ -158,12 +138,9 @@ def check_inputs(tables: dict[str, pd.DataFrame], facts: dict[str, object] | Non
     }
 
 
-def _read_earlier(month: str, data_dir: PathLike, cache: History | None = None) -> _Earlier:
+def _read_earlier(month: str, history: History) -> _Earlier:
     """The months of the data directory before ``month``, from their digests (each read or
-    computed once per ``cache``, which the months of a range share)."""
-    from ..history import History
-
-    history = cache if cache is not None else History(data_dir)
+    computed once per ``history``, which the months of a range share)."""
     earlier = [m for m in history.months() if m < month]
     facts: dict[str, dict[str, object]] = {}
     tele: dict[str, list[list]] = {}
@@ -244,8 +221,8 @@ def cumulative_findings(month: str, facts: dict[str, object] | None, telemedicin
             if cum < prev:
                 yield Finding(
                     "error", "cumulative_fell", table, subject or None, key, cum, prev,
-                    f"{what}{month_label(month)}为 {_fmt(cum)}{unit}，少于{month_label(prev_month)}的 "
-                    f"{_fmt(prev)}{unit}（减少 {_fmt(prev - cum)}）：累计数不应下降",
+                    f"{what}{month_label(month)}为 {figure_text(cum)}{unit}，少于{month_label(prev_month)}的 "
+                    f"{figure_text(prev)}{unit}（减少 {figure_text(prev - cum)}）：累计数不应下降",
                 )
                 continue
             if monthly is None or prev_month != before:
@@ -254,8 +231,10 @@ def cumulative_findings(month: str, facts: dict[str, object] | None, telemedicin
             if grown != monthly:
                 yield Finding(
                     "note", "cumulative_gap", table, subject or None, key, grown, monthly,
-                    f"{what}由{month_label(prev_month)}的 {_fmt(prev)} 增至 {_fmt(cum)}，增加 {_fmt(grown)}{unit}；"
-                    f"而本月「{_monthly_label(rule)}」为 {_fmt(monthly)}{unit}，相差 {_fmt(grown - monthly)}",
+                    f"{what}由{month_label(prev_month)}的 {figure_text(prev)} 增至 {figure_text(cum)}，"
+                    f"增加 {figure_text(grown)}{unit}；"
+                    f"而本月「{_monthly_label(rule)}」为 {figure_text(monthly)}{unit}，"
+                    f"相差 {figure_text(grown - monthly)}",
                 )
 
 
@@ -280,13 +259,13 @@ def name_findings(tables: dict[str, pd.DataFrame], earlier: _Earlier, units: Ali
         )
 
 
-def history_state(month: str, data_dir: PathLike, cache: History | None = None) -> dict:
+def history_state(month: str, data_dir: PathLike, history: History) -> dict:
     """Exactly what the checks of ``month`` read of the months before it, as JSON holds it: every
     name seen by kind, and for each cumulative figure (and platform) the latest earlier month that
     states it with its value. Two histories with the same state give ``month`` the same findings,
     so the batch keys a section that shows the check on this (a correction of one hospital's
     bookings two months back changes nothing here; a renamed unit or a changed cumulative does)."""
-    earlier = _read_earlier(month, data_dir, cache)
+    earlier = _read_earlier(month, history)
     units = aliases(data_dir)
     latest: dict[str, list] = {}
     for rule in CUMULATIVES:
@@ -299,73 +278,12 @@ def history_state(month: str, data_dir: PathLike, cache: History | None = None) 
 
 
 def across_months(month: str, tables: dict[str, pd.DataFrame], facts: dict[str, object] | None,
-                  data_dir: PathLike, cache: History | None = None) -> list[Finding]:
-    """The findings of ``month`` against the months before it and the alias table (``cache``: the
+                  data_dir: PathLike, history: History) -> list[Finding]:
+    """The findings of ``month`` against the months before it and the alias table (``history``: the
     months' digests, :class:`bulletin.history.History`, shared by the months of a range)."""
-    earlier = _read_earlier(month, data_dir, cache)
+    earlier = _read_earlier(month, history)
     units = aliases(data_dir)
     return [
         *cumulative_findings(month, facts, tables.get("telemedicine"), earlier, units),
         *name_findings(tables, earlier, units),
     ]
-
-
-@dataclass
-class RangeReport:
-    """The reports of the months of a range (``2020-01:2020-06``) that are in the data."""
-
-    spec: str
-    reports: list[CheckReport]
-    #: months of the range with no folder in the data directory
-    absent: list[str] = field(default_factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        """The worst of the months' exit codes."""
-        return max((r.exit_code for r in self.reports), default=0)
-
-    def summary(self) -> str:
-        errors = sum(len(r.errors) for r in self.reports)
-        warnings = sum(len(r.warnings) for r in self.reports)
-        notes = sum(len(r.notes) for r in self.reports)
-        return (f"{self.spec}：{len(self.reports)} 个月，{errors} 个错误，{warnings} 个警告，{notes} 条提示"
-                + (f"；无数据的月份 {'、'.join(self.absent)}" if self.absent else ""))
-
-    def to_text(self) -> str:
-        """Each month's report in order, then one summary line for the range."""
-        return "\n\n".join([*(r.to_text() for r in self.reports), self.summary()])
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "range": self.spec,
-            "summary": self.summary(),
-            "exit_code": self.exit_code,
-            "absent": list(self.absent),
-            "months": [r.to_dict() for r in self.reports],
-        }
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
-
-
-def check_range(spec: str, data_dir: PathLike = None) -> RangeReport:
-    """Check every month of ``START:END`` that is in the data: each month's own checks and its
-    checks against the months before it (cumulative figures, names never seen).
-
-    Raises :class:`BulletinDataError` for a range not of the form ``YYYY-MM:YYYY-MM`` or one with
-    no month in the data.
-    """
-    wanted = expand_months(spec)
-    present = set(months(data_dir))
-    found = [m for m in wanted if m in present]
-    if not found:
-        raise BulletinDataError(
-            "no month of the range in the data", column="month", value=spec,
-            expected="a range holding at least one month folder; months present: "
-            + (", ".join(sorted(present)) or "none"),
-        )
-    from ..history import History
-
-    cache = History(data_dir)
-    reports = [check_month(m, data_dir, cache=cache) for m in found]
-    return RangeReport(spec, reports, [m for m in wanted if m not in present])

@@ -11,7 +11,7 @@ batch's staging folder of the month; never the data folder):
 - ``data-YYYY-MM/``: the tidy CSV files and a Frictionless ``datapackage.json`` generated from
   :mod:`bulletin.schema` (:mod:`.datapackage`).
 
-The content (:mod:`.content`) is built once from the loaded month (:class:`bulletin.loaded.Month`)
+The content (:mod:`.content`) is built once from the loaded month (:class:`bulletin.loaded_month.Month`)
 and the sections' own functions, and rendered by each writer; a table or figure the month's
 ``not_published.csv`` lists is replaced by a line saying so.
 """

@@ -1,6 +1,6 @@
 """A month's statistics part as a :class:`~.model.Document`: sections, prose, printed tables, charts.
 
-Everything is read from the loaded month (:class:`bulletin.loaded.Month`, each file once) and
+Everything is read from the loaded month (:class:`bulletin.loaded_month.Month`, each file once) and
 computed by the sections' own functions: the headline figures are each section's ``headlines(m)``
 (the page's figures, in a first section 本月要点), and every 合计 is
 :func:`bulletin.schema.table_total` (the stated total when the bulletin printed it, else the exact
@@ -23,7 +23,7 @@ from .. import revisions as revs
 from .. import schema
 from ..errors import BulletinDataError
 from ..fmt import is_missing, printed
-from ..months import is_month
+from ..month_strings import is_month
 from . import model
 from . import wording as w
 from .model import Bars, Block, Cell, Document, Grid, Paragraph, Section
@@ -31,7 +31,7 @@ from .model import Bars, Block, Cell, Document, Grid, Paragraph, Section
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..loaded import Month
+    from ..loaded_month import Month
 
 #: the document's title as the bulletin names its statistics part
 TITLE = "南京卫生信息统计简报·统计数据"
@@ -56,7 +56,7 @@ def load(month: str, data_dir: str | Path | None = None) -> Month:
 
     Raises :class:`BulletinDataError` (one line) for a malformed month or one without a folder.
     """
-    from ..loaded import Month
+    from ..loaded_month import Month
 
     if not is_month(month):
         raise BulletinDataError("not a month", column="month", value=month, expected="YYYY-MM")

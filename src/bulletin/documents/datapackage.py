@@ -42,7 +42,7 @@ from .content import dated
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..loaded import Month
+    from ..loaded_month import Month
 
 _TYPES = {"text": "string", "count": "integer", "money": "number"}
 HEADLINES_FILE = "headlines.csv"

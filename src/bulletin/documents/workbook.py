@@ -36,7 +36,7 @@ from . import wording as w
 from .content import dated
 
 if TYPE_CHECKING:
-    from ..loaded import Month
+    from ..loaded_month import Month
 
 #: how a missing value is shown, with its note (the Analysis Function's shorthand)
 MISSING = "[x]"

@@ -20,11 +20,11 @@ import pandas as pd
 
 from .. import datalock, month_words, paths, revisions
 from ..errors import BulletinDataError, BulletinError, IngestError
-from ..months import is_month, month_label, parse_month
+from ..month_strings import is_month, month_label, parse_month
 from ..schema import FACTS, TABLES
 from ..store import NOT_PUBLISHED_FILE, month_files, not_published_csv, write_month_files
 from . import ending, prose, tables
-from .layout import decode, sections, statistics_part
+from .layout import decode_export, sections, statistics_part
 
 __all__ = ["IngestResult", "Parsed", "ingest_command", "ingest_file", "parse_text"]
 
@@ -191,7 +191,7 @@ def read_export(path: str | os.PathLike[str]) -> str:
         raise IngestError("no such file; expected a bulletin's text export", file=shown) from None
     except OSError as exc:
         raise IngestError(f"cannot read the file ({exc.strerror})", file=shown) from None
-    return decode(data, shown)
+    return decode_export(data, shown)
 
 
 def ingest_file(

@@ -95,7 +95,7 @@ class PrintedSection:
         return IngestError(problem, line=self.line if line is None else line, section=self.name)
 
 
-def decode(data: bytes, file: str | Path | None = None) -> str:
+def decode_export(data: bytes, file: str | Path | None = None) -> str:
     """The text of an export: UTF-8 (BOM allowed), else GB18030; binary and empty files refused."""
     if not data.strip():
         raise IngestError("the file is empty; expected a bulletin's text export", file=file)

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from .. import glyphs
 from ..schema import KIOSK_GROUP_LABELS, TABLES, Column
-from ..store import NOT_REPORTED, TOTAL_NAMES
+from ..store import MISSING_TEXT, TOTAL_NAMES
 from .layout import PrintedCell, PrintedSection, Row, normalize
 
 Rows = list[dict[str, object]]
@@ -146,7 +146,7 @@ def _reader(col: Column) -> Callable[[str, PrintedSection, int, str], object]:
 
 def _count_or_not_reported(text: str, section: PrintedSection, line: int, label: str) -> int | None:
     """A count, or ``None`` for 未反馈: a figure not reported stays missing, never 0."""
-    if normalize(text) == NOT_REPORTED:
+    if normalize(text) == MISSING_TEXT:
         return None
     return count(text, section, line, label)
 
@@ -325,11 +325,11 @@ def _platform(section: PrintedSection, unit_column: str, header: tuple[Header, .
         frac = cells[pos["fraction"]]
         m = _FRACTION.fullmatch(normalize(frac.text))
         if not m:
-            raise section.error(f"expected 申明/规定 as 52/129 or {NOT_REPORTED}/83, found {frac.text!r}", frac.line)
+            raise section.error(f"expected 申明/规定 as 52/129 or {MISSING_TEXT}/83, found {frac.text!r}", frac.line)
         rec: dict[str, object] = {
             unit_column: unit,
-            "declared_tables": None if m.group(1) == NOT_REPORTED else int(m.group(1)),
-            "required_tables": None if m.group(2) == NOT_REPORTED else int(m.group(2)),
+            "declared_tables": None if m.group(1) == MISSING_TEXT else int(m.group(1)),
+            "required_tables": None if m.group(2) == MISSING_TEXT else int(m.group(2)),
             **_record(section, row, pos, decl.columns[3:]),
         }
         _check_key(section, seen, unit, row.line)

@@ -3,8 +3,11 @@
 :data:`SECTIONS` is the single list the notebooks, the batch runner and the index pages share
 (number, name, Chinese title, tables read).
 
-Every section module has the same shape, and every function takes the loaded month ``m``
-(:class:`bulletin.loaded.Month`, from :func:`start` or :func:`bulletin.month`):
+Every function takes the loaded month ``m`` (:class:`bulletin.loaded_month.Month`, from :func:`start`
+or :func:`bulletin.month`). The six modules of a bulletin section (hotline, appointments,
+booking_channels, telemedicine, data_platform, kiosks) have the same shape; overview has
+``headlines`` and ``month_on_month`` (its figures are the others'), trends shows the others'
+headlines over the months up to ``m`` and has neither, and compare is their shared helper:
 
 - ``headlines(m)``: the section's key figures, a small table ``label``, ``value``, ``unit``
   (``%``: a fraction; money in 元). The overview and the month index show these and compute
@@ -34,7 +37,7 @@ from ..paths import NOTEBOOKS_DIR
 if TYPE_CHECKING:
     from types import ModuleType
 
-    from ..loaded import Month
+    from ..loaded_month import Month
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ class Note:
 
 def not_published_note(m: Month, tables: Iterable[str]) -> Note:
     """One line for readers naming the tables of ``tables`` the bulletin did not publish this month."""
-    from ..months import month_label
+    from ..month_strings import month_label
     from ..schema import TABLES
 
     names = list(tables)
@@ -177,7 +180,7 @@ def start(month: str, data_dir: str | os.PathLike[str] | None = None, key: str |
     import pandas as pd
 
     from .. import charts, display
-    from ..loaded import Month
+    from ..loaded_month import Month
 
     m = Month(month, data_dir)  # a bad or absent month raises here, worded as bulletin.month words it
     if key is not None:

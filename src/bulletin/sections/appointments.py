@@ -9,12 +9,12 @@ from matplotlib.figure import Figure
 
 from .. import charts, fmt
 from ..loaders import labels
-from ..months import month_label
+from ..month_strings import month_label
 from ..schema import APPOINTMENT_CHANNELS, table_total
 from . import compare, needs
 
 if TYPE_CHECKING:
-    from ..loaded import Month
+    from ..loaded_month import Month
 
 TOTAL_ROW = "合计"
 COLUMNS = (*APPOINTMENT_CHANNELS, "total")

@@ -13,7 +13,7 @@ from ..schema import table_total
 from . import compare, needs
 
 if TYPE_CHECKING:
-    from ..loaded import Month
+    from ..loaded_month import Month
 from .appointments import stated_totals
 
 

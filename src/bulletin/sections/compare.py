@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import fmt
-from ..loaded import NotPublishedError
-from ..months import month_label, previous_month
+from ..loaded_month import NotPublishedError
+from ..month_strings import month_label, previous_month
 from ..units import Aliases, aliases
 from . import Note  # sections return it as compare.Note
 
 if TYPE_CHECKING:
-    from ..loaded import Month
+    from ..loaded_month import Month
 
 #: the canonical columns of a comparison frame (Chinese labels in :data:`bulletin.fmt.LABELS`)
 COLUMNS = ("value", "previous", "change", "change_pct", "presence")

@@ -26,11 +26,11 @@ from matplotlib.figure import Figure
 
 from .. import charts, fmt
 from ..loaders import labels
-from ..months import days_in_month
+from ..month_strings import days_in_month
 from . import compare, needs
 
 if TYPE_CHECKING:
-    from ..loaded import Month
+    from ..loaded_month import Month
 
 Level = Literal["district", "hospital"]
 LEVEL_LABELS = {"district": "区", "hospital": "医院"}

@@ -16,7 +16,7 @@ from .. import charts, fmt
 from . import Note, compare, needs
 
 if TYPE_CHECKING:
-    from ..loaded import Month
+    from ..loaded_month import Month
 
 NANJING = "南京"
 #: how the derived remainder is labelled wherever it is shown: a computed figure, never a category

@@ -1,7 +1,7 @@
 """自助智能医疗服务终端: use of the self-service kiosks by hospital and by district.
 
 Money is float64 yuan, as everywhere in the loaded month; the stated 合计 is tied out on the exact
-reading (:meth:`bulletin.loaded.Month.exact`, ``Decimal`` to the fen), as ``bulletin check`` does.
+reading (:meth:`bulletin.loaded_month.Month.exact`, ``Decimal`` to the fen), as ``bulletin check`` does.
 
 Idle kiosks: a unit with kiosks installed and neither a registration nor a payment in the month.
 
@@ -25,7 +25,7 @@ from ..schema import KIOSK_GROUP_LABELS, column_sum, stated_total, table_total
 from . import compare, needs
 
 if TYPE_CHECKING:
-    from ..loaded import Month
+    from ..loaded_month import Month
 
 Group = Literal["hospital", "district"]
 

@@ -15,7 +15,7 @@ from .. import fmt
 from . import compare, with_headlines
 
 if TYPE_CHECKING:
-    from ..loaded import Month
+    from ..loaded_month import Month
 
 
 def figures(m: Month) -> pd.DataFrame:
@@ -218,7 +218,7 @@ def _previous_headlines(m: Month, sec) -> tuple[pd.DataFrame, str]:
     """A section's headlines to compare this month's with: the month before's, or — when the month
     before did not print the section's tables — the latest earlier month's that did, with the line
     saying so (``""`` when it is the month before)."""
-    from ..months import month_label
+    from ..month_strings import month_label
     from ..schema import TABLES
 
     needed = list(getattr(sec.module.headlines, "tables", sec.tables))
@@ -238,7 +238,7 @@ def _previous_headlines(m: Month, sec) -> tuple[pd.DataFrame, str]:
 
 def not_published(m: Month) -> compare.Note:
     """What the bulletin did not publish this month, in one line for readers (from ``not_published.csv``)."""
-    from ..months import month_label
+    from ..month_strings import month_label
     from ..schema import FACTS, TABLES
 
     if not m.not_published:

@@ -19,7 +19,7 @@ from ..schema import TELEMEDICINE_MEASURES, TELEMEDICINE_PLATFORMS
 from . import compare, needs
 
 if TYPE_CHECKING:
-    from ..loaded import Month
+    from ..loaded_month import Month
 
 #: the month's own volumes (the other measures are cumulative or structural)
 VOLUME_MEASURES = ("ecg_cases", "consultations", "lab_reports", "specimens_routed", "monthly_volume")

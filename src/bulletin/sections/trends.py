@@ -32,8 +32,8 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import charts, fmt
 from ..history import RANKINGS, series
-from ..loaded import Month
-from ..months import month_label, next_month
+from ..loaded_month import Month
+from ..month_strings import month_label, next_month
 from ..units import aliases
 from . import Note, with_headlines
 

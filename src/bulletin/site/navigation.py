@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from .. import cache
-from ..months import is_month
+from ..month_strings import is_month
 
 _NAV = re.compile(r"<!--bulletin:nav-->.*?<!--/bulletin:nav-->", re.S)
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
-from ..months import month_label
+from ..month_strings import month_label
 from . import fonts, markup
 
 #: what a reader sees as the publication's name
@@ -208,32 +208,32 @@ def _check_view(check: dict | None) -> dict | None:
     return {"summary": check.get("summary", ""), "groups": groups, "notes": check.get("notes") or []}
 
 
-def month_page(month: str, sections: list[tuple[str, str]], facts: dict) -> str:
+def month_page(month: str, sections: list[tuple[str, str]], figures: dict) -> str:
     """The month's page: headline figures, the sections, the data-check findings themselves.
 
-    ``facts`` is what the batch computed for the month (``bulletin.run.month_summary``, as a dict):
+    ``figures`` is the month's index figures (``bulletin.batch.figures.IndexFigures``, as a dict):
     ``points`` (the main points in words, one sentence per section, shown first), ``headlines``
-    ``[[label, value], …]`` (the full list, below them in a details element), ``check``
-    (``summary``, ``findings`` as rows of 级别/规则/表/单位/说明,
-    ``notes``), ``months`` (all months in the data), ``documents`` (set when the month's documents
-    are published: the page links them), ``provenance`` (``version``, ``code``, ``data``: which code
-    and data produced the month), ``revisions`` (``bulletin.revisions.page_summary``: when, why and
-    what each revision changed). Missing parts read as "unavailable".
+    ``[[label, value], …]`` (the full list, below them in a details element), ``check_report``
+    (``summary``, ``counts``, ``findings`` as rows of 级别/规则/表/单位/说明, ``notes``), ``months``
+    (all months in the data), ``documents`` (set when the month's documents are published: the page
+    links them), ``provenance`` (``version``, ``code``, ``data``: which code and data produced the
+    month), ``revisions`` (``bulletin.revisions.page_summary``: when, why and what each revision
+    changed). Missing parts read as "unavailable".
     """
-    nav = month_nav(month, facts.get("months"), sections, None)
+    nav = month_nav(month, figures.get("months"), sections, None)
     return render(
         "month.html.j2", month_label=month_label(month), nav=nav, page_kind="month",
-        headlines=facts.get("headlines"), points=[str(p) for p in facts.get("points") or []],
-        check=_check_view(facts.get("check_report")),
+        headlines=figures.get("headlines"), points=[str(p) for p in figures.get("points") or []],
+        check=_check_view(figures.get("check_report")),
         sections=[{"href": f"{stem}.html", "title": title} for stem, title in sections],
-        documents=_document_links(month) if facts.get("documents") else [],
-        provenance=facts.get("provenance"), revisions=_revisions(facts),
+        documents=_document_links(month) if figures.get("documents") else [],
+        provenance=figures.get("provenance"), revisions=_revisions(figures),
     )
 
 
-def _revisions(facts: dict) -> list[dict]:
+def _revisions(page: dict) -> list[dict]:
     """The month's revisions as the pages list them (malformed entries are left out)."""
-    found = facts.get("revisions")
+    found = page.get("revisions")
     return [r for r in found if isinstance(r, dict) and "number" in r] if isinstance(found, list) else []
 
 
@@ -265,17 +265,17 @@ def _document_links(month: str) -> list[dict[str, str]]:
     return [{"href": h, "title": t} for h, t in zip(hrefs, DOCUMENT_TITLES, strict=True)]
 
 
-def month_summary(month: str, sections: list[tuple[str, str]], facts: dict) -> str:
+def month_summary(month: str, sections: list[tuple[str, str]], figures: dict) -> str:
     """``summary.json`` of a published month: what the top index shows of it (key figures, status)."""
-    report = facts.get("check_report") or {}
+    report = figures.get("check_report") or {}
     counts = report.get("counts")
     summary = {
         "month": month,
         "sections": len(sections),
-        "headlines": (facts.get("headlines") or [])[:TOP_HEADLINES],
+        "headlines": (figures.get("headlines") or [])[:TOP_HEADLINES],
         "check": counts,
     }
-    revisions = _revisions(facts)
+    revisions = _revisions(figures)
     if revisions:
         summary["revisions"] = [{k: r.get(k) for k in ("number", "when", "date", "reason", "figures")}
                                 for r in revisions]

@@ -1,40 +1,11 @@
 """Kernels for the monthly batch: forked from a warmed parent, one fresh process per notebook.
 
-A stock Jupyter kernel pays, for every notebook, a Python start and the import of IPython,
-pandas, matplotlib and seaborn (about 1.3 s of CPU each time, measured on this project's sections).
-Reusing one kernel for several notebooks would save that but lets one section's state leak into
-the next (papermill #326, #583 ask for reuse; we must not share state between sections).
-
-So a *fork server* imports all of that once, and for each notebook ``os.fork()``\\ s a child that
-becomes an ordinary ipykernel listening on the connection file papermill/nbclient wrote. Each
-section therefore runs in a brand-new process whose memory starts as the warmed, never-executed
-parent: no variable, figure, rcParams change or module mutation of one section can reach another.
-
-How papermill reaches it is jupyter_client's documented extension point: :class:`ForkProvisioner`
-is a *kernel provisioner* registered under the ``jupyter_client.kernel_provisioners`` entry point
-(``pyproject.toml``), and :meth:`ForkServer.kernel_spec_dir` writes a kernel spec ``bulletin-fork``
-whose metadata names it. The runner's workers put that folder on ``JUPYTER_PATH`` (documented by
-jupyter_core) and ask papermill for ``kernel_name="bulletin-fork"``; papermill, nbclient and
-jupyter_client then start, interrupt and shut down the kernel through their public interfaces.
-
-Process safety: only the server signals kernels, and only its own children that it has not yet
-reaped. It keeps each kernel unreaped until :func:`os.waitpid` reports it, then forgets it, so a
-process ID the system may have recycled is never signalled. The worker that asked for a kernel
-talks to it through the connection it opened: ``signal N`` asks the server to signal the kernel,
-``exit N`` is the server's answer when the kernel has ended, and a worker that goes away takes its
-kernel with it.
-
-The server is a process of its own, started with ``python -m bulletin.execute``, rather than the
-runner forking kernels itself: the runner has threads (the process pool's, the progress bar's),
-and a fork of a threaded process may inherit a lock held by a thread that does not exist in the
-child. The server has one thread and does nothing but import and fork. It stops when its stdin
-closes (the runner ended or was killed) and kills the kernels it has not reaped; a kernel also
-exits if the server disappears (``parent_handle``). Its private temporary folder
-(``bulletin-fork-*``: socket and kernel spec) is removed by whoever stops last, and a folder left
-by a run killed outright is removed by the next run (its lock is then free).
-
-POSIX only (``fork``); :func:`fork_available` says whether it can be used. Without it the runner
-uses the stock ``python3`` kernel: the same results, only slower.
+A *fork server* (``python -m bulletin.kernels SOCKET``, :class:`ForkServer`) imports IPython,
+pandas, matplotlib, seaborn and ``bulletin`` once and forks a brand-new ipykernel per notebook;
+papermill reaches it through :class:`ForkProvisioner`, a jupyter_client kernel provisioner (entry
+point ``bulletin-fork-provisioner``) selected by the ``bulletin-fork`` kernel spec. The server
+signals only its own unreaped children. POSIX only (:func:`fork_available`); elsewhere the runner
+uses stock kernels. Why and how: ARCHITECTURE.md, "Kernels".
 """
 
 from __future__ import annotations
@@ -73,7 +44,7 @@ WARM_MODULES = (
     "seaborn",
     "bulletin",
     "bulletin.loaders",
-    "bulletin.loaded",
+    "bulletin.loaded_month",
     "bulletin.checks",
     "bulletin.sections",
 )
@@ -84,13 +55,23 @@ PROVISIONER_NAME = "bulletin-fork-provisioner"
 _PREFIX = "bulletin-fork-"
 
 
+class KernelStartError(RuntimeError):
+    """A kernel that died or stayed silent before it had run anything (a loaded machine: a port
+    taken between its choice and the kernel's bind, say); the runner tries the notebook once more.
+
+    Raised where the kernel's start is awaited: :class:`ReadyClient`'s ``wait_for_ready`` (every
+    kernel, forked or stock) and :func:`_await_kernel` (a forked one). A ``RuntimeError``, as
+    jupyter_client's own ``wait_for_ready`` raises, so nbclient cleans the kernel up as it does then.
+    """
+
+
 def fork_available() -> bool:
     """Whether kernels can be forked here (POSIX ``fork``); the runner uses stock kernels otherwise."""
     return hasattr(os, "fork") and sys.platform != "win32"
 
 
 # --------------------------------------------------------------------------------------------
-# The server side (runs in its own process: ``python -m bulletin.execute SOCKET``)
+# The server side (runs in its own process: ``python -m bulletin.kernels SOCKET``)
 
 
 def _warm() -> None:
@@ -109,7 +90,7 @@ def _warm() -> None:
         import bulletin
 
         for info in pkgutil.walk_packages(bulletin.__path__, "bulletin."):
-            if info.name.split(".")[1] in {"run", "publish", "cache", "execute", "cli", "runlog", "__main__"}:
+            if info.name.split(".")[1] in {"batch", "publish", "cache", "kernels", "cli", "__main__"}:
                 continue
             try:
                 importlib.import_module(info.name)
@@ -139,7 +120,18 @@ def _quiet_stderr() -> Iterator[None]:
         os.close(null)
 
 
-def _child_kernel(conn: socket.socket, connection_file: str, cwd: str | None, server_pid: int) -> None:
+def _take_environment(env: dict | None) -> None:
+    """In a forked child: the environment its client asked for instead of the server's (a stock
+    kernel gets jupyter_client's environment through ``Popen(env=...)``; a fork gets it here), so
+    that one server serves runs with different settings (``$BULLETIN_HISTORY_DIR``, say)."""
+    if isinstance(env, dict):
+        os.environ.clear()
+        os.environ.update({str(k): str(v) for k, v in env.items()})
+        os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+
+
+def _child_kernel(conn: socket.socket, connection_file: str, cwd: str | None, server_pid: int,
+                  env: dict | None = None) -> None:
     """In the forked child: become an ipykernel on ``connection_file``. Never returns.
 
     Once its sockets are bound it says ``ready`` on ``conn`` (the connection of the worker that
@@ -155,6 +147,7 @@ def _child_kernel(conn: socket.socket, connection_file: str, cwd: str | None, se
         signal.signal(signal.SIGINT, signal.default_int_handler)
         if cwd:
             os.chdir(cwd)
+        _take_environment(env)
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(null, fd)
@@ -191,13 +184,15 @@ def _child_kernel(conn: socket.socket, connection_file: str, cwd: str | None, se
         os._exit(code)
 
 
-def _call_child(conn: socket.socket, target: str, args: list) -> None:
-    """In a forked child: run ``module:function(*args)`` and send its JSON result back."""
+def _call_child(conn: socket.socket, target: str, args: list, env: dict | None = None) -> None:
+    """In a forked child: run ``module:function(*args)`` (in the caller's environment) and send its
+    JSON result back."""
     code = 0
     try:
         import importlib
 
         signal.set_wakeup_fd(-1)
+        _take_environment(env)
         module, _, func = target.partition(":")
         try:
             result = {"ok": True, "value": getattr(importlib.import_module(module), func)(*args)}
@@ -296,8 +291,8 @@ def _serve_request(server: socket.socket, sel, children: _Children) -> None:
         for inherited in (server, *children.inherited, *filter(None, children.conns.values())):
             inherited.close()  # the server's sockets are not the child's (a worker must see the server's EOF)
         if kind == "kernel":
-            _child_kernel(conn, request["connection_file"], request.get("cwd"), os.getppid())
-        _call_child(conn, request["target"], request.get("args", []))
+            _child_kernel(conn, request["connection_file"], request.get("cwd"), os.getppid(), request.get("env"))
+        _call_child(conn, request["target"], request.get("args", []), request.get("env"))
     if kind != "kernel":
         conn.close()
         children.conns[pid] = None
@@ -454,7 +449,7 @@ class ForkServer:
         env = dict(os.environ, MPLBACKEND=os.environ.get("MPLBACKEND", INLINE_BACKEND))
         env["PYTHONUNBUFFERED"] = "1"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bulletin.execute", self.address],
+            [sys.executable, "-m", "bulletin.kernels", self.address],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -515,7 +510,8 @@ def _request(address: str, request: dict, timeout: float = 60) -> bytes:
 
 def call(address: str, target: str, *args: object, timeout: float = 120) -> object:
     """Run ``module:function(*args)`` in a fresh fork of the warmed server; return its JSON value."""
-    reply = json.loads(_request(address, {"kind": "call", "target": target, "args": list(args)}, timeout))
+    request = {"kind": "call", "target": target, "args": list(args), "env": dict(os.environ)}
+    reply = json.loads(_request(address, request, timeout))
     if not reply["ok"]:
         raise RuntimeError(reply["error"])
     return reply["value"]
@@ -597,7 +593,7 @@ def _await_kernel(conn: socket.socket) -> int:
             if text == "ready":
                 ready = True
             elif text.startswith("exit"):
-                raise RuntimeError(f"the forked kernel ended before it was ready ({text})")
+                raise KernelStartError(f"the forked kernel ended before it was ready ({text})")
             elif text.isdigit():
                 pid = int(text)
     if buf:  # nothing else is sent before the kernel ends
@@ -640,9 +636,9 @@ def ready_client_class():
                             self.session.adapt_version = major
                         return
                 if not await self.is_alive():
-                    raise RuntimeError("Kernel died before replying to kernel_info")
+                    raise KernelStartError("Kernel died before replying to kernel_info")
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+                    raise KernelStartError(f"Kernel didn't respond in {timeout} seconds")
                 await asyncio.sleep(0)
 
     return ReadyClient
@@ -678,8 +674,10 @@ class ForkProvisioner(LocalProvisioner):
         try:
             conn.settimeout(60)
             conn.connect(self.server)
-            conn.sendall((json.dumps({"kind": "kernel", "connection_file": km.connection_file,
-                                      "cwd": str(cwd or "")}) + "\n").encode("utf-8"))
+            # the environment jupyter_client made for the kernel (a stock one would be started with it)
+            env = dict(kwargs.get("env") or os.environ)
+            request = {"kind": "kernel", "connection_file": km.connection_file, "cwd": str(cwd or ""), "env": env}
+            conn.sendall((json.dumps(request) + "\n").encode("utf-8"))
             pid = _await_kernel(conn)
         except BaseException:
             conn.close()

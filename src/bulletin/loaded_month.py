@@ -9,12 +9,7 @@
     m.not_published          # {table or fact: note} the bulletin did not print this month
     m.revisions              # the month's revisions (corrections taken in), oldest first; () when none
 
-Each file is read and validated on first use and only once: the exact reading (money as
-``Decimal``, what :func:`bulletin.checks.check_month` ties out to the fen) is kept, and the
-everyday frame (money as float64 yuan) is derived from it without reading the file again.
-
-The module is called ``loaded`` rather than ``month`` because ``bulletin.month`` is the function
-that returns a :class:`Month`; a submodule of the same name would shadow it.
+How files are read once: ARCHITECTURE.md, "The loaded month".
 """
 
 from __future__ import annotations
@@ -27,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from .errors import BulletinDataError
 from .loaders import month_folder, months, plots_ready
-from .months import month_label, parse_month, previous_month
+from .month_strings import month_label, parse_month, previous_month
 from .schema import FACTS_FILE, TABLES, Table
 
 if TYPE_CHECKING:

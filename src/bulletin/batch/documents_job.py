@@ -1,0 +1,53 @@
+"""The month's documents (:mod:`bulletin.documents`) as one more job of the batch: its cache key,
+the job itself, and carrying unchanged documents over into the month's new folder."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from pathlib import Path
+
+from .. import cache
+from .guards import link_or_copy
+from .jobs import last_line
+
+
+def documents_key(data_root: Path, month: str) -> str:
+    """The cache key of a month's documents (:mod:`bulletin.documents`): the package's code and the
+    month's own data, not the notebooks (a changed notebook alone leaves the documents as they
+    were) nor any other month (the documents show the month alone)."""
+    parts = [cache.RUNNER_FORMAT, "documents", cache.code_hash(), cache.data_hash(data_root, month)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def documents_fresh(month_dir: Path, key: str) -> bool:
+    from ..documents import names
+
+    entry = cache.read_manifest(month_dir).get("documents")
+    return (isinstance(entry, dict) and entry.get("key") == key
+            and all((month_dir / name).exists() for name in names(month_dir.name)))
+
+
+def month_documents_job(month: str, data_param: str | None, staging: str) -> dict:
+    """The month's PDF, Word file, workbook and data package, written into its staging folder
+    (one more job of the month: it is published with the month, or the month is not)."""
+    start = time.monotonic()
+    try:
+        from ..documents import write_all
+
+        write_all(month, data_param, staging)
+    except Exception as exc:  # noqa: BLE001 - reported as the month's failure, the other jobs go on
+        return {"status": "failed", "seconds": time.monotonic() - start, "message": f"documents: {last_line(exc)}"}
+    return {"status": "ok", "seconds": time.monotonic() - start, "message": ""}
+
+
+def carry_documents(month: str, old: Path, staging: Path) -> None:
+    """Documents whose inputs are unchanged: linked (or copied) from the published month."""
+    from ..documents import names
+
+    for name in names(month):
+        if (old / name).is_dir():
+            shutil.copytree(old / name, staging / name, copy_function=link_or_copy)
+        else:
+            link_or_copy(old / name, staging / name)

@@ -1,0 +1,117 @@
+"""Reading a month for the checks: the tables and facts that could be read (:class:`CheckedMonth`),
+the findings reading itself makes (a missing file, a duplicate key, what was not printed, a month
+word naming another month), and the exact numbers the rules compare."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+
+from .. import schema
+from ..errors import BulletinDataError, DuplicateKeyError
+from ..month_strings import month_label
+from ..schema import FACTS, TABLES, Table
+from .report import Finding, table_title
+
+
+@dataclass
+class CheckedMonth:
+    """The tables and facts of a month that could be read; absent ones are simply not there."""
+
+    month: str
+    tables: dict[str, pd.DataFrame]
+    facts: dict[str, object] | None
+    #: item → note of ``not_published.csv``: tables and facts the bulletin did not print
+    not_published: dict[str, str] = field(default_factory=dict)
+
+    def fact(self, key: str) -> object:
+        return None if self.facts is None else self.facts.get(key)
+
+
+def number(value: object) -> int | Decimal | None:
+    """A cell as a Python number (``None`` for 未反馈)."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value  # type: ignore[return-value]
+    return int(value)  # type: ignore[call-overload]
+
+
+def column_sum(frame: pd.DataFrame, decl: Table, column: str) -> int | Decimal:
+    """Exact sum of a column (Decimal for money, int for counts), 未反馈 left out: the rows' side
+    of :func:`bulletin.schema.table_total`, 0 when no row states the figure."""
+    kind = decl.column(column).kind
+    found = schema.column_sum(frame[column], kind)
+    return found if found is not None else (Decimal("0.00") if kind == "money" else 0)
+
+
+def unit_of(decl: Table, row: pd.Series) -> str:
+    """The row's name as a reader knows it: its free-text key columns (e.g. the hospital)."""
+    names = [k for k in decl.key if decl.column(k).kind == "text" and decl.column(k).choices is None]
+    return "/".join(str(row[k]) for k in (names or decl.key))
+
+
+def column_label(decl: Table, column: str) -> str:
+    return decl.column(column).label
+
+
+def read_file(
+    path: os.PathLike[str], reader: Callable[[], object], name: str, missing_rule: str, findings: list[Finding]
+) -> object:
+    """Read one file; an absent file or a duplicate key becomes an error finding, anything else raises."""
+    file = os.fspath(path)
+    if not os.path.exists(file):
+        findings.append(Finding(
+            "error", missing_rule, name, None, None, None, os.path.basename(file),
+            f"月份文件夹中缺少 {os.path.basename(file)}（{table_title(name)}），其中的数字无法核对",
+        ))
+        return None
+    try:
+        return reader()
+    except BulletinDataError as exc:
+        if not isinstance(exc, DuplicateKeyError):
+            raise
+        findings.append(Finding(
+            "error", "duplicate_key", name, str(exc.value) if exc.value is not None else None, exc.column,
+            exc.value, "每个键只出现一次",
+            f"{os.path.basename(file)} 第 {exc.row} 行：「{exc.value}」重复出现（{exc.problem}），"
+            "该文件的其余核对未进行",
+        ))
+        return None
+
+
+def month_word_findings(month: str, folder: os.PathLike[str]) -> Iterator[Finding]:
+    """A warning per month word of the text that names another month (``other_months.csv``)."""
+    from .. import month_words
+
+    for word in month_words.read(folder):
+        if not word.disagrees_with(month):
+            continue  # the folder was renamed to the month the words name
+        named = word.month.removeprefix("--")
+        named = month_label(named) if "-" in named else f"{int(named)}月"
+        source = f"（{word.source}）" if word.source else ""
+        yield Finding(
+            "warning", "month_word_mismatch", word.table, None, None, word.words, month_label(month),
+            f"简报文本{source}第 {word.line} 行「{word.words}」说的是{named}，本月为{month_label(month)}："
+            "这里的数字可能是另一个月的（记录于 other_months.csv）",
+        )
+
+
+def not_published_notes(items: Mapping[str, str]) -> Iterator[Finding]:
+    """One note per table or fact recorded in ``not_published.csv``."""
+    for item, note in items.items():
+        if item in TABLES:
+            what, table = f"「{TABLES[item].title}」（{TABLES[item].file}）", item
+        else:
+            what, table = f"「{FACTS[item].label}」（{item}）", "facts"
+        yield Finding(
+            "note", "not_published", table, None, None, item, None,
+            (f"{what}：{note}" if note else f"本月简报未刊登{what}") + "（记录于 not_published.csv），不作核对",
+        )
