@@ -11,11 +11,12 @@ import shutil
 import subprocess
 import time
 import urllib.request
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from bulletin import paths
+from bulletin import paths, schema
 from bulletin.checks import Finding
 from bulletin.month_strings import next_month
 
@@ -353,3 +354,60 @@ def not_reported_in_a_new_column(text: str) -> str:
 def renamed_unit(text: str) -> str:
     """南京鼓楼医院 printed as 南京市鼓楼医院 in the appointments table (no alias in units.csv)."""
     return replace_once(text, "\t南京鼓楼医院\n\t1719\n", "\t南京市鼓楼医院\n\t1719\n")
+
+
+# ---------------------------------------------------------------- the data package's descriptions
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def check_descriptions(folder: Path) -> None:
+    """Each statement the descriptions of a written data package make, checked against its files."""
+    from bulletin.store import TOTAL_NAMES
+
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    facts = {r["key"]: Decimal(r["value"]) for r in _csv_rows(folder / "facts.csv")}
+    text = json.dumps(descriptor, ensure_ascii=False)
+    assert "合计：N" not in text and "及合计行" not in text and "序号1–43" not in text
+    assert "各表只含单位行" in descriptor["description"]
+    for resource in descriptor["resources"]:
+        if resource["name"] not in schema.TABLES:
+            continue
+        decl = schema.TABLES[resource["name"]]
+        rows = _csv_rows(folder / resource["path"])
+        said = resource["description"]
+        assert "不含合计行" in said
+        assert not any(row[k] in TOTAL_NAMES for row in rows for k in decl.key), decl.name
+        for total in decl.totals:
+            found = re.search(rf"{re.escape(total.fact)}（(.*?)）", said)
+            assert (found is not None) == (total.fact in facts), (decl.name, total.fact)
+            if found is None:
+                continue
+            summed = sum(Decimal(r[total.column]) for r in rows if r[total.column] != "")
+            tie = found.group(1)
+            if tie == "等于各行之和":
+                assert total.rule == "exact" and summed == facts[total.fact], total.fact
+            elif tie.endswith("不超过总数"):
+                assert total.rule == "at_most" and summed <= facts[total.fact], total.fact
+            else:
+                assert summed != facts[total.fact] and f"各行之和为 {summed}" in tie, (total.fact, tie)
+        for whole, parts in decl.row_sums.items():
+            stated = [r for r in rows if all(r[c] != "" for c in (whole, *parts))]
+            wrong = sum(1 for r in stated if int(r[whole]) != sum(int(r[p]) for p in parts))
+            rule = f"有 {wrong} 行不符" if wrong else f"每行的{decl.column(whole).label}（{whole}）= "
+            assert rule in said, (decl.name, said)
+        for f in resource["schema"]["fields"]:
+            col = decl.column(f["name"])
+            if "未反馈" in f.get("description", ""):
+                assert col.nullable and "required" not in f.get("constraints", {})
+            if col.unit:
+                assert f["description"].startswith(f"单位：{col.unit}")
+    headlines = next(r for r in descriptor["resources"] if r["name"] == "headlines")
+    assert "0.34 即 34%" in headlines["description"]
+    shares = [r for r in _csv_rows(folder / "headlines.csv") if r["unit"] == "%"]
+    assert shares and all(0 <= float(r["value"]) <= 1 for r in shares)

@@ -25,9 +25,15 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from test_documents import _poppler, check_descriptions
-from test_ingest import raw_text, write
-from test_ingest_variants import march, new_platform_and_channel, not_reported_in_a_new_column
+from helpers import (
+    check_descriptions,
+    march,
+    new_platform_and_channel,
+    not_reported_in_a_new_column,
+    poppler,
+    raw_text,
+    write,
+)
 
 import bulletin
 from bulletin import paths, schema
@@ -148,7 +154,7 @@ def test_every_headline_is_the_same_number_on_the_pages(published, headlines, mo
 @pytest.mark.parametrize("month", MONTHS)
 def test_every_headline_is_the_same_number_in_the_pdf(published, headlines, month):
     _, out = published
-    exe = _poppler("pdftotext")
+    exe = poppler("pdftotext")
     text = subprocess.run([exe, "-layout", str(out / month / f"bulletin-{month}.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     for _, label, value, unit in headlines[month]:

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from conftest import edit_csv
 from helpers import RAW, SEED, SHIPPED, assert_same_as_shipped, poppler, raw_text, replace_once, section_span, write
+from helpers import REFERENCE_MONTH as M
 
 from bulletin import cli, documents, glyphs, month_words
 from bulletin.errors import BulletinDataError
 from bulletin.loaders import facts, load
 from bulletin.store import read_not_published
-from tests.conftest import REFERENCE_MONTH as M
 
 KIOSKS_TITLE = "2020年2月自助智能医疗服务终端医院使用情况表"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from helpers import RAW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +20,6 @@ from bulletin.ingest.layout import section_title
 from bulletin.loaders import facts, load_month
 from bulletin.schema import TABLES
 from bulletin.store import month_files, write_month_files
-from tests.test_ingest import RAW
 
 TEXT = RAW.read_text(encoding="utf-8")
 LINES = TEXT.split("\n")[:-1]  # every line ends with a line break

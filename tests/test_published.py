@@ -307,9 +307,9 @@ def test_no_table_cut_off_and_chart_text_at_least_10_px_at_1280_and_390(publishe
     import os
     import time
 
-    import test_browser
+    import helpers
 
-    if test_browser.CHROMIUM is None:
+    if helpers.CHROMIUM is None:
         if os.environ.get("CI") == "true":
             pytest.fail("Chromium not found, and CI=true requires the browser test to run")
         pytest.skip("Chromium not found (Debian: apt-get install chromium)")
@@ -318,7 +318,7 @@ def test_no_table_cut_off_and_chart_text_at_least_10_px_at_1280_and_390(publishe
              *[(p.stem, p) for p in sorted(published.glob("0*.html"))]]
     assert len(pages) == 10
     sizes = _smallest_text_by_alt()
-    page = test_browser._Page(test_browser.CHROMIUM, tmp_path / "profile")
+    page = helpers.Page(helpers.CHROMIUM, tmp_path / "profile")
     problems: list[str] = []
     measured = {"tables": 0, "charts": 0, "scrolling": 0}
     try:

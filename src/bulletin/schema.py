@@ -305,7 +305,7 @@ def _exact(value: object, kind: Kind) -> int | Decimal:
 def column_sum(values: Iterable[object], kind: Kind) -> int | Decimal | None:
     """The exact sum of a column's cells (``Decimal`` to the fen for money, ``int`` for counts),
     未反馈 (missing) left out; None when every cell is missing or there is none."""
-    from .fmt import is_missing
+    from .missing import is_missing
 
     present = [_exact(v, kind) for v in values if not is_missing(v)]
     if not present:

@@ -43,12 +43,12 @@ def release_date() -> str:
 
     The data holds no publication date of the bulletin (neither ``facts.csv`` nor the revision
     records: these date only corrections), so this is the day the documents are generated: the
-    very date the pages' footer gives as 生成日期 (:func:`bulletin.site.pages.site_info`), one
+    very date the pages' footer gives as 生成日期 (:func:`bulletin.release.generated_date`), one
     setting for every output. The workbook's cover and the data package say that it is that date.
     """
-    from ..site.pages import site_info
+    from ..release import generated_date
 
-    return site_info().generated
+    return generated_date()
 
 
 def load(month: str, data_dir: str | Path | None = None) -> Month:

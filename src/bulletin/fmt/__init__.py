@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from ..loaders import labels as table_labels
+from ..missing import is_missing
 
 #: how a missing figure reads, in every output (the bulletin's own word; ``bulletin.store`` keeps
 #: the same word as the token it parses in the data files)
@@ -50,16 +51,6 @@ def mark(text: str, revised: bool) -> str:
     from ..revisions import mark as _mark
 
     return _mark(text, revised)
-
-
-def is_missing(x: object) -> bool:
-    if x is None or x is pd.NA or x is pd.NaT:
-        return True
-    if isinstance(x, float) and math.isnan(x):
-        return True
-    if isinstance(x, Decimal) and x.is_nan():
-        return True
-    return False
 
 
 def count(x: object, na: str = NOT_REPORTED) -> str:

@@ -8,7 +8,6 @@ clean HTML (:mod:`.markup`). Each page then gets its own font subset (:mod:`.fon
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 import re
 import struct
@@ -49,11 +48,9 @@ class Site:
 @lru_cache(maxsize=1)
 def site_info() -> Site:
     """The site's title, data source, today's date and the code version (package version and code hash)."""
-    from .. import __version__
-    from ..cache import code_hash
+    from ..release import code_version, generated_date
 
-    today = dt.datetime.now(dt.UTC).date().isoformat()
-    return Site(SITE_TITLE, SOURCE, today, f"{__version__}（代码 {code_hash()[:10]}）")
+    return Site(SITE_TITLE, SOURCE, generated_date(), code_version())
 
 
 @lru_cache(maxsize=1)
