@@ -75,3 +75,21 @@ def test_a_qualifier_the_documents_cannot_print_is_refused_naming_its_line():
     with pytest.raises(IngestError) as err:
         parse_text(text, file="2020-02.txt")
     assert "line 414" in str(err.value) and "U+20000" in str(err.value)
+
+
+def test_a_month_written_before_the_notes_shows_them_as_new_text_not_as_not_reported(tmp_path):
+    import shutil
+
+    from bulletin import revisions
+    from bulletin.ingest import ingest_file
+
+    folder = tmp_path / "data" / "2020-02"
+    shutil.copytree(paths.DEFAULT_DATA_DIR / "2020-02", folder)
+    lines = (folder / "telemedicine.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "telemedicine.csv").write_text("\n".join(",".join(x.split(",")[:3]) for x in lines) + "\n",
+                                             encoding="utf-8")
+    with pytest.raises(revisions.RevisionRefused) as refused:
+        ingest_file(paths.DEFAULT_DATA_DIR / "raw" / "2020-02.txt", data_dir=tmp_path / "data")
+    shown = revisions.diff_lines(refused.value.changes)
+    assert len(shown) == 8 and all("公报注明：（空） → " in line for line in shown), shown
+    assert any(line.endswith("累计会诊 · 公报注明：（空） → 未通过平台申请的会诊未统计在内") for line in shown)

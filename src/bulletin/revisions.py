@@ -109,7 +109,10 @@ class Change:
             return f"{title} · {unit}：新增一行（{self.new}）"
         if self.kind == "row_removed":
             return f"{title} · {unit}：删去一行（{self.old}）"
-        return f"{title} · {unit} · {column_label(self.table, self.column)}：{_shown(self.old)} → {_shown(self.new)}"
+        text = self.table in TABLES and self.column in TABLES[self.table].column_names \
+            and TABLES[self.table].column(self.column).kind == "text"  # an empty note is not 未反馈
+        return (f"{title} · {unit} · {column_label(self.table, self.column)}："
+                f"{_shown(self.old, text)} → {_shown(self.new, text)}")
 
     def to_dict(self) -> dict[str, object]:
         return {"kind": self.kind, "table": self.table, "unit": list(self.unit), "column": self.column,
@@ -132,10 +135,10 @@ class Change:
         return cls(str(data["kind"]), table, tuple(unit), column, old, new)
 
 
-def _shown(value: str | None) -> str:
+def _shown(value: str | None, text: bool = False) -> str:
     if value is None:
         return "（无）"
-    return value if value != "" else "未反馈"
+    return value if value != "" else "（空）" if text else "未反馈"
 
 
 def unit_text(table: str | None, key: Sequence[str]) -> str:
