@@ -316,3 +316,26 @@ def test_nbval_fails_when_a_figure_changes(data_copy):
     result = subprocess.run(cmd, env=env, cwd=paths.PROJECT_ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0, result.stdout[-2000:]
     assert "17,480" in result.stdout
+
+
+def test_a_stated_figure_the_bulletin_did_not_print_is_left_out_not_failed(data_copy):
+    # a month whose bulletin printed neither the province's calls, the city's 12345 tickets nor the
+    # cumulative bookings (listed in not_published.csv, absent from facts.csv)
+    folder = data_copy / M
+    gone = ("hotline.city_12345_tickets", "hotline.province_total_calls", "appointments.cumulative_total")
+    lines = (folder / "facts.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (folder / "facts.csv").write_text("".join(ln for ln in lines if not ln.startswith(gone)), encoding="utf-8")
+    (folder / "not_published.csv").write_text("item,note\n" + "".join(f"{k},\n" for k in gone), encoding="utf-8")
+    m = month(M, data_copy)
+    shown = dict(zip(hotline.headlines(m)["label"], hotline.headlines(m)["value"], strict=True))
+    assert shown == {"12320卫生热线受理咨询电话": 59507, "受理省12345工单": 425, "其中南京": 30317}
+    assert "截止月底累计预约挂号量" not in set(appointments.headlines(m)["label"])
+    assert appointments.headlines(m)["value"].iloc[0] == 74217
+    assert hotline.province(m)["share"].isna().all()  # no stated total: no share made up from the rows
+    assert "没有刊登" in appointments.cumulative_line(m).text
+    points = overview.key_points(m)
+    assert points[0] == "12320卫生热线本月受理咨询电话59,507个。"  # the province clause dropped, nothing else
+    from bulletin.history import compute
+
+    digest = compute(m)  # the month's digest (the trends and later checks read it) is still made
+    assert digest["month"] == M

@@ -50,14 +50,18 @@ def grand_total(m: Month) -> int:
     return stated_totals(m)["total"]
 
 
-def cumulative_total(m: Month) -> int:
-    """Bookings since the service began, to the month's end (18,722,617 at the end of February 2020)."""
-    return int(m.facts["appointments.cumulative_total"])
+def cumulative_total(m: Month) -> int | None:
+    """Bookings since the service began, to the month's end (18,722,617 at the end of February 2020;
+    None in a month whose bulletin did not print it)."""
+    value = m.facts.get("appointments.cumulative_total")
+    return None if value is None else int(value)
 
 
 def cumulative_line(m: Month) -> compare.Note:
     """One sentence: the cumulative total at the month's end and the month's part of it."""
     cum, total = cumulative_total(m), grand_total(m)
+    if cum is None:
+        return compare.Note(f"本月公报没有刊登截至{month_label(m.month)}底的累计预约挂号量。")
     return compare.Note(
         f"截至{month_label(m.month)}底，累计预约挂号 {fmt.count(cum)} 次；"
         f"本月 {fmt.count(total)} 次，占累计量的 {fmt.pct(total / cum if cum else float('nan'))}。"
@@ -112,7 +116,7 @@ def headlines(m: Month) -> pd.DataFrame:
     rows: list[tuple[str, object, str]] = [("本月预约挂号量", totals["total"], "次")]
     rows += [(f"{row['channel']}占比", float(row["share"]), "%") for _, row in channel_shares(m).iterrows()]
     rows += [("预约量前5家医院占比", top_share(m, 5), "%"), ("截止月底累计预约挂号量", cumulative_total(m), "次")]
-    return compare.headline_frame(rows)
+    return compare.headline_frame([r for r in rows if r[1] is not None])  # an unprinted figure is left out
 
 
 def changes(m: Month) -> pd.DataFrame | None:

@@ -23,9 +23,15 @@ NANJING = "南京"
 DERIVED = "计算所得"
 
 
-def total_calls(m: Month) -> int:
-    """The stated total of calls the Nanjing hotline took (59,507 in February 2020)."""
-    return int(m.facts["hotline.total_calls"])
+def _stated(m: Month, key: str) -> int | None:
+    """A stated figure of ``facts.csv``; None in a month whose bulletin did not print it."""
+    value = m.facts.get(key)
+    return None if value is None else int(value)
+
+
+def total_calls(m: Month) -> int | None:
+    """The stated total of calls the Nanjing hotline took (59,507 in February 2020; None when not printed)."""
+    return _stated(m, "hotline.total_calls")
 
 
 def categories(m: Month) -> pd.DataFrame:
@@ -33,7 +39,8 @@ def categories(m: Month) -> pd.DataFrame:
     stated total: each category's part of all calls (the listed ones need not add up to it)."""
     frame = m.table("hotline_categories")[["category", "count"]].copy()
     frame["count"] = frame["count"].astype("Int64")
-    frame["share"] = frame["count"].astype("float64") / total_calls(m)
+    total = total_calls(m)
+    frame["share"] = frame["count"].astype("float64") / total if total else float("nan")
     return frame.reset_index(drop=True)
 
 
@@ -42,14 +49,17 @@ def categories_ranked(m: Month) -> pd.DataFrame:
     return categories(m).sort_values("count", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def unlisted(m: Month) -> dict[str, object]:
+def unlisted(m: Month) -> dict[str, object] | None:
     """The derived remainder: the stated total minus the sum of the printed categories.
 
     ``total``, ``listed`` (their sum), ``value`` (the difference), ``share`` (of the total). The
     bulletin prints no such figure and does not say its categories are exhaustive, so this is not
-    a category: it is what the listed categories leave of the total, shown as computed.
+    a category: it is what the listed categories leave of the total, shown as computed. None in a
+    month that printed no total.
     """
     total = total_calls(m)
+    if not total:
+        return None
     listed = int(m.table("hotline_categories")["count"].sum())
     return {"total": total, "listed": listed, "value": total - listed, "share": (total - listed) / total}
 
@@ -58,6 +68,8 @@ def unlisted(m: Month) -> dict[str, object]:
 def unlisted_note(m: Month) -> Note:
     """The derived remainder for readers, one line labelled as computed (shown below the table)."""
     r = unlisted(m)
+    if r is None:
+        return Note("本月公报没有刊登受理总量，列明类别以外的差额无从计算。")
     return Note(
         f"{DERIVED}（总量减列明类别之和）：受理总量 {fmt.count(r['total'])} 个，表中列明的类别合计 "
         f"{fmt.count(r['listed'])} 个（{fmt.pct(r['listed'] / r['total'])}），二者相差 {fmt.count(r['value'])} 个"
@@ -65,15 +77,17 @@ def unlisted_note(m: Month) -> Note:
     )
 
 
-def province_total(m: Month) -> int:
-    return int(m.facts["hotline.province_total_calls"])
+def province_total(m: Month) -> int | None:
+    """The province's stated total of calls (69,660 in February 2020; None when not printed)."""
+    return _stated(m, "hotline.province_total_calls")
 
 
 def province(m: Month) -> pd.DataFrame:
     """The province's calls by city, largest first: ``city``, ``calls``, ``share`` of the stated total."""
     frame = m.table("province_calls")[["city", "calls"]].copy()
     frame = frame.sort_values("calls", ascending=False, kind="stable").reset_index(drop=True)
-    frame["share"] = frame["calls"].astype("float64") / province_total(m)
+    total = province_total(m)
+    frame["share"] = frame["calls"].astype("float64") / total if total else float("nan")
     return frame
 
 
@@ -86,17 +100,17 @@ def nanjing_share(m: Month) -> float:
 @needs(["province_calls"], empty=lambda: compare.headline_frame([]))
 def headlines(m: Month) -> pd.DataFrame:
     """The section's key figures: ``label``, ``value``, ``unit`` (``%``: a fraction)."""
-    f = m.facts
     prov = province(m)
     rows = [
-        ("12320卫生热线受理咨询电话", int(f["hotline.total_calls"]), "个"),
-        ("受理市12345工单", int(f["hotline.city_12345_tickets"]), "件"),
-        ("受理省12345工单", int(f["hotline.province_12345_tickets"]), "件"),
-        ("全省12320接听电话", int(f["hotline.province_total_calls"]), "人次"),
+        ("12320卫生热线受理咨询电话", total_calls(m), "个"),
+        ("受理市12345工单", _stated(m, "hotline.city_12345_tickets"), "件"),
+        ("受理省12345工单", _stated(m, "hotline.province_12345_tickets"), "件"),
+        ("全省12320接听电话", province_total(m), "人次"),
         ("其中南京", int(prov.loc[prov["city"] == NANJING, "calls"].sum()), "人次"),
-        ("南京占全省电话量", nanjing_share(m), "%"),
+        ("南京占全省电话量", nanjing_share(m) if province_total(m) else None, "%"),
     ]
-    return compare.headline_frame(rows)
+    # a figure the bulletin did not print this month is left out, never shown as 0 or 未反馈
+    return compare.headline_frame([r for r in rows if r[1] is not None])
 
 
 def changes(m: Month) -> pd.DataFrame | None:
