@@ -1,16 +1,6 @@
-"""One writer of a data folder at a time, and never while a run reads it.
-
-``bulletin ingest`` takes the data folder for writing (:func:`writing`): a second ingest, or an
-ingest while ``bulletin run`` is reading and publishing that folder, is refused at once with one
-line instead of changing the data under the run. ``bulletin run`` takes it for reading
-(:func:`reading`): any number of runs may read one data folder together, and a run that finds an
-ingest writing waits for it (an ingest takes about a second) before it gives up.
-
-The lock is the operating system's own lock on the data folder itself (``flock`` on an open
-directory, Linux and macOS): nothing is written into the data folder to hold it, and the system
-drops it when the process that held it dies, even by ``kill -9``. Where a folder cannot be locked
-(Windows) a :mod:`filelock` lock file in the temporary folder, named by the data folder's path,
-stands in for it (readers and writers alike then exclude each other).
+"""One writer of a data folder at a time, and never while a run reads it: :func:`writing` (ingest)
+and :func:`reading` (run), an operating-system lock on the data folder itself (nothing is
+written into it). Design: ARCHITECTURE.md, "Data folders: locks and revisions".
 """
 
 from __future__ import annotations

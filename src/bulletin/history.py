@@ -1,26 +1,6 @@
-"""Each month's digest: what other months read of it, computed once and kept.
-
-A month's *digest* is small (a few kilobytes of JSON) and holds:
-
-- ``headlines``: every section's ``headlines(m)`` (section, label, value, unit), what the trends,
-  the month and top index pages and :func:`bulletin.headlines` show;
-- ``rankings``: the units of the tables the trends rank (:data:`RANKINGS`), largest first, with
-  the figure they are ranked by (``None`` for a table the bulletin did not publish);
-- ``check``: what ``bulletin check`` of a later month reads of this one (its cumulative figures,
-  its telemedicine platforms' cumulative measures, its names by kind:
-  :func:`bulletin.checks.across.check_inputs`), and ``check_hash``, a hash of just that part.
-
-Its key is the digest format, the code's hash and that month's own data (nothing of any other
-month, nor ``units.csv``: names are kept as printed and matched when read), so a digest changes
-only when its month or the code does. The batch keeps the digests in ``reports/.history/``
-(:func:`bulletin.paths.history_dir`), one ``YYYY-MM.json`` a month, and brings every stale or
-missing one up to date before its jobs start (:func:`refresh`); a notebook and an analyst read
-them from there (``$BULLETIN_HISTORY_DIR`` in the batch's kernels) and compute, once per process,
-only what is missing or stale. A digest that is not valid JSON, of another format or code version,
-or of other data is ignored and rebuilt; the batch says so in one line of its log.
-
-Reading 120 digests costs a few milliseconds each (the month's files are hashed to check the key);
-computing one costs loading the month and every section's headlines (about 0.1 s).
+"""Each month's digest: what other months read of it (headlines, rankings, what later checks read),
+computed once and kept in ``reports/.history/``; :class:`History` reads and refreshes them.
+Design: ARCHITECTURE.md, "Digests".
 """
 
 from __future__ import annotations

@@ -1,26 +1,7 @@
-"""Revisions: a corrected month is compared, marked, explained, and its earlier version kept.
-
-A month folder holds the current version of the month; every earlier version is kept whole under
-it, with the record of the revision that replaced it::
-
-    data/2020-02/                    the current version (what every reader of the data reads)
-        appointments.csv …
-        revisions/1/                 the version revision 1 replaced, file for file as it was
-            appointments.csv …
-            revision.json            when, from which file, why (--reason), what changed
-
-``bulletin ingest`` of a month already in the data compares the new tables and facts with the
-current ones (:func:`compare`, figure by figure as their canonical text) and prints what changed;
-with ``--force`` it writes the new version (:func:`write_revision`) in one step: the new month,
-its earlier revisions and the version it replaces are assembled in a folder beside it, which then
-takes the month's place by one atomic exchange of the two folders (``renameat2`` with
-``RENAME_EXCHANGE`` on Linux; elsewhere two renames, a killed run between them repaired by the
-next ingest, :func:`recover`). A kill or a full disk at any point leaves the old month or the new
-one whole, and the earlier version is never lost.
-
-Readers see what a revision changed through :class:`Marks` (``[r]`` after each revised figure)
-and :func:`notice` (the line saying when and what). Nothing here is read as data by the loaders,
-the checks or ``bulletin months``: they read the month folder's own files only.
+"""Revisions: a corrected month is compared (:func:`compare`), written with its earlier version kept
+whole under ``revisions/N/`` (:func:`write_revision`, one atomic exchange), marked for readers
+(:class:`Marks`, ``[r]``) and explained (:func:`notice`). Design: ARCHITECTURE.md, "Data folders:
+locks and revisions".
 """
 
 from __future__ import annotations

@@ -1,19 +1,7 @@
 """The bulletin's statistics part as documents: PDF, Word, an accessible workbook, a data package.
 
-One entry point, :func:`write_all`, writes for one month, into a folder the caller gives (the
-batch's staging folder of the month; never the data folder):
-
-- ``bulletin-YYYY-MM.pdf``: the statistics part laid out as the bulletin prints it (Typst; see
-  :mod:`.pdf` for why), A4, page numbers, contents, fonts embedded, tagged PDF/UA-1;
-- ``bulletin-YYYY-MM.docx``: the same content as an editable Word file (python-docx, :mod:`.word`);
-- ``tables-YYYY-MM.xlsx``: the tables along the UK Analysis Function's spreadsheet guidance
-  (xlsxwriter, :mod:`.workbook`);
-- ``data-YYYY-MM/``: the tidy CSV files and a Frictionless ``datapackage.json`` generated from
-  :mod:`bulletin.schema` (:mod:`.datapackage`).
-
-The content (:mod:`.content`) is built once from the loaded month (:class:`bulletin.loaded_month.Month`)
-and the sections' own functions, and rendered by each writer; a table or figure the month's
-``not_published.csv`` lists is replaced by a line saying so.
+:func:`write_all` writes them for one month into a folder the caller gives (never the data
+folder), from one :mod:`.content` built from the loaded month. ARCHITECTURE.md, "Documents".
 """
 
 from __future__ import annotations

@@ -1,25 +1,9 @@
 """The bulletin's sections: one notebook and one module of figures each.
 
 :data:`SECTIONS` is the single list the notebooks, the batch runner and the index pages share
-(number, name, Chinese title, tables read).
-
-Every function takes the loaded month ``m`` (:class:`bulletin.loaded_month.Month`, from :func:`start`
-or :func:`bulletin.month`). The six modules of a bulletin section (hotline, appointments,
-booking_channels, telemedicine, data_platform, kiosks) have the same shape; overview has
-``headlines`` and ``month_on_month`` (its figures are the others'), trends shows the others'
-headlines over the months up to ``m`` and has neither, and compare is their shared helper:
-
-- ``headlines(m)``: the section's key figures, a small table ``label``, ``value``, ``unit``
-  (``%``: a fraction; money in 元). The overview and the month index show these and compute
-  nothing themselves.
-- ``changes(m)``: the headlines against the month before (``label``, ``value``, ``previous``,
-  ``change``, ``change_pct``, ``presence``), or ``None`` when that month is not in the data;
-  ``month_on_month(m)`` is the same for readers, with the section's units (matched through
-  ``data/units.csv``: 新增 this month, 本月无 when gone).
-- views (``*_view(m, …)``: DataFrames of strings for readers, money to the fen) and charts
-  (``*_chart(m, …)``: matplotlib figures).
-
-A notebook reads ``m = start(month, data_dir, "kiosks")`` and then only calls these.
+(number, name, Chinese title, tables read). The six modules of a bulletin section have one shape
+(``headlines``, ``changes``/``month_on_month``, ``*_view``, ``*_chart``); overview and trends do
+not, and compare is their shared helper. ARCHITECTURE.md, "Sections", says what each returns.
 """
 
 from __future__ import annotations
