@@ -173,13 +173,19 @@ class Page:
 # ---------------------------------------------------------------- poppler (PDF pages and text)
 
 
-def poppler(tool: str) -> str:
-    found = shutil.which(tool)
+def tool(name: str, package: str) -> str:
+    """The path of a command from a Debian package: skipped when absent, failed under ``CI=true``
+    (where ``.ci/run`` installs it)."""
+    found = shutil.which(name)
     if found is None:
         if IN_CI:
-            pytest.fail(f"{tool} (Debian package poppler-utils) is missing; .ci/run installs it")
-        pytest.skip(f"{tool} not installed (Debian package poppler-utils); CI installs it")
+            pytest.fail(f"{name} (Debian package {package}) is missing; .ci/run installs it")
+        pytest.skip(f"{name} not installed (Debian package {package}); CI installs it")
     return found
+
+
+def poppler(name: str) -> str:
+    return tool(name, "poppler-utils")
 
 
 # ---------------------------------------------------------------- the February 2020 bulletin's text

@@ -28,25 +28,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import REFERENCE_MONTH
+from helpers import REFERENCE_MONTH, poppler, tool
 
 import bulletin
 from bulletin import documents, schema
 from bulletin.documents import content, model, pdf
 
 M = REFERENCE_MONTH
-IN_CI = os.environ.get("CI", "").lower() == "true"
 KINDS = ("pdf", "docx")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def _tool(name: str, package: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        if IN_CI:
-            pytest.fail(f"{name} (Debian package {package}) is missing; .ci/run installs it")
-        pytest.skip(f"{name} not installed (Debian package {package}); CI installs it")
-    return found
 
 
 @dataclass(frozen=True)
@@ -71,7 +61,7 @@ class Line:
 
 def _pages(path: Path) -> list[list[Line]]:
     """Every page of a PDF as its lines, top to bottom, each line's words left to right."""
-    exe = _tool("pdftotext", "poppler-utils")
+    exe = poppler("pdftotext")
     xhtml = subprocess.run([exe, "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
     ns = {"h": "http://www.w3.org/1999/xhtml"}
     pages = []
@@ -111,7 +101,7 @@ def data_in_odd_path(tmp_path_factory) -> Path:
 def _render(data_dir: Path, work: Path) -> dict[str, list[list[Line]]]:
     """The month's documents written from ``data_dir``: the PDF as written, the Word file as
     LibreOffice lays it out."""
-    soffice = _tool("soffice", "libreoffice-writer-nogui")
+    soffice = tool("soffice", "libreoffice-writer-nogui")
     out = work / "月报 输出"
     written = {p.suffix.lstrip("."): p for p in documents.write_all(M, data_dir, out) if p.is_file()}
     conf = work / "fonts.conf"
@@ -399,7 +389,7 @@ def test_a_table_titled_otherwise_than_its_section_is_captioned_and_numbered(tmp
     second = Grid("kiosks", "乙表", (1, 1), head, ((Cell("乙院"), Cell("3", numeric=True)),))
     doc = model.Document(M, "简报（2020年2月）", "2020年2月", (Section("一节", (first, second)),),
                          model.colophon(M, "2024年5月1日"), (model.NOT_REPORTED_TERM,))
-    text = subprocess.run([_tool("pdftotext", "poppler-utils"), "-layout", str(pdf.write(doc, tmp_path / "s.pdf")),
+    text = subprocess.run([poppler("pdftotext"), "-layout", str(pdf.write(doc, tmp_path / "s.pdf")),
                            "-"], capture_output=True, text=True, check=True).stdout
     assert re.search(r"表1\s+甲表\s+单位\s+数\s+甲院\s+未反馈\s+注：“未反馈”", text)
     assert re.search(r"表2\s+乙表\s+单位\s+数\s+乙院\s+3", text) and "注：" not in text.split("乙表")[1]
