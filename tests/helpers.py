@@ -188,6 +188,22 @@ def poppler(name: str) -> str:
     return tool(name, "poppler-utils")
 
 
+def struct_elements(node, depth: int = 0):
+    """Every element of a PDF's structure tree below ``node`` (pypdf objects), in document order:
+    the tagged PDF's headings (``/S``), figures with their ``/Alt`` text, and so on."""
+    if depth > 60:
+        return
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, dict):
+        yield node
+        kids = node.get("/K")
+        if kids is not None:
+            yield from struct_elements(kids, depth + 1)
+    elif isinstance(node, list):
+        for kid in node:
+            yield from struct_elements(kid, depth + 1)
+
+
 # ---------------------------------------------------------------- the February 2020 bulletin's text
 
 RAW = paths.DEFAULT_DATA_DIR / "raw" / "2020-02.txt"

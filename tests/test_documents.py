@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import REFERENCE_MONTH, edit_csv
-from helpers import check_descriptions, poppler
+from helpers import check_descriptions, poppler, struct_elements
 
 import bulletin
 from bulletin import documents, schema
@@ -131,27 +131,11 @@ def test_pdf_is_a4_titled_tagged_numbered_with_fonts_embedded(written, pdf_text)
     assert footers == [f"{i}/{pages}" for i in range(1, pages + 1)], "each page numbered n / N in its footer"
 
 
-def _alt_texts(node, found: list[str], depth: int = 0) -> None:
-    if depth > 60:
-        return
-    node = node.get_object() if hasattr(node, "get_object") else node
-    if isinstance(node, dict):
-        if "/Alt" in node:
-            found.append(str(node["/Alt"]))
-        kids = node.get("/K")
-        if kids is not None:
-            _alt_texts(kids, found, depth + 1)
-    elif isinstance(node, list):
-        for kid in node:
-            _alt_texts(kid, found, depth + 1)
-
-
 def test_every_chart_has_alt_text_listing_its_figures(written):
     from pypdf import PdfReader
 
     reader = PdfReader(written["pdf"])
-    alts: list[str] = []
-    _alt_texts(reader.trailer["/Root"]["/StructTreeRoot"], alts)
+    alts = [str(e["/Alt"]) for e in struct_elements(reader.trailer["/Root"]["/StructTreeRoot"]) if "/Alt" in e]
     charts = [a for a in alts if a.startswith("条形图")]
     assert len(charts) == 4
     assert any("电话预约：26097个" in a for a in charts)

@@ -28,7 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from helpers import REFERENCE_MONTH, poppler, tool
+from helpers import REFERENCE_MONTH, poppler, struct_elements, tool
 
 import bulletin
 from bulletin import documents, schema
@@ -325,27 +325,12 @@ def test_the_bulletins_caveats_stand_beside_their_figures(rendered, kind, caveat
 # ---------------------------------------------------------------- headings and the Word file's properties
 
 
-def _tags(node, found: list[str], depth: int = 0) -> None:
-    if depth > 60:
-        return
-    node = node.get_object() if hasattr(node, "get_object") else node
-    if isinstance(node, dict):
-        if re.fullmatch(r"/H\d", str(node.get("/S", ""))):
-            found.append(str(node["/S"]))
-        kids = node.get("/K")
-        if kids is not None:
-            _tags(kids, found, depth + 1)
-    elif isinstance(node, list):
-        for kid in node:
-            _tags(kid, found, depth + 1)
-
-
 def test_pdf_headings_one_h1_for_the_title_and_h2_for_each_section(data_in_odd_path, doc, tmp_path):
     from pypdf import PdfReader
 
     target = pdf.write(doc, tmp_path / "b.pdf")
-    tags: list[str] = []
-    _tags(PdfReader(target).trailer["/Root"]["/StructTreeRoot"], tags)
+    tags = [str(e["/S"]) for e in struct_elements(PdfReader(target).trailer["/Root"]["/StructTreeRoot"])
+            if re.fullmatch(r"/H\d", str(e.get("/S", "")))]
     # the title, then the contents list's heading and the seven sections under it
     assert tags == ["/H1", "/H2", *["/H2"] * len(doc.sections)]
 
