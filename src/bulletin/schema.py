@@ -294,9 +294,15 @@ def declared_total(table: str, column: str) -> Total | None:
     return next((t for t in TABLES[table].totals if t.column == column), None)
 
 
+def to_fen(value: object) -> Decimal:
+    """Money exactly to the fen, whether loaded as ``Decimal`` or as float64 yuan (``Decimal(str(x))``
+    takes a float's shortest repr, ``51460109.85``, not its binary expansion)."""
+    return (value if isinstance(value, Decimal) else Decimal(str(value))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
 def _exact(value: object, kind: Kind) -> int | Decimal:
     if kind == "money":
-        return (value if isinstance(value, Decimal) else Decimal(str(value))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        return to_fen(value)
     if isinstance(value, Decimal):
         return int(value.to_integral_value(ROUND_HALF_UP))
     return int(value)  # type: ignore[call-overload]

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..loaders import labels as table_labels
 from ..missing import is_missing
+from ..schema import to_fen
 
 #: how a missing figure reads, in every output (the bulletin's own word; ``bulletin.store`` keeps
 #: the same word as the token it parses in the data files)
@@ -87,8 +88,7 @@ def yuan(x: object, na: str = NOT_REPORTED, unit: bool = False) -> str:
     """Money to the fen: ``Decimal("6477159.42")`` → ``6,477,159.42`` (``unit`` appends 元)."""
     if is_missing(x):
         return na
-    value = x if isinstance(x, Decimal) else Decimal(str(x))
-    text = f"{value.quantize(Decimal('0.01'), ROUND_HALF_UP):,.2f}"
+    text = f"{to_fen(x):,.2f}"
     return f"{text}元" if unit else text
 
 

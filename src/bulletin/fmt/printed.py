@@ -15,9 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..schema import to_fen
 from . import NOT_REPORTED, is_missing, pct
-
-_CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -33,13 +32,8 @@ def _mark(text: str) -> str:
     return f"{text} {MARK}"
 
 
-def money(x: object) -> Decimal:
-    """Money exactly to the fen, whether loaded as ``Decimal`` or as float64 yuan.
-
-    ``Decimal(str(x))`` takes a float's shortest repr (``51460109.85``), not its binary expansion.
-    """
-    value = x if isinstance(x, Decimal) else Decimal(str(x))
-    return value.quantize(_CENT, ROUND_HALF_UP)
+#: money exactly to the fen, ``Decimal`` or float64 yuan alike (the schema's one rule)
+money = to_fen
 
 
 def count(x: object) -> str:
