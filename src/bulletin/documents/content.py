@@ -35,20 +35,6 @@ if TYPE_CHECKING:
 
 #: the document's title as the bulletin names its statistics part
 TITLE = "南京卫生信息统计简报·统计数据"
-#: who compiles and publishes the bulletin (the centre the pages' footer names as the source,
-
-
-def release_date() -> str:
-    """The date the documents carry (``2026-12-03``, ISO 8601).
-
-    The data holds no publication date of the bulletin (neither ``facts.csv`` nor the revision
-    records: these date only corrections), so this is the day the documents are generated: the
-    very date the pages' footer gives as 生成日期 (:func:`bulletin.release.generated_date`), one
-    setting for every output. The workbook's cover and the data package say that it is that date.
-    """
-    from ..release import generated_date
-
-    return generated_date()
 
 
 def load(month: str, data_dir: str | Path | None = None) -> Month:

@@ -12,7 +12,7 @@ holds of the files (the tests check each statement): that a table has no totals 
 hold its printed totals, which column is the sum of which, where 未反馈 is possible, the unit of
 each telemedicine measure. The package names its ``sources`` (the bulletin), its
 ``contributors`` (the centre that publishes it; the data names no contact), ``created`` (when it
-was written: the data holds no publication date, :func:`.content.release_date`) and ``version``
+was written: the data holds no publication date, :func:`bulletin.release.generated_date`) and ``version``
 (``1.0.0``, ``1.N.0`` after N revisions); a revised month's descriptor lists its ``revisions``
 (each one's number, time, reason and changes, as ``bulletin revisions MONTH N --json`` gives them).
 
@@ -179,7 +179,7 @@ def headlines_csv(rows: list[tuple[str, str, object, str]]) -> str:
 
 def created() -> str:
     """When the package is written, ISO 8601 in UTC (the data holds no publication date); its day
-    is :func:`.content.release_date`'s unless the writing straddles midnight."""
+    is :func:`bulletin.release.generated_date`'s unless the writing straddles midnight."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 

@@ -87,7 +87,8 @@ class Document:
     terms: tuple[tuple[str, str], ...] = ()
 
 
-#: who publishes the bulletin (the Word file's author, the source line)
+#: who publishes the bulletin (the Word file's author, the source line, the workbook's cover; the
+#: centre the pages' footer names as the source); the data names no contact person, telephone or address
 PUBLISHER = "南京市卫生信息中心"
 #: the bulletin the figures are taken from
 BULLETIN = "南京卫生信息统计简报"

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from .. import revisions, schema
 from ..fmt import is_missing, printed
+from ..release import generated_date
 from . import content, model
 from . import wording as w
 from .content import dated
@@ -334,12 +335,12 @@ def write(m: Month, target: Path) -> Path:
     cover = book.add_worksheet("封面")
     contents = book.add_worksheet("目录")
     notes = book.add_worksheet("注释")
-    cover.write_string(0, 0, f"南京卫生信息统计简报统计表：{year}年{mon}月", title)
+    cover.write_string(0, 0, f"{model.BULLETIN}统计表：{year}年{mon}月", title)
     lines = [
         f"统计月份：{year}年{mon}月",
         f"发布机构：{model.PUBLISHER}",
         f"来源：{model.PUBLISHER}《{model.BULLETIN}》统计数据部分，按公报印出的数字录入。",
-        f"生成日期：{content.release_date()}"
+        f"生成日期：{generated_date()}"
         "（数据中没有公报的发布日期；此为本工作簿生成之日，与网页页脚的生成日期相同）",
         f"联系方式：公报统计数据部分未载明联系人与联系方式；如有疑问，请向{model.PUBLISHER}查询。",
         "内容：本月要点、12320卫生热线、预约挂号、分途径预约、远程医疗、卫生信息平台数据采集、自助智能医疗服务终端。",
