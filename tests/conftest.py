@@ -46,10 +46,11 @@ def data_copy(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def published_2020_02(tmp_path_factory) -> Path:
-    """The reports folder of one ``bulletin run 2020-02`` (every section and the documents) of the
-    shipped month, copied into a data path with Chinese characters and spaces (``卫生 数据/``, what
-    :func:`published_2020_02_data` returns), as users have it. Read it, never change it: the site,
-    browser and documents tests share it (``reports/2020-02/…``, ``reports/index.html``).
+    """The reports folder (``报告 目录/``) of one ``bulletin run 2020-02`` (every section and the
+    documents) of the shipped month, copied into a data path with Chinese characters and spaces
+    (``卫生 数据/``, what :func:`published_2020_02_data` returns), as users have them.
+    Read it, never change it: the site, browser, published and documents tests share it
+    (``…/2020-02/…``, ``…/index.html``).
 
     Made once per test run, whichever pytest-xdist worker asks first (the others wait on a lock
     and reuse it), as pytest-xdist documents for session data shared between workers.
@@ -60,7 +61,7 @@ def published_2020_02(tmp_path_factory) -> Path:
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent  # shared by the workers of this run
     home = root / "published-2020-02"
-    reports = home / "reports"
+    reports = home / "报告 目录"
     with FileLock(str(root / "published-2020-02.lock")):
         if not (home / "done").is_file():
             from bulletin.cli import main

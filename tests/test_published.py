@@ -1,7 +1,7 @@
 """Every published output of one batch run of 2020-02, read as a reader gets it.
 
-One run of ``bulletin run 2020-02`` (into a folder whose path holds Chinese characters and
-spaces) feeds every test here:
+The session's one run of ``bulletin run 2020-02`` (conftest's ``published_2020_02``: data and
+reports in folders whose paths hold Chinese characters and spaces) feeds every test here:
 
 - money is shown to the fen everywhere: every page (HTML), the PDF (its text as poppler's
   ``pdftotext`` reads it, with the words' positions), the Word file and the workbook's number
@@ -20,8 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.cli import main
-
 MONTH = "2020-02"
 #: an amount to the fen as the outputs print it: 2,482,832.44, 2482832.44, -12.30, +1,234.00
 FEN = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}")
@@ -36,11 +34,9 @@ NO_FIGURE = {"", "—", "未反馈", "未列出", "[x]"}
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    """The reports folder of one batch run of 2020-02 (the month's own folder)."""
-    out = tmp_path_factory.mktemp("published") / "报告 目录"
-    assert main(["run", MONTH, "--out", str(out), "--force"]) == 0
-    return out / MONTH
+def published(published_2020_02) -> Path:
+    """The month's own folder of the session's one ``bulletin run 2020-02`` (read-only)."""
+    return published_2020_02 / MONTH
 
 
 def _not_to_the_fen(text: str) -> str | None:
