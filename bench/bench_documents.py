@@ -68,8 +68,8 @@ def _plain_docx(doc, target: Path) -> None:
     from bulletin.documents.model import Grid, place
 
     document = docx.Document()
-    for section in doc.sections:
-        for block in section.blocks:
+    for chapter in doc.chapters:
+        for block in chapter.blocks:
             if not isinstance(block, Grid):
                 continue
             rows = (*block.header, *block.body)
@@ -116,7 +116,7 @@ def main() -> None:
             write_all(MONTH, None, tmp / f"warm{i}")
             warms.append(time.perf_counter() - start)
             t = [time.perf_counter()]
-            d = content.load(MONTH)
+            d = content.read_month(MONTH)
             doc = content.build_from(d)
             t.append(time.perf_counter())
             pdf.write(doc, tmp / "p.pdf")

@@ -157,7 +157,7 @@ def test_typst_literal_keeps_every_character_inert(tmp_path):
     from pypdf import PdfReader
 
     texts = [NASTY, 'a"b\\"', "#set page(width: 1cm)", "]#panic(\"x\")[", "$ a $ */_ <ref> @cite 12\n2"]
-    doc = model.Document(M, "t", "s", tuple(model.Section(t, (model.Paragraph(t),)) for t in texts))
+    doc = model.Document(M, "t", "s", tuple(model.Chapter(t, (model.Paragraph(t),)) for t in texts))
     text = "".join(p.extract_text() for p in PdfReader(pdf.write(doc, tmp_path / "t.pdf")).pages)
     flat = "".join(text.split())
     for t in texts:
@@ -407,12 +407,13 @@ def test_not_published_items_are_skipped_with_a_line(data_copy, tmp_path):
     out = tmp_path / "out"
     documents.write_all(M, data_copy, out)
     doc = content.build(M, data_copy)
-    kiosk_section = doc.sections[-1]
-    assert doc.sections[0].title == content.dated(M, content.HEADLINES_TITLE)
-    assert not any(label.startswith("投放终端") for _, label, _, _ in content.headline_rows(content.load(M, data_copy)))
+    kiosk_chapter = doc.chapters[-1]
+    assert doc.chapters[0].title == content.dated(M, content.HEADLINES_TITLE)
+    rows = content.headline_rows(content.read_month(M, data_copy))
+    assert not any(label.startswith("投放终端") for _, label, _, _ in rows)
     line = "（本月简报未公布自助智能医疗服务终端医院使用情况表：本月未统计）"
-    assert [b.text for b in kiosk_section.blocks] == [line]
-    hotline = doc.sections[1].blocks[0].text
+    assert [b.text for b in kiosk_chapter.blocks] == [line]
+    hotline = doc.chapters[1].blocks[0].text
     assert "市12345工单" not in hotline and "省12345工单425件" in hotline
     descriptor = json.loads((out / f"data-{M}" / "datapackage.json").read_text(encoding="utf-8"))
     assert "kiosks" not in [r["name"] for r in descriptor["resources"]]
@@ -428,7 +429,7 @@ def test_any_number_of_rows_works(data_copy, tmp_path, keep):
     paths = documents.write_all(M, data_copy, tmp_path / "out")
     assert all(p.exists() for p in paths)
     doc = content.build(M, data_copy)
-    booking = next(b for b in doc.sections[3].blocks if isinstance(b, content.Grid))
+    booking = next(b for b in doc.chapters[3].blocks if isinstance(b, content.Grid))
     assert len(booking.body) == (keep + 1) // 2 + 1
     if keep == 7:  # an odd count: the last right-hand pair is empty
         assert [c.text for c in booking.body[3]] == ["4", "江苏省预约挂号网", "957", "", "", ""]

@@ -202,14 +202,14 @@ def test_no_page_shows_a_table_row_cut_from_its_group_label(request, kind, month
 def test_every_heading_and_caption_is_followed_on_its_page_by_its_content(rendered, doc, kind):
     pages = rendered[kind]
     body = _body(pages)
-    for section in doc.sections:
-        title = _flat(section.title)
+    for chapter in doc.chapters:
+        title = _flat(chapter.title)
         found = [(p, i) for p, i, line in body if line.text.endswith(title)]
-        assert len(found) == 1, f"{kind}: the heading {section.title} printed once ({len(found)})"
+        assert len(found) == 1, f"{kind}: the heading {chapter.title} printed once ({len(found)})"
         p, i = found[0]
         after = [line for line in pages[p][i + 1:] if not _is_footer(line)]
-        assert after, f"{kind}: the heading {section.title} is the last line of page {p + 1}"
-    captions = [b.title for s in doc.sections for b in s.blocks if isinstance(b, model.Bars)] if kind == "pdf" else []
+        assert after, f"{kind}: the heading {chapter.title} is the last line of page {p + 1}"
+    captions = [b.title for s in doc.chapters for b in s.blocks if isinstance(b, model.Bars)] if kind == "pdf" else []
     assert kind == "docx" or len(captions) == 4
     for title in captions:  # a chart's caption under its chart, on the same page
         ((p, i),) = [(p, i) for p, i, line in body if line.text.endswith(_flat(title))]
@@ -219,8 +219,8 @@ def test_every_heading_and_caption_is_followed_on_its_page_by_its_content(render
 @pytest.mark.parametrize("kind", KINDS)
 def test_no_table_title_is_printed_twice(rendered, doc, kind):
     body = _body(rendered[kind])
-    for section in doc.sections:
-        for block in section.blocks:
+    for chapter in doc.chapters:
+        for block in chapter.blocks:
             if isinstance(block, model.Grid):
                 hits = [line.text for _, _, line in body if _flat(block.title) in line.text]
                 assert len(hits) == 1, f"{kind}: {block.title} printed {len(hits)} times: {hits}"
@@ -230,7 +230,7 @@ def test_no_table_title_is_printed_twice(rendered, doc, kind):
 def test_no_figure_is_split_across_two_lines(rendered, doc, kind):
     """A figure in the prose reads whole on one line (LibreOffice had broken 26097 after its 2)."""
     text = "\n".join(line.text for _, _, line in _body(rendered[kind]))
-    paragraphs = [b.text for s in doc.sections for b in s.blocks if isinstance(b, model.Paragraph) and not b.note]
+    paragraphs = [b.text for s in doc.chapters for b in s.blocks if isinstance(b, model.Paragraph) and not b.note]
     assert len(paragraphs) == 6
     for paragraph in paragraphs:
         found = re.search("\n?".join(map(re.escape, _flat(paragraph))), text)
@@ -265,7 +265,7 @@ def test_money_is_printed_to_the_fen(rendered, kind):
 def test_chart_bars_start_at_zero_on_a_value_axis_with_labels_as_the_tables(rendered, doc):
     """The kiosks chart: each value label sits where a bar from the axis's 0, drawn to the axis's
     scale, ends; the labels are money to the fen with separators, the ticks counts with separators."""
-    chart = next(b for b in doc.sections[-1].blocks if isinstance(b, model.Bars))
+    chart = next(b for b in doc.chapters[-1].blocks if isinstance(b, model.Bars))
     assert all(name in set(bulletin.load("kiosks", M).query("group == 'hospital'")["unit"])
                for name, _, _ in chart.items), "hospitals ranked with hospitals only"
     end, ticks = pdf.scale(max(v for _, v, _ in chart.items), money=True)
@@ -332,7 +332,7 @@ def test_pdf_headings_one_h1_for_the_title_and_h2_for_each_section(data_in_odd_p
     tags = [str(e["/S"]) for e in struct_elements(PdfReader(target).trailer["/Root"]["/StructTreeRoot"])
             if re.fullmatch(r"/H\d", str(e.get("/S", "")))]
     # the title, then the contents list's heading and the seven sections under it
-    assert tags == ["/H1", "/H2", *["/H2"] * len(doc.sections)]
+    assert tags == ["/H1", "/H2", *["/H2"] * len(doc.chapters)]
 
 
 def test_docx_properties_name_the_publisher_and_tables_carry_alt_text(data_in_odd_path, doc, tmp_path, monkeypatch):
@@ -346,7 +346,7 @@ def test_docx_properties_name_the_publisher_and_tables_carry_alt_text(data_in_od
     assert (props.author, props.last_modified_by) == (model.PUBLISHER, model.PUBLISHER)
     assert props.created.isoformat()[:19] == props.modified.isoformat()[:19] == "2020-03-01T00:00:00"
     assert props.comments == doc.colophon[0] and "python-docx" not in f"{props.comments}{props.author}"
-    grids = [b for s in doc.sections for b in s.blocks if isinstance(b, model.Grid)]
+    grids = [b for s in doc.chapters for b in s.blocks if isinstance(b, model.Grid)]
     with zipfile.ZipFile(tmp_path / "b.docx") as z:  # the tables' XML as Word reads it
         tables = ET.fromstring(z.read("word/document.xml")).findall(f".//{W}tbl")
     assert len(tables) == len(grids) == 6  # 本月要点 and the five tables the bulletin prints
@@ -359,20 +359,20 @@ def test_docx_properties_name_the_publisher_and_tables_carry_alt_text(data_in_od
         assert len(rows) == len(grid.header) + len(grid.body)
         assert all(row.find(f"{W}trPr/{W}cantSplit") is not None for row in rows), "no row breaks across pages"
     headings = [p for p in d.paragraphs if p.style.name == "Heading 1"]
-    assert [p.text for p in headings] == [s.title for s in doc.sections]
+    assert [p.text for p in headings] == [s.title for s in doc.chapters]
     assert all(p.paragraph_format.keep_with_next for p in headings)
 
 
-def test_a_table_titled_otherwise_than_its_section_is_captioned_and_numbered(tmp_path):
+def test_a_table_titled_otherwise_than_its_chapter_is_captioned_and_numbered(tmp_path):
     """Two tables under one heading: each is captioned 表1, 表2 with its own title (a Word Caption
     numbered by a SEQ field; a Typst table caption above the table); a revised month says so."""
     from bulletin.documents import word
-    from bulletin.documents.model import Cell, Grid, Section
+    from bulletin.documents.model import Cell, Chapter, Grid
 
     head = ((Cell("单位"), Cell("数")),)
     first = Grid("kiosks", "甲表", (1, 1), head, ((Cell("甲院"), Cell("未反馈", numeric=True)),))
     second = Grid("kiosks", "乙表", (1, 1), head, ((Cell("乙院"), Cell("3", numeric=True)),))
-    doc = model.Document(M, "简报（2020年2月）", "2020年2月", (Section("一节", (first, second)),),
+    doc = model.Document(M, "简报（2020年2月）", "2020年2月", (Chapter("一节", (first, second)),),
                          model.colophon(M, "2024年5月1日"), (model.NOT_REPORTED_TERM,))
     text = subprocess.run([poppler("pdftotext"), "-layout", str(pdf.write(doc, tmp_path / "s.pdf")),
                            "-"], capture_output=True, text=True, check=True).stdout

@@ -145,7 +145,7 @@ def test_appointments_top_channels_shares_concentration(data_dir):
 def test_booking_channels_ranked_and_related(data_dir):
     frame = booking_channels.ranked(month(M, data_dir))
     assert frame["channel"].iloc[0] == "健康南京客户端"
-    assert int(frame["bookings"].sum()) == booking_channels.stated_total(month(M, data_dir)) == 16669
+    assert int(frame["bookings"].sum()) == booking_channels.channels_total(month(M, data_dir)) == 16669
     assert fmt.pct(frame["share"].iloc[0]) == "57.1%"
     rel = booking_channels.relation(month(M, data_dir))
     assert [int(v) for v in rel["bookings"]] == [16669, 25208, 7285, 32493]

@@ -44,7 +44,7 @@ def number(value: object) -> int | Decimal | None:
     return int(value)  # type: ignore[call-overload]
 
 
-def column_sum(frame: pd.DataFrame, decl: Table, column: str) -> int | Decimal:
+def rows_sum(frame: pd.DataFrame, decl: Table, column: str) -> int | Decimal:
     """Exact sum of a column (Decimal for money, int for counts), 未反馈 left out: the rows' side
     of :func:`bulletin.schema.table_total`, 0 when no row states the figure."""
     kind = decl.column(column).kind

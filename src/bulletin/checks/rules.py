@@ -16,7 +16,7 @@ import pandas as pd
 from ..month_strings import days_in_month, month_label
 from ..schema import FACTS, KIOSK_GROUP_LABELS, TABLES, TELEMEDICINE_MEASURES, Table
 from ..schema import table as schema_table
-from .reading import CheckedMonth, column_label, column_sum, number, unit_of
+from .reading import CheckedMonth, column_label, number, rows_sum, unit_of
 from .report import Finding, figure_text
 
 _FEN = Decimal("0.01")
@@ -79,7 +79,7 @@ class ColumnSum:
 
     def value(self, data: CheckedMonth) -> object:
         frame = data.tables.get(self.table)
-        return None if frame is None else column_sum(frame, TABLES[self.table], self.column)
+        return None if frame is None else rows_sum(frame, TABLES[self.table], self.column)
 
     def describe(self) -> str:
         decl = TABLES[self.table]

@@ -6,7 +6,7 @@ import pandas as pd
 
 from .. import schema
 from ..schema import FACTS_FILE, TABLES, Table
-from .reading import CheckedMonth, column_label, column_sum, number, unit_of
+from .reading import CheckedMonth, column_label, number, rows_sum, unit_of
 from .report import Finding, Remainder, figure_text
 
 
@@ -29,7 +29,7 @@ def check_totals(data: CheckedMonth) -> tuple[list[Finding], list[Remainder]]:
                     f"{decl.title}「{label}」的合计（{total.fact}）未写入 {FACTS_FILE}，无法核对",
                 ))
                 continue
-            rows = column_sum(frame, decl, total.column)
+            rows = rows_sum(frame, decl, total.column)
             if total.rule == "exact" and rows != stated:
                 findings.append(Finding(
                     "error", "total_mismatch", name, "合计", total.column, rows, stated,

@@ -44,8 +44,8 @@ def write_all(month: str, data_dir: PathLike | None, out_dir: PathLike) -> list[
     data_root = paths.data_dir(data_dir).resolve()
     if out == data_root or data_root in out.parents:
         raise BulletinError(f"the documents are not written into the data directory ({out}); give another --out")
-    month_data = content.load(month, data_dir)
-    doc = content.build_from(month_data)
+    m = content.read_month(month, data_dir)
+    doc = content.build_from(m)
     # every name must print in the PDF's one font: refused with its file, row and code point
     # before anything is written (a month folder edited by hand; the ingest refuses them too)
     glyphs.check_month_folder(paths.month_dir(month, data_dir), [*(t.file for t in TABLES.values()),
@@ -62,8 +62,8 @@ def write_all(month: str, data_dir: PathLike | None, out_dir: PathLike) -> list[
     try:
         pdf.write(doc, work / pdf_name)
         word.write(doc, work / docx_name)
-        workbook.write(month_data, work / xlsx_name)
-        datapackage.write(month_data, work / data_name)
+        workbook.write(m, work / xlsx_name)
+        datapackage.write(m, work / data_name)
         written = []
         for name in names(month):
             target = out / name

@@ -2,7 +2,7 @@
 
 Everything is read from the loaded month (:class:`bulletin.loaded_month.Month`, each file once) and
 computed by the sections' own functions: the headline figures are each section's ``headlines(m)``
-(the page's figures, in a first section 本月要点), and every 合计 is
+(the page's figures, in a first chapter 本月要点), and every 合计 is
 :func:`bulletin.schema.table_total` (the stated total when the bulletin printed it, else the exact
 ``Decimal`` sum of the rows), so a figure is one number in the pages, the PDF, the Word file, the
 workbook and the data package. Figures are worded in the printed style (:mod:`bulletin.fmt.printed`).
@@ -26,7 +26,7 @@ from ..fmt import is_missing, printed
 from ..month_strings import is_month
 from . import model
 from . import wording as w
-from .model import Bars, Block, Cell, Document, Grid, Paragraph, Section
+from .model import Bars, Block, Cell, Chapter, Document, Grid, Paragraph
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 TITLE = "南京卫生信息统计简报·统计数据"
 
 
-def load(month: str, data_dir: str | Path | None = None) -> Month:
+def read_month(month: str, data_dir: str | Path | None = None) -> Month:
     """The loaded month the documents are written from.
 
     Raises :class:`BulletinDataError` (one line) for a malformed month or one without a folder.
@@ -111,10 +111,10 @@ def _bars(title: str, items: list[tuple[str, float, str]], unit: str) -> Bars | 
     return Bars(title, tuple(items), alt, unit)
 
 
-# ---------------------------------------------------------------- the sections
+# ---------------------------------------------------------------- the chapters
 
 
-def hotline(m: Month) -> Section:
+def hotline(m: Month) -> Chapter:
     title = dated(m.month, schema.TABLES["hotline_categories"].title)
     blocks: list[Block] = []
     cats = table(m, "hotline_categories")
@@ -137,14 +137,14 @@ def hotline(m: Month) -> Section:
     chart = _bars("各类别受理量（个）", [(n, _float(v), printed.count(v)) for n, v in categories], "个")
     if chart:
         blocks.append(chart)
-    return Section(title, tuple(blocks))
+    return Chapter(title, tuple(blocks))
 
 
 def _float(x: object) -> float:
     return math.nan if is_missing(x) else float(x)
 
 
-def appointments(m: Month) -> Section:
+def appointments(m: Month) -> Chapter:
     decl = schema.TABLES["appointments"]
     title = dated(m.month, decl.title)
     frame = table(m, "appointments")
@@ -172,15 +172,15 @@ def appointments(m: Month) -> Section:
     if cumulative is not None:
         worded = printed.count(revised_fact(m, "appointments.cumulative_total", cumulative))
         blocks.append(Paragraph(w.cumulative(m.month, "总预约挂号量为", f"{worded}次"), note=True))
-    return Section(title, tuple(blocks))
+    return Chapter(title, tuple(blocks))
 
 
-def booking_channels(m: Month) -> Section:
+def booking_channels(m: Month) -> Chapter:
     decl = schema.TABLES["booking_channels"]
     title = dated(m.month, decl.title)
     frame = table(m, "booking_channels")
     if frame is None:
-        return Section(title, (omitted(m, "booking_channels", decl.title),))
+        return Chapter(title, (omitted(m, "booking_channels", decl.title),))
     blocks: list[Block] = [Paragraph("（不含12320电话预约、医院诊间预约及医院自有途径的预约）", note=True)]
     rows = [(str(i + 1), str(r["channel"]), r["bookings"]) for i, (_, r) in enumerate(frame.iterrows())]
     half = (len(rows) + 1) // 2  # the bulletin prints two pairs a row: 1–half on the left
@@ -203,15 +203,15 @@ def booking_channels(m: Month) -> Section:
     chart = _bars("各途径预约数量（次）", [(r[1], _float(r[2]), printed.count(r[2])) for r in rows], "次")
     if chart:
         blocks.append(chart)
-    return Section(title, tuple(blocks))
+    return Chapter(title, tuple(blocks))
 
 
-def telemedicine(m: Month) -> Section:
+def telemedicine(m: Month) -> Chapter:
     decl = schema.TABLES["telemedicine"]
     title = dated(m.month, decl.title)
     frame = table(m, "telemedicine")
     if frame is None:
-        return Section(title, (omitted(m, "telemedicine", "远程医疗各平台数据"),))
+        return Chapter(title, (omitted(m, "telemedicine", "远程医疗各平台数据"),))
     top = table(m, "telemedicine_top_uploaders")
     blocks: list[Block] = []
     order = [p for p in schema.TELEMEDICINE_PLATFORMS if p in set(frame["platform"])]
@@ -228,7 +228,7 @@ def telemedicine(m: Month) -> Section:
         blocks.append(Paragraph(w.telemedicine(m.month, platform, values, leaders, said)))
     if top is None:
         blocks.append(omitted(m, "telemedicine_top_uploaders", "各平台本月数据上传量前三名"))
-    return Section(title, tuple(blocks))
+    return Chapter(title, tuple(blocks))
 
 
 #: the two-row header of the district table: 健康档案累计上传总量 over its three parts
@@ -265,28 +265,28 @@ def _platform_grid(m: Month, name: str) -> Grid | Paragraph:
     return Grid(name, dated(m.month, decl.title), widths, header, tuple(body))
 
 
-def platform_districts(m: Month) -> Section:
+def platform_districts(m: Month) -> Chapter:
     decl = schema.TABLES["platform_districts"]
     grid = _platform_grid(m, "platform_districts")
-    return Section(dated(m.month, decl.title), (grid,))
+    return Chapter(dated(m.month, decl.title), (grid,))
 
 
-def platform_hospitals(m: Month) -> Section:
+def platform_hospitals(m: Month) -> Chapter:
     decl = schema.TABLES["platform_hospitals"]
     blocks: list[Block] = [_platform_grid(m, "platform_hospitals")]
     records = fact(m, "platform.cumulative_records")
     if records is not None:
         worded = printed.big(revised_fact(m, "platform.cumulative_records", records))
         blocks.append(Paragraph(w.cumulative(m.month, "区及医院累计校验入库数据", f"{worded}条"), note=True))
-    return Section(dated(m.month, decl.title), tuple(blocks))
+    return Chapter(dated(m.month, decl.title), tuple(blocks))
 
 
-def kiosks(m: Month) -> Section:
+def kiosks(m: Month) -> Chapter:
     decl = schema.TABLES["kiosks"]
     title = dated(m.month, decl.title)
     frame = table(m, "kiosks", exact=True)  # money to the fen, as the 合计 is summed
     if frame is None:
-        return Section(title, (omitted(m, "kiosks", decl.title),))
+        return Chapter(title, (omitted(m, "kiosks", decl.title),))
     values = [c for c in decl.columns[2:]]
     header = ((Cell(decl.column("unit").label, colspan=2), *(Cell(c.label) for c in values)),)
     body = []
@@ -316,10 +316,10 @@ def kiosks(m: Month) -> Section:
     chart = _bars(f"缴费金额前十的{schema.KIOSK_GROUP_LABELS['hospital']}（元）", top, "元")
     if chart:
         blocks.append(chart)
-    return Section(title, tuple(blocks))
+    return Chapter(title, tuple(blocks))
 
 
-#: the title of the first section, the headline figures
+#: the title of the first chapter, the headline figures
 HEADLINES_TITLE = "本月要点"
 
 
@@ -347,18 +347,18 @@ def printed_figure(value: object, unit: str) -> str:
     return text if unit == "%" or text == printed.NOT_REPORTED else f"{text}{unit}"
 
 
-def headlines(m: Month) -> Section:
+def headlines(m: Month) -> Chapter:
     """本月要点: every section's headline figures (the figures the month's pages show), one table."""
     rows = headline_rows(m)
     title = dated(m.month, HEADLINES_TITLE)
     if not rows:
-        return Section(title, (Paragraph("（本月没有可列出的主要指标）", note=True),))
+        return Chapter(title, (Paragraph("（本月没有可列出的主要指标）", note=True),))
     header = ((Cell("板块"), Cell("指标"), Cell("本月")),)
     body = []
     for i, (section, label, value, unit) in enumerate(rows):
         lead = (Cell(section, rowspan=_run(rows, i)),) if i == 0 or rows[i - 1][0] != section else ()
         body.append((*lead, Cell(label), _num(printed_figure(value, unit))))
-    return Section(title, (Grid("headlines", title, (1.6, 3.6, 1.6), header, tuple(body)),))
+    return Chapter(title, (Grid("headlines", title, (1.6, 3.6, 1.6), header, tuple(body)),))
 
 
 def _run(rows: list[tuple[str, str, object, str]], start: int) -> int:
@@ -369,33 +369,33 @@ def _run(rows: list[tuple[str, str, object, str]], start: int) -> int:
     return n
 
 
-SECTIONS = (headlines, hotline, appointments, booking_channels, telemedicine, platform_districts,
+CHAPTERS = (headlines, hotline, appointments, booking_channels, telemedicine, platform_districts,
             platform_hospitals, kiosks)
 
 
 def build(month: str, data_dir: str | Path | None = None) -> Document:
     """The month's statistics part as a :class:`Document`, in the bulletin's order."""
-    return build_from(load(month, data_dir))
+    return build_from(read_month(month, data_dir))
 
 
 def build_from(m: Month) -> Document:
     """:func:`build` from month data already read (the writers share one read)."""
     year, mon = w.month_parts(m.month)
-    sections = [s(m) for s in SECTIONS]
+    chapters = [chapter(m) for chapter in CHAPTERS]
     subtitle = f"{year}年{mon}月"
     if m.revisions:
         subtitle += f"（{m.revisions[-1].date_label}修订，标 {revs.MARK} 的数字为修订后的数字）"
-        sections.append(revision_section(m))
+        chapters.append(revision_chapter(m))
     colophon = model.colophon(m.month, m.revisions[-1].date_label if m.revisions else "")
-    return Document(m.month, f"{TITLE}（{year}年{mon}月）", subtitle, tuple(sections), colophon,
+    return Document(m.month, f"{TITLE}（{year}年{mon}月）", subtitle, tuple(chapters), colophon,
                     (model.NOT_REPORTED_TERM,))
 
 
-def revision_section(m: Month) -> Section:
+def revision_chapter(m: Month) -> Chapter:
     """修订说明: that the month was revised, and when, why and what each revision changed."""
     blocks: list[Block] = [Paragraph(revs.notice(m.month, m.revisions))]
     for rev in m.revisions:
         why = f"修订原因：{rev.reason}。" if rev.reason else ""
         changes = "；".join(c.text() for c in rev.changes)
         blocks.append(Paragraph(f"第{rev.number}次修订（{rev.date_label}）。{why}修订内容：{changes}。"))
-    return Section("修订说明", tuple(blocks))
+    return Chapter("修订说明", tuple(blocks))

@@ -1,6 +1,6 @@
 """The documents' content, independent of the format it is written in.
 
-:mod:`.content` turns a month's data into a :class:`Document` (sections of paragraphs, tables
+:mod:`.content` turns a month's data into a :class:`Document` (chapters of paragraphs, tables
 laid out as the bulletin prints them, bar charts); :mod:`.pdf` and :mod:`.word` only render it.
 Tables are grids of :class:`Cell` with row and column spans, listed the way Typst and HTML list
 them: each row holds only the cells that start in it, a spanned position is skipped.
@@ -68,7 +68,11 @@ Block = Paragraph | Grid | Bars
 
 
 @dataclass(frozen=True)
-class Section:
+class Chapter:
+    """One headed part of a document (a heading and its blocks); not a bulletin section
+    (:class:`bulletin.sections.Section`, a notebook): the documents have chapters of their own,
+    such as 本月要点 and 修订说明."""
+
     title: str
     blocks: tuple[Block, ...]
 
@@ -78,7 +82,7 @@ class Document:
     month: str
     title: str  # the document's title (PDF metadata, Word core properties)
     subtitle: str
-    sections: tuple[Section, ...]
+    chapters: tuple[Chapter, ...]
     #: the lines printed under the subtitle: where the figures come from, which issue and
     #: version of the data they are (:func:`colophon`)
     colophon: tuple[str, ...] = ()

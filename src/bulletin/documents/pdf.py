@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..errors import BulletinError
 from ..revisions import MARK
-from .model import Bars, Cell, Document, Grid, Paragraph, Section, split_groups, terms_used
+from .model import Bars, Cell, Chapter, Document, Grid, Paragraph, split_groups, terms_used
 
 FONT_FAMILY = "Noto Sans CJK SC"
 
@@ -192,27 +192,27 @@ def _bars(chart: Bars) -> str:
     )
 
 
-def _heading_is_title(section: Section) -> bool:
-    """The section's one table carries the section's own title: printed once, as the heading."""
-    grids = [b for b in section.blocks if isinstance(b, Grid)]
-    return len(grids) == 1 and grids[0].title == section.title
+def _heading_is_title(chapter: Chapter) -> bool:
+    """The chapter's one table carries the chapter's own title: printed once, as the heading."""
+    grids = [b for b in chapter.blocks if isinstance(b, Grid)]
+    return len(grids) == 1 and grids[0].title == chapter.title
 
 
 def source(doc: Document) -> str:
     """The Typst source of the document (data only in string literals).
 
     Headings: the document's title is the one level-1 heading (tagged H1, left out of the
-    contents), each section a numbered level-2 heading (H2); a table is captioned with its title
-    (表1 …) unless that title is its section's heading already, so no title prints twice.
+    contents), each chapter a numbered level-2 heading (H2); a table is captioned with its title
+    (表1 …) unless that title is its chapter's heading already, so no title prints twice.
     """
     colophon = "".join(f"#align(center, block(below: 0.3em, text(size: 8.5pt, {literal(line)})))\n"
                        for line in doc.colophon)
     parts = [_PREAMBLE.format(title=literal(doc.title), font=FONT_FAMILY, heading=literal(doc.title.split("（")[0]),
                               subtitle=literal(doc.subtitle), colophon=colophon)]
-    for section in doc.sections:
-        parts.append(f"#heading(level: 2, {literal(section.title)})\n")
-        once = _heading_is_title(section)
-        for block in section.blocks:
+    for chapter in doc.chapters:
+        parts.append(f"#heading(level: 2, {literal(chapter.title)})\n")
+        once = _heading_is_title(chapter)
+        for block in chapter.blocks:
             if isinstance(block, Paragraph):
                 if block.note:
                     parts.append(f"#align(center, text(size: 9pt, {literal(block.text)}))\n")

@@ -250,12 +250,12 @@ def write(doc: Document, target: Path) -> Path:
         for run in p.runs:
             run.font.size = Pt(8.5)
     captions = 0  # the tables captioned so far: 表 1, 表 2 …
-    for sec in doc.sections:
-        document.add_heading(sec.title, level=1).paragraph_format.keep_with_next = True
-        grids = [b for b in sec.blocks if isinstance(b, Grid)]
-        once = len(grids) == 1 and grids[0].title == sec.title  # the heading is the table's title
-        for i, block in enumerate(sec.blocks):
-            before_table = i + 1 < len(sec.blocks) and isinstance(sec.blocks[i + 1], Grid)
+    for chapter in doc.chapters:
+        document.add_heading(chapter.title, level=1).paragraph_format.keep_with_next = True
+        grids = [b for b in chapter.blocks if isinstance(b, Grid)]
+        once = len(grids) == 1 and grids[0].title == chapter.title  # the heading is the table's title
+        for i, block in enumerate(chapter.blocks):
+            before_table = i + 1 < len(chapter.blocks) and isinstance(chapter.blocks[i + 1], Grid)
             if isinstance(block, Paragraph):
                 p = document.add_paragraph(block.text)
                 p.paragraph_format.keep_with_next = before_table

@@ -25,7 +25,7 @@ def hospitals(m: Month) -> pd.DataFrame:
     return m.table("appointments")
 
 
-def stated_totals(m: Month) -> dict[str, int | None]:
+def total_row(m: Month) -> dict[str, int | None]:
     """The 合计 row as the bulletin prints it: channel → total (``total``: 74,217 in February 2020);
     a total the month does not state is the exact sum of the rows (:func:`bulletin.schema.table_total`,
     the rule every output follows)."""
@@ -39,7 +39,7 @@ def printed_table(m: Month) -> pd.DataFrame:
     frame = hospitals(m).copy()
     frame.index = range(len(frame))
     # the 合计 row has no number of its own (shown blank in the 序号 column)
-    total = pd.DataFrame([{"hospital": TOTAL_ROW, **stated_totals(m)}], index=[""])
+    total = pd.DataFrame([{"hospital": TOTAL_ROW, **total_row(m)}], index=[""])
     out = pd.concat([frame, total])
     for c in COLUMNS:
         out[c] = out[c].astype("Int64")
@@ -47,7 +47,7 @@ def printed_table(m: Month) -> pd.DataFrame:
 
 
 def grand_total(m: Month) -> int:
-    return stated_totals(m)["total"]
+    return total_row(m)["total"]
 
 
 def cumulative_total(m: Month) -> int | None:
@@ -75,7 +75,7 @@ def top_by_channel(m: Month, n: int = 12) -> pd.DataFrame:
 
 def channel_shares(m: Month) -> pd.DataFrame:
     """Each channel's bookings and share of the stated total: ``channel``, ``bookings``, ``share``."""
-    totals = stated_totals(m)
+    totals = total_row(m)
     names = labels("appointments")
     rows = [(names[c], totals[c]) for c in APPOINTMENT_CHANNELS]
     frame = pd.DataFrame(rows, columns=["channel", "bookings"])
@@ -112,7 +112,7 @@ def top_share(m: Month, k: int = 5) -> float:
 @needs(["appointments"], empty=lambda: compare.headline_frame([]))
 def headlines(m: Month) -> pd.DataFrame:
     """The section's key figures: ``label``, ``value``, ``unit`` (``%``: a fraction)."""
-    totals = stated_totals(m)
+    totals = total_row(m)
     rows: list[tuple[str, object, str]] = [("本月预约挂号量", totals["total"], "次")]
     rows += [(f"{row['channel']}占比", float(row["share"]), "%") for _, row in channel_shares(m).iterrows()]
     rows += [("预约量前5家医院占比", top_share(m, 5), "%"), ("截止月底累计预约挂号量", cumulative_total(m), "次")]

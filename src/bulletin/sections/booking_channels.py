@@ -14,10 +14,10 @@ from . import compare, needs
 
 if TYPE_CHECKING:
     from ..loaded_month import Month
-from .appointments import stated_totals
+from .appointments import total_row
 
 
-def stated_total(m: Month) -> int:
+def channels_total(m: Month) -> int:
     """合计 as printed under the channel table (16,669 in February 2020); when the month does not
     state it, the exact sum of the channels (:func:`bulletin.schema.table_total`)."""
     rows = m.booking_channels["bookings"] if m.has("booking_channels") else ()
@@ -28,7 +28,7 @@ def ranked(m: Month) -> pd.DataFrame:
     """Channels largest first (the rank is the position): ``channel``, ``bookings``, ``share`` of the stated total."""
     frame = m.table("booking_channels").sort_values("bookings", ascending=False, kind="stable")
     frame = frame.reset_index(drop=True)
-    frame["share"] = frame["bookings"].astype("float64") / stated_total(m)
+    frame["share"] = frame["bookings"].astype("float64") / channels_total(m)
     return frame
 
 
@@ -38,8 +38,8 @@ def relation(m: Month) -> pd.DataFrame:
     Rows: the channel total, 12320在线预约, 第三方, their sum; ``bookings`` and ``ratio`` = the
     channel total as a share of each (how much of those columns the channel breakdown covers).
     """
-    total = stated_total(m)
-    appt = stated_totals(m)
+    total = channels_total(m)
+    appt = total_row(m)
     names = labels("appointments")
     online, third = appt["online_12320"], appt["third_party"]
     rows = [
@@ -58,7 +58,7 @@ def relation(m: Month) -> pd.DataFrame:
 def headlines(m: Month) -> pd.DataFrame:
     """The section's key figures: ``label``, ``value``, ``unit`` (``%``: a fraction)."""
     frame = ranked(m)
-    rows: list[tuple[str, object, str]] = [("分途径预约合计", stated_total(m), "次")]
+    rows: list[tuple[str, object, str]] = [("分途径预约合计", channels_total(m), "次")]
     if len(frame):
         rows.append((f"预约最多的渠道（{frame['channel'].iloc[0]}）占比", float(frame["share"].iloc[0]), "%"))
     return compare.headline_frame(rows)
@@ -96,7 +96,7 @@ def ranked_chart(m: Month) -> Figure:
     return charts.share_barh(
         frame["channel"],
         frame["bookings"],
-        stated_total(m),
+        channels_total(m),
         title="各渠道预约数量（括号内为占分途径合计的比例）",
         xlabel="预约数量（次）",
     )
