@@ -266,14 +266,14 @@ def test_month_on_month_with_a_previous_month(data_copy):
 def test_units_present_in_one_month_only():
     cur = pd.DataFrame({"unit": ["甲", "乙"], "n": [10, 5]})
     prev = pd.DataFrame({"unit": ["甲", "丙"], "n": [8, 4]})
-    out = compare.units(cur, prev, "unit", "n")
+    out = compare.by_unit(cur, prev, "unit", "n")
     assert list(out["unit"]) == ["甲", "乙", "丙"]
     assert list(out["presence"]) == [compare.BOTH, compare.NEW, compare.GONE]
     shown = compare.display(out)
     assert list(shown["环比变化"]) == ["+2（+25.0%）", "新增", "本月无"]
     assert list(shown["本月"]) == ["10", "5", "—"]
     assert list(shown["上月"]) == ["8", "—", "4"]
-    money = compare.units(pd.DataFrame({"u": ["甲"], "y": [Decimal("10.50")]}),
+    money = compare.by_unit(pd.DataFrame({"u": ["甲"], "y": [Decimal("10.50")]}),
                           pd.DataFrame({"u": ["甲"], "y": [Decimal("10.00")]}), "u", "y")
     assert list(compare.display(money)["环比变化"]) == ["+0.50（+5.0%）"]
 
@@ -281,7 +281,7 @@ def test_units_present_in_one_month_only():
 def test_a_unit_in_both_months_that_did_not_report_reads_not_reported():
     cur = pd.DataFrame({"unit": ["甲", "乙"], "n": pd.array([None, 5], dtype="Int64")})
     prev = pd.DataFrame({"unit": ["甲", "乙"], "n": pd.array([3, None], dtype="Int64")})
-    shown = compare.display(compare.units(cur, prev, "unit", "n"))
+    shown = compare.display(compare.by_unit(cur, prev, "unit", "n"))
     assert list(shown["本月"]) == ["未反馈", "5"]
     assert list(shown["上月"]) == ["3", "未反馈"]
     assert list(shown["环比变化"]) == ["—", "—"]

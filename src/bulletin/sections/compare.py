@@ -56,7 +56,7 @@ def _sub(a: object, b: object) -> object:
     return int(a) - int(b)
 
 
-def units(current: pd.DataFrame, previous: pd.DataFrame, key: str, value: str,
+def by_unit(current: pd.DataFrame, previous: pd.DataFrame, key: str, value: str,
           aliases: Aliases | None = None) -> pd.DataFrame:
     """Per unit: ``key``, ``value``, ``previous``, ``change``, ``change_pct`` (a fraction) and
     ``presence`` (:data:`BOTH`, :data:`NEW` this month, or :data:`GONE` since last month).
@@ -104,7 +104,7 @@ def changes(m: Month, headlines: Callable[[Month], pd.DataFrame]) -> pd.DataFram
     ``change_pct``, ``presence``), or ``None`` when the month before is not in the data."""
     if m.previous is None:
         return None
-    return units(comparable(headlines(m)), comparable(headlines(m.previous)), "label", "value")
+    return by_unit(comparable(headlines(m)), comparable(headlines(m.previous)), "label", "value")
 
 
 def _value(v: object, money: bool, present: bool) -> str:
@@ -216,7 +216,7 @@ def month_on_month(
     names = aliases(m.data_dir)
     for title, frame_of, key, value, money in unit_specs:
         try:
-            frame = units(frame_of(m), frame_of(m.previous), key, value, names)
+            frame = by_unit(frame_of(m), frame_of(m.previous), key, value, names)
         except NotPublishedError as exc:  # the table is not in the bulletin of one of the two months
             omitted.append(_not_compared(m, title, str(exc.value)))
             continue

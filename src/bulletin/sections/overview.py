@@ -208,7 +208,7 @@ def month_on_month(m: Month) -> compare.Comparison | compare.Note:
         previous.append(before)
         if line:
             lines.append(line)
-    frame = compare.units(compare.comparable(pd.concat(current, ignore_index=True)),
+    frame = compare.by_unit(compare.comparable(pd.concat(current, ignore_index=True)),
                           compare.comparable(pd.concat(previous, ignore_index=True)), "label", "value")
     part = ("主要指标", compare.display(frame, "指标", money=compare.money_rows(frame)))
     return compare.Comparison(m.month, m.previous.month, (part,), ("",), tuple(lines))
