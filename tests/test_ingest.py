@@ -347,6 +347,8 @@ def test_a_row_with_a_cell_missing_names_the_line_section_and_expectation(tmp_pa
     ("old", "new", "expected"),
     [
         ("\t6398\n", "\t63九8\n", "expected a count in column 12320在线预约"),
+        ("\t1067\n\t18417\n", "\t1067\n\t1.84万\n",
+         r"expected a count in column 小计 with every digit \(such as 18417\), found '1.84万': .*in full"),
         ("\t江宁区\n\t52/129\n", "\t江宁区\n\t52\n", "expected 申明/规定"),
         ("\t166469.00 \n", "\t166469.001\n", "expected an amount in yuan"),
         ("\t南京市第一医院\n\t3039\n", "\t南京市儿童医院\n\t3039\n", "南京市儿童医院 appears twice"),
@@ -354,7 +356,7 @@ def test_a_row_with_a_cell_missing_names_the_line_section_and_expectation(tmp_pa
         ("2020年2月分途径预约情况统计", "2020年3月分途径预约情况统计", "two months"),
         ("各市电话量统计为：南京30317人次", "各市电话量统计为：南京三万人次", "expected a name and a figure"),
     ],
-    ids=["count", "fraction", "money", "duplicate", "totals-row-as-a-name", "two-months", "paragraph"],
+    ids=["count", "count-in-wan", "fraction", "money", "duplicate", "totals-row-as-a-name", "two-months", "paragraph"],
 )
 def test_bad_cells_are_refused(tmp_path, old, new, expected):
     data = tmp_path / "data"

@@ -17,8 +17,9 @@ from pathlib import Path
 from .paths import PROJECT_ROOT, display_path
 
 
-def exporter(with_code: bool):
-    """Load the site's templates and font tooling once (the runner calls this before forking its workers)."""
+def prepare_pages() -> None:
+    """Load the site's templates and the page font's glyphs once (the runner calls this before
+    forking its workers, which inherit them; pages with and without code share both)."""
     from . import site
     from .sections import SECTIONS
     from .site import fonts, pages
@@ -27,7 +28,6 @@ def exporter(with_code: bool):
     info = site.site_info()
     # the font read and the glyphs every page shows drawn once here, inherited by the workers
     fonts.prepare("".join([info.title, info.source, pages.COMMON_TEXT, *(s.title for s in SECTIONS)]))
-    return pages.environment()
 
 
 def notebook_html(nb, *, title: str, month: str, with_code: bool, stem: str | None = None,

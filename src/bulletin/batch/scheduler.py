@@ -224,7 +224,7 @@ def _start_server():
     return ForkServer().start() if fork_available() else None
 
 
-def _import_for_workers(with_code: bool) -> None:
+def _import_for_workers() -> None:
     """What the forked workers should inherit instead of importing each (spawned ones import it anyway)."""
     # jsonschema builds an IRI grammar when rfc3987_syntax is importable (~1 s, jsonschema #1428);
     # the notebook schema checks no IRI, so the runner's processes go without it.
@@ -232,9 +232,9 @@ def _import_for_workers(with_code: bool) -> None:
     import nbformat  # noqa: F401 - imported once here, inherited by the forked workers
     import papermill  # noqa: F401
 
-    from ..publish import exporter
+    from ..publish import prepare_pages
 
-    exporter(with_code)  # built once here, inherited by the forked workers
+    prepare_pages()  # built once here, inherited by the forked workers
 
 
 def _make_stagings(batch: _Batch) -> None:
@@ -377,7 +377,7 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
     interrupted = False
     try:
         server = _start_server()
-        _import_for_workers(with_code)
+        _import_for_workers()
         if server is not None:
             from ..kernels import check_registered
 

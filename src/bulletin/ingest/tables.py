@@ -24,12 +24,18 @@ _COUNT = re.compile(r"\d+|\d{1,3}(?:,\d{3})+")
 _MONEY = re.compile(r"(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d{1,2})?")
 _FRACTION = re.compile(r"(\d+|未反馈)/(\d+|未反馈)")
 _TOTAL_N = re.compile(r"合计：(\d+|\d{1,3}(?:,\d{3})+)")
+#: a figure scaled by 万 or 亿 (1.84万): the prose may state one, a table cell may not
+_SCALED = re.compile(r"(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?\s*[万亿]")
 TOTAL = "合计"
 
 
 def count(text: str, section: PrintedSection, line: int, label: str) -> int:
     value = text.strip()
     if not _COUNT.fullmatch(value):
+        if _SCALED.fullmatch(value):
+            raise section.error(f"expected a count in column {label} with every digit (such as 18417), found "
+                                f"{text!r}: a table's cells must add up to its 合计, which a figure in 万 or 亿 "
+                                "cannot be trusted to do; print the count in full", line)
         raise section.error(f"expected a count in column {label}, found {text!r}", line)
     return int(value.replace(",", ""))
 
