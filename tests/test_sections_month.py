@@ -225,6 +225,9 @@ def test_trends_with_one_month_say_there_is_nothing_to_compare():
     m = bulletin.month(FEB)
     assert str(trends.span(m)) == "数据中只有2020年2月一个月，还没有可以比较的趋势。"  # said once
     assert trends.headline_chart(m, "kiosks") is None  # no line of one point under every chart
+    # the page's chart heading is not left over nothing: a line says when the chart comes
+    assert trends.lead_chart(m) is None and str(trends.lead_chart_or_note(m)) == (
+        "只有2020年2月一个月，没有走势可画；数据中有了第二个月，这里按月画出各板块的主要指标。")
     # the tables still show the month's own figures
     table = trends.headline_table(m).to_string()
     assert "59,507" in table and "51,460,109.85" in table

@@ -235,7 +235,7 @@ def lead_figures(m: Month, months: int | None = WINDOW) -> pd.DataFrame:
 def lead_chart(m: Month, months: int | None = WINDOW) -> Figure | None:
     """The lead figure of every section over the window (:func:`lead_figures`), one small panel
     each: what the page draws (the tables hold every headline; :func:`headline_chart` draws all
-    of one section's)."""
+    of one section's); None with one month in the data (a line of one point says nothing)."""
     if nothing_to_compare(m):
         return None
     shown = window(m, months)
@@ -247,6 +247,16 @@ def lead_chart(m: Month, months: int | None = WINDOW) -> Figure | None:
               for section, label in keys]
     heading = f"各板块主要指标的逐月变化（{month_label(shown[0])}至{month_label(shown[-1])}）"
     return _small_multiples(shown, panels, heading)
+
+
+def lead_chart_or_note(m: Month, months: int | None = WINDOW) -> Figure | Note:
+    """What the page shows under its chart heading: :func:`lead_chart`, or with one month in the
+    data a line saying when the chart comes, so that the heading never stands over nothing."""
+    fig = lead_chart(m, months)
+    if fig is not None:
+        return fig
+    return Note(f"只有{month_label(m.month)}一个月，没有走势可画；"
+                "数据中有了第二个月，这里按月画出各板块的主要指标。")
 
 
 def year_to_date(m: Month) -> pd.DataFrame:
