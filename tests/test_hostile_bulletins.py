@@ -384,3 +384,18 @@ def test_glyph_check_error_is_a_data_error(data_copy):
     edit_csv(data_copy / M / "province_calls.csv", "南京", "南京😷")
     with pytest.raises(BulletinDataError, match=r"province_calls\.csv, row 2, column city"):
         glyphs.check_month_folder(data_copy / M, ["province_calls.csv"])
+
+
+def test_bulletin_check_refuses_a_hand_edited_name_the_font_cannot_print(data_copy, capsys):
+    """A month folder edited by hand with a name the documents cannot print: ``bulletin check``
+    says so in one line (file, row, column, value, code point) and exits 2, before a run whose
+    documents would fail on it."""
+    kiosks = data_copy / M / "kiosks.csv"
+    lines = kiosks.read_text(encoding="utf-8").splitlines()
+    row = next(n for n, text in enumerate(lines, start=1) if "南京市儿童医院" in text)
+    edit_csv(kiosks, "南京市儿童医院", "南京市儿童医院𠀀")
+    code, _, err = run_cli(capsys, "check", M, "--data-dir", str(data_copy))
+    line = one_line(err)
+    assert code == 2, err
+    assert f"kiosks.csv, row {row}, column unit:" in line and "U+20000 CJK UNIFIED IDEOGRAPH-20000" in line
+    assert "(found '南京市儿童医院𠀀')" in line

@@ -4,7 +4,8 @@ The PDF embeds only that font (Typst refuses a character it lacks), the pages ca
 it, the charts draw with it. So a name holding a character outside it — a CJK Extension B
 ideograph such as 𠀀 (U+20000), an emoji — cannot be printed in every output, and it is refused
 where it enters: by ``bulletin ingest`` (file, line and code point) and, for a month folder edited
-by hand, by ``bulletin documents`` before anything is written (file, row, column and code point).
+by hand, by ``bulletin documents`` before anything is written (file, row, column and code point);
+``bulletin check`` reports every such cell of a hand-edited folder as an error.
 README.md ("Characters that print") says why refusing was chosen over a fallback font.
 
 The font's character map is read (about 0.2 s) only for a character outside the ranges that the
@@ -16,13 +17,17 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 #: code point ranges the project's font covers entirely: ASCII and Latin-1, CJK punctuation,
-#: CJK Extension A up to U+4DB5 and the Unified Ideographs up to U+9FD0
+#: CJK Extension A up to U+4DB5, the Unified Ideographs up to U+9FD0 and the fullwidth forms
+#: (（）， in nearly every name: without them every check would read the font's map)
 COVERED: tuple[tuple[int, int], ...] = (
     (0x20, 0x7E), (0xA0, 0xFF), (0x3000, 0x303F), (0x3400, 0x4DB5), (0x4E00, 0x9FD0),
+    (0xFF01, 0xFF60), (0xFFE0, 0xFFE6),
 )
 
 FONT_NAME = "Noto Sans CJK SC"
@@ -58,14 +63,21 @@ def describe(ch: str) -> str:
 EXPECTED = "characters that font prints (write the character in a common form)"
 
 
-def check_month_folder(folder: Path, files: list[str]) -> None:
-    """Refuse the first cell of ``files`` (CSV files of the month ``folder``) holding a character that
-    cannot be printed: :class:`BulletinDataError` naming the file, row, column and code point.
+@dataclass(frozen=True)
+class Unprintable:
+    """A cell holding a character the project's font cannot print."""
 
-    Rows are numbered as a spreadsheet shows them (the header is row 1). Files that are absent are
-    skipped (the loader reports them).
-    """
-    from .errors import BulletinDataError
+    file: Path
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    column: str | None
+    value: str
+    char: str
+
+
+def unprintable_cells(folder: Path, files: Iterable[str]) -> Iterator[Unprintable]:
+    """Every cell of ``files`` (CSV files of the month ``folder``) holding a character that cannot be
+    printed, in file order (its first such character). Files that are absent are skipped (the
+    loader reports them)."""
     from .store import decode_csv
 
     for name in files:
@@ -84,7 +96,33 @@ def check_month_folder(folder: Path, files: list[str]) -> None:
                 bad = first_unprintable(cell)
                 if bad is not None:
                     column = header[pos].strip() if pos < len(header) else None
-                    raise BulletinDataError(
-                        f"a character the documents' font ({FONT_NAME}) cannot print, {describe(bad)}",
-                        file=path, row=number, column=column, value=cell.strip(), expected=EXPECTED,
-                    )
+                    yield Unprintable(path, number, column, cell.strip(), bad)
+
+
+def month_csv_files() -> list[str]:
+    """The CSV files of a month folder whose text reaches the outputs: every table and the
+    record of what the bulletin did not print."""
+    from .schema import TABLES
+    from .store import NOT_PUBLISHED_FILE
+
+    return [*(t.file for t in TABLES.values()), NOT_PUBLISHED_FILE]
+
+
+def check_month_folder(folder: Path, files: Iterable[str] | None = None) -> None:
+    """Refuse the first cell of ``files`` (CSV files of the month ``folder``; default
+    :func:`month_csv_files`) holding a character that cannot be printed:
+    :class:`BulletinDataError` naming the file, row, column and code point.
+
+    Rows are numbered as a spreadsheet shows them (the header is row 1). Files that are absent are
+    skipped (the loader reports them).
+    """
+    from .errors import BulletinDataError
+
+    if files is None:
+        files = month_csv_files()
+
+    for bad in unprintable_cells(folder, files):
+        raise BulletinDataError(
+            f"a character the documents' font ({FONT_NAME}) cannot print, {describe(bad.char)}",
+            file=bad.file, row=bad.row, column=bad.column, value=bad.value, expected=EXPECTED,
+        )

@@ -10,7 +10,8 @@ Severities
     the change of its cumulative figure (exit 0).
 
 Unreadable input (a month not of the form ``YYYY-MM``, a missing month folder, a cell that is
-not what the schema declares) raises :class:`BulletinDataError` instead (the CLI exits 2). Two
+not what the schema declares, a name holding a character the documents' font cannot print)
+raises :class:`BulletinDataError` instead (the CLI exits 2). Two
 problems the loader raises on are reported as findings instead, so that one report lists them
 with everything else: an absent table or facts file, and a duplicate key.
 """
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .. import glyphs
 from ..errors import BulletinDataError
 from ..loaders import month_folder
 from ..schema import FACTS_FILE, TABLES, Table
@@ -54,8 +56,9 @@ def check_month(
     Raises
     ------
     BulletinDataError
-        For a month not of the form ``YYYY-MM``, a month folder that does not exist, or a file
-        that cannot be read as its schema declares. An absent table or facts file and a
+        For a month not of the form ``YYYY-MM``, a month folder that does not exist, a file
+        that cannot be read as its schema declares, or a cell holding a character the documents'
+        font cannot print (:func:`bulletin.glyphs.check_month_folder`). An absent table or facts file and a
         duplicate key are findings (errors) instead.
     """
     # ``reader``/``facts_reader``: how a file is read (exact money); a loaded month
@@ -67,6 +70,9 @@ def check_month(
         os.listdir(folder)
     except OSError as exc:
         raise BulletinDataError(f"cannot read the month folder ({exc.strerror or exc})", file=folder) from None
+    # a name the documents' font cannot print (a folder edited by hand: the ingest refuses them)
+    # stops the month's publishing, so it is unreadable input here too, said before the run
+    glyphs.check_month_folder(folder)
     findings: list[Finding] = []
     tables: dict[str, pd.DataFrame] = {}
     for name, decl in TABLES.items():

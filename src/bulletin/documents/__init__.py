@@ -36,8 +36,6 @@ def write_all(month: str, data_dir: PathLike | None, out_dir: PathLike) -> list[
     """
     from .. import glyphs, paths
     from ..errors import BulletinError
-    from ..schema import TABLES
-    from ..store import NOT_PUBLISHED_FILE
     from . import content, datapackage, pdf, word, workbook
 
     out = Path(out_dir).expanduser().resolve()
@@ -48,8 +46,7 @@ def write_all(month: str, data_dir: PathLike | None, out_dir: PathLike) -> list[
     doc = content.build_from(m)
     # every name must print in the PDF's one font: refused with its file, row and code point
     # before anything is written (a month folder edited by hand; the ingest refuses them too)
-    glyphs.check_month_folder(paths.month_dir(month, data_dir), [*(t.file for t in TABLES.values()),
-                                                                  NOT_PUBLISHED_FILE])
+    glyphs.check_month_folder(paths.month_dir(month, data_dir))
     pdf_name, docx_name, xlsx_name, data_name = names(month)
     # the folders made here are removed again on failure: never an empty output folder left behind
     made = [p for p in (out, *out.parents) if not p.exists()]
