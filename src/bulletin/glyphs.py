@@ -4,8 +4,8 @@ The PDF embeds only that font (Typst refuses a character it lacks), the pages ca
 it, the charts draw with it. So a name holding a character outside it — a CJK Extension B
 ideograph such as 𠀀 (U+20000), an emoji — cannot be printed in every output, and it is refused
 where it enters: by ``bulletin ingest`` (file, line and code point) and, for a month folder edited
-by hand, by ``bulletin documents`` before anything is written (file, row, column and code point);
-``bulletin check`` reports every such cell of a hand-edited folder as an error.
+by hand, by ``bulletin check`` and by ``bulletin documents`` before anything is written (the first
+such cell: file, row, column and code point).
 README.md ("Characters that print") says why refusing was chosen over a fallback font.
 
 The font's character map is read (about 0.2 s) only for a character outside the ranges that the
@@ -17,8 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,42 +62,6 @@ def describe(ch: str) -> str:
 EXPECTED = "characters that font prints (write the character in a common form)"
 
 
-@dataclass(frozen=True)
-class Unprintable:
-    """A cell holding a character the project's font cannot print."""
-
-    file: Path
-    row: int  # as a spreadsheet numbers it: the header is row 1
-    column: str | None
-    value: str
-    char: str
-
-
-def unprintable_cells(folder: Path, files: Iterable[str]) -> Iterator[Unprintable]:
-    """Every cell of ``files`` (CSV files of the month ``folder``) holding a character that cannot be
-    printed, in file order (its first such character). Files that are absent are skipped (the
-    loader reports them)."""
-    from .store import decode_csv
-
-    for name in files:
-        path = Path(folder) / name
-        if not path.is_file():
-            continue
-        data = path.read_bytes()
-        if data.isascii():
-            continue
-        rows = csv.reader(io.StringIO(decode_csv(data, path), newline=""))
-        header: list[str] = []
-        for number, cells in enumerate(rows, start=1):
-            if number == 1:
-                header = cells
-            for pos, cell in enumerate(cells):
-                bad = first_unprintable(cell)
-                if bad is not None:
-                    column = header[pos].strip() if pos < len(header) else None
-                    yield Unprintable(path, number, column, cell.strip(), bad)
-
-
 def month_csv_files() -> list[str]:
     """The CSV files of a month folder whose text reaches the outputs: every table and the
     record of what the bulletin did not print."""
@@ -117,12 +80,25 @@ def check_month_folder(folder: Path, files: Iterable[str] | None = None) -> None
     skipped (the loader reports them).
     """
     from .errors import BulletinDataError
+    from .store import decode_csv
 
-    if files is None:
-        files = month_csv_files()
-
-    for bad in unprintable_cells(folder, files):
-        raise BulletinDataError(
-            f"a character the documents' font ({FONT_NAME}) cannot print, {describe(bad.char)}",
-            file=bad.file, row=bad.row, column=bad.column, value=bad.value, expected=EXPECTED,
-        )
+    for name in month_csv_files() if files is None else files:
+        path = Path(folder) / name
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if data.isascii():
+            continue
+        rows = csv.reader(io.StringIO(decode_csv(data, path), newline=""))
+        header: list[str] = []
+        for number, cells in enumerate(rows, start=1):
+            if number == 1:
+                header = cells
+            for pos, cell in enumerate(cells):
+                bad = first_unprintable(cell)
+                if bad is not None:
+                    column = header[pos].strip() if pos < len(header) else None
+                    raise BulletinDataError(
+                        f"a character the documents' font ({FONT_NAME}) cannot print, {describe(bad)}",
+                        file=path, row=number, column=column, value=cell.strip(), expected=EXPECTED,
+                    )

@@ -11,9 +11,9 @@ Severities
 
 Unreadable input (a month not of the form ``YYYY-MM``, a missing month folder, a cell that is
 not what the schema declares, a name holding a character the documents' font cannot print)
-raises :class:`BulletinDataError` instead (the CLI exits 2). Two
-problems the loader raises on are reported as findings instead, so that one report lists them
-with everything else: an absent table or facts file, and a duplicate key.
+raises :class:`BulletinDataError` instead (the CLI exits 2). Two problems the loader raises on
+are reported as findings instead, so that one report lists them with everything else: an absent
+table or facts file, and a duplicate key.
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ def check_month(
     BulletinDataError
         For a month not of the form ``YYYY-MM``, a month folder that does not exist, a file
         that cannot be read as its schema declares, or a cell holding a character the documents'
-        font cannot print (:func:`bulletin.glyphs.check_month_folder`). An absent table or facts file and a
-        duplicate key are findings (errors) instead.
+        font cannot print (:func:`bulletin.glyphs.check_month_folder`). An absent table or facts
+        file and a duplicate key are findings (errors) instead.
     """
     # ``reader``/``facts_reader``: how a file is read (exact money); a loaded month
     # (bulletin.loaded_month.Month) passes its own so that each file is read once per month

@@ -57,7 +57,7 @@ def _sub(a: object, b: object) -> object:
 
 
 def by_unit(current: pd.DataFrame, previous: pd.DataFrame, key: str, value: str,
-          aliases: Aliases | None = None) -> pd.DataFrame:
+            aliases: Aliases | None = None) -> pd.DataFrame:
     """Per unit: ``key``, ``value``, ``previous``, ``change``, ``change_pct`` (a fraction) and
     ``presence`` (:data:`BOTH`, :data:`NEW` this month, or :data:`GONE` since last month).
 

@@ -209,7 +209,7 @@ def month_on_month(m: Month) -> compare.Comparison | compare.Note:
         if line:
             lines.append(line)
     frame = compare.by_unit(compare.comparable(pd.concat(current, ignore_index=True)),
-                          compare.comparable(pd.concat(previous, ignore_index=True)), "label", "value")
+                            compare.comparable(pd.concat(previous, ignore_index=True)), "label", "value")
     part = ("主要指标", compare.display(frame, "指标", money=compare.money_rows(frame)))
     return compare.Comparison(m.month, m.previous.month, (part,), ("",), tuple(lines))
 

@@ -249,14 +249,13 @@ def lead_chart(m: Month, months: int | None = WINDOW) -> Figure | None:
     return _small_multiples(shown, panels, heading)
 
 
-def lead_chart_or_note(m: Month, months: int | None = WINDOW) -> Figure | Note:
+def lead_chart_or_note(m: Month, months: int | None = WINDOW) -> Figure | Note | None:
     """What the page shows under its chart heading: :func:`lead_chart`, or with one month in the
     data a line saying when the chart comes, so that the heading never stands over nothing."""
-    fig = lead_chart(m, months)
-    if fig is not None:
-        return fig
-    return Note(f"只有{month_label(m.month)}一个月，没有走势可画；"
-                "数据中有了第二个月，这里按月画出各板块的主要指标。")
+    if nothing_to_compare(m):
+        return Note(f"只有{month_label(m.month)}一个月，没有走势可画；"
+                    "数据中有了第二个月，这里按月画出各板块的主要指标。")
+    return lead_chart(m, months)
 
 
 def year_to_date(m: Month) -> pd.DataFrame:
