@@ -212,6 +212,16 @@ RAW = paths.DEFAULT_DATA_DIR / "raw" / "2020-02.txt"
 SHIPPED = paths.DEFAULT_DATA_DIR / REFERENCE_MONTH
 
 
+def seed_text() -> str:
+    """The published bulletin :data:`SEED` as text: skipped when it is not beside the project
+    (a clone elsewhere), failed under ``CI=true`` (where it is)."""
+    if not SEED.exists():
+        if IN_CI:
+            pytest.fail(f"the published bulletin {SEED} is missing; CI runs beside ../shared/seeds")
+        pytest.skip(f"the published bulletin {SEED.name} is not on this machine")
+    return SEED.read_text(encoding="utf-8")
+
+
 def raw_text() -> str:
     return RAW.read_text(encoding="utf-8")
 

@@ -26,9 +26,6 @@ from bulletin.release import generated_date
 M = REFERENCE_MONTH
 #: a name that is markup, code or a formula in every format it reaches
 NASTY = '=HYPERLINK("x") #标题 *粗* $x$ [链] \\ @引 <l> _下_ `c`'
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
 
 
 def _csv_quote(text: str) -> str:

@@ -15,7 +15,17 @@ from pathlib import Path
 
 import pytest
 from conftest import edit_csv
-from helpers import RAW, SEED, SHIPPED, assert_same_as_shipped, poppler, raw_text, replace_once, section_span, write
+from helpers import (
+    RAW,
+    SHIPPED,
+    assert_same_as_shipped,
+    poppler,
+    raw_text,
+    replace_once,
+    section_span,
+    seed_text,
+    write,
+)
 from helpers import REFERENCE_MONTH as M
 
 from bulletin import cli, documents, glyphs, month_words
@@ -55,7 +65,7 @@ def last_line_before(text: str, marker: str) -> tuple[str, int]:
 
 def test_the_first_22_lines_of_the_published_bulletin_are_refused_as_cut_short(tmp_path, capsys):
     # `head -n 22` once ingested as "2 tables, 4 facts" with the other seven recorded as not printed
-    head = "".join(SEED.read_text(encoding="utf-8").splitlines(keepends=True)[:22])
+    head = "".join(seed_text().splitlines(keepends=True)[:22])
     code, out, err, data = ingest(capsys, tmp_path, head)
     assert code == 2 and out == ""
     assert one_line(err).startswith(
@@ -179,7 +189,7 @@ def test_sections_left_out_of_the_middle_stay_omissions(tmp_path, capsys, titles
 
 def test_the_last_section_left_out_of_a_whole_bulletin_is_an_omission(tmp_path, capsys):
     # 简讯 after the statistics part shows where it ends: a missing kiosks section was not printed
-    seed = SEED.read_text(encoding="utf-8")
+    seed = seed_text()
     start = seed.index(KIOSKS_TITLE)
     end = seed.index("简  讯")
     code, _, err, data = ingest(capsys, tmp_path, seed[:start] + seed[end:])
