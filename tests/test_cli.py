@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,10 +14,8 @@ from bulletin.cli import main
 
 @pytest.mark.parametrize("command", ["check 2020-02", "months", "run 2020-02", "ingest x.txt"])
 def test_an_empty_data_dir_is_refused_not_taken_as_the_default(command, capsys):
-    with pytest.raises(SystemExit) as stop:
-        main([*command.split(), "--data-dir", ""])
-    assert stop.value.code == 2
-    assert "--data-dir is empty" in capsys.readouterr().err
+    assert main([*command.split(), "--data-dir", ""]) == 2
+    assert "the data directory is empty" in capsys.readouterr().err
 
 
 def test_a_reader_that_goes_away_ends_the_output_quietly():
@@ -33,3 +32,30 @@ def test_a_reader_that_goes_away_ends_the_output_quietly():
     assert "Traceback" not in proc.stderr
     assert "BrokenPipeError" not in proc.stderr
     assert proc.returncode == 0
+
+
+def test_check_writes_through_an_ascii_terminal_without_a_traceback():
+    # PYTHONIOENCODING=ascii: the report's Chinese was a UnicodeEncodeError traceback (issue 27, item 6)
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    proc = subprocess.run([sys.executable, "-m", "bulletin.cli", "check", "2020-02"],
+                          capture_output=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode("ascii", "replace")
+    assert b"Traceback" not in proc.stderr
+    out = proc.stdout.decode("ascii")  # nothing but ASCII reached the stream
+    assert "\\u5357\\u4eac" in out  # 南京, escaped: a reader (or codecs' unicode_escape) can undo it
+    bad = subprocess.run([sys.executable, "-m", "bulletin.cli", "check", "2020-07"],
+                         capture_output=True, env=env, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.count(b"\n") == 1, bad.stderr
+
+
+def test_check_of_a_huge_range_summarises_the_absent_months(capsys):
+    # `bulletin check 1000-01:9999-12` printed every one of its 107,998 absent months (about 1 MB)
+    assert main(["check", "1000-01:9999-12"]) == 0
+    out = capsys.readouterr().out
+    last = out.splitlines()[-1]
+    assert last.endswith("无数据的月份 1000-01 至 2020-01（12241 个月）、2020-03 至 9999-12（95758 个月）")
+    assert len(out) < 20_000
+    assert main(["check", "1000-01:9999-12", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["absent"] == [{"from": "1000-01", "to": "2020-01", "months": 12241},
+                                {"from": "2020-03", "to": "9999-12", "months": 95758}]

@@ -437,9 +437,11 @@ def test_relative_argument_and_env_var_are_relative_to_the_working_directory(tmp
     assert _nanjing() == 30318
 
 
-def test_empty_env_var_means_the_default(monkeypatch):
+def test_an_empty_env_var_is_refused_not_taken_for_the_default(monkeypatch):
+    # `BULLETIN_DATA_DIR= python …`: an unset shell variable, refused as the CLI refuses --data-dir ""
     monkeypatch.setenv(paths.ENV_DATA_DIR, "")
-    assert paths.data_dir() == paths.DEFAULT_DATA_DIR
+    with pytest.raises(bulletin.BulletinDataError, match=r"column \$BULLETIN_DATA_DIR: the data directory is empty"):
+        paths.data_dir()
 
 
 # --------------------------------------------------------------------------- data/README.md

@@ -17,7 +17,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from .errors import BulletinDataError, BulletinError, DuplicateKeyError, IngestError, MonthNotInDataError
+from .errors import (
+    AbsentMonthsWarning,
+    BulletinDataError,
+    BulletinError,
+    DuplicateKeyError,
+    IngestError,
+    MonthNotInDataError,
+)
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time these come lazily from __getattr__
     from .history import headlines
@@ -38,6 +45,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "AbsentMonthsWarning",
     "BulletinDataError",
     "BulletinError",
     "DuplicateKeyError",

@@ -126,19 +126,39 @@ def _quick_exit() -> None:
     gc.freeze()
 
 
+def _encoding_safe_output() -> None:
+    """Let stdout and stderr write any text, whatever their encoding.
+
+    A name from the data (Chinese, mostly) written to a terminal or pipe whose encoding cannot
+    hold it (``PYTHONIOENCODING=ascii``, ``LANG=C`` on an old system, a Windows console) becomes a
+    ``\\uXXXX`` escape instead of a ``UnicodeEncodeError`` traceback:
+    :meth:`io.TextIOWrapper.reconfigure` with ``errors="backslashreplace"``. An encoding that
+    holds every character (UTF-8) is left as it is; a stream that is not a text wrapper (a test's
+    capture) is left alone.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     import atexit
 
     atexit.unregister(_quick_exit)  # once, however often main() is called in one process
     atexit.register(_quick_exit)
+    _encoding_safe_output()
     parser = build_parser()
     args = parser.parse_args(argv)
-    for option in ("data_dir", "out"):
-        if getattr(args, option, None) == "":
-            # an unset shell variable must not silently mean the project's own data/ or reports/
-            flag = "--" + option.replace("_", "-")
-            parser.error(f"{flag} is empty; give a folder, or leave the option out for the default")
+    if getattr(args, "out", None) == "":
+        # an unset shell variable must not silently mean the project's own reports/
+        parser.error("--out is empty; give a folder, or leave the option out for the default")
     try:
+        if getattr(args, "data_dir", None) is not None:
+            # refused (when empty) with the line the API gives: bulletin.paths.data_dir
+            from .paths import data_dir
+
+            data_dir(args.data_dir)
         return args.func(args)
     except BulletinError as exc:
         print(f"bulletin {args.command}: {_printable(str(exc))}", file=sys.stderr)

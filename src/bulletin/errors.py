@@ -89,19 +89,36 @@ class MonthNotInDataError(BulletinDataError):
         self.args = (self.problem,)  # the Chinese line alone: it already names the folder and the value
 
 
-def month_ranges(months: list[str]) -> str:
-    """Months as runs: ``2020-01 至 2020-06、2020-09`` (a list of sixty months stays one short line)."""
+def month_runs(months: list[str]) -> list[tuple[str, str, int]]:
+    """Months as runs of consecutive months: ``(first, last, how many)``, in order."""
     def next_month(month: str) -> str:  # bulletin.month_strings.next_month (which raises the errors defined here)
         year, mon = int(month[:4]), int(month[5:])
         return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
 
-    runs: list[list[str]] = []
+    runs: list[tuple[str, str, int]] = []
     for m in sorted(months):
-        if runs and next_month(runs[-1][-1]) == m:
-            runs[-1].append(m)
+        if runs and next_month(runs[-1][1]) == m:
+            runs[-1] = (runs[-1][0], m, runs[-1][2] + 1)
         else:
-            runs.append([m])
-    return "、".join(r[0] if len(r) == 1 else f"{r[0]} 至 {r[-1]}" for r in runs)
+            runs.append((m, m, 1))
+    return runs
+
+
+def month_ranges(months: list[str], counted: bool = False) -> str:
+    """Months as runs: ``2020-01 至 2020-06、2020-09`` (a list of sixty months stays one short line);
+    ``counted`` adds each run's length: ``2020-03 至 2020-12（10 个月）``."""
+    return "、".join(first if n == 1 else f"{first} 至 {last}" + (f"（{n} 个月）" if counted else "")
+                    for first, last, n in month_runs(months))
+
+
+class AbsentMonthsWarning(UserWarning):
+    """Months of a range asked of :func:`bulletin.load_range` or :func:`bulletin.headlines` that are
+    not in the data: they are left out of the frame, and the warning names them as runs
+    (``2020-03 至 2020-12（10 个月）``). ``months`` holds them, in order."""
+
+    def __init__(self, months: list[str]) -> None:
+        self.months = list(months)
+        super().__init__(f"数据中没有这些月份，已略过：{month_ranges(self.months, counted=True)}")
 
 
 class DuplicateKeyError(BulletinDataError):

@@ -302,12 +302,18 @@ def headlines(months: str | None = None, data_dir: PathLike = None) -> pd.DataFr
     ``value``, ``unit`` (one row per month and figure).
 
     ``months`` is a month or a range (``"2018-01:2020-12"``), default every month in the data;
-    months of the range not in the data are left out (a gap is a gap). Each month is read from its
-    stored digest when current (``reports/.history/``), else computed once.
+    months of the range not in the data are left out (a gap is a gap), and an
+    :class:`~bulletin.errors.AbsentMonthsWarning` names them. Each month is read from its stored
+    digest when current (``reports/.history/``), else computed once. What ``bulletin check``
+    refuses of the same months (a month not ``YYYY-MM``, a range backwards or with no month of the
+    data, a missing or empty data directory) raises the same :class:`BulletinDataError`.
     """
-    from .month_strings import expand_months
+    from .loaders import range_months, warn_absent
 
+    if months is None:
+        wanted = None
+    else:
+        wanted, absent = range_months(months, data_dir)
+        warn_absent(absent)
     history = History(data_dir)
-    present = history.months()
-    wanted = present if months is None else [m for m in expand_months(months) if m in set(present)]
-    return series(history, wanted)
+    return series(history, history.months() if wanted is None else wanted)

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import paths
-from .errors import BulletinDataError, MonthNotInDataError
-from .month_strings import is_month
+from .errors import AbsentMonthsWarning, BulletinDataError, MonthNotInDataError
+from .month_strings import expand_months, is_month, parse_month
 from .schema import FACTS_FILE, TABLES
 from .schema import table as table_decl
 
@@ -32,16 +32,63 @@ def month_folder(month: str, data_dir: PathLike = None) -> Path:
         (:class:`~bulletin.errors.MonthNotInDataError`, whose line lists the months that are there),
         or when the data directory itself is missing.
     """
-    folder = paths.month_dir(month, data_dir)
+    month = parse_month(month)
+    root = data_root(data_dir)
+    folder = root / month
     if not folder.is_dir():
-        root = folder.parent
-        if not root.is_dir():
-            raise BulletinDataError(
-                "no data for this month (month folder missing)", file=folder, column="month", value=month,
-                expected=f"an existing data directory (the data_dir argument or ${paths.ENV_DATA_DIR})",
-            )
         raise MonthNotInDataError(month, _shown(folder), _months(root))
     return folder
+
+
+def data_root(data_dir: PathLike = None) -> Path:
+    """The data directory (:func:`bulletin.paths.data_dir`), which must be an existing folder: the
+    one check behind every loader, ``bulletin.month`` and every command that reads the data."""
+    root = paths.data_dir(data_dir)
+    if not root.is_dir():
+        raise BulletinDataError(
+            "the data directory is a file, not a folder" if root.exists() else "data directory not found", file=root,
+            expected=f"an existing folder (the data_dir argument or ${paths.ENV_DATA_DIR})",
+        )
+    return root
+
+
+def range_months(spec: str | list[str], data_dir: PathLike = None) -> tuple[list[str], list[str]]:
+    """The months of ``spec`` (``"2020-02"``, ``"2020-01:2020-06"`` or a list of months) that are
+    in the data, and those that are not, each in order: what ``bulletin check``, :func:`load_range`
+    and :func:`bulletin.headlines` read of a range.
+
+    Raises
+    ------
+    BulletinDataError
+        For a spec that is not a month, a range or a list of months (the month is named), a
+        range that runs backwards, a missing data directory, a single month not in the data
+        (:class:`~bulletin.errors.MonthNotInDataError`, as ``bulletin.month`` says it) or a range
+        with no month in the data.
+    """
+    if isinstance(spec, list | tuple):
+        wanted = [parse_month(m) for m in spec]
+    else:
+        wanted = expand_months(spec)
+    root = data_root(data_dir)
+    if isinstance(spec, str) and ":" not in spec:
+        month_folder(spec, root)
+    present = set(_months(root))
+    found = [m for m in wanted if m in present]
+    if not found:
+        raise BulletinDataError(
+            "no month of the range in the data", column="month", value=spec,
+            expected="a range holding at least one month folder; months present: "
+            + (", ".join(sorted(present)) or "none"),
+        )
+    return found, [m for m in wanted if m not in present]
+
+
+def warn_absent(absent: list[str]) -> None:
+    """Say which months of a range are not in the data (:class:`~bulletin.errors.AbsentMonthsWarning`)."""
+    if absent:
+        import warnings
+
+        warnings.warn(AbsentMonthsWarning(absent), stacklevel=3)
 
 
 def plots_ready() -> None:
@@ -96,13 +143,7 @@ def facts(month: str, data_dir: PathLike = None) -> dict[str, object]:
 
 def months(data_dir: PathLike = None) -> list[str]:
     """The months present in the data directory (folders named ``YYYY-MM``), sorted."""
-    root = paths.data_dir(data_dir)
-    if not root.is_dir():
-        raise BulletinDataError(
-            "the data directory is a file, not a folder" if root.exists() else "data directory not found", file=root,
-            expected=f"an existing folder (the data_dir argument or ${paths.ENV_DATA_DIR})",
-        )
-    return _months(root)
+    return _months(data_root(data_dir))
 
 
 def _months(root: Path) -> list[str]:
@@ -116,20 +157,28 @@ def load_range(table: str, months_spec: str | list[str] | None = None, data_dir:
     """One table over several months as one long DataFrame, with a ``month`` column first.
 
     ``months_spec`` is ``"2020-01:2020-06"``, a list of months, or None for every month in the
-    data; months of the range that are not in the data are left out, as are months whose bulletin
-    did not publish the table (``not_published.csv``). Money is float64 yuan, as in :func:`load`.
+    data. Months of the range that are not in the data are left out, and an
+    :class:`~bulletin.errors.AbsentMonthsWarning` names them (its ``months``); months whose
+    bulletin did not publish the table (``not_published.csv``) are left out too. Money is float64
+    yuan, as in :func:`load`.
+
+    Raises
+    ------
+    BulletinDataError
+        What ``bulletin check`` refuses of the same range, with the same line: a month or range
+        not of the form ``YYYY-MM[:YYYY-MM]``, a range that runs backwards or holds no month of
+        the data, a missing or empty data directory; and an unknown table.
     """
     import pandas as pd
 
-    from .month_strings import expand_months
     from .store import read_not_published
 
-    present = months(data_dir)
+    decl = table_decl(table)
     if months_spec is None:
-        wanted = present
+        wanted = months(data_dir)
     else:
-        wanted = expand_months(months_spec) if isinstance(months_spec, str) else list(months_spec)
-        wanted = [m for m in wanted if m in present]
+        wanted, absent = range_months(months_spec, data_dir)
+        warn_absent(absent)
     frames = []
     for month in wanted:
         if table in read_not_published(month_folder(month, data_dir)):
@@ -138,7 +187,6 @@ def load_range(table: str, months_spec: str | list[str] | None = None, data_dir:
         frame.insert(0, "month", month)
         frames.append(frame)
     if not frames:
-        decl = table_decl(table)
         return pd.DataFrame(columns=["month", *decl.column_names])
     return pd.concat(frames, ignore_index=True)
 

@@ -58,8 +58,9 @@ def month_label(month: str) -> str:
 
 
 def expand_months(spec: str) -> list[str]:
-    """``2020-02`` → ``["2020-02"]``; ``2020-01:2020-03`` → the three months, in order."""
-    if ":" not in spec:
+    """``2020-02`` → ``["2020-02"]``; ``2020-01:2020-03`` → the three months, in order (anything
+    else, ``202002`` the number included, is refused as :func:`parse_month` refuses it)."""
+    if not isinstance(spec, str) or ":" not in spec:
         return [parse_month(spec)]
     start, _, end = spec.partition(":")
     start, end = parse_month(start), parse_month(end)

@@ -28,12 +28,16 @@ RAW_DIR_NAME = "raw"
 
 
 def data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
-    """The data directory: the argument, else ``$BULLETIN_DATA_DIR``, else the project's ``data/``."""
-    if data_dir is not None and str(data_dir) != "":
-        return _as_dir(data_dir, "the data_dir argument")
+    """The data directory: the argument, else ``$BULLETIN_DATA_DIR``, else the project's ``data/``.
+
+    An empty one (``data_dir=""``, ``--data-dir ""``, ``BULLETIN_DATA_DIR=``: an unset shell
+    variable, typically) is refused, never taken for the default.
+    """
+    if data_dir is not None:
+        return _as_dir(_not_empty(data_dir, "data_dir"), "the data_dir argument")
     env = os.environ.get(ENV_DATA_DIR)
-    if env:
-        return _as_dir(env, f"${ENV_DATA_DIR}")
+    if env is not None:
+        return _as_dir(_not_empty(env, f"${ENV_DATA_DIR}"), f"${ENV_DATA_DIR}")
     if not DEFAULT_DATA_DIR.is_dir():
         raise BulletinDataError(
             "no data directory found",
@@ -41,6 +45,16 @@ def data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
             expected=f"the data_dir argument or ${ENV_DATA_DIR} when the package is not run from its repository",
         )
     return DEFAULT_DATA_DIR
+
+
+def _not_empty(value: str | os.PathLike[str], source: str) -> str | os.PathLike[str]:
+    """``value``, unless it is empty: the one refusal of an empty data directory, the CLI's too."""
+    if isinstance(value, str | os.PathLike) and os.fspath(value) == "":
+        raise BulletinDataError(
+            "the data directory is empty", column=source, value="",
+            expected=f"a folder; leave it out for the default (${ENV_DATA_DIR}, else the project's data/)",
+        )
+    return value
 
 
 def _as_dir(value: object, source: str) -> Path:

@@ -6,9 +6,8 @@ import json
 import os
 from dataclasses import dataclass, field
 
-from ..errors import BulletinDataError
-from ..loaders import months
-from ..month_strings import expand_months
+from ..errors import month_ranges, month_runs
+from ..loaders import range_months
 from .month import check_month
 from .report import CheckReport
 
@@ -21,7 +20,7 @@ class RangeReport:
 
     spec: str
     reports: list[CheckReport]
-    #: months of the range with no folder in the data directory
+    #: months of the range with no folder in the data directory (shown as runs: :func:`~bulletin.errors.month_runs`)
     absent: list[str] = field(default_factory=list)
 
     @property
@@ -34,7 +33,7 @@ class RangeReport:
         warnings = sum(len(r.warnings) for r in self.reports)
         notes = sum(len(r.notes) for r in self.reports)
         return (f"{self.spec}：{len(self.reports)} 个月，{errors} 个错误，{warnings} 个警告，{notes} 条提示"
-                + (f"；无数据的月份 {'、'.join(self.absent)}" if self.absent else ""))
+                + (f"；无数据的月份 {month_ranges(self.absent, counted=True)}" if self.absent else ""))
 
     def to_text(self) -> str:
         """Each month's report in order, then one summary line for the range."""
@@ -45,7 +44,8 @@ class RangeReport:
             "range": self.spec,
             "summary": self.summary(),
             "exit_code": self.exit_code,
-            "absent": list(self.absent),
+            # runs, not every month: 1000-01:9999-12 is a hundred thousand months
+            "absent": [{"from": first, "to": last, "months": n} for first, last, n in month_runs(self.absent)],
             "months": [r.to_dict() for r in self.reports],
         }
 
@@ -60,17 +60,9 @@ def check_range(spec: str, data_dir: PathLike = None) -> RangeReport:
     Raises :class:`BulletinDataError` for a range not of the form ``YYYY-MM:YYYY-MM`` or one with
     no month in the data.
     """
-    wanted = expand_months(spec)
-    present = set(months(data_dir))
-    found = [m for m in wanted if m in present]
-    if not found:
-        raise BulletinDataError(
-            "no month of the range in the data", column="month", value=spec,
-            expected="a range holding at least one month folder; months present: "
-            + (", ".join(sorted(present)) or "none"),
-        )
+    found, absent = range_months(spec, data_dir)
     from ..history import History
 
     cache = History(data_dir)
     reports = [check_month(m, data_dir, cache=cache) for m in found]
-    return RangeReport(spec, reports, [m for m in wanted if m not in present])
+    return RangeReport(spec, reports, absent)
