@@ -386,6 +386,54 @@ def test_data_package_names_its_source_publisher_date_and_version(written):
         assert (f"{code}：{unit}" in value["description"]) if unit else (code in value["description"])
 
 
+#: names a spreadsheet would evaluate (OWASP's CSV injection examples), and one that already starts
+#: with the guard itself: (file, the name they replace, the hostile name)
+FORMULA_NAMES = [
+    ("appointments.csv", "南京市儿童医院", '=HYPERLINK("http://evil.example","点击")'),
+    ("kiosks.csv", "江苏省中医院", "+cmd|' /C calc'!A0"),
+    ("booking_channels.csv", "微脉科技", "@SUM(1+1)*cmd|' /C calc'!A0"),
+    ("platform_hospitals.csv", "江苏省人民医院", "-2+3+cmd|' /C calc'!A0"),
+    ("platform_hospitals.csv", "中科院皮研所", "'=1+1"),
+]
+
+
+def test_data_package_writes_no_formula_from_data_and_says_how_to_undo_the_guard(tmp_path):
+    from bulletin.documents import datapackage
+    from bulletin.store import FORMULA_STARTS
+
+    root = tmp_path / "data"
+    shutil.copytree(bulletin.paths.DEFAULT_DATA_DIR / M, root / M)
+    for file, old, new in FORMULA_NAMES:
+        edit_csv(root / M / file, old, _csv_quote(new))
+    folder = datapackage.write(bulletin.month(M, root), tmp_path / f"data-{M}")
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert datapackage.FORMULA_TEXT in descriptor["description"]
+    undo = "去掉开头的这一个 ' 即得原文"
+    seen = set()
+    for resource in descriptor["resources"]:
+        if resource["name"] not in schema.TABLES:
+            continue
+        decl = schema.TABLES[resource["name"]]
+        published = pd.read_csv(folder / resource["path"], dtype=str, keep_default_na=False)
+        original = pd.read_csv(root / M / decl.file, dtype=str, keep_default_na=False)
+        assert len(published) == len(original), decl.name
+        for field in resource["schema"]["fields"]:
+            col = decl.column(field["name"])
+            cells, before = published[col.name].tolist(), original[col.name].tolist()
+            if col.kind != "text":  # numbers untouched, to the character
+                assert cells == before, (decl.name, col.name)
+                continue
+            assert not [c for c in cells if c[:1] in FORMULA_STARTS], (decl.name, col.name)
+            if col.choices is None:
+                assert undo in field["description"], (decl.name, col.name)
+            # the documented rule, applied by a reader, gives every name back as the data holds it
+            assert [c[1:] if c.startswith("'") else c for c in cells] == before, (decl.name, col.name)
+            seen |= {c for c in cells if c.startswith("'")}
+    assert seen == {"'" + new for _, _, new in FORMULA_NAMES}
+    # the bulletin's own figures, as printed: 江苏省人民医院's kiosks and their registrations
+    assert "hospital,江苏省人民医院,200,7973,166469.00," in (folder / "kiosks.csv").read_text(encoding="utf-8")
+
+
 def test_data_package_descriptions_say_only_what_holds(written):
     check_descriptions(written["data"])
     kiosks = next(r for r in json.loads((written["data"] / "datapackage.json").read_text(encoding="utf-8"))[

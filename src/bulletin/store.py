@@ -440,6 +440,26 @@ def read_facts(path: Path, *, exact: bool = False) -> dict[str, object]:
     return out
 
 
+#: how a cell starts when a spreadsheet would read it as a formula (OWASP, "CSV Injection"): the
+#: four formula signs, and the tab and carriage return some spreadsheets skip before them
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: what a published CSV puts before such a cell (the reader removes one to get the name back)
+FORMULA_GUARD = "'"
+
+
+def spreadsheet_text(text: str) -> str:
+    """A text cell as a published CSV writes it: with a leading apostrophe (:data:`FORMULA_GUARD`)
+    when it starts with one of :data:`FORMULA_STARTS`, so that a spreadsheet opening the download
+    shows the name instead of evaluating it. A cell starting with an apostrophe already gets one
+    more, so the rule that undoes it is one and exact: *a text cell that starts with an apostrophe
+    loses that one apostrophe*.
+
+    Only for published CSVs (the data package, the trends download): the data folder's own files
+    keep the names as printed (:func:`table_csv` without ``for_readers``).
+    """
+    return FORMULA_GUARD + text if text[:1] in (*FORMULA_STARTS, FORMULA_GUARD) else text
+
+
 def _csv_text(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -448,11 +468,17 @@ def _csv_text(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
     return buf.getvalue()
 
 
-def table_csv(frame: pd.DataFrame, table: Table) -> str:
-    """The canonical CSV text of a table (what :func:`read_table` reads back unchanged)."""
+def table_csv(frame: pd.DataFrame, table: Table, *, for_readers: bool = False) -> str:
+    """The canonical CSV text of a table (what :func:`read_table` reads back unchanged).
+
+    ``for_readers``: a CSV for download (the data package), whose text cells that a spreadsheet
+    would take for a formula are guarded (:func:`spreadsheet_text`); numbers are never touched.
+    """
     cols = table.columns
+    text = [c.kind == "text" and for_readers for c in cols]
     rows = (
-        [format_cell(v, c) for v, c in zip(rec, cols, strict=True)]
+        [spreadsheet_text(cell) if guard else cell
+         for cell, guard in zip((format_cell(v, c) for v, c in zip(rec, cols, strict=True)), text, strict=True)]
         for rec in frame[list(table.column_names)].itertuples(index=False)
     )
     return _csv_text(table.column_names, rows)

@@ -5,7 +5,10 @@ hand: one resource per table, one for ``facts.csv`` (the totals and cumulative f
 bulletin prints) and one for ``headlines.csv`` (every section's headline figures, the pages' own:
 :func:`.content.headline_rows`); each field with its type, Chinese title, unit and constraints
 (counts are non-negative integers, money a number with two decimals, a text column with choices
-an enum), the table's primary key, and the empty cell as the one missing value (未反馈).
+an enum), the table's primary key, and the empty cell as the one missing value (未反馈). A text
+cell from the data that a spreadsheet would evaluate (one starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return, OWASP's list) is written with a leading apostrophe, as the trends
+download writes it (:func:`bulletin.store.spreadsheet_text`), and the descriptions say how to undo it.
 
 Every description is generated from the schema and from what was written, and says only what
 holds of the files (the tests check each statement): that a table has no totals row, which facts
@@ -34,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from .. import revisions, schema
 from ..fmt import is_missing, printed
-from ..store import facts_csv, table_csv
+from ..store import FORMULA_GUARD, facts_csv, spreadsheet_text, table_csv
 from . import content, model
 from . import wording as w
 from .content import dated
@@ -48,6 +51,10 @@ _TYPES = {"text": "string", "count": "integer", "money": "number"}
 HEADLINES_FILE = "headlines.csv"
 #: the missing-value note of a nullable field
 NOT_REPORTED_TEXT = "空单元格表示未反馈（该单位当月未报送，不是 0）"
+#: how a text cell that a spreadsheet would take for a formula is written (:func:`bulletin.store.spreadsheet_text`),
+#: and how a reader undoes it: said in the package's description and in each free-text field's
+FORMULA_TEXT = (f"以 =、+、-、@、制表符、回车或 {FORMULA_GUARD} 开头的文本前加了一个 {FORMULA_GUARD}"
+                f"（以免电子表格把它当作公式执行），去掉开头的这一个 {FORMULA_GUARD} 即得原文；数值不受影响")
 
 
 def _measure_units() -> str:
@@ -83,6 +90,8 @@ def field(col: schema.Column, table: str | None = None) -> dict[str, object]:
         said.append("取值：" + "，".join(f"{c}（{names.get(c, c)}）" for c in col.choices))
     if col.nullable:
         said.append(NOT_REPORTED_TEXT)
+    if col.kind == "text" and col.choices is None:
+        said.append(FORMULA_TEXT)
     if said:
         out["description"] = "；".join(said)
     return out
@@ -173,7 +182,8 @@ def headlines_csv(rows: list[tuple[str, str, object, str]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["section", "label", "value", "unit"])
-    writer.writerows([s, label, _plain(v, u), u] for s, label, v, u in rows)
+    writer.writerows([spreadsheet_text(s), spreadsheet_text(label), _plain(v, u), spreadsheet_text(u)]
+                     for s, label, v, u in rows)
     return buf.getvalue()
 
 
@@ -206,7 +216,7 @@ def descriptor(m: Month, frames: Mapping[str, pd.DataFrame], facts: Mapping[str,
         description += "；公报印出的合计与累计数见 facts.csv"
     if with_headlines:
         description += "；各板块的主要指标见 headlines.csv"
-    description += "。"
+    description += f"。{FORMULA_TEXT}。"
     if m.not_published:
         description += "本月未公布：" + "、".join(m.not_published) + "。"
     out: dict[str, object] = {
@@ -240,7 +250,7 @@ def write(m: Month, folder: Path) -> Path:
         frame = content.table(m, name, exact=True)
         if frame is None:
             continue
-        (folder / decl.file).write_text(table_csv(frame, decl), encoding="utf-8", newline="")
+        (folder / decl.file).write_text(table_csv(frame, decl, for_readers=True), encoding="utf-8", newline="")
         written[name] = frame
     facts = {k: v for k in schema.FACTS if (v := content.fact(m, k)) is not None}
     if facts:

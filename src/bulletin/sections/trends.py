@@ -34,6 +34,7 @@ from .. import charts, fmt
 from ..history import RANKINGS, series
 from ..loaded_month import Month
 from ..month_strings import month_label, next_month
+from ..store import spreadsheet_text
 from ..units import aliases
 from . import Note, with_headlines
 
@@ -302,11 +303,6 @@ def leaders(m: Month, n: int = 3, months: int | None = WINDOW) -> pd.DataFrame:
 CSV_HEADER = ("月份", "板块", "指标", "数值", "单位")
 
 
-def _cell(text: str) -> str:
-    """A text cell that a spreadsheet would read as a formula is written with a leading apostrophe."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def history_csv(m: Month) -> str:
     """Every headline of every month in the data up to ``m`` as a tidy CSV (UTF-8 with a byte-order
     mark, so that Excel reads the Chinese): 月份, 板块, 指标, 数值, 单位. Shares are fractions
@@ -323,7 +319,8 @@ def history_csv(m: Month) -> str:
             shown = str(value)
         else:
             shown = repr(float(value))
-        writer.writerow([month, _cell(section), _cell(label), shown, "比例" if unit == "%" else _cell(unit)])
+        writer.writerow([month, spreadsheet_text(section), spreadsheet_text(label), shown,
+                         "比例" if unit == "%" else spreadsheet_text(unit)])
     return "\ufeff" + buf.getvalue()
 
 
