@@ -93,11 +93,15 @@ def warn_absent(absent: list[str]) -> None:
 
 def plots_ready() -> None:
     """Make plain pandas and seaborn plots draw Chinese: the project's CJK font becomes matplotlib's
-    fallback family (:func:`bulletin.mplfont.use_as_fallback`). Called when a table is loaded for an
-    analyst, never at import (importing ``bulletin`` stays free of side effects and of matplotlib)."""
+    fallback family (:func:`bulletin.mplfont.use_as_fallback`); and make a pandas plot draw the
+    names of the data as text, never mathtext (:mod:`bulletin.plotting`, pandas' backend unless
+    the user chose another). Called when a table is loaded for an analyst, never at import
+    (importing ``bulletin`` stays free of side effects and of matplotlib)."""
     from .mplfont import use_as_fallback
+    from .plotting import install
 
     use_as_fallback()
+    install()
 
 
 def _shown(path: Path) -> str:
