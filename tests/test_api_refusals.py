@@ -46,6 +46,7 @@ CASES = [
     ("2020-03:2020-01", None, BY_RANGE),
     ("2020-01:2020-1", None, BY_RANGE),
     ("2020-01:", None, BY_RANGE),
+    ("2020-01:2020-02:2020-03", None, BY_RANGE),
 ]
 
 
@@ -81,6 +82,9 @@ def test_a_month_given_as_a_number_is_refused_by_every_function_alike():
 def test_a_list_of_months_is_checked_month_by_month():
     with pytest.raises(bulletin.BulletinDataError, match="not a month .found '2020-2'"):
         bulletin.load_range("kiosks", [MONTH, "2020-2"])
+    # a month listed twice gave its rows twice (98 kiosks for February's 49)
+    with pytest.raises(bulletin.BulletinDataError, match="column month: month listed twice .found '2020-02'"):
+        bulletin.load_range("kiosks", [MONTH, MONTH])
 
 
 def test_an_empty_env_var_is_refused_by_the_api_as_by_the_cli(monkeypatch, capsys):

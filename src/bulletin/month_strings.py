@@ -62,6 +62,10 @@ def expand_months(spec: str) -> list[str]:
     else, ``202002`` the number included, is refused as :func:`parse_month` refuses it)."""
     if not isinstance(spec, str) or ":" not in spec:
         return [parse_month(spec)]
+    if spec.count(":") > 1:
+        raise BulletinDataError(
+            "not a month range", column="month", value=spec, expected="START:END, two months YYYY-MM"
+        )
     start, _, end = spec.partition(":")
     start, end = parse_month(start), parse_month(end)
     if end < start:
