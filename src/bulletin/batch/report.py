@@ -5,19 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from ..month_strings import month_label, next_month
+from ..errors import month_runs
+from ..month_strings import month_label
 from .jobs import Job, JobStatus, Outcome
 
 
 def as_ranges(months: list[str]) -> str:
     """``2019-01, 2019-02, 2019-03, 2020-01`` → ``2019-01:2019-03, 2020-01`` (as the command takes them)."""
-    runs: list[list[str]] = []
-    for m in months:
-        if runs and next_month(runs[-1][-1]) == m:
-            runs[-1].append(m)
-        else:
-            runs.append([m])
-    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}:{r[-1]}" for r in runs)
+    return ", ".join(first if n == 1 else f"{first}:{last}" for first, last, n in month_runs(months))
 
 
 def _for_operator(path: Path) -> str:
