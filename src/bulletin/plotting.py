@@ -2,22 +2,24 @@
 
 A unit's name is data, and matplotlib reads any text with a pair of ``$`` as mathtext: a name
 such as ``$\\frac{1}{0}$ 医院 $\\undefinedmacro{x}$`` made ``m.appointments.plot.barh(...)`` fail at
-``savefig`` (``ValueError: Unknown symbol``), and other names drew as formulas. This module is a
-plotting backend in pandas' documented sense (the ``plotting.backend`` option: a module with
-``plot``, ``hist_series``, ``hist_frame``, ``boxplot``, ``boxplot_frame`` and
-``boxplot_frame_groupby``). Each function lets pandas draw exactly as it does by default (the same
-call with ``backend="matplotlib"``), then turns off mathtext (matplotlib's documented
+``savefig`` (``ValueError: Unknown symbol``), and other names drew as formulas.
+
+This module is a plotting backend in pandas' documented sense (the ``plotting.backend`` option: a
+module with ``plot``, ``hist_series``, ``hist_frame``, ``boxplot_frame`` and
+``boxplot_frame_groupby``; pandas draws ``pandas.plotting.boxplot`` with matplotlib whatever the
+option). Each function lets pandas draw exactly as it does by default (the same call with
+``backend="matplotlib"``), then turns off mathtext (matplotlib's documented
 :meth:`matplotlib.text.Text.set_parse_math`) on the texts of the plot that show labels of the
 data: the tick labels of an axis whose ticks are labels (a bar chart's names, which pandas gives
-matplotlib's ``set_ticklabels``), the legend's entries, and the texts pandas put on the axes (a
-pie's labels).
+to matplotlib's ``set_ticklabels``), the legend's entries, and the texts pandas put on the axes
+(a pie's labels).
 
-Nothing else changes: no ``rcParams`` (a numeric axis keeps ``$10^{3}$`` on a log scale, a
-title, axis label or text the user sets, even on the same axes, is mathtext as usual), and no
-figure that pandas did not draw. :func:`install` makes this the backend when a table is loaded
-(:func:`bulletin.loaders.plots_ready`), only if pandas' backend is still its default;
-``pd.set_option("plotting.backend", "matplotlib")`` (or ``backend="matplotlib"`` in one call)
-goes back to pandas' own.
+Nothing else changes. No ``rcParams``: a numeric axis keeps ``$10^{3}$`` on a log scale; a title,
+axis label or text the user sets, even on the same axes, is mathtext as usual, and so is a text
+already on the axes a plot draws onto; no figure that pandas did not draw is touched.
+:func:`install` makes this the backend when a table is loaded (:func:`bulletin.loaders.plots_ready`),
+only if pandas' backend is still its default; ``pd.set_option("plotting.backend", "matplotlib")``
+(or ``backend="matplotlib"`` in one call) goes back to pandas' own.
 """
 
 from __future__ import annotations
@@ -51,12 +53,6 @@ def hist_series(data: Any, **kwargs: Any) -> Any:
 
 def hist_frame(data: Any, **kwargs: Any) -> Any:
     return literal_labels(data.hist(backend=MATPLOTLIB, **kwargs))
-
-
-def boxplot(data: Any, **kwargs: Any) -> Any:
-    from pandas.plotting import boxplot as pandas_boxplot
-
-    return literal_labels(pandas_boxplot(data, **kwargs))
 
 
 def boxplot_frame(data: Any, **kwargs: Any) -> Any:
@@ -104,7 +100,13 @@ def _labels_axis(axis: Any) -> bool:
 
 
 def _own_texts(ax: Any) -> list[object]:
-    return list(ax.texts) if ax is not None and hasattr(ax, "texts") else []
+    """The texts already on the axes a plot may draw on: the one given, else (a Series plots onto
+    the current axes when there is a figure) those of every open pyplot figure."""
+    if ax is not None:
+        return list(getattr(ax, "texts", ()))
+    import matplotlib.pyplot as plt
+
+    return [t for num in plt.get_fignums() for a in plt.figure(num).axes for t in a.texts]
 
 
 def _axes(result: Any) -> Iterator[Any]:
