@@ -61,16 +61,18 @@ def range_months(spec: str | list[str], data_dir: PathLike = None) -> tuple[list
     ------
     BulletinDataError
         For a spec that is not a month, a range or a list of months (the month is named), a
-        month listed twice, a range that runs backwards, a missing data directory, a single month not in the data
-        (:class:`~bulletin.errors.MonthNotInDataError`, as ``bulletin.month`` says it) or a range
-        with no month in the data.
+        month listed twice, a range that runs backwards, a missing data directory, a single
+        month not in the data (:class:`~bulletin.errors.MonthNotInDataError`, as
+        ``bulletin.month`` says it) or a range with no month in the data.
     """
     if isinstance(spec, list | tuple):
         wanted = [parse_month(m) for m in spec]
-        twice = next((m for i, m in enumerate(wanted) if m in wanted[:i]), None)
-        if twice is not None:  # its rows would be in the frame twice
-            raise BulletinDataError("month listed twice", column="month", value=twice,
-                                    expected="each month once in the list")
+        seen: set[str] = set()
+        for m in wanted:
+            if m in seen:  # its rows would be in the frame twice
+                raise BulletinDataError("month listed twice", column="month", value=m,
+                                        expected="each month once in the list")
+            seen.add(m)
     else:
         wanted = expand_months(spec)
     root = data_root(data_dir)
