@@ -301,3 +301,23 @@ def _not_compared(m: Month, base: Month, basis: Basis, title: str, table: str) -
     which = m.month if table in m.not_published else base.month
     name = TABLES[table].title if table in TABLES else table
     return f"{month_label(which)}的公报没有发布「{name}」，「{title}」不作{basis.name}比较。"
+
+
+def headline_changes(m: Month, frame_of: Callable[[Month], pd.DataFrame],
+                     key: str = "key") -> list[tuple[Basis, Month, pd.DataFrame]]:
+    """Headline figures against each declared comparison whose base month is in the data.
+
+    ``frame_of(month)`` gives the figures as ``key``, ``value``, ``unit``; shares (unit %) are left
+    out, as :func:`comparable` leaves them out. Each frame is :func:`by_unit`'s, in ``frame_of(m)``'s
+    order; what the outputs show beside a figure is :func:`change_text` of its row.
+    """
+    def counts(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["unit"] != "%"].reset_index(drop=True)
+
+    current = counts(frame_of(m))
+    return [(b, base, by_unit(current, counts(frame_of(base)), key, "value")) for b, base in bases(m)]
+
+
+def change_text(row: pd.Series, money: bool = False) -> str:
+    """One row's change as readers read it: ``+9,507（+19.0%）``, 新增, 本月无 (:func:`display`'s words)."""
+    return _change(row, money)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import fmt
+from ..month_strings import month_label
 from . import compare, with_headlines
 
 if TYPE_CHECKING:
@@ -49,6 +50,28 @@ def headline_texts(m: Month) -> list[tuple[str, str]]:
     (``59,507 个``, ``51,460,109.85 元``, ``49.3亿条``); what the month page and the top index show."""
     frame = figures(m)
     return [(label, _format(v, u)) for label, v, u in zip(frame["label"], frame["value"], frame["unit"], strict=True)]
+
+
+def compared_texts(m: Month) -> list[dict[str, object]]:
+    """The headline figures of :func:`headline_texts` against each declared comparison whose base
+    month is in the data (环比, 同比), one entry each: ``title`` (``同比变化（2019年2月）``) and
+    ``changes``, the worded change beside each figure in :func:`headline_texts`'s order (``""`` for
+    a share, which is not compared). ``[]`` when no base month is in the data."""
+    def frame_of(month: Month) -> pd.DataFrame:
+        frame = figures(month)
+        return pd.DataFrame({"key": list(zip(frame["section"], frame["label"], strict=True)),
+                             "value": list(frame["value"]), "unit": list(frame["unit"])}, dtype=object)
+
+    current = frame_of(m)
+    units = dict(zip(current["key"], current["unit"], strict=True))
+    out = []
+    for basis, base, frame in compare.headline_changes(m, frame_of):
+        worded = {k: compare.change_text(row, money=units[k] == "元")
+                  for k, (_, row) in zip(frame["key"], frame.iterrows(), strict=True)
+                  if row["presence"] != compare.GONE}
+        changes = [worded.get(k, "") for k in current["key"]]
+        out.append({"title": f"{basis.change_label}（{month_label(base.month)}）", "changes": changes})
+    return out
 
 
 def key_points(m: Month) -> list[str]:
