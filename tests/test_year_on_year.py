@@ -189,14 +189,16 @@ def test_the_pages_show_yoy_for_february_2020(published):
 
 def test_the_pdf_and_the_word_file_show_yoy_for_february_2020(published):
     text = _pdf_text(published / FEB / f"bulletin-{FEB}.pdf")
-    assert re.search(r"本月\s+同比变化（2019年2月）", text)
+    assert re.search(r"本月\s+同比变化\n", text) and "（同比：与上年同月（2019年2月）比较。占比不作比较。）" in text
     assert re.search(rf"12320卫生热线受理咨询电话\s+59507个\s+{re.escape(CALLS_PRINTED)}\s*$", text, re.M)
     assert re.search(r"受理市12345工单\s+2595件\s+\+519（\+25\.0%）\s*$", text, re.M)
     import docx
 
-    table = docx.Document(str(published / FEB / f"bulletin-{FEB}.docx")).tables[0]
+    document = docx.Document(str(published / FEB / f"bulletin-{FEB}.docx"))
+    table = document.tables[0]
     rows = {r.cells[1].text: [c.text for c in r.cells[2:]] for r in table.rows}
-    assert rows["指标"] == ["本月", "同比变化（2019年2月）"]
+    assert rows["指标"] == ["本月", "同比变化"]
+    assert "（同比：与上年同月（2019年2月）比较。占比不作比较。）" in [p.text for p in document.paragraphs]
     assert rows["12320卫生热线受理咨询电话"] == ["59507个", CALLS_PRINTED]
     assert rows["南京占全省电话量"] == ["43.5%", ""]
 

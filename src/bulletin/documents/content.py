@@ -403,14 +403,27 @@ def headlines(m: Month) -> Chapter:
         return Chapter(title, (Paragraph("（本月没有可列出的主要指标）", note=True),))
     against = compared(m)  # 环比, 同比: a column each whose base month is in the data
     header = ((Cell("板块"), Cell("指标"), Cell("本月"),
-               *(Cell(f"{c.basis.change_label}（{month_label(c.base)}）") for c in against)),)
+               *(Cell(c.basis.change_label) for c in against)),)
     body = []
     for i, (section, label, value, unit) in enumerate(rows):
         lead = (Cell(section, rowspan=_run(rows, i)),) if i == 0 or rows[i - 1][0] != section else ()
         body.append((*lead, Cell(label), _num(printed_figure(value, unit)),
                      *(_num(c.worded(section, label, unit)) for c in against)))
-    widths = (1.6, 3.6, 1.6) if not against else (1.4, 3.2, 1.6, *(2.0 for _ in against))
-    return Chapter(title, (Grid("headlines", title, widths, header, tuple(body)),))
+    # with comparisons, widths from the widest content at the tables' 8 pt (cm): the longest label
+    # (26 characters) on one line; the 板块 wraps first when both comparisons are shown
+    wide = len(against) > 1
+    widths = (1.6, 3.6, 1.6) if not against else (2.0 if wide else 3.2, 7.7, 2.4, *((2.8 if wide else 3.0)
+                                                                                  for _ in against))
+    blocks: list[Block] = [Grid("headlines", title, widths, header, tuple(body))]
+    if against:  # which month each comparison is with, under the table (the headers stay short)
+        blocks.append(Paragraph(compared_note(against), note=True))
+    return Chapter(title, tuple(blocks))
+
+
+def compared_note(against: list[Compared]) -> str:
+    """``（环比：与上月（2020年1月）比较；同比：与上年同月（2019年2月）比较。占比不作比较。）``"""
+    said = "；".join(f"{c.basis.name}：与{c.basis.label}（{month_label(c.base)}）比较" for c in against)
+    return f"（{said}。占比不作比较。）"
 
 
 def _run(rows: list[tuple[str, str, object, str]], start: int) -> int:
