@@ -15,6 +15,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from html import unescape
 from pathlib import Path
 
@@ -224,6 +225,10 @@ def test_the_workbook_and_the_data_package_hold_yoy_as_numbers(published):
     fields = next(r for r in descriptor["resources"] if r["name"] == "headlines")["schema"]["fields"]
     assert [(f["name"], f["title"]) for f in fields][4:] == [
         ("yoy_base", "上年同月（2019年2月）"), ("yoy_change", "同比增减"), ("yoy_change_pct", "同比增幅")]
+    frictionless = Path(sys.executable).with_name("frictionless")
+    checked = subprocess.run([str(frictionless), "validate", str(folder / "datapackage.json")],
+                             capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout[-2000:]
 
 
 def test_a_month_without_its_year_earlier_month_says_nothing_of_yoy(published):
