@@ -409,10 +409,11 @@ def headlines(m: Month) -> Chapter:
         lead = (Cell(section, rowspan=_run(rows, i)),) if i == 0 or rows[i - 1][0] != section else ()
         body.append((*lead, Cell(label), _num(printed_figure(value, unit)),
                      *(_num(c.worded(section, label, unit)) for c in against)))
-    # with comparisons, widths from the widest content at the tables' 8 pt (cm): the longest label
-    # (26 characters) on one line; the 板块 wraps first when both comparisons are shown
+    # with comparisons, widths from the widest content at the tables' 8 pt (cm, as the PDF and
+    # LibreOffice lay out the Word file): the longest label (26 characters) and 51460109.85元 on one
+    # line; the 板块 wraps first when both comparisons are shown
     wide = len(against) > 1
-    widths = (1.6, 3.6, 1.6) if not against else (2.0 if wide else 3.2, 7.7, 2.4, *((2.8 if wide else 3.0)
+    widths = (1.6, 3.6, 1.6) if not against else (1.4 if wide else 3.0, 8.0, 2.6, *((2.8 if wide else 3.0)
                                                                                   for _ in against))
     blocks: list[Block] = [Grid("headlines", title, widths, header, tuple(body))]
     if against:  # which month each comparison is with, under the table (the headers stay short)
