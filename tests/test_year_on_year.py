@@ -73,6 +73,25 @@ def test_the_comparisons_are_declared_once_each_a_lag_and_its_words():
     assert MONTH_ON_MONTH.missing(FEB) == "数据中没有上月（2020年1月）的数据，本月不作环比比较。"
 
 
+def test_both_comparisons_in_one_table_each_unit_once():
+    import pandas as pd
+
+    from bulletin.sections import compare
+
+    now = pd.DataFrame({"unit": ["甲", "乙"], "n": [10, 5]})
+    month_before = pd.DataFrame({"unit": ["甲", "丙"], "n": [8, 4]})
+    year_before = pd.DataFrame({"unit": ["甲", "乙", "丁"], "n": [5, 4, 1]})
+    shown = compare.display_bases([(MONTH_ON_MONTH, compare.by_unit(now, month_before, "unit", "n")),
+                                   (YEAR_ON_YEAR, compare.by_unit(now, year_before, "unit", "n"))], "单位")
+    assert list(shown.columns) == ["单位", "本月", "上月", "环比变化", "上年同月", "同比变化"]
+    assert shown.values.tolist() == [
+        ["甲", "10", "8", "+2（+25.0%）", "5", "+5（+100.0%）"],
+        ["乙", "5", "—", "新增", "4", "+1（+25.0%）"],
+        ["丙", "—", "4", "本月无", "—", "—"],  # gone since last month, not there a year ago
+        ["丁", "—", "—", "—", "1", "本月无"],
+    ]
+
+
 def test_the_section_pages_show_yoy_beside_each_headline(two_years):
     m = bulletin.month(FEB, two_years)
     ch = hotline.changes(m, YEAR_ON_YEAR).set_index("label")
