@@ -69,9 +69,10 @@ def test_a_corrected_old_month_reruns_that_month_the_month_after_and_the_later_t
         "2020-03 01_previous", "2020-03 02_checks", "2020-03 07_history",  # the month after compares with February
         "2020-04 07_history",  # the later trends read every month
     }
-    assert outcome.documents["2020-02"].startswith("ok")  # the documents show the month alone
+    assert outcome.documents["2020-02"].startswith("ok")
+    # the month after's documents give each headline's 环比 against February; April's do not read it
     assert {m: f.split()[0] for m, f in outcome.documents.items() if m != "2020-02"} == {
-        "2020-03": "carried", "2020-04": "carried"}
+        "2020-03": "ok", "2020-04": "carried"}
 
     # a unit renamed in February: what the later months' checks compare with has changed
     edit_csv(data / "2020-02" / "appointments.csv", "南京市儿童医院", "南京儿童医院")

@@ -13,7 +13,8 @@ import os
 from functools import cache
 from pathlib import Path
 
-from .month_strings import is_month, previous_month
+from .comparisons import base_months
+from .month_strings import is_month
 
 #: Bump when the runner's output format changes (forces one rerun of everything).
 RUNNER_FORMAT = "bulletin-run/2"
@@ -89,12 +90,13 @@ def file_hash(path: Path) -> str:
 
 def months_read(data_dir: Path, month: str, reads: str) -> list[str]:
     """The months whose data a job of ``month`` reads (:data:`bulletin.sections.READS`): the month;
-    the calendar month before (named even when absent, so that adding it later changes the key);
-    or every month in the data up to the month (for ``history``, read through their digests)."""
+    the base month of each comparison (:data:`bulletin.comparisons.COMPARISONS`: the calendar month
+    before, the same month a year earlier), named even when absent, so that adding one later changes
+    the key; or every month in the data up to the month (for ``history``, read through their digests)."""
     if reads == "month":
         return [month]
     if reads == "previous":
-        return [month, previous_month(month)]
+        return [month, *base_months(month)]
     if reads == "history":
         return sorted({month, *(m for m in available_months(data_dir) if m <= month)})
     raise ValueError(f"unknown dependency {reads!r}; one of month, previous, history")

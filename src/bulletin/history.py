@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache, paths
-from .month_strings import previous_month
+from .comparisons import base_months
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -209,8 +209,8 @@ class History:
             if digest is None:
                 m = self.loaded.get(month)
                 if m is None and self.sibling is not None and any(
-                        previous_month(x) == month for x in list(self.loaded)):
-                    m = self.sibling(month)  # the month before a loaded one: its sections read it too
+                        month in base_months(x) for x in list(self.loaded)):
+                    m = self.sibling(month)  # a base month of a loaded one: its sections read it too
                 digest = compute(m) if m is not None else compute_month(month, self.data_dir)
                 if self.writable:
                     write_stored(self.store, digest)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from .errors import BulletinDataError
 from .loaders import month_folder, months, plots_ready
-from .month_strings import month_label, parse_month, previous_month
+from .month_strings import month_label, months_before, parse_month, previous_month
 from .schema import FACTS_FILE, TABLES, Table
 
 if TYPE_CHECKING:
@@ -215,6 +215,12 @@ class Month:
         """The month before, loaded the same way, or ``None`` when it is not in the data directory."""
         prev = previous_month(self.month)
         return self.sibling(prev) if prev in self.all_months else None
+
+    def earlier(self, lag: int) -> Month | None:
+        """The month ``lag`` months before (12: the same month a year earlier), loaded the same way,
+        or ``None`` when it is not in the data directory (``earlier(1)`` is :attr:`previous`)."""
+        base = months_before(self.month, lag)
+        return self.sibling(base) if base in self.all_months else None
 
     @property
     def history(self) -> History:

@@ -39,6 +39,13 @@ def previous_month(month: str) -> str:
     return f"{year:04d}-{mon:02d}"
 
 
+def months_before(month: str, lag: int) -> str:
+    """The month ``lag`` months before ``month`` (``2020-02``, 12 → ``2019-02``)."""
+    year, mon = _ym(month)
+    index = year * 12 + (mon - 1) - lag
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
 def next_month(month: str) -> str:
     year, mon = _ym(month)
     year, mon = (year + 1, 1) if mon == 12 else (year, mon + 1)

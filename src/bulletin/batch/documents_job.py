@@ -9,15 +9,18 @@ import time
 from pathlib import Path
 
 from .. import cache
+from ..comparisons import base_months
 from .guards import link_or_copy
 from .jobs import last_line
 
 
 def documents_key(data_root: Path, month: str) -> str:
-    """The cache key of a month's documents (:mod:`bulletin.documents`): the package's code and the
-    month's own data, not the notebooks (a changed notebook alone leaves the documents as they
-    were) nor any other month (the documents show the month alone)."""
+    """The cache key of a month's documents (:mod:`bulletin.documents`): the package's code, the
+    month's own data and the data of each comparison's base month (the month before, the same month
+    a year earlier: the headlines' 环比 and 同比; named even when absent), not the notebooks (a
+    changed notebook alone leaves the documents as they were)."""
     parts = [cache.RUNNER_FORMAT, "documents", cache.code_hash(), cache.data_hash(data_root, month)]
+    parts += [f"{base}:{cache.data_hash(data_root, base)}" for base in base_months(month)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

@@ -15,6 +15,9 @@ class IndexFigures:
     its error is listed in ``problems`` (the page says "unavailable", the run's summary says why)."""
 
     headlines: list[list[str]] | None = None  # [[label, value], ...]: the sections' own headlines
+    #: each declared comparison whose base month is in the data (环比, 同比): ``title`` and the worded
+    #: change beside each headline (bulletin.sections.overview.compared_texts); ``[]`` when none
+    compared: list[dict] = field(default_factory=list)
     points: list[str] | None = None  # the month's main points in words (bulletin.sections.overview.key_points)
     check: str | None = None  # the check summary line
     #: the findings themselves, as the month page lists them: ``summary``, ``counts``, ``findings``
@@ -42,11 +45,12 @@ def index_figures(month: str, data_dir: str | None) -> IndexFigures:
     m = None
     try:
         from ..loaded_month import Month
-        from ..sections.overview import headline_texts, key_points
+        from ..sections.overview import compared_texts, headline_texts, key_points
 
         m = Month(month, data_dir)
         result.headlines = [[str(k), str(v)] for k, v in headline_texts(m)]
         result.points = key_points(m)
+        result.compared = compared_texts(m)
     except Exception as exc:  # noqa: BLE001 - a section's failure is the section job's to report
         result.problems.append(f"headline figures: {last_line(exc)}")
     try:

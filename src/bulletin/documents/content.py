@@ -16,14 +16,16 @@ section, 修订说明, says when, why and what each revision changed.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import revisions as revs
 from .. import schema
+from ..comparisons import Basis
 from ..errors import BulletinDataError
 from ..fmt import is_missing, printed
-from ..month_strings import is_month
+from ..month_strings import is_month, month_label
 from . import model
 from . import wording as w
 from .model import Bars, Block, Cell, Chapter, Document, Grid, Paragraph
@@ -341,6 +343,52 @@ def headline_rows(m: Month) -> list[tuple[str, str, object, str]]:
     return rows
 
 
+@dataclass(frozen=True)
+class Compared:
+    """One declared comparison of the month's headlines (:data:`bulletin.comparisons.COMPARISONS`)
+    whose base month is in the data: per headline ``(section title, label)``, the base month's
+    figure, the change, the change as a fraction of the base, and whether the figure is in both
+    months (shares are not compared: they have no entry)."""
+
+    basis: Basis
+    base: str  # the base month, YYYY-MM
+    rows: dict[tuple[str, str], tuple[object, object, float, str]]
+
+    def worded(self, section: str, label: str, unit: str) -> str:
+        """The change beside a headline as printed (``+9507（+19.0%）``, 新增), ``""`` for a share."""
+        from ..sections.compare import NEW, PRESENCE_TEXT
+
+        found = self.rows.get((section, label))
+        if found is None:
+            return ""
+        _, change, ratio, presence = found
+        if presence == NEW:
+            return PRESENCE_TEXT[NEW]
+        return printed.change(change, ratio, money=unit == "元")
+
+
+def compared(m: Month) -> list[Compared]:
+    """The month's headlines (:func:`headline_rows`) against each declared comparison whose base
+    month is in the data (the month before: 环比; the same month a year earlier: 同比), in their
+    order; ``[]`` when neither is there, and then no output shows a comparison."""
+    import pandas as pd
+
+    from ..sections.compare import headline_changes
+
+    def frame_of(month: Month) -> pd.DataFrame:
+        rows = headline_rows(month)
+        return pd.DataFrame({"key": [(s, label) for s, label, _, _ in rows], "value": [v for _, _, v, _ in rows],
+                             "unit": [u for *_, u in rows]}, dtype=object)
+
+    out = []
+    for basis, base, frame in headline_changes(m, frame_of):
+        rows = {k: (p, c, r, pr) for k, p, c, r, pr in zip(frame["key"], frame["previous"], frame["change"],
+                                                              frame["change_pct"], frame["presence"], strict=True)
+                if pr != "gone"}
+        out.append(Compared(basis, base.month, rows))
+    return out
+
+
 def printed_figure(value: object, unit: str) -> str:
     """A headline as printed, with its unit: ``59507个``, ``34.0%``, ``51460109.85元``, ``49.3亿条``."""
     text = printed.figure(value, unit)
@@ -353,12 +401,30 @@ def headlines(m: Month) -> Chapter:
     title = dated(m.month, HEADLINES_TITLE)
     if not rows:
         return Chapter(title, (Paragraph("（本月没有可列出的主要指标）", note=True),))
-    header = ((Cell("板块"), Cell("指标"), Cell("本月")),)
+    against = compared(m)  # 环比, 同比: a column each whose base month is in the data
+    header = ((Cell("板块"), Cell("指标"), Cell("本月"),
+               *(Cell(c.basis.change_label) for c in against)),)
     body = []
     for i, (section, label, value, unit) in enumerate(rows):
         lead = (Cell(section, rowspan=_run(rows, i)),) if i == 0 or rows[i - 1][0] != section else ()
-        body.append((*lead, Cell(label), _num(printed_figure(value, unit))))
-    return Chapter(title, (Grid("headlines", title, (1.6, 3.6, 1.6), header, tuple(body)),))
+        body.append((*lead, Cell(label), _num(printed_figure(value, unit)),
+                     *(_num(c.worded(section, label, unit)) for c in against)))
+    # with comparisons, widths from the widest content at the tables' 8 pt (cm, as the PDF and
+    # LibreOffice lay out the Word file): the longest label (26 characters) and 51460109.85元 on one
+    # line; the 板块 wraps first when both comparisons are shown
+    wide = len(against) > 1
+    widths = (1.6, 3.6, 1.6) if not against else (1.4 if wide else 3.0, 8.0, 2.6, *((2.8 if wide else 3.0)
+                                                                                  for _ in against))
+    blocks: list[Block] = [Grid("headlines", title, widths, header, tuple(body))]
+    if against:  # which month each comparison is with, under the table (the headers stay short)
+        blocks.append(Paragraph(compared_note(against), note=True))
+    return Chapter(title, tuple(blocks))
+
+
+def compared_note(against: list[Compared]) -> str:
+    """``（环比：与上月（2020年1月）比较；同比：与上年同月（2019年2月）比较。占比不作比较。）``"""
+    said = "；".join(f"{c.basis.name}：与{c.basis.label}（{month_label(c.base)}）比较" for c in against)
+    return f"（{said}。占比不作比较。）"
 
 
 def _run(rows: list[tuple[str, str, object, str]], start: int) -> int:

@@ -30,6 +30,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -147,7 +148,27 @@ def _facts_resource() -> dict[str, object]:
     }
 
 
-def _headlines_resource(m: Month) -> dict[str, object]:
+def _compared_fields(against: list[content.Compared]) -> list[dict[str, object]]:
+    """Three fields per declared comparison whose base month is in the data (``yoy_base``,
+    ``yoy_change``, ``yoy_change_pct``): none when neither the month before nor the same month a year
+    earlier is there."""
+    from ..month_strings import month_label
+
+    fields: list[dict[str, object]] = []
+    for c in against:
+        b = c.basis
+        fields += [
+            {"name": f"{b.key}_base", "title": f"{b.label}（{month_label(c.base)}）", "type": "number",
+             "description": f"{b.label}（{month_label(c.base)}）的同一指标；占比不作比较，为空；本月新增的指标为空"},
+            {"name": f"{b.key}_change", "title": b.delta_label, "type": "number",
+             "description": f"{b.name}增减：本月减{b.label}，单位同 unit 列"},
+            {"name": f"{b.key}_change_pct", "title": b.ratio_label, "type": "number",
+             "description": f"{b.name}增幅：增减占{b.label}的比例的小数（0.19 即 19%）；{b.label}为 0 时为空"},
+        ]
+    return fields
+
+
+def _headlines_resource(m: Month, against: list[content.Compared] | None = None) -> dict[str, object]:
     return {
         "name": "headlines", "path": HEADLINES_FILE, "title": dated(m.month, content.HEADLINES_TITLE),
         "description": "各板块的主要指标，与网页“本月概览”和 PDF、Word 文件“本月要点”中的数字相同；"
@@ -160,6 +181,7 @@ def _headlines_resource(m: Month) -> dict[str, object]:
                 {"name": "label", "title": "指标", "type": "string", "constraints": {"required": True}},
                 {"name": "value", "title": "数值", "type": "number", "description": "单位见 unit 列"},
                 {"name": "unit", "title": "单位", "type": "string"},
+                *_compared_fields(against or []),
             ],
             "primaryKey": ["section", "label"],
             "missingValues": [""],
@@ -178,12 +200,22 @@ def _plain(value: object, unit: str) -> str:
     return repr(float(value))  # type: ignore[arg-type]
 
 
-def headlines_csv(rows: list[tuple[str, str, object, str]]) -> str:
+def headlines_csv(rows: list[tuple[str, str, object, str]], against: list[content.Compared] | None = None) -> str:
+    """``headlines.csv``: one row a headline, with three columns per comparison in ``against``."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["section", "label", "value", "unit"])
-    writer.writerows([spreadsheet_text(s), spreadsheet_text(label), _plain(v, u), spreadsheet_text(u)]
-                     for s, label, v, u in rows)
+    against = against or []
+    writer.writerow(["section", "label", "value", "unit", *(f["name"] for f in _compared_fields(against))])
+    for s, label, v, u in rows:
+        extra: list[str] = []
+        for c in against:
+            base, change, ratio, presence = c.rows.get((s, label), (None, None, None, "new"))
+            if presence == "new":
+                extra += ["", "", ""]
+                continue
+            pct = "" if is_missing(ratio) or math.isinf(float(ratio)) else repr(float(ratio))
+            extra += [_plain(base, u), _plain(change, u), pct]
+        writer.writerow([spreadsheet_text(s), spreadsheet_text(label), _plain(v, u), spreadsheet_text(u), *extra])
     return buf.getvalue()
 
 
@@ -194,8 +226,9 @@ def created() -> str:
 
 
 def descriptor(m: Month, frames: Mapping[str, pd.DataFrame], facts: Mapping[str, object],
-               with_headlines: bool = False) -> dict[str, object]:
-    """The ``datapackage.json`` of the month for the tables (``frames``), facts and headlines written."""
+               with_headlines: bool = False, against: list[content.Compared] | None = None) -> dict[str, object]:
+    """The ``datapackage.json`` of the month for the tables (``frames``), facts and headlines written
+    (with the columns of each comparison in ``against``, :func:`.content.compared`)."""
     year, mon = w.month_parts(m.month)
     resources: list[dict[str, object]] = []
     for name in frames:
@@ -210,7 +243,7 @@ def descriptor(m: Month, frames: Mapping[str, pd.DataFrame], facts: Mapping[str,
     if facts:
         resources.append(_facts_resource())
     if with_headlines:
-        resources.append(_headlines_resource(m))
+        resources.append(_headlines_resource(m, against))
     description = "公报统计数据部分各表，一表一个CSV文件，各表只含单位行"
     if facts:
         description += "；公报印出的合计与累计数见 facts.csv"
@@ -256,8 +289,9 @@ def write(m: Month, folder: Path) -> Path:
     if facts:
         (folder / schema.FACTS_FILE).write_text(facts_csv(facts), encoding="utf-8", newline="")
     rows = content.headline_rows(m)
+    against = content.compared(m) if rows else []
     if rows:
-        (folder / HEADLINES_FILE).write_text(headlines_csv(rows), encoding="utf-8", newline="")
-    text = json.dumps(descriptor(m, written, facts, bool(rows)), ensure_ascii=False, indent=2) + "\n"
+        (folder / HEADLINES_FILE).write_text(headlines_csv(rows, against), encoding="utf-8", newline="")
+    text = json.dumps(descriptor(m, written, facts, bool(rows), against), ensure_ascii=False, indent=2) + "\n"
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
     return folder

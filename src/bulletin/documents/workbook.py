@@ -26,11 +26,13 @@ the tests.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import revisions, schema
-from ..fmt import is_missing, printed
+from ..fmt import UNDEFINED, is_missing, printed
+from ..month_strings import month_label
 from ..release import generated_date
 from . import content, model
 from . import wording as w
@@ -209,9 +211,13 @@ def _headlines_sheet(book, m: Month, formats: dict) -> tuple[tuple[str, str, obj
     rows = content.headline_rows(m)
     marks = (["[注2]"] if any(unit == "元" for *_, unit in rows) else []) + ["[注6]"]
     _notes_line(sheet, marks)
-    sheet.add_table(2, 0, 2 + max(len(rows), 1), 3, {
-        "name": "table_headlines", "style": "Table Style Light 9", "autofilter": False,
-        "columns": [{"header": "板块"}, {"header": "指标"}, {"header": "数值"}, {"header": "单位"}],
+    against = content.compared(m)  # 环比, 同比: three columns each whose base month is in the data
+    columns = [{"header": "板块"}, {"header": "指标"}, {"header": "数值"}, {"header": "单位"}]
+    for c in against:
+        columns += [{"header": f"{c.basis.label}（{month_label(c.base)}）"}, {"header": c.basis.delta_label},
+                    {"header": c.basis.ratio_label}]
+    sheet.add_table(2, 0, 2 + max(len(rows), 1), len(columns) - 1, {
+        "name": "table_headlines", "style": "Table Style Light 9", "autofilter": False, "columns": columns,
     })
     for r, (section, label, value, unit) in enumerate(rows, start=3):
         sheet.write_string(r, 0, section)
@@ -219,10 +225,32 @@ def _headlines_sheet(book, m: Month, formats: dict) -> tuple[tuple[str, str, obj
         kind = "share" if unit == "%" else "money" if unit == "元" else "count"
         _write_value(sheet, r, 2, value, kind, formats)
         sheet.write_string(r, 3, "" if unit == "%" else unit)
+        for i, c in enumerate(against):
+            col = 4 + 3 * i
+            found = c.rows.get((section, label))
+            if found is None:  # a share: not compared
+                continue
+            base, change, ratio, presence = found
+            if presence == "new":  # not in the base month: said, never a 0
+                sheet.write_string(r, col + 1, c.worded(section, label, unit))
+                continue
+            _write_value(sheet, r, col, base, kind, formats)
+            if is_missing(change):
+                sheet.write_string(r, col + 1, UNDEFINED)
+            elif kind == "money":
+                sheet.write_number(r, col + 1, float(printed.money(change)), formats["money"])
+            else:
+                sheet.write_number(r, col + 1, int(change), formats["count"])  # type: ignore[call-overload]
+            if is_missing(ratio) or math.isinf(float(ratio)):
+                sheet.write_string(r, col + 2, UNDEFINED)
+            else:
+                sheet.write_number(r, col + 2, float(ratio), formats["share"])
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 46)
     sheet.set_column(2, 2, 18)
     sheet.set_column(3, 3, 8)
+    if against:
+        sheet.set_column(4, 3 + 3 * len(against), 18)
     _print_setup(sheet, 2)
     return (HEADLINES_SHEET, table_title, len(rows), ""), marks
 

@@ -69,6 +69,17 @@ def big(x: object) -> str:
     return str(n)
 
 
+def change(delta: object, ratio: object, money: bool = False) -> str:
+    """A change as printed: ``+9507（+19.0%）``, money to the fen (``+482832.44（+0.9%）``); missing → —."""
+    from . import UNDEFINED
+
+    if is_missing(delta):
+        return UNDEFINED
+    d = Decimal(str(delta))
+    head = ("+" if d > 0 else "") + (yuan(d) if money else count(d))
+    return f"{head}（{pct(ratio, signed=True)}）"
+
+
 def figure(x: object, unit: str) -> str:
     """A headline figure by its unit, without the unit, as printed: a share (``%``) as
     ``34.0%`` (as the pages show it), money (``元``) to the fen, a record count (``条``) of 亿

@@ -55,7 +55,8 @@ class Section:
 
 
 #: what a section may read, from the narrowest: ``month`` its own month's data; ``previous`` that
-#: and the calendar month before (month-on-month, names matched through ``data/units.csv``);
+#: and each comparison's base month (:data:`bulletin.comparisons.COMPARISONS`: the calendar month
+#: before for 环比, the same month a year earlier for 同比; names matched through ``data/units.csv``);
 #: ``history`` every month in the data up to its own (through each month's digest)
 READS = ("month", "previous", "history")
 

@@ -8,6 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import charts, fmt
+from ..comparisons import MONTH_ON_MONTH, Basis
 from ..loaders import labels
 from ..schema import table_total
 from . import compare, needs
@@ -64,9 +65,10 @@ def headlines(m: Month) -> pd.DataFrame:
     return compare.headline_frame(rows)
 
 
-def changes(m: Month) -> pd.DataFrame | None:
-    """Month-on-month of :func:`headlines` (``None`` when the month before is not in the data)."""
-    return compare.changes(m, headlines)
+def changes(m: Month, basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:
+    """:func:`headlines` against the base month of ``basis`` (环比 by default, or 同比: ``None`` when
+    that month is not in the data)."""
+    return compare.changes(m, headlines, basis)
 
 
 def _channels(m: Month) -> pd.DataFrame:

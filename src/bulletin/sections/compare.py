@@ -1,10 +1,13 @@
-"""Month-on-month change, the same way for every section.
+"""Month-on-month (环比) and year-on-year (同比) change, the same way for every section.
 
-A section compares its headline figures and each of its units with the month before when that
-month is in the data directory; when it is not, the notebook shows one line saying so
-(:class:`Note`). Units present in only one of the two months are kept: a unit new this month reads
-新增 for the change, one that was there last month and is gone reads 本月无; a figure of a unit
-present in both months but not reported (未反馈) reads 未反馈.
+The comparisons are declared once (:data:`bulletin.comparisons.COMPARISONS`: a lag in months and
+its words); every function here takes one (``basis``, 环比 by default) or loops over those whose
+base month is in the data directory. A section compares its headline figures and each of its units
+with each base month there; when the month before is not there, the notebook shows one line saying
+so (:class:`Note`), and a comparison whose base month is absent shows nothing at all. Units present
+in only one of the two months are kept: a unit new this month reads 新增 for the change, one that
+was there in the base month and is gone reads 本月无; a figure of a unit present in both months but
+not reported (未反馈) reads 未反馈.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import fmt
+from ..comparisons import COMPARISONS, MONTH_ON_MONTH, Basis
 from ..loaded_month import NotPublishedError
-from ..month_strings import month_label, previous_month
+from ..month_strings import month_label
 from ..units import Aliases, aliases
 from . import Note  # sections return it as compare.Note
 
@@ -36,8 +40,12 @@ PRESENCE_TEXT = {NEW: "新增", GONE: "本月无"}
 
 def no_previous(m: Month) -> Note:
     """The line shown when the month before is not in the data."""
-    prev = previous_month(m.month)
-    return Note(f"数据中没有上月（{month_label(prev)}）的数据，本月不作环比比较。")
+    return Note(MONTH_ON_MONTH.missing(m.month))
+
+
+def bases(m: Month) -> list[tuple[Basis, Month]]:
+    """The declared comparisons whose base month is in the data, each with that month (loaded once)."""
+    return [(b, base) for b in COMPARISONS if (base := m.earlier(b.lag)) is not None]
 
 
 def _ratio(change: object, previous: object) -> float:
@@ -99,12 +107,15 @@ def money_rows(frame: pd.DataFrame) -> list[bool]:
     return [str(label).endswith("（元）") for label in frame["label"]]
 
 
-def changes(m: Month, headlines: Callable[[Month], pd.DataFrame]) -> pd.DataFrame | None:
-    """Month-on-month of a section's headlines (``label``, ``value``, ``previous``, ``change``,
-    ``change_pct``, ``presence``), or ``None`` when the month before is not in the data."""
-    if m.previous is None:
+def changes(m: Month, headlines: Callable[[Month], pd.DataFrame],
+            basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:
+    """A section's headlines against the base month of ``basis`` (环比 by default; 同比 with
+    :data:`bulletin.comparisons.YEAR_ON_YEAR`): ``label``, ``value``, ``previous`` (the base
+    month's), ``change``, ``change_pct``, ``presence``; ``None`` when that month is not in the data."""
+    base = m.earlier(basis.lag)
+    if base is None:
         return None
-    return by_unit(comparable(headlines(m)), comparable(headlines(m.previous)), "label", "value")
+    return by_unit(comparable(headlines(m)), comparable(headlines(base)), "label", "value")
 
 
 def _value(v: object, money: bool, present: bool) -> str:
@@ -130,28 +141,61 @@ def display(frame: pd.DataFrame, key_label: str = "项目", money: bool | Sequen
     when it is one flag a row) is shown in 元 with two decimals.
     A unit in only one of the two months reads 新增 or 本月无 for the change.
     """
-    key = frame.columns[0]
-    presence = frame["presence"]
-    flags = [money] * len(frame) if isinstance(money, bool) else list(money)
-    out = pd.DataFrame(
-        {
-            key_label: [fmt.FORMATTERS["text"](v) for v in frame[key]],
-            fmt.LABELS["value"]: [_value(v, f, p != GONE)
-                                  for v, f, p in zip(frame["value"], flags, presence, strict=True)],
-            fmt.LABELS["previous"]: [_value(v, f, p != NEW)
-                                     for v, f, p in zip(frame["previous"], flags, presence, strict=True)],
-            fmt.LABELS["change_text"]: [_change(row, f) for (_, row), f in zip(frame.iterrows(), flags, strict=True)],
-        }
-    )
+    return display_bases([(MONTH_ON_MONTH, frame)], key_label, money)
+
+
+def _numbered(frame: pd.DataFrame) -> list[tuple[object, int]]:
+    """A frame's units as ``(unit, n)``: a name printed twice is two rows, matched in order."""
+    seen: dict[object, int] = {}
+    out = []
+    for k in frame[frame.columns[0]]:
+        seen[k] = seen.get(k, -1) + 1
+        out.append((k, seen[k]))
+    return out
+
+
+def merged_keys(frames: Sequence[tuple[Basis, pd.DataFrame]]) -> list[object]:
+    """The units of one or more comparison frames of the same month: this month's in their order,
+    then those found only in a base month (each once)."""
+    return [k for k, _ in dict.fromkeys(key for _, frame in frames for key in _numbered(frame))]
+
+
+def display_bases(frames: Sequence[tuple[Basis, pd.DataFrame]], key_label: str = "项目",
+                  money: bool | Sequence[bool] = False) -> pd.DataFrame:
+    """Comparison frames of one month (one a basis, :func:`by_unit`) as one table for readers: the
+    unit, 本月, then for each basis its base month's figure and the change (上月, 环比变化, 上年同月,
+    同比变化). ``money`` as in :func:`display` (a flag a row of :func:`merged_keys`). A unit absent
+    from both months of a comparison reads — there.
+    """
+    keys = list(dict.fromkeys(key for _, frame in frames for key in _numbered(frame)))
+    flags = [money] * len(keys) if isinstance(money, bool) else list(money)
+    rows = [{k: row for k, (_, row) in zip(_numbered(frame), frame.iterrows(), strict=True)}
+            for _, frame in frames]
+
+    def now(k: object, f: bool) -> str:
+        row = next((r[k] for r in rows if k in r and r[k]["presence"] != GONE), None)
+        return _value(row["value"], f, True) if row is not None else fmt.UNDEFINED
+
+    columns = {
+        key_label: [fmt.FORMATTERS["text"](k) for k, _ in keys],
+        fmt.LABELS["value"]: [now(k, f) for k, f in zip(keys, flags, strict=True)],
+    }
+    for (basis, _), by_key in zip(frames, rows, strict=True):
+        columns[basis.label] = [_value(by_key[k]["previous"], f, by_key[k]["presence"] != NEW) if k in by_key
+                                else fmt.UNDEFINED for k, f in zip(keys, flags, strict=True)]
+        columns[basis.change_label] = [_change(by_key[k], f) if k in by_key else fmt.UNDEFINED
+                                       for k, f in zip(keys, flags, strict=True)]
+    out = pd.DataFrame(columns)
     out.index = [str(i + 1) for i in range(len(out))]
     return out
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """A section's month-on-month view: titled display tables, shown one after another."""
+    """A section's month-on-month (and year-on-year) view: titled display tables, shown one after another."""
 
     month: str
+    #: the first base month compared with (the month before when it is in the data)
     previous: str
     parts: tuple[tuple[str, pd.DataFrame], ...]
     #: per part, the line naming its units new this month and gone since (``""`` when none)
@@ -159,18 +203,27 @@ class Comparison:
     #: one line per comparison left out because the bulletin of one of the two months did not
     #: publish its table (shown under the heading, so a reader knows why it is missing)
     omitted: tuple[str, ...] = ()
+    #: every comparison shown, ``(name, base month)``: (环比, the month before) alone when empty
+    against: tuple[tuple[str, str], ...] = ()
+
+    def heading(self) -> str:
+        """``2020年2月与2020年1月比较``; with 同比 too, each base month named with its comparison."""
+        if not self.against or self.against == ((MONTH_ON_MONTH.name, self.previous),):
+            return f"{month_label(self.month)}与{month_label(self.previous)}比较"
+        bases = "、".join(f"{month_label(base)}（{name}）" for name, base in self.against)
+        return f"{month_label(self.month)}与{bases}比较"
 
     def _lines(self) -> list[str]:
         return list(self.changes_of_units) + [""] * (len(self.parts) - len(self.changes_of_units))
 
     def __repr__(self) -> str:
-        head = "\n".join([f"{month_label(self.month)}与{month_label(self.previous)}比较", *self.omitted])
+        head = "\n".join([self.heading(), *self.omitted])
         blocks = [f"{title}\n{line + chr(10) if line else ''}{frame.to_string()}"
                   for (title, frame), line in zip(self.parts, self._lines(), strict=True)]
         return "\n\n".join([head, *blocks])
 
     def _repr_html_(self) -> str:
-        head = f"<p>{escape(month_label(self.month))}与{escape(month_label(self.previous))}比较</p>"
+        head = f"<p>{escape(self.heading())}</p>"
         head += "".join(f'<p class="note">{escape(line)}</p>' for line in self.omitted)
         return head + "".join(
             f"<h4>{escape(title)}</h4>" + (f"<p>{escape(line)}</p>" if line else "") + frame.to_html()
@@ -204,33 +257,67 @@ def month_on_month(
     ``key`` rows are compared on ``value``, units matched through the alias table
     (``data/units.csv``): units new this month read 新增, units gone read 本月无.
     """
-    if m.previous is None:
+    found = bases(m)
+    if not found:
         return no_previous(m)
     parts: list[tuple[str, pd.DataFrame]] = []
     lines: list[str] = []
-    omitted: list[str] = []
+    omitted: list[str] = [] if m.previous is not None else [no_previous(m).text]
     if headlines is not None:
-        frame = changes(m, headlines)
-        parts.append(("主要指标", display(frame, "指标", money=money_rows(frame))))  # type: ignore[arg-type]
+        frames = [(b, by_unit(comparable(headlines(m)), comparable(headlines(base)), "label", "value"))
+                  for b, base in found]
+        parts.append(headline_part(frames))
         lines.append("")
     names = aliases(m.data_dir)
     for title, frame_of, key, value, money in unit_specs:
-        try:
-            frame = by_unit(frame_of(m), frame_of(m.previous), key, value, names)
-        except NotPublishedError as exc:  # the table is not in the bulletin of one of the two months
-            omitted.append(_not_compared(m, title, str(exc.value)))
+        frames = []
+        for b, base in found:
+            try:
+                frames.append((b, by_unit(frame_of(m), frame_of(base), key, value, names)))
+            except NotPublishedError as exc:  # the table is not in the bulletin of one of the two months
+                omitted.append(_not_compared(m, base, b, title, str(exc.value)))
+        if not frames:
             continue
-        parts.append((title, display(frame, key_label, money=money)))
-        lines.append(new_and_gone(frame))
+        parts.append((title, display_bases(frames, key_label, money=money)))
+        # units new and gone: said against the month before only (新增 since last month)
+        lines.append(next((new_and_gone(f) for b, f in frames if b == MONTH_ON_MONTH), ""))
     if not parts:  # nothing to compare: the lines alone, not a heading over nothing
         return Note("\n".join(omitted))
-    return Comparison(m.month, m.previous.month, tuple(parts), tuple(lines), tuple(omitted))
+    against = tuple((b.name, base.month) for b, base in found)
+    return Comparison(m.month, found[0][1].month, tuple(parts), tuple(lines), tuple(omitted), against)
 
 
-def _not_compared(m: Month, title: str, table: str) -> str:
+def headline_part(frames: Sequence[tuple[Basis, pd.DataFrame]]) -> tuple[str, pd.DataFrame]:
+    """The 主要指标 part of a comparison view: headline frames (one a basis, :func:`comparable`
+    labels) as one table, money to the fen."""
+    money = [str(label).endswith("（元）") for label in merged_keys(frames)]
+    return "主要指标", display_bases(frames, "指标", money=money)
+
+
+def _not_compared(m: Month, base: Month, basis: Basis, title: str, table: str) -> str:
     """The line saying why the comparison ``title`` is left out: which month did not publish ``table``."""
     from ..schema import TABLES
 
-    which = m.month if table in m.not_published else m.previous.month  # type: ignore[union-attr]
+    which = m.month if table in m.not_published else base.month
     name = TABLES[table].title if table in TABLES else table
-    return f"{month_label(which)}的公报没有发布「{name}」，「{title}」不作环比比较。"
+    return f"{month_label(which)}的公报没有发布「{name}」，「{title}」不作{basis.name}比较。"
+
+
+def headline_changes(m: Month, frame_of: Callable[[Month], pd.DataFrame],
+                     key: str = "key") -> list[tuple[Basis, Month, pd.DataFrame]]:
+    """Headline figures against each declared comparison whose base month is in the data.
+
+    ``frame_of(month)`` gives the figures as ``key``, ``value``, ``unit``; shares (unit %) are left
+    out, as :func:`comparable` leaves them out. Each frame is :func:`by_unit`'s, in ``frame_of(m)``'s
+    order; what the outputs show beside a figure is :func:`change_text` of its row.
+    """
+    def counts(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["unit"] != "%"].reset_index(drop=True)
+
+    current = counts(frame_of(m))
+    return [(b, base, by_unit(current, counts(frame_of(base)), key, "value")) for b, base in bases(m)]
+
+
+def change_text(row: pd.Series, money: bool = False) -> str:
+    """One row's change as readers read it: ``+9,507（+19.0%）``, 新增, 本月无 (:func:`display`'s words)."""
+    return _change(row, money)

@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import charts, fmt
+from ..comparisons import MONTH_ON_MONTH, Basis
 from . import Note, compare, needs
 
 if TYPE_CHECKING:
@@ -113,9 +114,10 @@ def headlines(m: Month) -> pd.DataFrame:
     return compare.headline_frame([r for r in rows if r[1] is not None])
 
 
-def changes(m: Month) -> pd.DataFrame | None:
-    """Month-on-month of :func:`headlines` (``None`` when the month before is not in the data)."""
-    return compare.changes(m, headlines)
+def changes(m: Month, basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:
+    """:func:`headlines` against the base month of ``basis`` (环比 by default, or 同比: ``None`` when
+    that month is not in the data)."""
+    return compare.changes(m, headlines, basis)
 
 
 def _cities_raw(m: Month) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 
 from .. import charts, fmt
 from ..checks import OUTLIER_MADS, OUTLIER_MIN_EVENTS, OUTLIER_MIN_RATIO, average_outliers
+from ..comparisons import MONTH_ON_MONTH, Basis
 from ..loaders import labels
 from ..schema import KIOSK_GROUP_LABELS, column_sum, stated_total, table_total
 from . import compare, needs
@@ -182,9 +183,10 @@ def headlines(m: Month) -> pd.DataFrame:
 # ---------------------------------------------------------------- month-on-month
 
 
-def changes(m: Month) -> pd.DataFrame | None:
-    """Month-on-month of :func:`headlines` (money in yuan); ``None`` when the month before is not in the data."""
-    return compare.changes(m, headlines)
+def changes(m: Month, basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:
+    """:func:`headlines` against the base month of ``basis`` (环比 by default, or 同比; money in yuan);
+    ``None`` when that month is not in the data."""
+    return compare.changes(m, headlines, basis)
 
 
 def _rows(m: Month) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import fmt
+from ..month_strings import month_label
 from . import compare, with_headlines
 
 if TYPE_CHECKING:
@@ -49,6 +50,28 @@ def headline_texts(m: Month) -> list[tuple[str, str]]:
     (``59,507 个``, ``51,460,109.85 元``, ``49.3亿条``); what the month page and the top index show."""
     frame = figures(m)
     return [(label, _format(v, u)) for label, v, u in zip(frame["label"], frame["value"], frame["unit"], strict=True)]
+
+
+def compared_texts(m: Month) -> list[dict[str, object]]:
+    """The headline figures of :func:`headline_texts` against each declared comparison whose base
+    month is in the data (环比, 同比), one entry each: ``title`` (``同比变化（2019年2月）``) and
+    ``changes``, the worded change beside each figure in :func:`headline_texts`'s order (``""`` for
+    a share, which is not compared). ``[]`` when no base month is in the data."""
+    def frame_of(month: Month) -> pd.DataFrame:
+        frame = figures(month)
+        return pd.DataFrame({"key": list(zip(frame["section"], frame["label"], strict=True)),
+                             "value": list(frame["value"]), "unit": list(frame["unit"])}, dtype=object)
+
+    current = frame_of(m)
+    units = dict(zip(current["key"], current["unit"], strict=True))
+    out = []
+    for basis, base, frame in compare.headline_changes(m, frame_of):
+        worded = {k: compare.change_text(row, money=units[k] == "元")
+                  for k, (_, row) in zip(frame["key"], frame.iterrows(), strict=True)
+                  if row["presence"] != compare.GONE}
+        changes = [worded.get(k, "") for k in current["key"]]
+        out.append({"title": f"{basis.change_label}（{month_label(base.month)}）", "changes": changes})
+    return out
 
 
 def key_points(m: Month) -> list[str]:
@@ -193,25 +216,34 @@ def headline_table(m: Month) -> pd.DataFrame:
 
 
 def month_on_month(m: Month) -> compare.Comparison | compare.Note:
-    """Every section's headline counts against the month before (or one line).
+    """Every section's headline counts against each declared comparison's base month in the data
+    (the month before: 环比; the same month a year earlier: 同比), or one line.
 
     A section whose tables the month before did not print is compared with the latest earlier
     month that printed them, and a line under the heading says which month that is; its rows read
     新增 only when no earlier month in the data printed them at all.
     """
-    if m.previous is None:
+    found = compare.bases(m)
+    if not found:
         return compare.no_previous(m)
-    current, previous, lines = [], [], []
-    for sec in with_headlines():
-        current.append(sec.module.headlines(m))
-        before, line = _previous_headlines(m, sec)
-        previous.append(before)
-        if line:
-            lines.append(line)
-    frame = compare.by_unit(compare.comparable(pd.concat(current, ignore_index=True)),
-                            compare.comparable(pd.concat(previous, ignore_index=True)), "label", "value")
-    part = ("主要指标", compare.display(frame, "指标", money=compare.money_rows(frame)))
-    return compare.Comparison(m.month, m.previous.month, (part,), ("",), tuple(lines))
+    current = pd.concat([sec.module.headlines(m) for sec in with_headlines()], ignore_index=True)
+    frames, lines = [], [] if m.previous is not None else [compare.no_previous(m).text]
+    for basis, base in found:
+        before = []
+        for sec in with_headlines():
+            if basis == compare.MONTH_ON_MONTH:
+                frame, line = _previous_headlines(m, sec)
+                if line:
+                    lines.append(line)
+            else:
+                frame = sec.module.headlines(base)
+            before.append(frame)
+        frames.append((basis, compare.by_unit(compare.comparable(current),
+                                              compare.comparable(pd.concat(before, ignore_index=True)),
+                                              "label", "value")))
+    against = tuple((b.name, base.month) for b, base in found)
+    return compare.Comparison(m.month, found[0][1].month, (compare.headline_part(frames),), ("",),
+                              tuple(lines), against)
 
 
 def _previous_headlines(m: Month, sec) -> tuple[pd.DataFrame, str]:

@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import charts, fmt
+from ..comparisons import MONTH_ON_MONTH, Basis
 from ..schema import TELEMEDICINE_MEASURES, TELEMEDICINE_PLATFORMS
 from . import compare, needs
 
@@ -178,9 +179,10 @@ def _figures(m: Month) -> pd.DataFrame:
     return pd.DataFrame({"label": [*names, "暂停服务的平台数"], "value": [*v["value"], paused_count(m)]}, dtype=object)
 
 
-def changes(m: Month) -> pd.DataFrame | None:
-    """Month-on-month of :func:`headlines` (``None`` when the month before is not in the data)."""
-    return compare.changes(m, headlines)
+def changes(m: Month, basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:
+    """:func:`headlines` against the base month of ``basis`` (环比 by default, or 同比: ``None`` when
+    that month is not in the data)."""
+    return compare.changes(m, headlines, basis)
 
 
 # ---------------------------------------------------------------- views (formatted for readers)

@@ -210,7 +210,9 @@ def month_page(month: str, sections: list[tuple[str, str]], figures: dict) -> st
 
     ``figures`` is the month's index figures (``bulletin.batch.figures.IndexFigures``, as a dict):
     ``points`` (the main points in words, one sentence per section, shown first), ``headlines``
-    ``[[label, value], …]`` (the full list, below them in a details element), ``check_report``
+    ``[[label, value], …]`` (the full list, below them in a details element), ``compared`` (each
+    comparison whose base month is in the data: ``title`` and the change beside each headline, a
+    column of that list), ``check_report``
     (``summary``, ``counts``, ``findings`` as rows of 级别/规则/表/单位/说明, ``notes``), ``months``
     (all months in the data), ``documents`` (set when the month's documents are published: the page
     links them), ``provenance`` (``version``, ``code``, ``data``: which code and data produced the
@@ -221,11 +223,22 @@ def month_page(month: str, sections: list[tuple[str, str]], figures: dict) -> st
     return render(
         "month.html.j2", month_label=month_label(month), nav=nav, page_kind="month",
         headlines=figures.get("headlines"), points=[str(p) for p in figures.get("points") or []],
+        compared=_compared(figures),
         check=_check_view(figures.get("check_report")),
         sections=[{"href": f"{stem}.html", "title": title} for stem, title in sections],
         documents=_document_links(month) if figures.get("documents") else [],
         provenance=figures.get("provenance"), revisions=_revisions(figures),
     )
+
+
+def _compared(figures: dict) -> list[dict]:
+    """The comparisons beside the headline figures (``title``, one change per headline), those
+    malformed or not one a headline left out."""
+    found, count = figures.get("compared"), len(figures.get("headlines") or [])
+    if not isinstance(found, list):
+        return []
+    return [c for c in found if isinstance(c, dict) and isinstance(c.get("changes"), list)
+            and len(c["changes"]) == count]
 
 
 def _revisions(page: dict) -> list[dict]:

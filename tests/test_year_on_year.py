@@ -1,0 +1,257 @@
+"""同比 (year-on-year) beside 环比: declared once (``bulletin.comparisons``: a lag and its words),
+shown for every headline figure in every output when the same month a year earlier is in the data,
+and nowhere (no column, no word, no 0) when it is not.
+
+February 2019 here is TEST DATA, not a bulletin: February 2020's folder with the hotline's three
+stated figures scaled down (:func:`synthetic_february_2019`). The expected changes are computed by
+hand below from those figures and February 2020's printed ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+from html import unescape
+from pathlib import Path
+
+import pytest
+from helpers import poppler
+
+import bulletin
+from bulletin import cache, paths
+from bulletin.batch import run_batch, section_notebooks
+from bulletin.batch.documents_job import documents_key
+from bulletin.comparisons import COMPARISONS, MONTH_ON_MONTH, YEAR_ON_YEAR, base_months
+from bulletin.sections import SECTIONS, hotline, overview, telemedicine
+
+FEB, YEAR_EARLIER = "2020-02", "2019-02"
+#: fact → (February 2020 as printed, the synthetic February 2019)
+SCALED = {
+    "hotline.total_calls": (59507, 50000),
+    "hotline.city_12345_tickets": (2595, 2076),  # × 0.8
+    "hotline.province_12345_tickets": (425, 340),  # × 0.8
+}
+# by hand: 59,507 − 50,000 = 9,507 and 9,507 / 50,000 = 19.014%; 2,595 − 2,076 = 519 and
+# 519 / 2,076 = 25.0%; 425 − 340 = 85 and 85 / 340 = 25.0%; every other figure is unchanged (0, +0.0%)
+CALLS, CALLS_PCT = 9507, 0.19014
+CALLS_SAID, CALLS_PRINTED = "+9,507（+19.0%）", "+9507（+19.0%）"
+TICKETS_SAID, PROVINCE_TICKETS_SAID = "+519（+25.0%）", "+85（+25.0%）"
+
+
+def synthetic_february_2019(data: Path) -> Path:
+    """SYNTHETIC TEST DATA: a February 2019 made from February 2020's folder, the hotline's three
+    stated figures scaled (:data:`SCALED`), every other figure as February 2020 printed it."""
+    target = data / YEAR_EARLIER
+    shutil.copytree(paths.DEFAULT_DATA_DIR / FEB, target)
+    facts = target / "facts.csv"
+    text = facts.read_text(encoding="utf-8")
+    for key, (printed, synthetic) in SCALED.items():
+        assert f"\n{key},{printed}," in text
+        text = text.replace(f"\n{key},{printed},", f"\n{key},{synthetic},")
+    facts.write_text(text, encoding="utf-8")
+    return target
+
+
+@pytest.fixture
+def two_years(data_copy) -> Path:
+    """February 2020 and the synthetic February 2019 (no January 2020: no 环比), with the alias table."""
+    shutil.copy2(paths.DEFAULT_DATA_DIR / "units.csv", data_copy / "units.csv")
+    synthetic_february_2019(data_copy)
+    return data_copy
+
+
+def test_the_comparisons_are_declared_once_each_a_lag_and_its_words():
+    assert [(b.name, b.lag, b.label) for b in COMPARISONS] == [("环比", 1, "上月"), ("同比", 12, "上年同月")]
+    assert YEAR_ON_YEAR.base(FEB) == YEAR_EARLIER and YEAR_ON_YEAR.base("2020-01") == "2019-01"
+    assert MONTH_ON_MONTH.base("2020-01") == "2019-12" and base_months(FEB) == ["2020-01", YEAR_EARLIER]
+    # the line a section shows without the month before is the declaration's own
+    assert MONTH_ON_MONTH.missing(FEB) == "数据中没有上月（2020年1月）的数据，本月不作环比比较。"
+
+
+def test_both_comparisons_in_one_table_each_unit_once():
+    import pandas as pd
+
+    from bulletin.sections import compare
+
+    now = pd.DataFrame({"unit": ["甲", "乙"], "n": [10, 5]})
+    month_before = pd.DataFrame({"unit": ["甲", "丙"], "n": [8, 4]})
+    year_before = pd.DataFrame({"unit": ["甲", "乙", "丁"], "n": [5, 4, 1]})
+    shown = compare.display_bases([(MONTH_ON_MONTH, compare.by_unit(now, month_before, "unit", "n")),
+                                   (YEAR_ON_YEAR, compare.by_unit(now, year_before, "unit", "n"))], "单位")
+    assert list(shown.columns) == ["单位", "本月", "上月", "环比变化", "上年同月", "同比变化"]
+    assert shown.values.tolist() == [
+        ["甲", "10", "8", "+2（+25.0%）", "5", "+5（+100.0%）"],
+        ["乙", "5", "—", "新增", "4", "+1（+25.0%）"],
+        ["丙", "—", "4", "本月无", "—", "—"],  # gone since last month, not there a year ago
+        ["丁", "—", "—", "—", "1", "本月无"],
+    ]
+
+
+def test_the_section_pages_show_yoy_beside_each_headline(two_years):
+    m = bulletin.month(FEB, two_years)
+    ch = hotline.changes(m, YEAR_ON_YEAR).set_index("label")
+    assert ch.loc["12320卫生热线受理咨询电话（个）", ["value", "previous", "change"]].tolist() == [59507, 50000, CALLS]
+    assert ch.loc["12320卫生热线受理咨询电话（个）", "change_pct"] == pytest.approx(CALLS_PCT, abs=1e-12)
+    assert hotline.changes(m) is None  # no January 2020: no 环比
+    view = hotline.month_on_month(m)
+    assert repr(view).startswith("2020年2月与2019年2月（同比）比较\n"
+                                 "数据中没有上月（2020年1月）的数据，本月不作环比比较。")
+    head = dict(view.parts)["主要指标"].set_index("指标")
+    assert list(head.columns) == ["本月", "上年同月", "同比变化"]
+    assert head.loc["12320卫生热线受理咨询电话（个）"].tolist() == ["59,507", "50,000", CALLS_SAID]
+    assert head.loc["受理市12345工单（件）", "同比变化"] == TICKETS_SAID
+    assert head.loc["受理省12345工单（件）", "同比变化"] == PROVINCE_TICKETS_SAID
+    assert dict(view.parts)["全省各市接听电话"].set_index("项目").loc["南京", "同比变化"] == "0（+0.0%）"
+    every = dict(overview.month_on_month(m).parts)["主要指标"].set_index("指标")
+    assert every.loc["12320卫生热线受理咨询电话（个）", "同比变化"] == CALLS_SAID
+    assert every.loc["自助缴费金额（元）"].tolist() == ["51,460,109.85", "51,460,109.85", "0.00（+0.0%）"]
+    platforms = dict(telemedicine.month_on_month(m).parts)["各平台指标"].set_index("平台·指标")
+    assert platforms.loc["心电监测诊断·本月采集心电病例", "同比变化"] == "0（+0.0%）"
+
+
+def test_without_the_month_a_year_earlier_nothing_says_yoy(data_copy):
+    m = bulletin.month(FEB, data_copy)
+    for module in (hotline, overview, telemedicine):
+        assert str(module.month_on_month(m)) == "数据中没有上月（2020年1月）的数据，本月不作环比比较。"
+    assert hotline.changes(m, YEAR_ON_YEAR) is None
+    assert overview.compared_texts(m) == []
+
+
+def test_the_jobs_and_the_documents_are_keyed_on_the_month_a_year_earlier(two_years):
+    reads = {s.name: s.reads for s in SECTIONS}
+    assert YEAR_EARLIER in cache.months_read(two_years, FEB, reads["hotline"])
+    notebook = next(s for s in SECTIONS if s.name == "hotline").notebook
+
+    def keys() -> tuple[str, str]:
+        cache.forget()
+        return (cache.job_key(notebook, two_years, FEB, with_code=False, reads=reads["hotline"]),
+                documents_key(two_years, FEB))
+
+    before = keys()
+    facts = two_years / YEAR_EARLIER / "facts.csv"
+    facts.write_text(facts.read_text(encoding="utf-8").replace(",50000,", ",50001,"), encoding="utf-8")
+    after = keys()
+    assert before[0] != after[0] and before[1] != after[1]
+    shutil.rmtree(two_years / YEAR_EARLIER)
+    assert keys()[0] not in (before[0], after[0])
+
+
+# ---------------------------------------------------------------- one run of the two months
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """The synthetic February 2019 and February 2020, published by one run (overview, hotline, documents)."""
+    data = tmp_path_factory.mktemp("yoy") / "数据 目录"
+    data.mkdir()
+    shutil.copytree(paths.DEFAULT_DATA_DIR / FEB, data / FEB)
+    shutil.copy2(paths.DEFAULT_DATA_DIR / "units.csv", data / "units.csv")
+    synthetic_february_2019(data)
+    out = data.parent / "报告"
+    log = io.StringIO()
+    outcome = run_batch([YEAR_EARLIER, FEB], data_dir=data, out=out, notebooks=section_notebooks("overview,hotline"),
+                        jobs=2, progress=False, stream=log)
+    assert outcome.exit_code == 0 and sorted(outcome.published) == [YEAR_EARLIER, FEB], log.getvalue()
+    return out
+
+
+def _rows(html: str) -> dict[str, list[str]]:
+    """A page's table rows by their first cell that is not a row number: the cells after it."""
+    found = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", html, flags=re.S):
+        cells = [unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                 for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        cells = cells[1:] if cells and cells[0].isdigit() else cells
+        if cells:
+            found.setdefault(cells[0], cells[1:])
+    return found
+
+
+def _pdf_text(path: Path) -> str:
+    return subprocess.run([poppler("pdftotext"), "-layout", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def _outputs_text(out: Path, month: str) -> str:
+    """Every published output of ``month`` as text: pages, PDF, Word, workbook, data package."""
+    import docx
+    import openpyxl
+
+    folder = out / month
+    parts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.html"))]
+    parts.append(_pdf_text(folder / f"bulletin-{month}.pdf"))
+    document = docx.Document(str(folder / f"bulletin-{month}.docx"))
+    parts += [c.text for t in document.tables for r in t.rows for c in r.cells] + [p.text for p in document.paragraphs]
+    book = openpyxl.load_workbook(folder / f"tables-{month}.xlsx")
+    parts += [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    parts += [p.read_text(encoding="utf-8") for p in sorted((folder / f"data-{month}").iterdir())]
+    return unescape("\n".join(parts))
+
+
+def test_the_pages_show_yoy_for_february_2020(published):
+    section = _rows((published / FEB / "01_hotline.html").read_text(encoding="utf-8"))
+    assert section["12320卫生热线受理咨询电话（个）"] == ["59,507", "50,000", CALLS_SAID]
+    overview_page = _rows((published / FEB / "00_overview.html").read_text(encoding="utf-8"))
+    assert overview_page["受理市12345工单（件）"] == ["2,595", "2,076", TICKETS_SAID]
+    month_page = (published / FEB / "index.html").read_text(encoding="utf-8")
+    table = month_page[month_page.index('<table class="data headlines">'):]
+    rows = _rows(table[:table.index("</table>")])
+    assert rows["指标"] == ["本月", "同比变化（2019年2月）"]
+    assert rows["12320卫生热线受理咨询电话"] == ["59,507 个", CALLS_SAID]
+    assert rows["受理省12345工单"] == ["425 件", PROVINCE_TICKETS_SAID]
+    assert rows["南京占全省电话量"] == ["43.5%", ""]  # a share is not compared: nothing, never 0
+
+
+def test_the_pdf_and_the_word_file_show_yoy_for_february_2020(published):
+    text = _pdf_text(published / FEB / f"bulletin-{FEB}.pdf")
+    assert re.search(r"本月\s+同比变化\n", text) and "（同比：与上年同月（2019年2月）比较。占比不作比较。）" in text
+    assert re.search(rf"12320卫生热线受理咨询电话\s+59507个\s+{re.escape(CALLS_PRINTED)}\s*$", text, re.M)
+    assert re.search(r"受理市12345工单\s+2595件\s+\+519（\+25\.0%）\s*$", text, re.M)
+    import docx
+
+    document = docx.Document(str(published / FEB / f"bulletin-{FEB}.docx"))
+    table = document.tables[0]
+    rows = {r.cells[1].text: [c.text for c in r.cells[2:]] for r in table.rows}
+    assert rows["指标"] == ["本月", "同比变化"]
+    assert "（同比：与上年同月（2019年2月）比较。占比不作比较。）" in [p.text for p in document.paragraphs]
+    assert rows["12320卫生热线受理咨询电话"] == ["59507个", CALLS_PRINTED]
+    assert rows["南京占全省电话量"] == ["43.5%", ""]
+
+
+def test_the_workbook_and_the_data_package_hold_yoy_as_numbers(published):
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(published / FEB / f"tables-{FEB}.xlsx")["本月要点"]
+    (ref,) = [t.ref for t in sheet.tables.values()]
+    cells = [[c.value for c in row] for row in sheet[ref]]
+    assert cells[0] == ["板块", "指标", "数值", "单位", "上年同月（2019年2月）", "同比增减", "同比增幅"]
+    rows = {r[1]: r[2:] for r in cells[1:]}
+    assert rows["12320卫生热线受理咨询电话"] == [59507, "个", 50000, CALLS, pytest.approx(CALLS_PCT, abs=1e-12)]
+    assert rows["南京占全省电话量"][2:] == [None, None, None]
+    folder = published / FEB / f"data-{FEB}"
+    with (folder / "headlines.csv").open(encoding="utf-8", newline="") as fh:
+        stored = {r["label"]: r for r in csv.DictReader(fh)}
+    row = stored["12320卫生热线受理咨询电话"]
+    assert (row["value"], row["yoy_base"], row["yoy_change"], float(row["yoy_change_pct"])) == (
+        "59507", "50000", "9507", pytest.approx(CALLS_PCT, abs=1e-12))
+    assert (stored["受理市12345工单"]["yoy_base"], stored["受理市12345工单"]["yoy_change"]) == ("2076", "519")
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    fields = next(r for r in descriptor["resources"] if r["name"] == "headlines")["schema"]["fields"]
+    assert [(f["name"], f["title"]) for f in fields][4:] == [
+        ("yoy_base", "上年同月（2019年2月）"), ("yoy_change", "同比增减"), ("yoy_change_pct", "同比增幅")]
+    frictionless = Path(sys.executable).with_name("frictionless")
+    checked = subprocess.run([str(frictionless), "validate", str(folder / "datapackage.json")],
+                             capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout[-2000:]
+
+
+def test_a_month_without_its_year_earlier_month_says_nothing_of_yoy(published):
+    text = _outputs_text(published, YEAR_EARLIER)  # 2019-02: no 2018-02, no 2019-01 in the data
+    assert "50000" in text.replace(",", "")  # its own (synthetic) hotline total is there
+    for word in ("同比", "上年同月", "yoy_"):
+        assert word not in text, word
