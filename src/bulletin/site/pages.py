@@ -16,13 +16,14 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
+from .. import publication
 from ..month_strings import month_label
 from . import fonts, markup
 
-#: what a reader sees as the publication's name
-SITE_TITLE = "南京市卫生信息统计简报"
+#: what a reader sees as the publication's name (:data:`bulletin.publication.NAME`, said once)
+SITE_TITLE = publication.NAME
 #: where the figures come from (the footer of every page)
-SOURCE = ("南京市卫生信息中心《卫生信息统计简报》各月所载数据"
+SOURCE = (f"{publication.PUBLISHER}《{publication.NAME}》各月所载数据"
           "（12320卫生热线、预约挂号、远程医疗、卫生信息平台、自助服务终端）")
 #: cells with these tags are not shown to readers: the parameters, and instructions for analysts
 REMOVED_TAGS = frozenset({"parameters", "injected-parameters", "analyst"})
