@@ -154,6 +154,8 @@ def test_a_judgement_never_contradicts_a_figure_of_its_own_row():
     assert set(idle["本包判断"]) == {"整月闲置：已投放终端，本月挂号、缴费均为0次"} and len(idle) == 13
     usage = kiosks.usage_view(m, "hospital")
     assert usage.columns[-1] == "本包判断（闲置、均价异常）" and "标记" not in usage.columns
+    title = kiosks.uses_per_kiosk_chart(m, "hospital").axes[0].get_title(loc="left")
+    assert "“闲置”为本包判断" in title, title
 
 
 def test_a_computed_total_says_so_once():

@@ -337,7 +337,7 @@ def uses_per_kiosk_chart(m: Month, group: Group = "hospital") -> Figure:
     return charts.ranked_barh(
         list(df["unit"]),
         vals,
-        title=f"{KIOSK_GROUP_LABELS[group]}：每台终端本月挂号与缴费次数（“闲置”：已投放而无挂号、无缴费）",
+        title=f"{KIOSK_GROUP_LABELS[group]}：每台终端本月挂号与缴费次数（“闲置”为本包判断：已投放而无挂号、无缴费）",
         xlabel="每台使用（次）",
         annotate=lambda i, v: fmt.number(v) + notes[i],
         muted=idle_units,
