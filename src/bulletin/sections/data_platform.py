@@ -397,14 +397,16 @@ def upload_days_chart(m: Month, level: Level = "hospital") -> Figure:
     df = df[df["upload_days"].notna()]  # 未反馈: no bar (bulletin check lists it)
     days = days_in_month(m.month)
     limit = MIN_UPLOAD_DAY_SHARE * days
-    issues = list(df["data_issue"])
+    # 0 days: 全月无上传 only where the records agree; else the row's data-quality finding
+    notes = [f"（{DOUBTFUL}：{issue}）" if issue else "（全月无上传）" if not v else ""
+             for v, issue in zip(df["upload_days"], df["data_issue"], strict=True)]
     fig = charts.ranked_barh(
         list(df["unit"]),
         [int(v) for v in df["upload_days"]],
         title=f"{LEVEL_LABELS[level]}：本月有数据上传的天数（当月共 {days} 天）",
         xlabel=f"数据上传天数（本包判断，虚线：当月天数的 {fmt.pct(MIN_UPLOAD_DAY_SHARE, digits=0)}，"
         f"即 {limit:.1f} 天；红色为低于此线）",
-        annotate=lambda i, v: f"{fmt.count(v)}/{days}" + (f"（{DOUBTFUL}：{issues[i]}）" if issues[i] else ""),
+        annotate=lambda i, v: f"{fmt.count(v)}/{days}" + notes[i],
         highlight=_flagged(df, "天数", "无数据"),
         size="tall" if level == "hospital" else "wide",
     )
