@@ -192,13 +192,14 @@ def section_page(nb, *, title: str, month: str, with_code: bool, stem: str | Non
 
 #: what the month page says of the data check, above its counts: whose checks they are
 CHECK_INTRO = ("数据核对是本数据包自己的检查，不是简报的表述。“错误”指简报印出的数字彼此对不上"
-               "（如各行之和不等于表中的合计）；“警告”和“提示”是本包按自己的规则标出、值得向有关单位核实的情况，"
-               "并不表示简报有误。")
+               "（如各行之和不等于表中的合计）；“警告”是本包按自己的规则标出、值得向有关单位核实的情况，"
+               "并不表示简报有误；“提示”说明简报没有印出的内容等。")
 
 
 def _check_view(check: dict | None, sections: list[tuple[str, str]]) -> dict | None:
     """The data check as a reader's summary: counts by severity and, within each, by rule, each
-    error in its words (the bulletin's own figures disagree); the findings one by one are on the
+    error (the bulletin's own figures disagree) and note (what it did not print) in its words,
+    warnings only counted; the findings one by one are on the
     overview's page, linked when it is published. No table of warnings: a reader could take a long
     one for a list of the bulletin's mistakes."""
     if not check:
@@ -210,8 +211,9 @@ def _check_view(check: dict | None, sections: list[tuple[str, str]]) -> dict | N
     # 提示: what the bulletin did not print, gaps between cumulative and monthly figures
     for level in ("错误", "警告") + (("提示",) if any(f.get("级别") == "提示" for f in findings) else ()):
         rules = Counter(str(f.get("规则", "")) for f in findings if f.get("级别") == level)
-        # an error is the bulletin's own figures disagreeing: each is said in its words; the rest counted
-        said = [str(f.get("说明", "")) for f in findings if f.get("级别") == level] if level == "错误" else []
+        # an error (the bulletin's own figures disagree) and a note (what it did not print) are said
+        # in their words; warnings, the package's own rules, are counted
+        said = [str(f.get("说明", "")) for f in findings if f.get("级别") == level] if level != "警告" else []
         groups.append({"title": level, "count": sum(rules.values()),
                        "rules": [f"{rule} {n} 项" for rule, n in rules.most_common()], "said": said})
     overview = next((stem for stem, _ in sections if stem.endswith("_overview")), None)
