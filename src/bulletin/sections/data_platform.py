@@ -91,8 +91,9 @@ def units(m: Month, level: Level = "district") -> pd.DataFrame:
 def _contradictions(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """(0 upload days yet records, records 0 yet upload days), as booleans."""
     days, records = df["upload_days"], df["records"]
-    return (days.eq(0) & records.gt(0)).fillna(False).astype(bool), \
-        (records.eq(0) & days.gt(0)).fillna(False).astype(bool)
+    no_days = (days.eq(0) & records.gt(0)).fillna(False).astype(bool)
+    no_records = (records.eq(0) & days.gt(0)).fillna(False).astype(bool)
+    return no_days, no_records
 
 
 def data_issues(df: pd.DataFrame) -> pd.Series:
