@@ -158,6 +158,16 @@ def test_a_judgement_never_contradicts_a_figure_of_its_own_row():
     assert "“闲置”为本包判断" in title, title
 
 
+def test_figures_that_disagree_get_a_finding_not_a_lagging_reason():
+    df = pd.DataFrame({"upload_days": pd.array([0, 5, 0, 0], dtype="Int64"),
+                       "records": pd.array([6253, 0, 0, pd.NA], dtype="Int64"),
+                       "uploaded_share": pd.array([0.5] * 4, dtype="Float64")})
+    assert list(data_platform.data_issues(df)) == [
+        "上传天数为0，却有数据上传量6,253条", "数据上传量为0，却有上传天数5天", "", ""]
+    # 0 days and 0 records agree (无数据上传); so do 0 days with the records 未反馈
+    assert list(data_platform.lagging_reasons(df, 29)) == ["", "", "无数据上传", "无数据上传"]
+
+
 def test_a_computed_total_says_so_once():
     """The bulletin prints no 合计 for the districts' health records: the page's row is computed and
     says it once (合计（计算所得）), its district cell blank, not 合计 | 合计."""
