@@ -441,7 +441,80 @@ def test_data_package_descriptions_say_only_what_holds(written):
     assert "缴费金额（元） 为 kiosks.total.payment_yuan（等于各行之和）" in kiosks["description"]
 
 
+def test_data_package_claims_no_licence_and_says_not_reported_only_where_it_can_be(written):
+    descriptor = json.loads((written["data"] / "datapackage.json").read_text(encoding="utf-8"))
+    assert "licenses" not in descriptor  # the publisher granted none
+    assert "公报未载明数据的使用许可" in descriptor["description"]
+    said = {}
+    for resource in descriptor["resources"]:
+        if resource["name"] not in schema.TABLES:
+            continue
+        for f in resource["schema"]["fields"]:
+            col = schema.TABLES[resource["name"]].column(f["name"])
+            said[resource["name"], col.name] = f.get("description", "")
+            assert ("未反馈" in said[resource["name"], col.name]) == col.not_reported, (resource["name"], col.name)
+    assert "未反馈" in said["platform_hospitals", "declared_tables"]  # 未反馈/83 is printed there
+    # telemedicine's note: empty means the bulletin printed no qualifier beside the figure
+    note = said["telemedicine", "note"]
+    assert "未反馈" not in note and "没有印注明" in note
+    assert not schema.TABLES["telemedicine"].column("note").not_reported
+
+
+def test_uploaded_tables_are_counted_in_the_printed_unit(written, published_2020_02):
+    """The bulletin counts tables in 份 (已上传表/CDA文档（份）) and prints 张 nowhere."""
+    for page in (published_2020_02 / M).glob("*.html"):
+        assert not re.search(r"\d\s*张|（张）", page.read_text(encoding="utf-8")), page.name
+    for name in ("platform_districts", "platform_hospitals"):
+        for c in ("declared_tables", "required_tables", "uploaded_tables"):
+            assert schema.TABLES[name].column(c).unit == "份"
+    package = (written["data"] / "datapackage.json").read_text(encoding="utf-8")
+    assert "张" not in package and '"unit": "份"' in package
+    for kind in ("docx", "xlsx"):
+        assert not re.search(r"\d\s*张|（张）", _zip_text(written[kind])), kind
+    assert not re.search(r"\d\s*张|（张）", pdf_text_of(written["pdf"]))
+
+
+def pdf_text_of(path: Path) -> str:
+    return subprocess.run([poppler("pdftotext"), "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
 # ---------------------------------------------------------------- what the bulletin did not print, odd shapes
+
+
+def _zip_text(path: Path) -> str:
+    """Every XML part of an Office file (its text, its properties) with the markup removed."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = [z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml")]
+    return re.sub(r"<[^>]+>", "", "".join(parts))
+
+
+def test_every_output_names_the_publication_once_one_way(written, pdf_text, published_2020_02):
+    """The bulletin prints no name of its own: every output says :data:`bulletin.publication.NAME`,
+    and neither 南京市卫生信息统计简报 nor 《卫生信息统计简报》."""
+    from bulletin import publication
+
+    name = publication.NAME
+    info = subprocess.run([poppler("pdfinfo"), str(written["pdf"])], capture_output=True, text=True,
+                          check=True).stdout
+    pages = [p.read_text(encoding="utf-8") for p in (published_2020_02 / M).glob("*.html")]
+    outputs = {
+        "pdf": re.sub(r"\s+", "", pdf_text) + info,
+        "docx": _zip_text(written["docx"]),
+        "xlsx": _zip_text(written["xlsx"]),
+        "datapackage.json": (written["data"] / "datapackage.json").read_text(encoding="utf-8"),
+        "month page": pages[0] if len(pages) == 1 else "".join(pages),
+        "top page": (published_2020_02 / "index.html").read_text(encoding="utf-8"),
+    }
+    assert len(pages) > 2
+    for kind, text in outputs.items():
+        assert name in text, kind
+        # every mention of the publication is the one name: no other prefix, no other form
+        assert text.count("卫生信息统计简报") == text.count(name), (kind, re.findall(r".{4}卫生信息统计简报", text))
+    for page in pages:
+        assert f"《{name}》" in page, "the footer names the source by the one name"
 
 
 def test_not_published_items_are_skipped_with_a_line(data_copy, tmp_path):

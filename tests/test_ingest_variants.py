@@ -287,5 +287,5 @@ def test_the_month_page_lists_the_notes_of_a_month_with_a_table_not_published(da
     from bulletin.site.pages import month_page
 
     html = month_page("2020-03", [], index_figures_json("2020-03", data))
-    assert "提示（2 项）" in html and "本月未刊登" in html
+    assert "提示：2 项（本月未刊登 2 项）" in html
     assert "「远程医疗平台本月数据上传量前三名」" in html

@@ -344,7 +344,8 @@ def test_no_table_cut_off_and_chart_text_at_least_10_px_at_1280_and_390(publishe
         page.close()
     assert not problems, "\n".join(problems[:30])
     # the test looked at something: every page's tables and charts, and at 390 px the wide ones scroll
-    assert measured["tables"] >= 60 and measured["charts"] > 20 and measured["scrolling"] > 10, json.dumps(measured)
+    # (29 tables a width: the month page shows the check's counts, not a table of warnings)
+    assert measured["tables"] >= 58 and measured["charts"] > 20 and measured["scrolling"] > 10, json.dumps(measured)
 
 
 def _section_charts():

@@ -332,8 +332,12 @@ def test_data_strings_are_escaped(tmp_path, data_copy):
     finding = {"级别": "警告", "规则": evil, "表": evil, "单位": evil, "说明": evil}
     index = month_index_html("2020-02", [("02_x", evil)], {"headlines": [(evil, evil)],
                                                           "check_report": {"summary": evil, "findings": [finding]}})
-    # the section's title twice (navigation, list), a headline's label and value, the summary, 4 finding cells
-    assert evil not in index and index.count("&lt;script&gt;") == 9
+    # the section's title twice (navigation, list), a headline's label and value, the summary, the
+    # warning's rule among the counts (the month page shows no table of warnings)
+    assert evil not in index and index.count("&lt;script&gt;") == 6
+    error = {**finding, "级别": "错误"}
+    index = month_index_html("2020-02", [], {"check_report": {"summary": "", "findings": [error]}})
+    assert evil not in index and index.count("&lt;script&gt;") == 2  # an error's rule and its words
     top = top_index_html([("2020-02", [evil], {"headlines": [[evil, evil]]})])
     assert evil not in top and top.count("&lt;script&gt;") == 2
 

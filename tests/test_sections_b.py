@@ -122,10 +122,60 @@ def test_lagging_rule():
     assert d.at[0, "lagging_reasons"] == "上传天数偏少"
     h = data_platform.lagging(month(FEB), "hospital").set_index("unit")["lagging_reasons"]
     assert h["中科院皮研所"] == "无数据上传、上传表完整率偏低"
-    assert h["南京市职业病防治院"] == "无数据上传"  # 0 upload days though records were uploaded
+    assert "南京市职业病防治院" not in h.index  # 0 upload days yet 6,253 records: doubtful, not judged
     assert h["江苏省第二中医院"] == "上传天数偏少"  # 20 of 29 days
     assert h["江苏省中医院"] == "上传表完整率偏低"  # 13 of 83 tables
     assert "南京鼓楼医院" not in h.index
+
+
+def test_a_judgement_never_contradicts_a_figure_of_its_own_row():
+    """南京市职业病防治院: 0 upload days yet 6,253 records. That is a data-quality finding, not 无数据上传
+    (nor 全月无上传 on the chart); every judgement is headed as the package's own."""
+    m = month(FEB)
+    h = data_platform.units(m, "hospital").set_index("unit")
+    assert (h.at["南京市职业病防治院", "upload_days"], h.at["南京市职业病防治院", "records"]) == (0, 6253)
+    assert h.at["南京市职业病防治院", "data_issue"] == "上传天数为0，却有数据上传量6,253条"
+    assert not h.at["南京市职业病防治院", "lagging"]
+    assert h.at["中科院皮研所", "data_issue"] == ""  # 0 days and 0 records agree: 无数据上传 stands
+    for view in (data_platform.lagging_view(m), data_platform.completeness_view(m, "hospital")):
+        judged = next(c for c in view.columns if c.startswith("本包判断"))
+        records = next(c for c in view.columns if c.startswith("数据上传量"))
+        row = view[view.iloc[:, 1 if view.columns[0] == "层级" else 0] == "南京市职业病防治院"].iloc[0]
+        assert row[judged] == "数据存疑：上传天数为0，却有数据上传量6,253条"
+        # no row says 无数据上传 beside records uploaded
+        assert not [r for r, j in zip(view[records], view[judged], strict=True) if "无数据上传" in j and r != "0"]
+    fig = data_platform.upload_days_chart(m, "hospital")
+    notes = [t.get_text() for t in fig.axes[0].texts]
+    assert "0/29（数据存疑：上传天数为0，却有数据上传量6,253条）" in notes
+    assert [t for t in notes if "全月无上传" in t] == ["0/29（全月无上传）"]  # 中科院皮研所: 0 days, 0 records
+    assert "不是简报的表述" in str(data_platform.lagging_rule())
+    # idle kiosks are the package's judgement too, with their rule, in the column that says so
+    idle = kiosks.idle_view(m)
+    assert set(idle["本包判断"]) == {"整月闲置：已投放终端，本月挂号、缴费均为0次"} and len(idle) == 13
+    usage = kiosks.usage_view(m, "hospital")
+    assert usage.columns[-1] == "本包判断（闲置、均价异常）" and "标记" not in usage.columns
+    title = kiosks.uses_per_kiosk_chart(m, "hospital").axes[0].get_title(loc="left")
+    assert "“闲置”为本包判断" in title, title
+
+
+def test_figures_that_disagree_get_a_finding_not_a_lagging_reason():
+    df = pd.DataFrame({"upload_days": pd.array([0, 5, 0, 0], dtype="Int64"),
+                       "records": pd.array([6253, 0, 0, pd.NA], dtype="Int64"),
+                       "uploaded_share": pd.array([0.5] * 4, dtype="Float64")})
+    assert list(data_platform.data_issues(df)) == [
+        "上传天数为0，却有数据上传量6,253条", "数据上传量为0，却有上传天数5天", "", ""]
+    # 0 days and 0 records agree (无数据上传); so do 0 days with the records 未反馈
+    assert list(data_platform.lagging_reasons(df, 29)) == ["", "", "无数据上传", "无数据上传"]
+
+
+def test_a_computed_total_says_so_once():
+    """The bulletin prints no 合计 for the districts' health records: the page's row is computed and
+    says it once (合计（计算所得）), its district cell blank, not 合计 | 合计."""
+    view = data_platform.ehr_view(month(FEB))
+    assert view.index[-1] == "合计（计算所得）"
+    last = list(view.iloc[-1])
+    assert last == ["", "6,359,529", "450,370", "153,568"]
+    assert not [i for i, row in view.iterrows() if "合计" in i and "合计" in row.iloc[0]]
 
 
 def test_platform_headline_and_cumulative():
@@ -258,7 +308,7 @@ def test_telemedicine_month_on_month(two_months):
 def test_data_platform_month_on_month(two_months):
     ch = data_platform.changes(month(FEB, two_months)).set_index("label")
     assert ch.at["本月数据上传量（条）", "change"] == 188332
-    assert ch.at["区·已上传表合计（张）", "change"] == 12
+    assert ch.at["区·已上传表合计（份）", "change"] == 12
     view = data_platform.month_on_month(month(FEB, two_months))
     parts = dict(view.parts)
     assert _row(parts["主要指标"], "本月数据上传量（条）")["环比变化"] == "+188,332（+0.3%）"

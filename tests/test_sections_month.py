@@ -204,6 +204,7 @@ def test_trends_over_three_months(data_copy):
     assert list(table.columns) == ["2020年1月", "2020年2月", "2020年3月"]
     assert list(table.loc[("12320卫生热线", "其中南京（人次）")]) == ["30,317", "30,317", "33,349"]
     ytd = trends.year_to_date(m).set_index("指标")
+    assert ytd.columns[-1] == "2020年累计（2020年1月至2020年3月）"  # sums three months: a 累计
     assert ytd.loc["12320卫生热线受理咨询电话"].iloc[-1] == "178,521 个"  # 3 × 59,507
     assert ytd.loc["自助缴费金额"].iloc[-1] == "154,380,329.55 元"  # 3 × 51,460,109.85, to the fen
     assert "截止月底累计预约挂号量" not in ytd.index and "投放终端" not in ytd.index
@@ -233,6 +234,10 @@ def test_trends_with_one_month_say_there_is_nothing_to_compare():
     assert "59,507" in table and "51,460,109.85" in table
     assert "49.3亿" in table and "4,930,000,000" not in table  # as the bulletin prints it, not falsely exact
     assert "59,507" in trends.year_to_date(m).to_string()
+    # a column that holds one month is headed by that month, never as a 累计
+    ytd = trends.year_to_date(m)
+    assert ytd.columns[-1] == "2020年2月" and set(ytd["月数"]) == {"1 个月"}
+    assert not any("累计" in c for c in ytd.columns)
     assert len(trends.leaders(m)) > 0
 
 

@@ -173,7 +173,7 @@ def test_charts_draw_data_names_literally_and_carry_alt_text():
     assert width["$\\alpha^2$"] > 2.5 * width["αα"]
 
 
-def test_month_page_lists_the_findings_and_top_page_the_key_figures():
+def test_month_page_summarises_the_findings_and_top_page_the_key_figures():
     from bulletin.batch.figures import index_figures_json
     from bulletin.checks import check_month
 
@@ -182,9 +182,14 @@ def test_month_page_lists_the_findings_and_top_page_the_key_figures():
     report = check_month("2020-02")
     page = pages.month_page("2020-02", [(s.stem, s.title) for s in SECTIONS], figures)
     assert "2020年2月：0 个错误，25 个警告" in page
-    assert "<h3>错误（0 项）</h3>" in page and "<h3>警告（25 项）</h3>" in page
-    for f in report.warnings:  # each finding with its explanation, not only counts
-        assert html.escape(f.message) in page, f.message
+    # a summary a reader understands: counts by severity and rule, whose checks they are, and a
+    # link to the findings one by one; not a 25-row table of warnings
+    assert "<li>错误：0 项</li>" in page
+    assert "<li>警告：25 项（终端未使用 13 项，未反馈 8 项，均价异常 3 项，上传天数为0 1 项）" in page
+    assert "本数据包自己的检查，不是简报的表述" in page and "并不表示简报有误" in page
+    assert '<a href="00_overview.html">逐条明细见“本月概览”的数据质量部分</a>' in page
+    assert "<table class=\"data findings\">" not in page
+    assert not [f for f in report.warnings if html.escape(f.message) in page]
     assert '<td class="num">59,507 个</td>' in page and "51,460,109.85 元" in page
     assert all(f'<a href="{s.stem}.html">{s.title}</a>' in page for s in SECTIONS)
     assert "notebook" not in page and "bulletin check" not in page

@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from . import publication
 from .errors import BulletinError
 
 
@@ -63,7 +64,7 @@ def _printable(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bulletin", description="南京卫生信息统计简报：数据、核对、分节报告")
+    parser = argparse.ArgumentParser(prog="bulletin", description=f"{publication.NAME}：数据、核对、分节报告")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("check", help="tie out a month's totals, against earlier months too, and flag anomalies")

@@ -36,6 +36,13 @@ class Column:
     #: (only for a nullable column; every file the ingest writes has it)
     optional: bool = False
 
+    @property
+    def not_reported(self) -> bool:
+        """Whether a cell may be printed as 未反馈 (a count the unit did not report): a nullable
+        count. A nullable text column (telemedicine's ``note``) is empty where nothing was printed,
+        which is not 未反馈."""
+        return self.nullable and self.kind != "text"
+
 
 @dataclass(frozen=True)
 class Total:
@@ -86,9 +93,9 @@ APPOINTMENT_CHANNELS = ("online_12320", "phone", "in_clinic", "third_party")
 # every count of the data-platform tables may be printed as 未反馈 (not reported): it stays
 # missing (empty in the CSV, <NA> when loaded), never 0, and bulletin check lists it
 _PLATFORM_COMMON = (
-    _c("declared_tables", "申明上传表", unit="张", nullable=True),
-    _c("required_tables", "规定上传表", unit="张", nullable=True),
-    _c("uploaded_tables", "已上传表（CDA文档）", unit="张", nullable=True),
+    _c("declared_tables", "申明上传表", unit="份", nullable=True),
+    _c("required_tables", "规定上传表", unit="份", nullable=True),
+    _c("uploaded_tables", "已上传表（CDA文档）", unit="份", nullable=True),
     _c("records", "数据上传量", unit="条", nullable=True),
     _c("upload_days", "数据上传天数", unit="天", nullable=True),
     _c("outpatient_visits", "门急诊信息上传人次", unit="人次", nullable=True),

@@ -353,12 +353,12 @@ class DaysBeyondMonth:
 
 @dataclass(frozen=True)
 class NotReported:
-    """A figure printed as 未反馈 (every nullable column the schema declares)."""
+    """A figure printed as 未反馈 (every column the schema declares can hold it: ``Column.not_reported``)."""
 
     def check(self, data: CheckedMonth) -> Iterator[Finding]:
         for name, decl, row in _rows_with(data):
             for col in decl.columns:
-                if col.nullable and col.kind != "text" and number(row[col.name]) is None:
+                if col.not_reported and number(row[col.name]) is None:
                     unit = unit_of(decl, row)
                     yield Finding(
                         "warning", "not_reported", name, unit, col.name, None, "一个数字",

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from ..loaded_month import Month
 
 #: the document's title as the bulletin names its statistics part
-TITLE = "南京卫生信息统计简报·统计数据"
+TITLE = f"{model.BULLETIN}·统计数据"
 
 
 def read_month(month: str, data_dir: str | Path | None = None) -> Month:

@@ -13,7 +13,9 @@ download writes it (:func:`bulletin.store.spreadsheet_text`), and the descriptio
 Every description is generated from the schema and from what was written, and says only what
 holds of the files (the tests check each statement): that a table has no totals row, which facts
 hold its printed totals, which column is the sum of which, where 未反馈 is possible, the unit of
-each telemedicine measure. The package names its ``sources`` (the bulletin), its
+each telemedicine measure; a column says 未反馈 only if it can hold it
+(:attr:`bulletin.schema.Column.not_reported`). No ``licenses``: the bulletin grants none, and the
+description says so. The package names its ``sources`` (the bulletin), its
 ``contributors`` (the centre that publishes it; the data names no contact), ``created`` (when it
 was written: the data holds no publication date, :func:`bulletin.release.generated_date`) and ``version``
 (``1.0.0``, ``1.N.0`` after N revisions); a revised month's descriptor lists its ``revisions``
@@ -50,12 +52,16 @@ if TYPE_CHECKING:
 
 _TYPES = {"text": "string", "count": "integer", "money": "number"}
 HEADLINES_FILE = "headlines.csv"
-#: the missing-value note of a nullable field
+#: the missing-value note of a field that can hold 未反馈 (:attr:`bulletin.schema.Column.not_reported`)
 NOT_REPORTED_TEXT = "空单元格表示未反馈（该单位当月未报送，不是 0）"
 #: how a text cell that a spreadsheet would take for a formula is written (:func:`bulletin.store.spreadsheet_text`),
 #: and how a reader undoes it: said in the package's description and in each free-text field's
 FORMULA_TEXT = (f"以 =、+、-、@、制表符、回车或 {FORMULA_GUARD} 开头的文本前加了一个 {FORMULA_GUARD}"
                 f"（以免电子表格把它当作公式执行），去掉开头的这一个 {FORMULA_GUARD} 即得原文；数值不受影响")
+#: the missing-value note of a nullable text field (telemedicine's note): nothing printed, not 未反馈
+NOT_PRINTED_TEXT = "空单元格表示公报在该项旁没有印注明"
+#: the package's licence: the bulletin grants none, so the descriptor claims none and says so
+NO_LICENCE_TEXT = "公报未载明数据的使用许可，本数据包因此不附许可（licenses）。"
 
 
 def _measure_units() -> str:
@@ -89,8 +95,10 @@ def field(col: schema.Column, table: str | None = None) -> dict[str, object]:
         names = schema.KIOSK_GROUP_LABELS if col.name == "group" else {
             k: label for k, (label, _) in schema.TELEMEDICINE_MEASURES.items()}
         said.append("取值：" + "，".join(f"{c}（{names.get(c, c)}）" for c in col.choices))
-    if col.nullable:
+    if col.not_reported:
         said.append(NOT_REPORTED_TEXT)
+    elif col.nullable:
+        said.append(NOT_PRINTED_TEXT)
     if col.kind == "text" and col.choices is None:
         said.append(FORMULA_TEXT)
     if said:
@@ -252,17 +260,16 @@ def descriptor(m: Month, frames: Mapping[str, pd.DataFrame], facts: Mapping[str,
     description += f"。{FORMULA_TEXT}。"
     if m.not_published:
         description += "本月未公布：" + "、".join(m.not_published) + "。"
+    description += NO_LICENCE_TEXT
     out: dict[str, object] = {
         "profile": "tabular-data-package",
         "name": f"nanjing-health-bulletin-{m.month}",
-        "title": f"南京卫生信息统计简报统计数据（{year}年{mon}月）",
+        "title": f"{model.BULLETIN}统计数据（{year}年{mon}月）",
         "description": description,
         "version": f"1.{m.revisions[-1].number if m.revisions else 0}.0",
         "created": created(),
         "sources": [{"title": f"{model.PUBLISHER}《{model.BULLETIN}》{year}年{mon}月，统计数据部分"}],
         "contributors": [{"title": model.PUBLISHER, "role": "publisher"}],
-        "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
-                      "path": "https://creativecommons.org/licenses/by/4.0/"}],
         "resources": resources,
     }
     if m.revisions:

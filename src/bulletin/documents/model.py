@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from .. import publication
 from ..fmt import NOT_REPORTED
 
 
@@ -93,9 +94,9 @@ class Document:
 
 #: who publishes the bulletin (the Word file's author, the source line, the workbook's cover; the
 #: centre the pages' footer names as the source); the data names no contact person, telephone or address
-PUBLISHER = "南京市卫生信息中心"
-#: the bulletin the figures are taken from
-BULLETIN = "南京卫生信息统计简报"
+PUBLISHER = publication.PUBLISHER
+#: the bulletin the figures are taken from (:data:`bulletin.publication.NAME`, said once)
+BULLETIN = publication.NAME
 #: what 未反馈 means wherever a table prints it (the workbook's cover says the same)
 NOT_REPORTED_TERM = (NOT_REPORTED, "单位当月未报送该项数据，按缺失处理，不是0")
 

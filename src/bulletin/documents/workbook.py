@@ -348,7 +348,7 @@ def write(m: Month, target: Path) -> Path:
     book = xlsxwriter.Workbook(str(target), {"in_memory": True, "strings_to_formulas": False,
                                              "strings_to_numbers": False, "strings_to_urls": False})
     year, mon = w.month_parts(m.month)
-    book.set_properties({"title": f"南京卫生信息统计简报统计表（{year}年{mon}月）", "language": "zh-CN",
+    book.set_properties({"title": f"{model.BULLETIN}统计表（{year}年{mon}月）", "language": "zh-CN",
                          "author": model.PUBLISHER, "company": model.PUBLISHER})
     formats = {
         "title": book.add_format({"bold": True, "font_size": 14}),

@@ -142,12 +142,12 @@ def _check_key(section: PrintedSection, seen: dict[object, int], key: object, li
 
 
 def _reader(col: Column) -> Callable[[str, PrintedSection, int, str], object]:
-    """How a cell of ``col`` is read: a name, an amount in yuan or a count (or 未反馈 where declared nullable)."""
+    """How a cell of ``col`` is read: a name, an amount in yuan or a count (or 未反馈 where the column can hold it)."""
     if col.kind == "text":
         return name
     if col.kind == "money":
         return money
-    return _count_or_not_reported if col.nullable else count
+    return _count_or_not_reported if col.not_reported else count
 
 
 def _count_or_not_reported(text: str, section: PrintedSection, line: int, label: str) -> int | None:

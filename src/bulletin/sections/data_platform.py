@@ -3,11 +3,11 @@
 未反馈 (a declared-table count the unit did not report) stays missing through every ratio here:
 its share is ``<NA>``, never 0, so that a reader sees 未反馈 rather than a false zero.
 
-Who is lagging
---------------
+Who is lagging (the package's own judgement, never the bulletin's)
+-----------------------------------------------------------------
 A unit is flagged as lagging when at least one of these holds (reasons are listed in Chinese):
 
-* 无数据上传 — no upload day in the month, or no record uploaded;
+* 无数据上传 — no record uploaded (or 0 upload days with the records 未反馈);
 * 上传天数偏少 — upload days below :data:`MIN_UPLOAD_DAY_SHARE` of the days of the month
   (fewer than 23.2 of 29 days in February 2020);
 * 上传表完整率偏低 — uploaded/required tables below :data:`LOW_COMPLETENESS_OF_MEDIAN` of the
@@ -15,6 +15,12 @@ A unit is flagged as lagging when at least one of these holds (reasons are liste
 
 The thresholds are relative (to the month's length, to the peers' median) so that the rule needs
 no change when the required-table list or the month changes.
+
+A judgement never contradicts a figure of its own row: a unit whose upload days and records
+disagree (0 days yet 6,253 records, as 南京市职业病防治院 in February 2020; or records 0 on some
+upload days) gets no judgement on its days or its data, but a data-quality finding worded from both
+figures (:func:`data_issues`: 上传天数为0，却有数据上传量6,253条), as ``bulletin check`` reports it.
+Every view shows these under a header that says they are the package's (:data:`JUDGEMENT`).
 """
 
 from __future__ import annotations
@@ -47,6 +53,12 @@ LOW_COMPLETENESS_OF_MEDIAN = 0.5
 VOLUME_COLUMNS = ("records", "outpatient_visits", "discharges")
 EHR_COLUMNS = ("ehr_basic", "ehr_hypertension", "ehr_diabetes")
 CUMULATIVE_RECORDS_FACT = "platform.cumulative_records"
+#: the header of the column holding the package's judgement (lagging, data-quality findings)
+JUDGEMENT = "本包判断：进度滞后、数据存疑"
+#: what a row or figure the package computed from printed ones is called (a 合计 the bulletin does not print)
+COMPUTED = "计算所得"
+#: the prefix of a data-quality finding among the judgements
+DOUBTFUL = "数据存疑"
 
 
 def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
@@ -60,7 +72,8 @@ def units(m: Month, level: Level = "district") -> pd.DataFrame:
 
     Added columns: ``uploaded_share`` (uploaded/required), ``declared_share`` (declared/required,
     ``<NA>`` where 未反馈), ``declared_reported`` (False where 未反馈), ``days_in_month``,
-    ``upload_day_share`` (upload days / days of the month), ``lagging`` and ``lagging_reasons``.
+    ``upload_day_share`` (upload days / days of the month), ``lagging`` and ``lagging_reasons``
+    (the package's judgement), ``data_issue`` (where the row's own figures disagree, else "").
     """
     df = m.table(TABLE[level]).rename(columns={KEY[level]: "unit"})
     df["declared_reported"] = df["declared_tables"].notna()
@@ -72,7 +85,27 @@ def units(m: Month, level: Level = "district") -> pd.DataFrame:
     reasons = lagging_reasons(df, days)
     df["lagging_reasons"] = reasons
     df["lagging"] = reasons != ""
+    df["data_issue"] = data_issues(df)
     return df
+
+
+def _contradictions(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(0 upload days yet records, records 0 yet upload days), as booleans."""
+    days, records = df["upload_days"], df["records"]
+    no_days = (days.eq(0) & records.gt(0)).fillna(False).astype(bool)
+    no_records = (records.eq(0) & days.gt(0)).fillna(False).astype(bool)
+    return no_days, no_records
+
+
+def data_issues(df: pd.DataFrame) -> pd.Series:
+    """Per row, where its upload days and records disagree, the two figures in words
+    (``上传天数为0，却有数据上传量6,253条``); "" where they agree."""
+    no_days, no_records = _contradictions(df)
+    out = []
+    for a, b, days, records in zip(no_days, no_records, df["upload_days"], df["records"], strict=True):
+        out.append(f"上传天数为0，却有数据上传量{fmt.count(records)}条" if a
+                   else f"数据上传量为0，却有上传天数{fmt.count(days)}天" if b else "")
+    return pd.Series(out, index=df.index, dtype="string")
 
 
 def lagging_reasons(df: pd.DataFrame, days: int) -> pd.Series:
@@ -80,8 +113,10 @@ def lagging_reasons(df: pd.DataFrame, days: int) -> pd.Series:
 
     ``df`` needs ``upload_days``, ``records`` and ``uploaded_share``; ``days`` is the month's length.
     """
-    no_data = df["upload_days"].eq(0) | df["records"].eq(0)
-    few_days = ~no_data & (df["upload_days"] < MIN_UPLOAD_DAY_SHARE * days)
+    no_days, no_records = _contradictions(df)
+    doubtful = no_days | no_records  # a row whose figures disagree: no judgement on days or data
+    no_data = ~doubtful & (df["records"].eq(0) | (df["upload_days"].eq(0) & df["records"].isna()))
+    few_days = ~doubtful & ~no_data & (df["upload_days"] < MIN_UPLOAD_DAY_SHARE * days)
     median = df["uploaded_share"].median()
     low = df["uploaded_share"] < LOW_COMPLETENESS_OF_MEDIAN * median
     parts = pd.DataFrame(
@@ -98,20 +133,36 @@ def lagging_rule() -> compare.Note:
     """The lagging rule in Chinese for readers, written from the thresholds the code applies."""
     half = "一半" if LOW_COMPLETENESS_OF_MEDIAN == 0.5 else fmt.pct(LOW_COMPLETENESS_OF_MEDIAN, digits=0)
     return compare.Note(
-        "满足下列任一条即列为滞后：当月没有一天上传或没有上传任何记录（无数据上传）；"
+        "“本包判断”一栏是本数据包按以下规则作出的判断，不是简报的表述。"
+        "满足下列任一条即列为进度滞后：当月没有上传任何记录（无数据上传）；"
         f"上传天数不到当月天数的 {fmt.pct(MIN_UPLOAD_DAY_SHARE, digits=0)}（上传天数偏少）；"
         f"已上传表占规定表的比例不到同级单位（区与区、医院与医院）中位数的{half}（上传表完整率偏低）。"
         "界线取相对值，换月份或调整规定表清单时不必改规则。"
+        f"上传天数与数据上传量互相矛盾的单位（如上传天数为0却有数据上传量）列为{DOUBTFUL}，"
+        "不据这两项判断滞后。"
     )
 
 
-def lagging(m: Month, level: Level = "district") -> pd.DataFrame:
-    """The lagging units only: ``unit``, ``uploaded_tables``, ``required_tables``,
-    ``uploaded_share``, ``upload_days``, ``days_in_month``, ``records``, ``lagging_reasons``."""
+def judgements(df: pd.DataFrame) -> list[str]:
+    """Per row of :func:`units`, the package's judgement as shown: the lagging reasons, then a
+    data-quality finding (``数据存疑：上传天数为0，却有数据上传量6,253条``); "" for none."""
+    out = []
+    for reasons, issue in zip(df["lagging_reasons"], df["data_issue"], strict=True):
+        parts = [f"进度滞后：{reasons}"] if reasons else []
+        parts += [f"{DOUBTFUL}：{issue}"] if issue else []
+        out.append("；".join(parts))
+    return out
+
+
+def lagging(m: Month, level: Level = "district", *, doubtful: bool = False) -> pd.DataFrame:
+    """The lagging units only (``doubtful``: and those whose figures disagree): ``unit``,
+    ``uploaded_tables``, ``required_tables``, ``uploaded_share``, ``upload_days``, ``days_in_month``,
+    ``records``, ``lagging_reasons``, ``data_issue``."""
     df = units(m, level)
     cols = ["unit", "uploaded_tables", "required_tables", "uploaded_share", "upload_days", "days_in_month",
-            "records", "lagging_reasons"]
-    return df.loc[df["lagging"], cols].reset_index(drop=True)
+            "records", "lagging_reasons", "data_issue"]
+    shown = df["lagging"] | (df["data_issue"] != "") if doubtful else df["lagging"]
+    return df.loc[shown, cols].reset_index(drop=True)
 
 
 def not_reported(m: Month, level: Level = "hospital") -> list[str]:
@@ -145,8 +196,8 @@ def headlines(m: Month) -> pd.DataFrame:
         ("本月数据上传量", int(both["records"].sum()), "条"),
         ("门急诊信息上传人次", int(both["outpatient_visits"].sum()), "人次"),
         ("出院信息上传人次", int(both["discharges"].sum()), "人次"),
-        ("区·已上传表合计", int(d["uploaded_tables"].sum()), "张"),
-        ("医院·已上传表合计", int(h["uploaded_tables"].sum()), "张"),
+        ("区·已上传表合计", int(d["uploaded_tables"].sum()), "份"),
+        ("医院·已上传表合计", int(h["uploaded_tables"].sum()), "份"),
         ("区·进度滞后", int(d["lagging"].sum()), "个"),
         ("医院·进度滞后", int(h["lagging"].sum()), "家"),
         ("医院·申明上传表未反馈", int((~h["declared_reported"]).sum()), "家"),
@@ -223,7 +274,7 @@ def completeness_view(m: Month, level: Level = "district") -> pd.DataFrame:
             names["records"]: [fmt.count(v) for v in df["records"]],
             names["outpatient_visits"]: [fmt.count(v) for v in df["outpatient_visits"]],
             names["discharges"]: [fmt.count(v) for v in df["discharges"]],
-            "进度滞后": [r or "" for r in df["lagging_reasons"]],
+            JUDGEMENT: judgements(df),
         }
     )
     _mark_revised(m, level, df, out, {
@@ -249,20 +300,23 @@ def _mark_revised(m: Month, level: Level, df: pd.DataFrame, out: pd.DataFrame,
 
 @needs([TABLE["district"]])
 def ehr_view(m: Month) -> pd.DataFrame:
-    """Cumulative health-record uploads per district and their 合计, for readers."""
+    """Cumulative health-record uploads per district and their 合计, for readers. The bulletin
+    prints no 合计 for these columns: the row is the districts' sum, labelled once as such
+    (合计（计算所得）), its district cell blank."""
     df = m.table(TABLE["district"])[["district", *EHR_COLUMNS]]
     names = {c: _labels("district")[c].split("·")[-1] + "（份）" for c in EHR_COLUMNS}
-    total = pd.DataFrame([{"district": "合计", **ehr_totals(m).to_dict()}], index=["合计"])
+    total = pd.DataFrame([{"district": "", **ehr_totals(m).to_dict()}], index=[f"合计（{COMPUTED}）"])
     frame = pd.concat([df, total])
     return fmt.table(frame, "platform_districts", labels=names, revised=m.revised_flags(TABLE["district"], frame))
 
 
 @needs(list(TABLE.values()))
 def lagging_view(m: Month) -> pd.DataFrame:
-    """The lagging districts and hospitals, with why (the rule of this module's docstring)."""
+    """The lagging districts and hospitals and those whose figures disagree, with the package's
+    judgement (the rule of this module's docstring, :func:`lagging_rule`)."""
     parts = []
     for level in ("district", "hospital"):
-        part = lagging(m, level)
+        part = lagging(m, level, doubtful=True)
         part.insert(0, "level", LEVEL_LABELS[level])
         parts.append(part)
     df = pd.concat(parts, ignore_index=True)
@@ -272,7 +326,7 @@ def lagging_view(m: Month) -> pd.DataFrame:
             "接入单位": df["unit"],
             **_progress(df),
             "数据上传量（条）": [fmt.count(v) for v in df["records"]],
-            "滞后原因": df["lagging_reasons"],
+            JUDGEMENT: judgements(df),
         }
     )
     out.index = [str(i + 1) for i in range(len(out))]
@@ -346,13 +400,16 @@ def upload_days_chart(m: Month, level: Level = "hospital") -> Figure:
     df = df[df["upload_days"].notna()]  # 未反馈: no bar (bulletin check lists it)
     days = days_in_month(m.month)
     limit = MIN_UPLOAD_DAY_SHARE * days
+    # 0 days: 全月无上传 only where the records agree; else the row's data-quality finding
+    notes = [f"（{DOUBTFUL}：{issue}）" if issue else "（全月无上传）" if not v else ""
+             for v, issue in zip(df["upload_days"], df["data_issue"], strict=True)]
     fig = charts.ranked_barh(
         list(df["unit"]),
         [int(v) for v in df["upload_days"]],
         title=f"{LEVEL_LABELS[level]}：本月有数据上传的天数（当月共 {days} 天）",
-        xlabel=f"数据上传天数（虚线：当月天数的 {fmt.pct(MIN_UPLOAD_DAY_SHARE, digits=0)}，即 {limit:.1f} 天；"
-        "红色为低于此线）",
-        annotate=lambda i, v: f"{fmt.count(v)}/{days}" + ("（全月无上传）" if not v else ""),
+        xlabel=f"数据上传天数（本包判断，虚线：当月天数的 {fmt.pct(MIN_UPLOAD_DAY_SHARE, digits=0)}，"
+        f"即 {limit:.1f} 天；红色为低于此线）",
+        annotate=lambda i, v: f"{fmt.count(v)}/{days}" + notes[i],
         highlight=_flagged(df, "天数", "无数据"),
         size="tall" if level == "hospital" else "wide",
     )

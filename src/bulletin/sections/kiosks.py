@@ -207,11 +207,16 @@ def month_on_month(m: Month) -> compare.Comparison | compare.Note:
 
 # ---------------------------------------------------------------- views (formatted for readers)
 
+#: the package's own judgements (idle kiosks, outlying averages), headed as such: never the bulletin's
+JUDGEMENT = "本包判断（闲置、均价异常）"
+#: the idle rule as a reader's cell says it (:func:`usage`'s ``idle``)
+IDLE_RULE = "整月闲置：已投放终端，本月挂号、缴费均为0次"
+
 DERIVED_LABELS = {
     "uses_per_kiosk": "每台使用（次）",
     "avg_registration_yuan": "每次挂号平均（元）",
     "avg_payment_yuan": "每次缴费平均（元）",
-    "marks": "标记",
+    "marks": JUDGEMENT,
 }
 #: the ratios read — where undefined (no kiosk, no registration or no payment), not 未反馈
 RATIO_FORMATS = {
@@ -281,10 +286,12 @@ def group_summary_view(m: Month) -> pd.DataFrame:
 
 @needs(["kiosks"])
 def idle_view(m: Month) -> pd.DataFrame:
-    """Units with idle kiosks for readers (分组, 单位, 投放台数)."""
+    """Units with idle kiosks for readers (分组, 单位, 投放台数), each with the package's judgement
+    and its rule (:data:`IDLE_RULE`): the bulletin prints the figures, not the judgement."""
     df = idle(m, None)
     df["group"] = df["group"].map(KIOSK_GROUP_LABELS)
-    return fmt.table(df, "kiosks")
+    df["judgement"] = IDLE_RULE
+    return fmt.table(df, "kiosks", labels={"judgement": "本包判断"}, formats={"judgement": "text"})
 
 
 @needs(["kiosks"])
@@ -332,7 +339,7 @@ def uses_per_kiosk_chart(m: Month, group: Group = "hospital") -> Figure:
     return charts.ranked_barh(
         list(df["unit"]),
         vals,
-        title=f"{KIOSK_GROUP_LABELS[group]}：每台终端本月挂号与缴费次数（“闲置”：已投放而无挂号、无缴费）",
+        title=f"{KIOSK_GROUP_LABELS[group]}：每台终端本月挂号与缴费次数（“闲置”为本包判断：已投放而无挂号、无缴费）",
         xlabel="每台使用（次）",
         annotate=lambda i, v: fmt.number(v) + notes[i],
         muted=idle_units,

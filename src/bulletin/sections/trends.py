@@ -261,18 +261,22 @@ def lead_chart_or_note(m: Month, months: int | None = WINDOW) -> Figure | Note |
 
 def year_to_date(m: Month) -> pd.DataFrame:
     """The month's own flows summed from January of ``m``'s year to ``m`` (months in the data only),
-    for readers: 板块, 指标, 月数, 本年累计."""
+    for readers: 板块, 指标, 月数, and the sum, headed ``2020年累计（2020年1月至2020年2月）`` when it
+    sums more than one month, else by the one month it holds (``2020年2月``: no 累计 of one month)."""
     frame = headline_series(m)
     year = m.month[:4]
     frame = frame[frame["month"].str.startswith(year)]
     frame = frame[[_is_flow(label, unit) for label, unit in zip(frame["label"], frame["unit"], strict=True)]]
+    held = sorted(set(frame["month"]))
     rows = []
     for (section, label, unit), part in frame.groupby(["section", "label", "unit"], sort=False):
         values = [v for v in part["value"] if not fmt.is_missing(v)]
         total = round(sum(float(v) for v in values), 2) if unit == "元" else sum(int(v) for v in values)
         shown = fmt.yuan(total) + " 元" if unit == "元" else f"{fmt.count(total)} {unit}"
         rows.append((section, label, f"{len(values)} 个月", shown))
-    out = pd.DataFrame(rows, columns=["板块", "指标", "月数", f"{year}年累计（至{month_label(m.month)}）"])
+    heading = (f"{year}年累计（{month_label(held[0])}至{month_label(held[-1])}）" if len(held) > 1
+               else month_label(held[0] if held else m.month))
+    out = pd.DataFrame(rows, columns=["板块", "指标", "月数", heading])
     out.index = [str(i + 1) for i in range(len(out))]
     return out
 

@@ -16,13 +16,14 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
+from .. import publication
 from ..month_strings import month_label
 from . import fonts, markup
 
-#: what a reader sees as the publication's name
-SITE_TITLE = "南京市卫生信息统计简报"
+#: what a reader sees as the publication's name (:data:`bulletin.publication.NAME`, said once)
+SITE_TITLE = publication.NAME
 #: where the figures come from (the footer of every page)
-SOURCE = ("南京市卫生信息中心《卫生信息统计简报》各月所载数据"
+SOURCE = (f"{publication.PUBLISHER}《{publication.NAME}》各月所载数据"
           "（12320卫生热线、预约挂号、远程医疗、卫生信息平台、自助服务终端）")
 #: cells with these tags are not shown to readers: the parameters, and instructions for analysts
 REMOVED_TAGS = frozenset({"parameters", "injected-parameters", "analyst"})
@@ -189,24 +190,41 @@ def section_page(nb, *, title: str, month: str, with_code: bool, stem: str | Non
 # ------------------------------------------------------------------------------------ month and top pages
 
 
-def _check_view(check: dict | None) -> dict | None:
+#: what the month page says of the data check, above its counts: whose checks they are
+CHECK_INTRO = ("数据核对是本数据包自己的检查，不是简报的表述。“错误”指简报印出的数字彼此对不上"
+               "（如各行之和不等于表中的合计）；“警告”是本包按自己的规则标出、值得向有关单位核实的情况，"
+               "并不表示简报有误；“提示”说明简报没有印出的内容等。")
+
+
+def _check_view(check: dict | None, sections: list[tuple[str, str]]) -> dict | None:
+    """The data check as a reader's summary: counts by severity and, within each, by rule, each
+    error (the bulletin's own figures disagree) and note (what it did not print) in its words,
+    warnings only counted; the findings one by one are on the
+    overview's page, linked when it is published. No table of warnings: a reader could take a long
+    one for a list of the bulletin's mistakes."""
     if not check:
         return None
+    from collections import Counter
+
     findings = check.get("findings") or []
-    groups = [
-        {"title": level, "rows": [
-            {"rule": f.get("规则", ""), "table": f.get("表", ""), "unit": f.get("单位", ""),
-             "message": f.get("说明", "")}
-            for f in findings if f.get("级别") == level
-        ]}
-        # 提示: what the bulletin did not print, gaps between cumulative and monthly figures
-        for level in ("错误", "警告") + (("提示",) if any(f.get("级别") == "提示" for f in findings) else ())
-    ]
-    return {"summary": check.get("summary", ""), "groups": groups, "notes": check.get("notes") or []}
+    groups = []
+    # 提示: what the bulletin did not print, gaps between cumulative and monthly figures
+    for level in ("错误", "警告") + (("提示",) if any(f.get("级别") == "提示" for f in findings) else ()):
+        rules = Counter(str(f.get("规则", "")) for f in findings if f.get("级别") == level)
+        # an error (the bulletin's own figures disagree) and a note (what it did not print) are said
+        # in their words; warnings, the package's own rules, are counted
+        said = [str(f.get("说明", "")) for f in findings if f.get("级别") == level] if level != "警告" else []
+        groups.append({"title": level, "count": sum(rules.values()),
+                       "rules": [f"{rule} {n} 项" for rule, n in rules.most_common()], "said": said})
+    overview = next((stem for stem, _ in sections if stem.endswith("_overview")), None)
+    return {"summary": check.get("summary", ""), "intro": CHECK_INTRO, "groups": groups,
+            "details": f"{overview}.html" if overview and findings else None,
+            "notes": check.get("notes") or []}
 
 
 def month_page(month: str, sections: list[tuple[str, str]], figures: dict) -> str:
-    """The month's page: headline figures, the sections, the data-check findings themselves.
+    """The month's page: headline figures, the sections, the data check's summary (counts by
+    severity and rule, whose checks they are, a link to the findings on the overview's page).
 
     ``figures`` is the month's index figures (``bulletin.batch.figures.IndexFigures``, as a dict):
     ``points`` (the main points in words, one sentence per section, shown first), ``headlines``
@@ -224,7 +242,7 @@ def month_page(month: str, sections: list[tuple[str, str]], figures: dict) -> st
         "month.html.j2", month_label=month_label(month), nav=nav, page_kind="month",
         headlines=figures.get("headlines"), points=[str(p) for p in figures.get("points") or []],
         compared=_compared(figures),
-        check=_check_view(figures.get("check_report")),
+        check=_check_view(figures.get("check_report"), sections),
         sections=[{"href": f"{stem}.html", "title": title} for stem, title in sections],
         documents=_document_links(month) if figures.get("documents") else [],
         provenance=figures.get("provenance"), revisions=_revisions(figures),
