@@ -126,7 +126,7 @@ def _content_widths(grid: Grid, body: tuple[tuple[Cell, ...], ...]) -> list[int]
     need = [_CELL_MARGINS + _LATIN_CHAR * 2] * grid.columns  # the body's widest cell
     want = list(need)  # and the header's
     for _, c, cell in place(body, grid.columns):
-        if cell.colspan == 1 and not cell.vertical:
+        if cell.colspan == 1:  # a group label (医疗单位) on one line, as each of its rows repeats it
             need[c] = max(need[c], text_width(cell.text) + _CELL_MARGINS)
     for _, c, cell in place(grid.header, grid.columns):
         if cell.colspan == 1:
