@@ -416,28 +416,27 @@ BRACKETED = {"appointments": "（截止2月底，总预约挂号量为18722617�
 
 
 @pytest.mark.parametrize("name", list(BRACKETED))
-@pytest.mark.parametrize("kind", KINDS)
-def test_a_tables_bracketed_line_stands_under_its_table_on_its_page(rendered, doc, kind, name):
+def test_a_tables_bracketed_line_stands_under_its_table_on_its_page(rendered, doc, name):
     """（截止2月底，…49.3亿条） is printed with its table, never alone at the head of the next page,
-    and （截止2月底，总预约挂号量为18722617次） right under its table's 合计 row, before Figure 2."""
-    pages = rendered[kind]
-    for text in [BRACKETED[name]]:
+    and （截止2月底，总预约挂号量为18722617次） right under its table's 合计 row, before Figure 2:
+    in the PDF and in the Word file."""
+    text = BRACKETED[name]
+    for kind in KINDS:
+        pages = rendered[kind]
         chapter = next(c for c in doc.chapters if any(getattr(b, "name", "") == name for b in c.blocks))
         assert any(isinstance(b, model.Paragraph) and b.text == text for b in chapter.blocks)
         p, i = _line_of(pages, text)
         before = [line for line in pages[p][:i] if not _is_footer(line)]
         assert before, f"{kind}: {text} starts page {p + 1} alone"
         if name == "appointments":
-            assert before[-1].text.startswith("合计"), f"{kind}: {text} follows {before[-1].text!r}, not the 合计 row"
+            follows = before[-1].text
+            assert follows.startswith("合计"), f"{kind}: {text} follows {follows!r}, not the 合计 row"
         else:  # under the last hospital's row (and the note on 未反馈 the table prints)
             last = before[-2 if before[-1].text.startswith("注：") else -1].text
             assert last.startswith("中科院皮研所"), f"{kind}: {text} follows {last!r}, not the table's last row"
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_every_page_of_the_headlines_table_shows_its_rows_section(rendered, doc, kind):
-    """本月要点 over two pages: a section's rows on a page stand beside their section's label on
-    that page (the PDF had carried 自助缴费金额 … onto page 2 under an empty cell)."""
+def _every_page_of_the_headlines_table_shows_its_rows_section(rendered, doc, kind: str) -> None:
     pages = rendered[kind]
     rows = content.headline_rows(bulletin.month(M))
     body = _body(pages)
@@ -458,6 +457,14 @@ def test_every_page_of_the_headlines_table_shows_its_rows_section(rendered, doc,
                          if w.x1 <= left + 0.5 and top - 30 <= (w.y0 + w.y1) / 2 <= bottom)
         for section in dict.fromkeys(s for *_, s in here):
             assert _flat(section) in labels, f"{kind} page {page + 1}: rows of {section} without their label"
+
+
+def test_every_page_of_the_headlines_table_shows_its_rows_section(rendered, doc):
+    """本月要点 over two pages: a section's rows on a page stand beside their section's label on
+    that page (the PDF had carried 自助缴费金额 … onto page 2 under an empty cell); in the PDF and in
+    the Word file."""
+    for kind in KINDS:
+        _every_page_of_the_headlines_table_shows_its_rows_section(rendered, doc, kind)
 
 
 def _word_starting(line: Line, text: str) -> Word:
@@ -487,10 +494,7 @@ def _header_block(pages: list[list[Line]], first_cells: set[str], height: float,
     return blocks
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_the_districts_header_is_whole_on_every_page(rendered, doc, kind):
-    """The districts' header, repeated on the next page, shows every header's whole text (the Word
-    file as LibreOffice lays it out had cut 门急诊信息上传人次 to 门急诊信息上传人 there)."""
+def _the_districts_header_is_whole_on_every_page(rendered, doc, kind: str) -> None:
     from collections import Counter
 
     grid = next(b for c in doc.chapters for b in c.blocks if getattr(b, "name", "") == "platform_districts")
@@ -504,6 +508,14 @@ def test_the_districts_header_is_whole_on_every_page(rendered, doc, kind):
             missing = Counter(_flat(label)) - Counter(text)
             assert not missing, f"{kind} page {p + 1}: the header {label} lacks {''.join(missing.elements())}"
     assert len({"".join(sorted(text)) for _, text in blocks}) == 1, f"{kind}: the repeated header differs: {blocks}"
+
+
+def test_the_districts_header_is_whole_on_every_page(rendered, doc):
+    """The districts' header, repeated on the next page, shows every header's whole text (the Word
+    file as LibreOffice lays it out had cut 门急诊信息上传人次 to 门急诊信息上传人 there); in the PDF
+    and in the Word file."""
+    for kind in KINDS:
+        _the_districts_header_is_whole_on_every_page(rendered, doc, kind)
 
 
 def test_the_word_files_appointments_header_holds_12320_online_on_one_line(rendered, doc, tmp_path):
@@ -529,12 +541,12 @@ def _columns(lines: list[Line], gap: float = 1e9) -> dict[float, str]:
     lines start, or a word more than ``gap`` points after the word before it: cells without spaces);
     a word starting elsewhere goes on the text before it."""
     starts = [w.x0 for line in lines for w in line.words]
-    edges = sorted({round(x, 1) for x in starts if sum(abs(x - y) < 1.5 for y in starts) >= 2})
+    edges = sorted({round(x, 1) for x in starts if sum(abs(x - y) < 0.3 for y in starts) >= 2})
     columns: dict[float, list[str]] = {}
     for line in lines:
         key, end = None, -1e9
         for w in line.words:
-            edge = next((x for x in edges if abs(x - w.x0) < 1.5), w.x0 if w.x0 - end > gap else None)
+            edge = next((x for x in edges if abs(x - w.x0) < 0.3), w.x0 if w.x0 - end > gap else None)
             end = w.x1
             key = edge if edge is not None else key if key is not None else w.x0
             columns.setdefault(key, []).append(w.text)
@@ -597,3 +609,7 @@ def test_the_printed_workbook_cuts_no_note(rendered):
     pages = _sheet_pages(printed, "远程医疗")
     columns = "".join("".join(_columns(lines[:-1]).values()) for lines in pages)
     assert "影像系统因数据中心库受病毒影响，系统暂未恢复，暂停数据采集及服务" in columns
+    for n, lines in enumerate(printed):  # the footer's 第 n 页，共 N 页 ends at the right margin
+        edge = lines[-1].words[-1].x1
+        past = [w.text for line in lines for w in line.words if w.x1 > edge + 1]
+        assert not past, f"page {n + 1} of the printed workbook runs past its right margin: {past}"

@@ -11,7 +11,10 @@ telemedicine table gives each measure its unit in a column of its own and the pa
 platform's state, not as a figure 1. A first sheet, 本月要点, holds every section's headline
 figures (:func:`.content.headline_rows`, the pages' own). Every sheet prints on A4, the table's
 width on one page, its header row repeated, the sheet's name and page n of N in the footer; the
-cover, contents and notes each fit one page.
+cover, contents and notes each fit one page. Each column is as wide as what it shows (a CJK
+character counts two widths); a long header or note wraps in its cell and its row is given the
+height of its lines (LibreOffice does not grow a row of a file it opens); a sheet too wide to print
+upright prints landscape.
 
 In a revised month a figure a revision changed keeps its cell a number: the shorthand ``[r]`` goes
 into a column of its own at the end of the table (修订标记, naming the revised columns of the row),
@@ -91,8 +94,9 @@ HEADER_WIDTH = 22
 WRAP_WIDTH = 40
 #: the height of one line of 11 pt text in points (the CJK font's line is taller than Calibri's)
 LINE_HEIGHT = 16
-#: the widest sheet (in character widths) printed upright on A4; a wider one prints landscape
-PORTRAIT_WIDTH = 95
+#: the widest sheet (in character widths) printed upright on A4; a wider one prints landscape. A4
+#: less its margins is 523 pt: 87 widths of a digit in an 11 pt CJK font, a few to spare
+PORTRAIT_WIDTH = 84
 
 
 def shown_width(text: str) -> int:
@@ -443,7 +447,7 @@ def write(m: Month, target: Path) -> Path:
         lines.append(revisions.notice(m.month, m.revisions) + "修订过的数字在各表“修订标记”列中标出（见注释表[注7]）。")
     for i, line in enumerate(lines, start=2):
         cover.write_string(i, 0, line, formats["wrap"])
-    _print_setup(cover, -1, one_page=True, landscape=cover.fit(wrap=PORTRAIT_WIDTH - 2))
+    _print_setup(cover, -1, one_page=True, landscape=cover.fit(wrap=PORTRAIT_WIDTH - 4))
 
     line, marks = _headlines_sheet(book, m, formats)
     listed: list[tuple[str, str, object, str]] = [line]
