@@ -13,8 +13,10 @@ so a name holding ``#``, ``*``, ``$``, ``[``, ``\\``, ``@`` or ``<`` prints as t
 drawn by Typst itself (bars as boxes from one zero baseline, to the scale of a value axis whose
 ticks :func:`scale` picks; the value labels printed as the tables print figures, money to the fen):
 vector, searchable, in the embedded font, and free of a matplotlib render in the batch. A group
-label (医疗单位) spans at most :data:`GROUP_ROWS` rows and its rows never break across a page, so
-no page shows rows under a label printed on the page before.
+label (医疗单位, a section of 本月要点) spans at most :data:`GROUP_ROWS` rows and its rows never break
+across a page, so no page shows rows under a label printed on the page before. A table's notes (the
+meaning of 未反馈, the bracketed cumulative line that follows it) are the table's last rows, a footer
+printed once, so a page break never leaves a note alone at the head of the next page.
 """
 
 from __future__ import annotations

@@ -9,8 +9,10 @@ so Word and WPS pick a Chinese font instead of falling back glyph by glyph. The 
 embedded: Word embeds only TrueType outlines and every Chinese Word/WPS has 宋体 and 黑体.
 
 Where the page breaks only the reader's client knows, so the file is laid out to survive any
-break: the group label (医疗单位, 各区) is printed on each of its rows, no row breaks across pages,
-the header rows repeat, headings and the paragraph before a table keep with what follows. Each
+break: the group label (医疗单位, 各区, a section of 本月要点) is printed on each of its rows, no row
+breaks across pages, the header rows repeat (each at least as tall as its wrapped text: LibreOffice
+lays a repeated header out without growing it), headings and the paragraph before a table keep with
+what follows. Column widths follow the columns' content, headers wrap where the page is too narrow. Each
 table carries its title and a description as alt text, a table titled otherwise than its heading
 a numbered caption; the core properties name the publisher. Charts are left to the PDF; the Word
 file carries the text and the tables.
