@@ -1,8 +1,9 @@
-"""The PDF and the Word file as their readers' clients lay them out, page by page.
+"""The PDF, the Word file and the workbook as their readers' clients lay them out, page by page.
 
 The Typst PDF is read by poppler (``pdftotext -bbox``: every word with its position on its page);
-the Word file is first laid out by LibreOffice (``soffice --headless --convert-to pdf``, Debian's
-``libreoffice-writer-nogui``, which ``.ci/run`` installs) and then read the same way. LibreOffice
+the Word file and the workbook are first laid out by LibreOffice (``soffice --headless
+--convert-to pdf``, Debian's ``libreoffice-writer-nogui`` and ``libreoffice-calc-nogui``, which
+``.ci/run`` installs: the workbook printed as its print settings say) and then read the same way. LibreOffice
 runs with a profile of its own under ``tmp_path`` (parallel runs never share one) and sees only
 the project's CJK font, through a fontconfig file of its own: a Chinese reader's Word or WPS always
 has a Chinese font, and without one LibreOffice would lay out substitute boxes whose widths are not
@@ -28,7 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from helpers import REFERENCE_MONTH, poppler, struct_elements, tool
+from helpers import IN_CI, REFERENCE_MONTH, poppler, struct_elements, tool
 
 import bulletin
 from bulletin import documents, schema
@@ -99,8 +100,8 @@ def data_in_odd_path(tmp_path_factory) -> Path:
 
 
 def _render(data_dir: Path, work: Path) -> dict[str, list[list[Line]]]:
-    """The month's documents written from ``data_dir``: the PDF as written, the Word file as
-    LibreOffice lays it out."""
+    """The month's documents written from ``data_dir``: the PDF as written, the Word file and the
+    workbook (printed) as LibreOffice lays them out."""
     soffice = tool("soffice", "libreoffice-writer-nogui")
     out = work / "月报 输出"
     written = {p.suffix.lstrip("."): p for p in documents.write_all(M, data_dir, out) if p.is_file()}
@@ -112,11 +113,23 @@ def _render(data_dir: Path, work: Path) -> dict[str, list[list[Line]]]:
     env = {**os.environ, "FONTCONFIG_FILE": str(conf), "HOME": str(work)}
     converted = work / "word"
     done = subprocess.run([soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
-                           "--convert-to", "pdf", "--outdir", str(converted), str(written["docx"])],
+                           "--convert-to", "pdf", "--outdir", str(converted), str(written["docx"]),
+                           str(written["xlsx"])],
                           capture_output=True, text=True, env=env, timeout=300, stdin=subprocess.DEVNULL)
     word_pdf = converted / written["docx"].with_suffix(".pdf").name
     assert done.returncode == 0 and word_pdf.is_file(), done.stderr
-    return {"pdf": _pages(written["pdf"]), "docx": _pages(word_pdf)}
+    printed = converted / written["xlsx"].with_suffix(".pdf").name
+    out = {"pdf": _pages(written["pdf"]), "docx": _pages(word_pdf)}
+    if printed.is_file():
+        out["xlsx"] = _pages(printed)
+    return out
+
+
+def _printed_workbook(rendered: dict[str, list[list[Line]]]) -> list[list[Line]]:
+    if "xlsx" not in rendered:  # soffice without its spreadsheet part
+        message = "LibreOffice could not print the workbook: Debian package libreoffice-calc-nogui"
+        pytest.fail(f"{message} is missing; .ci/run installs it") if IN_CI else pytest.skip(message)
+    return rendered["xlsx"]
 
 
 @pytest.fixture(scope="module")
@@ -386,3 +399,217 @@ def test_a_table_titled_otherwise_than_its_chapter_is_captioned_and_numbered(tmp
     assert ["".join(t.text for t in p.iter(f"{W}t")) for _, p in captions] == ["表 1\u3000甲表", "表 2\u3000乙表"]
     assert all(p.find(f"{W}fldSimple").get(f"{W}instr").split()[:2] == ["SEQ", "表"] for _, p in captions)
     assert all(body[i + 1].tag == f"{W}tbl" for i, _ in captions), "each caption right above its table"
+
+
+# ---------------------------------------------------------------- layout as the clients show it
+
+
+def _line_of(pages: list[list[Line]], text: str) -> tuple[int, int]:
+    """(page, line) of the one line of the body holding ``text`` (spaces aside)."""
+    found = [(p, i) for p, i, line in _body(pages) if _flat(text) in line.text]
+    assert len(found) == 1, f"{text} printed once: {found}"
+    return found[0]
+
+
+BRACKETED = {"appointments": "（截止2月底，总预约挂号量为18722617次）",
+             "platform_hospitals": "（截止2月底，区及医院累计校验入库数据49.3亿条）"}
+
+
+@pytest.mark.parametrize("name", list(BRACKETED))
+def test_a_tables_bracketed_line_stands_under_its_table_on_its_page(rendered, doc, name):
+    """（截止2月底，…49.3亿条） is printed with its table, never alone at the head of the next page,
+    and （截止2月底，总预约挂号量为18722617次） right under its table's 合计 row, before Figure 2:
+    in the PDF and in the Word file."""
+    text = BRACKETED[name]
+    for kind in KINDS:
+        pages = rendered[kind]
+        chapter = next(c for c in doc.chapters if any(getattr(b, "name", "") == name for b in c.blocks))
+        assert any(isinstance(b, model.Paragraph) and b.text == text for b in chapter.blocks)
+        p, i = _line_of(pages, text)
+        before = [line for line in pages[p][:i] if not _is_footer(line)]
+        assert before, f"{kind}: {text} starts page {p + 1} alone"
+        if name == "appointments":
+            follows = before[-1].text
+            assert follows.startswith("合计"), f"{kind}: {text} follows {follows!r}, not the 合计 row"
+        else:  # under the last hospital's row (and the note on 未反馈 the table prints)
+            last = before[-2 if before[-1].text.startswith("注：") else -1].text
+            assert last.startswith("中科院皮研所"), f"{kind}: {text} follows {last!r}, not the table's last row"
+
+
+def _every_page_of_the_headlines_table_shows_its_rows_section(rendered, doc, kind: str) -> None:
+    pages = rendered[kind]
+    rows = content.headline_rows(bulletin.month(M))
+    body = _body(pages)
+    start, end = (next(k for k, (_, _, line) in enumerate(body) if line.text.endswith(_flat(c.title)))
+                  for c in doc.chapters[:2])
+    found = []
+    for section, label, value, unit in rows:
+        row = _flat(label + content.printed_figure(value, unit))
+        hits = [(p, line, _word_starting(line, _flat(label))) for p, _, line in body[start:end] if row in line.text]
+        assert hits, f"{kind}: the headline {label} is printed"
+        found.append((*hits[0], section))
+    assert len({p for p, *_ in found}) >= 2 or kind == "docx", "the table runs over two pages in the PDF"
+    for page in sorted({p for p, *_ in found}):
+        here = [(line, w, s) for p, line, w, s in found if p == page]
+        left = min(w.x0 for _, w, _ in here)
+        top, bottom = min(line.y for line, _, _ in here) - 3, max(line.y for line, _, _ in here) + 3
+        labels = "".join(w.text for line in pages[page] for w in line.words
+                         if w.x1 <= left + 0.5 and top - 30 <= (w.y0 + w.y1) / 2 <= bottom)
+        for section in dict.fromkeys(s for *_, s in here):
+            assert _flat(section) in labels, f"{kind} page {page + 1}: rows of {section} without their label"
+
+
+def test_every_page_of_the_headlines_table_shows_its_rows_section(rendered, doc):
+    """本月要点 over two pages: a section's rows on a page stand beside their section's label on
+    that page (the PDF had carried 自助缴费金额 … onto page 2 under an empty cell); in the PDF and in
+    the Word file."""
+    for kind in KINDS:
+        _every_page_of_the_headlines_table_shows_its_rows_section(rendered, doc, kind)
+
+
+def _word_starting(line: Line, text: str) -> Word:
+    """The word of ``line`` where ``text`` starts (a client may print 12320 and 卫生热线 as two words)."""
+    for k, w in enumerate(line.words):
+        if "".join(x.text for x in line.words[k:]).startswith(text):
+            return w
+    raise AssertionError(f"{text} not in {line.text}")
+
+
+def _header_block(pages: list[list[Line]], first_cells: set[str], height: float,
+                  between: tuple[str, str]) -> list[tuple[int, str]]:
+    """(page, text) of the header over a table's rows on each page it reaches: the lines within
+    ``height`` points above the page's first row (a row: a line starting with one of ``first_cells``,
+    between the headings ``between``)."""
+    body = _body(pages)
+    start = next(k for k, (_, _, line) in enumerate(body) if line.text.endswith(_flat(between[0])))
+    end = next(k for k, (_, _, line) in enumerate(body) if line.text.endswith(_flat(between[1])))
+    rows = {(p, i) for p, i, line in body[start:end] if line.words and line.words[0].text in first_cells}
+    blocks = []
+    for p, lines in enumerate(pages):
+        starts = [line.y for i, line in enumerate(lines) if (p, i) in rows]
+        if starts:
+            top = min(starts)
+            blocks.append((p, "".join(line.text for line in lines if top - height < line.y < top - 2
+                                      and not line.text.endswith(_flat(between[0])))))
+    return blocks
+
+
+def _the_districts_header_is_whole_on_every_page(rendered, doc, kind: str) -> None:
+    from collections import Counter
+
+    grid = next(b for c in doc.chapters for b in c.blocks if getattr(b, "name", "") == "platform_districts")
+    units = {row[0].text for row in grid.body}
+    titles = [c.title for c in doc.chapters]
+    after = titles[titles.index(grid.title) + 1]
+    blocks = _header_block(rendered[kind], units, 70, (grid.title, after))
+    assert len(blocks) >= (2 if kind == "docx" else 1)
+    for p, text in blocks:
+        for label in [c.text for row in grid.header for c in row]:
+            missing = Counter(_flat(label)) - Counter(text)
+            assert not missing, f"{kind} page {p + 1}: the header {label} lacks {''.join(missing.elements())}"
+    assert len({"".join(sorted(text)) for _, text in blocks}) == 1, f"{kind}: the repeated header differs: {blocks}"
+
+
+def test_the_districts_header_is_whole_on_every_page(rendered, doc):
+    """The districts' header, repeated on the next page, shows every header's whole text (the Word
+    file as LibreOffice lays it out had cut 门急诊信息上传人次 to 门急诊信息上传人 there); in the PDF
+    and in the Word file."""
+    for kind in KINDS:
+        _the_districts_header_is_whole_on_every_page(rendered, doc, kind)
+
+
+def test_the_word_files_appointments_header_holds_12320_online_on_one_line(rendered, doc, tmp_path):
+    """12320在线预约 on one line in the Word file, with room to spare: its column holds the header
+    even in a font setting the digits as wide as the characters (a client without 宋体 falls back
+    to such fonts; the reviewer's had wrapped 约 alone onto a second line)."""
+    from bulletin.documents import word
+
+    header = [line.text for lines in rendered["docx"] for line in lines if line.text.startswith("序号单位")]
+    assert header and all("12320在线预约" in text for text in header), header
+    grid = next(b for c in doc.chapters for b in c.blocks if getattr(b, "name", "") == "appointments")
+    column = [c.text for c in grid.header[0]].index("12320在线预约")
+    with zipfile.ZipFile(word.write(doc, tmp_path / "b.docx")) as z:
+        tables = ET.fromstring(z.read("word/document.xml")).findall(f".//{W}tbl")
+    table = next(t for t in tables if t.find(f"{W}tblPr/{W}tblCaption").get(f"{W}val") == grid.title)
+    width = int(table.findall(f"{W}tblGrid/{W}gridCol")[column].get(f"{W}w"))
+    assert width >= 9 * 160 + 2 * 115, f"{width} twips"  # 160: a character at 8 pt; the cell margins
+
+
+def _columns(lines: list[Line], gap: float = 1e9) -> dict[float, str]:
+    """The text of each column of printed spreadsheet cells, top to bottom: each line of a
+    left-aligned cell starts at its column's left edge (an edge: an x where words of two or more
+    lines start, or a word more than ``gap`` points after the word before it: cells without spaces);
+    a word starting elsewhere goes on the text before it."""
+    starts = [w.x0 for line in lines for w in line.words]
+    edges = sorted({round(x, 1) for x in starts if sum(abs(x - y) < 0.3 for y in starts) >= 2})
+    columns: dict[float, list[str]] = {}
+    for line in lines:
+        key, end = None, -1e9
+        for w in line.words:
+            edge = next((x for x in edges if abs(x - w.x0) < 0.3), w.x0 if w.x0 - end > gap else None)
+            end = w.x1
+            key = edge if edge is not None else key if key is not None else w.x0
+            columns.setdefault(key, []).append(w.text)
+    return {x: "".join(texts) for x, texts in columns.items()}
+
+
+def _sheet_pages(printed: list[list[Line]], sheet: str) -> list[list[Line]]:
+    """The printed pages of one sheet (its name in the footer: ``平台采集_区 … 第 13 页，共 17 页``)."""
+    footer = re.compile(rf"{re.escape(sheet)}第\d+页，共\d+页")
+    return [lines for lines in printed if lines and footer.fullmatch(lines[-1].text)]
+
+
+@pytest.fixture(scope="module")
+def workbook_tables(data_in_odd_path, tmp_path_factory) -> dict[str, tuple[list[str], str]]:
+    """Each sheet's table as written: its headers and its first row's first cell."""
+    import openpyxl
+
+    from bulletin.documents import workbook
+
+    book = openpyxl.load_workbook(workbook.write(content.read_month(M, data_in_odd_path),
+                                                 tmp_path_factory.mktemp("wb") / "t.xlsx"))
+    out = {}
+    for sheet in book.worksheets:
+        for table in sheet.tables.values():
+            first = sheet[table.ref.split(":")[0]]
+            out[sheet.title] = ([c.name for c in table.tableColumns],
+                                str(sheet.cell(first.row + 1, first.column).value))
+    return out
+
+
+def test_the_printed_workbook_shows_every_header_whole(rendered, workbook_tables):
+    """Every sheet printed as LibreOffice prints it: each header of its table whole on its first
+    page, wrapped in its own column (the three 健康档案累计上传总量·… told apart), not cut by the
+    next column's header."""
+    printed = _printed_workbook(rendered)
+    assert len(workbook_tables) == 13  # the contents, the notes, 本月要点, nine tables, the stated totals
+    for sheet, (headers, first) in workbook_tables.items():
+        pages = _sheet_pages(printed, sheet)
+        assert pages, f"the sheet {sheet} is printed"
+        lines = pages[0]
+        start = next(i for i, line in enumerate(lines) if line.text.startswith(("本表注释", "本表没有注释",
+                                                                                  "每张表", "各表")))
+        end = next(i for i, line in enumerate(lines) if i > start and line.words[0].text == _flat(first))
+        shown = set(_columns(lines[start + 1:end], gap=1.0).values())
+        for header in headers:
+            assert _flat(header) in shown, f"{sheet}: the header {header} is not printed whole: {sorted(shown)}"
+
+
+def test_the_printed_workbook_cuts_no_note(rendered):
+    """The notes sheet's notes and the telemedicine table's 公报注明 print whole, line under line in
+    their column, none past the print edge or over the next row's note."""
+    from bulletin.documents import workbook
+
+    printed = _printed_workbook(rendered)
+    (notes,) = _sheet_pages(printed, "注释")
+    column = max(_columns(notes[3:-1]).values(), key=len)  # the notes' column, after the title lines
+    for text in workbook.NOTES.values():
+        if "[r]" not in text:  # the revised month's note: not in a month never revised
+            assert _flat(text) in column, f"the note {text[:12]}… is cut"
+    pages = _sheet_pages(printed, "远程医疗")
+    columns = "".join("".join(_columns(lines[:-1]).values()) for lines in pages)
+    assert "影像系统因数据中心库受病毒影响，系统暂未恢复，暂停数据采集及服务" in columns
+    for n, lines in enumerate(printed):  # the footer's 第 n 页，共 N 页 ends at the right margin
+        edge = lines[-1].words[-1].x1
+        past = [w.text for line in lines for w in line.words if w.x1 > edge + 1]
+        assert not past, f"page {n + 1} of the printed workbook runs past its right margin: {past}"

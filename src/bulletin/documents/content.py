@@ -166,14 +166,15 @@ def appointments(m: Month) -> Chapter:
                      *(_num(printed.count(revised_fact(m, f"appointments.total.{c}", t)), strong=True)
                        for c, t in zip(values, totals, strict=True))))
         blocks.append(Grid("appointments", title, (0.6, 3.2, 1.3, 1.1, 1.1, 1.0, 1.1), header, tuple(body)))
+    cumulative = fact(m, "appointments.cumulative_total")
+    if cumulative is not None:  # under its table, as the bulletin prints it (before the chart)
+        worded = printed.count(revised_fact(m, "appointments.cumulative_total", cumulative))
+        blocks.append(Paragraph(w.cumulative(m.month, "总预约挂号量为", f"{worded}次"), note=True))
+    if frame is not None:
         channels = [(c.label, _float(t), printed.count(t)) for c, t in zip(decl.columns[1:5], totals[:4], strict=True)]
         chart = _bars("各预约途径合计（次）", channels, "次")
         if chart:
             blocks.append(chart)
-    cumulative = fact(m, "appointments.cumulative_total")
-    if cumulative is not None:
-        worded = printed.count(revised_fact(m, "appointments.cumulative_total", cumulative))
-        blocks.append(Paragraph(w.cumulative(m.month, "总预约挂号量为", f"{worded}次"), note=True))
     return Chapter(title, tuple(blocks))
 
 

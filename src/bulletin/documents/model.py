@@ -149,8 +149,8 @@ def place(rows: Sequence[Sequence[Cell]], columns: int) -> Iterator[tuple[int, i
 
 
 def split_groups(rows: Sequence[Sequence[Cell]], columns: int, longest: int) -> tuple[tuple[Cell, ...], ...]:
-    """``rows`` with every group label (a ``vertical`` cell spanning rows) cut into labels of at
-    most ``longest`` rows each, the label repeated at the head of each part.
+    """``rows`` with every group label (a body cell spanning rows: 医疗单位, or a section of 本月要点)
+    cut into labels of at most ``longest`` rows each, the label repeated at the head of each part.
 
     A page break inside a group then never leaves rows under a label printed on the page before:
     the PDF keeps each part on one page (``longest`` rows fit a page); the Word file, whose page
@@ -158,7 +158,7 @@ def split_groups(rows: Sequence[Sequence[Cell]], columns: int, longest: int) -> 
     """
     by_row: list[list[tuple[int, Cell]]] = [[] for _ in rows]
     for r, c, cell in place(rows, columns):
-        if not cell.vertical or cell.rowspan <= longest:
+        if cell.rowspan <= longest:
             by_row[r].append((c, cell))
             continue
         for k in range(0, min(cell.rowspan, len(rows) - r), longest):  # the places the one label covered

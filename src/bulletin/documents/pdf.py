@@ -13,8 +13,10 @@ so a name holding ``#``, ``*``, ``$``, ``[``, ``\\``, ``@`` or ``<`` prints as t
 drawn by Typst itself (bars as boxes from one zero baseline, to the scale of a value axis whose
 ticks :func:`scale` picks; the value labels printed as the tables print figures, money to the fen):
 vector, searchable, in the embedded font, and free of a matplotlib render in the batch. A group
-label (医疗单位) spans at most :data:`GROUP_ROWS` rows and its rows never break across a page, so
-no page shows rows under a label printed on the page before.
+label (医疗单位, a section of 本月要点) spans at most :data:`GROUP_ROWS` rows and its rows never break
+across a page, so no page shows rows under a label printed on the page before. A table's notes (the
+meaning of 未反馈, the bracketed cumulative line that follows it) are the table's last rows, a footer
+printed once, so a page break never leaves a note alone at the head of the next page.
 """
 
 from __future__ import annotations
@@ -103,7 +105,7 @@ def _cell(cell: Cell, header: bool) -> str:
     args = []
     if cell.rowspan > 1:
         args.append(f"rowspan: {cell.rowspan}")
-        if cell.vertical:  # a group is never cut from its label: the part moves to the next page whole
+        if not header:  # a group (医疗单位, a 本月要点 section) is never cut from its label: it moves whole
             args.append("breakable: false")
     if cell.colspan > 1:
         args.append(f"colspan: {cell.colspan}")
@@ -120,22 +122,33 @@ def _cell(cell: Cell, header: bool) -> str:
     return f"table.cell({', '.join(args)}, {text})"
 
 
-def _notes(grid: Grid, terms: tuple[tuple[str, str], ...]) -> str:
-    """The note under a table for each word it prints instead of a figure (未反馈)."""
-    used = terms_used(grid, terms)
-    return "".join(f"#block(above: 0.5em, text(size: 8pt, {literal(f'注：“{t}”：{meaning}。')}))\n"
-                   for t, meaning in used)
+def _notes(grid: Grid, terms: tuple[tuple[str, str], ...], after: tuple[Paragraph, ...] = ()) -> str:
+    """The lines under a table, as the last rows of the table (a footer printed once, after its
+    last row): the note for each word it prints instead of a figure (未反馈), then the chapter's
+    bracketed lines that follow it (its cumulative figure). A table's last row and its notes then
+    stand on one page: a note never starts a page alone, away from its table."""
+    lines = [(f"注：“{t}”：{meaning}。", "left", "8pt", "0.5em") for t, meaning in terms_used(grid, terms)]
+    lines += [(p.text, "center", "9pt", "1.1em") for p in after]
+    if not lines:
+        return ""
+    cells = ", ".join(f"table.cell(colspan: {grid.columns}, stroke: none, inset: (x: 0pt, top: {gap}, bottom: 0pt), "
+                      f"align: {align}, text(size: {size}, {literal(text)}))"
+                      for text, align, size, gap in lines)
+    return f",\n  table.footer(repeat: false, table.hline(stroke: 0.5pt + luma(90)), {cells})"
 
 
-def _grid(grid: Grid, caption: bool, terms: tuple[tuple[str, str], ...] = ()) -> str:
+def _grid(grid: Grid, caption: bool, terms: tuple[tuple[str, str], ...] = (),
+          after: tuple[Paragraph, ...] = ()) -> str:
+    """A table with its notes under it (:func:`_notes`); ``after``: the chapter's bracketed lines that follow it."""
     widths = ", ".join(f"{w}fr" for w in grid.widths)
     header = ",\n    ".join(_cell(c, True) for row in grid.header for c in row)
     body = split_groups(grid.body, grid.columns, GROUP_ROWS)
     cells = ",\n  ".join(_cell(c, False) for row in body for c in row)
-    table = f"table(\n  columns: ({widths},),\n  table.header(\n    {header},\n  ),\n  {cells}\n)"
+    table = (f"table(\n  columns: ({widths},),\n  table.header(\n    {header},\n  ),\n  {cells}"
+             f"{_notes(grid, terms, after)}\n)")
     if caption:  # a title of its own: a real caption (tagged Caption), numbered 表1, 表2 …
         table = f"figure(kind: table, caption: {literal(grid.title)},\n{table})"
-    return f"#{table}\n{_notes(grid, terms)}"
+    return f"#{table}\n"
 
 
 def scale(top: float, money: bool = False) -> tuple[float, list[float]]:
@@ -212,14 +225,24 @@ def source(doc: Document) -> str:
     for chapter in doc.chapters:
         parts.append(f"#heading(level: 2, {literal(chapter.title)})\n")
         once = _heading_is_title(chapter)
-        for block in chapter.blocks:
+        taken: set[int] = set()  # the bracketed lines printed under their table (:func:`_notes`)
+        for i, block in enumerate(chapter.blocks):
+            if i in taken:
+                continue
             if isinstance(block, Paragraph):
                 if block.note:
                     parts.append(f"#align(center, text(size: 9pt, {literal(block.text)}))\n")
                 else:
                     parts.append(f"#par({literal(block.text)})\n")
             elif isinstance(block, Grid):
-                parts.append(_grid(block, caption=not once, terms=doc.terms))
+                after = []
+                for j in range(i + 1, len(chapter.blocks)):
+                    follower = chapter.blocks[j]
+                    if not (isinstance(follower, Paragraph) and follower.note):
+                        break
+                    after.append(follower)
+                    taken.add(j)
+                parts.append(_grid(block, caption=not once, terms=doc.terms, after=tuple(after)))
             elif isinstance(block, Bars):
                 parts.append(_bars(block))
     return "\n".join(parts)

@@ -9,8 +9,10 @@ so Word and WPS pick a Chinese font instead of falling back glyph by glyph. The 
 embedded: Word embeds only TrueType outlines and every Chinese Word/WPS has 宋体 and 黑体.
 
 Where the page breaks only the reader's client knows, so the file is laid out to survive any
-break: the group label (医疗单位, 各区) is printed on each of its rows, no row breaks across pages,
-the header rows repeat, headings and the paragraph before a table keep with what follows. Each
+break: the group label (医疗单位, 各区, a section of 本月要点) is printed on each of its rows, no row
+breaks across pages, the header rows repeat (each at least as tall as its wrapped text: LibreOffice
+lays a repeated header out without growing it), headings and the paragraph before a table keep with
+what follows. Column widths follow the columns' content, headers wrap where the page is too narrow. Each
 table carries its title and a description as alt text, a table titled otherwise than its heading
 a numbered caption; the core properties name the publisher. Charts are left to the PDF; the Word
 file carries the text and the tables.
@@ -19,8 +21,10 @@ file carries the text and the tables.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
+import unicodedata
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -107,10 +111,66 @@ def _tc(spec: Cell, header: bool, width: int, merge: str | None, keep: bool = Fa
     )
 
 
+_LATIN_CHAR = 90  # twips of a Latin letter or digit at 8 pt
+#: the height of one line of 8 pt table text, in twips (with the CJK font's line spacing)
+_LINE = 250
+
+
+def text_width(text: str) -> int:
+    """The width of ``text`` set at 8 pt, in twips: a wide (CJK, fullwidth) character is twice a digit."""
+    return sum(_LABEL_CHAR if unicodedata.east_asian_width(ch) in "WF" else _LATIN_CHAR for ch in text)
+
+
+def _content_widths(grid: Grid, body: tuple[tuple[Cell, ...], ...]) -> list[int]:
+    """Column widths in twips from what the columns hold: each column wide enough for its widest
+    figure or name and, where the page allows, its header on one line (12320在线预约); what the
+    page lacks is taken from the headers, which wrap (their rows grow), never from the figures."""
+    need = [_CELL_MARGINS + _LATIN_CHAR * 2] * grid.columns  # the body's widest cell
+    want = list(need)  # and the header's
+    for _, c, cell in place(body, grid.columns):
+        if cell.colspan == 1:  # a group label (医疗单位) on one line, as each of its rows repeats it
+            need[c] = max(need[c], text_width(cell.text) + _CELL_MARGINS)
+    for _, c, cell in place(grid.header, grid.columns):
+        if cell.colspan == 1:
+            want[c] = max(want[c], text_width(cell.text) + _CELL_MARGINS)
+    want = [max(n, w) for n, w in zip(need, want, strict=True)]
+    if sum(want) <= _TEXT_WIDTH:  # the rest of the page shared out in proportion
+        spare = _TEXT_WIDTH - sum(want)
+        widths = [w + spare * w // sum(want) for w in want]
+    elif sum(need) < _TEXT_WIDTH:  # every header up to one width on one line, the longer ones wrapped
+        low, high = 0, max(want)
+        while high - low > 1:  # the widest such width the page holds
+            mid = (low + high) // 2
+            low, high = (mid, high) if sum(max(n, min(w, mid)) for n, w in zip(need, want, strict=True)) \
+                <= _TEXT_WIDTH else (low, mid)
+        widths = [max(n, min(w, low)) for n, w in zip(need, want, strict=True)]
+    else:  # the figures alone overflow the page: the grid's own shares
+        widths = [round(_TEXT_WIDTH * w / sum(grid.widths)) for w in grid.widths]
+    widths[-1] += _TEXT_WIDTH - sum(widths)
+    return widths
+
+
+def _header_heights(grid: Grid, widths: list[int]) -> list[int]:
+    """Each header row's least height in twips: enough for every header cell's wrapped lines, a
+    cell spanning rows given the height of the rows it spans (LibreOffice lays a repeated header
+    out one row at a time, and cut 门急诊信息上传人次 to its first two lines)."""
+    heights = [_LINE] * len(grid.header)
+    cells = [(r, c, cell) for r, c, cell in place(grid.header, grid.columns)]
+    for r, c, cell in sorted(cells, key=lambda rc: rc[2].rowspan):
+        room = max(sum(widths[c:c + cell.colspan]) - _CELL_MARGINS, _LABEL_CHAR)
+        # a quarter more than the text measures: a line breaks early before （ and inside no Latin word
+        tall = math.ceil(text_width(cell.text) * 1.25 / room) * _LINE + 60
+        rows = range(r, min(r + cell.rowspan, len(heights)))
+        lacking = tall - sum(heights[i] for i in rows)
+        if lacking > 0:
+            heights[rows[-1]] += lacking
+    return heights
+
+
 def _widths(grid: Grid, body: tuple[tuple[Cell, ...], ...]) -> list[int]:
-    """Column widths in twips: the grid's shares of the text width, a group label's column widened
-    to hold its label on one line (taken from the widest column)."""
-    widths = [round(_TEXT_WIDTH * w / sum(grid.widths)) for w in grid.widths]
+    """Column widths in twips: from the columns' content (:func:`_content_widths`), a group label's
+    column widened to hold its label on one line (taken from the widest column)."""
+    widths = _content_widths(grid, body)
     for _, c, cell in place(body, grid.columns):
         if cell.vertical and cell.colspan == 1:
             need = len(cell.text) * _LABEL_CHAR + _CELL_MARGINS
@@ -142,6 +202,7 @@ def table_xml(grid: Grid, keep_last: bool = False) -> str:
     body = split_groups(grid.body, grid.columns, 1)
     rows = (*grid.header, *body)
     widths = _widths(grid, body)
+    heights = _header_heights(grid, widths)
     starts: dict[tuple[int, int], Cell] = {}
     below: dict[tuple[int, int], Cell] = {}  # positions under a row span's first row, at its first column
     for r, c, cell in place(rows, grid.columns):
@@ -155,7 +216,9 @@ def table_xml(grid: Grid, keep_last: bool = False) -> str:
            + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"]
     for r in range(len(rows)):
         header = r < len(grid.header)
-        out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
+        # a header row grows with its text (atLeast, never an exact height that would cut it)
+        grow = f'<w:trHeight w:val="{heights[r]}" w:hRule="atLeast"/>' if header else ""
+        out.append("<w:tr><w:trPr><w:cantSplit/>" + grow + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
         c = 0
         while c < grid.columns:
             cell, merge = starts.get((r, c)), None

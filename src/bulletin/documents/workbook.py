@@ -11,7 +11,10 @@ telemedicine table gives each measure its unit in a column of its own and the pa
 platform's state, not as a figure 1. A first sheet, 本月要点, holds every section's headline
 figures (:func:`.content.headline_rows`, the pages' own). Every sheet prints on A4, the table's
 width on one page, its header row repeated, the sheet's name and page n of N in the footer; the
-cover, contents and notes each fit one page.
+cover, contents and notes each fit one page. Each column is as wide as what it shows (a CJK
+character counts two widths); a long header or note wraps in its cell and its row is given the
+height of its lines (LibreOffice does not grow a row of a file it opens); a sheet too wide to print
+upright prints landscape.
 
 In a revised month a figure a revision changed keeps its cell a number: the shorthand ``[r]`` goes
 into a column of its own at the end of the table (修订标记, naming the revised columns of the row),
@@ -27,6 +30,7 @@ the tests.
 from __future__ import annotations
 
 import math
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,6 +87,107 @@ REVISED_COLUMN = "修订标记"
 PAUSED = "paused"
 
 
+#: column widths are in characters of the default font (Excel's unit): a CJK character is two
+MIN_WIDTH = 6
+#: a header wider than this wraps onto lines of even length (its row grows) instead of widening its column
+HEADER_WIDTH = 22
+#: a wrapped cell (a note, a qualifier) wraps at this width unless its sheet says otherwise
+WRAP_WIDTH = 40
+#: the height of one line of 11 pt text in points (the CJK font's line is taller than Calibri's)
+LINE_HEIGHT = 16
+#: the widest sheet (in character widths) printed upright on A4; a wider one prints landscape. A4
+#: less its margins is 523 pt: 87 widths of a digit in an 11 pt CJK font, a few to spare
+PORTRAIT_WIDTH = 84
+
+
+def shown_width(text: str) -> int:
+    """The width of ``text`` in Excel's character widths: a wide (CJK, fullwidth) character counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+class _Sized:
+    """A worksheet that remembers what each cell shows, so that :meth:`fit` gives every column a
+    width from its content and every wrapped row a height (xlsxwriter measures nothing, and
+    LibreOffice keeps a row one line high unless told). Everything else goes to the worksheet."""
+
+    def __init__(self, sheet, formats: dict) -> None:
+        self.sheet = sheet
+        self.formats = formats
+        self.cells: dict[tuple[int, int], tuple[str, bool]] = {}  # (row, column) → (text shown, wrapped)
+        self.header_row = -1
+
+    def __getattr__(self, name: str):
+        return getattr(self.sheet, name)
+
+    def write_string(self, row: int, col: int, string: str, cell_format=None) -> int:
+        self.cells[(row, col)] = (string, cell_format is self.formats["wrap"])
+        # centred in its row, as a wrapped neighbour is (a row grown for a long note)
+        return self.sheet.write_string(row, col, string, cell_format or self.formats["text"])
+
+    def write_number(self, row: int, col: int, number: float, cell_format=None) -> int:
+        if cell_format is self.formats["money"]:
+            shown = f"{number:,.2f}"
+        elif cell_format is self.formats["share"]:
+            shown = f"{number:.1%}"
+        else:
+            shown = f"{number:,.0f}"
+        self.cells[(row, col)] = (shown, False)
+        return self.sheet.write_number(row, col, number, cell_format)
+
+    def write_url(self, row: int, col: int, url: str, cell_format=None, string: str | None = None) -> int:
+        self.cells[(row, col)] = (string or url, False)
+        return self.sheet.write_url(row, col, url, cell_format, string)
+
+    def add_table(self, first_row: int, first_col: int, last_row: int, last_col: int, options: dict) -> int:
+        """The table, its header cells wrapped (a long header takes more lines, never a cut)."""
+        self.header_row = first_row
+        columns = [{**c, "header_format": self.formats["header"]} for c in options.get("columns", [])]
+        for c, column in enumerate(columns, start=first_col):
+            self.cells[(first_row, c)] = (column["header"], True)
+        return self.sheet.add_table(first_row, first_col, last_row, last_col, {**options, "columns": columns})
+
+    def fit(self, wrap: int = WRAP_WIDTH) -> bool:
+        """Size the columns and rows from what the sheet shows; True when it is too wide to print upright.
+
+        A column is as wide as its widest figure or name (a header up to :data:`HEADER_WIDTH`,
+        a wrapped cell up to ``wrap``; beyond, they wrap onto more lines and their row grows). The
+        lines above the table (title, notes line) overflow into the table's columns: the last
+        column widens when they would overflow past the table (past the printed area)."""
+        # the lines above the table; the title (row 0) is set in 14 pt, not 11
+        above = [shown_width(text) * (1.3 if r == 0 else 1) + 2 for (r, _), (text, _) in self.cells.items()
+                 if r < self.header_row]
+        columns = sorted({c for (r, c) in self.cells if r >= self.header_row >= 0}) or [0]
+        widths = {}
+        for c in columns:
+            width = MIN_WIDTH
+            for (r, cc), (text, wrapped) in self.cells.items():
+                if cc != c or r < self.header_row or self.header_row < 0:
+                    continue
+                w = shown_width(text) + 2
+                if r == self.header_row and w > HEADER_WIDTH:  # its lines of even length, with room to spare
+                    w = math.ceil(shown_width(text) / math.ceil(shown_width(text) / (HEADER_WIDTH - 2))) + 4
+                width = max(width, min(w, wrap) if wrapped and r != self.header_row else w)
+            widths[c] = width
+        if self.header_row < 0:  # no table: the lines are the content (a wrapped one wraps at ``wrap``)
+            widths[0] = math.ceil(max([MIN_WIDTH] + [min(shown_width(t) * (1.3 if r == 0 else 1) + 2,
+                                                         wrap if wr else 1000)
+                                                     for (r, _), (t, wr) in self.cells.items()]))
+        else:
+            spill = math.ceil(max(above, default=0) - sum(widths.values()))
+            if spill > 0:
+                widths[columns[-1]] += spill
+        for c, width in widths.items():
+            self.sheet.set_column(c, c, width)
+        lines: dict[int, int] = {}
+        for (r, c), (text, wrapped) in self.cells.items():
+            if wrapped and c in widths:
+                lines[r] = max(lines.get(r, 1), math.ceil(shown_width(text) / max(widths[c] - 2, 1)))
+        for r, n in sorted(lines.items()):
+            if n > 1:
+                self.sheet.set_row(r, n * LINE_HEIGHT + 2)
+        return sum(widths.values()) > PORTRAIT_WIDTH
+
+
 def _header(col: schema.Column) -> str:
     if col.unit and col.kind != "text" and f"（{col.unit}）" not in col.label:
         return f"{col.label}（{col.unit}）"
@@ -126,8 +231,6 @@ def _write_marks(sheet, flagged: list[str] | None, row: int, column: int) -> Non
     """The 修订标记 column of a table (nothing when no figure of it was revised)."""
     for r, text in enumerate(flagged or [], start=row):
         sheet.write_string(r, column, text)
-    if flagged:
-        sheet.set_column(column, column, 30)
 
 
 def _revised_rows(m: Month, name: str, frame) -> list[str] | None:
@@ -175,7 +278,7 @@ def _write_value(sheet, r: int, c: int, value: object, kind: str, formats: dict)
 def _facts_sheet(book, m: Month, formats: dict) -> tuple[str, str, object, str]:
     """The sheet of the stated totals and cumulative figures (with 修订标记 when one was revised);
     returns its line of the contents sheet."""
-    totals = book.add_worksheet(FACTS_SHEET)
+    totals = _Sized(book.add_worksheet(FACTS_SHEET), formats)
     table_title = dated(m.month, "公报公布的合计与累计数")
     totals.write_string(0, 0, table_title, formats["title"])
     facts = [(k, content.fact(m, k)) for k in schema.FACTS]
@@ -195,17 +298,14 @@ def _facts_sheet(book, m: Month, formats: dict) -> tuple[str, str, object, str]:
         totals.write_string(r, 2, fact.unit)
         if facts_revised:
             totals.write_string(r, 3, revisions.MARK if m.revised.fact(key) else "")
-    totals.set_column(0, 0, 52)
-    totals.set_column(1, 1, 18)
-    totals.set_column(2, 3, 8)
-    _print_setup(totals, 2)
+    _print_setup(totals, 2, landscape=totals.fit())
     return FACTS_SHEET, table_title, len(facts), ""
 
 
 def _headlines_sheet(book, m: Month, formats: dict) -> tuple[tuple[str, str, object, str], list[str]]:
     """本月要点: every section's headline figures, numbers as numbers (the pages' figures); returns
     its line of the contents sheet and the notes it cites."""
-    sheet = book.add_worksheet(HEADLINES_SHEET)
+    sheet = _Sized(book.add_worksheet(HEADLINES_SHEET), formats)
     table_title = dated(m.month, content.HEADLINES_TITLE)
     sheet.write_string(0, 0, table_title, formats["title"])
     rows = content.headline_rows(m)
@@ -245,13 +345,7 @@ def _headlines_sheet(book, m: Month, formats: dict) -> tuple[tuple[str, str, obj
                 sheet.write_string(r, col + 2, UNDEFINED)
             else:
                 sheet.write_number(r, col + 2, float(ratio), formats["share"])
-    sheet.set_column(0, 0, 22)
-    sheet.set_column(1, 1, 46)
-    sheet.set_column(2, 2, 18)
-    sheet.set_column(3, 3, 8)
-    if against:
-        sheet.set_column(4, 3 + 3 * len(against), 18)
-    _print_setup(sheet, 2)
+    _print_setup(sheet, 2, landscape=sheet.fit())
     return (HEADLINES_SHEET, table_title, len(rows), ""), marks
 
 
@@ -284,13 +378,13 @@ def _table_sheet(book, m: Month, name: str, sheet_name: str,
     """One table's sheet; returns its line of the contents sheet and the notes it cites."""
     decl = schema.TABLES[name]
     frame = content.table(m, name, exact=True)
-    sheet = book.add_worksheet(sheet_name)
+    sheet = _Sized(book.add_worksheet(sheet_name), formats)
     table_title = dated(m.month, decl.title)
     sheet.write_string(0, 0, table_title, formats["title"])
     if frame is None:
         note = m.not_published.get(name, "")
         sheet.write_string(1, 0, "本月简报未公布此表" + (f"：{note}" if note else "") + "。")
-        _print_setup(sheet, -1)
+        _print_setup(sheet, -1, landscape=sheet.fit())
         return (sheet_name, table_title, None, "本月简报未公布此表"), []
     flagged = _revised_rows(m, name, frame)
     marks = _notes_for(decl, frame, bool(flagged))
@@ -311,9 +405,7 @@ def _table_sheet(book, m: Month, name: str, sheet_name: str,
                 sheet.write_string(r, c, _text(name, col.name, value))
             else:
                 _write_value(sheet, r, c, value, col.kind, formats)
-    for c, col in enumerate(cols):
-        sheet.set_column(c, c, 30 if col.kind == "text" else 13)
-    _print_setup(sheet, first, landscape=len(headers) > 8)  # the platform tables
+    _print_setup(sheet, first, landscape=sheet.fit())  # the platform tables print landscape
     return (sheet_name, table_title, len(frame), ""), marks
 
 
@@ -334,9 +426,7 @@ def _telemedicine_table(sheet, frame, first: int, formats: dict) -> int:
         sheet.write_string(r, 4, state)
         if note:
             sheet.write_string(r, 5, note, formats["wrap"])
-    for c, width in enumerate((30, 32, 12, 8, 10, 40)):
-        sheet.set_column(c, c, width)
-    _print_setup(sheet, first)
+    _print_setup(sheet, first, landscape=sheet.fit())
     return len(rows)
 
 
@@ -352,17 +442,19 @@ def write(m: Month, target: Path) -> Path:
                          "author": model.PUBLISHER, "company": model.PUBLISHER})
     formats = {
         "title": book.add_format({"bold": True, "font_size": 14}),
-        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
-        "count": book.add_format({"num_format": COUNT_FORMAT}),
-        "money": book.add_format({"num_format": MONEY_FORMAT}),
-        "share": book.add_format({"num_format": SHARE_FORMAT}),
-        "missing": book.add_format({"align": "right"}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "vcenter"}),
+        "header": book.add_format({"text_wrap": True, "valign": "bottom"}),
+        "text": book.add_format({"valign": "vcenter"}),
+        "count": book.add_format({"num_format": COUNT_FORMAT, "valign": "vcenter"}),
+        "money": book.add_format({"num_format": MONEY_FORMAT, "valign": "vcenter"}),
+        "share": book.add_format({"num_format": SHARE_FORMAT, "valign": "vcenter"}),
+        "missing": book.add_format({"align": "right", "valign": "vcenter"}),
     }
     title = formats["title"]
 
-    cover = book.add_worksheet("封面")
-    contents = book.add_worksheet("目录")
-    notes = book.add_worksheet("注释")
+    cover = _Sized(book.add_worksheet("封面"), formats)
+    contents = _Sized(book.add_worksheet("目录"), formats)
+    notes = _Sized(book.add_worksheet("注释"), formats)
     cover.write_string(0, 0, f"{model.BULLETIN}统计表：{year}年{mon}月", title)
     lines = [
         f"统计月份：{year}年{mon}月",
@@ -380,8 +472,7 @@ def write(m: Month, target: Path) -> Path:
         lines.append(revisions.notice(m.month, m.revisions) + "修订过的数字在各表“修订标记”列中标出（见注释表[注7]）。")
     for i, line in enumerate(lines, start=2):
         cover.write_string(i, 0, line, formats["wrap"])
-    cover.set_column(0, 0, 104)  # the longest line unwrapped: LibreOffice keeps a row one line high
-    _print_setup(cover, -1, one_page=True)
+    _print_setup(cover, -1, one_page=True, landscape=cover.fit(wrap=PORTRAIT_WIDTH - 4))
 
     line, marks = _headlines_sheet(book, m, formats)
     listed: list[tuple[str, str, object, str]] = [line]
@@ -403,9 +494,7 @@ def write(m: Month, target: Path) -> Path:
     for i, (mark, text) in enumerate(all_notes, start=3):
         notes.write_string(i, 0, mark)
         notes.write_string(i, 1, text, formats["wrap"])
-    notes.set_column(0, 0, 10)
-    notes.set_column(1, 1, 80)
-    _print_setup(notes, 2, one_page=True)
+    _print_setup(notes, 2, one_page=True, landscape=notes.fit(wrap=PORTRAIT_WIDTH - 14))
 
     contents.write_string(0, 0, "目录", title)
     contents.write_string(1, 0, "每张表一个工作表；点击工作表名称可跳转。")
@@ -418,10 +507,6 @@ def write(m: Month, target: Path) -> Path:
         contents.write_string(r, 1, table_title)
         _write_value(contents, r, 2, size, "count", formats)
         contents.write_string(r, 3, remark)
-    contents.set_column(0, 0, 16)
-    contents.set_column(1, 1, 46)
-    contents.set_column(2, 2, 8)
-    contents.set_column(3, 3, 18)
-    _print_setup(contents, 2, one_page=True)
+    _print_setup(contents, 2, one_page=True, landscape=contents.fit())
     book.close()
     return target

@@ -358,9 +358,12 @@ def _flagged(df: pd.DataFrame, *reasons: str) -> list[str]:
 
 
 def _threshold_line(fig: Figure, x: float) -> None:
-    """A dashed threshold line that passes behind the bars' value labels (they get a white backing)."""
+    """A dashed threshold line drawn over the bars (behind them it showed only between bars, and not
+    at all where every bar passes it: the districts'), behind the bars' value labels (they get a
+    white backing)."""
     ax = fig.axes[0]
-    ax.axvline(x, color=charts.HIGHLIGHT, linestyle="--", linewidth=1, zorder=0.5)
+    over = max((patch.get_zorder() for patch in ax.patches), default=1) + 0.5
+    ax.axvline(x, color=charts.HIGHLIGHT, linestyle="--", linewidth=1, zorder=over)
     for text in ax.texts:
         text.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.9})
 
