@@ -7,10 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import cache
+from ..paths import confined
 from .documents_job import carry_documents
 from .figures import IndexFigures
 from .guards import link_or_copy
-from .jobs import Job, JobStatus, Outcome
+from .jobs import Job, JobStatus, Outcome, os_error
 
 
 def publish_month(month: str, jobs: list[Job], figures: IndexFigures, documents: dict, out: Path, staging: Path,
@@ -53,15 +54,11 @@ def forget_failures(month: str, jobs: list[Job], out: Path) -> None:
     failed_dir = out / f"{month}.failed"
     for j in jobs:
         if j.status == JobStatus.OK:
-            (failed_dir / f"{j.notebook.stem}.ipynb").unlink(missing_ok=True)
+            confined(failed_dir / f"{j.notebook.stem}.ipynb", out).unlink(missing_ok=True)
     try:
         failed_dir.rmdir()  # only when nothing is left in it
     except OSError:
         pass
-
-
-def os_error(exc: OSError) -> str:
-    return f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
 
 
 def refresh_top_index(out_dir: Path, outcome: Outcome, *, always: bool = True) -> None:

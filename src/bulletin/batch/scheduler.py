@@ -66,6 +66,8 @@ def _digests(months: list[str], notebooks: list[Notebook], data_root: Path, out_
     for m in stale:
         try:
             history.digest(m)
+        except RunError:  # where it would be kept leads outside the reports folder: the run stops
+            raise
         except Exception as exc:  # noqa: BLE001 - the month's own jobs report its data; its digest is a gap
             log.note(f"digest {m}: could not be computed ({last_line(exc)})")
             history.add_gap(m, last_line(exc))
@@ -115,8 +117,12 @@ def run_batch(
     with_code: bool = False,
     progress: bool = True,
     stream: TextIO | None = None,
+    timeout: float | None = job_types.DEFAULT_TIMEOUT,
 ) -> Outcome:
-    """Run the batch; see the module docstring. Raises :class:`BulletinError` on bad arguments."""
+    """Run the batch; see the module docstring. Raises :class:`BulletinError` on bad arguments.
+
+    ``timeout``: the longest a cell of a job may run, in seconds (``--timeout``); a job that runs
+    out is failed and named, its month is not published, and its kernel is shut down."""
 
     stream = stream or sys.stderr
     started = time.time()
@@ -137,6 +143,8 @@ def run_batch(
             raise RunError(f"notebook {paths.display_path(nb.path)} not found")
     if jobs is not None and jobs < 1:
         raise RunError(f"--jobs must be 1 or more (got {jobs})")
+    if timeout is not None and not timeout > 0:  # also NaN
+        raise RunError(f"--timeout must be a number of seconds above 0 (got {timeout})")
     workers = jobs or _cpu_count()
 
     outcome = Outcome()
@@ -173,7 +181,7 @@ def run_batch(
                                   and not documents_fresh(out_dir / m, documents_key(data_root, m))]
                 if todo or documents_only:
                     _run_jobs(todo, outcome, data_root, data_param, out_dir, workers, with_code, progress, stream,
-                              force, documents_only)
+                              force, documents_only, timeout)
                 # the month links of every published page, after any run; the top index when needed
                 refresh_top_index(out_dir, outcome, always=bool(outcome.published))
             finally:
@@ -194,6 +202,7 @@ class _Batch:
     with_code: bool
     force: bool = False
     documents_only: Sequence[str] = ()
+    timeout: float | None = job_types.DEFAULT_TIMEOUT
     by_month: dict[str, list[Job]] = field(default_factory=dict)
     stagings: dict[str, Path] = field(default_factory=dict)
     figures: dict[str, IndexFigures] = field(default_factory=dict)
@@ -319,7 +328,8 @@ def _collect(batch: _Batch, pool, bar) -> None:
     figures_futures = {pool.submit(index_figures.index_figures_job, m, batch.data_param): m for m in batch.by_month}
     futures = {
         pool.submit(worker.run_notebook, j.month, j.notebook, batch.data_param, batch.data_root,
-                    str(batch.stagings[j.month]), str(batch.out_dir / f"{j.month}.failed"), batch.with_code): j
+                    str(batch.stagings[j.month]), str(batch.out_dir / f"{j.month}.failed"), batch.with_code,
+                    batch.timeout): j
         for j in _ordered(batch)
     }
     # The other documents: one short job a month, last (it fills a worker's idle tail).
@@ -364,14 +374,14 @@ def _stop_workers(pool, others: set[int]) -> None:
 
 def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: str | None, out_dir: Path,
               workers: int, with_code: bool, progress: bool, stream: TextIO, force: bool = False,
-              documents_only: Sequence[str] = ()) -> None:
+              documents_only: Sequence[str] = (), timeout: float | None = job_types.DEFAULT_TIMEOUT) -> None:
     """Run ``todo`` in a pool of workers (kernels from the fork server); publish each month as its
     last job ends. Ctrl-C (or SIGTERM via :func:`run_command`) stops everything at once."""
     import multiprocessing
 
     from tqdm import tqdm
 
-    batch = _Batch(todo, outcome, data_root, data_param, out_dir, with_code, force, documents_only)
+    batch = _Batch(todo, outcome, data_root, data_param, out_dir, with_code, force, documents_only, timeout)
     others = {p.pid for p in multiprocessing.active_children()}  # a caller's own child processes
     server = pool = bar = None
     interrupted = False
@@ -426,7 +436,11 @@ def _finish_month(batch: _Batch, month: str) -> None:
         outcome.documents[month] = f"{documents.get('status')}{seconds}{message}"
     if index.check:
         outcome.checks[month] = index.check
-    forget_failures(month, jobs, batch.out_dir)
+    try:
+        forget_failures(month, jobs, batch.out_dir)
+    except BaseException:  # `YYYY-MM.failed` is a link out of the reports folder (RunError)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     if documents.get("status") == "failed":
         outcome.notes.append(f"{month} not published: {documents.get('message', 'documents failed')}")
     if any(j.status != JobStatus.OK for j in jobs) or documents.get("status") == "failed":
@@ -440,6 +454,9 @@ def _finish_month(batch: _Batch, month: str) -> None:
         outcome.failed_months.append(month)
         outcome.notes.append(f"{month} could not be published: {os_error(exc)}")
         return
+    except BaseException:  # a link in the published month (RunError): the run stops, nothing left behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     outcome.published.append(month)
     outcome.notes.extend(f"{month} index page without its {problem}" for problem in index.problems)
 
@@ -473,6 +490,7 @@ def run_command(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             force=args.force,
             with_code=args.with_code,
+            timeout=getattr(args, "timeout", job_types.DEFAULT_TIMEOUT),
         )
     except KeyboardInterrupt:
         return 128 + (stopped_by[0] if stopped_by else signal.SIGINT)
