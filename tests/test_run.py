@@ -937,3 +937,48 @@ def test_a_full_disk_is_named_and_nothing_is_half_written(tmp_path, data_copy, m
     line = next(line for line in log.splitlines() if "2020-02 00_figures" in line)
     assert "FAILED" in line and "磁盘已满 (no space left on device)" in line and "NotJSONError" not in log, log
     assert _snapshot(out) == good and not list(out.glob(".2020-02*"))
+
+
+@pytest.mark.parametrize("edit", ["page", "summary", "notebook", "workbook"])
+def test_a_published_file_changed_by_hand_is_redone_not_skipped(tmp_path, data_copy, edit):
+    out = tmp_path / "reports"
+    assert _run(["2020-02"], data_copy, out, [FIGURES, CHART])[0].exit_code == 0
+    month = out / "2020-02"
+    published = {name: (month / name).read_bytes() for name in ("00_figures.html", "index.html", "summary.json")}
+    name = {"page": "00_figures.html", "summary": "summary.json", "notebook": "00_figures.ipynb",
+            "workbook": "tables-2020-02.xlsx"}[edit]
+    if edit == "summary":
+        (month / name).write_text("null", encoding="utf-8")
+    elif edit == "workbook":
+        (month / name).write_bytes(b"PK\x03\x04 not the workbook")
+    else:
+        text = (month / name).read_text(encoding="utf-8")
+        (month / name).write_text(text.replace("2020", "2030"), encoding="utf-8")
+    edited = (month / name).read_bytes()
+
+    outcome, log = _run(["2020-02"], data_copy, out, [FIGURES, CHART])
+    assert outcome.exit_code == 0 and outcome.published == ["2020-02"]
+    statuses = _statuses(outcome)
+    assert statuses["2020-02 01_chart"] == "skipped"  # what was not touched is still not redone
+    if edit == "summary":
+        assert statuses["2020-02 00_figures"] == "skipped"
+        line = "2020-02: published again (summary.json differs from what the run published (edited since?))"
+    elif edit == "workbook":
+        assert statuses["2020-02 00_figures"] == "skipped"
+        line = f"2020-02 documents: made again ({name} differs from what the run published (edited since?))"
+    else:
+        assert statuses["2020-02 00_figures"] == "ok"
+        line = f"2020-02 00_figures: run again ({name} differs from what the run published (edited since?))"
+    logged = outcome.log_file.read_text(encoding="utf-8")
+    assert logged.count(line) == 1, logged
+    assert (month / name).read_bytes() != edited
+    for page, data in published.items():  # what the run publishes again, as it first did
+        assert (month / page).read_bytes() == data, page
+    if edit == "workbook":
+        assert zipfile.is_zipfile(month / name)
+    summary = json.loads((month / "summary.json").read_text(encoding="utf-8"))
+    assert isinstance(summary, dict) and summary
+
+    # and now it is unchanged: skipped, nothing said
+    outcome, _ = _run(["2020-02"], data_copy, out, [FIGURES, CHART])
+    assert set(_statuses(outcome).values()) == {"skipped"} and outcome.published == []

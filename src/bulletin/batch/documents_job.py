@@ -21,12 +21,27 @@ def documents_key(data_root: Path, month: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def documents_fresh(month_dir: Path, key: str) -> bool:
+def documents_fresh(month_dir: Path, key: str, notes: list[str] | None = None) -> bool:
+    """Whether the published month holds its documents for exactly this key, each file as the run
+    published it (a document edited by hand is made again; ``notes`` gets a line saying which)."""
     from ..documents import names
 
-    entry = cache.read_manifest(month_dir).get("documents")
-    return (isinstance(entry, dict) and entry.get("key") == key
-            and all((month_dir / name).exists() for name in names(month_dir.name)))
+    manifest = cache.read_manifest(month_dir)
+    entry = manifest.get("documents")
+    if not (isinstance(entry, dict) and entry.get("key") == key
+            and all((month_dir / name).exists() for name in names(month_dir.name))):
+        return False
+    why = cache.changed_files(month_dir, document_files(month_dir.name, month_dir), manifest)
+    if why is not None and notes is not None:
+        notes.append(f"{month_dir.name} documents: made again ({why})")
+    return why is None
+
+
+def document_files(month: str, folder: Path) -> list[str]:
+    """The documents of ``month`` in ``folder`` that are files (their hashes are kept in the manifest)."""
+    from ..documents import names
+
+    return [name for name in names(month) if (folder / name).is_file()]
 
 
 def month_documents_job(month: str, data_param: str | None, staging: str) -> dict:

@@ -87,8 +87,10 @@ def _check_history(history, month: str, published: object) -> dict:
 
 
 def _plan(months: list[str], notebooks: list[Notebook], data_root: Path, out_dir: Path, *, force: bool,
-          with_code: bool, history) -> list[Job]:
-    """Every job with its cache key; those whose published result is current are marked skipped."""
+          with_code: bool, history, notes: list[str]) -> list[Job]:
+    """Every job with its cache key; those whose published result is current (and untouched since:
+    :func:`bulletin.cache.freshness`) are marked skipped. A job redone because its published files
+    changed gets a line in ``notes`` saying which."""
     jobs = []
     for m in months:
         published = cache.read_manifest(out_dir / m).get("sections", {}) if any(nb.checks for nb in notebooks) else {}
@@ -100,10 +102,22 @@ def _plan(months: list[str], notebooks: list[Notebook], data_root: Path, out_dir
             except OSError as exc:  # an unreadable data file or folder: one line, nothing written
                 raise RunError(f"cannot read {exc.filename or data_root / m}: {exc.strerror or exc}") from None
             job = Job(m, nb, key, extra=extra)
-            if not force and cache.is_fresh(out_dir / m, nb.stem, job.key):
+            why = None if force else cache.freshness(out_dir / m, nb.stem, job.key)
+            if not force and why is None:
                 job.status, job.message = JobStatus.SKIPPED, "unchanged"
+            elif why:
+                notes.append(f"{job.name}: run again ({why})")
             jobs.append(job)
     return jobs
+
+
+def _pages_changed(month_dir: Path, notes: list[str]) -> bool:
+    """Whether the published month's page or summary is not what the run published (edited, emptied,
+    removed); says which in ``notes``."""
+    why = cache.changed_files(month_dir, cache.MONTH_PAGES)
+    if why is not None:
+        notes.append(f"{month_dir.name}: published again ({why})")
+    return why is not None
 
 
 def run_batch(
@@ -169,16 +183,21 @@ def run_batch(
             outcome.log_file = log.path
             try:
                 history = _digests(months, notebooks, data_root, out_dir, log)
+                redone: list[str] = []
                 outcome.jobs = _plan(months, notebooks, data_root, out_dir, force=force, with_code=with_code,
-                                     history=history)
+                                     history=history, notes=redone)
                 log.start(months, notebooks, data_root, workers, force=force, with_code=with_code)
                 todo = [j for j in outcome.jobs if j.status == JobStatus.PENDING]
                 # a month whose sections are all current but whose documents are not (deleted by hand,
-                # or published before there were documents): the documents alone run, and the month
-                # is republished
+                # or published before there were documents), or whose page or summary.json is not
+                # what the run published: the documents alone run (or are carried over), and the
+                # month is republished
                 busy = {j.month for j in todo}
                 documents_only = [m for m in months if m not in busy
-                                  and not documents_fresh(out_dir / m, documents_key(data_root, m))]
+                                  and (not documents_fresh(out_dir / m, documents_key(data_root, m), redone)
+                                       or _pages_changed(out_dir / m, redone))]
+                for line in redone:
+                    log.note(line)
                 if todo or documents_only:
                     _run_jobs(todo, outcome, data_root, data_param, out_dir, workers, with_code, progress, stream,
                               force, documents_only, timeout)
@@ -310,8 +329,12 @@ def _documents_to_make(batch: _Batch) -> list[str]:
     """The months whose documents must be made (the others' are carried over, unchanged); sets
     ``batch.documents`` for the carried ones and ``batch.documents_keys`` for all."""
     batch.documents_keys = {m: documents_key(batch.data_root, m) for m in batch.by_month}
+    edited: list[str] = []  # documents changed by hand in a month whose sections run (the others said so already)
     batch.documents = {m: {"status": "carried", "key": k} for m, k in batch.documents_keys.items()
-                       if not batch.force and documents_fresh(batch.out_dir / m, k)}
+                       if not batch.force
+                       and documents_fresh(batch.out_dir / m, k, None if m in batch.documents_only else edited)}
+    for line in edited:
+        runlog.logger.warning("%s", line)
     return [m for m in batch.by_month if m not in batch.documents]
 
 
