@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -982,3 +983,17 @@ def test_a_published_file_changed_by_hand_is_redone_not_skipped(tmp_path, data_c
     # and now it is unchanged: skipped, nothing said
     outcome, _ = _run(["2020-02"], data_copy, out, [FIGURES, CHART])
     assert set(_statuses(outcome).values()) == {"skipped"} and outcome.published == []
+
+
+def test_a_linked_document_folder_is_made_again_not_copied_through(tmp_path, data_copy):
+    out = tmp_path / "reports"
+    assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
+    package = out / "2020-02" / "data-2020-02"
+    shutil.rmtree(package)
+    package.symlink_to(data_copy / "2020-02", target_is_directory=True)  # the data's own month folder
+    before = _data_files(data_copy)
+    outcome, _ = _run(["2020-02"], data_copy, out, [FIGURES])
+    assert outcome.exit_code == 0 and outcome.published == ["2020-02"]
+    assert "2020-02 documents: made again (data-2020-02 is a link" in outcome.log_file.read_text(encoding="utf-8")
+    assert not package.is_symlink() and (package / "datapackage.json").is_file()
+    assert _data_files(data_copy) == before

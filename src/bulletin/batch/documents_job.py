@@ -31,10 +31,28 @@ def documents_fresh(month_dir: Path, key: str, notes: list[str] | None = None) -
     if not (isinstance(entry, dict) and entry.get("key") == key
             and all((month_dir / name).exists() for name in names(month_dir.name))):
         return False
-    why = cache.changed_files(month_dir, document_files(month_dir.name, month_dir), manifest)
+    why = _links(month_dir, names(month_dir.name)) or cache.changed_files(
+        month_dir, document_files(month_dir.name, month_dir), manifest)
     if why is not None and notes is not None:
         notes.append(f"{month_dir.name} documents: made again ({why})")
     return why is None
+
+
+def _links(month_dir: Path, documents: list[str]) -> str | None:
+    """The first link among the published documents (a folder's files included), as a reason: the
+    run never made one, and carrying it over would publish whatever it names."""
+    import os
+
+    for name in documents:
+        top = month_dir / name
+        if top.is_symlink():
+            return f"{name} is a link, not what the run published"
+        if top.is_dir():
+            for folder, dirs, files in os.walk(top):
+                for entry in (Path(folder) / e for e in (*dirs, *files)):
+                    if entry.is_symlink():
+                        return f"{entry.relative_to(month_dir).as_posix()} is a link, not what the run published"
+    return None
 
 
 def document_files(month: str, folder: Path) -> list[str]:
