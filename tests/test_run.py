@@ -853,7 +853,7 @@ def test_a_link_in_a_published_month_is_not_carried_over(tmp_path, data_copy, ca
     page = out / "2020-02" / "00_figures.html"
     page.unlink()
     page.symlink_to(data_copy / "2020-02" / "kiosks.csv")
-    good = {k: v for k, v in _snapshot(out).items()}
+    good = _snapshot(out)
     before = _data_files(data_copy)
     with pytest.raises(Exception, match=r"00_figures.html is a symbolic link; the run publishes only files it made"):
         _run(["2020-02"], data_copy, out, [CHART], force=True)  # 00_figures would be carried over
@@ -937,6 +937,20 @@ def test_a_full_disk_is_named_and_nothing_is_half_written(tmp_path, data_copy, m
     outcome, log = _run(["2020-02"], data_copy, out, [FIGURES], force=True)
     line = next(line for line in log.splitlines() if "2020-02 00_figures" in line)
     assert "FAILED" in line and "磁盘已满 (no space left on device)" in line and "NotJSONError" not in log, log
+    assert _snapshot(out) == good and not list(out.glob(".2020-02*"))
+
+    # the documents, and the digests kept in .history
+    from bulletin import documents, history
+
+    monkeypatch.undo()
+    monkeypatch.setattr(documents, "write_all", lambda month, data, folder: full(Path(folder) / "x.pdf", ""))
+    monkeypatch.setattr(history, "write_stored", lambda folder, digest: full(folder / "2020-02.json", ""))
+    (out / ".history" / "2020-02.json").unlink()
+    outcome, log = _run(["2020-02"], data_copy, out, [FIGURES], force=True)
+    assert outcome.exit_code == 1 and outcome.published == []
+    assert "2020-02 not published: documents: could not write: 磁盘已满 (no space left on device)" in log, log
+    assert "digest 2020-02: could not be kept: 磁盘已满 (no space left on device)" in \
+        outcome.log_file.read_text(encoding="utf-8")
     assert _snapshot(out) == good and not list(out.glob(".2020-02*"))
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .. import cache
 from .guards import link_or_copy
-from .jobs import last_line
+from .jobs import disk_full, last_line, os_error
 
 
 def documents_key(data_root: Path, month: str) -> str:
@@ -71,7 +71,9 @@ def month_documents_job(month: str, data_param: str | None, staging: str) -> dic
 
         write_all(month, data_param, staging)
     except Exception as exc:  # noqa: BLE001 - reported as the month's failure, the other jobs go on
-        return {"status": "failed", "seconds": time.monotonic() - start, "message": f"documents: {last_line(exc)}"}
+        full = disk_full(exc)
+        why = f"could not write: {os_error(full)}" if full is not None else last_line(exc)
+        return {"status": "failed", "seconds": time.monotonic() - start, "message": f"documents: {why}"}
     return {"status": "ok", "seconds": time.monotonic() - start, "message": ""}
 
 

@@ -22,8 +22,8 @@ from . import jobs as job_types
 from .documents_job import documents_fresh, documents_key
 from .figures import IndexFigures
 from .guards import check_out_dir, check_targets, reports_lock
-from .jobs import Job, JobResult, JobStatus, Notebook, Outcome, last_line, parse_months
-from .publishing import forget_failures, os_error, publish_month, refresh_top_index
+from .jobs import Job, JobResult, JobStatus, Notebook, Outcome, disk_full, last_line, os_error, parse_months
+from .publishing import forget_failures, publish_month, refresh_top_index
 from .report import as_ranges, print_summary
 
 
@@ -69,7 +69,10 @@ def _digests(months: list[str], notebooks: list[Notebook], data_root: Path, out_
         except RunError:  # where it would be kept leads outside the reports folder: the run stops
             raise
         except Exception as exc:  # noqa: BLE001 - the month's own jobs report its data; its digest is a gap
-            log.note(f"digest {m}: could not be computed ({last_line(exc)})")
+            full = disk_full(exc)
+            why = f"could not be kept: {os_error(full)}" if full is not None else \
+                f"could not be computed ({last_line(exc)})"
+            log.note(f"digest {m}: {why}")
             history.add_gap(m, last_line(exc))
     return history
 
