@@ -347,3 +347,90 @@ def test_make_lab_starts_jupyterlab_on_the_copy(lab_tool, tmp_path, monkeypatch)
     readme = " ".join(README.read_text("utf-8").split())
     assert "`make lab` opens JupyterLab on `lab/`, a working copy of `notebooks/`" in readme
     assert "git restore notebooks/NAME.ipynb" in readme
+
+
+_SHOWN = ("stream", "error", "execute_result", "display_data")
+
+
+def _collect(kc, ids, deadline=120):
+    """Each request's reply status and outputs, read as a frontend reads them (jupyter_client)."""
+    import queue
+    import time
+
+    replies, outputs = {}, {i: [] for i in ids}
+
+    def outputs_until(timeout):
+        try:
+            msg = kc.get_iopub_msg(timeout=timeout)
+        except queue.Empty:
+            return False
+        parent = msg["parent_header"].get("msg_id")
+        if parent in outputs and msg["msg_type"] in _SHOWN:
+            outputs[parent].append(msg["content"])
+        return True
+
+    end = time.monotonic() + deadline
+    while len(replies) < len(ids) and time.monotonic() < end:
+        outputs_until(1)
+        while True:
+            try:
+                reply = kc.get_shell_msg(timeout=0.05)
+            except queue.Empty:
+                break
+            if reply["parent_header"].get("msg_id") in outputs:
+                replies[reply["parent_header"]["msg_id"]] = reply["content"]["status"]
+    while outputs_until(0.5):  # the outputs sent before the last reply
+        pass
+    assert len(replies) == len(ids)
+    return [replies[i] for i in ids], [outputs[i] for i in ids]
+
+
+def test_a_failed_start_in_a_kernel_shows_no_other_months_figures(data_copy):
+    """JupyterLab's Run All, as it sends it: every cell's execute_request at once (stop_on_error), on
+    a kernel that still holds ``m`` of February from an earlier run; the month asked for is absent."""
+    from jupyter_client.manager import start_new_kernel
+
+    nb = nbformat.read(paths.NOTEBOOKS_DIR / "02_appointments.ipynb", as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert code[0].startswith('month = "2020-02"') and "start(month, data_dir" in code[1]
+    cells = [f'month = "2020-07"\ndata_dir = {str(data_copy)!r}', *code[1:]]
+    km, kc = start_new_kernel(kernel_name="python3")
+    try:
+        def send(source):
+            return kc.execute(source, stop_on_error=True)
+
+        # an earlier run of February left `m` in the kernel
+        status, _ = _collect(kc, [send(f'month = "2020-02"\ndata_dir = {str(data_copy)!r}\n' + code[1])])
+        assert status == ["ok"]
+
+        def failed_start(status, outputs):
+            assert status[:2] == ["ok", "error"]
+            (error,) = [o for o in outputs[1] if "ename" in o]
+            assert error["ename"] == "MonthNotInDataError" and len(error["traceback"]) == 1
+            assert "2020-07" in ANSI.sub("", error["traceback"][0])
+            for state, shown in zip(status[2:], outputs[2:], strict=True):
+                assert state in ("ok", "aborted"), (state, shown)
+                for o in shown:
+                    assert "ename" not in o, o  # no NameError
+                    data = o.get("data", {})
+                    assert set(data) <= {"text/plain", "text/html"} and "<table" not in data.get("text/html", ""), o
+                    text = data.get("text/plain", "") + o.get("text", "")
+                    assert "本单元未运行" in text and "2020-07" in text and "2020年2月" not in text, o
+
+        # Run All: every request sent at once, run in order (the kernel may abort those queued)
+        failed_start(*_collect(kc, [send(source) for source in cells]))
+        # each cell sent once the one before has replied (the kernel's abort window is long over): every
+        # cell after the failed start shows the one line saying why it did not run, nothing else
+        results = [_collect(kc, [send(source)]) for source in cells]
+        status, outputs = [r[0][0] for r in results], [r[1][0] for r in results]
+        failed_start(status, outputs)
+        assert status[2:] == ["ok"] * (len(cells) - 2) and all(len(shown) == 1 for shown in outputs[2:]), outputs
+
+        # the month corrected and run again from the start: the figures are back
+        ids = [send(f'month = "2020-02"\ndata_dir = {str(data_copy)!r}'), send(code[1]), send(code[2])]
+        status, outputs = _collect(kc, ids)
+        assert status == ["ok", "ok", "ok"]
+        assert any("<table" in o.get("data", {}).get("text/html", "") for o in outputs[2])
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -24,6 +25,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 FIGURES = Notebook("00_figures", "数字", FIXTURES / "00_figures.ipynb")
 CHART = Notebook("01_chart", "图表", FIXTURES / "01_chart.ipynb")
 RAISES = Notebook("02_raises", "出错", FIXTURES / "02_raises.ipynb")
+HANGS = Notebook("04_hangs", "不停", FIXTURES / "04_hangs.ipynb")
 
 
 @pytest.fixture(autouse=True)
@@ -201,7 +203,7 @@ def test_a_month_that_cannot_be_published_stays_as_it_was(tmp_path, data_copy, m
     monkeypatch.setattr(publish, "swap_in", full_disk)
     outcome, log = _run(["2020-02"], data_copy, out, [FIGURES], force=True)
     assert outcome.exit_code == 1 and outcome.failed_months == ["2020-02"]
-    assert "2020-02 could not be published: No space left on device" in log and "Traceback" not in log
+    assert "2020-02 could not be published: 磁盘已满 (no space left on device)" in log and "Traceback" not in log
     assert "not published 2020-02 (the last good" in log
     assert _snapshot(out) == good and not list(out.glob(".2020-02*"))
 
@@ -259,6 +261,8 @@ def test_month_validated_before_anything_runs(tmp_path, month, capsys):
     (["--out", "{file}/reports"], "cannot make the reports folder"),
     (["--data-dir", "{file}"], "is not a folder"),
     (["--data-dir", "{file}-nope"], "does not exist"),
+    (["--timeout", "0"], "--timeout must be a number of seconds above 0"),
+    (["--timeout", "nan"], "--timeout must be a number of seconds above 0"),
 ])
 def test_bad_arguments_are_one_line(tmp_path, data_copy, capsys, args, message):
     (tmp_path / "file").write_text("not a folder")
@@ -672,7 +676,7 @@ def test_a_top_index_that_cannot_be_written_is_a_note_and_exit_1(tmp_path, data_
     out = tmp_path / "reports"
     outcome, log = _run(["2020-02"], data_copy, out, [FIGURES])
     assert outcome.exit_code == 1 and outcome.published == ["2020-02"]
-    assert "note: the top index page could not be written: No space left on device" in log
+    assert "note: the top index page could not be written: 磁盘已满 (no space left on device)" in log
     assert "bulletin run: 1 ran, 0 skipped, 0 failed" in log and "Traceback" not in log
     assert not list(out.glob(".*tmp-*"))
 
@@ -805,3 +809,209 @@ def test_a_kernel_that_never_started_is_tried_once_more(tmp_path, data_copy, mon
     outcome, log = _run(["2020-02"], data_copy, out, [RAISES], force=True)
     failed = outcome.jobs[0]
     assert failed.status == "failed" and "boom" in failed.message  # retried past the start, then its own error
+
+
+# --------------------------------------------------------------------------------------------
+# A link under --out never takes a write outside it; a cell that never ends; a full disk
+
+
+def _data_files(data: Path) -> dict[str, bytes]:
+    return {p.relative_to(data).as_posix(): p.read_bytes() for p in sorted(data.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("link, to", [
+    (".history", ""),  # the run would write DATA/2020-02.json
+    (".history", "2020-02"),  # … DATA/2020-02/2020-02.json, inside the month
+    ("logs", ""),  # the run log into DATA
+    (".bulletin-run.lock", "2020-02/kiosks.csv"),  # taking the lock truncates the file it opens
+])
+def test_a_link_under_out_that_leads_outside_is_refused_where_it_is_written(tmp_path, data_copy, capsys, monkeypatch,
+                                                                            link, to):
+    from bulletin.batch import jobs
+
+    monkeypatch.setattr(jobs, "section_notebooks", lambda keys=None: [FIGURES])
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / link).symlink_to(data_copy / to)
+    before = _data_files(data_copy)
+    err = _one_line_exit(["run", "2020-02", "--data-dir", str(data_copy), "--out", str(out)], capsys, 2)
+    assert f"{out / link}" in err and "leads outside the reports folder" in err and "remove the link" in err
+    assert _data_files(data_copy) == before  # nothing written, truncated or added in the data
+    assert not (out / "2020-02").exists()
+
+
+def test_a_failed_notebook_is_not_kept_through_a_link_to_the_data(tmp_path, data_copy):
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "2020-02.failed").symlink_to(data_copy / "2020-02", target_is_directory=True)
+    before = _data_files(data_copy)
+    outcome, log = _run(["2020-02"], data_copy, out, [RAISES])
+    assert outcome.exit_code == 1 and outcome.failed_months == ["2020-02"]
+    assert f"{out / '2020-02.failed' / '02_raises.ipynb'} leads outside the reports folder" in log
+    assert _data_files(data_copy) == before and not (out / "2020-02").exists()
+
+
+def test_a_link_in_a_published_month_is_not_carried_over(tmp_path, data_copy, capsys, monkeypatch):
+    out = tmp_path / "reports"
+    assert _run(["2020-02"], data_copy, out, [FIGURES, CHART])[0].exit_code == 0
+    page = out / "2020-02" / "00_figures.html"
+    page.unlink()
+    page.symlink_to(data_copy / "2020-02" / "kiosks.csv")
+    good = _snapshot(out)
+    before = _data_files(data_copy)
+    with pytest.raises(Exception, match=r"00_figures.html is a symbolic link; the run publishes only files it made"):
+        _run(["2020-02"], data_copy, out, [CHART], force=True)  # 00_figures would be carried over
+    assert _snapshot(out) == good and _data_files(data_copy) == before
+    assert not list(out.glob(".2020-02*"))
+
+
+def test_a_link_in_a_staging_folder_is_replaced_not_written_through(tmp_path, data_copy, monkeypatch):
+    from bulletin.batch import scheduler
+
+    made = scheduler._make_stagings
+    target = data_copy / "2020-02" / "kiosks.csv"
+
+    def with_a_link(batch):  # as if someone slipped a link into the staging folder under the run
+        made(batch)
+        (batch.stagings["2020-02"] / "00_figures.html").symlink_to(target)
+
+    monkeypatch.setattr(scheduler, "_make_stagings", with_a_link)
+    before = _data_files(data_copy)
+    out = tmp_path / "reports"
+    outcome, _ = _run(["2020-02"], data_copy, out, [FIGURES])
+    assert outcome.exit_code == 0
+    assert _data_files(data_copy) == before  # the page went into the reports folder, not into kiosks.csv
+    page = out / "2020-02" / "00_figures.html"
+    assert not page.is_symlink() and "<html" in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to see the kernel's process")
+def test_a_cell_that_never_ends_times_out_named_and_leaves_no_kernel(tmp_path, data_copy):
+    import time
+
+    out = tmp_path / "reports"
+    assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
+    good = _snapshot(out)
+    started = time.monotonic()
+    outcome, log = _run(["2020-02"], data_copy, out, [FIGURES, HANGS], force=True, timeout=2)
+    assert time.monotonic() - started < 60
+    assert outcome.exit_code == 1 and outcome.failed_months == ["2020-02"] and outcome.published == []
+    line = next(line for line in log.splitlines() if "2020-02 04_hangs" in line)
+    assert "FAILED" in line and "timed out: a cell ran longer than the 2 s limit (--timeout)" in line, log
+    assert {k: v for k, v in _snapshot(out).items() if not k.startswith("2020-02.failed/")} == good
+    pid = int((tmp_path / "kernel.pid").read_text())
+    for _ in range(100):  # the kernel was shut down (and reaped by the process that forked it)
+        if not Path(f"/proc/{pid}").exists():
+            break
+        time.sleep(0.05)
+    assert not Path(f"/proc/{pid}").exists(), f"kernel {pid} still running"
+
+
+def test_a_full_disk_is_named_and_nothing_is_half_written(tmp_path, data_copy, monkeypatch):
+    import errno
+
+    import papermill.iorw
+
+    from bulletin import publish
+
+    out = tmp_path / "reports"
+    assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
+    good = _snapshot(out)
+
+    def full(path, text, **kw):  # the package's own writes, in the workers (forked: they inherit this)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(publish, "write_text_atomic", full)
+    outcome, log = _run(["2020-02"], data_copy, out, [FIGURES, CHART], force=True)
+    assert outcome.exit_code == 1 and outcome.published == []
+    for stem in ("00_figures", "01_chart"):
+        line = next(line for line in log.splitlines() if f"2020-02 {stem}" in line)
+        assert "FAILED" in line and "could not write: 磁盘已满 (no space left on device)" in line, log
+    assert "NotJSONError" not in log and "Traceback" not in log
+    assert _snapshot(out) == good and not list(out.glob(".2020-02*"))
+
+    # papermill's own write of the notebook, cut short by the full disk (what users saw as
+    # "NotJSONError: Notebook does not appear to be JSON: ''")
+    def cut_short(self, buf, path):
+        Path(path).write_text("", encoding="utf-8")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
+
+    monkeypatch.undo()
+    monkeypatch.setattr(papermill.iorw.LocalHandler, "write", cut_short)
+    outcome, log = _run(["2020-02"], data_copy, out, [FIGURES], force=True)
+    line = next(line for line in log.splitlines() if "2020-02 00_figures" in line)
+    assert "FAILED" in line and "磁盘已满 (no space left on device)" in line and "NotJSONError" not in log, log
+    assert _snapshot(out) == good and not list(out.glob(".2020-02*"))
+
+    # the documents, and the digests kept in .history
+    from bulletin import documents, history
+
+    monkeypatch.undo()
+    monkeypatch.setattr(documents, "write_all", lambda month, data, folder: full(Path(folder) / "x.pdf", ""))
+    monkeypatch.setattr(history, "write_stored", lambda folder, digest: full(folder / "2020-02.json", ""))
+    (out / ".history" / "2020-02.json").unlink()
+    outcome, log = _run(["2020-02"], data_copy, out, [FIGURES], force=True)
+    assert outcome.exit_code == 1 and outcome.published == []
+    assert "2020-02 not published: documents: could not write: 磁盘已满 (no space left on device)" in log, log
+    assert "digest 2020-02: could not be kept: 磁盘已满 (no space left on device)" in \
+        outcome.log_file.read_text(encoding="utf-8")
+    assert _snapshot(out) == good and not list(out.glob(".2020-02*"))
+
+
+@pytest.mark.parametrize("edit", ["page", "summary", "notebook", "workbook"])
+def test_a_published_file_changed_by_hand_is_redone_not_skipped(tmp_path, data_copy, edit):
+    out = tmp_path / "reports"
+    assert _run(["2020-02"], data_copy, out, [FIGURES, CHART])[0].exit_code == 0
+    month = out / "2020-02"
+    published = {name: (month / name).read_bytes() for name in ("00_figures.html", "index.html", "summary.json")}
+    name = {"page": "00_figures.html", "summary": "summary.json", "notebook": "00_figures.ipynb",
+            "workbook": "tables-2020-02.xlsx"}[edit]
+    if edit == "summary":
+        (month / name).write_text("null", encoding="utf-8")
+    elif edit == "workbook":
+        (month / name).write_bytes(b"PK\x03\x04 not the workbook")
+    else:
+        text = (month / name).read_text(encoding="utf-8")
+        (month / name).write_text(text.replace("2020", "2030"), encoding="utf-8")
+    edited = (month / name).read_bytes()
+
+    outcome, log = _run(["2020-02"], data_copy, out, [FIGURES, CHART])
+    assert outcome.exit_code == 0 and outcome.published == ["2020-02"]
+    statuses = _statuses(outcome)
+    assert statuses["2020-02 01_chart"] == "skipped"  # what was not touched is still not redone
+    if edit == "summary":
+        assert statuses["2020-02 00_figures"] == "skipped"
+        line = "2020-02: published again (summary.json differs from what the run published (edited since?))"
+    elif edit == "workbook":
+        assert statuses["2020-02 00_figures"] == "skipped"
+        line = f"2020-02 documents: made again ({name} differs from what the run published (edited since?))"
+    else:
+        assert statuses["2020-02 00_figures"] == "ok"
+        line = f"2020-02 00_figures: run again ({name} differs from what the run published (edited since?))"
+    logged = outcome.log_file.read_text(encoding="utf-8")
+    assert logged.count(line) == 1, logged
+    assert (month / name).read_bytes() != edited
+    for page, data in published.items():  # what the run publishes again, as it first did
+        assert (month / page).read_bytes() == data, page
+    if edit == "workbook":
+        assert zipfile.is_zipfile(month / name)
+    summary = json.loads((month / "summary.json").read_text(encoding="utf-8"))
+    assert isinstance(summary, dict) and summary
+
+    # and now it is unchanged: skipped, nothing said
+    outcome, _ = _run(["2020-02"], data_copy, out, [FIGURES, CHART])
+    assert set(_statuses(outcome).values()) == {"skipped"} and outcome.published == []
+
+
+def test_a_linked_document_folder_is_made_again_not_copied_through(tmp_path, data_copy):
+    out = tmp_path / "reports"
+    assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
+    package = out / "2020-02" / "data-2020-02"
+    shutil.rmtree(package)
+    package.symlink_to(data_copy / "2020-02", target_is_directory=True)  # the data's own month folder
+    before = _data_files(data_copy)
+    outcome, _ = _run(["2020-02"], data_copy, out, [FIGURES])
+    assert outcome.exit_code == 0 and outcome.published == ["2020-02"]
+    assert "2020-02 documents: made again (data-2020-02 is a link" in outcome.log_file.read_text(encoding="utf-8")
+    assert not package.is_symlink() and (package / "datapackage.json").is_file()
+    assert _data_files(data_copy) == before

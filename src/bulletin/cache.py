@@ -144,7 +144,7 @@ def read_manifest(month_dir: Path) -> dict:
 
 
 def write_manifest(month_dir: Path, month: str, sections: dict[str, dict], documents: dict | None = None, *,
-                   provenance: dict | None = None) -> None:
+                   provenance: dict | None = None, files: dict[str, str] | None = None) -> None:
     """Record what a month folder holds: per section stem its cache key, title and run time; the
     documents' cache key (``bulletin.batch.documents_job.documents_key``); and ``provenance`` (package version, code
     hash, data hash) of the run that published it."""
@@ -153,6 +153,8 @@ def write_manifest(month_dir: Path, month: str, sections: dict[str, dict], docum
         manifest["documents"] = documents
     if provenance:
         manifest["provenance"] = provenance
+    if files is not None:
+        manifest["files"] = files
     (month_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
@@ -168,16 +170,57 @@ def update_manifest(month_dir: Path, manifest: dict) -> None:
         raise
 
 
+#: the month's own files besides its sections and documents (its page and the top index's summary)
+MONTH_PAGES = ("index.html", "summary.json")
+
+
+def section_files(stem: str) -> tuple[str, str]:
+    """The files a published section consists of."""
+    return f"{stem}.ipynb", f"{stem}.html"
+
+
+def hash_published(month_dir: Path, names: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """``name`` → SHA-256 of each published file (what the manifest's ``files`` records; not
+    memoised, unlike :func:`file_hash`: these files change within a run)."""
+    return {n: hashlib.sha256((month_dir / n).read_bytes()).hexdigest() for n in names}
+
+
+def changed_files(month_dir: Path, names: list[str] | tuple[str, ...], manifest: dict | None = None) -> str | None:
+    """Why the published files ``names`` are not what the run published (one line: the first file
+    edited, removed, unreadable or a link), or None when each matches the hash its manifest records."""
+    manifest = read_manifest(month_dir) if manifest is None else manifest
+    recorded = manifest.get("files")
+    if not isinstance(recorded, dict):
+        return "its manifest records no hashes of the published files"
+    for name in names:
+        path = month_dir / name
+        if path.is_symlink():
+            return f"{name} is a link, not the file the run published"
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            return f"{name} is missing"
+        except OSError as exc:
+            return f"{name} is unreadable ({exc.strerror or exc})"
+        if recorded.get(name) != digest:
+            return f"{name} differs from what the run published (edited since?)"
+    return None
+
+
+def freshness(month_dir: Path, stem: str, key: str) -> str | None:
+    """None when the published month holds this section's outputs for exactly this key, each file
+    as the run published it; else why not: ``""`` when its inputs changed or it was never published
+    (nothing to report), a line naming the file when the outputs themselves changed."""
+    manifest = read_manifest(month_dir)
+    entry = manifest.get("sections", {}).get(stem) if isinstance(manifest.get("sections"), dict) else None
+    if not isinstance(entry, dict) or entry.get("key") != key:
+        return ""
+    return changed_files(month_dir, section_files(stem), manifest)
+
+
 def is_fresh(month_dir: Path, stem: str, key: str) -> bool:
-    """Whether the published month holds this section's outputs for exactly this key."""
-    entry = read_manifest(month_dir).get("sections", {}).get(stem)
-    return (
-        isinstance(entry, dict)
-        and entry.get("key") == key
-        and (month_dir / f"{stem}.ipynb").is_file()
-        and (month_dir / f"{stem}.html").is_file()
-        and (month_dir / "index.html").is_file()
-    )
+    """Whether the published month holds this section's outputs for exactly this key, untouched."""
+    return freshness(month_dir, stem, key) is None
 
 
 def available_months(data_dir: Path) -> set[str]:

@@ -64,6 +64,8 @@ def _printable(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .batch.jobs import DEFAULT_TIMEOUT
+
     parser = argparse.ArgumentParser(prog="bulletin", description=f"{publication.NAME}：数据、核对、分节报告")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -100,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, help="parallel jobs (default: number of CPUs)")
     p.add_argument("--force", action="store_true", help="rerun jobs whose inputs are unchanged")
     p.add_argument("--with-code", action="store_true", help="keep code cells in the HTML")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"the longest a notebook cell may run; a job that runs out fails, named, and its month "
+                        f"is not published (default: {DEFAULT_TIMEOUT:g})")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("documents", help="write a month's PDF, Word file, workbook and data package")

@@ -162,11 +162,15 @@ def read_stored(folder: Path, month: str, key: str) -> tuple[dict | None, str | 
 
 
 def write_stored(folder: Path, digest: dict) -> None:
-    """Keep ``digest`` in ``folder`` (atomically: a reader sees the old file or the new one)."""
+    """Keep ``digest`` in ``folder`` (atomically: a reader sees the old file or the new one).
+
+    Only inside the folder that holds ``folder`` (the reports folder): a ``.history`` that is a
+    link to somewhere else (the data folder) is refused here, at each write, with one line."""
     from .publish import write_text_atomic
 
+    path = paths.confined(folder / f"{digest['month']}.json", folder.parent)
     folder.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(folder / f"{digest['month']}.json", json.dumps(digest, ensure_ascii=False))
+    write_text_atomic(path, json.dumps(digest, ensure_ascii=False), root=folder.parent)
 
 
 class History:

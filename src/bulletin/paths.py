@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import BulletinDataError
+from .errors import BulletinDataError, RunError
 from .month_strings import parse_month
 
 ENV_DATA_DIR = "BULLETIN_DATA_DIR"
@@ -98,3 +98,19 @@ def display_path(path: str | os.PathLike[str]) -> str:
         return p.resolve().relative_to(PROJECT_ROOT).as_posix()
     except ValueError:
         return p.name
+
+
+def confined(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> Path:
+    """``path`` when it leads inside ``root`` once every link on the way is followed; else
+    :class:`~bulletin.errors.RunError` naming it.
+
+    What the batch checks where it opens each file it writes under the reports folder (not once at
+    the start): a link placed there (``reports/.history`` → the data folder, say) would make the run
+    write through it. A path that does not exist yet is judged by the folders above it.
+    """
+    p, real_root = Path(path), Path(root).resolve()
+    real = p.resolve()
+    if real != real_root and real_root not in real.parents:
+        raise RunError(f"{p} leads outside the reports folder {root} (to {real}, by a symbolic link); "
+                       "the run writes only inside its reports folder: remove the link")
+    return p

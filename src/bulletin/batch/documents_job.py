@@ -11,7 +11,7 @@ from pathlib import Path
 from .. import cache
 from ..comparisons import base_months
 from .guards import link_or_copy
-from .jobs import last_line
+from .jobs import disk_full, last_line, os_error
 
 
 def documents_key(data_root: Path, month: str) -> str:
@@ -24,12 +24,45 @@ def documents_key(data_root: Path, month: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def documents_fresh(month_dir: Path, key: str) -> bool:
+def documents_fresh(month_dir: Path, key: str, notes: list[str] | None = None) -> bool:
+    """Whether the published month holds its documents for exactly this key, each file as the run
+    published it (a document edited by hand is made again; ``notes`` gets a line saying which)."""
     from ..documents import names
 
-    entry = cache.read_manifest(month_dir).get("documents")
-    return (isinstance(entry, dict) and entry.get("key") == key
-            and all((month_dir / name).exists() for name in names(month_dir.name)))
+    manifest = cache.read_manifest(month_dir)
+    entry = manifest.get("documents")
+    if not (isinstance(entry, dict) and entry.get("key") == key
+            and all((month_dir / name).exists() for name in names(month_dir.name))):
+        return False
+    why = _links(month_dir, names(month_dir.name)) or cache.changed_files(
+        month_dir, document_files(month_dir.name, month_dir), manifest)
+    if why is not None and notes is not None:
+        notes.append(f"{month_dir.name} documents: made again ({why})")
+    return why is None
+
+
+def _links(month_dir: Path, documents: list[str]) -> str | None:
+    """The first link among the published documents (a folder's files included), as a reason: the
+    run never made one, and carrying it over would publish whatever it names."""
+    import os
+
+    for name in documents:
+        top = month_dir / name
+        if top.is_symlink():
+            return f"{name} is a link, not what the run published"
+        if top.is_dir():
+            for folder, dirs, files in os.walk(top):
+                for entry in (Path(folder) / e for e in (*dirs, *files)):
+                    if entry.is_symlink():
+                        return f"{entry.relative_to(month_dir).as_posix()} is a link, not what the run published"
+    return None
+
+
+def document_files(month: str, folder: Path) -> list[str]:
+    """The documents of ``month`` in ``folder`` that are files (their hashes are kept in the manifest)."""
+    from ..documents import names
+
+    return [name for name in names(month) if (folder / name).is_file()]
 
 
 def month_documents_job(month: str, data_param: str | None, staging: str) -> dict:
@@ -41,7 +74,9 @@ def month_documents_job(month: str, data_param: str | None, staging: str) -> dic
 
         write_all(month, data_param, staging)
     except Exception as exc:  # noqa: BLE001 - reported as the month's failure, the other jobs go on
-        return {"status": "failed", "seconds": time.monotonic() - start, "message": f"documents: {last_line(exc)}"}
+        full = disk_full(exc)
+        why = f"could not write: {os_error(full)}" if full is not None else last_line(exc)
+        return {"status": "failed", "seconds": time.monotonic() - start, "message": f"documents: {why}"}
     return {"status": "ok", "seconds": time.monotonic() - start, "message": ""}
 
 

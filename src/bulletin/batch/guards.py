@@ -72,7 +72,7 @@ def reports_lock(out_dir: Path) -> Iterator[None]:
         raise RunError(f"cannot make the reports folder {out_dir}: {exc.strerror or exc}") from None
     if not os.access(out_dir, os.W_OK):  # a read-only mount, or permissions
         raise RunError(f"the reports folder {out_dir} is not writable")
-    lock = FileLock(str(out_dir / LOCK_NAME))
+    lock = FileLock(str(paths.confined(out_dir / LOCK_NAME, out_dir)))  # opening it truncates what it names
     try:
         lock.acquire(timeout=0)
     except Timeout:
@@ -90,7 +90,7 @@ def reports_lock(out_dir: Path) -> Iterator[None]:
 def clear_debris(out_dir: Path) -> None:
     for aside in out_dir.glob(".*.old-*"):  # a month renamed aside by a run killed before it put one back
         month = aside.name[1:].split(".old-")[0]
-        if is_month(month) and not (out_dir / month).exists() and aside.is_dir():
+        if is_month(month) and not (out_dir / month).exists() and aside.is_dir() and not aside.is_symlink():
             os.replace(aside, out_dir / month)
     for debris in (*out_dir.glob(".*.staging-*"), *out_dir.glob(".*.old-*"), *out_dir.glob(".*.tmp-*")):
         if debris.is_dir() and not debris.is_symlink():
@@ -100,6 +100,10 @@ def clear_debris(out_dir: Path) -> None:
 
 
 def link_or_copy(src: Path, dst: Path) -> None:
+    """A published file carried into a month's new folder; a link in the published month is
+    refused (the run carries only files it made; following it would publish whatever it names)."""
+    if Path(src).is_symlink():
+        raise RunError(f"{src} is a symbolic link; the run publishes only files it made there: move it away")
     try:
         os.link(src, dst)
     except OSError:

@@ -7,12 +7,17 @@ without the runner's machinery.
 from __future__ import annotations
 
 import enum
+import errno
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import RunError
 from ..month_strings import expand_months
+
+#: the longest a cell of a job may run, in seconds, unless ``bulletin run --timeout`` says otherwise
+#: (a section's cells take seconds; a cell that never ends must not hang the batch)
+DEFAULT_TIMEOUT = 600.0
 
 
 class JobStatus(enum.StrEnum):
@@ -119,3 +124,22 @@ def parse_months(specs: Iterable[str]) -> list[str]:
 def last_line(exc: BaseException) -> str:
     """``Type: message``, only its last line (what a summary line can hold)."""
     return (f"{type(exc).__name__}: {exc}".strip().splitlines() or [type(exc).__name__])[-1]
+
+
+def os_error(exc: OSError) -> str:
+    """An operating system's error as one line: what went wrong and on which path; a full disk is
+    named as such (磁盘已满), whichever library's write met it."""
+    what = "磁盘已满 (no space left on device)" if exc.errno == errno.ENOSPC else f"{exc.strerror or exc}"
+    return what + (f" ({exc.filename})" if exc.filename else "")
+
+
+def disk_full(exc: BaseException | None) -> OSError | None:
+    """The ``ENOSPC`` error behind ``exc`` (itself, or its cause or context, as papermill and
+    nbformat re-raise it), or None."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None

@@ -7,10 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import cache
-from .documents_job import carry_documents
+from ..paths import confined
+from .documents_job import carry_documents, document_files
 from .figures import IndexFigures
 from .guards import link_or_copy
-from .jobs import Job, JobStatus, Outcome
+from .jobs import Job, JobStatus, Outcome, os_error
 
 
 def publish_month(month: str, jobs: list[Job], figures: IndexFigures, documents: dict, out: Path, staging: Path,
@@ -40,11 +41,19 @@ def publish_month(month: str, jobs: list[Job], figures: IndexFigures, documents:
     if documents.get("status") == "carried":
         carry_documents(month, target, staging)
     documents_entry = {"key": documents["key"]} if documents.get("key") else None
-    cache.write_manifest(staging, month, sections, documents=documents_entry, provenance=provenance)
     listing = [(stem, entry.get("title", stem)) for stem, entry in sections.items()]
     page_data = {**asdict(figures), "documents": bool(documents), "provenance": provenance}
     for name, text in month_page_files(month, listing, page_data).items():
-        write_text_atomic(staging / name, text)
+        write_text_atomic(staging / name, text, root=out)
+    # what was published, file by file: a later run that finds one changed (a page edited by hand,
+    # summary.json emptied) redoes it instead of skipping it as unchanged
+    published = [*(n for stem in sections for n in cache.section_files(stem)), *cache.MONTH_PAGES,
+                 *document_files(month, staging)]
+    files = cache.hash_published(staging, published)
+    recorded = old.get("files") if isinstance(old.get("files"), dict) else {}
+    for stem in set(sections) - ran:  # carried over: what the run published then, not what is there now
+        files.update({n: recorded[n] for n in cache.section_files(stem) if n in recorded})
+    cache.write_manifest(staging, month, sections, documents=documents_entry, provenance=provenance, files=files)
     swap_in(staging, target)
 
 
@@ -53,15 +62,11 @@ def forget_failures(month: str, jobs: list[Job], out: Path) -> None:
     failed_dir = out / f"{month}.failed"
     for j in jobs:
         if j.status == JobStatus.OK:
-            (failed_dir / f"{j.notebook.stem}.ipynb").unlink(missing_ok=True)
+            confined(failed_dir / f"{j.notebook.stem}.ipynb", out).unlink(missing_ok=True)
     try:
         failed_dir.rmdir()  # only when nothing is left in it
     except OSError:
         pass
-
-
-def os_error(exc: OSError) -> str:
-    return f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
 
 
 def refresh_top_index(out_dir: Path, outcome: Outcome, *, always: bool = True) -> None:

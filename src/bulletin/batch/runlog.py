@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from .. import cache
+from .. import cache, paths
 from .jobs import Notebook, Outcome
 
 LOG_DIR = "logs"
@@ -83,10 +83,12 @@ def run_log(out_dir: Path, started: float) -> Iterator[RunLog]:
     """Open the run's log file under ``out_dir/logs`` for the duration of the run.
 
     A log that cannot be written (full disk) does not stop the batch: the run goes on without it.
+    A ``logs`` that leads outside ``out_dir`` (a link) is refused (:class:`~bulletin.errors.RunError`).
     """
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(started)) + f"{int(started * 1000) % 1000:03d}Z"
     path = out_dir / LOG_DIR / f"run-{stamp}-{os.getpid()}.log"
     handler: logging.Handler
+    paths.confined(path, out_dir)  # a `logs` that is a link to elsewhere: one line, nothing written there
     try:
         path.parent.mkdir(exist_ok=True)
         handler = logging.FileHandler(path, encoding="utf-8")

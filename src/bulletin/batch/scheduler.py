@@ -22,8 +22,8 @@ from . import jobs as job_types
 from .documents_job import documents_fresh, documents_key
 from .figures import IndexFigures
 from .guards import check_out_dir, check_targets, reports_lock
-from .jobs import Job, JobResult, JobStatus, Notebook, Outcome, last_line, parse_months
-from .publishing import forget_failures, os_error, publish_month, refresh_top_index
+from .jobs import Job, JobResult, JobStatus, Notebook, Outcome, disk_full, last_line, os_error, parse_months
+from .publishing import forget_failures, publish_month, refresh_top_index
 from .report import as_ranges, print_summary
 
 
@@ -66,8 +66,13 @@ def _digests(months: list[str], notebooks: list[Notebook], data_root: Path, out_
     for m in stale:
         try:
             history.digest(m)
+        except RunError:  # where it would be kept leads outside the reports folder: the run stops
+            raise
         except Exception as exc:  # noqa: BLE001 - the month's own jobs report its data; its digest is a gap
-            log.note(f"digest {m}: could not be computed ({last_line(exc)})")
+            full = disk_full(exc)
+            why = f"could not be kept: {os_error(full)}" if full is not None else \
+                f"could not be computed ({last_line(exc)})"
+            log.note(f"digest {m}: {why}")
             history.add_gap(m, last_line(exc))
     return history
 
@@ -85,8 +90,10 @@ def _check_history(history, month: str, published: object) -> dict:
 
 
 def _plan(months: list[str], notebooks: list[Notebook], data_root: Path, out_dir: Path, *, force: bool,
-          with_code: bool, history) -> list[Job]:
-    """Every job with its cache key; those whose published result is current are marked skipped."""
+          with_code: bool, history, notes: list[str]) -> list[Job]:
+    """Every job with its cache key; those whose published result is current (and untouched since:
+    :func:`bulletin.cache.freshness`) are marked skipped. A job redone because its published files
+    changed gets a line in ``notes`` saying which."""
     jobs = []
     for m in months:
         published = cache.read_manifest(out_dir / m).get("sections", {}) if any(nb.checks for nb in notebooks) else {}
@@ -98,10 +105,22 @@ def _plan(months: list[str], notebooks: list[Notebook], data_root: Path, out_dir
             except OSError as exc:  # an unreadable data file or folder: one line, nothing written
                 raise RunError(f"cannot read {exc.filename or data_root / m}: {exc.strerror or exc}") from None
             job = Job(m, nb, key, extra=extra)
-            if not force and cache.is_fresh(out_dir / m, nb.stem, job.key):
+            why = None if force else cache.freshness(out_dir / m, nb.stem, job.key)
+            if not force and why is None:
                 job.status, job.message = JobStatus.SKIPPED, "unchanged"
+            elif why:
+                notes.append(f"{job.name}: run again ({why})")
             jobs.append(job)
     return jobs
+
+
+def _pages_changed(month_dir: Path, notes: list[str]) -> bool:
+    """Whether the published month's page or summary is not what the run published (edited, emptied,
+    removed); says which in ``notes``."""
+    why = cache.changed_files(month_dir, cache.MONTH_PAGES)
+    if why is not None:
+        notes.append(f"{month_dir.name}: published again ({why})")
+    return why is not None
 
 
 def run_batch(
@@ -115,8 +134,12 @@ def run_batch(
     with_code: bool = False,
     progress: bool = True,
     stream: TextIO | None = None,
+    timeout: float | None = job_types.DEFAULT_TIMEOUT,
 ) -> Outcome:
-    """Run the batch; see the module docstring. Raises :class:`BulletinError` on bad arguments."""
+    """Run the batch; see the module docstring. Raises :class:`BulletinError` on bad arguments.
+
+    ``timeout``: the longest a cell of a job may run, in seconds (``--timeout``); a job that runs
+    out is failed and named, its month is not published, and its kernel is shut down."""
 
     stream = stream or sys.stderr
     started = time.time()
@@ -137,6 +160,8 @@ def run_batch(
             raise RunError(f"notebook {paths.display_path(nb.path)} not found")
     if jobs is not None and jobs < 1:
         raise RunError(f"--jobs must be 1 or more (got {jobs})")
+    if timeout is not None and not timeout > 0:  # also NaN
+        raise RunError(f"--timeout must be a number of seconds above 0 (got {timeout})")
     workers = jobs or _cpu_count()
 
     outcome = Outcome()
@@ -161,19 +186,24 @@ def run_batch(
             outcome.log_file = log.path
             try:
                 history = _digests(months, notebooks, data_root, out_dir, log)
+                redone: list[str] = []
                 outcome.jobs = _plan(months, notebooks, data_root, out_dir, force=force, with_code=with_code,
-                                     history=history)
+                                     history=history, notes=redone)
                 log.start(months, notebooks, data_root, workers, force=force, with_code=with_code)
                 todo = [j for j in outcome.jobs if j.status == JobStatus.PENDING]
                 # a month whose sections are all current but whose documents are not (deleted by hand,
-                # or published before there were documents): the documents alone run, and the month
-                # is republished
+                # or published before there were documents), or whose page or summary.json is not
+                # what the run published: the documents alone run (or are carried over), and the
+                # month is republished
                 busy = {j.month for j in todo}
                 documents_only = [m for m in months if m not in busy
-                                  and not documents_fresh(out_dir / m, documents_key(data_root, m))]
+                                  and (not documents_fresh(out_dir / m, documents_key(data_root, m), redone)
+                                       or _pages_changed(out_dir / m, redone))]
+                for line in redone:
+                    log.note(line)
                 if todo or documents_only:
                     _run_jobs(todo, outcome, data_root, data_param, out_dir, workers, with_code, progress, stream,
-                              force, documents_only)
+                              force, documents_only, timeout)
                 # the month links of every published page, after any run; the top index when needed
                 refresh_top_index(out_dir, outcome, always=bool(outcome.published))
             finally:
@@ -194,6 +224,7 @@ class _Batch:
     with_code: bool
     force: bool = False
     documents_only: Sequence[str] = ()
+    timeout: float | None = job_types.DEFAULT_TIMEOUT
     by_month: dict[str, list[Job]] = field(default_factory=dict)
     stagings: dict[str, Path] = field(default_factory=dict)
     figures: dict[str, IndexFigures] = field(default_factory=dict)
@@ -301,8 +332,12 @@ def _documents_to_make(batch: _Batch) -> list[str]:
     """The months whose documents must be made (the others' are carried over, unchanged); sets
     ``batch.documents`` for the carried ones and ``batch.documents_keys`` for all."""
     batch.documents_keys = {m: documents_key(batch.data_root, m) for m in batch.by_month}
+    edited: list[str] = []  # documents changed by hand in a month whose sections run (the others said so already)
     batch.documents = {m: {"status": "carried", "key": k} for m, k in batch.documents_keys.items()
-                       if not batch.force and documents_fresh(batch.out_dir / m, k)}
+                       if not batch.force
+                       and documents_fresh(batch.out_dir / m, k, None if m in batch.documents_only else edited)}
+    for line in edited:
+        runlog.logger.warning("%s", line)
     return [m for m in batch.by_month if m not in batch.documents]
 
 
@@ -319,7 +354,8 @@ def _collect(batch: _Batch, pool, bar) -> None:
     figures_futures = {pool.submit(index_figures.index_figures_job, m, batch.data_param): m for m in batch.by_month}
     futures = {
         pool.submit(worker.run_notebook, j.month, j.notebook, batch.data_param, batch.data_root,
-                    str(batch.stagings[j.month]), str(batch.out_dir / f"{j.month}.failed"), batch.with_code): j
+                    str(batch.stagings[j.month]), str(batch.out_dir / f"{j.month}.failed"), batch.with_code,
+                    batch.timeout): j
         for j in _ordered(batch)
     }
     # The other documents: one short job a month, last (it fills a worker's idle tail).
@@ -364,14 +400,14 @@ def _stop_workers(pool, others: set[int]) -> None:
 
 def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: str | None, out_dir: Path,
               workers: int, with_code: bool, progress: bool, stream: TextIO, force: bool = False,
-              documents_only: Sequence[str] = ()) -> None:
+              documents_only: Sequence[str] = (), timeout: float | None = job_types.DEFAULT_TIMEOUT) -> None:
     """Run ``todo`` in a pool of workers (kernels from the fork server); publish each month as its
     last job ends. Ctrl-C (or SIGTERM via :func:`run_command`) stops everything at once."""
     import multiprocessing
 
     from tqdm import tqdm
 
-    batch = _Batch(todo, outcome, data_root, data_param, out_dir, with_code, force, documents_only)
+    batch = _Batch(todo, outcome, data_root, data_param, out_dir, with_code, force, documents_only, timeout)
     others = {p.pid for p in multiprocessing.active_children()}  # a caller's own child processes
     server = pool = bar = None
     interrupted = False
@@ -426,7 +462,11 @@ def _finish_month(batch: _Batch, month: str) -> None:
         outcome.documents[month] = f"{documents.get('status')}{seconds}{message}"
     if index.check:
         outcome.checks[month] = index.check
-    forget_failures(month, jobs, batch.out_dir)
+    try:
+        forget_failures(month, jobs, batch.out_dir)
+    except BaseException:  # `YYYY-MM.failed` is a link out of the reports folder (RunError)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     if documents.get("status") == "failed":
         outcome.notes.append(f"{month} not published: {documents.get('message', 'documents failed')}")
     if any(j.status != JobStatus.OK for j in jobs) or documents.get("status") == "failed":
@@ -440,6 +480,9 @@ def _finish_month(batch: _Batch, month: str) -> None:
         outcome.failed_months.append(month)
         outcome.notes.append(f"{month} could not be published: {os_error(exc)}")
         return
+    except BaseException:  # a link in the published month (RunError): the run stops, nothing left behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     outcome.published.append(month)
     outcome.notes.extend(f"{month} index page without its {problem}" for problem in index.problems)
 
@@ -473,6 +516,7 @@ def run_command(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             force=args.force,
             with_code=args.with_code,
+            timeout=getattr(args, "timeout", job_types.DEFAULT_TIMEOUT),
         )
     except KeyboardInterrupt:
         return 128 + (stopped_by[0] if stopped_by else signal.SIGINT)

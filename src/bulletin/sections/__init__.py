@@ -161,19 +161,87 @@ def start(month: str, data_dir: str | os.PathLike[str] | None = None, key: str |
     changed figure in a recorded output is found by its row and column.
     Returns the loaded month ``m`` (tables read on first use, once); shown in a notebook it reads
     as the line naming the month (``统计月份：2020年2月``) under the notebook's own title.
+
+    A start that fails in a notebook leaves nothing that reads as figures (:func:`_failed_start`):
+    the month an earlier start loaded is removed from the kernel, and a later cell that reads it
+    (queued by Run All, say) shows one line saying why it did not run, not another month's tables
+    nor a ``NameError``. A start that succeeds lifts this.
     """
     import pandas as pd
 
     from .. import charts, display
     from ..loaded_month import Month
 
-    m = Month(month, data_dir)  # a bad or absent month raises here, worded as bulletin.month words it
-    if key is not None:
-        section(key)  # an unknown key is a programming error: fail here, not later
-    charts.use_theme()
-    # pandas cuts cells longer than 50 characters to "…" when it shows a table: a reader must see
-    # every explanation whole (the check findings' 说明, the lagging reasons)
-    pd.set_option("display.max_colwidth", None)
-    m.revisions  # noqa: B018 - a revision record that cannot be read fails here, naming its file
-    display.use_in_notebook()
+    try:
+        m = Month(month, data_dir)  # a bad or absent month raises here, worded as bulletin.month words it
+        if key is not None:
+            section(key)  # an unknown key is a programming error: fail here, not later
+        charts.use_theme()
+        # pandas cuts cells longer than 50 characters to "…" when it shows a table: a reader must see
+        # every explanation whole (the check findings' 说明, the lagging reasons)
+        pd.set_option("display.max_colwidth", None)
+        m.revisions  # noqa: B018 - a revision record that cannot be read fails here, naming its file
+        display.use_in_notebook()
+    except BaseException as exc:
+        _failed_start(month, exc)
+        raise
+    _START_FAILED.clear()
     return m
+
+
+#: after a failed :func:`start` in an IPython kernel: ``{"names": names to guard, "why": the error}``
+_START_FAILED: dict[str, object] = {}
+
+
+def _failed_start(month: object, exc: BaseException) -> None:
+    """In an IPython kernel: remove every loaded month from the user's namespace (a ``m`` of an
+    earlier start would show its month under this one's parameter) and guard the cells after this
+    one through IPython's documented ``input_transformers_post``: a cell that reads such a name,
+    while it is undefined and no start has succeeded since, is replaced by one line saying why.
+    Cells that call ``start`` again, or do not read the month (the parameters), run as written."""
+    import sys
+
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or not hasattr(shell, "input_transformers_post"):
+        return
+    from ..loaded_month import Month
+
+    # (IPython's own output history, `_`, `_3`, `Out`, is left as it is: no cell reads it as figures)
+    stale = [name for name, value in list(shell.user_ns.items())
+             if isinstance(value, Month) and not name.startswith("_")]
+    for name in stale:
+        del shell.user_ns[name]
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    _START_FAILED.update(names=sorted({"m", *stale}), why=f"{type(exc).__name__}: {text}", month=str(month))
+    if _guard_cells not in shell.input_transformers_post:
+        shell.input_transformers_post.append(_guard_cells)
+
+
+def _guard_cells(lines: list[str]) -> list[str]:
+    """IPython input transformer (see :func:`_failed_start`)."""
+    import ast
+    import sys
+
+    if not _START_FAILED:
+        return lines
+    shell = sys.modules["IPython"].get_ipython()
+    try:
+        tree = ast.parse("".join(lines))
+    except SyntaxError:  # IPython's own syntax (magics) after its other transformers: leave it
+        return lines
+    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    calls_start = any(isinstance(n, ast.Call) and getattr(n.func, "id", getattr(n.func, "attr", None)) == "start"
+                      for n in ast.walk(tree))
+    missing = sorted(n for n in read & set(_START_FAILED["names"]) if n not in shell.user_ns)  # type: ignore[arg-type]
+    if calls_start or not missing:
+        return lines
+    return ["from bulletin.sections import not_run_after_failed_start\n",
+            f"not_run_after_failed_start({missing!r})\n"]
+
+
+def not_run_after_failed_start(names: list[str]) -> Note:
+    """The line a cell shows instead of running after a failed :func:`start` (see there)."""
+    return Note(f"本单元未运行：{'、'.join(names)} 没有载入，因为上面的 start 未能载入月份 "
+                f"{_START_FAILED.get('month')}（{_START_FAILED.get('why')}）。"
+                "改正 month 后从 start 所在单元起重新运行。")

@@ -38,16 +38,24 @@ def _pages(month_dir: Path, manifest: dict) -> list[tuple[Path, str | None]]:
     return pages
 
 
-def _rewrite(page: Path, month: str, months: list[str], sections: list[tuple[str, str]], stem: str | None) -> None:
+def _rewrite(page: Path, month: str, months: list[str], sections: list[tuple[str, str]], stem: str | None,
+             recorded: dict) -> None:
+    """Rewrite the page's month links; its hash in ``recorded`` (the manifest's ``files``) follows,
+    only when the page was the one the run published (a page edited since stays different)."""
+    import hashlib
+
     from ..publish import write_text_atomic
     from .pages import month_nav, nav_html
 
-    text = page.read_text(encoding="utf-8")
+    data = page.read_bytes()
+    text = data.decode("utf-8")
     nav = month_nav(month, months, sections, stem)
     html = "<!--bulletin:nav-->" + nav_html(nav, "month" if stem is None else "section") + "<!--/bulletin:nav-->"
     new, count = _NAV.subn(lambda _: html, text, count=1)
     if count and new != text:
         write_text_atomic(page, new)
+        if recorded.get(page.name) == hashlib.sha256(data).hexdigest():
+            recorded[page.name] = hashlib.sha256(new.encode("utf-8")).hexdigest()
 
 
 def refresh(out_dir: Path) -> list[str]:
@@ -68,8 +76,9 @@ def refresh(out_dir: Path) -> list[str]:
         manifest = cache.read_manifest(month_dir)
         if manifest.get("nav") == want:
             continue
+        recorded = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
         for page, stem in _pages(month_dir, manifest):
-            _rewrite(page, month, months, sections, stem)
+            _rewrite(page, month, months, sections, stem, recorded)
         if manifest:
             manifest["nav"] = want
             cache.update_manifest(month_dir, manifest)
