@@ -589,3 +589,61 @@ def read_not_published(folder: Path) -> dict[str, str]:
                                     expected="each item once")
         out[item] = cells[1].strip() if len(cells) > 1 else ""
     return out
+
+
+#: the month folder's record of what its text printed that the package does not know (absent: nothing)
+KEPT_ASIDE_FILE = "kept_aside.csv"
+KEPT_ASIDE_COLUMNS = ("part", "line", "text")
+
+
+def kept_aside_csv(rows: Iterable[tuple[str, int, str]]) -> str:
+    """The canonical ``kept_aside.csv`` text: one row per printed line (part, line number, line as printed).
+
+    A CSV rather than a copy of the text: each line keeps the number it has in the export (what
+    ``bulletin check`` names, and what an analyst looks up in ``data/raw/``), the part it belongs
+    to, and its exact characters (a tab-led table cell keeps its tab), in a file that the month
+    folder's readers, hashes and revisions treat like every other.
+    """
+    return _csv_text(KEPT_ASIDE_COLUMNS, ([part, str(line), text] for part, line, text in rows))
+
+
+def read_kept_aside(folder: Path) -> list[tuple[str, int, list[str]]]:
+    """The parts kept aside in the month of ``folder``: (part, first line, lines as printed), in
+    the text's order (``[]`` without the file). Consecutive lines of one part make one entry.
+
+    Raises :class:`BulletinDataError` for a malformed file, naming the file, row, column and value.
+    """
+    path = Path(folder) / KEPT_ASIDE_FILE
+    try:
+        if not path.is_file():
+            if path.exists():
+                raise BulletinDataError("not a regular file", file=path, expected="a CSV file")
+            return []
+    except OSError as exc:
+        raise BulletinDataError(f"cannot read ({exc.strerror or exc})", file=path) from None
+    data = _read_bytes(path, f"{KEPT_ASIDE_FILE} missing", "a CSV file")
+    reader = csv.reader(io.StringIO(decode_csv(data, path), newline=""))
+    try:
+        records = list(reader)  # blank printed lines are rows too: every record is kept
+    except csv.Error as exc:
+        raise BulletinDataError(f"not a readable CSV file ({exc})", file=path) from None
+    if not records or [c.strip() for c in records[0]] != list(KEPT_ASIDE_COLUMNS):
+        raise BulletinDataError(
+            "unexpected header", file=path, row=1, value=",".join(records[0]) if records else "",
+            expected="the header " + ",".join(KEPT_ASIDE_COLUMNS),
+        )
+    out: list[tuple[str, int, list[str]]] = []
+    last = None
+    for number, cells in enumerate(records[1:], start=2):
+        if len(cells) != len(KEPT_ASIDE_COLUMNS) or not cells[0].strip() or not cells[1].strip().isdigit():
+            raise BulletinDataError(
+                "not a kept line", file=path, row=number, column="line", value=",".join(cells),
+                expected="part,line,text with the line number of the text export",
+            )
+        part, line, text = cells[0].strip(), int(cells[1]), cells[2]
+        if out and part == out[-1][0] and last is not None and line == last + 1:
+            out[-1][2].append(text)
+        else:
+            out.append((part, line, [text]))
+        last = line
+    return out

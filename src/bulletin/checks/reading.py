@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 
@@ -101,6 +102,19 @@ def month_word_findings(month: str, folder: os.PathLike[str]) -> Iterator[Findin
             "warning", "month_word_mismatch", word.table, None, None, word.words, month_label(month),
             f"简报文本{source}第 {word.line} 行「{word.words}」说的是{named}，本月为{month_label(month)}："
             "这里的数字可能是另一个月的（记录于 other_months.csv）",
+        )
+
+
+def kept_aside_notes(folder: os.PathLike[str]) -> Iterator[Finding]:
+    """One note per table or paragraph the text printed that the package does not know
+    (``kept_aside.csv``): a reader is told it is there and where, and that no check covers it."""
+    from ..store import KEPT_ASIDE_FILE, read_kept_aside
+
+    for part, line, lines in read_kept_aside(Path(folder)):
+        yield Finding(
+            "note", "kept_aside", "kept_aside", None, None, part, None,
+            f"简报文本第 {line} 行起的「{part}」（{len(lines)} 行）不是本程序能读的表或段落：按原样保存于 "
+            f"{KEPT_ASIDE_FILE}，未读入，不作核对",
         )
 
 

@@ -433,11 +433,11 @@ def _group_prefix(cells: list[PrintedCell]) -> bool:
 
 
 def _stray_text(section: PrintedSection) -> None:
-    """Refuse a paragraph with figures inside a table's section: they would be lost (notes in parentheses are not)."""
+    """A paragraph with figures inside a table's section (not a note in parentheses) is one the
+    package does not know: kept aside as printed, so that its figures are not lost unseen."""
     for item in section.texts:
         if item.text[0] not in "（(" and any(ch.isdigit() for ch in item.text):
-            raise section.error(f"expected the table and notes in parentheses, found a paragraph {item.text[:20]!r}…",
-                                item.line)
+            section.keep_aside(item)
 
 
 def _no_rows(section: PrintedSection, out: Rows) -> None:
