@@ -170,13 +170,21 @@ def _fact_column(key: str) -> Column:
 
 
 def _rows(frame: pd.DataFrame, name: str) -> list[tuple[tuple[str, ...], dict[str, str]]]:
+    """Each row's key and cells as the month folder's text; a sign printed for no figure is kept
+    as its sign (a loaded table carries it: :func:`bulletin.missing.signs`), so that 未反馈 → —
+    is a change and a month ingested again is not."""
+    from .missing import signs
     from .store import format_cell
 
     decl = TABLES[name]
+    printed = signs(frame)
     out = []
     for record in frame[list(decl.column_names)].itertuples(index=False):
         cells = {c.name: format_cell(v, c) for v, c in zip(record, decl.columns, strict=True)}
-        out.append((tuple(cells[k] for k in decl.key), cells))
+        key = tuple(cells[k] for k in decl.key)
+        if printed:
+            cells.update({c: sign for (k, c), sign in printed.items() if k == key and cells.get(c) == ""})
+        out.append((key, cells))
     return out
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import BulletinDataError, DuplicateKeyError
+from .missing import NO_FIGURE_SIGNS, SIGNS_ATTR, NoFigure, key_text, signs
 from .schema import FACTS, FACTS_COLUMNS, FACTS_FILE, TABLES, Column, Table
 
 #: a figure not reported, as the bulletin prints it (未反馈): read as missing, like an empty cell
@@ -147,7 +148,7 @@ def damaged_utf8_line(data: bytes, bad: int) -> int | None:
 def _count_expected(col: Column) -> str:
     return "a non-negative integer such as 1234 or 1,234" + (
         f" (or {MISSING_TEXT} / empty)" if col.nullable else ""
-    )
+    ) + f" (or a sign for no figure: {' '.join(NO_FIGURE_SIGNS)})"
 
 
 def _text_cell(text: str, raw: str, col: Column, *, file: str | Path, row: int) -> str:
@@ -179,10 +180,17 @@ def _text_cell(text: str, raw: str, col: Column, *, file: str | Path, row: int) 
 
 
 def parse_cell(raw: str, col: Column, *, file: str | Path, row: int) -> object:
-    """One cell → ``str``, ``int``, ``Decimal`` or ``None`` (missing), as declared for ``col``."""
+    """One cell → ``str``, ``int``, ``Decimal`` or ``None`` (missing), as declared for ``col``.
+
+    A figure cell holding a printed sign for "no figure" (:data:`bulletin.missing.NO_FIGURE_SIGNS`)
+    is missing (``None``) in any figure column: the bulletin printed no figure there, which no
+    declaration can forbid; :func:`read_table` keeps the sign.
+    """
     text = raw.strip()
     if col.kind == "text":
         return None if not text and col.nullable else _text_cell(text, raw, col, file=file, row=row)
+    if text in NO_FIGURE_SIGNS:
+        return None
     if text in ("", MISSING_TEXT):
         if col.nullable:
             return None
@@ -234,6 +242,8 @@ def _is_total_name(text: str) -> bool:
 
 def format_cell(value: object, col: Column) -> str:
     """The canonical text of a value in a CSV file (the inverse of :func:`parse_cell`)."""
+    if isinstance(value, NoFigure):  # the sign as printed (未反馈 is the empty cell)
+        return value.sign
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     if col.kind == "money":  # a float is written from its shortest repr, which is the parsed amount
@@ -394,7 +404,24 @@ def read_table(path: Path, table: Table, *, exact: bool = False) -> pd.DataFrame
         for col, pos in zip(table.columns, positions, strict=True)
     }
     _check_keys(table, columns, numbers, path)
-    return pd.DataFrame(columns, copy=False)
+    frame = pd.DataFrame(columns, copy=False)
+    found = _signs(table, positions, body)
+    if found:
+        frame.attrs[SIGNS_ATTR] = found
+    return frame
+
+
+def _signs(table: Table, positions: list[int], body: list[tuple[int, list[str]]]) -> dict:
+    """``{(row key, column): sign}`` for each figure cell printed as a sign for no figure."""
+    figures = [(c, p) for c, p in zip(table.columns, positions, strict=True) if c.kind != "text" and p >= 0]
+    keys = [positions[[c.name for c in table.columns].index(k)] for k in table.key]
+    out = {}
+    for _, cells in body:
+        for col, pos in figures:
+            sign = cells[pos].strip()
+            if sign in NO_FIGURE_SIGNS:
+                out[(key_text(cells[k].strip() for k in keys), col.name)] = sign
+    return out
 
 
 def _check_keys(table: Table, columns: dict[str, object], numbers: list[int], file: Path) -> None:
@@ -449,13 +476,23 @@ def _csv_text(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
 
 
 def table_csv(frame: pd.DataFrame, table: Table) -> str:
-    """The canonical CSV text of a table (what :func:`read_table` reads back unchanged)."""
+    """The canonical CSV text of a table (what :func:`read_table` reads back unchanged): a figure
+    the bulletin printed as a sign for no figure is written as that sign, whether the frame holds
+    it as a :class:`~bulletin.missing.NoFigure` (the ingest) or carries it beside ``<NA>`` (a
+    loaded table, :func:`bulletin.missing.signs`)."""
     cols = table.columns
-    rows = (
-        [format_cell(v, c) for v, c in zip(rec, cols, strict=True)]
-        for rec in frame[list(table.column_names)].itertuples(index=False)
-    )
-    return _csv_text(table.column_names, rows)
+    printed = signs(frame)
+    key = [table.column_names.index(k) for k in table.key]
+
+    def row(rec: tuple) -> list[str]:
+        cells = [format_cell(v, c) for v, c in zip(rec, cols, strict=True)]
+        if printed:
+            k = key_text(cells[i] for i in key)
+            cells = [printed.get((k, c.name), text) if text == "" and c.kind != "text" else text
+                     for text, c in zip(cells, cols, strict=True)]
+        return cells
+
+    return _csv_text(table.column_names, (row(rec) for rec in frame[list(table.column_names)].itertuples(index=False)))
 
 
 def facts_csv(facts: Mapping[str, object]) -> str:

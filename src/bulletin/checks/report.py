@@ -40,6 +40,7 @@ RULE_LABELS: dict[str, str] = {
     "upload_days_zero": "上传天数为0",
     "uploaded_exceeds_required": "上传表多于规定",
     "not_reported": "未反馈",
+    "no_figure": "无数字（—、…）",
     "upload_days_beyond_month": "上传天数超过当月天数",
     "not_published": "本月未刊登",
     "kept_aside": "另存未识别内容",
