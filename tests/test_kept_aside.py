@@ -112,3 +112,13 @@ def test_a_table_kept_aside_is_part_of_the_months_version(tmp_path):
     assert not (result.folder / KEPT_ASIDE_FILE).exists()
     assert (result.folder / "revisions" / "1" / KEPT_ASIDE_FILE).is_file()
     assert not [f for f in check_month("2020-02", data).findings if f.rule == "kept_aside"]
+
+
+def test_a_damaged_kept_aside_file_is_one_line_naming_its_row(tmp_path, capsys):
+    text, line = with_unknown_table("2020年2月预约挂号服务统计表")
+    folder = ingest_file(write(tmp_path, text), data_dir=tmp_path / "data").folder
+    path = folder / KEPT_ASIDE_FILE
+    path.write_text(path.read_text(encoding="utf-8").replace(f",{line + 2},", ",第三行,"), encoding="utf-8")
+    code = cli.main(["check", "2020-02", "--data-dir", str(tmp_path / "data")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "kept_aside.csv" in err and "row 4" in err and "第三行" in err, err

@@ -574,6 +574,15 @@ NOT_PUBLISHED_FILE = "not_published.csv"
 NOT_PUBLISHED_COLUMNS = ("item", "note")
 
 
+def _expect_header(records: list[tuple[int, list[str]]], columns: tuple[str, ...], path: Path) -> None:
+    """Refuse a record file whose first row is not exactly ``columns``, naming the file and the header found."""
+    if not records or [c.strip() for c in records[0][1]] != list(columns):
+        raise BulletinDataError(
+            "unexpected header", file=path, row=1, value=",".join(records[0][1]) if records else "",
+            expected="the header " + ",".join(columns),
+        )
+
+
 def not_published_csv(items: Mapping[str, str]) -> str:
     """The canonical ``not_published.csv`` text: one row per table or fact the bulletin left out.
 
@@ -608,11 +617,7 @@ def read_not_published(folder: Path) -> dict[str, str]:
         raise BulletinDataError(f"cannot read ({exc.strerror or exc})", file=path) from None
     data = _read_bytes(path, "not_published.csv missing", "a CSV file")
     records = _records(data, path)
-    if not records or [c.strip() for c in records[0][1]] != list(NOT_PUBLISHED_COLUMNS):
-        raise BulletinDataError(
-            "unexpected header", file=path, row=1, value=",".join(records[0][1]) if records else "",
-            expected="the header " + ",".join(NOT_PUBLISHED_COLUMNS),
-        )
+    _expect_header(records, NOT_PUBLISHED_COLUMNS, path)
     out: dict[str, str] = {}
     for number, cells in records[1:]:
         item = cells[0].strip()
@@ -658,20 +663,11 @@ def read_kept_aside(folder: Path) -> list[tuple[str, int, list[str]]]:
             return []
     except OSError as exc:
         raise BulletinDataError(f"cannot read ({exc.strerror or exc})", file=path) from None
-    data = _read_bytes(path, f"{KEPT_ASIDE_FILE} missing", "a CSV file")
-    reader = csv.reader(io.StringIO(decode_csv(data, path), newline=""))
-    try:
-        records = list(reader)  # blank printed lines are rows too: every record is kept
-    except csv.Error as exc:
-        raise BulletinDataError(f"not a readable CSV file ({exc})", file=path) from None
-    if not records or [c.strip() for c in records[0]] != list(KEPT_ASIDE_COLUMNS):
-        raise BulletinDataError(
-            "unexpected header", file=path, row=1, value=",".join(records[0]) if records else "",
-            expected="the header " + ",".join(KEPT_ASIDE_COLUMNS),
-        )
+    records = _records(_read_bytes(path, f"{KEPT_ASIDE_FILE} missing", "a CSV file"), path)
+    _expect_header(records, KEPT_ASIDE_COLUMNS, path)
     out: list[tuple[str, int, list[str]]] = []
     last = None
-    for number, cells in enumerate(records[1:], start=2):
+    for number, cells in records[1:]:  # a blank printed line is a row too: its part and line are there
         if len(cells) != len(KEPT_ASIDE_COLUMNS) or not cells[0].strip() or not cells[1].strip().isdigit():
             raise BulletinDataError(
                 "not a kept line", file=path, row=number, column="line", value=",".join(cells),

@@ -75,7 +75,8 @@ NOTES = {
     "[注5]": "各指标单位不同，见“单位”列；“平台状态”为“暂停”的平台本月暂停数据采集及服务（公报文字所述）。",
     "[注6]": "占比以百分数显示，单元格中为小数（0.34 即 34%）；"
              "本表数字与网页“本月概览”、PDF 与 Word 文件的“本月要点”相同。",
-    # the last: a revised month's note (the notes sheet lists only the notes some table cites)
+    # a revised month's note, then a note of the signs for no figure (the notes sheet lists only
+    # the notes some table cites)
     "[注7]": "[r] 表示修订后的数字：本月数据发布后经过修订，“修订标记”列为 [r] 的行中，"
              "其后列出的各列为修订过的数字（为空表示该行没有修订）；修订前的数字保留在数据的 revisions/ 文件夹中。",
     "[注8]": NO_FIGURE_NOTE,
