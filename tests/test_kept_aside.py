@@ -122,3 +122,13 @@ def test_a_damaged_kept_aside_file_is_one_line_naming_its_row(tmp_path, capsys):
     code = cli.main(["check", "2020-02", "--data-dir", str(tmp_path / "data")])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "kept_aside.csv" in err and "row 4" in err and "第三行" in err, err
+
+
+def test_a_misprinted_title_is_kept_aside_and_warned_about_naming_the_table(tmp_path):
+    """预约挂号服务统计 (表 left out) is no title the package knows: its table is kept aside, the
+    month ingested; the check warns that it is close to the table this month does not print."""
+    text = replace_once(seed_text(), "2020年2月预约挂号服务统计表\n", "2020年2月预约挂号服务统计\n")
+    result = ingest_file(write(tmp_path, text), data_dir=tmp_path / "data")
+    assert "appointments" in result.absent and result.aside[0].title == "2020年2月预约挂号服务统计"
+    found = [f for f in check_month("2020-02", tmp_path / "data").findings if f.rule.startswith("kept_aside")]
+    assert [(f.severity, f.rule, f.expected) for f in found] == [("warning", "kept_aside_close", "预约挂号服务统计表")]

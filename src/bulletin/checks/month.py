@@ -91,7 +91,7 @@ def check_month(
         *(f for f in findings if not (f.rule == "table_missing" and f.table in not_published)),
     ]
     findings += month_word_findings(month, folder)
-    findings += kept_aside_notes(folder)
+    findings += kept_aside_notes(folder, not_published)
     data = CheckedMonth(month, tables, facts, not_published)  # type: ignore[arg-type]
 
     total_findings, remainders = check_totals(data)

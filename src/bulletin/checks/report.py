@@ -44,6 +44,7 @@ RULE_LABELS: dict[str, str] = {
     "upload_days_beyond_month": "上传天数超过当月天数",
     "not_published": "本月未刊登",
     "kept_aside": "另存未识别内容",
+    "kept_aside_close": "另存内容疑似已知表",
     "name_close_to_known": "疑似同一单位的另一写法",
     "cumulative_fell": "累计数下降",
     "cumulative_gap": "累计增量与本月数不符",
