@@ -90,11 +90,20 @@ def test_an_unknown_paragraph_is_kept_aside_and_the_month_ingested_exactly(tmp_p
     assert [f.value for f in check_month("2020-02", tmp_path / "data").findings if f.rule == "kept_aside"] == [part]
 
 
-def test_a_paragraph_holding_a_known_lead_it_cannot_read_is_still_refused(tmp_path, capsys):
+def test_a_known_paragraph_printed_wrongly_or_under_a_table_is_refused_not_kept_aside(tmp_path, capsys):
+    """Known content printed wrongly is not unknown content: a hotline figure that cannot be read
+    is refused as before, and so is a platform's paragraph found under a table's title."""
     text = replace_once(seed_text(), "共受理咨询电话59507个", "共受理咨询电话约六万个")
     code = cli.main(["ingest", str(write(tmp_path, text)), "--data-dir", str(tmp_path / "data")])
     assert code == 2 and "expected a figure in 个 after 共受理咨询电话" in capsys.readouterr().err
-    assert not (tmp_path / "data" / "2020-02").exists()
+    lost = replace_once(seed_text(), "2020年2月南京市远程医疗系统数据统计\n", "")
+    code = cli.main(["ingest", str(write(tmp_path, lost, "lost.txt")), "--data-dir", str(tmp_path / "data")])
+    assert code == 2 and "of another section (its title lost?)" in capsys.readouterr().err
+    # while the same text with an unknown paragraph under that table is ingested
+    note = "（不包含12320电话预约"
+    para = replace_once(seed_text(), note, "南京市互联网医院本月共开展在线问诊1801人次。\n\n" + note)
+    assert ingest_file(write(tmp_path, para, "para.txt"), data_dir=tmp_path / "data").aside
+    assert not (tmp_path / "data" / "2020-02" / "revisions").exists()
 
 
 def test_a_table_kept_aside_is_part_of_the_months_version(tmp_path):
