@@ -122,6 +122,16 @@ class Month:
             plots_ready()
         return self._frames[name].copy()
 
+    def signs(self, name: str) -> dict[tuple[tuple[str, ...], str], str]:
+        """The signs the bulletin printed for no figure in table ``name``: ``{(row key as text,
+        column): sign}`` (``{}`` for none, or a table not published); those cells load as ``<NA>``."""
+        from .missing import signs
+
+        if not self.has(name):
+            return {}
+        decl = TABLES[name]
+        return signs(self._read_exact(self.folder / decl.file, decl))
+
     def has(self, name: str) -> bool:
         """Whether table ``name`` is there this month (not recorded as not published, file present)."""
         return name not in self.not_published and (self.folder / TABLES[name].file).exists()

@@ -41,9 +41,10 @@ SHOWN = 20
 #: (``facts.csv``), the rows' order, a note of ``not_published.csv``, or an earlier version that
 #: could not be read at all
 KINDS = ("cell", "row_added", "row_removed", "table_added", "table_removed", "order", "fact", "note",
-         "unreadable")
+         "aside", "unreadable")
 _FACTS_TITLE = "公布的总数"
 _NOTES_TITLE = "未刊登记录"
+_ASIDE_TITLE = "另存的未识别内容"
 
 
 # ------------------------------------------------------------------------------------ changes
@@ -74,6 +75,8 @@ class Change:
         if self.kind == "fact":
             label = FACTS[self.column].label if self.column in FACTS else str(self.column)
             return f"{_FACTS_TITLE} · {label}：{_shown(self.old)} → {_shown(self.new)}"
+        if self.kind == "aside":
+            return f"{_ASIDE_TITLE}（kept_aside.csv）：{self.old or '（无）'} → {self.new or '（无）'}"
         if self.kind == "note":
             item = self.column or ""
             title = TABLES[item].title if item in TABLES else FACTS[item].label if item in FACTS else item
@@ -158,6 +161,8 @@ class Snapshot:
     tables: dict[str, list[tuple[tuple[str, ...], dict[str, str]]]] = field(default_factory=dict)
     facts: dict[str, str] = field(default_factory=dict)
     not_published: dict[str, str] = field(default_factory=dict)
+    #: the lines kept aside (``kept_aside.csv``): (part, line number, line as printed)
+    kept_aside: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 def _fact_column(key: str) -> Column:
@@ -165,13 +170,21 @@ def _fact_column(key: str) -> Column:
 
 
 def _rows(frame: pd.DataFrame, name: str) -> list[tuple[tuple[str, ...], dict[str, str]]]:
+    """Each row's key and cells as the month folder's text; a sign printed for no figure is kept
+    as its sign (a loaded table carries it: :func:`bulletin.missing.signs`), so that 未反馈 → —
+    is a change and a month ingested again is not."""
+    from .missing import signs
     from .store import format_cell
 
     decl = TABLES[name]
+    printed = signs(frame)
     out = []
     for record in frame[list(decl.column_names)].itertuples(index=False):
         cells = {c.name: format_cell(v, c) for v, c in zip(record, decl.columns, strict=True)}
-        out.append((tuple(cells[k] for k in decl.key), cells))
+        key = tuple(cells[k] for k in decl.key)
+        if printed:
+            cells.update({c: sign for (k, c), sign in printed.items() if k == key and cells.get(c) == ""})
+        out.append((key, cells))
     return out
 
 
@@ -190,11 +203,13 @@ def snapshot_folder(folder: Path) -> Snapshot:
         facts = store.read_facts(folder / FACTS_FILE, exact=True)
         snap.facts = {k: store.format_cell(v, _fact_column(k)) for k, v in facts.items()}
     snap.not_published = store.read_not_published(folder)
+    snap.kept_aside = [(part, line + i, text) for part, line, lines in store.read_kept_aside(folder)
+                       for i, text in enumerate(lines)]
     return snap
 
 
 def snapshot_of(tables: Mapping[str, pd.DataFrame], facts: Mapping[str, object],
-                not_published: Mapping[str, str]) -> Snapshot:
+                not_published: Mapping[str, str], kept_aside: Sequence[tuple[str, int, str]] = ()) -> Snapshot:
     """The version an ingest is about to write (tables as read from the bulletin)."""
     from .store import format_cell
 
@@ -202,6 +217,7 @@ def snapshot_of(tables: Mapping[str, pd.DataFrame], facts: Mapping[str, object],
         {name: _rows(tables[name], name) for name in TABLES if name in tables},
         {k: format_cell(v, _fact_column(k)) for k, v in facts.items() if v is not None and k in FACTS},
         dict(not_published),
+        list(kept_aside),
     )
 
 
@@ -231,7 +247,17 @@ def compare(old: Snapshot, new: Snapshot) -> list[Change]:
         was, now = old.not_published.get(item), new.not_published.get(item)
         if was is not None and now is not None and was != now:
             changes.append(Change("note", "not_published", (), item, was, now))
+    if old.kept_aside != new.kept_aside:
+        changes.append(Change("aside", "kept_aside", old=_aside_text(old.kept_aside), new=_aside_text(new.kept_aside)))
     return changes
+
+
+def _aside_text(lines: Sequence[tuple[str, int, str]]) -> str:
+    """The parts kept aside in one line: ``某表（第438行起，12行）``; empty for none."""
+    parts: dict[str, list[int]] = {}
+    for part, line, _ in lines:
+        parts.setdefault(part, []).append(line)
+    return "、".join(f"{part}（第{min(n)}行起，{len(n)}行）" for part, n in parts.items())
 
 
 def _compare_rows(name: str, before: list[tuple[tuple[str, ...], dict[str, str]]],

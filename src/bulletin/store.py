@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import BulletinDataError, DuplicateKeyError
+from .missing import NO_FIGURE_SIGNS, SIGNS_ATTR, NoFigure, key_text, signs
 from .schema import FACTS, FACTS_COLUMNS, FACTS_FILE, TABLES, Column, Table
 
 #: a figure not reported, as the bulletin prints it (未反馈): read as missing, like an empty cell
@@ -147,7 +148,7 @@ def damaged_utf8_line(data: bytes, bad: int) -> int | None:
 def _count_expected(col: Column) -> str:
     return "a non-negative integer such as 1234 or 1,234" + (
         f" (or {MISSING_TEXT} / empty)" if col.nullable else ""
-    )
+    ) + f" (or a sign for no figure: {' '.join(NO_FIGURE_SIGNS)})"
 
 
 def _text_cell(text: str, raw: str, col: Column, *, file: str | Path, row: int) -> str:
@@ -179,10 +180,17 @@ def _text_cell(text: str, raw: str, col: Column, *, file: str | Path, row: int) 
 
 
 def parse_cell(raw: str, col: Column, *, file: str | Path, row: int) -> object:
-    """One cell → ``str``, ``int``, ``Decimal`` or ``None`` (missing), as declared for ``col``."""
+    """One cell → ``str``, ``int``, ``Decimal`` or ``None`` (missing), as declared for ``col``.
+
+    A figure cell holding a printed sign for "no figure" (:data:`bulletin.missing.NO_FIGURE_SIGNS`)
+    is missing (``None``) in any figure column: the bulletin printed no figure there, which no
+    declaration can forbid; :func:`read_table` keeps the sign.
+    """
     text = raw.strip()
     if col.kind == "text":
         return None if not text and col.nullable else _text_cell(text, raw, col, file=file, row=row)
+    if text in NO_FIGURE_SIGNS:
+        return None
     if text in ("", MISSING_TEXT):
         if col.nullable:
             return None
@@ -234,6 +242,8 @@ def _is_total_name(text: str) -> bool:
 
 def format_cell(value: object, col: Column) -> str:
     """The canonical text of a value in a CSV file (the inverse of :func:`parse_cell`)."""
+    if isinstance(value, NoFigure):  # the sign as printed (未反馈 is the empty cell)
+        return value.sign
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     if col.kind == "money":  # a float is written from its shortest repr, which is the parsed amount
@@ -394,7 +404,24 @@ def read_table(path: Path, table: Table, *, exact: bool = False) -> pd.DataFrame
         for col, pos in zip(table.columns, positions, strict=True)
     }
     _check_keys(table, columns, numbers, path)
-    return pd.DataFrame(columns, copy=False)
+    frame = pd.DataFrame(columns, copy=False)
+    found = _signs(table, positions, body)
+    if found:
+        frame.attrs[SIGNS_ATTR] = found
+    return frame
+
+
+def _signs(table: Table, positions: list[int], body: list[tuple[int, list[str]]]) -> dict:
+    """``{(row key, column): sign}`` for each figure cell printed as a sign for no figure."""
+    figures = [(c, p) for c, p in zip(table.columns, positions, strict=True) if c.kind != "text" and p >= 0]
+    keys = [positions[[c.name for c in table.columns].index(k)] for k in table.key]
+    out = {}
+    for _, cells in body:
+        for col, pos in figures:
+            sign = cells[pos].strip()
+            if sign in NO_FIGURE_SIGNS:
+                out[(key_text(cells[k].strip() for k in keys), col.name)] = sign
+    return out
 
 
 def _check_keys(table: Table, columns: dict[str, object], numbers: list[int], file: Path) -> None:
@@ -469,19 +496,29 @@ def _csv_text(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
 
 
 def table_csv(frame: pd.DataFrame, table: Table, *, for_readers: bool = False) -> str:
-    """The canonical CSV text of a table (what :func:`read_table` reads back unchanged).
+    """The canonical CSV text of a table (what :func:`read_table` reads back unchanged): a figure
+    the bulletin printed as a sign for no figure is written as that sign, whether the frame holds
+    it as a :class:`~bulletin.missing.NoFigure` (the ingest) or carries it beside ``<NA>`` (a
+    loaded table, :func:`bulletin.missing.signs`).
 
     ``for_readers``: a CSV for download (the data package), whose text cells that a spreadsheet
     would take for a formula are guarded (:func:`spreadsheet_text`); numbers are never touched.
     """
     cols = table.columns
-    text = [c.kind == "text" and for_readers for c in cols]
-    rows = (
-        [spreadsheet_text(cell) if guard else cell
-         for cell, guard in zip((format_cell(v, c) for v, c in zip(rec, cols, strict=True)), text, strict=True)]
-        for rec in frame[list(table.column_names)].itertuples(index=False)
-    )
-    return _csv_text(table.column_names, rows)
+    printed = signs(frame)
+    key = [table.column_names.index(k) for k in table.key]
+
+    def row(rec: tuple) -> list[str]:
+        cells = [format_cell(v, c) for v, c in zip(rec, cols, strict=True)]
+        if printed:
+            k = key_text(cells[i] for i in key)
+            cells = [printed.get((k, c.name), text) if text == "" and c.kind != "text" else text
+                     for text, c in zip(cells, cols, strict=True)]
+        if for_readers:
+            cells = [spreadsheet_text(text) if c.kind == "text" else text for text, c in zip(cells, cols, strict=True)]
+        return cells
+
+    return _csv_text(table.column_names, (row(rec) for rec in frame[list(table.column_names)].itertuples(index=False)))
 
 
 def facts_csv(facts: Mapping[str, object]) -> str:
@@ -563,6 +600,15 @@ NOT_PUBLISHED_FILE = "not_published.csv"
 NOT_PUBLISHED_COLUMNS = ("item", "note")
 
 
+def _expect_header(records: list[tuple[int, list[str]]], columns: tuple[str, ...], path: Path) -> None:
+    """Refuse a record file whose first row is not exactly ``columns``, naming the file and the header found."""
+    if not records or [c.strip() for c in records[0][1]] != list(columns):
+        raise BulletinDataError(
+            "unexpected header", file=path, row=1, value=",".join(records[0][1]) if records else "",
+            expected="the header " + ",".join(columns),
+        )
+
+
 def not_published_csv(items: Mapping[str, str]) -> str:
     """The canonical ``not_published.csv`` text: one row per table or fact the bulletin left out.
 
@@ -597,11 +643,7 @@ def read_not_published(folder: Path) -> dict[str, str]:
         raise BulletinDataError(f"cannot read ({exc.strerror or exc})", file=path) from None
     data = _read_bytes(path, "not_published.csv missing", "a CSV file")
     records = _records(data, path)
-    if not records or [c.strip() for c in records[0][1]] != list(NOT_PUBLISHED_COLUMNS):
-        raise BulletinDataError(
-            "unexpected header", file=path, row=1, value=",".join(records[0][1]) if records else "",
-            expected="the header " + ",".join(NOT_PUBLISHED_COLUMNS),
-        )
+    _expect_header(records, NOT_PUBLISHED_COLUMNS, path)
     out: dict[str, str] = {}
     for number, cells in records[1:]:
         item = cells[0].strip()
@@ -614,4 +656,53 @@ def read_not_published(folder: Path) -> dict[str, str]:
             raise DuplicateKeyError("duplicate item", file=path, row=number, column="item", value=item,
                                     expected="each item once")
         out[item] = cells[1].strip() if len(cells) > 1 else ""
+    return out
+
+
+#: the month folder's record of what its text printed that the package does not know (absent: nothing)
+KEPT_ASIDE_FILE = "kept_aside.csv"
+KEPT_ASIDE_COLUMNS = ("part", "line", "text")
+
+
+def kept_aside_csv(rows: Iterable[tuple[str, int, str]]) -> str:
+    """The canonical ``kept_aside.csv`` text: one row per printed line (part, line number, line as printed).
+
+    A CSV rather than a copy of the text: each line keeps the number it has in the export (what
+    ``bulletin check`` names, and what an analyst looks up in ``data/raw/``), the part it belongs
+    to, and its exact characters (a tab-led table cell keeps its tab), in a file that the month
+    folder's readers, hashes and revisions treat like every other.
+    """
+    return _csv_text(KEPT_ASIDE_COLUMNS, ([part, str(line), text] for part, line, text in rows))
+
+
+def read_kept_aside(folder: Path) -> list[tuple[str, int, list[str]]]:
+    """The parts kept aside in the month of ``folder``: (part, first line, lines as printed), in
+    the text's order (``[]`` without the file). Consecutive lines of one part make one entry.
+
+    Raises :class:`BulletinDataError` for a malformed file, naming the file, row, column and value.
+    """
+    path = Path(folder) / KEPT_ASIDE_FILE
+    try:
+        if not path.is_file():
+            if path.exists():
+                raise BulletinDataError("not a regular file", file=path, expected="a CSV file")
+            return []
+    except OSError as exc:
+        raise BulletinDataError(f"cannot read ({exc.strerror or exc})", file=path) from None
+    records = _records(_read_bytes(path, f"{KEPT_ASIDE_FILE} missing", "a CSV file"), path)
+    _expect_header(records, KEPT_ASIDE_COLUMNS, path)
+    out: list[tuple[str, int, list[str]]] = []
+    last = None
+    for number, cells in records[1:]:  # a blank printed line is a row too: its part and line are there
+        if len(cells) != len(KEPT_ASIDE_COLUMNS) or not cells[0].strip() or not cells[1].strip().isdigit():
+            raise BulletinDataError(
+                "not a kept line", file=path, row=number, column="line", value=",".join(cells),
+                expected="part,line,text with the line number of the text export",
+            )
+        part, line, text = cells[0].strip(), int(cells[1]), cells[2]
+        if out and part == out[-1][0] and last is not None and line == last + 1:
+            out[-1][2].append(text)
+        else:
+            out.append((part, line, [text]))
+        last = line
     return out

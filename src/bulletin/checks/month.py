@@ -6,7 +6,8 @@ Severities
     ``error``: the month's figures contradict themselves or a table is missing (exit 1).
     ``warning``: a figure worth a second look; the report says why (exit 0).
     ``note``: information a reader should know, not a fault: a table or figure the bulletin did
-    not print that month (recorded in ``not_published.csv``), a month's total that differs from
+    not print that month (recorded in ``not_published.csv``), a table or paragraph the text printed
+    that the package does not know (kept as printed in ``kept_aside.csv``), a month's total that differs from
     the change of its cumulative figure (exit 0).
 
 Unreadable input (a month not of the form ``YYYY-MM``, a missing month folder, a cell that is
@@ -30,7 +31,7 @@ from ..loaders import month_folder
 from ..schema import FACTS_FILE, TABLES, Table
 from ..store import read_facts, read_not_published, read_table
 from .across import across_months
-from .reading import CheckedMonth, month_word_findings, not_published_notes, read_file
+from .reading import CheckedMonth, kept_aside_notes, month_word_findings, not_published_notes, read_file
 from .report import CheckReport, Finding
 from .rules import CROSS_RULES, WARNING_RULES
 from .totals import check_totals
@@ -90,6 +91,7 @@ def check_month(
         *(f for f in findings if not (f.rule == "table_missing" and f.table in not_published)),
     ]
     findings += month_word_findings(month, folder)
+    findings += kept_aside_notes(folder, not_published)
     data = CheckedMonth(month, tables, facts, not_published)  # type: ignore[arg-type]
 
     total_findings, remainders = check_totals(data)

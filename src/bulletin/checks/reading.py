@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 
@@ -101,6 +103,43 @@ def month_word_findings(month: str, folder: os.PathLike[str]) -> Iterator[Findin
             "warning", "month_word_mismatch", word.table, None, None, word.words, month_label(month),
             f"简报文本{source}第 {word.line} 行「{word.words}」说的是{named}，本月为{month_label(month)}："
             "这里的数字可能是另一个月的（记录于 other_months.csv）",
+        )
+
+
+#: how close (difflib's ratio) a kept-aside part's title must be to the title of a table the month
+#: does not print for the check to ask whether that title was misprinted
+CLOSE_TITLE = 0.8
+_MONTH_WORDS = re.compile(r"\d{4}年\d{1,2}月")
+
+
+def kept_aside_notes(folder: os.PathLike[str], not_published: Mapping[str, str] | None = None) -> Iterator[Finding]:
+    """One note per table or paragraph the text printed that the package does not know
+    (``kept_aside.csv``): a reader is told it is there and where, and that no check covers it.
+
+    A part whose title is close to the title of a table this month does not print (预约挂号服务统计
+    for 预约挂号服务统计表) is a warning instead: a misprinted title would otherwise turn a table the
+    package reads into one kept aside, and the month would look as if it had not printed it.
+    """
+    import difflib
+
+    from ..store import KEPT_ASIDE_FILE, read_kept_aside
+
+    absent = [name for name in (not_published or {}) if name in TABLES]
+    for part, line, lines in read_kept_aside(Path(folder)):
+        title = _MONTH_WORDS.sub("", "".join(part.split()))
+        close = [n for n in absent if difflib.SequenceMatcher(None, title, TABLES[n].title).ratio() >= CLOSE_TITLE]
+        where = f"简报文本第 {line} 行起的「{part}」（{len(lines)} 行）"
+        if close:
+            known = "、".join(f"「{TABLES[n].title}」" for n in close)
+            yield Finding(
+                "warning", "kept_aside_close", "kept_aside", None, None, part, TABLES[close[0]].title,
+                f"{where}与本月未刊登的{known}相近：若是标题印错，请改正文本后重新导入（按原样保存于 "
+                f"{KEPT_ASIDE_FILE}，未读入）",
+            )
+            continue
+        yield Finding(
+            "note", "kept_aside", "kept_aside", None, None, part, None,
+            f"{where}不是本程序能读的表或段落：按原样保存于 {KEPT_ASIDE_FILE}，未读入，不作核对",
         )
 
 

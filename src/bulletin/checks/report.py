@@ -40,8 +40,11 @@ RULE_LABELS: dict[str, str] = {
     "upload_days_zero": "上传天数为0",
     "uploaded_exceeds_required": "上传表多于规定",
     "not_reported": "未反馈",
+    "no_figure": "无数字（—、…）",
     "upload_days_beyond_month": "上传天数超过当月天数",
     "not_published": "本月未刊登",
+    "kept_aside": "另存未识别内容",
+    "kept_aside_close": "另存内容疑似已知表",
     "name_close_to_known": "疑似同一单位的另一写法",
     "cumulative_fell": "累计数下降",
     "cumulative_gap": "累计增量与本月数不符",
@@ -99,7 +102,8 @@ def table_title(name: str) -> str:
     decl = TABLES.get(name)
     if decl is not None:
         return decl.title
-    return "数据项" if name == "facts" else name  # the file name is shown beside it
+    # the file name is shown beside it
+    return {"facts": "数据项", "kept_aside": "另存的未识别内容"}.get(name, name)
 
 
 def figure_text(value: object) -> str:

@@ -13,6 +13,7 @@ from typing import Protocol
 
 import pandas as pd
 
+from ..missing import key_text, signs
 from ..month_strings import days_in_month, month_label
 from ..schema import FACTS, KIOSK_GROUP_LABELS, TABLES, TELEMEDICINE_MEASURES, Table
 from ..schema import table as schema_table
@@ -353,13 +354,25 @@ class DaysBeyondMonth:
 
 @dataclass(frozen=True)
 class NotReported:
-    """A figure printed as 未反馈 (every column the schema declares can hold it: ``Column.not_reported``)."""
+    """A figure printed as 未反馈 (every column the schema declares can hold it:
+    ``Column.not_reported``), or as a sign for no figure (—, …: any figure column; ``no_figure``,
+    worded with the sign as printed). Both are missing to every total and rule, and worth the
+    same second look."""
 
     def check(self, data: CheckedMonth) -> Iterator[Finding]:
         for name, decl, row in _rows_with(data):
+            printed = signs(data.tables[name])
             for col in decl.columns:
-                if col.not_reported and number(row[col.name]) is None:
-                    unit = unit_of(decl, row)
+                if col.kind == "text" or number(row[col.name]) is not None:
+                    continue
+                unit = unit_of(decl, row)
+                sign = printed.get((key_text(row[k] for k in decl.key), col.name)) if printed else None
+                if sign is not None:
+                    yield Finding(
+                        "warning", "no_figure", name, unit, col.name, sign, "一个数字",
+                        f"{unit}：{col.label}印作“{sign}”（无数字），按缺失处理，不计入合计",
+                    )
+                elif col.not_reported:
                     yield Finding(
                         "warning", "not_reported", name, unit, col.name, None, "一个数字",
                         f"{unit}：{col.label}未反馈",

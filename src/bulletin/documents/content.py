@@ -25,6 +25,7 @@ from .. import schema
 from ..comparisons import Basis
 from ..errors import BulletinDataError
 from ..fmt import is_missing, printed
+from ..missing import NoFigure, key_text
 from ..month_strings import is_month, month_label
 from . import model
 from . import wording as w
@@ -76,8 +77,20 @@ def total(m: Month, name: str, column: str, frame: pd.DataFrame) -> object | Non
 
 
 def revised(m: Month, name: str, key: tuple[object, ...], column: str, value: object) -> object:
-    """``value``, wrapped as :class:`~bulletin.fmt.printed.Revised` (worded with ``[r]``) when a revision changed it."""
+    """``value``, wrapped as :class:`~bulletin.fmt.printed.Revised` (worded with ``[r]``) when a revision
+    changed it; a missing figure the bulletin printed as a sign (—, …) as that sign
+    (:class:`~bulletin.missing.NoFigure`), as 未反馈 reads 未反馈."""
+    value = as_printed(m, name, key, column, value)
     return printed.Revised(value) if m.revised.cell(name, key, column) else value
+
+
+def as_printed(m: Month, name: str, key: tuple[object, ...], column: str, value: object) -> object:
+    """``value``; a missing one the bulletin printed as a sign (—, …) as a :class:`~bulletin.missing.NoFigure`."""
+    if is_missing(value):
+        sign = m.signs(name).get((key_text(key), column))
+        if sign is not None:
+            return NoFigure(sign)
+    return value
 
 
 def revised_fact(m: Month, key: str, value: object) -> object:
@@ -258,7 +271,9 @@ def _platform_grid(m: Month, name: str) -> Grid | Paragraph:
     body = []
     for _, row in frame.iterrows():
         unit = (row[key],)
-        fraction = f"{printed.count(row['declared_tables'])}/{printed.count(row['required_tables'])}"
+        declared, required = (printed.count(as_printed(m, name, unit, c, row[c]))
+                              for c in ("declared_tables", "required_tables"))
+        fraction = f"{declared}/{required}"
         if any(m.revised.cell(name, unit, c) for c in ("declared_tables", "required_tables")):
             fraction = revs.mark(fraction, True)
         cells = [Cell(str(row[key])), _num(fraction),
@@ -454,8 +469,9 @@ def build_from(m: Month) -> Document:
         subtitle += f"（{m.revisions[-1].date_label}修订，标 {revs.MARK} 的数字为修订后的数字）"
         chapters.append(revision_chapter(m))
     colophon = model.colophon(m.month, m.revisions[-1].date_label if m.revisions else "")
+    signs = sorted({sign for name in schema.TABLES if m.has(name) for sign in m.signs(name).values()})
     return Document(m.month, f"{TITLE}（{year}年{mon}月）", subtitle, tuple(chapters), colophon,
-                    (model.NOT_REPORTED_TERM,))
+                    (model.NOT_REPORTED_TERM, *(model.no_figure_term(sign) for sign in signs)))
 
 
 def revision_chapter(m: Month) -> Chapter:

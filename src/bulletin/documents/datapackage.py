@@ -33,13 +33,14 @@ import datetime as dt
 import io
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import revisions, schema
 from ..fmt import is_missing, printed
+from ..missing import signs
 from ..store import FORMULA_GUARD, facts_csv, spreadsheet_text, table_csv
 from . import content, model
 from . import wording as w
@@ -62,6 +63,8 @@ FORMULA_TEXT = (f"以 =、+、-、@、制表符、回车或 {FORMULA_GUARD} 开�
 NOT_PRINTED_TEXT = "空单元格表示公报在该项旁没有印注明"
 #: the package's licence: the bulletin grants none, so the descriptor claims none and says so
 NO_LICENCE_TEXT = "公报未载明数据的使用许可，本数据包因此不附许可（licenses）。"
+#: the note of a field holding a sign the bulletin printed for no figure (—, …)
+NO_FIGURE_TEXT = "单元格中的“{signs}”照公报原样印出，表示无数字（不同于未反馈），按缺失处理，不是 0"
 
 
 def _measure_units() -> str:
@@ -70,11 +73,15 @@ def _measure_units() -> str:
     return "单位随指标（measure）而定：" + "，".join(parts) + "；paused 为 1 表示该平台本月暂停数据采集及服务（无单位）"
 
 
-def field(col: schema.Column, table: str | None = None) -> dict[str, object]:
-    """The Table Schema field of a declared column (of ``table``, for its own wording)."""
+def field(col: schema.Column, table: str | None = None, no_figure: Sequence[str] = ()) -> dict[str, object]:
+    """The Table Schema field of a declared column (of ``table``, for its own wording).
+
+    ``no_figure``: the signs for no figure (—, …) this month's file holds in the column, as printed
+    (the resource lists them as missing values): such a column is not ``required``.
+    """
     out: dict[str, object] = {"name": col.name, "title": col.label, "type": _TYPES[col.kind]}
     constraints: dict[str, object] = {}
-    if not col.nullable:
+    if not col.nullable and not no_figure:
         constraints["required"] = True
     if col.kind in ("count", "money"):
         constraints["minimum"] = 0
@@ -101,6 +108,8 @@ def field(col: schema.Column, table: str | None = None) -> dict[str, object]:
         said.append(NOT_PRINTED_TEXT)
     if col.kind == "text" and col.choices is None:
         said.append(FORMULA_TEXT)
+    if no_figure:
+        said.append(NO_FIGURE_TEXT.format(signs="”“".join(no_figure)))
     if said:
         out["description"] = "；".join(said)
     return out
@@ -241,12 +250,17 @@ def descriptor(m: Month, frames: Mapping[str, pd.DataFrame], facts: Mapping[str,
     resources: list[dict[str, object]] = []
     for name in frames:
         decl = schema.TABLES[name]
+        printed_signs = signs(frames[name])
+
+        def used(column: str) -> list[str]:
+            return sorted({s for (_, c), s in printed_signs.items() if c == column})  # noqa: B023
+
         resources.append({
             "name": name, "path": decl.file, "title": dated(m.month, decl.title),
             "description": table_description(decl, facts, frames[name]),
             "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "schema": {"fields": [field(c, name) for c in decl.columns], "primaryKey": list(decl.key),
-                       "missingValues": [""]},
+            "schema": {"fields": [field(c, name, used(c.name)) for c in decl.columns], "primaryKey": list(decl.key),
+                       "missingValues": ["", *sorted(set(printed_signs.values()))]},
         })
     if facts:
         resources.append(_facts_resource())

@@ -101,6 +101,11 @@ BULLETIN = publication.NAME
 NOT_REPORTED_TERM = (NOT_REPORTED, "单位当月未报送该项数据，按缺失处理，不是0")
 
 
+def no_figure_term(sign: str) -> tuple[str, str]:
+    """What a sign printed for no figure (—, …) means, under each table that prints it."""
+    return (sign, "简报此处印作该符号，表示无数字，按缺失处理，不是0")
+
+
 def terms_used(grid: Grid, terms: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
     """The terms a table prints in a figure's cell (未反馈, 未反馈/83, 未反馈 [r]); a label that merely
     holds the word, such as the headline 申明上传表未反馈, is not one."""

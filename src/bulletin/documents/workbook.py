@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from .. import revisions, schema
 from ..fmt import UNDEFINED, is_missing, printed
+from ..missing import key_text
 from ..month_strings import month_label
 from ..release import generated_date
 from . import content, model
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
 #: how a missing value is shown, with its note (the Analysis Function's shorthand)
 MISSING = "[x]"
 MISSING_NOTE = "[x] 表示未反馈：该单位当月未报送此项数据（公报印作“未反馈”），不是 0。"
+#: the note of a figure the bulletin printed as a sign for no figure (—, …): shown as that sign
+NO_FIGURE_NOTE = "“—”“…”等符号照公报原样印出，表示无数字（不同于未反馈），按缺失处理，不是 0。"
 
 #: sheet names: short, without spaces (screen readers announce them)
 SHEETS = {
@@ -78,9 +81,11 @@ NOTES = {
     "[注5]": "各指标单位不同，见“单位”列；“平台状态”为“暂停”的平台本月暂停数据采集及服务（公报文字所述）。",
     "[注6]": "占比以百分数显示，单元格中为小数（0.34 即 34%）；"
              "本表数字与网页“本月概览”、PDF 与 Word 文件的“本月要点”相同。",
-    # the last: a revised month's note (the notes sheet lists only the notes some table cites)
+    # a revised month's note, then a note of the signs for no figure (the notes sheet lists only
+    # the notes some table cites)
     "[注7]": "[r] 表示修订后的数字：本月数据发布后经过修订，“修订标记”列为 [r] 的行中，"
              "其后列出的各列为修订过的数字（为空表示该行没有修订）；修订前的数字保留在数据的 revisions/ 文件夹中。",
+    "[注8]": NO_FIGURE_NOTE,
 }
 REVISED_COLUMN = "修订标记"
 #: the telemedicine measure that is a state, not a figure: shown in 平台状态, not as a number
@@ -203,12 +208,14 @@ def _text(name: str, column: str, value: object) -> str:
     return str(value)
 
 
-def _notes_for(decl: schema.Table, frame, flagged: bool) -> list[str]:
-    """The notes that concern one table: [x] only where a figure is missing, money only where
-    there is money, the stated totals only where the bulletin states some, and so on."""
+def _notes_for(decl: schema.Table, frame, flagged: bool, signs: dict | None = None) -> list[str]:
+    """The notes that concern one table: [x] only where a figure is missing (and not printed as a
+    sign), money only where there is money, the stated totals only where the bulletin states some,
+    and so on."""
     figures = [c.name for c in decl.columns if c.kind != "text"]
     found = []
-    if any(is_missing(v) for c in figures for v in frame[c]):
+    signs = signs or {}
+    if sum(is_missing(v) for c in figures for v in frame[c]) > len(signs):
         found.append("[注1]")
     if any(c.kind == "money" for c in decl.columns):
         found.append("[注2]")
@@ -220,6 +227,8 @@ def _notes_for(decl: schema.Table, frame, flagged: bool) -> list[str]:
         found.append("[注5]")
     if flagged:
         found.append("[注7]")
+    if signs:
+        found.append("[注8]")
     return found
 
 
@@ -387,7 +396,8 @@ def _table_sheet(book, m: Month, name: str, sheet_name: str,
         _print_setup(sheet, -1, landscape=sheet.fit())
         return (sheet_name, table_title, None, "本月简报未公布此表"), []
     flagged = _revised_rows(m, name, frame)
-    marks = _notes_for(decl, frame, bool(flagged))
+    signs = m.signs(name)
+    marks = _notes_for(decl, frame, bool(flagged), signs)
     _notes_line(sheet, marks)
     first = 2  # the header row right under the notes line: no blank row above the table
     if name == "telemedicine":
@@ -400,9 +410,12 @@ def _table_sheet(book, m: Month, name: str, sheet_name: str,
     })
     _write_marks(sheet, flagged, first + 1, len(cols))
     for r, record in enumerate(frame[list(decl.column_names)].itertuples(index=False), start=first + 1):
+        key = key_text(getattr(record, k) for k in decl.key) if signs else ()
         for c, (value, col) in enumerate(zip(record, cols, strict=True)):
             if col.kind == "text" and not is_missing(value):
                 sheet.write_string(r, c, _text(name, col.name, value))
+            elif (key, col.name) in signs and is_missing(value):
+                sheet.write_string(r, c, signs[(key, col.name)], formats["missing"])  # as printed ([注8])
             else:
                 _write_value(sheet, r, c, value, col.kind, formats)
     _print_setup(sheet, first, landscape=sheet.fit())  # the platform tables print landscape

@@ -7,7 +7,8 @@ take the same values and keep :data:`NOT_REPORTED`, the one word a missing figur
 Every figure shown in a notebook or report goes through here: counts with thousands separators,
 shares as percentages with one decimal, money in 元 with two decimals, month-on-month change as
 ``+1,234（+5.2%）``. A missing figure (``<NA>``, what the bulletin prints as 未反馈) is shown as
-未反馈, never as 0.
+未反馈, never as 0; one the bulletin printed as a sign (``—``, ``…``: :class:`~bulletin.missing.NoFigure`)
+as that sign.
 
 Tables are returned as plain DataFrames of strings with Chinese headers: their HTML and text
 renderings are deterministic (a pandas ``Styler`` would embed a random id in its HTML).
@@ -16,13 +17,14 @@ renderings are deterministic (a pandas ``Styler`` would embed a random id in its
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
 from ..loaders import labels as table_labels
-from ..missing import is_missing
+from ..missing import NoFigure, is_missing, key_text, shown
+from ..missing import signs as read_signs
 from ..schema import to_fen
 
 #: how a missing figure reads, in every output (the bulletin's own word; ``bulletin.store`` keeps
@@ -57,7 +59,7 @@ def mark(text: str, revised: bool) -> str:
 def count(x: object, na: str = NOT_REPORTED) -> str:
     """``1234`` → ``1,234``; a missing value → 未反馈."""
     if is_missing(x):
-        return na
+        return shown(x, na)
     if isinstance(x, Decimal):
         x = int(x.to_integral_value(ROUND_HALF_UP))
     elif isinstance(x, float):
@@ -68,14 +70,14 @@ def count(x: object, na: str = NOT_REPORTED) -> str:
 def number(x: object, digits: int = 1, na: str = NOT_REPORTED) -> str:
     """A ratio or average with ``digits`` decimals and thousands separators: ``12.3``."""
     if is_missing(x):
-        return na
+        return shown(x, na)
     return f"{float(x):,.{digits}f}"
 
 
 def pct(x: object, digits: int = 1, na: str = UNDEFINED, signed: bool = False) -> str:
     """A share given as a fraction: ``0.4352`` → ``43.5%`` (``signed`` puts ``+`` before gains)."""
     if is_missing(x) or (isinstance(x, float) and math.isinf(x)):
-        return na
+        return shown(x, na)
     value = float(x)
     smallest = 0.5 * 10 ** -(digits + 2)
     if 0 < abs(value) < smallest:  # a share too small to show reads as <0.1%, not as 0.0%
@@ -87,7 +89,7 @@ def pct(x: object, digits: int = 1, na: str = UNDEFINED, signed: bool = False) -
 def yuan(x: object, na: str = NOT_REPORTED, unit: bool = False) -> str:
     """Money to the fen: ``Decimal("6477159.42")`` → ``6,477,159.42`` (``unit`` appends 元)."""
     if is_missing(x):
-        return na
+        return shown(x, na)
     text = f"{to_fen(x):,.2f}"
     return f"{text}元" if unit else text
 
@@ -95,7 +97,7 @@ def yuan(x: object, na: str = NOT_REPORTED, unit: bool = False) -> str:
 def yi(x: object, digits: int = 1, na: str = NOT_REPORTED) -> str:
     """A large count in 亿 (10⁸) as the bulletin prints it: ``4930000000`` → ``49.3亿``."""
     if is_missing(x):
-        return na
+        return shown(x, na)
     return f"{float(x) / 1e8:,.{digits}f}亿"
 
 
@@ -107,7 +109,7 @@ def figure(x: object, unit: str, na: str | None = None) -> str:
     A missing value reads as ``na`` when given, else as each kind's own default.
     """
     if na is not None and is_missing(x):
-        return na
+        return shown(x, na)
     if unit == "%":
         return pct(x)
     if unit == "元":
@@ -120,7 +122,7 @@ def figure(x: object, unit: str, na: str | None = None) -> str:
 def signed_count(x: object, na: str = UNDEFINED) -> str:
     """A difference with its sign: ``+1,234``, ``-56``, ``0``."""
     if is_missing(x):
-        return na
+        return shown(x, na)
     v = int(x)
     return f"{v:+,}" if v else "0"
 
@@ -149,7 +151,7 @@ FORMATTERS: dict[str, Callable[[object], str]] = {
     "yuan": yuan,
     "number": number,
     "signed": signed_count,
-    "text": lambda x: NOT_REPORTED if is_missing(x) else str(x),
+    "text": lambda x: shown(x, NOT_REPORTED) if is_missing(x) else str(x),
 }
 
 
@@ -170,6 +172,23 @@ def _infer(name: str, series: pd.Series, money: frozenset[str] = frozenset()) ->
     return "text"
 
 
+def with_signs(frame: pd.DataFrame, printed: Mapping[tuple[tuple[str, ...], str], str],
+               key: Sequence[str]) -> pd.DataFrame:
+    """A display copy of ``frame`` in which each missing figure the bulletin printed as a sign
+    (``printed``: ``m.signs(table)``, rows found by the ``key`` columns) is a
+    :class:`~bulletin.missing.NoFigure`, which every formatter here words as its sign. For views
+    only: the figure columns it touches become ``object`` columns."""
+    if not printed or not all(k in frame.columns for k in key):
+        return frame
+    keys = [key_text(k) for k in zip(*(frame[k] for k in key), strict=True)]
+    out = frame.copy()
+    for col in dict.fromkeys(c for _, c in printed):
+        if col in out.columns:
+            out[col] = pd.Series([NoFigure(printed[(k, col)]) if (k, col) in printed and is_missing(v) else v
+                                  for k, v in zip(keys, out[col], strict=True)], index=out.index, dtype=object)
+    return out
+
+
 def table(
     frame: pd.DataFrame,
     table_name: str | None = None,
@@ -178,6 +197,7 @@ def table(
     formats: Mapping[str, str | Callable[[object], str]] | None = None,
     number_rows: bool = True,
     revised: pd.DataFrame | None = None,
+    signs: Mapping[tuple[tuple[str, ...], str], str] | None = None,
 ) -> pd.DataFrame:
     """A display copy of ``frame``: every cell a formatted string, headers in Chinese.
 
@@ -199,6 +219,14 @@ def table(
     revised
         Per row of ``frame`` (same length, same order) and per column, whether a revision changed
         the figure (``m.revised_flags(table, frame)``): those cells read ``1,819 [r]``.
+
+    signs
+        The signs the bulletin printed for no figure (``m.signs(table)``), for a frame that no
+        longer carries them (one with a 合计 row concatenated, say); by default the frame's own.
+
+    A missing figure reads 未反馈, or the sign the bulletin printed in its place (``—``, ``…``),
+    which a loaded table carries (:func:`bulletin.missing.signs`) and which is found by the row's
+    key, so ``table_name`` and the key columns must be in ``frame`` for it.
     """
     names: dict[str, str] = dict(LABELS)
     if table_name is not None:
@@ -207,15 +235,19 @@ def table(
         names.update(labels)
     formats = dict(formats or {})
     money = frozenset()
+    shown = frame
     if table_name is not None:
         from ..schema import table as table_decl
 
-        money = frozenset(c.name for c in table_decl(table_name).columns if c.kind == "money")
+        decl = table_decl(table_name)
+        money = frozenset(c.name for c in decl.columns if c.kind == "money")
+        # a figure the bulletin printed as a sign (—, …) reads as that sign, as 未反馈 reads 未反馈
+        shown = with_signs(frame, read_signs(frame) if signs is None else signs, decl.key)
     out = pd.DataFrame(index=frame.index)
     for col in frame.columns:
         spec = formats.get(col) or _infer(col, frame[col], money)
         func = FORMATTERS[spec] if isinstance(spec, str) else spec
-        texts = [func(v) for v in frame[col]]
+        texts = [func(v) for v in shown[col]]
         if revised is not None and col in revised.columns:
             texts = [mark(t, bool(f)) for t, f in zip(texts, revised[col], strict=True)]
         out[names.get(col, col)] = texts

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..missing import shown
 from ..schema import to_fen
 from . import NOT_REPORTED, is_missing, pct
 
@@ -41,7 +42,7 @@ def count(x: object) -> str:
     if isinstance(x, Revised):
         return _mark(count(x.value))
     if is_missing(x):
-        return NOT_REPORTED
+        return shown(x, NOT_REPORTED)
     if isinstance(x, Decimal):
         x = x.to_integral_value(ROUND_HALF_UP)
     elif isinstance(x, float):
@@ -53,7 +54,7 @@ def yuan(x: object) -> str:
     """Money as printed, to the fen: ``51460109.85``; missing → 未反馈; a revised figure ``51460109.85 [r]``."""
     if isinstance(x, Revised):
         return _mark(yuan(x.value))
-    return NOT_REPORTED if is_missing(x) else f"{money(x)}"
+    return shown(x, NOT_REPORTED) if is_missing(x) else f"{money(x)}"
 
 
 def big(x: object) -> str:
@@ -62,7 +63,7 @@ def big(x: object) -> str:
     if isinstance(x, Revised):
         return _mark(big(x.value))
     if is_missing(x):
-        return NOT_REPORTED
+        return shown(x, NOT_REPORTED)
     n = int(x)  # type: ignore[call-overload]
     if n >= 10**8 and n % 10**7 == 0:
         return f"{n // 10**8}.{n // 10**7 % 10}亿".replace(".0亿", "亿")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,9 +23,16 @@ from .. import datalock, month_words, paths, revisions
 from ..errors import BulletinDataError, BulletinError, IngestError
 from ..month_strings import is_month, month_label, parse_month
 from ..schema import FACTS, TABLES
-from ..store import NOT_PUBLISHED_FILE, month_files, not_published_csv, write_month_files
+from ..store import (
+    KEPT_ASIDE_FILE,
+    NOT_PUBLISHED_FILE,
+    kept_aside_csv,
+    month_files,
+    not_published_csv,
+    write_month_files,
+)
 from . import ending, prose, tables
-from .layout import decode_export, sections, statistics_part
+from .layout import Aside, decode_export, parts, statistics_part
 
 __all__ = ["IngestResult", "Parsed", "ingest_command", "ingest_file", "parse_text"]
 
@@ -47,6 +55,13 @@ class Parsed:
     other_months: list[month_words.MonthWord] = field(default_factory=list)
     #: rows read as no row of a table (a pre-numbered row left empty), one line each
     skipped: list[str] = field(default_factory=list)
+    #: tables and paragraphs the package does not know, as printed (``kept_aside.csv``), in text order
+    aside: list[Aside] = field(default_factory=list)
+
+    @property
+    def kept_aside(self) -> list[tuple[str, int, str]]:
+        """(part, line number, line as printed) of every line kept aside, for ``kept_aside.csv``."""
+        return [(part.title, number, line) for part in self.aside for number, line in part.lines]
 
     @property
     def not_published(self) -> dict[str, str]:
@@ -86,6 +101,8 @@ class IngestResult:
     cut: ending.Cut | None = None
     #: rows skipped as no row of a table (a pre-numbered row left empty), one line each
     skipped: tuple[str, ...] = ()
+    #: the tables and paragraphs kept aside as printed in ``kept_aside.csv`` (not read)
+    aside: tuple[Aside, ...] = ()
     #: what changed against the version in the data (a month already there), and the revision
     #: that took it in; ``unchanged``: the data already held exactly this, nothing was written
     changes: tuple[revisions.Change, ...] = ()
@@ -112,7 +129,7 @@ def parse_text(
     cut = None
     try:
         numbered, ended = statistics_part(text, partial=partial)
-        found = sections(numbered)
+        found, aside = parts(numbered)
         if found:
             found, cut = ending.check(found, numbered, ended, partial=partial)
     except IngestError as exc:
@@ -147,7 +164,9 @@ def parse_text(
     frames = {name: _frame(name, out[name]) for name in TABLES if name in out}
     others = month_words.find(found, printed, Path(file).name if file is not None else "")
     skipped = [line for sec in found for line in sec.skipped]
-    return Parsed(printed, frames, facts, [name for name in TABLES if name not in out], notes, cut, others, skipped)
+    aside = sorted([*aside, *(a for sec in found for a in sec.aside)], key=lambda a: a.line)
+    return Parsed(printed, frames, facts, [name for name in TABLES if name not in out], notes, cut, others, skipped,
+                  aside)
 
 
 def _read_section(sec, out: dict[str, list[dict[str, object]]], facts: dict[str, object], notes: list[str]) -> None:
@@ -174,6 +193,13 @@ def _read_section(sec, out: dict[str, list[dict[str, object]]], facts: dict[str,
         rows, more = tables.READERS[sec.table](sec)
         out[sec.table] = rows
         facts.update(more)
+        for part in sec.aside:
+            # a paragraph another section prints, under a table's title: that section's title was
+            # lost, and its figures would be read by no one; refused rather than kept aside
+            number, text = part.lines[0]
+            if prose.known_paragraph(text):
+                raise sec.error(f"expected the table and notes in parentheses, found a paragraph {text[:20]!r}… "
+                                "of another section (its title lost?)", number)
 
 
 def _with_file(exc: IngestError, file: str | Path | None) -> IngestError:
@@ -241,12 +267,15 @@ A text cut short is refused unless ``partial`` (see :mod:`.ending`).
     if parsed.other_months:
         # the text's own line numbers, kept for bulletin check (which reads only the data folder)
         files[month_words.FILE] = month_words.to_csv(parsed.other_months)
+    if parsed.aside:
+        # what the package does not know, as printed: never read by guess, never dropped unseen
+        files[KEPT_ASIDE_FILE] = kept_aside_csv(parsed.kept_aside)
     with datalock.writing(root):
         recovered = tuple(revisions.recover(root))
         notes = (*parsed.notes, *_platforms_not_printed(parsed, root))
         result = IngestResult(
             parsed.month, target, tuple(parsed.tables), tuple(parsed.absent), tuple(parsed.facts), notes,
-            missing, parsed.cut, tuple(parsed.skipped), recovered=recovered,
+            missing, parsed.cut, tuple(parsed.skipped), tuple(parsed.aside), recovered=recovered,
         )
         if not target.exists():
             write_month_files(target, files)
@@ -254,7 +283,7 @@ A text cut short is refused unless ``partial`` (see :mod:`.ending`).
         if not target.is_dir():
             raise BulletinDataError("the month's path is a file, not a folder", file=target,
                                     expected="a month folder, or nothing, there")
-        new = revisions.snapshot_of(parsed.tables, parsed.facts, missing)
+        new = revisions.snapshot_of(parsed.tables, parsed.facts, missing, parsed.kept_aside)
         changes = revisions.compare_with_folder(target, new)
         if not changes:
             return dataclasses.replace(result, unchanged=True)
@@ -295,6 +324,14 @@ def _platforms_not_printed(parsed: Parsed, root: Path) -> list[str]:
     return []
 
 
+def aside_lines(file: str | os.PathLike[str], result: IngestResult) -> list[str]:
+    """One line per part kept aside, for stderr: a note (the month is ingested), not an error."""
+    where = f"{paths.display_path(result.folder)}/{KEPT_ASIDE_FILE}"
+    return [f"note: {paths.display_path(file)}, line {part.line}: 「{part.title}」 is not a table or paragraph "
+            f"this package reads; its {len(part.lines)} line{'s' if len(part.lines) != 1 else ''} are kept as "
+            f"printed in {where}, not read" for part in result.aside]
+
+
 def _print_block(head: str, changes: tuple[revisions.Change, ...] | list[revisions.Change]) -> None:
     print(head)
     for line in revisions.diff_lines(changes):
@@ -321,6 +358,8 @@ def ingest_command(file: str, *, month: str | None, data_dir: PathLike, force: b
         print(line)
     for line in result.skipped:
         print(f"skipped: {line}")
+    for line in aside_lines(file, result):
+        print(line, file=sys.stderr)
     if result.unchanged:
         print(f"{paths.display_path(file)}: {result.month} is already in the data with exactly these tables and "
               f"figures; nothing written ({paths.display_path(result.folder)} unchanged)")

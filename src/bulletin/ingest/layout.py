@@ -34,6 +34,11 @@ SECTION_TITLES = {
 }
 
 _MONTH_IN_TITLE = re.compile(r"(\d{4})年(\d{1,2})月")
+#: what a title the package does not know looks like once its month is taken out: no figure, no
+#: sentence punctuation, ending as the bulletin's titles end (统计表, 统计, 情况, an optional （…）)
+_OTHER_TITLE = re.compile(r"[^\d，。；：、,;]{2,40}?(?:表|统计|情况|一览)(?:（[^（）\d]{1,12}）)?")
+#: the heading above the statistics part, where a whole bulletin prints it
+PART_HEADING = "统计数据"
 _SPACE = re.compile(r"\s+")
 #: the longest plain line still read as part of a vertically merged cell
 _MERGED_PIECE = 2
@@ -70,6 +75,20 @@ class Text:
 
 
 @dataclass
+class Aside:
+    """A part of the statistics part the package does not know, kept as printed.
+
+    ``title`` names it (a title such as 2020年2月互联网医院服务情况统计表, or the known section and
+    ``段落`` for a paragraph inside it); ``lines`` are (line number, line exactly as printed), from
+    its first line to its last non-blank one, blank lines included (they separate a table's rows).
+    """
+
+    title: str
+    line: int
+    lines: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
 class PrintedSection:
     table: str  # the name of the table the section is declared as in bulletin.schema
     title: str  # the title as printed
@@ -78,6 +97,12 @@ class PrintedSection:
     items: list[Row | Text] = field(default_factory=list)
     #: one line per row the reader skipped (a pre-numbered row left empty), for the ingest to print
     skipped: list[str] = field(default_factory=list)
+    #: paragraphs of the section its reader does not know (kept as printed, noted, never guessed at)
+    aside: list[Aside] = field(default_factory=list)
+
+    def keep_aside(self, item: Text) -> None:
+        """Keep a paragraph this section's reader does not know, as printed (``bulletin check`` notes it)."""
+        self.aside.append(Aside(f"{self.name}·段落", item.line, [(item.line, item.text)]))
 
     @property
     def name(self) -> str:
@@ -138,6 +163,11 @@ def statistics_part(text: str, *, partial: bool = False) -> tuple[list[tuple[int
     """
     numbered = list(enumerate(text.splitlines(), start=1))
     start = next((i for i, (_, ln) in enumerate(numbered) if section_title(ln)), len(numbered))
+    # a part the package does not know, printed before the first title it knows, still belongs to
+    # the statistics part when the part's own heading (统计数据) stands above it
+    heading = next((i for i in range(start - 1, -1, -1) if normalize(numbered[i][1]) == PART_HEADING), None)
+    if heading is not None and any(other_title(ln) for _, ln in numbered[heading + 1 : start]):
+        start = heading + 1
     numbered = numbered[start:]
     end = next((i for i, (_, ln) in enumerate(numbered) if normalize(ln) == END_MARK), None)
     if end is not None:
@@ -169,22 +199,58 @@ def section_title(line: str) -> tuple[str, str] | None:
     return name, f"{year:04d}-{month:02d}"
 
 
+def other_title(line: str) -> bool:
+    """Whether ``line`` is the title of a statistics table or section the package does not know,
+    such as 2020年2月南京市互联网医院服务情况统计表: a plain line naming a month, without figures
+    or sentence punctuation besides it, ending as the bulletin's titles end."""
+    if line.startswith("\t") or section_title(line):
+        return False
+    norm = normalize(line)
+    found = _MONTH_IN_TITLE.search(norm)
+    return bool(found) and bool(_OTHER_TITLE.fullmatch(norm[: found.start()] + norm[found.end() :]))
+
+
 def sections(numbered: list[tuple[int, str]]) -> list[PrintedSection]:
     """The sections found by their titles, each with its rows and plain lines."""
+    return parts(numbered)[0]
+
+
+def parts(numbered: list[tuple[int, str]]) -> tuple[list[PrintedSection], list[Aside]]:
+    """The sections found by their titles, and the parts under titles the package does not know.
+
+    A part under an unknown title runs to the next title, known or not; its lines are kept as
+    printed (:class:`Aside`), so that a later bulletin's new table neither stops the month nor
+    runs into the section before it.
+    """
     out: list[PrintedSection] = []
+    aside: list[Aside] = []
     body: list[tuple[int, str]] = []
+    current: PrintedSection | Aside | None = None
+
+    def close() -> None:
+        if isinstance(current, PrintedSection):
+            current.items = _items(body)
+        elif isinstance(current, Aside):
+            current.lines = body
+            while current.lines and not current.lines[-1][1].strip():
+                current.lines.pop()
+
     for number, line in numbered:
         found = section_title(line)
-        if found:
-            if out:
-                out[-1].items = _items(body)
-            out.append(PrintedSection(found[0], line.strip(), number, found[1]))
-            body = []
-        elif out:
+        if found or other_title(line):
+            close()
+            if found:
+                current = PrintedSection(found[0], line.strip(), number, found[1])
+                out.append(current)
+                body = []
+            else:
+                current = Aside(line.strip(), number)
+                aside.append(current)
+                body = [(number, line)]
+        elif current is not None:
             body.append((number, line))
-    if out:
-        out[-1].items = _items(body)
-    return out
+    close()
+    return out, aside
 
 
 def _items(body: list[tuple[int, str]]) -> list[Row | Text]:

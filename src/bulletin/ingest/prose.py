@@ -95,10 +95,12 @@ def _listing(
 
 
 def check_paragraphs(section: PrintedSection, read: re.Pattern[str], leads: dict[str, str] | None = None) -> None:
-    """Figures a section's reader does not take would be lost: refuse tables and unread paragraphs.
+    """Figures a section's reader does not take would be lost: refuse tables, keep unknown paragraphs aside.
 
     ``leads`` (phrase → unit) are the phrases a paragraph's figure follows: a paragraph holding one
-    whose figure cannot be read is refused naming the words found after the phrase.
+    whose figure cannot be read is refused naming the words found after the phrase (it is a known
+    paragraph printed wrongly). A paragraph with figures holding no lead is one the package does
+    not know: it is kept aside as printed (:meth:`PrintedSection.keep_aside`), never read by guess.
     """
     for row in section.rows:
         raise section.error(f"expected paragraphs, found a table row {' | '.join(row.texts)[:40]!r}", row.line)
@@ -112,7 +114,9 @@ def check_paragraphs(section: PrintedSection, read: re.Pattern[str], leads: dict
                         f"expected a figure in {unit} after {phrase}, such as 59507{unit}, 59,507{unit} or "
                         f"5.9507万{unit}, found {after!r}…", item.line,
                     )
-            raise section.error(f"expected a paragraph this section prints, found {item.text[:20]!r}…", item.line)
+            # a paragraph the section does not print (a later bulletin's new sentence): kept as
+            # printed and noted, the rest of the month read; one holding a known lead was refused above
+            section.keep_aside(item)
 
 
 HOTLINE_PARAGRAPHS = re.compile(f"{_HOTLINE_TOTAL.pattern}|{_PROVINCE_TOTAL.pattern}")
@@ -260,6 +264,14 @@ def _measures(section: PrintedSection, line: int, platform: str, text: str) -> R
             rows.append({"platform": platform, "measure": measure, "value": value,
                          "note": note(qualifiers(measure, text, found))})
     return rows
+
+
+def known_paragraph(text: str) -> bool:
+    """Whether ``text`` is a paragraph one of the package's sections prints (a hotline figure, a
+    telemedicine platform): found under another section's title, it means a title was lost, and
+    its figures must not be kept aside as unknown."""
+    norm = normalize(text)
+    return bool(HOTLINE_PARAGRAPHS.search(norm) or _PLATFORM.match(norm) or any(p in norm for p in HOTLINE_LEADS))
 
 
 def telemedicine(section: PrintedSection) -> tuple[Rows, Rows, Facts]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .. import glyphs
+from ..missing import NO_FIGURE_SIGNS, NoFigure
 from ..schema import KIOSK_GROUP_LABELS, TABLES, Column
 from ..store import MISSING_TEXT, TOTAL_NAMES
 from .layout import PrintedCell, PrintedSection, Row, normalize
@@ -22,7 +23,9 @@ Facts = dict[str, object]
 
 _COUNT = re.compile(r"\d+|\d{1,3}(?:,\d{3})+")
 _MONEY = re.compile(r"(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d{1,2})?")
-_FRACTION = re.compile(r"(\d+|未反馈)/(\d+|未反馈)")
+#: a sign printed alone in a figure's cell for no figure (—, …): missing, the sign kept
+_SIGN = "|".join(re.escape(s) for s in sorted(NO_FIGURE_SIGNS, key=len, reverse=True))
+_FRACTION = re.compile(rf"(\d+|未反馈|{_SIGN})/(\d+|未反馈|{_SIGN})")
 _TOTAL_N = re.compile(r"合计：(\d+|\d{1,3}(?:,\d{3})+)")
 #: a figure scaled by 万 or 亿 (1.84万): the prose may state one, a table cell may not
 _SCALED = re.compile(r"(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?\s*[万亿]")
@@ -142,19 +145,40 @@ def _check_key(section: PrintedSection, seen: dict[object, int], key: object, li
 
 
 def _reader(col: Column) -> Callable[[str, PrintedSection, int, str], object]:
-    """How a cell of ``col`` is read: a name, an amount in yuan or a count (or 未反馈 where the column can hold it)."""
+    """How a cell of ``col`` is read: a name, or a figure (:func:`_figure`)."""
     if col.kind == "text":
         return name
-    if col.kind == "money":
-        return money
-    return _count_or_not_reported if col.not_reported else count
+
+    def read(text: str, section: PrintedSection, line: int, label: str) -> object:
+        return _figure(text, section, line, label, col)
+
+    return read
 
 
-def _count_or_not_reported(text: str, section: PrintedSection, line: int, label: str) -> int | None:
-    """A count, or ``None`` for 未反馈: a figure not reported stays missing, never 0."""
-    if normalize(text) == MISSING_TEXT:
+def no_figure(text: str) -> NoFigure | None:
+    """The sign a cell prints alone for no figure (—, ––, …), as printed; ``None`` for anything else."""
+    value = normalize(text)
+    return NoFigure(value) if value in NO_FIGURE_SIGNS else None
+
+
+def _figure(text: str, section: PrintedSection, line: int, label: str, col: Column) -> object:
+    """A count or an amount in yuan; ``None`` for 未反馈 where the column is declared nullable; a
+    :class:`~bulletin.missing.NoFigure` for a sign printed for no figure (any figure column: it is
+    the bulletin's own statement that there is no figure, which a declaration cannot forbid).
+    Neither is ever read as 0."""
+    sign = no_figure(text)
+    if sign is not None:
+        return sign
+    if col.nullable and normalize(text) == MISSING_TEXT:
         return None
-    return count(text, section, line, label)
+    return (money if col.kind == "money" else count)(text, section, line, label)
+
+
+def _part(text: str) -> object:
+    """One side of 申明/规定 (``52``, ``未反馈``, ``—``) as a figure, ``None`` or a :class:`NoFigure`."""
+    if text == MISSING_TEXT:
+        return None
+    return NoFigure(text) if text in NO_FIGURE_SIGNS else int(text)
 
 
 def _record(section: PrintedSection, row: Row, pos: dict[str, int], columns: tuple[Column, ...]) -> dict[str, object]:
@@ -186,7 +210,9 @@ def _total_row(section: PrintedSection, row: Row, width: int, pos: dict[str, int
         if p - shift < 1:
             raise section.error(f"expected a figure for {col.label} in the {TOTAL} row", row.line)
         cell = row.cells[p - shift]
-        out[facts[column]] = _reader(col)(cell.text, section, cell.line, f"{TOTAL}·{col.label}")
+        value = _reader(col)(cell.text, section, cell.line, f"{TOTAL}·{col.label}")
+        if not isinstance(value, NoFigure):  # a total printed as — is a total not stated
+            out[facts[column]] = value
     return out
 
 
@@ -274,7 +300,9 @@ def booking_channels(section: PrintedSection) -> tuple[Rows, Facts]:
                 continue
             seq = count(cells[0].text, section, cells[0].line, "序号")
             channel = name(cells[1].text, section, cells[1].line, "名称")
-            found.append((seq, channel, count(cells[2].text, section, cells[2].line, "预约数量"), cells[0].line))
+            bookings = _reader(TABLES["booking_channels"].column("bookings"))(cells[2].text, section, cells[2].line,
+                                                                             "预约数量")
+            found.append((seq, channel, bookings, cells[0].line))
     seen_seq: dict[object, int] = {}
     seen_name: dict[object, int] = {}
     for seq, channel, _, line in found:
@@ -329,13 +357,15 @@ def _platform(section: PrintedSection, unit_column: str, header: tuple[Header, .
             raise section.error(f"expected a unit, found a {TOTAL} row (this table states no total)", row.line)
         unit = name(cells[pos["unit"]].text, section, cells[pos["unit"]].line, "接入单位")
         frac = cells[pos["fraction"]]
-        m = _FRACTION.fullmatch(normalize(frac.text))
-        if not m:
-            raise section.error(f"expected 申明/规定 as 52/129 or {MISSING_TEXT}/83, found {frac.text!r}", frac.line)
+        sign = no_figure(frac.text)  # the whole cell printed as — : neither figure
+        m = _FRACTION.fullmatch(normalize(frac.text)) if sign is None else None
+        if sign is None and not m:
+            raise section.error(f"expected 申明/规定 as 52/129, {MISSING_TEXT}/83 or —/83, found {frac.text!r}",
+                                frac.line)
         rec: dict[str, object] = {
             unit_column: unit,
-            "declared_tables": None if m.group(1) == MISSING_TEXT else int(m.group(1)),
-            "required_tables": None if m.group(2) == MISSING_TEXT else int(m.group(2)),
+            "declared_tables": sign if m is None else _part(m.group(1)),
+            "required_tables": sign if m is None else _part(m.group(2)),
             **_record(section, row, pos, decl.columns[3:]),
         }
         _check_key(section, seen, unit, row.line)
@@ -433,11 +463,11 @@ def _group_prefix(cells: list[PrintedCell]) -> bool:
 
 
 def _stray_text(section: PrintedSection) -> None:
-    """Refuse a paragraph with figures inside a table's section: they would be lost (notes in parentheses are not)."""
+    """A paragraph with figures inside a table's section (not a note in parentheses) is one the
+    package does not know: kept aside as printed, so that its figures are not lost unseen."""
     for item in section.texts:
         if item.text[0] not in "（(" and any(ch.isdigit() for ch in item.text):
-            raise section.error(f"expected the table and notes in parentheses, found a paragraph {item.text[:20]!r}…",
-                                item.line)
+            section.keep_aside(item)
 
 
 def _no_rows(section: PrintedSection, out: Rows) -> None:

@@ -265,15 +265,17 @@ def completeness_view(m: Month, level: Level = "district") -> pd.DataFrame:
     kept), upload days against the days of the month, volumes, and the lagging reasons."""
     df = units(m, level)
     names = _labels(level)
+    shown = _as_printed(m, level, df)
     out = pd.DataFrame(
         {
             names[KEY[level]]: df["unit"],
-            "申明/规定上传表": _fractions(df["declared_tables"], df["required_tables"]),
-            "申明比例": [fmt.pct(v, na=fmt.NOT_REPORTED) for v in df["declared_share"]],
-            **_progress(df),
-            names["records"]: [fmt.count(v) for v in df["records"]],
-            names["outpatient_visits"]: [fmt.count(v) for v in df["outpatient_visits"]],
-            names["discharges"]: [fmt.count(v) for v in df["discharges"]],
+            "申明/规定上传表": _fractions(shown["declared_tables"], shown["required_tables"]),
+            "申明比例": [fmt.pct(v, na=fmt.NOT_REPORTED) if not isinstance(d, fmt.NoFigure) else d.sign
+                     for v, d in zip(df["declared_share"], shown["declared_tables"], strict=True)],
+            **_progress(shown),
+            names["records"]: [fmt.count(v) for v in shown["records"]],
+            names["outpatient_visits"]: [fmt.count(v) for v in shown["outpatient_visits"]],
+            names["discharges"]: [fmt.count(v) for v in shown["discharges"]],
             JUDGEMENT: judgements(df),
         }
     )
@@ -285,6 +287,11 @@ def completeness_view(m: Month, level: Level = "district") -> pd.DataFrame:
     })
     out.index = [str(i + 1) for i in range(len(out))]
     return out
+
+
+def _as_printed(m: Month, level: Level, df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` (:func:`units`) for display: a figure printed as a sign (—, …) as that sign."""
+    return fmt.with_signs(df, m.signs(TABLE[level]), ["unit"])
 
 
 def _mark_revised(m: Month, level: Level, df: pd.DataFrame, out: pd.DataFrame,
@@ -307,7 +314,8 @@ def ehr_view(m: Month) -> pd.DataFrame:
     names = {c: _labels("district")[c].split("·")[-1] + "（份）" for c in EHR_COLUMNS}
     total = pd.DataFrame([{"district": "", **ehr_totals(m).to_dict()}], index=[f"合计（{COMPUTED}）"])
     frame = pd.concat([df, total])
-    return fmt.table(frame, "platform_districts", labels=names, revised=m.revised_flags(TABLE["district"], frame))
+    return fmt.table(frame, "platform_districts", labels=names, revised=m.revised_flags(TABLE["district"], frame),
+                     signs=m.signs(TABLE["district"]))
 
 
 @needs(list(TABLE.values()))
@@ -316,7 +324,7 @@ def lagging_view(m: Month) -> pd.DataFrame:
     judgement (the rule of this module's docstring, :func:`lagging_rule`)."""
     parts = []
     for level in ("district", "hospital"):
-        part = lagging(m, level, doubtful=True)
+        part = _as_printed(m, level, lagging(m, level, doubtful=True))
         part.insert(0, "level", LEVEL_LABELS[level])
         parts.append(part)
     df = pd.concat(parts, ignore_index=True)
