@@ -687,5 +687,5 @@ def test_a_month_whose_documents_fail_is_not_published(data_copy, tmp_path, monk
     outcome = run_batch([M], data_dir=data_copy, out=out, notebooks=[figures], progress=False, stream=log,
                         jobs=1, force=True)
     assert outcome.exit_code == 1 and outcome.failed_months == [M]
-    assert any("documents: OSError: [Errno 28] No space left on device" in n for n in outcome.notes), outcome.notes
+    assert any("documents: could not write: 磁盘已满 (no space left on device)" in n for n in outcome.notes), outcome.notes
     assert {p.name: p.stat().st_mtime_ns for p in (out / M).iterdir()} == before
