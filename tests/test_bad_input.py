@@ -17,7 +17,7 @@ import pytest
 from conftest import REFERENCE_MONTH, edit_csv
 
 import bulletin
-from bulletin import cli, paths, store
+from bulletin import cli, inputs, paths, store
 from bulletin.errors import BulletinDataError
 from bulletin.schema import TABLES
 
@@ -507,10 +507,12 @@ def _frames(table_name: str):
 
     decl = TABLES[table_name]
     # A unit name as the loader takes it: no control, format (zero-width) or separator characters,
-    # and never a totals name such as 合计 (refused by design: a stated total belongs in facts.csv).
+    # never a totals name such as 合计 (refused by design: a stated total belongs in facts.csv) and
+    # never the shape of a spreadsheet formula (=, +, -, @ first: bulletin.inputs.name_problem).
     names = st.text(
         alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zs", "Zl", "Zp")), min_size=1, max_size=12
-    ).filter(lambda text: "".join(text.split()) not in store.TOTAL_NAMES)
+    ).filter(lambda text: "".join(text.split()) not in store.TOTAL_NAMES
+             and not text.strip().startswith(inputs.FORMULA_STARTS))
 
     def cell(col):
         if col.kind == "text":

@@ -24,22 +24,22 @@ import numpy as np
 import pandas as pd
 
 from .errors import BulletinDataError, DuplicateKeyError
+from .inputs import FORMULA_STARTS, check_name, invisible, is_total_name, read_regular
+from .inputs import TOTAL_NAMES as TOTAL_NAMES  # where the other modules import it from
 from .schema import FACTS, FACTS_COLUMNS, FACTS_FILE, TABLES, Column, Table
 
 #: a figure not reported, as the bulletin prints it (未反馈): read as missing, like an empty cell
 MISSING_TEXT = "未反馈"
 
-#: names of a totals row: never a unit (a stated total is a fact in ``facts.csv``)
-TOTAL_NAMES = frozenset({"合计", "总计"})
 
 #: the largest count a nullable ``Int64`` column holds
 MAX_COUNT = 2**63 - 1
 
-_INT = re.compile(r"\d+|\d{1,3}(?:,\d{3})+")
-_MONEY = re.compile(r"(\d+|\d{1,3}(?:,\d{3})+)(?:\.(\d{1,2}))?")
+#: ASCII digits only (``re.ASCII``): ``\d`` alone takes ٣ (Arabic-Indic) and ３ (full-width), which ``int``
+#: reads as 3 — a figure a reader of the file cannot check
+_INT = re.compile(r"\d+|\d{1,3}(?:,\d{3})+", re.ASCII)
+_MONEY = re.compile(r"(\d+|\d{1,3}(?:,\d{3})+)(?:\.(\d{1,2}))?", re.ASCII)
 _CENT = Decimal("0.01")
-#: characters a name never holds (a name's shape is checked, never a closed list of names)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _TEXT_EXPECTED = "a CSV file in UTF-8 (with or without BOM) or GB18030, as Excel saves it"
 
 
@@ -151,31 +151,17 @@ def _count_expected(col: Column) -> str:
 
 
 def _text_cell(text: str, raw: str, col: Column, *, file: str | Path, row: int) -> str:
-    """A name (or a note) checked for its shape: not empty, visible characters, a declared choice."""
+    """A name (or a note) checked for its shape (:func:`bulletin.inputs.name_problem`, the one check
+    every name gets), or a code checked against its declared choices."""
     if not text:
         raise BulletinDataError("empty cell", file=file, row=row, column=col.name, value=raw, expected="a name")
-    hidden = _invisible(text)
-    if hidden:
-        raise BulletinDataError(
-            f"the name holds an invisible or control character {hidden}", file=file, row=row, column=col.name,
-            value=text, expected="a name of visible characters only (delete the character and save again)",
-        )
     if col.choices is not None and text not in col.choices:
+        hidden = _invisible(text)
         raise BulletinDataError(
-            "unknown value", file=file, row=row, column=col.name, value=text,
-            expected="one of " + ", ".join(col.choices),
+            "unknown value" + (f" (it holds {hidden})" if hidden else ""), file=file, row=row, column=col.name,
+            value=text, expected="one of " + ", ".join(col.choices),
         )
-    if _is_total_name(text):
-        raise BulletinDataError(
-            "a totals row among the units", file=file, row=row, column=col.name, value=text,
-            expected="one row per unit; a stated total belongs in facts.csv, where bulletin check ties it out",
-        )
-    if _CONTROL.search(text):
-        raise BulletinDataError(
-            "a control character in a name", file=file, row=row, column=col.name, value=text,
-            expected="a name without control characters (tabs, line breaks)",
-        )
-    return text
+    return check_name(text, file=file, row=row, column=col.name)
 
 
 def parse_cell(raw: str, col: Column, *, file: str | Path, row: int) -> object:
@@ -213,23 +199,8 @@ def parse_cell(raw: str, col: Column, *, file: str | Path, row: int) -> object:
         raise BulletinDataError("not an amount", file=file, row=row, column=col.name, value=raw) from None
 
 
-def _invisible(text: str) -> str | None:
-    """``U+200B ZERO WIDTH SPACE``: the first control (Cc) or format (Cf) character of ``text``, else None.
-
-    Refused rather than removed: a zero-width space makes ``电话\u200b预约`` a different unit from
-    ``电话预约`` (a real mismatch could pass as a new unit), and an escape sequence in a name would
-    drive the terminal that prints it. The error names the code point; the value is shown escaped.
-    """
-    import unicodedata
-
-    for ch in text:
-        if unicodedata.category(ch) in ("Cc", "Cf"):
-            return f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL CHARACTER')}"
-    return None
-
-
-def _is_total_name(text: str) -> bool:
-    return "".join(text.split()) in TOTAL_NAMES
+_invisible = invisible
+_is_total_name = is_total_name
 
 
 def format_cell(value: object, col: Column) -> str:
@@ -269,30 +240,8 @@ def _records(data: bytes, file: Path) -> list[tuple[int, list[str]]]:
 
 
 def _read_bytes(path: Path, missing: str, expected: str) -> bytes:
-    """The bytes of a regular file. Anything else (a FIFO, a device) is refused without waiting on it:
-    it is opened non-blocking and checked before a byte is read."""
-    import stat
-
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        raise BulletinDataError(missing, file=path, expected=expected) from None
-    except OSError as exc:
-        raise BulletinDataError(f"cannot read the file ({exc.strerror or exc})", file=path) from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise BulletinDataError("cannot read the file (it is a folder)", file=path, expected=expected)
-        if not stat.S_ISREG(mode):
-            raise BulletinDataError("not a regular file (a named pipe, socket or device?)", file=path,
-                                    expected=expected)
-        os.set_blocking(fd, True)
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            return f.read()
-    except OSError as exc:
-        raise BulletinDataError(f"cannot read the file ({exc.strerror or exc})", file=path) from None
-    finally:
-        os.close(fd)
+    """The bytes of a regular file (:func:`bulletin.inputs.read_regular`: a FIFO is never waited on)."""
+    return read_regular(path, missing, expected)
 
 
 def _header(cells: list[str], expected: tuple[Column, ...], file: Path) -> list[int]:
@@ -358,12 +307,14 @@ def _convert(raw: list[str], numbers: list[int], col: Column, file: Path, exact:
     stripped = [v.strip() for v in raw]
     if col.nullable:  # a free text that may be absent (a note): empty is missing, never an error
         given = [(v, n) for v, n in zip(raw, numbers, strict=True) if v.strip()]
-        if not all(v.strip().isprintable() for v, _ in given) or any(_is_total_name(v) for v, _ in given):
+        if not all(v.strip().isprintable() and not v.strip().startswith(FORMULA_STARTS) for v, _ in given) \
+                or any(_is_total_name(v) for v, _ in given):
             for v, n in given:
                 parse_cell(v, col, file=file, row=n)  # raises on the first bad cell
         return pd.array([v or None for v in stripped], dtype="string")
     # not printable: a control or invisible format character may hide in a name (parse_cell names it)
-    suspect = not all(stripped) or any(map(_is_total_name, stripped)) or not all(map(str.isprintable, stripped))
+    suspect = not all(stripped) or any(map(_is_total_name, stripped)) or not all(map(str.isprintable, stripped)) \
+        or any(v.startswith(FORMULA_STARTS) for v in stripped)
     if suspect or (col.choices is not None and not set(stripped) <= set(col.choices)):
         for v, n in zip(raw, numbers, strict=True):
             parse_cell(v, col, file=file, row=n)  # raises on the first bad cell
