@@ -510,13 +510,13 @@ def read_not_published(folder: Path) -> dict[str, str]:
     """What the bulletin did not print in the month of ``folder``: item → note (``{}`` without the file).
 
     Raises :class:`BulletinDataError` for an item that is neither a table nor a fact, an item
-    listed twice, or a malformed file, naming the file, row, column and value.
+    listed twice, an item the folder holds all the same (a table's file, a fact of ``facts.csv``:
+    listed as not printed, it would go unchecked), or a malformed file, naming the file, row,
+    column and value.
     """
     path = Path(folder) / NOT_PUBLISHED_FILE
     try:
-        if not path.is_file():
-            if path.exists():
-                raise BulletinDataError("not a regular file", file=path, expected="a CSV file")
+        if not os.path.lexists(path):
             return {}
     except OSError as exc:
         raise BulletinDataError(f"cannot read ({exc.strerror or exc})", file=path) from None
@@ -528,6 +528,7 @@ def read_not_published(folder: Path) -> dict[str, str]:
             expected="the header " + ",".join(NOT_PUBLISHED_COLUMNS),
         )
     out: dict[str, str] = {}
+    rows: dict[str, int] = {}
     for number, cells in records[1:]:
         item = cells[0].strip()
         if item not in TABLES and item not in FACTS:
@@ -538,5 +539,24 @@ def read_not_published(folder: Path) -> dict[str, str]:
         if item in out:
             raise DuplicateKeyError("duplicate item", file=path, row=number, column="item", value=item,
                                     expected="each item once")
+        if item in TABLES and os.path.lexists(Path(folder) / TABLES[item].file):
+            raise BulletinDataError(
+                f"listed as not printed but {TABLES[item].file} is present", file=path, row=number, column="item",
+                value=item, expected=f"either the table's file or this row (delete {TABLES[item].file} if the "
+                "bulletin did not print the table, else this row)",
+            )
         out[item] = cells[1].strip() if len(cells) > 1 else ""
+        rows[item] = number
+    facts = [k for k in out if k in FACTS]
+    if facts and os.path.lexists(Path(folder) / FACTS_FILE):
+        try:
+            stated = read_facts(Path(folder) / FACTS_FILE)
+        except BulletinDataError:  # facts.csv's own fault is reported where it is read
+            stated = {}
+        for key in facts:
+            if key in stated:
+                raise BulletinDataError(
+                    f"listed as not printed but {FACTS_FILE} states it", file=path, row=rows[key], column="item",
+                    value=key, expected=f"either the fact in {FACTS_FILE} or this row, not both",
+                )
     return out
