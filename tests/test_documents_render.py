@@ -386,3 +386,14 @@ def test_a_table_titled_otherwise_than_its_chapter_is_captioned_and_numbered(tmp
     assert ["".join(t.text for t in p.iter(f"{W}t")) for _, p in captions] == ["表 1\u3000甲表", "表 2\u3000乙表"]
     assert all(p.find(f"{W}fldSimple").get(f"{W}instr").split()[:2] == ["SEQ", "表"] for _, p in captions)
     assert all(body[i + 1].tag == f"{W}tbl" for i, _ in captions), "each caption right above its table"
+
+
+@pytest.mark.parametrize("epoch", ["²", "١٥٨٣٠٢٠٨٠٠"])
+def test_a_source_date_epoch_of_other_digits_is_ignored_not_a_traceback(monkeypatch, epoch):
+    """``str.isdigit`` takes ² and Arabic-Indic digits, which int() then refuses or reads (issue 27)."""
+    import datetime as dt
+
+    from bulletin.documents import word
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    assert word._date() == dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time())
