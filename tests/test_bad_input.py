@@ -713,3 +713,13 @@ def test_a_no_break_space_in_a_name_is_refused(data_copy):
     exc = _load_error(data_copy)
     assert (exc.row, exc.column, exc.value) == (3, "city", "苏\u00a0州")
     assert_names(exc, "U+00A0 NO-BREAK SPACE")
+
+
+@pytest.mark.parametrize("name", ["kiosks.csv", "facts.csv"])
+def test_a_month_file_that_is_a_dangling_link_is_named_not_taken_for_missing(data_copy, capsys, name):
+    path = data_copy / MONTH / name
+    path.unlink()
+    path.symlink_to(data_copy / "moved-away.csv")
+    assert cli.main(["check", MONTH, "--data-dir", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert name in err and "a symbolic link to nothing" in err and len(err.strip().splitlines()) == 1

@@ -67,7 +67,7 @@ def read_file(
 ) -> object:
     """Read one file; an absent file or a duplicate key becomes an error finding, anything else raises."""
     file = os.fspath(path)
-    if not os.path.exists(file):
+    if not os.path.lexists(file):  # a symbolic link to nothing is not taken for a missing file: the reader names it
         findings.append(Finding(
             "error", missing_rule, name, None, None, None, os.path.basename(file),
             f"月份文件夹中缺少 {os.path.basename(file)}（{table_title(name)}），其中的数字无法核对",
