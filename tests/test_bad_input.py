@@ -507,10 +507,12 @@ def _frames(table_name: str):
 
     decl = TABLES[table_name]
     # A unit name as the loader takes it: no control, format (zero-width) or separator characters,
-    # and never a totals name such as 合计 (refused by design: a stated total belongs in facts.csv).
+    # never a totals name such as 合计 (refused by design: a stated total belongs in facts.csv) and
+    # never the shape of a spreadsheet formula (=, +, -, @ first: bulletin.inputs.name_problem).
     names = st.text(
         alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zs", "Zl", "Zp")), min_size=1, max_size=12
-    ).filter(lambda text: "".join(text.split()) not in store.TOTAL_NAMES)
+    ).filter(lambda text: "".join(text.split()) not in store.TOTAL_NAMES
+             and not text.strip().startswith(("=", "+", "-", "@")))
 
     def cell(col):
         if col.kind == "text":
@@ -664,3 +666,60 @@ def test_month_folders_written_honour_the_umask(tmp_path):
     finally:
         os.umask(old)
     assert target.stat().st_mode & 0o777 == 0o755
+
+
+# --------------------------------------------------------------------------- hostile round 4 (issue 27)
+
+#: 30317 in digits int() and Decimal() read but a reader of the file cannot check: Arabic-Indic,
+#: Extended Arabic-Indic (Persian), full-width, Devanagari
+OTHER_DIGITS = {"arabic-indic": "٣٠٣١٧", "persian": "۳۰۳۱۷", "full-width": "３０３１７", "devanagari": "३०३१७"}
+
+
+@pytest.mark.parametrize("digits", list(OTHER_DIGITS.values()), ids=list(OTHER_DIGITS))
+def test_digits_other_than_0_to_9_are_refused_as_counts(data_copy, digits):
+    edit_csv(data_copy / MONTH / "province_calls.csv", "南京,30317", f"南京,{digits}")
+    exc = _load_error(data_copy)
+    assert (exc.row, exc.column, exc.value, exc.problem) == (2, "calls", digits, "not a count")
+    assert_names(exc, "province_calls.csv", "a non-negative integer")
+
+
+@pytest.mark.parametrize("digits", list(OTHER_DIGITS.values()), ids=list(OTHER_DIGITS))
+def test_digits_other_than_0_to_9_are_refused_as_money_and_facts(data_copy, digits):
+    edit_csv(data_copy / MONTH / "kiosks.csv", "166469.00", f"{digits}.00")
+    exc = _load_error(data_copy, "kiosks")
+    assert (exc.row, exc.column, exc.value, exc.problem) == (2, "registration_yuan", f"{digits}.00", "not an amount")
+    edit_csv(data_copy / MONTH / "kiosks.csv", f"{digits}.00", "166469.00")
+    edit_csv(data_copy / MONTH / "facts.csv", "hotline.total_calls,59507", f"hotline.total_calls,{digits}")
+    with pytest.raises(BulletinDataError) as info:
+        bulletin.facts(MONTH, data_copy)
+    assert (info.value.row, info.value.column, info.value.value) == (2, "value", digits)
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://evil.example\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)"])
+def test_a_name_shaped_like_a_formula_is_refused_in_a_month_file(data_copy, capsys, name):
+    """No unit's name starts with = + - or @: such a name never reaches the published CSVs."""
+    quoted = '"' + name.replace('"', '""') + '"'
+    edit_csv(data_copy / MONTH / "province_calls.csv", "苏州,17479", f"{quoted},17479")
+    exc = _load_error(data_copy)
+    assert (exc.row, exc.column, exc.value) == (3, "city", name)
+    assert_names(exc, "province_calls.csv", "spreadsheet formula", "never starts with = + - or @")
+    assert cli.main(["check", MONTH, "--data-dir", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "spreadsheet formula" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_no_break_space_in_a_name_is_refused(data_copy):
+    edit_csv(data_copy / MONTH / "province_calls.csv", "苏州,17479", "苏\u00a0州,17479")
+    exc = _load_error(data_copy)
+    assert (exc.row, exc.column, exc.value) == (3, "city", "苏\u00a0州")
+    assert_names(exc, "U+00A0 NO-BREAK SPACE")
+
+
+@pytest.mark.parametrize("name", ["kiosks.csv", "facts.csv"])
+def test_a_month_file_that_is_a_dangling_link_is_named_not_taken_for_missing(data_copy, capsys, name):
+    path = data_copy / MONTH / name
+    path.unlink()
+    path.symlink_to(data_copy / "moved-away.csv")
+    assert cli.main(["check", MONTH, "--data-dir", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert name in err and "a symbolic link to nothing" in err and len(err.strip().splitlines()) == 1

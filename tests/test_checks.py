@@ -252,10 +252,28 @@ def test_a_fact_recorded_as_not_published_is_not_required(data_copy):
 
 def test_a_table_missing_without_the_record_stays_an_error(data_copy):
     (folder(data_copy) / "telemedicine_top_uploaders.csv").unlink()
+    (folder(data_copy) / "province_calls.csv").unlink()  # recorded as not printed (a present table cannot be)
     (folder(data_copy) / "not_published.csv").write_text("item,note\nprovince_calls,\n", encoding="utf-8")
     report = check_month(M, data_copy)
     assert keys(report.errors) == {("table_missing", "telemedicine_top_uploaders", None, None)}
     assert report.exit_code == 1
+
+
+@pytest.mark.parametrize("item, problem", [
+    ("kiosks", "listed as not printed but kiosks.csv is present"),
+    ("booking_channels.total", "listed as not printed but facts.csv states it"),
+])
+def test_a_table_or_fact_listed_as_not_printed_but_present_is_refused(data_copy, capsys, item, problem):
+    """Listed as not printed, the kiosks table went unchecked with only a note (issue 27)."""
+    (folder(data_copy) / "not_published.csv").write_text(f"item,note\nhotline.total_calls,\n{item},\n",
+                                                         encoding="utf-8")
+    edit(data_copy, "facts.csv", "hotline.total_calls,59507,个,12320卫生热线共受理咨询电话\n", "")
+    with pytest.raises(BulletinDataError, match=problem) as err:
+        check_month(M, data_copy)
+    assert (err.value.row, err.value.column, err.value.value) == (3, "item", item)
+    assert main(["check", M, "--data-dir", str(data_copy)]) == 2
+    out = capsys.readouterr()
+    assert "not_published.csv, row 3, column item: " + problem in out.err and len(out.err.strip().splitlines()) == 1
 
 
 def test_a_deleted_facts_file(data_copy):

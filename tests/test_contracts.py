@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
 import pytest
 
-from bulletin import units
+from bulletin import cli, paths, store, units
+from bulletin.checks import check_month
 from bulletin.errors import BulletinDataError
+from bulletin.schema import TABLES
 from bulletin.store import NOT_PUBLISHED_FILE, not_published_csv, read_not_published
 
 
@@ -61,3 +70,94 @@ def test_not_published_refuses_unknown_and_repeated_items(tmp_path, body, proble
     assert err.value.column == "item"
     with pytest.raises(BulletinDataError):
         not_published_csv({"kiosk": ""})
+
+
+# --------------------------------------------------------------------------- hostile round 4 (issue 27)
+
+_HEADER = "canonical,alias,kind\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_an_alias_table_that_is_a_named_pipe_is_refused_without_waiting(data_copy):
+    os.mkfifo(data_copy / "units.csv")  # nobody writes into it: reading it would wait for ever
+    proc = subprocess.run([sys.executable, "-m", "bulletin.cli", "check", "2020-02", "--data-dir", str(data_copy)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert "units.csv" in proc.stderr and "not a regular file" in proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_an_alias_table_that_is_a_dangling_link_is_refused(data_copy, capsys):
+    (data_copy / "units.csv").symlink_to(data_copy / "gone.csv")
+    with pytest.raises(BulletinDataError, match="a symbolic link to nothing") as err:
+        units.aliases(data_copy)
+    assert err.value.value == str(data_copy / "gone.csv")
+    assert cli.main(["check", "2020-02", "--data-dir", str(data_copy)]) == 2
+    assert "a symbolic link to nothing" in capsys.readouterr().err
+
+
+def test_a_data_folder_without_alias_table_is_checked_with_a_note(data_copy, capsys):
+    assert not (data_copy / "units.csv").exists()
+    assert cli.main(["check", "2020-02", "--data-dir", str(data_copy)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == units.ABSENT_NOTE and "2020年2月：0 个错误" in out
+    shutil.copy2(paths.DEFAULT_DATA_DIR / "units.csv", data_copy / "units.csv")
+    assert cli.main(["check", "2020-02", "--data-dir", str(data_copy)]) == 0
+    assert units.ABSENT_NOTE not in capsys.readouterr().out
+    assert cli.main(["check", "2020-02", "--data-dir", str(data_copy), "--json"]) == 0
+    json.loads(capsys.readouterr().out)  # the JSON stays JSON
+
+
+@pytest.mark.parametrize("alias, problem", [
+    ("同仁\u200b医院", "U+200B ZERO WIDTH SPACE"),
+    ("同仁\u202e医院", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("同仁医院\U0001f600", "U+1F600"),
+    ("同仁\u00a0医院", "U+00A0 NO-BREAK SPACE"),
+    ("=HYPERLINK(\"http://evil.example\")", "spreadsheet formula"),
+    ("+cmd|' /C calc'!A0", "spreadsheet formula"),
+    ("-同仁医院", "spreadsheet formula"),
+    ("@SUM(1)", "spreadsheet formula"),
+    ("合计", "a totals row"),
+])
+def test_the_alias_table_refuses_the_names_month_files_refuse(tmp_path, alias, problem):
+    (tmp_path / "units.csv").write_text(_HEADER + "南京同仁医院,同仁医院,hospital\n"
+                                        f"南京同仁医院,\"{alias.replace(chr(34), chr(34) * 2)}\",hospital\n",
+                                        encoding="utf-8")
+    with pytest.raises(BulletinDataError, match=re.escape(problem)) as err:
+        units.aliases(tmp_path)
+    assert (err.value.row, err.value.column, err.value.value) == (3, "alias", alias)
+    assert "units.csv" in str(err.value)
+    # the very same check as a month file's name: store.read_table refuses it too
+    if "U+1F600" not in problem:  # (a month file's unprintable character is refused by bulletin check)
+        path = tmp_path / "province_calls.csv"
+        path.write_text(f"city,calls\n\"{alias.replace(chr(34), chr(34) * 2)}\",1\n", encoding="utf-8")
+        with pytest.raises(BulletinDataError, match=re.escape(problem)):
+            store.read_table(path, TABLES["province_calls"])
+
+
+def test_the_alias_table_refuses_a_row_given_twice(tmp_path):
+    (tmp_path / "units.csv").write_text(_HEADER + "南京同仁医院,同仁医院,hospital\n南京市江北人民医院,南京江北人民医院,"
+                                        "hospital\n南京同仁医院,同仁医院,hospital\n", encoding="utf-8")
+    with pytest.raises(BulletinDataError, match=r"the same row twice \(first on row 2\)") as err:
+        units.aliases(tmp_path)
+    assert (err.value.row, err.value.column, err.value.value) == (4, "alias", "同仁医院")
+
+
+def test_a_large_alias_table_finds_the_same_close_names_as_comparing_every_row(data_copy):
+    """20,000 rows: the indexed matching finds exactly what a plain loop of close() over every known
+    name finds (the time is measured in bench/bench_units.py, not asserted here)."""
+    from bulletin.checks.across import KnownNames, close
+
+    rows = [f"测试{i}号医院,测试{i}号分院,hospital" for i in range(10_000)]
+    rows += ["南京同仁医院,同仁医院,hospital", "南京市鼓楼医院,南京市鼓楼医院（本部）,hospital"]
+    rows += [f"南京市第{i}医院,南京市第{i}人民医院,hospital" for i in range(20_000 - len(rows))]
+    (data_copy / "units.csv").write_text(_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    table = units.aliases(data_copy)
+    assert len(table.to_canonical) == 20_000
+    known = table.names("hospital")
+    index = KnownNames(known)
+    for name in ("南京市第12医院", "测试17号院"):
+        assert index.close_to(name) == sorted(k for k in known if k != name and close(name, k))
+    assert "南京市鼓楼医院" in index.close_to("南京鼓楼医院")
+    report = check_month("2020-02", data_copy)  # every name of February against the 20,000 rows
+    assert report.exit_code == 0

@@ -613,3 +613,14 @@ def test_the_printed_workbook_cuts_no_note(rendered):
         edge = lines[-1].words[-1].x1
         past = [w.text for line in lines for w in line.words if w.x1 > edge + 1]
         assert not past, f"page {n + 1} of the printed workbook runs past its right margin: {past}"
+
+
+@pytest.mark.parametrize("epoch", ["²", "١٥٨٣٠٢٠٨٠٠"])
+def test_a_source_date_epoch_of_other_digits_is_ignored_not_a_traceback(monkeypatch, epoch):
+    """``str.isdigit`` takes ² and Arabic-Indic digits, which int() then refuses or reads (issue 27)."""
+    import datetime as dt
+
+    from bulletin.documents import word
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    assert word._date() == dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time())

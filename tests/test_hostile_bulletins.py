@@ -409,3 +409,64 @@ def test_bulletin_check_refuses_a_hand_edited_name_the_font_cannot_print(data_co
     assert code == 2, err
     assert f"kiosks.csv, row {row}, column unit:" in line and "U+20000 CJK UNIFIED IDEOGRAPH-20000" in line
     assert "(found '南京市儿童医院𠀀')" in line
+
+
+# --- hostile round 4 (issue 27): other digits, formula-shaped names, other_months.csv ---------------
+
+
+@pytest.mark.parametrize("digits", ["٣٠٣١٧", "３０３１７"], ids=["arabic-indic", "full-width"])
+def test_a_figure_in_other_digits_than_0_to_9_is_refused_by_the_ingest(tmp_path, capsys, digits):
+    code, _, err, data = ingest(capsys, tmp_path, replace_once(raw_text(), "南京30317人次", f"南京{digits}人次"))
+    line = one_line(err)
+    assert code == 2 and "line 6" in line and f"U+{ord(digits[0]):04X}" in line and "the digits 0-9" in line
+    assert not data.exists()
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://evil.example\")", "+cmd|' /C calc'!A0", "@SUM(A1)", "-1+2"])
+def test_a_name_shaped_like_a_formula_is_refused_by_the_ingest(tmp_path, capsys, name):
+    text = replace_once(raw_text(), "\t南京鼓楼医院\n\t1719\n", f"\t{name}\n\t1719\n")
+    code, _, err, data = ingest(capsys, tmp_path, text)
+    line = one_line(err)
+    assert code == 2 and "spreadsheet formula" in line and repr(name) in line
+    assert not data.exists()
+
+
+def _month_words(data_copy: Path, body: str) -> None:
+    (data_copy / M / month_words.FILE).write_text("line,table,words,month,source\n" + body, encoding="utf-8")
+
+
+@pytest.mark.parametrize("line", ["²", "3²", "١٢", "１２", "0", str(10**29), "-3"])
+def test_a_line_number_of_other_digits_or_out_of_range_is_one_line(data_copy, capsys, line):
+    _month_words(data_copy, f"{line},appointments,截止3月底,--03,\n")
+    code, _, err = run_cli(capsys, "check", M, "--data-dir", str(data_copy))
+    assert code == 2 and f"other_months.csv, row 2, column line: not a line number (found {line!r})" in one_line(err)
+    assert "from 1 to 1,000,000" in err
+
+
+def test_a_month_word_recorded_twice_is_refused(data_copy, capsys):
+    _month_words(data_copy, "369,appointments,截止3月底,--03,\n369,appointments,截止3月底,--03,\n")
+    code, _, err = run_cli(capsys, "check", M, "--data-dir", str(data_copy))
+    assert code == 2 and "other_months.csv, row 3, column line: the same row twice (first on row 2)" in one_line(err)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="FIFOs are POSIX")
+def test_month_words_in_a_named_pipe_are_refused_without_waiting(data_copy):
+    import os
+    import sys
+
+    os.mkfifo(data_copy / M / month_words.FILE)
+    proc = subprocess.run([sys.executable, "-m", "bulletin.cli", "check", M, "--data-dir", str(data_copy)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "other_months.csv" in proc.stderr and "not a regular file" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_month_word_naming_the_folders_own_month_is_one_note(data_copy, capsys):
+    _month_words(data_copy, "369,appointments,截止2月底,--02,\n370,appointments,2020年2月,2020-02,\n"
+                            "416,telemedicine,1月份,--01,\n")
+    code, out, _ = run_cli(capsys, "check", M, "--data-dir", str(data_copy), "--json")
+    findings = json.loads(out)["findings"]
+    (note,) = [f for f in findings if f["rule"] == "month_word_own_month"]
+    assert note["severity"] == "note" and "2 处月份词（简报文本第 369、370 行）说的就是本月2020年2月" in note["message"]
+    assert [f["value"] for f in findings if f["rule"] == "month_word_mismatch"] == ["1月份"]
+    assert code == 0

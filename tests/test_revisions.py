@@ -435,3 +435,75 @@ def test_a_revised_month_is_rerun_and_every_published_output_marks_it(data, corr
     assert summary["revisions"][0]["number"] == 1 and summary["revisions"][0]["figures"] == 5
     pdf = "".join(p.extract_text() for p in PdfReader(out / "2020-02" / "bulletin-2020-02.pdf").pages)
     assert "南京鼓楼医院 1819 [r]" in pdf
+
+
+# --------------------------------------------------------------------------- hostile round 4 (issue 27)
+
+
+def test_a_revision_replaced_by_a_plain_file_is_refused_not_dropped(data, correction, capsys):
+    ingest_file(correction, data_dir=data, force=True, reason="更正")
+    kept = data / "2020-02" / "revisions" / "1"
+    shutil.rmtree(kept)
+    kept.write_text("not a revision\n", encoding="utf-8")
+    assert main(["revisions", "2020-02", "--data-dir", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "revisions/1" in err and "a revision that is not a folder" in err
+    with pytest.raises(BulletinDataError, match="a revision that is not a folder"):
+        revisions.read(data / "2020-02")
+
+
+def test_an_edited_file_of_a_kept_version_is_named(data, correction, capsys):
+    ingest_file(correction, data_dir=data, force=True, reason="更正")
+    kept = data / "2020-02" / "revisions" / "1"
+    record = json.loads((kept / "revision.json").read_text(encoding="utf-8"))
+    # each kept file's SHA-256, taken when the revision was made: February as shipped
+    assert set(record["files"]) == {p.name for p in SHIPPED.iterdir()}
+    import hashlib
+
+    kiosks = (SHIPPED / "kiosks.csv").read_bytes()
+    assert record["files"]["kiosks.csv"] == "sha256:" + hashlib.sha256(kiosks).hexdigest()
+    assert main(["revisions", "2020-02", "--data-dir", str(data)]) == 0
+    assert "not verifiable" not in capsys.readouterr().out
+    path = kept / "appointments.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("1719", "1720", 1), encoding="utf-8")
+    for argv in (["revisions", "2020-02"], ["revisions", "2020-02", "1"]):
+        assert main([*argv, "--data-dir", str(data)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "revisions/1/appointments.csv" in err
+        assert "changed since revision 1 was recorded" in err
+    with pytest.raises(BulletinDataError, match=r"revisions/1/appointments\.csv.*changed since revision 1"):
+        assert bulletin.month("2020-02", data).revisions
+    # a second revision on top of an altered archive is refused too, the month left as it is
+    before = files_of(data / "2020-02")
+    with pytest.raises(BulletinDataError, match="changed since revision 1"):
+        ingest_file(write(data.parent, corrected(raw_text(), 1919), "again.txt"), data_dir=data, force=True)
+    assert files_of(data / "2020-02") == before
+
+
+def test_a_record_written_before_hashes_still_reads_and_says_so(data, correction, capsys):
+    ingest_file(correction, data_dir=data, force=True, reason="更正")
+    path = data / "2020-02" / "revisions" / "1" / "revision.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    del record["files"]
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    (rev,) = bulletin.month("2020-02", data).revisions
+    assert rev.hashes is None and rev.reason == "更正"
+    assert main(["revisions", "2020-02", "--data-dir", str(data)]) == 0
+    assert "not verifiable: recorded before hashes" in capsys.readouterr().out
+    assert main(["revisions", "2020-02", "1", "--data-dir", str(data)]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == (
+        "the version it replaced: 2020-02/revisions/1/ (not verifiable: recorded before hashes)")
+    assert main(["revisions", "2020-02", "1", "--data-dir", str(data), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["verified"] is False
+
+
+def test_force_without_a_reason_records_that_none_was_given(data, correction, capsys):
+    assert main(["ingest", str(correction), "--data-dir", str(data), "--force"]) == 0
+    out = capsys.readouterr().out
+    assert "no --reason given: revision 1 records （未说明理由）" in out
+    record = json.loads((data / "2020-02" / "revisions" / "1" / "revision.json").read_text(encoding="utf-8"))
+    assert record["reason"] == "（未说明理由）"
+    m = bulletin.month("2020-02", data)
+    assert "原因：（未说明理由）" in m.revision_notice
+    assert main(["revisions", "2020-02", "--data-dir", str(data)]) == 0
+    assert "reason: （未说明理由）" in capsys.readouterr().out

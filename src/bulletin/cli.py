@@ -16,9 +16,12 @@ from .errors import BulletinError
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from . import units
     from .checks import check_month, check_range
 
     report = check_range(args.month, args.data_dir) if ":" in args.month else check_month(args.month, args.data_dir)
+    if not args.json and not units.present(args.data_dir):
+        print(units.ABSENT_NOTE)
     print(report.to_json() if args.json else report.to_text())
     return report.exit_code
 

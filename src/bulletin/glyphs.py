@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -48,9 +49,13 @@ def printable(ch: str) -> bool:
     return any(lo <= code <= hi for lo, hi in COVERED) or code in coverage()
 
 
+#: any character outside :data:`COVERED` (only those need the font's map)
+_OUTSIDE = re.compile("[^" + "".join(f"\\U{lo:08X}-\\U{hi:08X}" for lo, hi in COVERED) + "]")
+
+
 def first_unprintable(text: str) -> str | None:
     """The first character of ``text`` that the project's font cannot print, else None."""
-    return next((ch for ch in text if not printable(ch)), None)
+    return next((m.group() for m in _OUTSIDE.finditer(text) if not printable(m.group())), None)
 
 
 def describe(ch: str) -> str:

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 #: the file in the month folder (absent: the text named no other month, or the month was made by hand)
 FILE = "other_months.csv"
 COLUMNS = ("line", "table", "words", "month", "source")
+#: the last line number taken: a bulletin's text export runs to a few thousand lines
+MAX_LINE = 1_000_000
 
 #: a month as the prose prints it: 3月, 2020年3月, 1-2月 (the range's last month counts)
 _MONTH = re.compile(r"(?<!\d)(?:(\d{4})年)?(?:\d{1,2}[-－~～至到])?(\d{1,2})月")
@@ -97,18 +99,19 @@ def to_csv(words: list[MonthWord]) -> str:
 
 def read(folder: Path) -> list[MonthWord]:
     """The month words recorded in ``folder`` (``[]`` without the file); a malformed file raises
-    :class:`BulletinDataError` naming the file, row and column."""
+    :class:`BulletinDataError` naming the file, row, column and value: a file that is there but is
+    not a regular file (a named pipe is never waited on, a dangling link), a line number that is not
+    one (other digits than 0-9, 0, beyond :data:`MAX_LINE`), an unknown table, a month not of the
+    form ``YYYY-MM`` or ``--MM``, or the same row twice (the warning would be repeated)."""
     from .errors import BulletinDataError
+    from .inputs import present, read_regular
     from .schema import TABLES
     from .store import decode_csv
 
     path = Path(folder) / FILE
-    if not path.is_file():
+    if not present(path):
         return []
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BulletinDataError(f"cannot read the file ({exc.strerror or exc})", file=path) from None
+    data = read_regular(path, f"{FILE} missing", "the month words bulletin ingest records, a CSV file")
     try:
         rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(decode_csv(data, path), newline="")), start=1)
                 if any(c.strip() for c in r)]
@@ -118,17 +121,25 @@ def read(folder: Path) -> list[MonthWord]:
         raise BulletinDataError("unexpected header", file=path, row=1, value=",".join(rows[0][1]) if rows else "",
                                 expected="the header " + ",".join(COLUMNS))
     out = []
+    seen: dict[tuple[str, ...], int] = {}
     for number, cells in rows[1:]:
         cells = [c.strip() for c in cells] + [""] * (len(COLUMNS) - len(cells))
         line, table, words, named, source = cells[: len(COLUMNS)]
-        if not line.isdigit():
+        if not re.fullmatch(r"[0-9]+", line) or not 1 <= int(line) <= MAX_LINE:
             raise BulletinDataError("not a line number", file=path, row=number, column="line", value=line,
-                                    expected="the line of the text, a whole number")
+                                    expected=f"the line of the text, a whole number from 1 to {MAX_LINE:,} "
+                                    "in the digits 0-9")
         if table not in TABLES:
             raise BulletinDataError("unknown table", file=path, row=number, column="table", value=table,
                                     expected="a table name of bulletin.schema.TABLES")
-        if not re.fullmatch(r"(\d{4}|-)-(0[1-9]|1[0-2])", named):
+        if not re.fullmatch(r"([0-9]{4}|-)-(0[1-9]|1[0-2])", named):
             raise BulletinDataError("not a month", file=path, row=number, column="month", value=named,
                                     expected="YYYY-MM, or --MM when the text prints no year")
+        key = (str(int(line)), table, words, named, source)
+        if key in seen:
+            raise BulletinDataError(f"the same row twice (first on row {seen[key]})", file=path, row=number,
+                                    column="line", value=",".join(cells[: len(COLUMNS)]),
+                                    expected="each month word once")
+        seen[key] = number
         out.append(MonthWord(int(line), table, words, named, source))
     return out

@@ -34,6 +34,8 @@ RECORD_FORMAT = "bulletin-revision/1"
 #: the mark after a revised figure (the UK Code of Practice for Statistics' and the Analysis
 #: Function's shorthand for "revised")
 MARK = "[r]"
+#: the reason a revision records when ``--force`` came without ``--reason`` (never an empty one)
+NO_REASON = "（未说明理由）"
 #: how many changes the ingest prints before it says how many more there are
 SHOWN = 20
 
@@ -315,6 +317,9 @@ class Revision:
     reason: str = ""
     source: str = ""
     folder: Path | None = None  # revisions/N/: the version this revision replaced
+    #: each kept file (path inside ``folder``) → its SHA-256, as recorded when the revision was made;
+    #: None for a record written before hashes were kept
+    hashes: dict[str, str] | None = field(default=None, compare=False)
 
     @property
     def kept(self) -> str:
@@ -343,7 +348,8 @@ class Revision:
         head = f"{self.month} revision {self.number} ({self.when}{source})"
         lines = [head + (f": {self.reason}" if self.reason else "")]
         if self.folder is not None:
-            lines.append(f"the version it replaced: {self.kept}")
+            unverified = f" ({NOT_VERIFIABLE})" if self.hashes is None else ""
+            lines.append(f"the version it replaced: {self.kept}{unverified}")
         lines += diff_lines(self.changes, shown=len(self.changes))
         return "\n".join(lines)
 
@@ -351,6 +357,8 @@ class Revision:
         """One line of ``bulletin revisions MONTH``."""
         n = len(self.changes)
         parts = [f"revision {self.number}", self.when, f"{n} change{'s' if n != 1 else ''}"]
+        if self.hashes is None:
+            parts.append(NOT_VERIFIABLE)
         if self.source:
             parts.append(f"from {self.source}")
         if self.reason:
@@ -359,8 +367,12 @@ class Revision:
 
     def to_dict(self) -> dict[str, object]:
         """The record as ``revision.json`` holds it (and ``--json`` prints it, with each change's text)."""
-        return {"format": RECORD_FORMAT, "month": self.month, "revision": self.number, "when": self.when,
-                "reason": self.reason, "source": self.source, "changes": [c.to_dict() for c in self.changes]}
+        data: dict[str, object] = {
+            "format": RECORD_FORMAT, "month": self.month, "revision": self.number, "when": self.when,
+            "reason": self.reason, "source": self.source, "changes": [c.to_dict() for c in self.changes]}
+        if self.hashes is not None:
+            data["files"] = {name: f"sha256:{digest}" for name, digest in sorted(self.hashes.items())}
+        return data
 
 
 def read(folder: os.PathLike[str] | str) -> tuple[Revision, ...]:
@@ -377,9 +389,59 @@ def read(folder: os.PathLike[str] | str) -> tuple[Revision, ...]:
     except OSError as exc:
         raise BulletinDataError(f"cannot list the revisions ({exc.strerror or exc})", file=base) from None
     for entry in entries:
-        if entry.name.isdigit() and entry.is_dir():
-            out.append(_read_record(entry, Path(folder).name))
+        if not (entry.name.isascii() and entry.name.isdigit()):
+            continue  # not a revision (a file a desktop leaves, say)
+        if entry.is_symlink() or not entry.is_dir():
+            raise BulletinDataError(
+                "a revision that is not a folder", file=entry,
+                expected=f"the folder {REVISIONS_DIR}/{entry.name}/ that bulletin ingest --force keeps, with the "
+                f"version revision {entry.name} replaced and its {RECORD_FILE} (restore it from a backup)",
+            )
+        rev = _read_record(entry, Path(folder).name)
+        verify(rev)
+        out.append(rev)
     return tuple(sorted(out, key=lambda r: r.number))
+
+
+#: what a revision recorded before hashes were kept says of its kept version
+NOT_VERIFIABLE = "not verifiable: recorded before hashes"
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    """Each file under ``folder`` but the revision's record (path inside it, ``/``-separated) → its SHA-256."""
+    import hashlib
+
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.name != RECORD_FILE:
+            out[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def verify(rev: Revision) -> None:
+    """Refuse a kept version that is no longer the one recorded: a file changed, removed or added since
+    the revision was made (:class:`BulletinDataError` naming the file). A record written before hashes
+    were kept cannot be verified (:data:`NOT_VERIFIABLE`) and is taken as it is."""
+    if rev.hashes is None or rev.folder is None:
+        return
+    try:
+        found = file_hashes(rev.folder)
+    except OSError as exc:
+        raise BulletinDataError(f"cannot read the kept version ({exc.strerror or exc})", file=rev.folder) from None
+    for name, digest in sorted(rev.hashes.items()):
+        if name not in found:
+            raise BulletinDataError(f"a file of the version revision {rev.number} replaced is gone",
+                                    file=rev.folder / name, expected=f"the file as {RECORD_FILE} records it")
+        if found[name] != digest:
+            raise BulletinDataError(
+                f"changed since revision {rev.number} was recorded (its SHA-256 differs from {RECORD_FILE}'s)",
+                file=rev.folder / name, value=f"sha256:{found[name][:12]}…",
+                expected=f"sha256:{digest[:12]}…, the version kept as it was replaced (restore it from a backup)",
+            )
+    extra = sorted(set(found) - set(rev.hashes))
+    if extra:
+        raise BulletinDataError(f"a file added to the version revision {rev.number} replaced",
+                                file=rev.folder / extra[0], expected=f"only the files {RECORD_FILE} records")
 
 
 def _read_record(entry: Path, month: str) -> Revision:
@@ -402,8 +464,16 @@ def _read_record(entry: Path, month: str) -> Revision:
     if not isinstance(when, str) or not isinstance(changes, list):
         raise BulletinDataError("the record lacks its time or its changes", file=path,
                                 expected="when (an ISO time) and changes (a list)")
+    files = data.get("files")
+    hashes = None
+    if files is not None:
+        if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.startswith("sha256:")
+                                                  for k, v in files.items()):
+            raise BulletinDataError("the record's file hashes are not readable", file=path, value=files,
+                                    expected='files: {"name.csv": "sha256:…"}')
+        hashes = {k: v.removeprefix("sha256:") for k, v in files.items()}
     return Revision(month, int(entry.name), when, tuple(Change.from_dict(c, path) for c in changes),
-                    str(data.get("reason") or ""), str(data.get("source") or ""), entry)
+                    str(data.get("reason") or ""), str(data.get("source") or ""), entry, hashes)
 
 
 # ------------------------------------------------------------------------------------ what readers see
@@ -570,6 +640,7 @@ def write_revision(target: Path, files: Mapping[str, str], changes: Sequence[Cha
                 shutil.copytree(entry, earlier / entry.name)
             else:
                 shutil.copy2(entry, earlier / entry.name)
+        record = Revision(month, number, record.when, record.changes, reason, source, hashes=file_hashes(earlier))
         text = json.dumps(record.to_dict(), ensure_ascii=False, indent=1) + "\n"
         (earlier / RECORD_FILE).write_bytes(text.encode("utf-8"))
         _exchange(work, target)  # from here on ``work`` holds the replaced version (also kept in revisions/N/)
@@ -579,7 +650,8 @@ def write_revision(target: Path, files: Mapping[str, str], changes: Sequence[Cha
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
-    return Revision(month, number, record.when, record.changes, reason, source, target / REVISIONS_DIR / str(number))
+    return Revision(month, number, record.when, record.changes, reason, source, target / REVISIONS_DIR / str(number),
+                    record.hashes)
 
 
 def _exchange(new: Path, target: Path) -> None:
@@ -690,5 +762,6 @@ def revisions_command(month: str, number: int | None, data_dir: str | None, as_j
 def _json(rev: Revision) -> dict[str, object]:
     data = rev.to_dict()
     data["kept"] = rev.kept or None
+    data["verified"] = rev.hashes is not None  # False: recorded before hashes were kept
     data["changes"] = [{**c.to_dict(), "text": c.text()} for c in rev.changes]
     return data

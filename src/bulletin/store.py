@@ -24,23 +24,23 @@ import numpy as np
 import pandas as pd
 
 from .errors import BulletinDataError, DuplicateKeyError
+from .inputs import FORMULA_STARTS, check_name, invisible, is_total_name, read_regular
+from .inputs import TOTAL_NAMES as TOTAL_NAMES  # where the other modules import it from
 from .missing import NO_FIGURE_SIGNS, SIGNS_ATTR, NoFigure, key_text, signs
 from .schema import FACTS, FACTS_COLUMNS, FACTS_FILE, TABLES, Column, Table
 
 #: a figure not reported, as the bulletin prints it (未反馈): read as missing, like an empty cell
 MISSING_TEXT = "未反馈"
 
-#: names of a totals row: never a unit (a stated total is a fact in ``facts.csv``)
-TOTAL_NAMES = frozenset({"合计", "总计"})
 
 #: the largest count a nullable ``Int64`` column holds
 MAX_COUNT = 2**63 - 1
 
-_INT = re.compile(r"\d+|\d{1,3}(?:,\d{3})+")
-_MONEY = re.compile(r"(\d+|\d{1,3}(?:,\d{3})+)(?:\.(\d{1,2}))?")
+#: ASCII digits only (``re.ASCII``): ``\d`` alone takes ٣ (Arabic-Indic) and ３ (full-width), which ``int``
+#: reads as 3 — a figure a reader of the file cannot check
+_INT = re.compile(r"\d+|\d{1,3}(?:,\d{3})+", re.ASCII)
+_MONEY = re.compile(r"(\d+|\d{1,3}(?:,\d{3})+)(?:\.(\d{1,2}))?", re.ASCII)
 _CENT = Decimal("0.01")
-#: characters a name never holds (a name's shape is checked, never a closed list of names)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _TEXT_EXPECTED = "a CSV file in UTF-8 (with or without BOM) or GB18030, as Excel saves it"
 
 
@@ -152,31 +152,17 @@ def _count_expected(col: Column) -> str:
 
 
 def _text_cell(text: str, raw: str, col: Column, *, file: str | Path, row: int) -> str:
-    """A name (or a note) checked for its shape: not empty, visible characters, a declared choice."""
+    """A name (or a note) checked for its shape (:func:`bulletin.inputs.name_problem`, the one check
+    every name gets), or a code checked against its declared choices."""
     if not text:
         raise BulletinDataError("empty cell", file=file, row=row, column=col.name, value=raw, expected="a name")
-    hidden = _invisible(text)
-    if hidden:
-        raise BulletinDataError(
-            f"the name holds an invisible or control character {hidden}", file=file, row=row, column=col.name,
-            value=text, expected="a name of visible characters only (delete the character and save again)",
-        )
     if col.choices is not None and text not in col.choices:
+        hidden = _invisible(text)
         raise BulletinDataError(
-            "unknown value", file=file, row=row, column=col.name, value=text,
-            expected="one of " + ", ".join(col.choices),
+            "unknown value" + (f" (it holds {hidden})" if hidden else ""), file=file, row=row, column=col.name,
+            value=text, expected="one of " + ", ".join(col.choices),
         )
-    if _is_total_name(text):
-        raise BulletinDataError(
-            "a totals row among the units", file=file, row=row, column=col.name, value=text,
-            expected="one row per unit; a stated total belongs in facts.csv, where bulletin check ties it out",
-        )
-    if _CONTROL.search(text):
-        raise BulletinDataError(
-            "a control character in a name", file=file, row=row, column=col.name, value=text,
-            expected="a name without control characters (tabs, line breaks)",
-        )
-    return text
+    return check_name(text, file=file, row=row, column=col.name)
 
 
 def parse_cell(raw: str, col: Column, *, file: str | Path, row: int) -> object:
@@ -221,23 +207,8 @@ def parse_cell(raw: str, col: Column, *, file: str | Path, row: int) -> object:
         raise BulletinDataError("not an amount", file=file, row=row, column=col.name, value=raw) from None
 
 
-def _invisible(text: str) -> str | None:
-    """``U+200B ZERO WIDTH SPACE``: the first control (Cc) or format (Cf) character of ``text``, else None.
-
-    Refused rather than removed: a zero-width space makes ``电话\u200b预约`` a different unit from
-    ``电话预约`` (a real mismatch could pass as a new unit), and an escape sequence in a name would
-    drive the terminal that prints it. The error names the code point; the value is shown escaped.
-    """
-    import unicodedata
-
-    for ch in text:
-        if unicodedata.category(ch) in ("Cc", "Cf"):
-            return f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL CHARACTER')}"
-    return None
-
-
-def _is_total_name(text: str) -> bool:
-    return "".join(text.split()) in TOTAL_NAMES
+_invisible = invisible
+_is_total_name = is_total_name
 
 
 def format_cell(value: object, col: Column) -> str:
@@ -279,30 +250,8 @@ def _records(data: bytes, file: Path) -> list[tuple[int, list[str]]]:
 
 
 def _read_bytes(path: Path, missing: str, expected: str) -> bytes:
-    """The bytes of a regular file. Anything else (a FIFO, a device) is refused without waiting on it:
-    it is opened non-blocking and checked before a byte is read."""
-    import stat
-
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        raise BulletinDataError(missing, file=path, expected=expected) from None
-    except OSError as exc:
-        raise BulletinDataError(f"cannot read the file ({exc.strerror or exc})", file=path) from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise BulletinDataError("cannot read the file (it is a folder)", file=path, expected=expected)
-        if not stat.S_ISREG(mode):
-            raise BulletinDataError("not a regular file (a named pipe, socket or device?)", file=path,
-                                    expected=expected)
-        os.set_blocking(fd, True)
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            return f.read()
-    except OSError as exc:
-        raise BulletinDataError(f"cannot read the file ({exc.strerror or exc})", file=path) from None
-    finally:
-        os.close(fd)
+    """The bytes of a regular file (:func:`bulletin.inputs.read_regular`: a FIFO is never waited on)."""
+    return read_regular(path, missing, expected)
 
 
 def _header(cells: list[str], expected: tuple[Column, ...], file: Path) -> list[int]:
@@ -368,12 +317,14 @@ def _convert(raw: list[str], numbers: list[int], col: Column, file: Path, exact:
     stripped = [v.strip() for v in raw]
     if col.nullable:  # a free text that may be absent (a note): empty is missing, never an error
         given = [(v, n) for v, n in zip(raw, numbers, strict=True) if v.strip()]
-        if not all(v.strip().isprintable() for v, _ in given) or any(_is_total_name(v) for v, _ in given):
+        if not all(v.strip().isprintable() and not v.strip().startswith(FORMULA_STARTS) for v, _ in given) \
+                or any(_is_total_name(v) for v, _ in given):
             for v, n in given:
                 parse_cell(v, col, file=file, row=n)  # raises on the first bad cell
         return pd.array([v or None for v in stripped], dtype="string")
     # not printable: a control or invisible format character may hide in a name (parse_cell names it)
-    suspect = not all(stripped) or any(map(_is_total_name, stripped)) or not all(map(str.isprintable, stripped))
+    suspect = not all(stripped) or any(map(_is_total_name, stripped)) or not all(map(str.isprintable, stripped)) \
+        or any(v.startswith(FORMULA_STARTS) for v in stripped)
     if suspect or (col.choices is not None and not set(stripped) <= set(col.choices)):
         for v, n in zip(raw, numbers, strict=True):
             parse_cell(v, col, file=file, row=n)  # raises on the first bad cell
@@ -468,15 +419,16 @@ def read_facts(path: Path, *, exact: bool = False) -> dict[str, object]:
 
 
 #: how a cell starts when a spreadsheet would read it as a formula (OWASP, "CSV Injection"): the
-#: four formula signs, and the tab and carriage return some spreadsheets skip before them
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: four formula signs (:data:`bulletin.inputs.FORMULA_STARTS`, which names never start with), and
+#: the tab and carriage return some spreadsheets skip before them
+SPREADSHEET_STARTS = (*FORMULA_STARTS, "\t", "\r")
 #: what a published CSV puts before such a cell (the reader removes one to get the name back)
 FORMULA_GUARD = "'"
 
 
 def spreadsheet_text(text: str) -> str:
     """A text cell as a published CSV writes it: with a leading apostrophe (:data:`FORMULA_GUARD`)
-    when it starts with one of :data:`FORMULA_STARTS`, so that a spreadsheet opening the download
+    when it starts with one of :data:`SPREADSHEET_STARTS`, so that a spreadsheet opening the download
     shows the name instead of evaluating it. A cell starting with an apostrophe already gets one
     more, so the rule that undoes it is one and exact: *a text cell that starts with an apostrophe
     loses that one apostrophe*.
@@ -484,7 +436,7 @@ def spreadsheet_text(text: str) -> str:
     Only for published CSVs (the data package, the trends download): the data folder's own files
     keep the names as printed (:func:`table_csv` without ``for_readers``).
     """
-    return FORMULA_GUARD + text if text[:1] in (*FORMULA_STARTS, FORMULA_GUARD) else text
+    return FORMULA_GUARD + text if text[:1] in (*SPREADSHEET_STARTS, FORMULA_GUARD) else text
 
 
 def _csv_text(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
@@ -631,13 +583,13 @@ def read_not_published(folder: Path) -> dict[str, str]:
     """What the bulletin did not print in the month of ``folder``: item → note (``{}`` without the file).
 
     Raises :class:`BulletinDataError` for an item that is neither a table nor a fact, an item
-    listed twice, or a malformed file, naming the file, row, column and value.
+    listed twice, an item the folder holds all the same (a table's file, a fact of ``facts.csv``:
+    listed as not printed, it would go unchecked), or a malformed file, naming the file, row,
+    column and value.
     """
     path = Path(folder) / NOT_PUBLISHED_FILE
     try:
-        if not path.is_file():
-            if path.exists():
-                raise BulletinDataError("not a regular file", file=path, expected="a CSV file")
+        if not os.path.lexists(path):
             return {}
     except OSError as exc:
         raise BulletinDataError(f"cannot read ({exc.strerror or exc})", file=path) from None
@@ -645,6 +597,7 @@ def read_not_published(folder: Path) -> dict[str, str]:
     records = _records(data, path)
     _expect_header(records, NOT_PUBLISHED_COLUMNS, path)
     out: dict[str, str] = {}
+    rows: dict[str, int] = {}
     for number, cells in records[1:]:
         item = cells[0].strip()
         if item not in TABLES and item not in FACTS:
@@ -655,7 +608,26 @@ def read_not_published(folder: Path) -> dict[str, str]:
         if item in out:
             raise DuplicateKeyError("duplicate item", file=path, row=number, column="item", value=item,
                                     expected="each item once")
+        if item in TABLES and os.path.lexists(Path(folder) / TABLES[item].file):
+            raise BulletinDataError(
+                f"listed as not printed but {TABLES[item].file} is present", file=path, row=number, column="item",
+                value=item, expected=f"either the table's file or this row (delete {TABLES[item].file} if the "
+                "bulletin did not print the table, else this row)",
+            )
         out[item] = cells[1].strip() if len(cells) > 1 else ""
+        rows[item] = number
+    facts = [k for k in out if k in FACTS]
+    if facts and os.path.lexists(Path(folder) / FACTS_FILE):
+        try:
+            stated = read_facts(Path(folder) / FACTS_FILE)
+        except BulletinDataError:  # facts.csv's own fault is reported where it is read
+            stated = {}
+        for key in facts:
+            if key in stated:
+                raise BulletinDataError(
+                    f"listed as not printed but {FACTS_FILE} states it", file=path, row=rows[key], column="item",
+                    value=key, expected=f"either the fact in {FACTS_FILE} or this row, not both",
+                )
     return out
 
 

@@ -23,14 +23,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
-from . import paths
+from . import glyphs, inputs, paths
 from .errors import BulletinDataError
+from .inputs import check_name
 
 if TYPE_CHECKING:
     import pandas as pd
 
 UNITS_FILE = "units.csv"
 COLUMNS = ("canonical", "alias", "kind")
+#: what ``bulletin check`` says of a data folder without an alias table (legitimate: data/README.md)
+ABSENT_NOTE = ("提示：数据文件夹中没有 units.csv（别名表）：各月的名称按印刷的原样比较，"
+               "同一单位的不同写法不会合并（需要时按 data/README.md 建立此表）")
 KINDS = ("hospital", "district", "platform", "channel", "category", "city")
 
 
@@ -84,24 +88,36 @@ def _fail(problem: str, file: Path, row: int | None = None, column: str | None =
                              expected=expected)
 
 
+def _name(value: str, file: str, number: int, column: str) -> None:
+    """The one shape check every name gets (:func:`bulletin.inputs.name_problem`, as in the month
+    files), and a character the documents' font cannot print (as ``bulletin check`` refuses it there)."""
+    check_name(value, file=file, row=number, column=column)
+    bad = glyphs.first_unprintable(value)
+    if bad is not None:
+        raise BulletinDataError(f"a character the documents' font ({glyphs.FONT_NAME}) cannot print, "
+                                f"{glyphs.describe(bad)}", file=file, row=number, column=column, value=value,
+                                expected=glyphs.EXPECTED)
+
+
 def parse(text: str, file: Path) -> Aliases:
-    """The alias table from the text of ``units.csv``."""
+    """The alias table from the text of ``units.csv`` (time linear in its rows: every test is a
+    dictionary look-up)."""
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or [c.strip() for c in rows[0]] != list(COLUMNS):
         raise _fail("unexpected header", file, 1, value=",".join(rows[0]) if rows else "",
                     expected="the header " + ",".join(COLUMNS))
     to_canonical: dict[str, str] = {}
     kinds: dict[str, str] = {}
+    first: dict[str, int] = {}  # alias → the row that gave it
+    shown = paths.display_path(file)
     for number, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(COLUMNS):
             raise _fail("wrong number of cells", file, number, value=len(cells), expected=f"{len(COLUMNS)} cells")
         canonical, alias, kind = (c.strip() for c in cells)
-        for column, value in (("canonical", canonical), ("alias", alias)):
-            if not value or any(ch.isspace() and ch != " " or ord(ch) < 32 or ord(ch) == 127 for ch in value):
-                raise _fail("not a unit name", file, number, column, value,
-                            "a non-empty name without control characters")
+        _name(canonical, shown, number, "canonical")
+        _name(alias, shown, number, "alias")
         if kind not in KINDS:
             raise _fail("unknown kind", file, number, "kind", kind, "one of " + ", ".join(KINDS))
         if alias == canonical:
@@ -118,25 +134,34 @@ def parse(text: str, file: Path) -> Aliases:
                         f"one canonical name (already {to_canonical[alias]!r})")
         if kinds.get(canonical, kind) != kind:
             raise _fail("a unit given two kinds", file, number, "kind", kind, f"{kinds[canonical]!r}, as before")
+        if alias in first:
+            raise _fail(f"the same row twice (first on row {first[alias]})", file, number, "alias", alias,
+                        "each spelling once")
+        first[alias] = number
         to_canonical[alias] = canonical
         kinds[canonical] = kind
     return Aliases(to_canonical, kinds)
 
 
 def aliases(data_dir: str | os.PathLike[str] | None = None) -> Aliases:
-    """The alias table of the data directory (an empty one when it has no ``units.csv``)."""
+    """The alias table of the data directory (an empty one when it has no ``units.csv``: see
+    :func:`present`). A ``units.csv`` that is there but is not a regular file (a named pipe, a
+    folder, a symbolic link to nothing) is refused without waiting on it."""
     file = paths.data_dir(data_dir) / UNITS_FILE
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
+    if not inputs.present(file):
         return Aliases()
-    except OSError as exc:
-        raise _fail(f"cannot read the alias table ({exc.strerror or exc})", file) from None
+    data = inputs.read_regular(file, "alias table missing", "the alias table units.csv, a regular CSV file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _fail("not UTF-8 text", file, expected="the alias table as UTF-8 CSV") from None
     return parse(text, file)
+
+
+def present(data_dir: str | os.PathLike[str] | None = None) -> bool:
+    """Whether the data directory has an alias table. Without one every name stands for itself (a
+    legitimate data folder: one month, or units never renamed); ``bulletin check`` says so in a note."""
+    return inputs.present(paths.data_dir(data_dir) / UNITS_FILE)
 
 
 def canonical(name: str, data_dir: str | os.PathLike[str] | None = None) -> str:

@@ -69,7 +69,7 @@ def read_file(
 ) -> object:
     """Read one file; an absent file or a duplicate key becomes an error finding, anything else raises."""
     file = os.fspath(path)
-    if not os.path.exists(file):
+    if not os.path.lexists(file):  # a symbolic link to nothing is not taken for a missing file: the reader names it
         findings.append(Finding(
             "error", missing_rule, name, None, None, None, os.path.basename(file),
             f"月份文件夹中缺少 {os.path.basename(file)}（{table_title(name)}），其中的数字无法核对",
@@ -90,12 +90,23 @@ def read_file(
 
 
 def month_word_findings(month: str, folder: os.PathLike[str]) -> Iterator[Finding]:
-    """A warning per month word of the text that names another month (``other_months.csv``)."""
+    """A warning per month word of the text that names another month (``other_months.csv``), and
+    one note for the words that name the folder's own month (the file was edited, or the folder
+    renamed to the month the words name: nothing to warn of, but not passed over in silence)."""
     from .. import month_words
 
-    for word in month_words.read(folder):
+    words = month_words.read(folder)
+    own = [w for w in words if not w.disagrees_with(month)]
+    if own:
+        lines = "、".join(str(w.line) for w in own[:5]) + ("…" if len(own) > 5 else "")
+        yield Finding(
+            "note", "month_word_own_month", own[0].table, None, None, own[0].words, month_label(month),
+            f"other_months.csv 记录的 {len(own)} 处月份词（简报文本第 {lines} 行）说的就是本月"
+            f"{month_label(month)}，不作提示（该文件可能经过手工修改，或此文件夹由另一月份改名而来）",
+        )
+    for word in words:
         if not word.disagrees_with(month):
-            continue  # the folder was renamed to the month the words name
+            continue
         named = word.month.removeprefix("--")
         named = month_label(named) if "-" in named else f"{int(named)}月"
         source = f"（{word.source}）" if word.source else ""

@@ -49,6 +49,7 @@ RULE_LABELS: dict[str, str] = {
     "cumulative_fell": "累计数下降",
     "cumulative_gap": "累计增量与本月数不符",
     "month_word_mismatch": "月份与本月不符",
+    "month_word_own_month": "月份词说的是本月",
 }
 
 

@@ -278,7 +278,7 @@ def _date() -> dt.datetime:
     """The Word file's date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else the day of
     the run (UTC midnight, the day the site's pages say they were generated)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
+    if epoch.isascii() and epoch.isdigit():  # str.isdigit alone takes ² and ٣, which int() then refuses
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
     return dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time())
 

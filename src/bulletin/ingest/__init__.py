@@ -289,8 +289,9 @@ A text cut short is refused unless ``partial`` (see :mod:`.ending`).
             return dataclasses.replace(result, unchanged=True)
         if not force:
             raise revisions.RevisionRefused(parsed.month, target, changes, revisions.next_number(target))
-        revision = revisions.write_revision(target, files, changes, reason=(reason or "").strip(),
-                                            source=Path(path).name)
+        # a revision without a reason says so in its record (and to readers), never an empty reason
+        why = (reason or "").strip() or revisions.NO_REASON
+        revision = revisions.write_revision(target, files, changes, reason=why, source=Path(path).name)
         return dataclasses.replace(result, changes=tuple(changes), revision=revision)
 
 
@@ -372,6 +373,9 @@ def ingest_command(file: str, *, month: str | None, data_dir: PathLike, force: b
         print(f"revision {rev.number} written: {paths.display_path(result.folder)} holds the new version, "
               f"the earlier one is kept whole in {rev.kept} "
               f"(bulletin revisions {result.month} {rev.number} shows it)")
+        if rev.reason == revisions.NO_REASON:
+            print(f"no --reason given: revision {rev.number} records {revisions.NO_REASON}, which readers see; "
+                  "next time say why with --reason \"…\"")
     print(f"{paths.display_path(file)} → {paths.display_path(result.folder)}: "
           f"{len(result.tables)} tables, {len(result.facts)} facts")
     unread = result.cut.unread if result.cut is not None else frozenset()

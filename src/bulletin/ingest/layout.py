@@ -169,6 +169,7 @@ def statistics_part(text: str, *, partial: bool = False) -> tuple[list[tuple[int
     if heading is not None and any(other_title(ln) for _, ln in numbered[heading + 1 : start]):
         start = heading + 1
     numbered = numbered[start:]
+    _refuse_other_digits(numbered)
     end = next((i for i, (_, ln) in enumerate(numbered) if normalize(ln) == END_MARK), None)
     if end is not None:
         return numbered[:end], True
@@ -180,6 +181,23 @@ def statistics_part(text: str, *, partial: bool = False) -> tuple[list[tuple[int
             line=numbered[-1][0],
         )
     return numbered, False
+
+
+def _refuse_other_digits(numbered: list[tuple[int, str]]) -> None:
+    """Refuse the first decimal digit of the statistics part that is not one of 0-9 (Arabic-Indic ٣,
+    full-width ３ …), naming its line: ``\\d``, ``int`` and ``Decimal`` would read it as a figure that a
+    reader comparing the data with the text could not find."""
+    import unicodedata
+
+    for number, line in numbered:
+        if line.isascii():
+            continue
+        for ch in line:
+            if not ch.isascii() and unicodedata.category(ch) == "Nd":
+                raise IngestError(
+                    f"a digit other than 0-9, U+{ord(ch):04X} {unicodedata.name(ch, 'DIGIT')}, in {line.strip()!r}; "
+                    "expected figures written with the digits 0-9", line=number,
+                )
 
 
 def section_title(line: str) -> tuple[str, str] | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .. import glyphs
+from ..inputs import name_problem
 from ..missing import NO_FIGURE_SIGNS, NoFigure
 from ..schema import KIOSK_GROUP_LABELS, TABLES, Column
 from ..store import MISSING_TEXT, TOTAL_NAMES
@@ -61,7 +62,9 @@ def name(text: str, section: PrintedSection, line: int, label: str) -> str:
 
 def valid_name(text: str, section: PrintedSection, line: int, what: str) -> str:
     """A unit's name as printed, checked for its shape only: not empty, not a totals row, no control
-    characters, nothing the documents' font cannot print (:mod:`bulletin.glyphs`). Names are never
+    characters, nothing the documents' font cannot print (:mod:`bulletin.glyphs`), nothing else
+    :func:`bulletin.inputs.name_problem` refuses (invisible characters, a no-break space, the shape of
+    a spreadsheet formula: = + - @ first). Names are never
     checked against a list: a later bulletin may print new units,
     platforms, channels, categories or cities (and names such as 某医院（某分院）)."""
     value = text.strip()
@@ -72,6 +75,9 @@ def valid_name(text: str, section: PrintedSection, line: int, what: str) -> str:
     bad = next((ch for ch in value if ord(ch) < 32 or 127 <= ord(ch) < 160 or ch in "\u2028\u2029"), None)
     if bad is not None:
         raise section.error(f"expected {what} without control characters, found {value!r}", line)
+    problem = name_problem(value)  # the one shape check month files and units.csv get too
+    if problem is not None:
+        raise section.error(f"expected {what}, found {value!r}: {problem[0]}; expected {problem[1]}", line)
     unprintable = glyphs.first_unprintable(value)
     if unprintable is not None:  # every output must print every name (bulletin.glyphs)
         raise section.error(f"{value!r} holds {glyphs.describe(unprintable)}, which the documents' font "

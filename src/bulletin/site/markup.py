@@ -94,7 +94,7 @@ class _Rebuild(HTMLParser):
                 if not self.table[-1][1]:
                     self.table[-1][1].append([])
                 keep = "".join(f' {k}="{escape(v or "")}"' for k, v in attrs if k in ("colspan", "rowspan")
-                               and (v or "").isdigit())
+                               and (v or "").isascii() and (v or "").isdigit())
                 self.cell = _Cell(tag, keep)
                 self.table[-1][1][-1].append(self.cell)
             elif tag == "caption":
