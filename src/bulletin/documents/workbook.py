@@ -30,7 +30,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import revisions, schema
+from .. import revisions, schema, sheet_layout
 from ..fmt import UNDEFINED, is_missing, printed
 from ..month_strings import month_label
 from ..release import generated_date
@@ -45,18 +45,8 @@ if TYPE_CHECKING:
 MISSING = "[x]"
 MISSING_NOTE = "[x] 表示未反馈：该单位当月未报送此项数据（公报印作“未反馈”），不是 0。"
 
-#: sheet names: short, without spaces (screen readers announce them)
-SHEETS = {
-    "hotline_categories": "热线类别",
-    "province_calls": "全省热线",
-    "appointments": "预约挂号",
-    "booking_channels": "分途径预约",
-    "telemedicine": "远程医疗",
-    "telemedicine_top_uploaders": "远程医疗前三名",
-    "platform_districts": "平台采集_区",
-    "platform_hospitals": "平台采集_医院",
-    "kiosks": "自助终端",
-}
+#: sheet names: short, without spaces (screen readers announce them); the layout the template shares
+SHEETS = sheet_layout.SHEET_NAMES
 HEADLINES_SHEET = "本月要点"
 FACTS_SHEET = "公布的总数"
 
@@ -83,10 +73,7 @@ REVISED_COLUMN = "修订标记"
 PAUSED = "paused"
 
 
-def _header(col: schema.Column) -> str:
-    if col.unit and col.kind != "text" and f"（{col.unit}）" not in col.label:
-        return f"{col.label}（{col.unit}）"
-    return col.label
+_header = sheet_layout.header
 
 
 def _text(name: str, column: str, value: object) -> str:
