@@ -48,6 +48,7 @@ bench: $(STAMP) ## benchmarks (prints medians and ratios)
 	$(BIN)/python bench/bench_run.py
 	$(BIN)/python bench/bench_site.py
 	$(BIN)/python bench/bench_documents.py
+	$(BIN)/python bench/bench_workbook_ingest.py
 
 lab: $(STAMP) ## JupyterLab on lab/, a working copy of notebooks/ (the kernel is the project's .venv)
 	$(BIN)/python tools/lab.py $(LAB_ARGS)
