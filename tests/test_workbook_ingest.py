@@ -283,3 +283,66 @@ def test_template_command_writes_the_file_and_prints_its_path(data_copy, tmp_pat
 def test_facts_and_layout_cover_every_fact():
     totals = {t.fact for s in TABLE_SHEETS.values() for t in s.totals}
     assert set(PARAGRAPH_FACTS) | totals == set(FACTS)
+
+
+# --- the published workbook read back -----------------------------------------------------------
+
+
+def _published(data: Path, month: str, target: Path) -> Path:
+    import bulletin
+    from bulletin.documents import workbook
+
+    return workbook.write(bulletin.month(month, data), target)
+
+
+def _same_folder(written: Path, expected: Path) -> None:
+    names = sorted(p.name for p in expected.iterdir() if p.is_file())
+    assert sorted(p.name for p in written.iterdir()) == names
+    for name in names:
+        assert (written / name).read_bytes() == (expected / name).read_bytes(), name
+
+
+def test_the_published_workbook_of_february_ingests_back_byte_for_byte(tmp_path, capsys):
+    book = _published(SHIPPED.parent, "2020-02", tmp_path / "tables-2020-02.xlsx")
+    assert cli.main(["ingest", str(book), "--data-dir", str(tmp_path / "data")]) == 0
+    assert "skipped" not in capsys.readouterr().out  # 封面, 目录, 注释, 本月要点 are the published workbook's own
+    assert_same_as_shipped(tmp_path / "data" / "2020-02")
+
+
+def test_a_published_variant_with_a_table_not_printed_and_a_silent_pause_round_trips(tmp_path):
+    tables, facts = _variant()
+    del tables["booking_channels"]
+    del facts["booking_channels.total"]
+    tele = tables["telemedicine"]
+    tele.loc[tele["measure"] == "paused", "note"] = None  # paused, no reason printed
+    files = month_files(tables, facts)
+    files["not_published.csv"] = ("item,note\nbooking_channels,本月无数据\n"
+                                  "booking_channels.total,2020年3月简报未刊登「分途径预约合计」\n")
+    source = write_month_files(tmp_path / "source" / "2020-03", files)
+    book = _published(source.parent, "2020-03", tmp_path / "tables-2020-03.xlsx")
+    ingest_file(book, data_dir=tmp_path / "back")
+    _same_folder(tmp_path / "back" / "2020-03", source)
+
+
+def test_a_revised_months_published_workbook_reads_past_its_revision_marks(february_workbook, data_copy, tmp_path):
+    book = openpyxl.load_workbook(february_workbook)
+    book["预约挂号"]["B3"] = 6399
+    book["自助终端"]["E3"] = 166470.5
+    changed = book.save(tmp_path / "changed.xlsx") or tmp_path / "changed.xlsx"
+    ingest_file(changed, data_dir=data_copy, force=True, reason="更正")
+    published = _published(data_copy, "2020-02", tmp_path / "tables.xlsx")
+    assert "修订标记" in [c.value for c in openpyxl.load_workbook(published)["预约挂号"][3]]
+    ingest_file(published, data_dir=tmp_path / "back")
+    _same_folder(tmp_path / "back" / "2020-02", data_copy / "2020-02")
+    assert "南京市儿童医院,6399," in (tmp_path / "back" / "2020-02" / "appointments.csv").read_text(encoding="utf-8")
+
+
+def test_a_bad_published_workbook_is_refused_naming_sheet_and_cell(tmp_path, capsys):
+    book = _published(SHIPPED.parent, "2020-02", tmp_path / "tables.xlsx")
+    bad = _edit(book, tmp_path / "bad.xlsx", _set("预约挂号", "C6", "[x]"))  # 未反馈 where never allowed
+    assert cli.main(["ingest", str(bad), "--data-dir", str(tmp_path / "data")]) == 2
+    assert "预约挂号!C6: 未反馈 where the bulletin always prints a figure (found '[x]')" in capsys.readouterr().err
+    bad = _edit(book, tmp_path / "bad2.xlsx", _set("公布的总数", "B5", "=B4+1"))
+    assert cli.main(["ingest", str(bad), "--data-dir", str(tmp_path / "data")]) == 2
+    assert "公布的总数!B5: a formula (found '=B4+1')" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists() or list((tmp_path / "data").iterdir()) == []

@@ -138,3 +138,26 @@ def column_letter(column: int) -> str:
 def cell_name(sheet: str, row: int, column: int) -> str:
     """``预约挂号!D14`` for the zero-based ``row`` and ``column``."""
     return f"{sheet}!{column_letter(column)}{row + 1}"
+
+
+# ------------------------------------------------------------------ the published workbook, read back
+# (``tables-YYYY-MM.xlsx`` of :mod:`bulletin.documents.workbook`: the same sheet names and headers,
+# laid out for readers: a notes line under the title, the header in row 3, 未反馈 as [x], no 合计
+# rows — the stated totals are on their own sheet —, a 修订标记 column in a revised month, and the
+# telemedicine table with a unit and a state column)
+
+#: sheets only the published workbook has (read past: its tables and figures are on the others)
+PUBLISHED_SHEETS = ("封面", "目录", "注释", "本月要点")
+PUBLISHED_FACTS_SHEET = "公布的总数"
+PUBLISHED_FACTS_HEADERS = ("项目", "数值", "单位")
+PUBLISHED_HEADER_ROW = 2
+PUBLISHED_MISSING = "[x]"
+PUBLISHED_REVISED = "修订标记"
+#: the second row of a table's sheet when the bulletin did not print the table (then ``：note``)
+PUBLISHED_NOT_PRINTED = "本月简报未公布此表"
+PUBLISHED_TELEMEDICINE_HEADERS = ("平台", "指标", "数值", "单位", "平台状态", "公报注明")
+#: the telemedicine table's row of a paused platform's reason, its state words, and the row of a
+#: platform that printed no figure
+PUBLISHED_PAUSE_REASON = "暂停原因"
+PUBLISHED_PAUSED = "暂停"
+PUBLISHED_NO_FIGURE = "（本月未公布指标）"

@@ -71,6 +71,17 @@ class Parsed:
         return out
 
 
+@dataclass
+class _WorkbookParsed(Parsed):
+    """A workbook's month: a published workbook says in its own words why a table was not printed."""
+
+    given: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def not_published(self) -> dict[str, str]:
+        return {**super().not_published, **self.given}
+
+
 @dataclass(frozen=True)
 class IngestResult:
     """What :func:`ingest_file` wrote: the month folder, its tables and facts, what was absent."""
@@ -219,8 +230,9 @@ A text cut short is refused unless ``partial`` (see :mod:`.ending`).
     shown = paths.display_path(path)
     if workbook.is_workbook(path):  # a filled-in template: the same writer, checks, lock and revisions
         read = workbook.parse_workbook(path, month=month, file=shown)
-        parsed = Parsed(read.month, {n: _frame(n, read.tables[n]) for n in TABLES if n in read.tables}, read.facts,
-                        [n for n in TABLES if n not in read.tables], skipped=list(read.skipped))
+        parsed = _WorkbookParsed(read.month, {n: _frame(n, read.tables[n]) for n in TABLES if n in read.tables},
+                                 read.facts, [n for n in TABLES if n not in read.tables], skipped=list(read.skipped),
+                                 given=read.not_printed)
     else:
         parsed = parse_text(read_export(path), month=month, file=shown, partial=partial)
     root = paths.data_dir(data_dir)

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,6 +35,17 @@ from ..sheet_layout import (
     MONTH_CELL,
     NOT_REPORTED,
     PARAGRAPH_FACTS,
+    PUBLISHED_FACTS_HEADERS,
+    PUBLISHED_FACTS_SHEET,
+    PUBLISHED_HEADER_ROW,
+    PUBLISHED_MISSING,
+    PUBLISHED_NO_FIGURE,
+    PUBLISHED_NOT_PRINTED,
+    PUBLISHED_PAUSE_REASON,
+    PUBLISHED_PAUSED,
+    PUBLISHED_REVISED,
+    PUBLISHED_SHEETS,
+    PUBLISHED_TELEMEDICINE_HEADERS,
     SHEETS,
     TABLE_SHEETS,
     TOTAL_LABEL,
@@ -126,6 +138,8 @@ class _Reader:
 
     def __init__(self, shown: str) -> None:
         self.file = shown
+        #: how the workbook writes 未反馈 (the published workbook: [x])
+        self.missing = NOT_REPORTED
 
     def error(self, where: str, problem: str, value: object = None, expected: str | None = None) -> WorkbookError:
         return WorkbookError(problem, file=self.file, cell=where, value=value, expected=expected)
@@ -149,7 +163,7 @@ class _Reader:
         return value
 
     def count(self, value: object, where: str, col: Column, what: str) -> int | None:
-        if value is None or value == NOT_REPORTED:
+        if value is None or value == self.missing:
             if col.nullable:
                 return None
             if value is None:
@@ -157,7 +171,7 @@ class _Reader:
                                  f"{what}: a whole number ≥ 0 (this column is never 未反馈)")
             raise self.error(where, f"{NOT_REPORTED} where the bulletin always prints a figure", value,
                              f"{what}: a whole number ≥ 0")
-        allowed = f" or {NOT_REPORTED}" if col.nullable else ""
+        allowed = f" or {self.missing}" if col.nullable else ""
         if isinstance(value, str):
             raise self.error(where, "text in a count", value, f"{what}: a whole number ≥ 0{allowed}, as a number")
         if isinstance(value, float):
@@ -182,6 +196,13 @@ class _Reader:
             raise self.error(where, "money beyond the fen", repr(value),
                              f"{what}: an amount in yuan with at most two decimals")
         return exact
+
+    def fact(self, key: str, value: object, where: str) -> int | Decimal | None:
+        """A stated figure of :data:`bulletin.schema.FACTS`, read as its kind declares."""
+        fact = FACTS[key]
+        col = Column("value", fact.label, fact.kind, fact.unit)
+        return (self.money(value, where, col, fact.label) if fact.kind == "money"
+                else self.count(value, where, col, fact.label))
 
     def text(self, value: object, where: str, col: Column, what: str) -> str | None:
         if value is None:
@@ -253,18 +274,28 @@ def _header(reader: _Reader, sheet_name: str, r: int, values: list[object], head
                                f"the template's header {text!r}")
 
 
-def _table(reader: _Reader, sheet, layout: TableSheet) -> tuple[list[dict[str, object]], dict[str, object]]:
-    """One table sheet's rows (in the sheet's order) and the totals of its 合计 row."""
+def _table(reader: _Reader, sheet, layout: TableSheet, header_row: int = HEADER_ROW
+           ) -> tuple[list[dict[str, object]], dict[str, object]]:
+    """One table sheet's rows (in the sheet's order) and the totals of its 合计 row.
+
+    ``header_row`` differs in the published workbook, whose revised month adds a 修订标记 column
+    after the table's (read past, never as data).
+    """
     width = len(layout.columns)
+    skip = 0
     out: list[dict[str, object]] = []
     facts: dict[str, object] = {}
     seen: dict[tuple[object, ...], str] = {}
     total_row: int | None = None
     for r, cells in enumerate(_rows(sheet)):
-        if r < HEADER_ROW:
+        if r < header_row:
             continue
-        values = _values(reader, layout.name, r, list(cells), width)
-        if r == HEADER_ROW:
+        cells = list(cells)
+        if r == header_row and header_row != HEADER_ROW and len(cells) > width \
+                and cells[width].value == PUBLISHED_REVISED:
+            skip = 1
+        values = _values(reader, layout.name, r, cells[:width] + cells[width + skip:], width)
+        if r == header_row:
             _header(reader, layout.name, r, values, tuple(sc.header for sc in layout.columns))
             continue
         if all(v is None for v in values):
@@ -311,28 +342,27 @@ def _facts(reader: _Reader, sheet) -> dict[str, object]:
         seen[key] = where
         if values[2] is None:
             continue  # not stated in this bulletin
-        fact = FACTS[key]
-        col = Column("value", fact.label, fact.kind, fact.unit)
-        where = cell_name(FACTS_SHEET, r, 2)
-        out[key] = (reader.money(values[2], where, col, fact.label) if fact.kind == "money"
-                    else reader.count(values[2], where, col, fact.label))
+        out[key] = reader.fact(key, values[2], cell_name(FACTS_SHEET, r, 2))
     return out
 
 
 @dataclass(frozen=True)
 class WorkbookMonth:
     """What a month workbook holds: its month, each printed table's rows (in the sheet's order),
-    the facts stated, and lines about sheets skipped."""
+    the facts stated, lines about sheets skipped, and the notes a published workbook gives for the
+    tables it says were not printed (table → note)."""
 
     month: str
     tables: dict[str, list[dict[str, object]]]
     facts: dict[str, object]
     skipped: tuple[str, ...] = ()
+    not_printed: dict[str, str] = field(default_factory=dict)
 
 
 def parse_workbook(path: str | os.PathLike[str], *, month: str | None = None, file: str | None = None
                    ) -> WorkbookMonth:
-    """Read a filled-in month workbook (:func:`bulletin.ingest.ingest_file` makes it a ``Parsed``).
+    """Read a filled-in template, or a workbook the package published (``tables-YYYY-MM.xlsx``);
+    :func:`bulletin.ingest.ingest_file` makes it a ``Parsed``.
 
     A table sheet without rows is a table the bulletin did not print; a blank figure on the
     paragraph sheet, or a blank cell of a 合计 row, a figure it did not state (both recorded in
@@ -345,34 +375,150 @@ def parse_workbook(path: str | os.PathLike[str], *, month: str | None = None, fi
     book = _open(path, shown)
     try:
         names = book.sheetnames
-        missing = [s for s in SHEETS if s not in names]
-        if missing:
-            others = [n for n in names if n not in SHEETS]
-            raise reader.error(f"{missing[0]}!A1", "a sheet missing or renamed",
-                               "、".join(others) if others else None, f"the template's sheet {missing[0]!r}")
-        skipped = [f"{shown}: sheet {n!r} is no sheet of the template; ignored" for n in names if n not in SHEETS]
-        guide = book[GUIDE_SHEET]
-        where = cell_name(GUIDE_SHEET, *MONTH_CELL)
-        cell = guide.cell(MONTH_CELL[0] + 1, MONTH_CELL[1] + 1)
-        written = reader._plain(cell, where)
-        try:
-            printed = parse_month(written)
-        except BulletinDataError:
-            raise reader.error(where, "not a month", written,
-                               "the month as YYYY-MM, as the template wrote it") from None
-        if month is not None and parse_month(month) != printed:
-            raise reader.error(where, f"--month {month} does not agree with the workbook's month", printed)
-        tables: dict[str, list[dict[str, object]]] = {}
-        facts: dict[str, object] = {}
-        for name, layout in TABLE_SHEETS.items():
-            rows, totals = _table(reader, book[layout.name], layout)
-            if rows:
-                tables[name] = rows
-            elif totals:
-                raise reader.error(cell_name(layout.name, FIRST_ROW, 0), f"a {TOTAL_LABEL} row without any unit",
-                                   None, f"the units' rows above the {TOTAL_LABEL} row, or no {TOTAL_LABEL} either")
-            facts.update(totals)
-        facts.update(_facts(reader, book[FACTS_SHEET]))
+        if GUIDE_SHEET not in names and all(n in names for n in PUBLISHED_SHEETS):
+            return _published(reader, book, month)
+        return _template(reader, book, month)
     finally:
         book.close()
+
+
+def _check_sheets(reader: _Reader, names: list[str], wanted: tuple[str, ...], what: str) -> list[str]:
+    """Refuse a missing sheet; the lines naming the sheets not in ``wanted`` (skipped)."""
+    missing = [s for s in wanted if s not in names]
+    if missing:
+        others = [n for n in names if n not in wanted]
+        raise reader.error(f"{missing[0]}!A1", "a sheet missing or renamed",
+                           "、".join(others) if others else None, f"{what}'s sheet {missing[0]!r}")
+    return [f"{reader.file}: sheet {n!r} is no sheet of {what}; ignored" for n in names if n not in wanted]
+
+
+def _month(reader: _Reader, written: object, where: str, month: str | None, expected: str) -> str:
+    try:
+        printed = parse_month(written)
+    except BulletinDataError:
+        raise reader.error(where, "not a month", written, expected) from None
+    if month is not None and parse_month(month) != printed:
+        raise reader.error(where, f"--month {month} does not agree with the workbook's month", printed)
+    return printed
+
+
+def _template(reader: _Reader, book, month: str | None) -> WorkbookMonth:
+    skipped = _check_sheets(reader, book.sheetnames, SHEETS, "the template")
+    where = cell_name(GUIDE_SHEET, *MONTH_CELL)
+    written = reader._plain(book[GUIDE_SHEET].cell(MONTH_CELL[0] + 1, MONTH_CELL[1] + 1), where)
+    printed = _month(reader, written, where, month, "the month as YYYY-MM, as the template wrote it")
+    tables: dict[str, list[dict[str, object]]] = {}
+    facts: dict[str, object] = {}
+    for name, layout in TABLE_SHEETS.items():
+        rows, totals = _table(reader, book[layout.name], layout)
+        if rows:
+            tables[name] = rows
+        elif totals:
+            raise reader.error(cell_name(layout.name, FIRST_ROW, 0), f"a {TOTAL_LABEL} row without any unit",
+                               None, f"the units' rows above the {TOTAL_LABEL} row, or no {TOTAL_LABEL} either")
+        facts.update(totals)
+    facts.update(_facts(reader, book[FACTS_SHEET]))
     return WorkbookMonth(printed, tables, facts, tuple(skipped))
+
+
+_TITLE_MONTH = re.compile(r"(\d{4})年(\d{1,2})月")
+
+
+def _published(reader: _Reader, book, month: str | None) -> WorkbookMonth:
+    """The package's published workbook (:mod:`bulletin.documents.workbook`) read back."""
+    reader.missing = PUBLISHED_MISSING
+    wanted = (*PUBLISHED_SHEETS, *(s.name for s in TABLE_SHEETS.values()), PUBLISHED_FACTS_SHEET)
+    skipped = _check_sheets(reader, book.sheetnames, wanted, "the published workbook")
+    where = cell_name(PUBLISHED_FACTS_SHEET, 0, 0)
+    title = reader._plain(book[PUBLISHED_FACTS_SHEET].cell(1, 1), where)
+    found = _TITLE_MONTH.match(title) if isinstance(title, str) else None
+    printed = _month(reader, f"{found.group(1)}-{int(found.group(2)):02d}" if found else title, where, month,
+                     "a title starting with the month, such as 2020年2月")
+    tables: dict[str, list[dict[str, object]]] = {}
+    not_printed: dict[str, str] = {}
+    for name, layout in TABLE_SHEETS.items():
+        sheet = book[layout.name]
+        second = reader._plain(sheet.cell(2, 1), cell_name(layout.name, 1, 0))
+        if isinstance(second, str) and second.startswith(PUBLISHED_NOT_PRINTED):
+            not_printed[name] = second[len(PUBLISHED_NOT_PRINTED):].lstrip("：").removesuffix("。")
+            continue
+        if name == "telemedicine":
+            rows = _published_telemedicine(reader, sheet, layout)
+        else:
+            rows, _ = _table(reader, sheet, layout, PUBLISHED_HEADER_ROW)
+        if rows:
+            tables[name] = rows
+    facts = _published_facts(reader, book[PUBLISHED_FACTS_SHEET])
+    return WorkbookMonth(printed, tables, facts, tuple(skipped), not_printed)
+
+
+def _published_telemedicine(reader: _Reader, sheet, layout: TableSheet) -> list[dict[str, object]]:
+    """The telemedicine table as published: a measure by its label, the pause as the platform's state
+    (its reason on a row of its own), a unit column read past."""
+    platform_col, measure_col, value_col, note_col = layout.columns
+    width = len(PUBLISHED_TELEMEDICINE_HEADERS)
+    out: list[dict[str, object]] = []
+    paused: dict[str, str | None] = {}
+    for r, cells in enumerate(_rows(sheet)):
+        if r < PUBLISHED_HEADER_ROW:
+            continue
+        cells = list(cells)
+        skip = 1 if r == PUBLISHED_HEADER_ROW and len(cells) > width and cells[width].value == PUBLISHED_REVISED \
+            else 0
+        values = _values(reader, layout.name, r, cells[:width] + cells[width + skip:], width)
+        if r == PUBLISHED_HEADER_ROW:
+            _header(reader, layout.name, r, values, PUBLISHED_TELEMEDICINE_HEADERS)
+            continue
+        if all(v is None for v in values):
+            continue
+        where = cell_name(layout.name, r, 0)
+        platform = reader.text(values[0], where, platform_col.column, platform_col.header)
+        note = reader.text(values[5], cell_name(layout.name, r, 5), note_col.column, note_col.header)
+        if values[4] == PUBLISHED_PAUSED:
+            paused.setdefault(platform, None)
+        if values[1] == PUBLISHED_PAUSE_REASON:
+            paused[platform] = note
+            out.append({"platform": platform, "measure": "paused", "value": 1, "note": note})
+            continue
+        if values[1] == PUBLISHED_NO_FIGURE:
+            continue
+        measure = measure_col.code(values[1]) if isinstance(values[1], str) else values[1]
+        if measure not in (measure_col.column.choices or ()):
+            raise reader.error(cell_name(layout.name, r, 1), "not one of the choices", values[1],
+                               "one of " + "、".join(measure_col.choices or ()))
+        value = reader.count(values[2], cell_name(layout.name, r, 2), value_col.column, value_col.header)
+        out.append({"platform": platform, "measure": measure, "value": value, "note": note})
+    for platform in paused:  # paused with no reason printed: the pause itself is the platform's last row
+        if not any(r["platform"] == platform and r["measure"] == "paused" for r in out):
+            last = max(i for i, r in enumerate(out) if r["platform"] == platform) if any(
+                r["platform"] == platform for r in out) else len(out) - 1
+            out.insert(last + 1, {"platform": platform, "measure": "paused", "value": 1, "note": None})
+    return out
+
+
+def _published_facts(reader: _Reader, sheet) -> dict[str, object]:
+    """The stated totals and cumulative figures, each found by its label."""
+    by_label = {f.label: k for k, f in FACTS.items()}
+    out: dict[str, object] = {}
+    width = len(PUBLISHED_FACTS_HEADERS)
+    skip = 0
+    for r, cells in enumerate(_rows(sheet)):
+        if r < PUBLISHED_HEADER_ROW:
+            continue
+        cells = list(cells)
+        if r == PUBLISHED_HEADER_ROW and len(cells) > width and cells[width].value == PUBLISHED_REVISED:
+            skip = 1
+        values = _values(reader, PUBLISHED_FACTS_SHEET, r, cells[:width] + cells[width + skip:], width)
+        if r == PUBLISHED_HEADER_ROW:
+            _header(reader, PUBLISHED_FACTS_SHEET, r, values, PUBLISHED_FACTS_HEADERS)
+            continue
+        if all(v is None for v in values):
+            continue
+        key = by_label.get(values[0])
+        where = cell_name(PUBLISHED_FACTS_SHEET, r, 0)
+        if key is None:
+            raise reader.error(where, "an unknown figure", values[0], "a label of bulletin.schema.FACTS")
+        if key in out:
+            raise reader.error(where, "a figure twice", values[0], "each figure once")
+        out[key] = reader.fact(key, values[1], cell_name(PUBLISHED_FACTS_SHEET, r, 1))
+    return out
