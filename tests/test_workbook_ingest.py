@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from helpers import SHIPPED, assert_same_as_shipped
 
@@ -49,7 +50,7 @@ def fill(template: Path, tables: dict, facts: dict, out: Path) -> Path:
         rows = [] if frame is None else list(frame[list(layout.table.column_names)].itertuples(index=False))
         for r, rec in enumerate(rows, start=FIRST_ROW + 1):
             for c, (sc, value) in enumerate(zip(layout.columns, rec, strict=True), start=1):
-                if value is None or value is pd_na() or (isinstance(value, float) and value != value):
+                if pd.isna(value):
                     value = "未反馈" if sc.column.nullable and sc.column.kind != "text" else None
                 elif sc.column.kind == "text":
                     value = sc.shown(value)
@@ -73,12 +74,6 @@ def fill(template: Path, tables: dict, facts: dict, out: Path) -> Path:
             sheet.cell(r, 3, facts[key])
     book.save(out)
     return out
-
-
-def pd_na():
-    import pandas as pd
-
-    return pd.NA
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +125,7 @@ def _variant() -> tuple[dict, dict]:
         frame = frame.copy()
         for col in TABLES[name].columns:
             if col.kind != "text" and col.name != "rank":
-                frame[col.name] = [v if v is None or v is pd_na() or v != v else v * 3 for v in frame[col.name]]
+                frame[col.name] = [v if pd.isna(v) else v * 3 for v in frame[col.name]]
         out[name] = frame
     tele = out["telemedicine"]
     tele.loc[tele["measure"] == "paused", "value"] = 1
