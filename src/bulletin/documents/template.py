@@ -46,7 +46,7 @@ GUIDE = (
     "单位已按数据中最近的月份（{earlier}）的顺序预先填好：可增加行、删除行、调整顺序；整行留空的行不读入。",
     "“合计”行填写简报所印的合计数；未印合计的，合计行的数字留空。",
     "次数、人次、台数等为不小于 0 的整数；金额以元为单位，最多两位小数（到分）。",
-    "单位未报送的数字填“未反馈”，仅限允许未反馈的列（卫生信息平台两张表）；其他列不得留空。",
+    "单位未报送的数字填“未反馈”，仅限允许未反馈的表：{nullable}；其他表的数字不得留空。",
     "某张表本月简报未刊登：删除该表的全部数据行（包括合计行），保留标题和列名。",
     "“{facts}”表填写简报正文段落中的数字（代码列不要改动）；简报未印的数字留空。",
     "不要使用公式、不要把数字设为日期格式、不要加密或另存为启用宏的工作簿（.xlsm）：这些都会被拒收。",
@@ -148,9 +148,11 @@ def _guide_sheet(book, month: str, earlier: str | None, formats: dict) -> None:
     sheet.write_string(*MONTH_CELL, month, formats["bold"])
     label = month_label(month)
     shown = month_label(earlier) if earlier else "数据中没有更早的月份，单位未预填"
+    nullable = "、".join(f"“{s.name}”" for s in TABLE_SHEETS.values()
+                        if any(c.column.nullable and c.column.kind != "text" for c in s.columns))
     for n, line in enumerate(GUIDE, start=1):
         sheet.write_string(MONTH_CELL[0] + 1 + n, 0, f"{n}. " + line.format(label=label, earlier=shown,
-                                                                           facts=FACTS_SHEET))
+                                                                           facts=FACTS_SHEET, nullable=nullable))
     sheet.set_column(0, 0, 120)
     sheet.set_column(1, 1, 12)
 
