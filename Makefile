@@ -49,6 +49,7 @@ bench: $(STAMP) ## benchmarks (prints medians and ratios)
 	$(BIN)/python bench/bench_site.py
 	$(BIN)/python bench/bench_documents.py
 	$(BIN)/python bench/bench_units.py
+	$(BIN)/python bench/bench_workbook_ingest.py
 
 lab: $(STAMP) ## JupyterLab on lab/, a working copy of notebooks/ (the kernel is the project's .venv)
 	$(BIN)/python tools/lab.py $(LAB_ARGS)

@@ -1,4 +1,4 @@
-"""The command line: ``bulletin check | ingest | revisions | run | documents | months``.
+"""The command line: ``bulletin check | ingest | template | revisions | run | documents | months``.
 
 Every domain error is printed as one line and exits 2; a traceback is never shown for bad input.
 Each sub-command's work lives in its own module; this file only parses arguments.
@@ -31,6 +31,13 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
     return ingest_command(args.file, month=args.month, data_dir=args.data_dir, force=args.force,
                           partial=args.partial, reason=args.reason)
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from .documents.template import write_template
+
+    print(write_template(args.month, args.out, args.data_dir))
+    return 0
 
 
 def _cmd_revisions(args: argparse.Namespace) -> int:
@@ -78,8 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=_cmd_check)
 
-    p = sub.add_parser("ingest", help="turn a published bulletin (text export) into a month folder")
-    p.add_argument("file", help="the bulletin's text export")
+    p = sub.add_parser("ingest", help="turn a published bulletin (text export) or a filled-in template (.xlsx) "
+                       "into a month folder")
+    p.add_argument("file", help="the bulletin's text export, or a month workbook made by bulletin template")
     p.add_argument("--month", help="YYYY-MM; must agree with the month in the section titles")
     p.add_argument("--data-dir", help="data directory (default: $BULLETIN_DATA_DIR or the project's data/)")
     p.add_argument("--force", action="store_true",
@@ -89,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the text is cut short and you know it: keep the sections read in full, "
                    "record the rest as not read")
     p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("template", help="写出某月的数据填报模板（xlsx）：填好后用 bulletin ingest 导入")
+    p.add_argument("month", help="月份 YYYY-MM")
+    p.add_argument("--out", help="模板文件名 .xlsx（默认：reports/template-YYYY-MM.xlsx）")
+    p.add_argument("--data-dir", help="数据目录：预填最近一个更早月份的单位（默认：$BULLETIN_DATA_DIR 或项目的 data/）")
+    p.set_defaults(func=_cmd_template)
 
     p = sub.add_parser("revisions", help="list a month's revisions, or show one as a diff")
     p.add_argument("month", help="YYYY-MM")

@@ -148,3 +148,18 @@ class IngestError(BulletinError, ValueError):
 
 class RunError(BulletinError):
     """The monthly batch could not start (bad arguments, missing notebooks)."""
+
+
+class WorkbookError(IngestError):
+    """A workbook that cannot be read into a month folder: names the file, the sheet and cell
+    (``预约挂号!D14``), the value found and what was expected, in one line."""
+
+    def __init__(self, problem: str, *, file: str | Path | None = None, cell: str | None = None,
+                 value: object = None, expected: str | None = None) -> None:
+        msg = problem if value is None else f"{problem} (found {value!r})"
+        if expected:
+            msg += f"; expected {expected}"
+        super().__init__(msg, file=file, section=cell)
+        self.cell = cell
+        self.value = value
+        self.expected = expected

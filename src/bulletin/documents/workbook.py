@@ -34,7 +34,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import revisions, schema
+from .. import revisions, schema, sheet_layout
 from ..fmt import UNDEFINED, is_missing, printed
 from ..missing import key_text
 from ..month_strings import month_label
@@ -52,18 +52,8 @@ MISSING_NOTE = "[x] 表示未反馈：该单位当月未报送此项数据（公
 #: the note of a figure the bulletin printed as a sign for no figure (—, …): shown as that sign
 NO_FIGURE_NOTE = "“—”“…”等符号照公报原样印出，表示无数字（不同于未反馈），按缺失处理，不是 0。"
 
-#: sheet names: short, without spaces (screen readers announce them)
-SHEETS = {
-    "hotline_categories": "热线类别",
-    "province_calls": "全省热线",
-    "appointments": "预约挂号",
-    "booking_channels": "分途径预约",
-    "telemedicine": "远程医疗",
-    "telemedicine_top_uploaders": "远程医疗前三名",
-    "platform_districts": "平台采集_区",
-    "platform_hospitals": "平台采集_医院",
-    "kiosks": "自助终端",
-}
+#: sheet names: short, without spaces (screen readers announce them); the layout the template shares
+SHEETS = sheet_layout.SHEET_NAMES
 HEADLINES_SHEET = "本月要点"
 FACTS_SHEET = "公布的总数"
 
@@ -193,10 +183,7 @@ class _Sized:
         return sum(widths.values()) > PORTRAIT_WIDTH
 
 
-def _header(col: schema.Column) -> str:
-    if col.unit and col.kind != "text" and f"（{col.unit}）" not in col.label:
-        return f"{col.label}（{col.unit}）"
-    return col.label
+_header = sheet_layout.header
 
 
 def _text(name: str, column: str, value: object) -> str:

@@ -1,4 +1,5 @@
-"""``bulletin ingest``: a published bulletin's text export → a month folder.
+"""``bulletin ingest``: a published bulletin's text export, or a filled-in month workbook
+(:mod:`.workbook`), → a month folder.
 
 :func:`parse_text` reads the statistics part into tables and facts (sections found by their
 titles, columns by their header labels); :func:`ingest_file` writes them through
@@ -31,7 +32,7 @@ from ..store import (
     not_published_csv,
     write_month_files,
 )
-from . import ending, prose, tables
+from . import ending, prose, tables, workbook
 from .layout import Aside, decode_export, parts, statistics_part
 
 __all__ = ["IngestResult", "Parsed", "ingest_command", "ingest_file", "parse_text"]
@@ -83,6 +84,17 @@ class Parsed:
             if key not in self.facts:
                 out[key] = note(key, fact.label)
         return out
+
+
+@dataclass
+class _WorkbookParsed(Parsed):
+    """A workbook's month: a published workbook says in its own words why a table was not printed."""
+
+    given: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def not_published(self) -> dict[str, str]:
+        return {**super().not_published, **self.given}
 
 
 @dataclass(frozen=True)
@@ -242,7 +254,13 @@ A text cut short is refused unless ``partial`` (see :mod:`.ending`).
         While a ``bulletin run`` reads the data folder, or another ingest writes it.
     """
     shown = paths.display_path(path)
-    parsed = parse_text(read_export(path), month=month, file=shown, partial=partial)
+    if workbook.is_workbook(path):  # a filled-in template: the same writer, checks, lock and revisions
+        read = workbook.parse_workbook(path, month=month, file=shown)
+        parsed = _WorkbookParsed(read.month, {n: _frame(n, read.tables[n]) for n in TABLES if n in read.tables},
+                                 read.facts, [n for n in TABLES if n not in read.tables], skipped=list(read.skipped),
+                                 given=read.not_printed)
+    else:
+        parsed = parse_text(read_export(path), month=month, file=shown, partial=partial)
     root = paths.data_dir(data_dir)
     raw = paths.raw_dir(paths.DEFAULT_DATA_DIR)
     if root.name == paths.RAW_DIR_NAME or raw in (root, *root.parents):

@@ -1,0 +1,343 @@
+"""``bulletin template`` and ``bulletin ingest FILE.xlsx``: February filled in by a script ingests to the
+shipped month byte for byte, a variant month to what writing it directly gives, and every bad
+workbook is refused in one line naming the sheet and cell, with nothing written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from helpers import SHIPPED, assert_same_as_shipped
+
+from bulletin import cli
+from bulletin.documents.template import write_template
+from bulletin.ingest import ingest_file
+from bulletin.ingest.workbook import fen_exact
+from bulletin.schema import FACTS, TABLES
+from bulletin.sheet_layout import (
+    FACTS_SHEET,
+    FIRST_ROW,
+    GUIDE_SHEET,
+    MONTH_CELL,
+    PARAGRAPH_FACTS,
+    TABLE_SHEETS,
+    TOTAL_LABEL,
+)
+from bulletin.store import month_files, read_facts, read_table, write_month_files
+
+
+def month_of(folder: Path) -> tuple[dict, dict]:
+    """A month folder's tables (exact: money as Decimal) and facts."""
+    tables = {name: read_table(folder / t.file, t, exact=True) for name, t in TABLES.items()
+              if (folder / t.file).is_file()}
+    return tables, read_facts(folder / "facts.csv", exact=True)
+
+
+def fill(template: Path, tables: dict, facts: dict, out: Path) -> Path:
+    """Fill a template in as the office would with a script: every unit's row, the 合计 rows, the
+    paragraph figures; numbers written as numbers (money as Excel's doubles)."""
+    book = openpyxl.load_workbook(template)
+    for name, layout in TABLE_SHEETS.items():
+        sheet = book[layout.name]
+        sheet.delete_rows(FIRST_ROW + 1, sheet.max_row)  # the pre-filled units and 合计 row
+        frame = tables.get(name)
+        rows = [] if frame is None else list(frame[list(layout.table.column_names)].itertuples(index=False))
+        for r, rec in enumerate(rows, start=FIRST_ROW + 1):
+            for c, (sc, value) in enumerate(zip(layout.columns, rec, strict=True), start=1):
+                if pd.isna(value):
+                    value = "未反馈" if sc.column.nullable and sc.column.kind != "text" else None
+                elif sc.column.kind == "text":
+                    value = sc.shown(value)
+                elif sc.column.kind == "money":
+                    value = float(value)
+                else:
+                    value = int(value)
+                sheet.cell(r, c, value)
+        if rows and layout.totals:
+            r = FIRST_ROW + 1 + len(rows)
+            sheet.cell(r, layout.total_column + 1, TOTAL_LABEL)
+            for total in layout.totals:
+                if total.fact in facts:
+                    c = layout.table.column_names.index(total.column) + 1
+                    value = facts[total.fact]
+                    sheet.cell(r, c, float(value) if isinstance(value, Decimal) else value)
+    sheet = book[FACTS_SHEET]
+    for r in range(FIRST_ROW + 1, sheet.max_row + 1):
+        key = sheet.cell(r, 1).value
+        if key in facts:
+            sheet.cell(r, 3, facts[key])
+    book.save(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def february_workbook(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("feb")
+    template = write_template("2020-02", tmp / "template.xlsx", SHIPPED.parent)
+    return fill(template, *month_of(SHIPPED), tmp / "2020-02.xlsx")
+
+
+def test_february_filled_in_ingests_to_the_shipped_month_byte_for_byte(february_workbook, tmp_path):
+    result = ingest_file(february_workbook, data_dir=tmp_path)
+    assert (result.month, len(result.tables), result.absent) == ("2020-02", 9, ())
+    assert_same_as_shipped(tmp_path / "2020-02")
+    assert not (tmp_path / "2020-02" / "not_published.csv").exists()
+
+
+def test_template_prefills_the_latest_earlier_months_units_totals_and_validations(data_copy, tmp_path):
+    path = write_template("2020-03", tmp_path / "t.xlsx", data_copy)
+    book = openpyxl.load_workbook(path)
+    assert book[GUIDE_SHEET].cell(MONTH_CELL[0] + 1, MONTH_CELL[1] + 1).value == "2020-03"
+    appts = book["预约挂号"]
+    assert appts["A1"].value == "2020年3月预约挂号服务统计表"
+    assert [c.value for c in appts[2]] == ["单位", "12320在线预约（次）", "电话预约（次）", "诊间预约（次）",
+                                           "第三方（次）", "小计（次）"]
+    names = [appts.cell(r, 1).value for r in range(3, appts.max_row + 1)]
+    assert names[:3] == ["南京市儿童医院", "南京市第一医院", "南京鼓楼医院"] and len(names) == 44
+    assert names[-1] == TOTAL_LABEL and appts.cell(3, 2).value is None  # figures left to fill in
+    kiosks = book["自助终端"]
+    assert (kiosks["A3"].value, kiosks["B3"].value) == ("医疗单位", "江苏省人民医院")
+    assert kiosks.cell(kiosks.max_row, 2).value == TOTAL_LABEL
+    rules = {str(v.sqref).split(":")[0]: v.formula1 for v in kiosks.data_validations.dataValidation}
+    assert rules["C3"] == "AND(ISNUMBER(C3),C3>=0,C3=INT(C3))"  # 投放台数: a whole number ≥ 0
+    assert rules["E3"] == "AND(ISNUMBER(E3),E3>=0,ROUND(E3,2)=E3)"  # 挂号金额: to the fen
+    assert rules["A3"] == '"医疗单位,各区"'
+    hosp = {str(v.sqref).split(":")[0]: v.formula1 for v in book["平台采集_医院"].data_validations.dataValidation}
+    assert hosp["B3"] == 'OR(AND(ISNUMBER(B3),B3>=0,B3=INT(B3)),B3="未反馈")'  # 未反馈 only where allowed
+    tele = book["远程医疗"]
+    assert [tele.cell(3, c).value for c in (1, 2)] == ["南京市远程医学会诊平台", "累计接入医疗机构"]
+    facts = book[FACTS_SHEET]
+    assert [facts.cell(r, 1).value for r in range(3, facts.max_row + 1)] == list(PARAGRAPH_FACTS)
+    assert "hotline.total_calls" in PARAGRAPH_FACTS and "kiosks.total.payment_yuan" not in PARAGRAPH_FACTS
+
+
+def _variant() -> tuple[dict, dict]:
+    """February with every figure tripled (the totals tripled too, so they still tie out)."""
+    tables, facts = month_of(SHIPPED)
+    out = {}
+    for name, frame in tables.items():
+        frame = frame.copy()
+        for col in TABLES[name].columns:
+            if col.kind != "text" and col.name != "rank":
+                frame[col.name] = [v if pd.isna(v) else v * 3 for v in frame[col.name]]
+        out[name] = frame
+    tele = out["telemedicine"]
+    tele.loc[tele["measure"] == "paused", "value"] = 1
+    return out, {k: v * 3 for k, v in facts.items()}
+
+
+def test_a_variant_month_filled_in_ingests_as_writing_it_directly(data_copy, tmp_path):
+    tables, facts = _variant()
+    direct = write_month_files(tmp_path / "direct" / "2020-03", month_files(tables, facts))
+    template = write_template("2020-03", tmp_path / "t.xlsx", data_copy)
+    book = fill(template, tables, facts, tmp_path / "2020-03.xlsx")
+    assert cli.main(["ingest", str(book), "--data-dir", str(data_copy)]) in (0, 1)  # the checks' verdict
+    written = data_copy / "2020-03"
+    assert sorted(p.name for p in written.iterdir()) == sorted(p.name for p in direct.iterdir())
+    for p in direct.iterdir():
+        assert (written / p.name).read_bytes() == p.read_bytes(), p.name
+    assert "kiosks.total.payment_yuan,154380329.55," in (written / "facts.csv").read_text(encoding="utf-8")
+
+
+def test_a_workbook_goes_through_revisions_diff_force_and_reason(february_workbook, data_copy, tmp_path, capsys):
+    assert cli.main(["ingest", str(february_workbook), "--data-dir", str(data_copy)]) == 0
+    assert "nothing written" in capsys.readouterr().out
+    book = openpyxl.load_workbook(february_workbook)
+    book["预约挂号"]["B3"] = 6399
+    changed = tmp_path / "changed.xlsx"
+    book.save(changed)
+    before = (data_copy / "2020-02" / "appointments.csv").read_bytes()
+    assert cli.main(["ingest", str(changed), "--data-dir", str(data_copy)]) == 1
+    out = capsys.readouterr().out
+    assert "南京市儿童医院" in out and "6398 → 6399" in out and "--force" in out
+    assert (data_copy / "2020-02" / "appointments.csv").read_bytes() == before
+    cli.main(["ingest", str(changed), "--data-dir", str(data_copy), "--force", "--reason", "医院更正"])
+    assert "南京市儿童医院,6399," in (data_copy / "2020-02" / "appointments.csv").read_text(encoding="utf-8")
+    assert (data_copy / "2020-02" / "revisions" / "1" / "appointments.csv").read_bytes() == before
+
+
+# --- bad workbooks --------------------------------------------------------------------------------
+
+
+def _edit(source: Path, target: Path, change) -> Path:
+    book = openpyxl.load_workbook(source)
+    change(book)
+    book.save(target)
+    return target
+
+
+def _set(sheet: str, cell: str, value, number_format: str | None = None):
+    def change(book):
+        book[sheet][cell] = value
+        if number_format:
+            book[sheet][cell].number_format = number_format
+    return change
+
+
+def _with_macros(source: Path, target: Path) -> Path:
+    with zipfile.ZipFile(source) as z, zipfile.ZipFile(target, "w") as out:
+        for item in z.infolist():
+            out.writestr(item, z.read(item))
+        out.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0macro")
+    return target
+
+
+BAD = {
+    "formula": (lambda s, t: _edit(s, t, _set("预约挂号", "B3", "=1+1")),
+                "预约挂号!B3: a formula (found '=1+1')"),
+    "text in a count": (lambda s, t: _edit(s, t, _set("预约挂号", "C5", "两千")),
+                        "预约挂号!C5: text in a count (found '两千')"),
+    "money beyond the fen": (lambda s, t: _edit(s, t, _set("自助终端", "E3", 166469.001)),
+                             "自助终端!E3: money beyond the fen (found '166469.001')"),
+    "date-formatted cell": (lambda s, t: _edit(s, t, _set("预约挂号", "B4", dt.datetime(1904, 4, 5))),
+                            "预约挂号!B4: a date-formatted cell"),
+    "empty required cell": (lambda s, t: _edit(s, t, _set("预约挂号", "D14", None)),
+                            "预约挂号!D14: an empty required cell"),
+    "未反馈 where not allowed": (lambda s, t: _edit(s, t, _set("预约挂号", "D14", "未反馈")),
+                               "预约挂号!D14: 未反馈 where the bulletin always prints a figure"),
+    "renamed sheet": (lambda s, t: _edit(s, t, lambda b: setattr(b["预约挂号"], "title", "预约")),
+                      "预约挂号!A1: a sheet missing or renamed (found '预约')"),
+    "missing sheet": (lambda s, t: _edit(s, t, lambda b: b.remove(b["自助终端"])),
+                      "自助终端!A1: a sheet missing or renamed"),
+    "header changed": (lambda s, t: _edit(s, t, _set("预约挂号", "C2", "电话")),
+                       "预约挂号!C2: a header changed (found '电话')"),
+    "macro-enabled (.xlsm)": (lambda s, t: shutil.copy(s, t.with_suffix(".xlsm")) and t.with_suffix(".xlsm"),
+                              "a macro-enabled workbook"),
+    "macro-enabled (vbaProject.bin)": (_with_macros, "a macro-enabled workbook"),
+    "encrypted": (lambda s, t: t.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)) and t,
+                  "an encrypted (password-protected) workbook or an old .xls file"),
+    "not a workbook": (lambda s, t: t.write_text("2020年2月预约挂号服务统计表\n", encoding="utf-8") and t,
+                       "not a workbook (not an .xlsx zip file)"),
+    "a zip that is no workbook": (lambda s, t: zipfile.ZipFile(t, "w").close() or t, "not a workbook"),
+    "a unit twice": (lambda s, t: _edit(s, t, _set("预约挂号", "A4", "南京市儿童医院")),
+                     "预约挂号!A4: a unit twice"),
+    "a month not YYYY-MM": (lambda s, t: _edit(s, t, _set(GUIDE_SHEET, "B2", "二月")),
+                            "填写说明!B2: not a month (found '二月')"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_a_bad_workbook_is_refused_in_one_line_naming_sheet_and_cell(case, february_workbook, data_copy, tmp_path,
+                                                                     capsys):
+    make, expected = BAD[case]
+    shutil.rmtree(data_copy / "2020-02")  # the month is not in the data: nothing may appear
+    bad = make(february_workbook, tmp_path / "bad.xlsx")
+    assert cli.main(["ingest", str(bad), "--data-dir", str(data_copy)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and expected in err, err
+    assert err.startswith(f"bulletin ingest: file {bad}") or "bad.xls" in err
+    assert list(data_copy.iterdir()) == []
+
+
+def test_a_bad_workbook_leaves_the_month_in_the_data_untouched(february_workbook, data_copy, tmp_path, capsys):
+    before = {p.name: p.read_bytes() for p in (data_copy / "2020-02").iterdir()}
+    bad = _edit(february_workbook, tmp_path / "bad.xlsx", _set("自助终端", "G5", "13,497,811.90"))
+    assert cli.main(["ingest", str(bad), "--data-dir", str(data_copy), "--force"]) == 2
+    assert "自助终端!G5: text in an amount" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in (data_copy / "2020-02").iterdir()} == before
+
+
+def test_an_extra_sheet_is_named_and_ignored(february_workbook, tmp_path, capsys):
+    extra = _edit(february_workbook, tmp_path / "extra.xlsx", lambda b: b.create_sheet("备注").append(["=1/0"]))
+    assert cli.main(["ingest", str(extra), "--data-dir", str(tmp_path / "data")]) == 0
+    assert "sheet '备注' is no sheet of the template; ignored" in capsys.readouterr().out
+    assert_same_as_shipped(tmp_path / "data" / "2020-02")
+
+
+def test_money_from_excels_doubles_is_exact_to_the_fen(february_workbook, tmp_path):
+    assert fen_exact(0.1 + 0.2) == Decimal("0.30")  # 0.30000000000000004: the 0.3 Excel shows
+    assert fen_exact(sum([0.01] * 10)) == Decimal("0.10")  # 0.09999999999999999
+    assert fen_exact(51460109.85) == Decimal("51460109.85")
+    assert fen_exact(2482832.44 + 0.01) == Decimal("2482832.45")
+    assert fen_exact(1.005) is None and fen_exact(166469.001) is None  # refused, never rounded either way
+
+    def amounts(book):
+        sheet = book["自助终端"]
+        sheet["E3"] = 166468.9 + 0.1  # 166469.00000000003 in binary, 166469.00 to the fen
+        sheet["G3"] = 2482832.34 + 0.1  # 2482832.4400000004
+    sums = _edit(february_workbook, tmp_path / "sums.xlsx", amounts)
+    ingest_file(sums, data_dir=tmp_path)
+    assert_same_as_shipped(tmp_path / "2020-02")
+
+
+def test_template_command_writes_the_file_and_prints_its_path(data_copy, tmp_path, capsys):
+    out = tmp_path / "out" / "t.xlsx"
+    assert cli.main(["template", "2020-03", "--out", str(out), "--data-dir", str(data_copy)]) == 0
+    assert capsys.readouterr().out.strip() == str(out)
+    assert openpyxl.load_workbook(out).sheetnames[0] == GUIDE_SHEET
+    assert cli.main(["template", "2020-03", "--out", str(tmp_path / "t.csv"), "--data-dir", str(data_copy)]) == 2
+    assert "expected a file name ending in .xlsx" in capsys.readouterr().err
+
+
+def test_facts_and_layout_cover_every_fact():
+    totals = {t.fact for s in TABLE_SHEETS.values() for t in s.totals}
+    assert set(PARAGRAPH_FACTS) | totals == set(FACTS)
+
+
+# --- the published workbook read back -----------------------------------------------------------
+
+
+def _published(data: Path, month: str, target: Path) -> Path:
+    import bulletin
+    from bulletin.documents import workbook
+
+    return workbook.write(bulletin.month(month, data), target)
+
+
+def _same_folder(written: Path, expected: Path) -> None:
+    names = sorted(p.name for p in expected.iterdir() if p.is_file())
+    assert sorted(p.name for p in written.iterdir()) == names
+    for name in names:
+        assert (written / name).read_bytes() == (expected / name).read_bytes(), name
+
+
+def test_the_published_workbook_of_february_ingests_back_byte_for_byte(tmp_path, capsys):
+    book = _published(SHIPPED.parent, "2020-02", tmp_path / "tables-2020-02.xlsx")
+    assert cli.main(["ingest", str(book), "--data-dir", str(tmp_path / "data")]) == 0
+    assert "skipped" not in capsys.readouterr().out  # 封面, 目录, 注释, 本月要点 are the published workbook's own
+    assert_same_as_shipped(tmp_path / "data" / "2020-02")
+
+
+def test_a_published_variant_with_a_table_not_printed_and_a_silent_pause_round_trips(tmp_path):
+    tables, facts = _variant()
+    del tables["booking_channels"]
+    del facts["booking_channels.total"]
+    tele = tables["telemedicine"]
+    tele.loc[tele["measure"] == "paused", "note"] = None  # paused, no reason printed
+    files = month_files(tables, facts)
+    files["not_published.csv"] = ("item,note\nbooking_channels,本月无数据\n"
+                                  "booking_channels.total,2020年3月简报未刊登「分途径预约合计」\n")
+    source = write_month_files(tmp_path / "source" / "2020-03", files)
+    book = _published(source.parent, "2020-03", tmp_path / "tables-2020-03.xlsx")
+    ingest_file(book, data_dir=tmp_path / "back")
+    _same_folder(tmp_path / "back" / "2020-03", source)
+
+
+def test_a_revised_months_published_workbook_reads_past_its_revision_marks(february_workbook, data_copy, tmp_path):
+    book = openpyxl.load_workbook(february_workbook)
+    book["预约挂号"]["B3"] = 6399
+    book["自助终端"]["E3"] = 166470.5
+    changed = book.save(tmp_path / "changed.xlsx") or tmp_path / "changed.xlsx"
+    ingest_file(changed, data_dir=data_copy, force=True, reason="更正")
+    published = _published(data_copy, "2020-02", tmp_path / "tables.xlsx")
+    assert "修订标记" in [c.value for c in openpyxl.load_workbook(published)["预约挂号"][3]]
+    ingest_file(published, data_dir=tmp_path / "back")
+    _same_folder(tmp_path / "back" / "2020-02", data_copy / "2020-02")
+    assert "南京市儿童医院,6399," in (tmp_path / "back" / "2020-02" / "appointments.csv").read_text(encoding="utf-8")
+
+
+def test_a_bad_published_workbook_is_refused_naming_sheet_and_cell(tmp_path, capsys):
+    book = _published(SHIPPED.parent, "2020-02", tmp_path / "tables.xlsx")
+    bad = _edit(book, tmp_path / "bad.xlsx", _set("预约挂号", "C6", "[x]"))  # 未反馈 where never allowed
+    assert cli.main(["ingest", str(bad), "--data-dir", str(tmp_path / "data")]) == 2
+    assert "预约挂号!C6: 未反馈 where the bulletin always prints a figure (found '[x]')" in capsys.readouterr().err
+    bad = _edit(book, tmp_path / "bad2.xlsx", _set("公布的总数", "B5", "=B4+1"))
+    assert cli.main(["ingest", str(bad), "--data-dir", str(tmp_path / "data")]) == 2
+    assert "公布的总数!B5: a formula (found '=B4+1')" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists() or list((tmp_path / "data").iterdir()) == []
