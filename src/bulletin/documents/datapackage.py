@@ -93,8 +93,11 @@ def table_description(decl: schema.Table, facts: Mapping[str, object], frame: pd
     totals row, which facts hold the printed totals (``facts``: those written this month) and
     whether the rows add up to each (a month whose 合计 does not tie out says so, as ``bulletin
     check`` does), which column is the sum of which and whether every row obeys it."""
+    from ..sections import model
+
     keys = "、".join(decl.column(k).label for k in decl.key)
-    text = f"每行一个{keys}（{'、'.join(decl.key)} 唯一），不含合计行。"
+    scope = model.qualifier(decl.name)  # the scope note the bulletin prints with the table, in its words
+    text = (f"公报注明{scope}。" if scope else "") + f"每行一个{keys}（{'、'.join(decl.key)} 唯一），不含合计行。"
     said = []
     for total in decl.totals:
         stated = schema.stated_total(decl.name, total.column, facts)
@@ -142,15 +145,19 @@ def _headlines_resource(m: Month) -> dict[str, object]:
     return {
         "name": "headlines", "path": HEADLINES_FILE, "title": dated(m.month, content.HEADLINES_TITLE),
         "description": "各板块的主要指标，与网页“本月概览”和 PDF、Word 文件“本月要点”中的数字相同；"
-                       "每行一个指标：section 为板块，label 为指标，value 为数值，unit 为单位"
-                       "（unit 为 % 的行，value 为比例的小数，0.34 即 34%；金额保留到分）。",
+                       "每行一个指标：section 为板块，key 为指标的标识，label 为指标，value 为数值，unit 为单位"
+                       "（unit 为 % 的行，value 为百分数，43.5 即 43.5%；金额保留到分），printed 为公报的写法，"
+                       "note 为说明（公报随该数印出的限定语；以亿印出的数，value 为其展开；计算所得的数，其算法）。",
         "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
         "schema": {
             "fields": [
                 {"name": "section", "title": "板块", "type": "string", "constraints": {"required": True}},
+                {"name": "key", "title": "标识", "type": "string", "constraints": {"required": True}},
                 {"name": "label", "title": "指标", "type": "string", "constraints": {"required": True}},
                 {"name": "value", "title": "数值", "type": "number", "description": "单位见 unit 列"},
                 {"name": "unit", "title": "单位", "type": "string"},
+                {"name": "printed", "title": "公报写法", "type": "string"},
+                {"name": "note", "title": "说明", "type": "string"},
             ],
             "primaryKey": ["section", "label"],
             "missingValues": [""],
@@ -169,11 +176,15 @@ def _plain(value: object, unit: str) -> str:
     return repr(float(value))  # type: ignore[arg-type]
 
 
-def headlines_csv(rows: list[tuple[str, str, object, str]]) -> str:
+def headlines_csv(rows: list[tuple[str, str, object, str]], keys: list[str]) -> str:
+    """headlines.csv: each headline with its key, value, unit, printed form and note (the model's)."""
+    from ..sections import model
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["section", "label", "value", "unit"])
-    writer.writerows([s, label, _plain(v, u), u] for s, label, v, u in rows)
+    writer.writerow(["section", "key", "label", "value", "unit", "printed", "note"])
+    writer.writerows([s, k, label, _plain(v, u), u, content.printed_figure(v, u), model.explain(k, v, u)]
+                     for (s, label, v, u), k in zip(rows, keys, strict=True))
     return buf.getvalue()
 
 
@@ -247,7 +258,8 @@ def write(m: Month, folder: Path) -> Path:
         (folder / schema.FACTS_FILE).write_text(facts_csv(facts), encoding="utf-8", newline="")
     rows = content.headline_rows(m)
     if rows:
-        (folder / HEADLINES_FILE).write_text(headlines_csv(rows), encoding="utf-8", newline="")
+        (folder / HEADLINES_FILE).write_text(headlines_csv(rows, content.headline_keys(m)), encoding="utf-8",
+                                             newline="")
     text = json.dumps(descriptor(m, written, facts, bool(rows)), ensure_ascii=False, indent=2) + "\n"
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
     return folder

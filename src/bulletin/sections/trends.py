@@ -110,7 +110,7 @@ def headline_table(m: Month, months: int | None = WINDOW) -> pd.DataFrame:
     frame = _shown_series(m, months)
     frame = frame[frame["unit"] != "%"]
     rows: dict[tuple[str, str], dict[str, str]] = {}
-    for month, section, label, value, unit in frame.itertuples(index=False):
+    for month, section, label, value, unit, _key in frame.itertuples(index=False):
         row = rows.setdefault((section, f"{label}（{unit}）"), {})
         row[month] = fmt.figure(value, unit, na=fmt.UNDEFINED)
     table = pd.DataFrame(
@@ -309,12 +309,12 @@ def _cell(text: str) -> str:
 
 def history_csv(m: Month) -> str:
     """Every headline of every month in the data up to ``m`` as a tidy CSV (UTF-8 with a byte-order
-    mark, so that Excel reads the Chinese): 月份, 板块, 指标, 数值, 单位. Shares are fractions
-    (单位 ``比例``), money in 元 to the fen, a figure not published left empty."""
+    mark, so that Excel reads the Chinese): 月份, 板块, 指标, 数值, 单位. Shares are in percent
+    (单位 ``%``: 43.52… is 43.5%), money in 元 to the fen, a figure not published left empty."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_HEADER)
-    for month, section, label, value, unit in headline_series(m).itertuples(index=False):
+    for month, section, label, value, unit, _key in headline_series(m).itertuples(index=False):
         if fmt.is_missing(value):
             shown = ""
         elif unit == "元":
@@ -323,7 +323,7 @@ def history_csv(m: Month) -> str:
             shown = str(value)
         else:
             shown = repr(float(value))
-        writer.writerow([month, _cell(section), _cell(label), shown, "比例" if unit == "%" else _cell(unit)])
+        writer.writerow([month, _cell(section), _cell(label), shown, _cell(unit)])
     return "\ufeff" + buf.getvalue()
 
 
