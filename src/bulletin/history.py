@@ -293,13 +293,14 @@ def of(m: Month) -> History:
 
 def series(history: History, months: Iterable[str]) -> pd.DataFrame:
     """The headlines of ``months`` as one long table: ``month``, ``section``, ``label``, ``value``,
-    ``unit`` (a copy: change it freely; built once per ``history`` and list of months)."""
+    ``unit``, ``key`` (a copy: change it freely; built once per ``history`` and list of months)."""
     return history.series(months)
 
 
 def headlines(months: str | None = None, data_dir: PathLike = None) -> pd.DataFrame:
     """Every section's headline figures, month by month: ``month``, ``section``, ``label``,
-    ``value``, ``unit`` (one row per month and figure).
+    ``value``, ``unit`` (a share in percent, as its unit says), ``key`` (the figure's declaration,
+    :mod:`bulletin.sections.model`; one row per month and figure).
 
     ``months`` is a month or a range (``"2018-01:2020-12"``), default every month in the data;
     months of the range not in the data are left out (a gap is a gap). Each month is read from its

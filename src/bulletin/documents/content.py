@@ -153,9 +153,8 @@ def appointments(m: Month) -> Chapter:
              *(_num(printed.count(revised(m, "appointments", (row["hospital"],), c, row[c]))) for c in values))
             for i, (_, row) in enumerate(frame.iterrows())
         ]
-        from ..sections.appointments import total_row
-
-        totals = [total_row(m)[c] for c in values]  # the section's 合计: computed there only
+        row = m.total_row("appointments")  # the 合计 the sections show: computed there only
+        totals = [row[c] for c in values]
         body.append((Cell("合计", colspan=2, strong=True),
                      *(_num(printed.count(revised_fact(m, f"appointments.total.{c}", t)), strong=True)
                        for c, t in zip(values, totals, strict=True))))
@@ -195,9 +194,7 @@ def booking_channels(m: Month) -> Chapter:
         else:  # an odd count leaves the last right-hand pair empty
             cells += [Cell(""), Cell(""), Cell("")]
         body.append(tuple(cells))
-    from ..sections.booking_channels import channels_total
-
-    stated = revised_fact(m, "booking_channels.total", channels_total(m))  # computed in the section only
+    stated = revised_fact(m, "booking_channels.total", m.total_row("booking_channels")["bookings"])
     body.append((Cell(f"合计：{printed.count(stated)}", colspan=6, strong=True),))
     blocks.append(Grid("booking_channels", title, (0.6, 2.6, 1.2, 0.6, 2.6, 1.2), (pair + pair,), tuple(body)))
     chart = _bars("各途径预约数量（次）", [(r[1], _float(r[2]), printed.count(r[2])) for r in rows], "次")
@@ -304,9 +301,8 @@ def kiosks(m: Month) -> Chapter:
                       *(_num(show(revised(m, "kiosks", (group, row["unit"]), c.name, row[c.name]), c.kind))
                         for c in values)]
             body.append(tuple(cells))
-    from ..sections.kiosks import table_totals
-
-    totals = [table_totals(m)[c.name] for c in values]  # the 合计 row: computed in the section only
+    row = m.total_row("kiosks")  # the 合计 row the sections show (Month.total_row computes it)
+    totals = [row[c.name] for c in values]
     body.append((Cell("合计", colspan=2, strong=True),
                  *(_num(show(revised_fact(m, f"kiosks.total.{c.name}", t), c.kind), strong=True)
                    for t, c in zip(totals, values, strict=True))))

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from .. import charts, fmt
 from ..loaders import labels
 from ..month_strings import month_label
-from ..schema import APPOINTMENT_CHANNELS, table_total
+from ..schema import APPOINTMENT_CHANNELS
 from . import compare, model, needs
 
 if TYPE_CHECKING:
@@ -30,9 +30,8 @@ def total_row(m: Month) -> dict[str, int | None]:
     """The 合计 row as the bulletin prints it: channel → total (``total``: 74,217 in February 2020);
     a total the month does not state is the exact sum of the rows (:func:`bulletin.schema.table_total`,
     the rule every output follows)."""
-    frame = m.table("appointments") if m.has("appointments") else None  # not printed: the stated row alone
-    return {c: table_total("appointments", c, m.exact_facts, () if frame is None else frame[c])  # type: ignore[misc]
-            for c in COLUMNS}
+    row = m.total_row("appointments")  # not printed: the stated row alone
+    return {c: None if row[c] is None else int(row[c]) for c in COLUMNS}  # type: ignore[call-overload]
 
 
 def printed_table(m: Month) -> pd.DataFrame:

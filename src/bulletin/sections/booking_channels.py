@@ -10,7 +10,6 @@ from matplotlib.figure import Figure
 
 from .. import charts, fmt
 from ..loaders import labels
-from ..schema import table_total
 from . import Note, compare, model, needs
 
 if TYPE_CHECKING:
@@ -21,8 +20,7 @@ from .appointments import total_row
 def channels_total(m: Month) -> int:
     """合计 as printed under the channel table (16,669 in February 2020); when the month does not
     state it, the exact sum of the channels (:func:`bulletin.schema.table_total`)."""
-    rows = m.booking_channels["bookings"] if m.has("booking_channels") else ()
-    return table_total("booking_channels", "bookings", m.exact_facts, rows)  # type: ignore[return-value]
+    return m.total_row("booking_channels")["bookings"]  # type: ignore[return-value]
 
 
 def ranked(m: Month) -> pd.DataFrame:

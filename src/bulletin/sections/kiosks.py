@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from .. import charts, fmt
 from ..checks import OUTLIER_MADS, OUTLIER_MIN_EVENTS, OUTLIER_MIN_RATIO, average_outliers
 from ..loaders import labels
-from ..schema import KIOSK_GROUP_LABELS, column_sum, stated_total, table_total
+from ..schema import KIOSK_GROUP_LABELS, column_sum, stated_total
 from . import compare, model, needs
 
 if TYPE_CHECKING:
@@ -152,14 +152,14 @@ def group_summary(m: Month) -> pd.DataFrame:
 
 def table_totals(m: Month) -> dict[str, int | Decimal | None]:
     """The 合计 row every output shows: column → the stated total, else the exact sum of the rows
-    (:func:`bulletin.schema.table_total`; money ``Decimal`` to the fen)."""
-    df = m.exact("kiosks")
-    return {c: table_total("kiosks", c, m.exact_facts, df[c]) for c in VALUE_COLUMNS}
+    (:meth:`Month.total_row`, where it is computed; money ``Decimal`` to the fen)."""
+    row = m.total_row("kiosks")
+    return {c: row[c] for c in VALUE_COLUMNS}  # type: ignore[misc]
 
 
 def _total(column: str) -> Callable[[Month], object]:
-    """A column of the 合计 row (:func:`table_totals`, the one place it is computed), as a headline
-    value: money in yuan (a float to the fen), counts whole."""
+    """A column of the 合计 row (:func:`table_totals`, from :meth:`Month.total_row`, the one place
+    it is computed), as a headline value: money in yuan (a float to the fen), counts whole."""
 
     def value(m: Month) -> object:
         v = table_totals(m)[column]

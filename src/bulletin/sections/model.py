@@ -167,13 +167,22 @@ def text(value: object, unit: str, style: str = "reader", spaced: bool = True) -
     ``49.3亿条``; ``printed``: as the bulletin prints it, ``59507个``, ``51460109.85元``, ``49.3亿条``.
     A share's value is in percent (the unit %).
     """
-    from .. import fmt
     from ..fmt import printed
 
-    shown = printed.figure(value, unit) if style == "printed" else fmt.figure(value, unit)
+    shown = number(value, unit, style)
     if unit == "%" or shown == printed.NOT_REPORTED:
         return shown
     return f"{shown} {unit}" if style == "reader" and spaced and not shown.endswith("亿") else f"{shown}{unit}"
+
+
+def number(value: object, unit: str, style: str = "reader", na: str | None = None) -> str:
+    """A headline figure without its unit, per style (``59,507`` / ``59507``, ``49.3亿``,
+    ``43.5%``): what :func:`text` says before the unit, and what a table whose header names the
+    unit shows (the trends). ``na`` for a missing value in the reader's style."""
+    from .. import fmt
+    from ..fmt import printed
+
+    return printed.figure(value, unit) if style == "printed" else fmt.figure(value, unit, na=na)
 
 
 def share(part: object, whole: object) -> float | None:

@@ -108,22 +108,26 @@ def _say(template: str, *figures: str | None) -> str | None:
 
 
 def _hotline_point(f: _Figures) -> str | None:
-    calls = f("hotline.total_calls")
-    if calls is None:
-        return None
+    # each clause stands on its own figure: a paragraph left out drops only its clauses
+    calls = _say("12320卫生热线本月受理咨询电话{}", f("hotline.total_calls"))
     province = _join([_say("全省12320接听电话{}", f("hotline.province_total_calls")),
                       _say("南京占{}", f("hotline.nanjing_share"))])
-    return _join([f"12320卫生热线本月受理咨询电话{calls}", province], "；") + "。"
+    return _sentence([calls, province])
 
 
 def _appointments_point(f: _Figures) -> str | None:
-    total = f("appointments.total")
-    if total is None:
-        return None
     shares = sorted(((float(f.value(k)), k) for k in f.keys("appointments.channel_share")), reverse=True)[:2]
     channels = "、".join(f"{f.label(k).removesuffix('占比')}占{f(k)}" for _, k in shares)
-    head = _join([f"预约挂号本月{total}", channels, _say("预约量前5家医院合占{}", f("appointments.top5_share"))])
-    return _join([head, _say("截止月底累计{}", f("appointments.cumulative_total"))], "；") + "。"
+    head = _join([_say("预约挂号本月{}", f("appointments.total")), channels,
+                  _say("预约量前5家医院合占{}", f("appointments.top5_share"))])
+    cumulative = _say("截止月底累计{}" if head else "预约挂号截止月底累计{}", f("appointments.cumulative_total"))
+    return _sentence([head, cumulative])
+
+
+def _sentence(clauses: list[str | None]) -> str | None:
+    """The clauses said, joined by ；, as one sentence; None when none is said."""
+    said = _join(clauses, "；")
+    return said + "。" if said else None
 
 
 def _booking_channels_point(f: _Figures) -> str | None:
@@ -152,12 +156,12 @@ def _telemedicine_point(f: _Figures) -> str | None:
 
 
 def _data_platform_point(f: _Figures) -> str | None:
-    records = f("platform.records")
-    if records is None:
-        return None
     scope = _join([_say("{}区", f("platform.districts")), _say("{}医院", f("platform.hospitals"))], "、")
-    head = f"卫生信息平台本月上传数据{records}" + (f"（接入{scope}）" if scope else "")
-    return _join([head, _say("截止月底累计校验入库{}", f("platform.cumulative_records"))], "；") + "。"
+    records = f("platform.records")
+    head = (f"卫生信息平台本月上传数据{records}" if records else "卫生信息平台" if scope else "") + \
+        (f"（接入{scope}）" if scope else "")
+    cumulative = _say("{}截止月底累计校验入库{}", "" if head else "卫生信息平台", f("platform.cumulative_records"))
+    return _sentence([head or None, cumulative])
 
 
 def _kiosks_point(f: _Figures) -> str | None:

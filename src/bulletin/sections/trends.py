@@ -35,7 +35,7 @@ from ..history import RANKINGS, series
 from ..loaded_month import Month
 from ..month_strings import month_label, next_month
 from ..units import aliases
-from . import Note, with_headlines
+from . import Note, model, with_headlines
 
 #: how many calendar months the page shows (the month and the twelve before it)
 WINDOW = 13
@@ -112,7 +112,7 @@ def headline_table(m: Month, months: int | None = WINDOW) -> pd.DataFrame:
     rows: dict[tuple[str, str], dict[str, str]] = {}
     for month, section, label, value, unit, _key in frame.itertuples(index=False):
         row = rows.setdefault((section, f"{label}（{unit}）"), {})
-        row[month] = fmt.figure(value, unit, na=fmt.UNDEFINED)
+        row[month] = model.number(value, unit, na=fmt.UNDEFINED)
     table = pd.DataFrame(
         [[row.get(x, fmt.UNDEFINED if x in present else NO_DATA) for x in shown] for row in rows.values()],
         index=pd.MultiIndex.from_tuples(list(rows), names=["板块", "指标"]),
@@ -181,7 +181,7 @@ def _describe(fig: Figure, title: str, items: list[tuple[str, list[float], str]]
     for label, values, unit in items:
         found = [(x, v) for x, v in zip(shown, values, strict=True) if not math.isnan(v)]
         if found:
-            latest.append((label, f"{month_label(found[-1][0])} {fmt.figure(found[-1][1], unit)}"))
+            latest.append((label, f"{month_label(found[-1][0])} {model.number(found[-1][1], unit)}"))
     return charts.describe(fig, title, latest)
 
 
