@@ -7,7 +7,8 @@ and its ``TABLES`` (:class:`TableDecl`). A figure is declared once, with
 - ``label`` and ``unit`` as the bulletin prints them (``12320卫生热线受理咨询电话``, ``个``);
   a share has the unit ``%`` and its value in percent (43.52…), so that value and unit agree;
 - ``form`` and ``precision``: how it is printed (``亿`` with precision 0.1 for 49.3亿条; ``元``
-  to the fen ``0.01``); :func:`printed_form` renders it so for every output;
+  to the fen ``0.01``); :func:`text` words it per style for every output, :func:`explain` says
+  beside it that a rounded printed form's number is its expansion;
 - ``qualifier``: the scope note the bulletin prints with it, in its words;
 - ``provenance``: :data:`PRINTED` (as the bulletin prints it), :data:`COMPUTED` (from printed
   figures, with its ``rule``, e.g. 计算所得) or :data:`JUDGEMENT` (the package's own finding,
@@ -17,7 +18,8 @@ and its ``TABLES`` (:class:`TableDecl`). A figure is declared once, with
   bulletin did not print one of them lacks this figure only; every other figure stays.
 
 A month-on-month (环比) or year-on-year (同比) column is one more comparison of the same
-declared figures, by key (:func:`compare.changes`).
+declared figures: each headline row and each digest row carries its ``key``, so the figure of
+another month is found by key (:func:`bulletin.history.History.series` has it per month).
 """
 
 from __future__ import annotations
@@ -34,8 +36,6 @@ if TYPE_CHECKING:
 
 #: provenance of a figure
 PRINTED, COMPUTED, JUDGEMENT = "printed", "computed", "judgement"
-#: how each provenance is named to readers
-PROVENANCE_TEXT = {PRINTED: "公报所载", COMPUTED: "计算所得", JUDGEMENT: "本项目的判断"}
 
 #: the columns of a section's headlines (values keep their type; ``key`` names the declaration)
 COLUMNS = ("label", "value", "unit", "key")
