@@ -156,7 +156,10 @@ def test_the_booking_channels_scope_note_is_printed_in_the_bulletins_words(febru
     assert model.explain("booking_channels.total", 16669, "次") == "不包含12320电话预约、医院诊间预约、医院自有途径预约"
 
 
-def test_the_cumulative_records_say_they_are_the_printed_form_expanded():
+def test_the_cumulative_records_say_they_are_the_printed_form_expanded(february):
+    notes = str(overview.headline_notes(february)).split("\n")
+    assert "- 截止月底累计校验入库数据：公报印作49.3亿条，数值为其展开（精确到0.1亿）" in notes
+    assert "- 分途径预约合计：不包含12320电话预约、医院诊间预约、医院自有途径预约" in notes
     said = model.explain("platform.cumulative_records", 4_930_000_000, "条")
     assert "公报印作49.3亿条" in said and "展开" in said and "0.1亿" in said
     assert model.text(4_930_000_000, "条", style="printed") == "49.3亿条"

@@ -286,6 +286,23 @@ def test_each_printed_qualifier_is_in_every_output_in_the_printed_words(publishe
 
 
 @pytest.mark.parametrize("month", MONTHS)
+def test_each_figures_note_is_under_the_headlines_of_the_page_the_pdf_and_the_word_file(published, declared, month):
+    """What the workbook and the data package say beside a figure (:func:`model.explain`) the
+    page, the PDF and the Word file say under their list of headlines, in the same words."""
+    _, out = published[month]
+    said = model.notes((key, label, value, unit) for _, key, label, value, unit in declared[month])
+    assert any("公报印作49.3亿条" in line for line in said) and any("不包含12320电话预约" in line for line in said)
+    page = re.sub(r"\s+", "", _page_text(out / month / "00_overview.html"))
+    pdf = re.sub(r"\s+", "", _pdf_text(out / month / f"bulletin-{month}.pdf"))
+    word = re.sub(r"\s+", "", _docx_text(_docx(out / month / f"bulletin-{month}.docx")))
+    for line in said:
+        flat = re.sub(r"\s+", "", line)
+        assert flat in page, (month, "page", line)
+        assert "注：" + flat in pdf, (month, "pdf", line)
+        assert "注：" + flat in word, (month, "word", line)
+
+
+@pytest.mark.parametrize("month", MONTHS)
 def test_the_data_package_says_which_totals_tie_out(published, month):
     """The variant's stated 缴费金额 合计 no longer ties out: its description says so, with the sum."""
     _, out = published[month]

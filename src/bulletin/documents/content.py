@@ -370,7 +370,11 @@ def headlines(m: Month) -> Chapter:
     for i, (section, label, value, unit) in enumerate(rows):
         lead = (Cell(section, rowspan=_run(rows, i)),) if i == 0 or rows[i - 1][0] != section else ()
         body.append((*lead, Cell(label), _num(printed_figure(value, unit))))
-    return Chapter(title, (Grid("headlines", title, (1.6, 3.6, 1.6), header, tuple(body)),))
+    from ..sections import model as declared
+
+    said = declared.notes((k, label, v, u) for k, (_, label, v, u) in zip(headline_keys(m), rows, strict=True))
+    return Chapter(title, (Grid("headlines", title, (1.6, 3.6, 1.6), header, tuple(body)),
+                           *(Paragraph(f"注：{line}", note=True) for line in said)))
 
 
 def _run(rows: list[tuple[str, str, object, str]], start: int) -> int:

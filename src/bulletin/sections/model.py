@@ -214,6 +214,12 @@ def explain(key: str, value: object, unit: str) -> str:
     return "；".join(parts)
 
 
+def notes(rows: Iterable[tuple[str, str, object, str]]) -> list[str]:
+    """The notes under a list of headline figures ``(key, label, value, unit)``: one line
+    ``label：note`` per figure with something to say (:func:`explain`), the same in every output."""
+    return [f"{label}：{said}" for key, label, value, unit in rows if (said := explain(key, value, unit))]
+
+
 def _missing(value: object) -> bool:
     from .. import fmt
 

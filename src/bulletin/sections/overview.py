@@ -211,6 +211,14 @@ def headline_table(m: Month) -> pd.DataFrame:
     return out
 
 
+def headline_notes(m: Month) -> compare.Note:
+    """The notes under the headline table (:func:`model.notes`): a qualifier the bulletin printed
+    with a figure, a rounded printed form and what its number is, a computed figure's rule."""
+    frame = figures(m)
+    said = model.notes(zip(frame["key"], frame["label"], frame["value"], frame["unit"], strict=True))
+    return compare.Note("\n".join(f"- {line}" for line in said))
+
+
 def month_on_month(m: Month) -> compare.Comparison | compare.Note:
     """Every section's headline counts against the month before (or one line).
 
