@@ -440,6 +440,6 @@ def check_descriptions(folder: Path) -> None:
             if col.unit:
                 assert f["description"].startswith(f"单位：{col.unit}")
     headlines = next(r for r in descriptor["resources"] if r["name"] == "headlines")
-    assert "0.34 即 34%" in headlines["description"]
+    assert "43.5 即 43.5%" in headlines["description"]  # a share's value is in percent, as its unit says
     shares = [r for r in _csv_rows(folder / "headlines.csv") if r["unit"] == "%"]
-    assert shares and all(0 <= float(r["value"]) <= 1 for r in shares)
+    assert shares and all(0 <= float(r["value"]) <= 100 for r in shares) and any(float(r["value"]) > 1 for r in shares)

@@ -140,7 +140,7 @@ def test_a_corrupt_or_foreign_digest_is_ignored_rebuilt_and_logged(tmp_path):
     stored = out / ".history" / "2020-01.json"
     good = json.loads(stored.read_text(encoding="utf-8"))
     assert good["format"] == history.FORMAT and good["month"] == "2020-01"
-    assert ["appointments", "本月预约挂号量", 74217, "次"] in good["headlines"]
+    assert ["appointments", "本月预约挂号量", 74217, "次", "appointments.total"] in good["headlines"]
 
     stored.write_text('{"format": "bulletin-digest/1", "headl', encoding="utf-8")  # cut short
     outcome, _ = _run(["2020-02"], data, out, notebooks=[HISTORY])

@@ -123,7 +123,7 @@ def test_every_section_has_the_same_shape():
         for name in ("headlines", "changes", "month_on_month"):
             assert callable(getattr(module, name, None)), (sec.name, name)
         head = module.headlines(bulletin.month(FEB))
-        assert list(head.columns) == ["label", "value", "unit"] and len(head) >= 1, sec.name
+        assert list(head.columns) == ["label", "value", "unit", "key"] and len(head) >= 1, sec.name
         assert head["label"].is_unique and head["unit"].map(lambda u: isinstance(u, str)).all(), sec.name
         assert module.changes(bulletin.month(FEB)) is None  # no January in the data
 

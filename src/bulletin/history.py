@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .loaded_month import Month
 
 #: bump when the digest's content changes shape (every digest is then rebuilt once)
-FORMAT = "bulletin-digest/1"
+FORMAT = "bulletin-digest/2"  # 2: each headline with its key; shares in percent
 
 PathLike = str | os.PathLike[str] | None
 
@@ -81,8 +81,8 @@ def compute(m: Month) -> dict:
         except BulletinDataError as exc:  # its own section job reports it; the trends show a gap
             problems.append(f"{sec.name}: {exc}")
             continue
-        for label, value, unit in zip(frame["label"], frame["value"], frame["unit"], strict=True):
-            headlines.append([sec.name, str(label), _plain(value), str(unit)])
+        for label, value, unit, key in zip(frame["label"], frame["value"], frame["unit"], frame["key"], strict=True):
+            headlines.append([sec.name, str(label), _plain(value), str(unit), str(key)])
     rankings: dict[str, list | None] = {}
     for r in RANKINGS:
         if not m.has(r.table):
@@ -256,9 +256,9 @@ class History:
 
         wanted = tuple(months)
         if wanted not in self._series:
-            rows = [(month, section(name).title, label, value, unit)
-                    for month in wanted for name, label, value, unit in self.digest(month)["headlines"]]
-            self._series[wanted] = pd.DataFrame(rows, columns=["month", "section", "label", "value", "unit"],
+            rows = [(month, section(name).title, label, value, unit, key)
+                    for month in wanted for name, label, value, unit, key in self.digest(month)["headlines"]]
+            self._series[wanted] = pd.DataFrame(rows, columns=["month", "section", "label", "value", "unit", "key"],
                                                 dtype=object)
         return self._series[wanted].copy()
 
@@ -275,13 +275,13 @@ class History:
         and, for each section, the latest earlier month that printed the section's tables with
         that month's headlines (the month-on-month of a section the month before left out)."""
         from .checks.across import history_state
-        from .sections import with_headlines
+        from .sections import model, with_headlines
 
         state = history_state(month, self.data_dir, self)
         earlier = [m for m in self.months() if m < month]
         printed = {}
         for sec in with_headlines():
-            needed = set(getattr(sec.module.headlines, "tables", sec.tables))
+            needed = set(model.tables_of(sec.module.FIGURES))
             for e in reversed(earlier):
                 digest = self.digest(e)
                 if not needed & set(digest.get("not_published", ())):
@@ -297,13 +297,14 @@ def of(m: Month) -> History:
 
 def series(history: History, months: Iterable[str]) -> pd.DataFrame:
     """The headlines of ``months`` as one long table: ``month``, ``section``, ``label``, ``value``,
-    ``unit`` (a copy: change it freely; built once per ``history`` and list of months)."""
+    ``unit``, ``key`` (a copy: change it freely; built once per ``history`` and list of months)."""
     return history.series(months)
 
 
 def headlines(months: str | None = None, data_dir: PathLike = None) -> pd.DataFrame:
     """Every section's headline figures, month by month: ``month``, ``section``, ``label``,
-    ``value``, ``unit`` (one row per month and figure).
+    ``value``, ``unit`` (a share in percent, as its unit says), ``key`` (the figure's declaration,
+    :mod:`bulletin.sections.model`; one row per month and figure).
 
     ``months`` is a month or a range (``"2018-01:2020-12"``), default every month in the data;
     months of the range not in the data are left out (a gap is a gap), and an

@@ -132,6 +132,17 @@ class Month:
         decl = TABLES[name]
         return signs(self._read_exact(self.folder / decl.file, decl))
 
+    def total_row(self, name: str) -> dict[str, object]:
+        """The 合计 row of table ``name`` as every output shows it (the sections' figures, the PDF,
+        the Word file): per totalled column, the stated total, else the exact sum of the rows
+        (:func:`bulletin.schema.table_total`; money ``Decimal`` to the fen). The one place a table's
+        合计 is computed; a table not printed this month has its stated totals only."""
+        from .schema import table_total
+
+        frame = self.exact(name) if self.has(name) else None
+        return {t.column: table_total(name, t.column, self.exact_facts, () if frame is None else frame[t.column])
+                for t in TABLES[name].totals}
+
     def has(self, name: str) -> bool:
         """Whether table ``name`` is there this month (not recorded as not published, file present)."""
         return name not in self.not_published and (self.folder / TABLES[name].file).exists()

@@ -70,12 +70,6 @@ def fact(m: Month, key: str) -> object | None:
     return None if key in m.not_published else facts(m).get(key)
 
 
-def total(m: Month, name: str, column: str, frame: pd.DataFrame) -> object | None:
-    """The 合计 of ``column`` as every output shows it (:func:`bulletin.schema.table_total`)."""
-    stated = {k: v for k, v in facts(m).items() if k not in m.not_published}
-    return schema.table_total(name, column, stated, frame[column])
-
-
 def revised(m: Month, name: str, key: tuple[object, ...], column: str, value: object) -> object:
     """``value``, wrapped as :class:`~bulletin.fmt.printed.Revised` (worded with ``[r]``) when a revision
     changed it; a missing figure the bulletin printed as a sign (—, …) as that sign
@@ -174,7 +168,8 @@ def appointments(m: Month) -> Chapter:
              *(_num(printed.count(revised(m, "appointments", (row["hospital"],), c, row[c]))) for c in values))
             for i, (_, row) in enumerate(frame.iterrows())
         ]
-        totals = [total(m, "appointments", c, frame) for c in values]
+        row = m.total_row("appointments")  # the 合计 the sections show: computed there only
+        totals = [row[c] for c in values]
         body.append((Cell("合计", colspan=2, strong=True),
                      *(_num(printed.count(revised_fact(m, f"appointments.total.{c}", t)), strong=True)
                        for c, t in zip(values, totals, strict=True))))
@@ -197,7 +192,9 @@ def booking_channels(m: Month) -> Chapter:
     frame = table(m, "booking_channels")
     if frame is None:
         return Chapter(title, (omitted(m, "booking_channels", decl.title),))
-    blocks: list[Block] = [Paragraph("（不含12320电话预约、医院诊间预约及医院自有途径的预约）", note=True)]
+    from ..sections import model as declared
+
+    blocks: list[Block] = [Paragraph(declared.qualifier("booking_channels"), note=True)]  # the printed words
     rows = [(str(i + 1), str(r["channel"]), r["bookings"]) for i, (_, r) in enumerate(frame.iterrows())]
     half = (len(rows) + 1) // 2  # the bulletin prints two pairs a row: 1–half on the left
     pair = (Cell("序号"), Cell(decl.column("channel").label), Cell(decl.column("bookings").label))
@@ -213,7 +210,7 @@ def booking_channels(m: Month) -> Chapter:
         else:  # an odd count leaves the last right-hand pair empty
             cells += [Cell(""), Cell(""), Cell("")]
         body.append(tuple(cells))
-    stated = revised_fact(m, "booking_channels.total", total(m, "booking_channels", "bookings", frame))
+    stated = revised_fact(m, "booking_channels.total", m.total_row("booking_channels")["bookings"])
     body.append((Cell(f"合计：{printed.count(stated)}", colspan=6, strong=True),))
     blocks.append(Grid("booking_channels", title, (0.6, 2.6, 1.2, 0.6, 2.6, 1.2), (pair + pair,), tuple(body)))
     chart = _bars("各途径预约数量（次）", [(r[1], _float(r[2]), printed.count(r[2])) for r in rows], "次")
@@ -322,7 +319,8 @@ def kiosks(m: Month) -> Chapter:
                       *(_num(show(revised(m, "kiosks", (group, row["unit"]), c.name, row[c.name]), c.kind))
                         for c in values)]
             body.append(tuple(cells))
-    totals = [total(m, "kiosks", c.name, frame) for c in values]
+    row = m.total_row("kiosks")  # the 合计 row the sections show (Month.total_row computes it)
+    totals = [row[c.name] for c in values]
     body.append((Cell("合计", colspan=2, strong=True),
                  *(_num(show(revised_fact(m, f"kiosks.total.{c.name}", t), c.kind), strong=True)
                    for t, c in zip(totals, values, strict=True))))
@@ -405,10 +403,24 @@ def compared(m: Month) -> list[Compared]:
     return out
 
 
+def headline_keys(m: Month) -> list[str]:
+    """The keys of :func:`headline_rows`, row for row (:mod:`bulletin.sections.model`)."""
+    from ..sections import with_headlines
+
+    keys = []
+    for sec in with_headlines():
+        try:
+            keys.extend(str(k) for k in sec.module.headlines(m)["key"])
+        except (BulletinDataError, KeyError):
+            continue
+    return keys
+
+
 def printed_figure(value: object, unit: str) -> str:
     """A headline as printed, with its unit: ``59507个``, ``34.0%``, ``51460109.85元``, ``49.3亿条``."""
-    text = printed.figure(value, unit)
-    return text if unit == "%" or text == printed.NOT_REPORTED else f"{text}{unit}"
+    from ..sections import model
+
+    return model.text(value, unit, style="printed")
 
 
 def headlines(m: Month) -> Chapter:
@@ -434,6 +446,10 @@ def headlines(m: Month) -> Chapter:
     blocks: list[Block] = [Grid("headlines", title, widths, header, tuple(body))]
     if against:  # which month each comparison is with, under the table (the headers stay short)
         blocks.append(Paragraph(compared_note(against), note=True))
+    from ..sections import model as declared
+
+    said = declared.notes((k, label, v, u) for k, (_, label, v, u) in zip(headline_keys(m), rows, strict=True))
+    blocks.extend(Paragraph(f"注：{line}", note=True) for line in said)
     return Chapter(title, tuple(blocks))
 
 

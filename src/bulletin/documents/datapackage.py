@@ -120,8 +120,11 @@ def table_description(decl: schema.Table, facts: Mapping[str, object], frame: pd
     totals row, which facts hold the printed totals (``facts``: those written this month) and
     whether the rows add up to each (a month whose 合计 does not tie out says so, as ``bulletin
     check`` does), which column is the sum of which and whether every row obeys it."""
+    from ..sections import model
+
     keys = "、".join(decl.column(k).label for k in decl.key)
-    text = f"每行一个{keys}（{'、'.join(decl.key)} 唯一），不含合计行。"
+    scope = model.qualifier(decl.name)  # the scope note the bulletin prints with the table, in its words
+    text = (f"公报注明{scope}。" if scope else "") + f"每行一个{keys}（{'、'.join(decl.key)} 唯一），不含合计行。"
     said = []
     for total in decl.totals:
         stated = schema.stated_total(decl.name, total.column, facts)
@@ -189,15 +192,19 @@ def _headlines_resource(m: Month, against: list[content.Compared] | None = None)
     return {
         "name": "headlines", "path": HEADLINES_FILE, "title": dated(m.month, content.HEADLINES_TITLE),
         "description": "各板块的主要指标，与网页“本月概览”和 PDF、Word 文件“本月要点”中的数字相同；"
-                       "每行一个指标：section 为板块，label 为指标，value 为数值，unit 为单位"
-                       "（unit 为 % 的行，value 为比例的小数，0.34 即 34%；金额保留到分）。",
+                       "每行一个指标：section 为板块，key 为指标的标识，label 为指标，value 为数值，unit 为单位"
+                       "（unit 为 % 的行，value 为百分数，43.5 即 43.5%；金额保留到分），printed 为公报的写法，"
+                       "note 为说明（公报随该数印出的限定语；以亿印出的数，value 为其展开；计算所得的数，其算法）。",
         "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
         "schema": {
             "fields": [
                 {"name": "section", "title": "板块", "type": "string", "constraints": {"required": True}},
+                {"name": "key", "title": "标识", "type": "string", "constraints": {"required": True}},
                 {"name": "label", "title": "指标", "type": "string", "constraints": {"required": True}},
                 {"name": "value", "title": "数值", "type": "number", "description": "单位见 unit 列"},
                 {"name": "unit", "title": "单位", "type": "string"},
+                {"name": "printed", "title": "公报写法", "type": "string"},
+                {"name": "note", "title": "说明", "type": "string"},
                 *_compared_fields(against or []),
             ],
             "primaryKey": ["section", "label"],
@@ -217,13 +224,18 @@ def _plain(value: object, unit: str) -> str:
     return repr(float(value))  # type: ignore[arg-type]
 
 
-def headlines_csv(rows: list[tuple[str, str, object, str]], against: list[content.Compared] | None = None) -> str:
-    """``headlines.csv``: one row a headline, with three columns per comparison in ``against``."""
+def headlines_csv(rows: list[tuple[str, str, object, str]], keys: list[str],
+                  against: list[content.Compared] | None = None) -> str:
+    """headlines.csv: each headline with its key, value, unit, printed form and note (the model's),
+    then three columns per comparison in ``against`` (环比, 同比: base figure, change, change as a fraction)."""
+    from ..sections import model
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     against = against or []
-    writer.writerow(["section", "label", "value", "unit", *(f["name"] for f in _compared_fields(against))])
-    for s, label, v, u in rows:
+    writer.writerow(["section", "key", "label", "value", "unit", "printed", "note",
+                     *(f["name"] for f in _compared_fields(against))])
+    for (s, label, v, u), k in zip(rows, keys, strict=True):
         extra: list[str] = []
         for c in against:
             base, change, ratio, presence = c.rows.get((s, label), (None, None, None, "new"))
@@ -232,7 +244,8 @@ def headlines_csv(rows: list[tuple[str, str, object, str]], against: list[conten
                 continue
             pct = "" if is_missing(ratio) or math.isinf(float(ratio)) else repr(float(ratio))
             extra += [_plain(base, u), _plain(change, u), pct]
-        writer.writerow([spreadsheet_text(s), spreadsheet_text(label), _plain(v, u), spreadsheet_text(u), *extra])
+        writer.writerow([spreadsheet_text(s), k, spreadsheet_text(label), _plain(v, u), spreadsheet_text(u),
+                         content.printed_figure(v, u), spreadsheet_text(model.explain(k, v, u)), *extra])
     return buf.getvalue()
 
 
@@ -312,7 +325,8 @@ def write(m: Month, folder: Path) -> Path:
     rows = content.headline_rows(m)
     against = content.compared(m) if rows else []
     if rows:
-        (folder / HEADLINES_FILE).write_text(headlines_csv(rows, against), encoding="utf-8", newline="")
+        (folder / HEADLINES_FILE).write_text(headlines_csv(rows, content.headline_keys(m), against),
+                                             encoding="utf-8", newline="")
     text = json.dumps(descriptor(m, written, facts, bool(rows), against), ensure_ascii=False, indent=2) + "\n"
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
     return folder

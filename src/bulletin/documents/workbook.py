@@ -61,6 +61,7 @@ FACTS_SHEET = "公布的总数"
 COUNT_FORMAT = "#,##0"
 MONEY_FORMAT = "#,##0.00"
 SHARE_FORMAT = "0.0%"
+PERCENT_FORMAT = "0.0"  # a value already in percent (its unit column says %)
 
 #: note number → text; each table lists only the notes that concern it (:func:`_notes_for`)
 NOTES = {
@@ -69,8 +70,8 @@ NOTES = {
     "[注3]": "公报印出的合计与累计数见“公布的总数”表；本工作簿各表只含单位行，不含合计行。",
     "[注4]": "“申明上传表/规定上传表”在公报中印在一个单元格内，此处分为两列。",
     "[注5]": "各指标单位不同，见“单位”列；“平台状态”为“暂停”的平台本月暂停数据采集及服务（公报文字所述）。",
-    "[注6]": "占比以百分数显示，单元格中为小数（0.34 即 34%）；"
-             "本表数字与网页“本月概览”、PDF 与 Word 文件的“本月要点”相同。",
+    "[注6]": "占比的数值为百分数（43.5 即 43.5%，单位列为 %）；“公报写法”列为网页、PDF 与 Word 文件"
+             "“本月要点”所印的写法，数值列为其数字（公报以亿为单位印出的，数值为其展开，见“说明”）。",
     # a revised month's note, then a note of the signs for no figure (the notes sheet lists only
     # the notes some table cites)
     "[注7]": "[r] 表示修订后的数字：本月数据发布后经过修订，“修订标记”列为 [r] 的行中，"
@@ -219,8 +220,11 @@ def _notes_for(decl: schema.Table, frame, flagged: bool, signs: dict | None = No
     return found
 
 
-def _notes_line(sheet, marks: list[str]) -> None:
-    sheet.write_string(1, 0, f"本表注释见注释表：{' '.join(marks)}。" if marks else "本表没有注释。")
+def _notes_line(sheet, marks: list[str], scope: str = "") -> None:
+    """The line under a table's title: the scope note the bulletin printed with it (its words), then
+    which notes of the notes sheet concern it."""
+    said = f"本表注释见注释表：{' '.join(marks)}。" if marks else "本表没有注释。"
+    sheet.write_string(1, 0, f"公报注明{scope}。{said}" if scope else said)
 
 
 def _write_marks(sheet, flagged: list[str] | None, row: int, column: int) -> None:
@@ -267,6 +271,8 @@ def _write_value(sheet, r: int, c: int, value: object, kind: str, formats: dict)
         sheet.write_number(r, c, float(printed.money(value)), formats["money"])
     elif kind == "share":
         sheet.write_number(r, c, float(value), formats["share"])  # type: ignore[arg-type]
+    elif kind == "percent":  # a headline share, in percent as its unit says
+        sheet.write_number(r, c, float(value), formats["percent"])  # type: ignore[arg-type]
     else:
         sheet.write_number(r, c, int(value), formats["count"])  # type: ignore[call-overload]
 
@@ -304,25 +310,31 @@ def _headlines_sheet(book, m: Month, formats: dict) -> tuple[tuple[str, str, obj
     sheet = _Sized(book.add_worksheet(HEADLINES_SHEET), formats)
     table_title = dated(m.month, content.HEADLINES_TITLE)
     sheet.write_string(0, 0, table_title, formats["title"])
+    from ..sections import model
+
     rows = content.headline_rows(m)
+    keys = content.headline_keys(m)
     marks = (["[注2]"] if any(unit == "元" for *_, unit in rows) else []) + ["[注6]"]
     _notes_line(sheet, marks)
     against = content.compared(m)  # 环比, 同比: three columns each whose base month is in the data
-    columns = [{"header": "板块"}, {"header": "指标"}, {"header": "数值"}, {"header": "单位"}]
+    columns = [{"header": "板块"}, {"header": "指标"}, {"header": "数值"}, {"header": "单位"},
+               {"header": "公报写法"}, {"header": "说明"}]
     for c in against:
         columns += [{"header": f"{c.basis.label}（{month_label(c.base)}）"}, {"header": c.basis.delta_label},
                     {"header": c.basis.ratio_label}]
     sheet.add_table(2, 0, 2 + max(len(rows), 1), len(columns) - 1, {
         "name": "table_headlines", "style": "Table Style Light 9", "autofilter": False, "columns": columns,
     })
-    for r, (section, label, value, unit) in enumerate(rows, start=3):
+    for r, ((section, label, value, unit), key) in enumerate(zip(rows, keys, strict=True), start=3):
         sheet.write_string(r, 0, section)
         sheet.write_string(r, 1, label)
-        kind = "share" if unit == "%" else "money" if unit == "元" else "count"
+        kind = "percent" if unit == "%" else "money" if unit == "元" else "count"
         _write_value(sheet, r, 2, value, kind, formats)
-        sheet.write_string(r, 3, "" if unit == "%" else unit)
+        sheet.write_string(r, 3, unit)
+        sheet.write_string(r, 4, content.printed_figure(value, unit))
+        sheet.write_string(r, 5, model.explain(key, value, unit), formats["wrap"])
         for i, c in enumerate(against):
-            col = 4 + 3 * i
+            col = 6 + 3 * i
             found = c.rows.get((section, label))
             if found is None:  # a share: not compared
                 continue
@@ -372,6 +384,7 @@ def _telemedicine_rows(frame) -> tuple[list[tuple[str, str, object, str, str, st
 def _table_sheet(book, m: Month, name: str, sheet_name: str,
                  formats: dict) -> tuple[tuple[str, str, object, str], list[str]]:
     """One table's sheet; returns its line of the contents sheet and the notes it cites."""
+    from ..sections import model
     decl = schema.TABLES[name]
     frame = content.table(m, name, exact=True)
     sheet = _Sized(book.add_worksheet(sheet_name), formats)
@@ -385,7 +398,7 @@ def _table_sheet(book, m: Month, name: str, sheet_name: str,
     flagged = _revised_rows(m, name, frame)
     signs = m.signs(name)
     marks = _notes_for(decl, frame, bool(flagged), signs)
-    _notes_line(sheet, marks)
+    _notes_line(sheet, marks, model.qualifier(name))
     first = 2  # the header row right under the notes line: no blank row above the table
     if name == "telemedicine":
         return (sheet_name, table_title, _telemedicine_table(sheet, frame, first, formats), ""), marks
@@ -449,6 +462,7 @@ def write(m: Month, target: Path) -> Path:
         "money": book.add_format({"num_format": MONEY_FORMAT, "valign": "vcenter"}),
         "share": book.add_format({"num_format": SHARE_FORMAT, "valign": "vcenter"}),
         "missing": book.add_format({"align": "right", "valign": "vcenter"}),
+        "percent": book.add_format({"num_format": PERCENT_FORMAT, "valign": "vcenter"}),
     }
     title = formats["title"]
 

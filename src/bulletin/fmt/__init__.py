@@ -102,7 +102,7 @@ def yi(x: object, digits: int = 1, na: str = NOT_REPORTED) -> str:
 
 
 def figure(x: object, unit: str, na: str | None = None) -> str:
-    """A headline figure by its unit, without the unit: a share (``%``) as a percentage, money
+    """A headline figure by its unit, without the unit: a share (``%``, its value in percent), money
     (``元``) to the fen, a record count (``条``) of 亿 size in 亿 as the bulletin prints it (its
     49.3亿条 is rounded: 4,930,000,000 would claim a precision it does not have), else a count.
 
@@ -110,8 +110,8 @@ def figure(x: object, unit: str, na: str | None = None) -> str:
     """
     if na is not None and is_missing(x):
         return shown(x, na)
-    if unit == "%":
-        return pct(x)
+    if unit == "%":  # a headline share is in percent: its value and its unit agree
+        return pct(x if is_missing(x) else float(x) / 100)  # type: ignore[arg-type]
     if unit == "元":
         return yuan(x)
     if unit == "条" and not is_missing(x) and int(x) >= 10**8:  # type: ignore[call-overload]

@@ -85,8 +85,8 @@ def figure(x: object, unit: str) -> str:
     """A headline figure by its unit, without the unit, as printed: a share (``%``) as
     ``34.0%`` (as the pages show it), money (``元``) to the fen, a record count (``条``) of 亿
     size as :func:`big`, else a count."""
-    if unit == "%":
-        return pct(x, na=NOT_REPORTED)
+    if unit == "%":  # a headline share is in percent (43.52…), as its unit says
+        return pct(x if is_missing(x) else float(x) / 100, na=NOT_REPORTED)
     if unit == "元":
         return yuan(x)
     if unit == "条":

@@ -1,7 +1,8 @@
 """The bulletin's sections: one notebook and one module of figures each.
 
 :data:`SECTIONS` is the single list the notebooks, the batch runner and the index pages share
-(number, name, Chinese title, tables read). The six modules of a bulletin section have one shape
+(number, name, Chinese title); each module declares its tables and figures
+(:mod:`.model`). The six modules of a bulletin section have one shape
 (``headlines``, ``changes``/``month_on_month``, ``*_view``, ``*_chart``); overview and trends do
 not, and compare is their shared helper. ARCHITECTURE.md, "Sections", says what each returns.
 """
@@ -26,12 +27,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Section:
-    """One bulletin section: its notebook ``NN_name.ipynb``, its module, its title and its tables."""
+    """One bulletin section: its notebook ``NN_name.ipynb``, its module, its title; its tables
+    and figures are declared once, in its module (:mod:`bulletin.sections.model`)."""
 
     number: str
     name: str
     title: str  # Chinese, as a reader sees it
-    tables: tuple[str, ...]  # tables the section reads (its data inputs, with facts.csv)
     #: which months it reads (:data:`READS`): the batch's cache key of its job covers exactly those
     reads: str = "previous"
     #: whether it shows the month's check report, which compares the month with every earlier
@@ -45,6 +46,13 @@ class Section:
     @property
     def notebook(self) -> Path:
         return NOTEBOOKS_DIR / f"{self.stem}.ipynb"
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """The tables the section reads (its module's ``TABLES``; ``()`` for overview and trends,
+        which read every table of the month through the others)."""
+        own = tuple(t.name for t in getattr(self.module, "TABLES", ()))
+        return tuple(dict.fromkeys((*own, *getattr(self.module, "ALSO_READS", ()))))
 
     @property
     def module(self) -> ModuleType:
@@ -61,14 +69,14 @@ class Section:
 READS = ("month", "previous", "history")
 
 SECTIONS: tuple[Section, ...] = (
-    Section("00", "overview", "本月概览", (), checks=True),  # () = every table of the month
-    Section("01", "hotline", "12320卫生热线", ("hotline_categories", "province_calls")),
-    Section("02", "appointments", "预约挂号", ("appointments",)),
-    Section("03", "booking_channels", "分途径预约", ("booking_channels", "appointments")),
-    Section("04", "telemedicine", "远程医疗", ("telemedicine", "telemedicine_top_uploaders")),
-    Section("05", "data_platform", "卫生信息平台数据采集", ("platform_districts", "platform_hospitals")),
-    Section("06", "kiosks", "自助智能医疗服务终端", ("kiosks",)),
-    Section("07", "trends", "趋势", (), reads="history"),  # every month up to this one, as digests
+    Section("00", "overview", "本月概览", checks=True),  # every table of the month
+    Section("01", "hotline", "12320卫生热线"),
+    Section("02", "appointments", "预约挂号"),
+    Section("03", "booking_channels", "分途径预约"),
+    Section("04", "telemedicine", "远程医疗"),
+    Section("05", "data_platform", "卫生信息平台数据采集"),
+    Section("06", "kiosks", "自助智能医疗服务终端"),
+    Section("07", "trends", "趋势", reads="history"),  # every month up to this one, as digests
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -11,8 +12,8 @@ from .. import charts, fmt
 from ..comparisons import MONTH_ON_MONTH, Basis
 from ..loaders import labels
 from ..month_strings import month_label
-from ..schema import APPOINTMENT_CHANNELS, table_total
-from . import compare, needs
+from ..schema import APPOINTMENT_CHANNELS
+from . import compare, model, needs
 
 if TYPE_CHECKING:
     from ..loaded_month import Month
@@ -30,9 +31,8 @@ def total_row(m: Month) -> dict[str, int | None]:
     """The 合计 row as the bulletin prints it: channel → total (``total``: 74,217 in February 2020);
     a total the month does not state is the exact sum of the rows (:func:`bulletin.schema.table_total`,
     the rule every output follows)."""
-    frame = m.table("appointments") if m.has("appointments") else None  # not printed: the stated row alone
-    return {c: table_total("appointments", c, m.exact_facts, () if frame is None else frame[c])  # type: ignore[misc]
-            for c in COLUMNS}
+    row = m.total_row("appointments")  # not printed: the stated row alone
+    return {c: None if row[c] is None else int(row[c]) for c in COLUMNS}  # type: ignore[call-overload]
 
 
 def printed_table(m: Month) -> pd.DataFrame:
@@ -110,14 +110,32 @@ def top_share(m: Month, k: int = 5) -> float:
     return float(frame["share"].iloc[0])
 
 
-@needs(["appointments"], empty=lambda: compare.headline_frame([]))
-def headlines(m: Month) -> pd.DataFrame:
-    """The section's key figures: ``label``, ``value``, ``unit`` (``%``: a fraction)."""
+def _channel_shares(m: Month) -> list[tuple[str, str, object]]:
     totals = total_row(m)
-    rows: list[tuple[str, object, str]] = [("本月预约挂号量", totals["total"], "次")]
-    rows += [(f"{row['channel']}占比", float(row["share"]), "%") for _, row in channel_shares(m).iterrows()]
-    rows += [("预约量前5家医院占比", top_share(m, 5), "%"), ("截止月底累计预约挂号量", cumulative_total(m), "次")]
-    return compare.headline_frame([r for r in rows if r[1] is not None])  # an unprinted figure is left out
+    names = labels("appointments")
+    return [(c, f"{names[c]}占比", model.share(totals[c], totals["total"])) for c in APPOINTMENT_CHANNELS]
+
+
+#: what the section prints and derives, each figure once (:mod:`bulletin.sections.model`)
+FIGURES: tuple[model.Declared, ...] = (
+    model.Figure("appointments.total", "本月预约挂号量", "次", grand_total, ("appointments",),
+                 rule="预约挂号服务统计表·合计·小计"),
+    model.Figures("appointments.channel_share", "{}占比", "%", _channel_shares, ("appointments",), model.COMPUTED,
+                  rule="计算所得：该途径合计 ÷ 合计·小计", precision=Decimal("0.1")),
+    model.Figure("appointments.top5_share", "预约量前5家医院占比", "%", lambda m: top_share(m, 5) * 100,
+                 ("appointments",), model.COMPUTED, rule="计算所得：预约量最多的5家医院之和 ÷ 合计·小计",
+                 precision=Decimal("0.1")),
+    model.Figure("appointments.cumulative_total", "截止月底累计预约挂号量", "次", cumulative_total,
+                 ("appointments.cumulative_total",)),
+)
+#: the tables the section prints
+TABLES = (model.TableDecl("appointments"),)
+
+
+def headlines(m: Month) -> pd.DataFrame:
+    """The section's key figures (:data:`FIGURES`): ``label``, ``value``, ``unit`` (``%``: in
+    percent), ``key``."""
+    return model.headlines(m, FIGURES)
 
 
 def changes(m: Month, basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -10,8 +11,7 @@ from matplotlib.figure import Figure
 from .. import charts, fmt
 from ..comparisons import MONTH_ON_MONTH, Basis
 from ..loaders import labels
-from ..schema import table_total
-from . import compare, needs
+from . import Note, compare, model, needs
 
 if TYPE_CHECKING:
     from ..loaded_month import Month
@@ -21,8 +21,7 @@ from .appointments import total_row
 def channels_total(m: Month) -> int:
     """合计 as printed under the channel table (16,669 in February 2020); when the month does not
     state it, the exact sum of the channels (:func:`bulletin.schema.table_total`)."""
-    rows = m.booking_channels["bookings"] if m.has("booking_channels") else ()
-    return table_total("booking_channels", "bookings", m.exact_facts, rows)  # type: ignore[return-value]
+    return m.total_row("booking_channels")["bookings"]  # type: ignore[return-value]
 
 
 def ranked(m: Month) -> pd.DataFrame:
@@ -55,14 +54,37 @@ def relation(m: Month) -> pd.DataFrame:
     return frame
 
 
-@needs(["booking_channels"], empty=lambda: compare.headline_frame([]))
-def headlines(m: Month) -> pd.DataFrame:
-    """The section's key figures: ``label``, ``value``, ``unit`` (``%``: a fraction)."""
+#: the header of the package's own ratio (not printed by the bulletin)
+RELATION_RATIO = "本项目计算（非公报所载）：分途径合计 ÷ 该项"
+#: the scope note the bulletin prints under the channel table, in its words
+SCOPE = "（不包含12320电话预约、医院诊间预约、医院自有途径预约）"
+
+
+def _lead_share(m: Month) -> list[tuple[str, str, object]]:
     frame = ranked(m)
-    rows: list[tuple[str, object, str]] = [("分途径预约合计", channels_total(m), "次")]
-    if len(frame):
-        rows.append((f"预约最多的渠道（{frame['channel'].iloc[0]}）占比", float(frame["share"].iloc[0]), "%"))
-    return compare.headline_frame(rows)
+    if not len(frame):
+        return []
+    return [("lead", f"预约最多的渠道（{frame['channel'].iloc[0]}）占比", float(frame["share"].iloc[0]) * 100)]
+
+
+#: what the section prints and derives, each figure once (:mod:`bulletin.sections.model`)
+FIGURES: tuple[model.Declared, ...] = (
+    model.Figure("booking_channels.total", "分途径预约合计", "次", channels_total, ("booking_channels",),
+                 qualifier=SCOPE),
+    model.Figures("booking_channels.share", "预约最多的渠道（{}）占比", "%", _lead_share, ("booking_channels",),
+                  model.COMPUTED, rule="计算所得：该渠道预约数量 ÷ 分途径预约合计", qualifier=SCOPE,
+                  precision=Decimal("0.1")),
+)
+#: the tables the section prints: the channel table with its printed scope note
+TABLES = (model.TableDecl("booking_channels", qualifier=SCOPE),)
+#: read besides its own table: the appointment table's columns it is set against (:func:`relation`)
+ALSO_READS = ("appointments",)
+
+
+def headlines(m: Month) -> pd.DataFrame:
+    """The section's key figures (:data:`FIGURES`): ``label``, ``value``, ``unit`` (``%``: in
+    percent), ``key``."""
+    return model.headlines(m, FIGURES)
 
 
 def changes(m: Month, basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:
@@ -81,6 +103,12 @@ def month_on_month(m: Month) -> compare.Comparison | compare.Note:
 
 
 # ---------------------------------------------------------------- views and charts (for readers)
+
+
+@needs(["booking_channels"])
+def scope_note(m: Month) -> Note:
+    """The scope note the bulletin prints under the channel table, in its words (:data:`SCOPE`)."""
+    return Note(f"公报注明：{model.qualifier('booking_channels')}")
 
 
 @needs(["booking_channels"])
@@ -105,9 +133,10 @@ def ranked_chart(m: Month) -> Figure:
 
 
 def relation_view(m: Month) -> pd.DataFrame:
-    """:func:`relation` for readers (项目, 预约数量（次）, 分途径合计 ÷ 该项)."""
+    """:func:`relation` for readers (项目, 预约数量（次）, 本项目计算：分途径合计 ÷ 该项): the ratio is
+    the package's own computation, not the bulletin's, and its header says so."""
     return fmt.table(
         relation(m),
-        labels={"item": "项目", "bookings": "预约数量（次）", "ratio": "分途径合计 ÷ 该项"},
+        labels={"item": "项目", "bookings": "预约数量（次）", "ratio": RELATION_RATIO},
         formats={"ratio": "pct"},
     )

@@ -25,6 +25,8 @@ Every view shows these under a header that says they are the package's (:data:`J
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
@@ -34,7 +36,7 @@ from .. import charts, fmt
 from ..comparisons import MONTH_ON_MONTH, Basis
 from ..loaders import labels
 from ..month_strings import days_in_month
-from . import compare, needs
+from . import compare, model, needs
 
 if TYPE_CHECKING:
     from ..loaded_month import Month
@@ -184,28 +186,47 @@ def cumulative_records(m: Month) -> int | None:
     return None if value is None else int(value)
 
 
-@needs(list(TABLE.values()), empty=lambda: compare.headline_frame([]))
+def _both(column: str) -> Callable[[Month], int]:
+    return lambda m: int(pd.concat([units(m, "district"), units(m, "hospital")])[column].sum())
+
+
+#: the lagging rule as a judgement's rule, written from the thresholds the code applies
+LAGGING_RULE = "本项目的判断（非公报所载）：" + lagging_rule().text
+
+#: what the section prints and derives, each figure once (:mod:`bulletin.sections.model`). The
+#: sum of uploaded-table counts across units is no figure (the units' tables are not one kind).
+FIGURES: tuple[model.Declared, ...] = (
+    model.Figure("platform.districts", "接入区数", "个", lambda m: len(units(m, "district")),
+                 ("platform_districts",), model.COMPUTED, rule="计算所得：表中所列区的个数"),
+    model.Figure("platform.hospitals", "接入医院数", "家", lambda m: len(units(m, "hospital")),
+                 ("platform_hospitals",), model.COMPUTED, rule="计算所得：表中所列医院的家数"),
+    model.Figure("platform.records", "本月数据上传量", "条", _both("records"), tuple(TABLE.values()),
+                 model.COMPUTED, rule="计算所得：区与医院数据上传量之和"),
+    model.Figure("platform.outpatient_visits", "门急诊信息上传人次", "人次", _both("outpatient_visits"),
+                 tuple(TABLE.values()), model.COMPUTED, rule="计算所得：区与医院之和"),
+    model.Figure("platform.discharges", "出院信息上传人次", "人次", _both("discharges"), tuple(TABLE.values()),
+                 model.COMPUTED, rule="计算所得：区与医院之和"),
+    model.Figure("platform.declared_not_reported", "医院·申明上传表未反馈", "家",
+                 lambda m: int((~units(m, "hospital")["declared_reported"]).sum()), ("platform_hospitals",),
+                 model.COMPUTED, rule="计算所得：申明上传表为未反馈的医院家数"),
+    model.Figure("platform.cumulative_records", "截止月底累计校验入库数据", "条", lambda m: cumulative_records(m),
+                 (CUMULATIVE_RECORDS_FACT,), form="亿",
+                 precision=Decimal("0.1")),
+    model.Figure("platform.lagging_districts", "区·进度滞后", "个",
+                 lambda m: int(units(m, "district")["lagging"].sum()), ("platform_districts",), model.JUDGEMENT,
+                 rule=LAGGING_RULE),
+    model.Figure("platform.lagging_hospitals", "医院·进度滞后", "家",
+                 lambda m: int(units(m, "hospital")["lagging"].sum()), ("platform_hospitals",), model.JUDGEMENT,
+                 rule=LAGGING_RULE),
+)
+#: the tables the section prints
+TABLES = (model.TableDecl("platform_districts"), model.TableDecl("platform_hospitals"))
+
+
 def headlines(m: Month) -> pd.DataFrame:
-    """The section's key figures: ``label``, ``value``, ``unit``."""
-    d = units(m, "district")
-    h = units(m, "hospital")
-    both = pd.concat([d, h])
-    rows: list[tuple[str, object, str]] = [
-        ("接入区数", len(d), "个"),
-        ("接入医院数", len(h), "家"),
-        ("本月数据上传量", int(both["records"].sum()), "条"),
-        ("门急诊信息上传人次", int(both["outpatient_visits"].sum()), "人次"),
-        ("出院信息上传人次", int(both["discharges"].sum()), "人次"),
-        ("区·已上传表合计", int(d["uploaded_tables"].sum()), "份"),
-        ("医院·已上传表合计", int(h["uploaded_tables"].sum()), "份"),
-        ("区·进度滞后", int(d["lagging"].sum()), "个"),
-        ("医院·进度滞后", int(h["lagging"].sum()), "家"),
-        ("医院·申明上传表未反馈", int((~h["declared_reported"]).sum()), "家"),
-    ]
-    cum = cumulative_records(m)
-    if cum is not None:
-        rows.append(("截止月底累计校验入库数据", cum, "条"))
-    return compare.headline_frame(rows)
+    """The section's key figures (:data:`FIGURES`, printed and computed): ``label``, ``value``,
+    ``unit``, ``key``. A table the bulletin left out drops only the figures read from it."""
+    return model.headlines(m, FIGURES)
 
 
 def changes(m: Month, basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:

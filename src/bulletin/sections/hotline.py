@@ -7,6 +7,7 @@ derived figure (:func:`unlisted`), shown apart from the table and chart and labe
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -14,7 +15,7 @@ from matplotlib.figure import Figure
 
 from .. import charts, fmt
 from ..comparisons import MONTH_ON_MONTH, Basis
-from . import Note, compare, needs
+from . import Note, compare, model, needs
 
 if TYPE_CHECKING:
     from ..loaded_month import Month
@@ -98,20 +99,38 @@ def nanjing_share(m: Month) -> float:
     return float(frame.loc[frame["city"] == NANJING, "share"].sum())
 
 
-@needs(["province_calls"], empty=lambda: compare.headline_frame([]))
+def _nanjing_calls(m: Month) -> int | None:
+    prov = m.table("province_calls")
+    hit = prov.loc[prov["city"] == NANJING, "calls"]
+    return int(hit.sum()) if len(hit) else None
+
+
+def _nanjing_share(m: Month) -> float | None:
+    return model.share(_nanjing_calls(m), province_total(m))
+
+
+#: what the section prints and derives, each figure once (:mod:`bulletin.sections.model`)
+FIGURES: tuple[model.Declared, ...] = (
+    model.Figure("hotline.total_calls", "12320卫生热线受理咨询电话", "个", total_calls, ("hotline.total_calls",)),
+    model.Figure("hotline.city_12345_tickets", "受理市12345工单", "件",
+                 lambda m: _stated(m, "hotline.city_12345_tickets"), ("hotline.city_12345_tickets",)),
+    model.Figure("hotline.province_12345_tickets", "受理省12345工单", "件",
+                 lambda m: _stated(m, "hotline.province_12345_tickets"), ("hotline.province_12345_tickets",)),
+    model.Figure("hotline.province_total_calls", "全省12320接听电话", "人次", province_total,
+                 ("hotline.province_total_calls",)),
+    model.Figure("hotline.nanjing_calls", "其中南京", "人次", _nanjing_calls, ("province_calls",)),
+    model.Figure("hotline.nanjing_share", "南京占全省电话量", "%", _nanjing_share,
+                 ("province_calls", "hotline.province_total_calls"), model.COMPUTED,
+                 rule="计算所得：南京接听电话 ÷ 全省12320接听电话", precision=Decimal("0.1")),
+)
+#: the tables the section prints (those its figures and views read)
+TABLES = (model.TableDecl("hotline_categories"), model.TableDecl("province_calls"))
+
+
 def headlines(m: Month) -> pd.DataFrame:
-    """The section's key figures: ``label``, ``value``, ``unit`` (``%``: a fraction)."""
-    prov = province(m)
-    rows = [
-        ("12320卫生热线受理咨询电话", total_calls(m), "个"),
-        ("受理市12345工单", _stated(m, "hotline.city_12345_tickets"), "件"),
-        ("受理省12345工单", _stated(m, "hotline.province_12345_tickets"), "件"),
-        ("全省12320接听电话", province_total(m), "人次"),
-        ("其中南京", int(prov.loc[prov["city"] == NANJING, "calls"].sum()), "人次"),
-        ("南京占全省电话量", nanjing_share(m) if province_total(m) else None, "%"),
-    ]
-    # a figure the bulletin did not print this month is left out, never shown as 0 or 未反馈
-    return compare.headline_frame([r for r in rows if r[1] is not None])
+    """The section's key figures (:data:`FIGURES`): ``label``, ``value``, ``unit`` (``%``: in
+    percent), ``key``. A paragraph the bulletin left out drops only its own figures."""
+    return model.headlines(m, FIGURES)
 
 
 def changes(m: Month, basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:

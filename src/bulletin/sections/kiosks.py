@@ -12,6 +12,7 @@ group), so that the notebook and the check report never disagree on which unit s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
@@ -22,8 +23,8 @@ from .. import charts, fmt
 from ..checks import OUTLIER_MADS, OUTLIER_MIN_EVENTS, OUTLIER_MIN_RATIO, average_outliers
 from ..comparisons import MONTH_ON_MONTH, Basis
 from ..loaders import labels
-from ..schema import KIOSK_GROUP_LABELS, column_sum, stated_total, table_total
-from . import compare, needs
+from ..schema import KIOSK_GROUP_LABELS, column_sum, stated_total
+from . import compare, model, needs
 
 if TYPE_CHECKING:
     from ..loaded_month import Month
@@ -152,32 +153,50 @@ def group_summary(m: Month) -> pd.DataFrame:
 
 def table_totals(m: Month) -> dict[str, int | Decimal | None]:
     """The 合计 row every output shows: column → the stated total, else the exact sum of the rows
-    (:func:`bulletin.schema.table_total`; money ``Decimal`` to the fen)."""
-    df = m.exact("kiosks")
-    return {c: table_total("kiosks", c, m.exact_facts, df[c]) for c in VALUE_COLUMNS}
+    (:meth:`Month.total_row`, where it is computed; money ``Decimal`` to the fen)."""
+    row = m.total_row("kiosks")
+    return {c: row[c] for c in VALUE_COLUMNS}  # type: ignore[misc]
 
 
-@needs(["kiosks"], empty=lambda: compare.headline_frame([]))
+def _total(column: str) -> Callable[[Month], object]:
+    """A column of the 合计 row (:func:`table_totals`, from :meth:`Month.total_row`, the one place
+    it is computed), as a headline value: money in yuan (a float to the fen), counts whole."""
+
+    def value(m: Month) -> object:
+        v = table_totals(m)[column]
+        return None if v is None else float(v) if column in MONEY_COLUMNS else int(v)
+
+    return value
+
+
+IDLE_RULE = "本项目的判断（非公报所载）：投放了终端、当月挂号与缴费均为0的单位，列为整月闲置"
+_TOTAL = "自助智能医疗服务终端医院使用情况表·合计"
+
+#: what the section prints and derives, each figure once (:mod:`bulletin.sections.model`)
+FIGURES: tuple[model.Declared, ...] = (
+    model.Figure("kiosks.kiosks", "投放终端", "台", _total("kiosks"), ("kiosks",), rule=_TOTAL),
+    model.Figure("kiosks.registrations", "自助挂号", "次", _total("registrations"), ("kiosks",), rule=_TOTAL),
+    model.Figure("kiosks.registration_yuan", "自助挂号金额", "元", _total("registration_yuan"), ("kiosks",),
+                 rule=_TOTAL, precision=Decimal("0.01")),
+    model.Figure("kiosks.payments", "自助缴费", "次", _total("payments"), ("kiosks",), rule=_TOTAL),
+    model.Figure("kiosks.payment_yuan", "自助缴费金额", "元", _total("payment_yuan"), ("kiosks",), rule=_TOTAL,
+                 precision=Decimal("0.01")),
+    model.Figure("kiosks.idle_units", "闲置终端的单位数", "个",
+                 lambda m: int(group_summary(m).at["合计", "idle_units"]), ("kiosks",), model.JUDGEMENT,
+                 rule=IDLE_RULE),
+    model.Figure("kiosks.idle_kiosks", "闲置终端台数", "台",
+                 lambda m: int(group_summary(m).at["合计", "idle_kiosks"]), ("kiosks",), model.JUDGEMENT,
+                 rule=IDLE_RULE),
+)
+#: the tables the section prints
+TABLES = (model.TableDecl("kiosks"),)
+
+
 def headlines(m: Month) -> pd.DataFrame:
-    """The section's key figures: ``label``, ``value``, ``unit`` (money in 元). The totals are the
-    table's 合计 as every output shows it (:func:`table_totals`: the stated one, else the exact sum)."""
-    t = table_totals(m)
-    s = group_summary(m).loc["合计"]
-
-    def num(col: str) -> object:
-        v = t[col]
-        return None if v is None else float(v) if col in MONEY_COLUMNS else int(v)
-
-    rows = [
-        ("投放终端", num("kiosks"), "台"),
-        ("自助挂号", num("registrations"), "次"),
-        ("自助挂号金额", num("registration_yuan"), "元"),
-        ("自助缴费", num("payments"), "次"),
-        ("自助缴费金额", num("payment_yuan"), "元"),
-        ("闲置终端的单位数", int(s["idle_units"]), "个"),
-        ("闲置终端台数", int(s["idle_kiosks"]), "台"),
-    ]
-    return compare.headline_frame(rows)
+    """The section's key figures (:data:`FIGURES`): ``label``, ``value``, ``unit`` (money in 元),
+    ``key``. The totals are the table's 合计 as every output shows it (:func:`table_totals`: the
+    stated one, else the exact sum)."""
+    return model.headlines(m, FIGURES)
 
 
 # ---------------------------------------------------------------- month-on-month

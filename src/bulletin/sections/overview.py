@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import fmt
 from ..month_strings import month_label
-from . import compare, with_headlines
+from . import compare, model, with_headlines
 
 if TYPE_CHECKING:
     from ..loaded_month import Month
@@ -30,19 +30,17 @@ def figures(m: Month) -> pd.DataFrame:
 
 
 def _format(value: object, unit: str) -> str:
-    """A headline as a reader sees it (:func:`bulletin.fmt.figure`), with its unit: ``59,507 个``,
+    """A headline as a reader sees it, with its unit (:func:`model.text`): ``59,507 个``,
     ``49.3亿条``, ``43.5%``."""
-    text = fmt.figure(value, unit)
-    if unit == "%":
-        return text
-    return f"{text}{unit}" if text.endswith("亿") else f"{text} {unit}"
+    return model.text(value, unit)
 
 
 def headlines(m: Month) -> pd.DataFrame:
     """Every section's key figures, the same shape as each section's ``headlines(m)``: ``label``,
-    ``value``, ``unit`` (values keep their type), with ``section`` (its Chinese title) last."""
+    ``value``, ``unit`` (values keep their type; a share in percent), with ``section`` (its
+    Chinese title) and ``key`` (the figure's declaration, :mod:`bulletin.sections.model`) last."""
     frame = figures(m)
-    return frame[["label", "value", "unit", "section"]].reset_index(drop=True)
+    return frame[["label", "value", "unit", "section", "key"]].reset_index(drop=True)
 
 
 def headline_texts(m: Month) -> list[tuple[str, str]]:
@@ -85,7 +83,8 @@ def key_points(m: Month) -> list[str]:
     out = []
     for sec in with_headlines():
         part = frame[frame["section"] == sec.title]
-        given = {label: (v, u) for label, v, u in zip(part["label"], part["value"], part["unit"], strict=True)}
+        given = {key: (label, v, u) for key, label, v, u
+                 in zip(part["key"], part["label"], part["value"], part["unit"], strict=True)}
         sentence = _POINTS[sec.name](_Figures(given)) if given else None
         if sentence:
             out.append(sentence)
@@ -99,23 +98,27 @@ def key_points_note(m: Month) -> compare.Note:
 
 
 class _Figures:
-    """A section's headline figures by label, formatted for a sentence (``59,507个``, ``43.5%``)."""
+    """A section's headline figures by key (:mod:`bulletin.sections.model`), formatted for a
+    sentence (``59,507个``, ``43.5%``)."""
 
-    def __init__(self, given: dict[str, tuple[object, str]]) -> None:
+    def __init__(self, given: dict[str, tuple[str, object, str]]) -> None:
         self.given = given
 
-    def __call__(self, label: str) -> str | None:
-        if label not in self.given or fmt.is_missing(self.given[label][0]):
+    def __call__(self, key: str) -> str | None:
+        if key not in self.given or fmt.is_missing(self.given[key][1]):
             return None
-        value, unit = self.given[label]
-        text = fmt.figure(value, unit)  # 59,507 · 43.5% · 51,460,109.85 · 49.3亿
-        return text if unit == "%" else text + unit
+        _, value, unit = self.given[key]
+        return model.text(value, unit, spaced=False)  # 59,507个 · 43.5% · 51,460,109.85元 · 49.3亿条
 
-    def value(self, label: str) -> object:
-        return self.given.get(label, (None, ""))[0]
+    def value(self, key: str) -> object:
+        return self.given.get(key, ("", None, ""))[1]
 
-    def labels(self) -> list[str]:
-        return list(self.given)
+    def label(self, key: str) -> str:
+        return self.given[key][0]
+
+    def keys(self, family: str = "") -> list[str]:
+        """The keys given, or those of the family ``family`` (``appointments.channel_share``)."""
+        return [k for k in self.given if not family or k.startswith(family + ".")]
 
 
 def _join(clauses: list[str | None], sep: str = "，") -> str:
@@ -128,66 +131,69 @@ def _say(template: str, *figures: str | None) -> str | None:
 
 
 def _hotline_point(f: _Figures) -> str | None:
-    calls = f("12320卫生热线受理咨询电话")
-    if calls is None:
-        return None
-    province = _join([_say("全省12320接听电话{}", f("全省12320接听电话")), _say("南京占{}", f("南京占全省电话量"))])
-    return _join([f"12320卫生热线本月受理咨询电话{calls}", province], "；") + "。"
+    # each clause stands on its own figure: a paragraph left out drops only its clauses
+    calls = _say("12320卫生热线本月受理咨询电话{}", f("hotline.total_calls"))
+    province = _join([_say("全省12320接听电话{}", f("hotline.province_total_calls")),
+                      _say("南京占{}", f("hotline.nanjing_share"))])
+    return _sentence([calls, province])
 
 
 def _appointments_point(f: _Figures) -> str | None:
-    total = f("本月预约挂号量")
-    if total is None:
-        return None
-    shares = sorted(((float(f.value(k)), k.removesuffix("占比")) for k in f.labels()
-                     if k.endswith("占比") and not k.startswith("预约量前")), reverse=True)[:2]
-    channels = "、".join(f"{name}占{f(name + '占比')}" for _, name in shares)
-    head = _join([f"预约挂号本月{total}", channels, _say("预约量前5家医院合占{}", f("预约量前5家医院占比"))])
-    return _join([head, _say("截止月底累计{}", f("截止月底累计预约挂号量"))], "；") + "。"
+    shares = sorted(((float(f.value(k)), k) for k in f.keys("appointments.channel_share")), reverse=True)[:2]
+    channels = "、".join(f"{f.label(k).removesuffix('占比')}占{f(k)}" for _, k in shares)
+    head = _join([_say("预约挂号本月{}", f("appointments.total")), channels,
+                  _say("预约量前5家医院合占{}", f("appointments.top5_share"))])
+    cumulative = _say("截止月底累计{}" if head else "预约挂号截止月底累计{}", f("appointments.cumulative_total"))
+    return _sentence([head, cumulative])
+
+
+def _sentence(clauses: list[str | None]) -> str | None:
+    """The clauses said, joined by ；, as one sentence; None when none is said."""
+    said = _join(clauses, "；")
+    return said + "。" if said else None
 
 
 def _booking_channels_point(f: _Figures) -> str | None:
-    total = f("分途径预约合计")
+    total = f("booking_channels.total")
     if total is None:
         return None
-    lead = next((k for k in f.labels() if k.startswith("预约最多的渠道（")), None)
-    name = lead.removeprefix("预约最多的渠道（").removesuffix("）占比") if lead else None
+    lead = next(iter(f.keys("booking_channels.share")), None)
+    name = f.label(lead).removeprefix("预约最多的渠道（").removesuffix("）占比") if lead else None
     return _join([f"分途径预约合计{total}", _say("{}最多，占{}", name, f(lead) if lead else None)]) + "。"
 
 
 def _telemedicine_point(f: _Figures) -> str | None:
+    from .telemedicine import VOLUME_MEASURES
+
     volumes = []
-    for label in f.labels():
-        platform, _, measure = label.partition("·")
-        if measure.startswith("本月采集"):
-            volumes.append(f"{platform}平台{measure}{f(label)}")
-    paused = f.value("暂停服务的平台数")
+    for measure in VOLUME_MEASURES:
+        for key in f.keys(f"telemedicine.{measure}"):
+            platform, _, named = f.label(key).partition("·")
+            if named.startswith("本月采集"):  # the platforms' own collected volumes, not their other counts
+                volumes.append(f"{platform}平台{named}{f(key)}")
+    paused = f.value("telemedicine.paused")
     if not volumes and paused is None:
         return None
-    state = None if paused is None else (f"{f('暂停服务的平台数')}平台暂停服务" if paused else "各平台均在运行")
+    state = None if paused is None else (f"{f('telemedicine.paused')}平台暂停服务" if paused else "各平台均在运行")
     return "远程医疗" + ("：" + "，".join(volumes) if volumes else "") + (f"；{state}" if state else "") + "。"
 
 
 def _data_platform_point(f: _Figures) -> str | None:
-    records = f("本月数据上传量")
-    if records is None:
-        return None
-    scope = _join([_say("{}区", f("接入区数")), _say("{}医院", f("接入医院数"))], "、")
-    lagging = _join([_say("{}区", f("区·进度滞后")), _say("{}医院", f("医院·进度滞后"))], "、")
-    head = f"卫生信息平台本月上传数据{records}" + (f"（接入{scope}）" if scope else "")
-    head = _join([head, _say("进度滞后的有{}", lagging or None)])
-    return _join([head, _say("截止月底累计校验入库{}", f("截止月底累计校验入库数据"))], "；") + "。"
+    scope = _join([_say("{}区", f("platform.districts")), _say("{}医院", f("platform.hospitals"))], "、")
+    records = f("platform.records")
+    head = (f"卫生信息平台本月上传数据{records}" if records else "卫生信息平台" if scope else "") + \
+        (f"（接入{scope}）" if scope else "")
+    cumulative = _say("{}截止月底累计校验入库{}", "" if head else "卫生信息平台", f("platform.cumulative_records"))
+    return _sentence([head or None, cumulative])
 
 
 def _kiosks_point(f: _Figures) -> str | None:
-    kiosks = f("投放终端")
+    kiosks = f("kiosks.kiosks")
     if kiosks is None:
         return None
-    uses = _join([_say("挂号{}", f("自助挂号")), _say("缴费{}", f("自助缴费"))], "、")
-    head = _join([f"自助终端共{kiosks}", _say("本月自助{}", uses or None), _say("缴费金额{}", f("自助缴费金额"))])
-    idle = _say("{}单位的{}终端整月闲置", f("闲置终端的单位数"), f("闲置终端台数"))
-    idle = idle if f.value("闲置终端的单位数") else None
-    return _join([head, idle], "；") + "。"
+    uses = _join([_say("挂号{}", f("kiosks.registrations")), _say("缴费{}", f("kiosks.payments"))], "、")
+    return _join([f"自助终端共{kiosks}", _say("本月自助{}", uses or None),
+                  _say("缴费金额{}", f("kiosks.payment_yuan"))]) + "。"
 
 
 #: section name → its sentence from its headline figures
@@ -199,6 +205,19 @@ _POINTS = {
     "data_platform": _data_platform_point,
     "kiosks": _kiosks_point,
 }
+
+
+def findings_table(m: Month) -> pd.DataFrame:
+    """The package's own judgements of the month (:func:`model.judgements`: lagging units, idle
+    kiosks), never headline figures: 板块, 判断, 本月, 规则 — each with the rule that makes it."""
+    rows = []
+    for sec in with_headlines():
+        found = model.judgements(m, getattr(sec.module, "FIGURES", ()))
+        for label, value, unit, rule in zip(found["label"], found["value"], found["unit"], found["rule"], strict=True):
+            rows.append((sec.title, label, model.text(value, unit), rule))
+    out = pd.DataFrame(rows, columns=["板块", "判断", "本月", "规则"])
+    out.index = [str(i + 1) for i in range(len(out))]
+    return out
 
 
 def headline_table(m: Month) -> pd.DataFrame:
@@ -213,6 +232,14 @@ def headline_table(m: Month) -> pd.DataFrame:
     )
     out.index = [str(i + 1) for i in range(len(out))]
     return out
+
+
+def headline_notes(m: Month) -> compare.Note:
+    """The notes under the headline table (:func:`model.notes`): a qualifier the bulletin printed
+    with a figure, a rounded printed form and what its number is, a computed figure's rule."""
+    frame = figures(m)
+    said = model.notes(zip(frame["key"], frame["label"], frame["value"], frame["unit"], strict=True))
+    return compare.Note("\n".join(f"- {line}" for line in said))
 
 
 def month_on_month(m: Month) -> compare.Comparison | compare.Note:
@@ -253,7 +280,7 @@ def _previous_headlines(m: Month, sec) -> tuple[pd.DataFrame, str]:
     from ..month_strings import month_label
     from ..schema import TABLES
 
-    needed = list(getattr(sec.module.headlines, "tables", sec.tables))
+    needed = list(model.tables_of(sec.module.FIGURES))
     prev = m.previous
     if not [t for t in needed if t in prev.not_published] or not sec.module.headlines(m).shape[0]:
         return sec.module.headlines(prev), ""

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from .. import charts, fmt
 from ..comparisons import MONTH_ON_MONTH, Basis
 from ..schema import TELEMEDICINE_MEASURES, TELEMEDICINE_PLATFORMS
-from . import compare, needs
+from . import compare, model, needs
 
 if TYPE_CHECKING:
     from ..loaded_month import Month
@@ -121,23 +121,43 @@ def paused_count(m: Month) -> int:
     return int(platforms(m)["status"].eq(STATUS_PAUSED).sum())
 
 
-@needs(["telemedicine"], empty=lambda: compare.headline_frame([]))
+def _measures(measures: tuple[str, ...]):
+    """Each platform's stated figure of ``measures``, the qualifier printed beside it kept in its
+    label (it is part of what the figure counts)."""
+
+    def each(m: Month) -> list[tuple[str, str, object]]:
+        wide = platforms(m)
+        said = notes(m)
+        out = []
+        for measure in measures:
+            label = TELEMEDICINE_MEASURES[measure][0]
+            for platform in wide.index:
+                if measure in wide.columns and not pd.isna(wide.at[platform, measure]):
+                    named = with_note(f"{short_name(platform)}·{label}", said.get((platform, measure)))
+                    out.append((platform, named, int(wide.at[platform, measure])))
+        return out
+
+    return each
+
+
+#: what the section prints and derives, each figure once (:mod:`bulletin.sections.model`); a
+#: platform's measures have their own units (例, 份, 人次): one family per measure
+FIGURES: tuple[model.Declared, ...] = (
+    *(model.Figures(f"telemedicine.{measure}", f"{{}}·{TELEMEDICINE_MEASURES[measure][0]}",
+                    TELEMEDICINE_MEASURES[measure][1], _measures((measure,)), ("telemedicine",))
+      for measure in (*VOLUME_MEASURES, "consultations_cumulative")),
+    model.Figure("telemedicine.paused", "暂停服务的平台数", "个", paused_count, ("telemedicine",), model.COMPUTED,
+                 rule="计算所得：公报写明暂停的平台个数"),
+)
+#: the tables the section prints
+TABLES = (model.TableDecl("telemedicine"), model.TableDecl("telemedicine_top_uploaders"))
+
+
 def headlines(m: Month) -> pd.DataFrame:
-    """The section's key figures: each platform's month volumes and cumulative consultations (a
-    qualifier printed beside the figure in its label), and the number of platforms paused
-    (``label``, ``value``, ``unit``)."""
-    wide = platforms(m)
-    said = notes(m)
-    rows: list[tuple[str, object, str]] = []
-    for measure in (*VOLUME_MEASURES, "consultations_cumulative"):
-        label, unit = TELEMEDICINE_MEASURES[measure]
-        for platform in wide.index:
-            if measure in wide.columns and not pd.isna(wide.at[platform, measure]):
-                # the qualifier printed beside the figure is part of what it counts: kept in its label
-                named = with_note(f"{short_name(platform)}·{label}", said.get((platform, measure)))
-                rows.append((named, int(wide.at[platform, measure]), unit))
-    rows.append(("暂停服务的平台数", paused_count(m), "个"))
-    return compare.headline_frame(rows)
+    """The section's key figures (:data:`FIGURES`): each platform's month volumes and cumulative
+    consultations (a qualifier printed beside the figure in its label), and the number of
+    platforms paused: ``label``, ``value``, ``unit``, ``key``."""
+    return model.headlines(m, FIGURES)
 
 
 def top_uploaders(m: Month) -> pd.DataFrame:

@@ -36,7 +36,7 @@ from ..loaded_month import Month
 from ..month_strings import month_label, next_month
 from ..store import spreadsheet_text
 from ..units import aliases
-from . import Note, with_headlines
+from . import Note, model, with_headlines
 
 #: how many calendar months the page shows (the month and the twelve before it)
 WINDOW = 13
@@ -111,9 +111,9 @@ def headline_table(m: Month, months: int | None = WINDOW) -> pd.DataFrame:
     frame = _shown_series(m, months)
     frame = frame[frame["unit"] != "%"]
     rows: dict[tuple[str, str], dict[str, str]] = {}
-    for month, section, label, value, unit in frame.itertuples(index=False):
+    for month, section, label, value, unit, _key in frame.itertuples(index=False):
         row = rows.setdefault((section, f"{label}（{unit}）"), {})
-        row[month] = fmt.figure(value, unit, na=fmt.UNDEFINED)
+        row[month] = model.number(value, unit, na=fmt.UNDEFINED)
     table = pd.DataFrame(
         [[row.get(x, fmt.UNDEFINED if x in present else NO_DATA) for x in shown] for row in rows.values()],
         index=pd.MultiIndex.from_tuples(list(rows), names=["板块", "指标"]),
@@ -182,7 +182,7 @@ def _describe(fig: Figure, title: str, items: list[tuple[str, list[float], str]]
     for label, values, unit in items:
         found = [(x, v) for x, v in zip(shown, values, strict=True) if not math.isnan(v)]
         if found:
-            latest.append((label, f"{month_label(found[-1][0])} {fmt.figure(found[-1][1], unit)}"))
+            latest.append((label, f"{month_label(found[-1][0])} {model.number(found[-1][1], unit)}"))
     return charts.describe(fig, title, latest)
 
 
@@ -309,12 +309,12 @@ CSV_HEADER = ("月份", "板块", "指标", "数值", "单位")
 
 def history_csv(m: Month) -> str:
     """Every headline of every month in the data up to ``m`` as a tidy CSV (UTF-8 with a byte-order
-    mark, so that Excel reads the Chinese): 月份, 板块, 指标, 数值, 单位. Shares are fractions
-    (单位 ``比例``), money in 元 to the fen, a figure not published left empty."""
+    mark, so that Excel reads the Chinese): 月份, 板块, 指标, 数值, 单位. Shares are in percent
+    (单位 ``%``: 43.52… is 43.5%), money in 元 to the fen, a figure not published left empty."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_HEADER)
-    for month, section, label, value, unit in headline_series(m).itertuples(index=False):
+    for month, section, label, value, unit, _key in headline_series(m).itertuples(index=False):
         if fmt.is_missing(value):
             shown = ""
         elif unit == "元":
@@ -323,8 +323,7 @@ def history_csv(m: Month) -> str:
             shown = str(value)
         else:
             shown = repr(float(value))
-        writer.writerow([month, spreadsheet_text(section), spreadsheet_text(label), shown,
-                         "比例" if unit == "%" else spreadsheet_text(unit)])
+        writer.writerow([month, spreadsheet_text(section), spreadsheet_text(label), shown, spreadsheet_text(unit)])
     return "\ufeff" + buf.getvalue()
 
 

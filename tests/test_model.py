@@ -1,0 +1,236 @@
+"""The model of the bulletin (:mod:`bulletin.sections.model`): each figure declared once, a
+paragraph left out drops only its own figures, judgements are not headlines, a share's value and
+unit agree, and a table's printed scope note reaches every output in the bulletin's words."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import raw_text, replace_once, telemedicine_not_printed, write
+
+import bulletin
+from bulletin import history
+from bulletin.ingest import ingest_file
+from bulletin.sections import booking_channels, model, overview, with_headlines
+
+FEB = "2020-02"
+
+
+def _headlines(m) -> dict[str, tuple[str, object, str]]:
+    return {key: (label, value, unit) for sec in with_headlines()
+            for label, value, unit, key in sec.module.headlines(m).itertuples(index=False)}
+
+
+def _line(text: str, prefix: str) -> str:
+    return next(ln for ln in text.split("\n") if ln.startswith(prefix)) + "\n"
+
+
+def _span(text: str, start: str, end: str) -> str:
+    i = text.index(start)
+    return text[i:text.index(end, i + 1)]
+
+
+def _without_province(text: str) -> str:
+    return replace_once(text, _line(text, "2月，全省12320"), "")
+
+
+#: each paragraph and table of the bulletin's statistics part that a month may leave out, and how
+#: to leave it out of the published text (the kiosks' table closes the part: ingest refuses a text
+#: that stops before it, so it is not among them)
+LEFT_OUT = {
+    "hotline paragraph": lambda t: replace_once(t, _line(t, "2020年2月，南京12320卫生热线"), ""),
+    "province paragraph": _without_province,
+    "appointments table": lambda t: replace_once(t, _span(t, "2020年2月预约挂号服务统计表", "（截止2月底，总预约"), ""),
+    "cumulative appointments": lambda t: replace_once(t, _line(t, "（截止2月底，总预约"), ""),
+    "booking channels table": lambda t: replace_once(t, _span(t, "2020年2月分途径预约情况统计",
+                                                              "2020年2月南京市远程医疗"), ""),
+    "telemedicine section": telemedicine_not_printed,
+    "platform districts table": lambda t: replace_once(t, _span(t, "2020年2月南京市卫生信息平台数据采集情况（区）",
+                                                                "2020年2月南京市卫生信息平台数据采集情况（医院）"), ""),
+    "platform hospitals table": lambda t: replace_once(t, _span(t, "2020年2月南京市卫生信息平台数据采集情况（医院）",
+                                                                "（截止2月底，区及医院累计"), ""),
+    "cumulative records": lambda t: replace_once(t, _line(t, "（截止2月底，区及医院累计"), ""),
+}
+
+
+@pytest.fixture(scope="module")
+def february():
+    return bulletin.month(FEB)
+
+
+@pytest.mark.parametrize("item", list(LEFT_OUT))
+def test_a_left_out_item_drops_only_its_own_figures(tmp_path, february, item):
+    """Generated from the declarations: the figures lost are exactly those declared to need what
+    the month did not print; every other headline stays with the same value, in the headlines,
+    the month's digest and the key points."""
+    data = tmp_path / "data"
+    result = ingest_file(write(tmp_path, LEFT_OUT[item](raw_text())), data_dir=data)
+    m = bulletin.month(FEB, data)
+    absent = set(m.not_published)
+    assert absent, item
+    before, after = _headlines(february), _headlines(m)
+    own = {k for k in before
+           if set(model.declaration(k).needs) & absent}
+    assert own, (item, absent)  # the item had figures of its own
+    assert set(before) - set(after) == own, item
+    for key in set(before) - own:
+        assert after[key] == before[key], (item, key)
+    # the digest (what the trends, the overview and the month index read) keeps them too
+    digest = {h[4]: h[2] for h in history.compute(m)["headlines"]}
+    assert set(digest) == set(after)
+    # the key points: each figure they say that stays is still said; none that left is
+    points = " ".join(overview.key_points(m))
+    for key, said in (("hotline.total_calls", "59,507个"), ("appointments.total", "74,217次"),
+                      ("booking_channels.total", "16,669次"), ("platform.cumulative_records", "49.3亿条"),
+                      ("kiosks.payment_yuan", "51,460,109.85元"), ("appointments.cumulative_total", "18,722,617次")):
+        assert (said in points) == (key not in own), (item, key)
+    assert set(result.not_published) == absent
+
+
+def test_the_province_paragraph_left_out_keeps_the_hotline_total(tmp_path):
+    """Item 5 of the issue: without the province paragraph the hotline's own total (59,507)
+    stays a headline, a key point and a row of the month's digest."""
+    data = tmp_path / "data"
+    ingest_file(write(tmp_path, _without_province(raw_text())), data_dir=data)
+    m = bulletin.month(FEB, data)
+    got = _headlines(m)
+    assert got["hotline.total_calls"] == ("12320卫生热线受理咨询电话", 59507, "个")
+    assert got["hotline.city_12345_tickets"][1] == 2595
+    assert "hotline.nanjing_share" not in got and "hotline.province_total_calls" not in got
+    assert any("59,507个" in p for p in overview.key_points(m))
+    assert ["hotline", "12320卫生热线受理咨询电话", 59507, "个", "hotline.total_calls"] in \
+        history.compute(m)["headlines"]
+    # end to end: the workbook's 本月要点 (what the issue saw lose it) keeps it too
+    import openpyxl
+
+    from bulletin import documents
+
+    documents.write_all(FEB, data, tmp_path / "out")
+    sheet = openpyxl.load_workbook(tmp_path / "out" / f"tables-{FEB}.xlsx")["本月要点"]
+    rows = {r[1]: r[2] for r in sheet.iter_rows(min_row=4, values_only=True)}
+    assert rows["12320卫生热线受理咨询电话"] == 59507 and "南京占全省电话量" not in rows
+
+
+def test_a_share_has_its_value_in_the_unit_it_names(february):
+    """``南京占全省电话量`` is 43.5 %, not 0.435 %: a share's value is in percent, as its unit says."""
+    frame = bulletin.headlines(FEB)
+    row = frame.set_index("label").loc["南京占全省电话量"]
+    assert row["unit"] == "%" and row["value"] == pytest.approx(30317 / 69660 * 100)
+    shares = frame[frame["unit"] == "%"]
+    assert len(shares) >= 7 and all(1 < float(v) <= 100 for v in shares["value"])
+    assert dict(overview.headline_texts(february))["南京占全省电话量"] == "43.5%"
+
+
+def test_judgements_are_not_headlines_but_findings_with_their_rule(february):
+    """进度滞后, 整月闲置 are the package's judgements (with their rule); the sum of table counts
+    across units is no figure at all."""
+    labels = {label for label, *_ in _headlines(february).values()}
+    assert not {"区·进度滞后", "医院·进度滞后", "闲置终端的单位数", "闲置终端台数"} & labels
+    assert not any("已上传表合计" in label for label in labels)
+    for sec in with_headlines():
+        for decl in sec.module.FIGURES:
+            if decl.provenance == model.JUDGEMENT:
+                assert decl.rule.startswith("本项目的判断"), decl.key
+            if decl.provenance == model.COMPUTED:
+                assert decl.rule.startswith("计算所得"), decl.key
+    found = model.judgements(february, model.all_figures()).set_index("key")
+    assert found.at["platform.lagging_districts", "value"] >= 0
+    assert "中位数" in found.at["platform.lagging_hospitals", "rule"]
+
+
+def test_every_figure_is_declared_once_and_the_tables_come_from_the_declarations():
+    keys = [d.key for d in model.all_figures()]
+    assert len(keys) == len(set(keys))
+    from bulletin.sections import section
+
+    assert section("hotline").tables == ("hotline_categories", "province_calls")
+    assert section("booking_channels").tables == ("booking_channels", "appointments")
+    for sec in with_headlines():
+        assert set(model.tables_of(sec.module.FIGURES)) <= set(sec.tables), sec.name
+
+
+def test_the_booking_channels_scope_note_is_printed_in_the_bulletins_words(february):
+    printed = "（不包含12320电话预约、医院诊间预约、医院自有途径预约）"  # the published text's line 389
+    assert model.qualifier("booking_channels") == printed
+    assert str(booking_channels.scope_note(february)) == "公报注明：" + printed
+    assert "本项目计算" in booking_channels.RELATION_RATIO
+    assert model.explain("booking_channels.total", 16669, "次") == "不包含12320电话预约、医院诊间预约、医院自有途径预约"
+
+
+def test_the_cumulative_records_say_they_are_the_printed_form_expanded(february):
+    notes = str(overview.headline_notes(february)).split("\n")
+    assert "- 截止月底累计校验入库数据：公报印作49.3亿条，数值为其展开（精确到0.1亿）" in notes
+    assert "- 分途径预约合计：不包含12320电话预约、医院诊间预约、医院自有途径预约" in notes
+    said = model.explain("platform.cumulative_records", 4_930_000_000, "条")
+    assert "公报印作49.3亿条" in said and "展开" in said and "0.1亿" in said
+    assert model.text(4_930_000_000, "条", style="printed") == "49.3亿条"
+    assert model.text(51460109.85, "元") == "51,460,109.85 元"
+    assert model.text(51460109.85, "元", style="printed") == "51460109.85元"
+
+
+def test_the_overview_lists_the_judgements_as_the_packages_own_with_their_rule(february):
+    table = overview.findings_table(february).set_index("判断")
+    assert list(table.index) == ["区·进度滞后", "医院·进度滞后", "闲置终端的单位数", "闲置终端台数"]
+    assert table.at["闲置终端的单位数", "本月"] == "13 个" and table.at["闲置终端台数", "本月"] == "144 台"
+    assert table.at["医院·进度滞后", "本月"] == "11 家"
+    assert all(rule.startswith("本项目的判断（非公报所载）") for rule in table["规则"])
+    assert "80%" in table.at["区·进度滞后", "规则"]  # the threshold the code applies, said in the rule
+
+
+def test_the_workbook_and_data_package_give_the_printed_form_and_the_scope_note(tmp_path, data_dir):
+    """Item 1 and 2 of the issue, in the files themselves: 49.3亿条 is given as printed, with the
+    number said to be its expansion, and the channel table's scope note is there in the printed
+    words; the workbook no longer claims its numbers are the pages' own form."""
+    import csv
+    import json
+
+    import openpyxl
+
+    from bulletin import documents
+
+    out = tmp_path / "out"
+    documents.write_all(FEB, data_dir, out)
+    book = openpyxl.load_workbook(out / f"tables-{FEB}.xlsx")
+    rows = {r[1]: r for r in book["本月要点"].iter_rows(min_row=4, values_only=True)}
+    label, value, unit, shown, note = rows["截止月底累计校验入库数据"][1:]
+    assert (value, unit, shown) == (4930000000, "条", "49.3亿条") and "公报印作49.3亿条" in note and "展开" in note
+    assert rows["南京占全省电话量"][2:5] == (pytest.approx(43.52139, abs=1e-5), "%", "43.5%")
+    notes = " ".join(str(c) for r in book["注释"].iter_rows(values_only=True) for c in r if c)
+    assert "公报写法" in notes and "相同" not in notes
+    scope = "（不包含12320电话预约、医院诊间预约、医院自有途径预约）"
+    assert any(scope in str(s.cell(2, 1).value or "") for s in book.worksheets)  # under the channel table
+    folder = out / f"data-{FEB}"
+    with (folder / "headlines.csv").open(encoding="utf-8", newline="") as fh:
+        stored = {r["key"]: r for r in csv.DictReader(fh)}
+    assert stored["platform.cumulative_records"]["printed"] == "49.3亿条"
+    assert "展开" in stored["platform.cumulative_records"]["note"]
+    assert stored["booking_channels.total"]["note"] == scope.strip("（）")
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    channels = next(r for r in descriptor["resources"] if r["name"] == "booking_channels")
+    assert scope in channels["description"]
+
+
+def _calling(pattern: str) -> set[str]:
+    """The modules of the package whose code calls ``pattern`` (a definition is not a call)."""
+    import re
+    from pathlib import Path
+
+    root = Path(bulletin.__file__).parent
+    return {p.relative_to(root).as_posix() for p in root.rglob("*.py")
+            for line in p.read_text(encoding="utf-8").splitlines()
+            if re.search(pattern, line) and not line.lstrip().startswith("def ")}
+
+
+def test_a_tables_total_is_computed_in_one_place_and_a_headline_formatted_in_one():
+    """The kiosks' 合计 payment (and every table's 合计) is computed by ``Month.total_row`` alone,
+    which applies the rule ``schema.table_total``; a headline figure is worded, per style, by
+    ``model.number``/``model.text`` alone (the reader's ``fmt.figure``, the printed ``printed.figure``)."""
+    assert _calling(r"\btable_total\(") == {"loaded_month.py"}
+    assert _calling(r"\b(fmt|printed)\.figure\(") == {"sections/model.py"}
+    from decimal import Decimal
+
+    from bulletin.sections import kiosks
+
+    m = bulletin.month(FEB)
+    assert kiosks.table_totals(m)["payment_yuan"] == m.total_row("kiosks")["payment_yuan"] == Decimal("51460109.85")
+    assert model.text(51460109.85, "元") == "51,460,109.85 元"
+    assert model.text(51460109.85, "元", style="printed") == "51460109.85元"
