@@ -23,6 +23,7 @@ report: $(STAMP) ## the monthly job for MONTH (default 2020-02): check, run ever
 	@# data errors (exit 1) are published with the report; unreadable input (exit 2) stops here
 	$(BIN)/bulletin check $(MONTH) || test $$? -eq 1
 	$(BIN)/bulletin run $(MONTH)
+	@echo "open reports/index.html (every month published) and reports/$(MONTH)/index.html (this month's figures, its check and its sections)"
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check src tests bench tools
