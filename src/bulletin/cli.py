@@ -1,4 +1,4 @@
-"""The command line: ``bulletin check | ingest | revisions | run | documents | months``.
+"""The command line: ``bulletin check | ingest | revisions | run | documents | demo | months``.
 
 Every domain error is printed as one line and exits 2; a traceback is never shown for bad input.
 Each sub-command's work lives in its own module; this file only parses arguments.
@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .errors import BulletinError
 
@@ -46,6 +47,16 @@ def _cmd_documents(args: argparse.Namespace) -> int:
 
     for path in write_all(args.month, args.data_dir, args.out):
         print(path)
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from . import demo, paths
+
+    folder = Path(args.out) if args.out else paths.DEFAULT_DEMO_DIR
+    written = demo.build(folder / "data")
+    print(f"{folder / 'data'}：{demo.MARK} {written[0]} 至 {written[-1]}（{len(written)} 个月）")
+    print(f"bulletin run {written[0]}:{written[-1]} --data-dir {folder / 'data'} --out {folder / 'reports'}")
     return 0
 
 
@@ -129,6 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--out", required=True, help="写入的文件夹（自动创建；不得是数据目录）")
     o.add_argument("--data-dir", help=DATA_DIR_HELP)
     p.set_defaults(func=_cmd_documents)
+
+    p, a, o = _command(sub, "demo", "生成演示用的模拟数据（不写入 data/）",
+                       "由2020年2月的数据按固定规则生成此前12个月的模拟数据，写入 DIR/data/（默认 demo/data/），"
+                       "每项输出都标明“模拟数据”。然后按输出的命令运行 bulletin run")
+    o.add_argument("--out", help="演示文件夹（默认：项目的 demo/）；模拟数据写入其中的 data/")
+    p.set_defaults(func=_cmd_demo)
 
     p, a, o = _command(sub, "months", "列出数据目录中的月份",
                        "列出数据目录中已有的月份。")

@@ -157,6 +157,14 @@ class Month:
         return read_not_published(self.folder)
 
     @cached_property
+    def synthetic(self) -> bool:
+        """Whether the month is a demonstration's synthetic data (:func:`bulletin.demo.is_synthetic`):
+        every output of it says 模拟数据."""
+        from .demo import is_synthetic
+
+        return is_synthetic(self.data_dir)
+
+    @cached_property
     def revisions(self) -> tuple[Revision, ...]:
         """The month's revisions, oldest first (``()`` when never revised): each with its ``number``,
         ``when``, ``reason``, ``changes`` and ``folder`` (the earlier version, kept whole);

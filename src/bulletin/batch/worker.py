@@ -71,6 +71,7 @@ def run_notebook(month: str, nb: Notebook, data_param: str | None, data_dir: Pat
     import nbformat
     import papermill as pm
 
+    from ..demo import is_synthetic
     from ..kernels import KERNEL_NAME, KernelStartError, kernel_config
     from ..publish import notebook_html, relativise
 
@@ -111,7 +112,7 @@ def run_notebook(month: str, nb: Notebook, data_param: str | None, data_dir: Pat
                kernelspec=kernelspec)
     nbformat.write(executed, out_nb)
     html_text = notebook_html(executed, title=nb.title, month=month, with_code=with_code, stem=nb.stem,
-                              months=sorted(cache.available_months(data_dir)))
+                              months=sorted(cache.available_months(data_dir)), synthetic=is_synthetic(data_dir))
     (Path(staging) / f"{nb.stem}.html").write_text(html_text, encoding="utf-8")
     return JobResult(JobStatus.OK, time.monotonic() - start)
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import demo, schema
 from .. import revisions as revs
-from .. import schema
 from ..comparisons import Basis
 from ..errors import BulletinDataError
 from ..fmt import is_missing, printed
@@ -453,8 +453,11 @@ def build_from(m: Month) -> Document:
         subtitle += f"（{m.revisions[-1].date_label}修订，标 {revs.MARK} 的数字为修订后的数字）"
         chapters.append(revision_chapter(m))
     colophon = model.colophon(m.month, m.revisions[-1].date_label if m.revisions else "")
-    return Document(m.month, f"{TITLE}（{year}年{mon}月）", subtitle, tuple(chapters), colophon,
-                    (model.NOT_REPORTED_TERM,))
+    if m.synthetic:  # a demonstration: the title, the subtitle and the colophon's first line say so
+        subtitle += f" · {demo.MARK}"
+        colophon = (demo.NOTICE, *colophon)
+    return Document(m.month, f"{TITLE}（{year}年{mon}月）{demo.suffix(m.synthetic)}", subtitle, tuple(chapters),
+                    colophon, (model.NOT_REPORTED_TERM,))
 
 
 def revision_chapter(m: Month) -> Chapter:

@@ -30,7 +30,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import revisions, schema
+from .. import demo, revisions, schema
 from ..fmt import UNDEFINED, is_missing, printed
 from ..month_strings import month_label
 from ..release import generated_date
@@ -348,7 +348,8 @@ def write(m: Month, target: Path) -> Path:
     book = xlsxwriter.Workbook(str(target), {"in_memory": True, "strings_to_formulas": False,
                                              "strings_to_numbers": False, "strings_to_urls": False})
     year, mon = w.month_parts(m.month)
-    book.set_properties({"title": f"南京卫生信息统计简报统计表（{year}年{mon}月）", "language": "zh-CN",
+    mark = demo.suffix(m.synthetic)
+    book.set_properties({"title": f"南京卫生信息统计简报统计表（{year}年{mon}月）{mark}", "language": "zh-CN",
                          "author": model.PUBLISHER, "company": model.PUBLISHER})
     formats = {
         "title": book.add_format({"bold": True, "font_size": 14}),
@@ -363,8 +364,8 @@ def write(m: Month, target: Path) -> Path:
     cover = book.add_worksheet("封面")
     contents = book.add_worksheet("目录")
     notes = book.add_worksheet("注释")
-    cover.write_string(0, 0, f"{model.BULLETIN}统计表：{year}年{mon}月", title)
-    lines = [
+    cover.write_string(0, 0, f"{model.BULLETIN}统计表：{year}年{mon}月{mark}", title)
+    lines = [*([demo.NOTICE] if m.synthetic else []),
         f"统计月份：{year}年{mon}月",
         f"发布机构：{model.PUBLISHER}",
         f"来源：{model.PUBLISHER}《{model.BULLETIN}》统计数据部分，按公报印出的数字录入。",
