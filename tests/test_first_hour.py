@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -147,3 +148,19 @@ def test_the_published_pages_of_the_shipped_month_never_say_synthetic(published_
     pages = [published_2020_02 / "index.html", *(published_2020_02 / "2020-02").glob("*.html")]
     assert len(pages) == 10 and not any("模拟数据" in p.read_text("utf-8") for p in pages)
     assert "synthetic" not in (published_2020_02 / "2020-02" / "summary.json").read_text("utf-8")
+
+
+def test_bulletin_demo_writes_its_own_folder_and_says_how_to_run_it(tmp_path, capsys):
+    from bulletin.cli import main
+
+    assert main(["demo", "--out", str(tmp_path / "demo")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("模拟数据 2019-02 至 2020-02（13 个月）")
+    data = tmp_path / "demo" / "data"
+    assert out[1] == f"bulletin run 2019-02:2020-02 --data-dir {data} --out {tmp_path / 'demo' / 'reports'}"
+    assert json.loads((data / "demo.json").read_text("utf-8"))["synthetic"] is True
+    # the project's own folder would put it into data/: refused, one line, exit 2
+    assert main(["demo", "--out", str(paths.PROJECT_ROOT)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "never written into the project's data folder" in err
+    assert "/demo/" in (paths.PROJECT_ROOT / ".gitignore").read_text("utf-8").splitlines()
