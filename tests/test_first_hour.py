@@ -93,6 +93,7 @@ def test_the_demo_months_load_tie_out_and_are_the_same_on_every_run(demo_data, t
     # February as shipped; January made from it: other figures, tied out as a bulletin is
     assert feb.facts["appointments.total.total"] == 74217 and feb.synthetic and jan.synthetic
     assert jan.facts["appointments.total.total"] != 74217
+    assert "模拟数据：" in jan._repr_html_() and "模拟数据" not in bulletin.month("2020-02")._repr_html_()
     assert jan.facts["appointments.total.total"] == int(jan.appointments["total"].sum())
     assert jan.facts["appointments.cumulative_total"] == 18722617 - 74217  # February's less February's own
     hot = jan.hotline_categories.set_index("category")["count"]
