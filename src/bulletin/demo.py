@@ -79,7 +79,7 @@ def _factor(*key: object) -> float:
 def _scaled(value: object, factor: float) -> object:
     import pandas as pd
 
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if pd.isna(value):
         return value
     if isinstance(value, Decimal):
         return (value * Decimal(f"{factor:.6f}")).quantize(Decimal("0.01"))
@@ -88,6 +88,8 @@ def _scaled(value: object, factor: float) -> object:
 
 def _rows(name: str, frame, month: str, level: float):
     """One table of February perturbed for ``month`` (a copy)."""
+    import pandas as pd
+
     from . import schema
     from .month_strings import days_in_month
 
@@ -105,7 +107,7 @@ def _rows(name: str, frame, month: str, level: float):
                           for p, ms, v in zip(frame["platform"], frame["measure"], frame["value"], strict=True)]
     if "upload_days" in frame:
         days = days_in_month(month)
-        frame["upload_days"] = [v if v is None or v != v or v <= days else days for v in frame["upload_days"]]
+        frame["upload_days"] = [v if pd.isna(v) or v <= days else days for v in frame["upload_days"]]
     for total, parts in decl.row_sums.items():
         frame[total] = [sum(row) for row in frame[list(parts)].itertuples(index=False)]
     return frame
@@ -134,13 +136,15 @@ def _totals(out: dict, tables: dict, facts: dict, level: float) -> dict:
 
 def _cumulatives(out: dict, new_facts: dict, later: tuple[dict, dict]) -> None:
     """Each cumulative figure: the month after's, less that month's own figure."""
+    import pandas as pd
+
     after_tables, after_facts = later
     if new_facts.get("appointments.cumulative_total") is not None:
         new_facts["appointments.cumulative_total"] = (int(after_facts["appointments.cumulative_total"])
                                                       - int(after_facts["appointments.total.total"]))
     if new_facts.get("platform.cumulative_records") is not None:
         uploaded = sum(int(v) for t in ("platform_districts", "platform_hospitals") if t in after_tables
-                       for v in after_tables[t]["records"] if v is not None and v == v)
+                       for v in after_tables[t]["records"] if not pd.isna(v))
         new_facts["platform.cumulative_records"] = int(after_facts["platform.cumulative_records"]) - uploaded
     if "telemedicine" in out and "telemedicine" in after_tables:
         after = {(p, ms): v for p, ms, v in after_tables["telemedicine"][["platform", "measure", "value"]]
