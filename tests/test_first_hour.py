@@ -114,7 +114,8 @@ def test_the_demo_months_load_tie_out_and_are_the_same_on_every_run(demo_data, t
     assert not bulletin.month("2020-02").synthetic
 
 
-def test_every_output_of_the_demo_says_it_is_synthetic(demo_data, tmp_path):
+def test_every_output_of_the_demo_says_it_is_synthetic_and_the_real_datas_never(demo_data, tmp_path,
+                                                                                published_2020_02):
     import openpyxl
     from pypdf import PdfReader
 
@@ -143,9 +144,6 @@ def test_every_output_of_the_demo_says_it_is_synthetic(demo_data, tmp_path):
     assert "模拟数据" not in PdfReader(real[0]).pages[0].extract_text()
     assert "模拟数据" not in (real[3] / "datapackage.json").read_text("utf-8")
     assert not openpyxl.load_workbook(real[2])["封面"]["A1"].value.endswith("（模拟数据）")
-
-
-def test_the_published_pages_of_the_shipped_month_never_say_synthetic(published_2020_02):
     pages = [published_2020_02 / "index.html", *(published_2020_02 / "2020-02").glob("*.html")]
     assert len(pages) == 10 and not any("模拟数据" in p.read_text("utf-8") for p in pages)
     assert "synthetic" not in (published_2020_02 / "2020-02" / "summary.json").read_text("utf-8")
