@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed-stamp
 MONTH  ?= 2020-02
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test lint unit nbval bench lab notebooks clean browser-deps
+.PHONY: help setup report demo test lint unit nbval bench lab notebooks clean browser-deps
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -23,6 +23,13 @@ report: $(STAMP) ## the monthly job for MONTH (default 2020-02): check, run ever
 	@# data errors (exit 1) are published with the report; unreadable input (exit 2) stops here
 	$(BIN)/bulletin check $(MONTH) || test $$? -eq 1
 	$(BIN)/bulletin run $(MONTH)
+	@echo "open reports/index.html (every month published) and reports/$(MONTH)/index.html (this month's figures, its check and its sections)"
+
+DEMO_MONTHS ?= 2019-02:2020-02
+demo: $(STAMP) ## synthetic months made from 2020-02 (模拟数据) into demo/data/, published into demo/reports/
+	$(BIN)/bulletin demo --out demo
+	$(BIN)/bulletin run $(DEMO_MONTHS) --data-dir demo/data --out demo/reports
+	@echo "open demo/reports/index.html (every output says 模拟数据)"
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check src tests bench tools
@@ -58,4 +65,4 @@ notebooks: $(STAMP) ## re-record the notebooks' outputs for 2020-02 (after a del
 	$(BIN)/python tools/record_notebooks.py
 
 clean: ## remove the environment and generated reports
-	rm -rf $(VENV) reports
+	rm -rf $(VENV) reports demo

@@ -137,6 +137,11 @@ def test_month_revisions_in_python(data, correction):
 def test_bulletin_revisions_lists_and_shows_a_diff(data, correction, capsys):
     assert main(["revisions", "2020-02", "--data-dir", str(data)]) == 0
     assert "never revised" in capsys.readouterr().out
+    # a revision asked of a month never revised: said so, not "no such revision (found 1)"
+    assert main(["revisions", "2020-02", "1", "--data-dir", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "2020-02 has no revisions: the month was never revised" in err
+    assert "found" not in err and "no such revision" not in err
     ingest_file(correction, data_dir=data, force=True, reason="更正")
     assert main(["revisions", "2020-02", "--data-dir", str(data)]) == 0
     out = capsys.readouterr().out.splitlines()

@@ -1,4 +1,4 @@
-"""The command line: ``bulletin check | ingest | template | revisions | run | documents | months``.
+"""The command line: ``bulletin check | ingest | template | revisions | run | documents | demo | months``.
 
 Every domain error is printed as one line and exits 2; a traceback is never shown for bad input.
 Each sub-command's work lives in its own module; this file only parses arguments.
@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import publication
 from .errors import BulletinError
@@ -60,6 +61,16 @@ def _cmd_documents(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from . import demo, paths
+
+    folder = Path(args.out) if args.out else paths.DEFAULT_DEMO_DIR
+    written = demo.build(folder / "data")
+    print(f"{folder / 'data'}：{demo.MARK} {written[0]} 至 {written[-1]}（{len(written)} 个月）")
+    print(f"bulletin run {written[0]}:{written[-1]} --data-dir {folder / 'data'} --out {folder / 'reports'}")
+    return 0
+
+
 def _cmd_months(args: argparse.Namespace) -> int:
     from .loaders import months
 
@@ -73,65 +84,96 @@ def _printable(text: str) -> str:
     return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
 
 
+#: the --data-dir option's help, the same for every command
+DATA_DIR_HELP = "数据目录（默认：$BULLETIN_DATA_DIR，否则项目的 data/）"
+
+
+def _command(sub, name: str, summary: str, description: str | None = None):
+    """A sub-command whose help reads in Chinese: its own groups 参数 and 选项 (argparse's own
+    headings are English) and ``-h``; the option names stay as they are. Returns the parser and
+    its two groups."""
+    p = sub.add_parser(name, help=summary, description=description or summary, add_help=False)
+    positionals, options = p.add_argument_group("参数"), p.add_argument_group("选项")
+    options.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    return p, positionals, options
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .batch.jobs import DEFAULT_TIMEOUT
 
-    parser = argparse.ArgumentParser(prog="bulletin", description=f"{publication.NAME}：数据、核对、分节报告")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="bulletin", description=f"{publication.NAME}：数据、核对、分节报告",
+                                     epilog="每个命令的说明：bulletin 命令 -h", add_help=False)
+    parser.add_argument_group("选项").add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    sub = parser.add_subparsers(dest="command", required=True, title="命令")
 
-    p = sub.add_parser("check", help="tie out a month's totals, against earlier months too, and flag anomalies")
-    p.add_argument("month", help="YYYY-MM, or a range YYYY-MM:YYYY-MM (exit code: the worst month's)")
-    p.add_argument("--data-dir", help="data directory (default: $BULLETIN_DATA_DIR or the project's data/)")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p, a, o = _command(sub, "check", "核对一个月的数据：各表合计是否相符，与此前各月比较，列出异常",
+                       "核对一个月（或一段月份）的数据：各表合计是否相符，与此前各月比较，列出错误、警告和说明。"
+                       "退出码：0 无错误，1 数据有错误，2 无法读取")
+    a.add_argument("month", help="月份 YYYY-MM，或月份范围 YYYY-MM:YYYY-MM（退出码取最差的一个月）")
+    o.add_argument("--data-dir", help=DATA_DIR_HELP)
+    o.add_argument("--json", action="store_true", help="以 JSON 输出核对结果（供程序读取）")
     p.set_defaults(func=_cmd_check)
 
-    p = sub.add_parser("ingest", help="turn a published bulletin (text export) or a filled-in template (.xlsx) "
-                       "into a month folder")
-    p.add_argument("file", help="the bulletin's text export, or a month workbook made by bulletin template")
-    p.add_argument("--month", help="YYYY-MM; must agree with the month in the section titles")
-    p.add_argument("--data-dir", help="data directory (default: $BULLETIN_DATA_DIR or the project's data/)")
-    p.add_argument("--force", action="store_true",
-                   help="take in a correction of a month in the data as a revision (the earlier version is kept)")
-    p.add_argument("--reason", help="why the month is revised (kept in the revision's record, shown to readers)")
-    p.add_argument("--partial", action="store_true",
-                   help="the text is cut short and you know it: keep the sections read in full, "
-                   "record the rest as not read")
+    p, a, o = _command(sub, "ingest", "把已发布简报的文本导出或填好的月度模板（.xlsx）读入数据目录的月份文件夹",
+                       "把一期简报的文本导出，或 bulletin template 生成并填好的工作簿（.xlsx），读入 data/YYYY-MM/，并随即核对。"
+                       "该月已在数据中时只列出改动，不写入；加 --force 作为修订写入（原版本保留）")
+    a.add_argument("file", help="简报的文本导出文件，或填好的月度模板 .xlsx（或本项目发布的工作簿）")
+    o.add_argument("--month", help="月份 YYYY-MM；须与各节标题中的月份一致")
+    o.add_argument("--data-dir", help=DATA_DIR_HELP)
+    o.add_argument("--force", action="store_true",
+                   help="把对已有月份的更正作为一次修订写入（原版本完整保留）")
+    o.add_argument("--reason", help="修订原因（记入修订记录，并向读者展示）")
+    o.add_argument("--partial", action="store_true",
+                   help="已知文本不完整：保留完整读到的各节，其余记为未读")
     p.set_defaults(func=_cmd_ingest)
 
-    p = sub.add_parser("template", help="写出某月的数据填报模板（xlsx）：填好后用 bulletin ingest 导入")
-    p.add_argument("month", help="月份 YYYY-MM")
-    p.add_argument("--out", help="模板文件名 .xlsx（默认：reports/template-YYYY-MM.xlsx）")
-    p.add_argument("--data-dir", help="数据目录：预填最近一个更早月份的单位（默认：$BULLETIN_DATA_DIR 或项目的 data/）")
+    p, a, o = _command(sub, "template", "写出某月的数据填报模板（xlsx）：填好后用 bulletin ingest 导入",
+                       "写出某月的数据填报模板（xlsx）：每张表一页，预填最近一个更早月份的单位，"
+                       "另有段落数字页和填写说明。填好后用 bulletin ingest 导入")
+    a.add_argument("month", help="月份 YYYY-MM")
+    o.add_argument("--out", help="模板文件名 .xlsx（默认：reports/template-YYYY-MM.xlsx）")
+    o.add_argument("--data-dir", help=DATA_DIR_HELP + "；预填其中最近一个更早月份的单位")
     p.set_defaults(func=_cmd_template)
 
-    p = sub.add_parser("revisions", help="list a month's revisions, or show one as a diff")
-    p.add_argument("month", help="YYYY-MM")
-    p.add_argument("number", nargs="?", type=int, help="a revision's number: show what it changed")
-    p.add_argument("--data-dir", help="data directory (default: $BULLETIN_DATA_DIR or the project's data/)")
-    p.add_argument("--json", action="store_true", help="print as JSON")
+    p, a, o = _command(sub, "revisions", "列出一个月的修订，或显示某次修订改了什么",
+                       "列出一个月的修订记录；给出修订序号时逐项显示该次修订的改动。")
+    a.add_argument("month", help="月份 YYYY-MM")
+    a.add_argument("number", nargs="?", type=int, help="修订序号：显示该次修订的改动")
+    o.add_argument("--data-dir", help=DATA_DIR_HELP)
+    o.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=_cmd_revisions)
 
-    p = sub.add_parser("run", help="run every section notebook for months and publish HTML")
-    p.add_argument("months", nargs="+", metavar="MONTH", help="YYYY-MM or a range YYYY-MM:YYYY-MM")
-    p.add_argument("--data-dir", help="data directory (default: $BULLETIN_DATA_DIR or the project's data/)")
-    p.add_argument("--out", help="reports directory (default: the project's reports/)")
-    p.add_argument("--sections", help="comma-separated section names or numbers (default: all)")
-    p.add_argument("--jobs", type=int, default=None, help="parallel jobs (default: number of CPUs)")
-    p.add_argument("--force", action="store_true", help="rerun jobs whose inputs are unchanged")
-    p.add_argument("--with-code", action="store_true", help="keep code cells in the HTML")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help=f"the longest a notebook cell may run; a job that runs out fails, named, and its month "
-                        f"is not published (default: {DEFAULT_TIMEOUT:g})")
+    p, a, o = _command(sub, "run", "运行各月的全部分节笔记本，发布网页和文档",
+                       "为每个月运行全部分节笔记本，发布网页、PDF、Word、工作簿和数据包到 reports/。"
+                       "输入未变的部分跳过")
+    a.add_argument("months", nargs="+", metavar="MONTH", help="月份 YYYY-MM，或月份范围 YYYY-MM:YYYY-MM")
+    o.add_argument("--data-dir", help=DATA_DIR_HELP)
+    o.add_argument("--out", help="报告目录（默认：项目的 reports/）")
+    o.add_argument("--sections", help="只运行这些分节：名称或编号，逗号分隔（默认：全部）")
+    o.add_argument("--jobs", type=int, default=None, help="并行任务数（默认：可用的 CPU 数）")
+    o.add_argument("--force", action="store_true", help="输入未变的任务也重新运行")
+    o.add_argument("--with-code", action="store_true", help="网页中保留代码单元格")
+    o.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"一个笔记本单元格最长运行的秒数；超时的任务记为失败并写明，该月不发布"
+                        f"（默认：{DEFAULT_TIMEOUT:g}）")
     p.set_defaults(func=_cmd_run)
 
-    p = sub.add_parser("documents", help="write a month's PDF, Word file, workbook and data package")
-    p.add_argument("month", help="YYYY-MM")
-    p.add_argument("--out", required=True, help="folder to write into (created; never the data directory)")
-    p.add_argument("--data-dir", help="data directory (default: $BULLETIN_DATA_DIR or the project's data/)")
+    p, a, o = _command(sub, "documents", "生成一个月统计部分的 PDF、Word、工作簿和数据包",
+                       "把一个月的统计部分写成 PDF、Word 文件、Excel 工作簿和数据包。")
+    a.add_argument("month", help="月份 YYYY-MM")
+    o.add_argument("--out", required=True, help="写入的文件夹（自动创建；不得是数据目录）")
+    o.add_argument("--data-dir", help=DATA_DIR_HELP)
     p.set_defaults(func=_cmd_documents)
 
-    p = sub.add_parser("months", help="list the months in the data directory")
-    p.add_argument("--data-dir")
+    p, a, o = _command(sub, "demo", "生成演示用的模拟数据（不写入 data/）",
+                       "由2020年2月的数据按固定规则生成此前12个月的模拟数据，写入 DIR/data/（默认 demo/data/），"
+                       "每项输出都标明“模拟数据”。然后按输出的命令运行 bulletin run")
+    o.add_argument("--out", help="演示文件夹（默认：项目的 demo/）；模拟数据写入其中的 data/")
+    p.set_defaults(func=_cmd_demo)
+
+    p, a, o = _command(sub, "months", "列出数据目录中的月份",
+                       "列出数据目录中已有的月份。")
+    o.add_argument("--data-dir", help=DATA_DIR_HELP)
     p.set_defaults(func=_cmd_months)
     return parser
 

@@ -64,8 +64,14 @@ class Month:
     def _repr_html_(self) -> str:
         """What a notebook shows for ``m``: the month in bold, as every section page starts (HTML,
         not Markdown: reader pages never interpret Markdown from outputs); for a revised month, the
-        line saying when and why it was revised and that ``[r]`` marks the revised figures."""
+        line saying when and why it was revised and that ``[r]`` marks the revised figures; for a
+        demonstration's synthetic month, the line saying so (JupyterLab shows it where the pages
+        have their banner)."""
         head = f'<p class="note"><strong>{html.escape(self.label)}</strong></p>'
+        if self.synthetic:
+            from .demo import NOTICE
+
+            head += f'<p class="note">{html.escape(NOTICE)}</p>'
         notice = self.revision_notice
         return head + (f'<p class="note revised">{html.escape(notice)}</p>' if notice else "")
 
@@ -176,6 +182,14 @@ class Month:
         from .store import read_not_published
 
         return read_not_published(self.folder)
+
+    @cached_property
+    def synthetic(self) -> bool:
+        """Whether the month is a demonstration's synthetic data (:func:`bulletin.demo.is_synthetic`):
+        every output of it says 模拟数据."""
+        from .demo import is_synthetic
+
+        return is_synthetic(self.data_dir)
 
     @cached_property
     def revisions(self) -> tuple[Revision, ...]:

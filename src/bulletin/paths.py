@@ -24,6 +24,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_REPORTS_DIR = PROJECT_ROOT / "reports"
+#: where `bulletin demo` writes the synthetic months (data/) and `make demo` their reports (reports/)
+DEFAULT_DEMO_DIR = PROJECT_ROOT / "demo"
 RAW_DIR_NAME = "raw"
 
 

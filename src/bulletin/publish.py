@@ -31,11 +31,12 @@ def prepare_pages() -> None:
 
 
 def notebook_html(nb, *, title: str, month: str, with_code: bool, stem: str | None = None,
-                  months: list[str] | None = None) -> str:
+                  months: list[str] | None = None, synthetic: bool = False) -> str:
     """The reader's HTML of an executed notebook (:func:`bulletin.site.section_page`)."""
     from .site import section_page
 
-    return section_page(nb, title=title, month=month, with_code=with_code, stem=stem, months=months)
+    return section_page(nb, title=title, month=month, with_code=with_code, stem=stem, months=months,
+                        synthetic=synthetic)
 
 
 def _scrub(text: str, replacements: list[tuple[str, str]]) -> str:

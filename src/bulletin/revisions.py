@@ -733,11 +733,16 @@ def revisions_command(month: str, number: int | None, data_dir: str | None, as_j
     revs = read(folder)
     if number is not None:
         found = [r for r in revs if r.number == number]
+        if not revs:
+            raise BulletinDataError(
+                f"{folder.name} has no revisions: the month was never revised, so there is no revision {number}",
+                file=folder, column="revision",
+                expected=f"`bulletin revisions {folder.name}` to list a month's revisions",
+            )
         if not found:
             raise BulletinDataError(
                 "no such revision", file=folder / REVISIONS_DIR, column="revision", value=number,
-                expected=("one of " + ", ".join(str(r.number) for r in revs)) if revs
-                else "none: the month was never revised",
+                expected="one of " + ", ".join(str(r.number) for r in revs),
             )
         rev = found[0]
         if as_json:

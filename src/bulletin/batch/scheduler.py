@@ -243,9 +243,11 @@ class _Batch:
     def provenance(self, month: str) -> dict:
         """Which code and data produced a month (shown on its page, kept in its manifest)."""
         from .. import __version__
+        from ..demo import is_synthetic
 
-        return {"version": __version__, "code": cache.code_hash()[:12],
-                "data": cache.data_hash(self.data_root, month)[:12]}
+        found = {"version": __version__, "code": cache.code_hash()[:12],
+                 "data": cache.data_hash(self.data_root, month)[:12]}
+        return {**found, "synthetic": True} if is_synthetic(self.data_root) else found
 
 
 def _start_server():

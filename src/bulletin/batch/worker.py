@@ -83,6 +83,7 @@ def run_notebook(month: str, nb: Notebook, data_param: str | None, data_dir: Pat
     import nbformat
     import papermill as pm
 
+    from ..demo import is_synthetic
     from ..kernels import KERNEL_NAME, KernelStartError, kernel_config
     from ..publish import notebook_html, relativise, write_text_atomic
 
@@ -118,7 +119,7 @@ def run_notebook(month: str, nb: Notebook, data_param: str | None, data_dir: Pat
     relativise(executed, notebook=nb.path, output_name=f"{month}/{nb.stem}.ipynb", data_dir=data_dir,
                kernelspec=kernelspec)
     html_text = notebook_html(executed, title=nb.title, month=month, with_code=with_code, stem=nb.stem,
-                              months=sorted(cache.available_months(data_dir)))
+                              months=sorted(cache.available_months(data_dir)), synthetic=is_synthetic(data_dir))
     try:
         write_text_atomic(out_nb, nbformat.writes(executed), root=out_root)
         write_text_atomic(Path(staging) / f"{nb.stem}.html", html_text, root=out_root)

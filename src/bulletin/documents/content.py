@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import demo, schema
 from .. import revisions as revs
-from .. import schema
 from ..comparisons import Basis
 from ..errors import BulletinDataError
 from ..fmt import is_missing, printed
@@ -486,8 +486,11 @@ def build_from(m: Month) -> Document:
         chapters.append(revision_chapter(m))
     colophon = model.colophon(m.month, m.revisions[-1].date_label if m.revisions else "")
     signs = sorted({sign for name in schema.TABLES if m.has(name) for sign in m.signs(name).values()})
-    return Document(m.month, f"{TITLE}（{year}年{mon}月）", subtitle, tuple(chapters), colophon,
-                    (model.NOT_REPORTED_TERM, *(model.no_figure_term(sign) for sign in signs)))
+    if m.synthetic:  # a demonstration: the title, the subtitle and the colophon's first line say so
+        subtitle += f" · {demo.MARK}"
+        colophon = (demo.NOTICE, *colophon)
+    return Document(m.month, f"{TITLE}（{year}年{mon}月）{demo.suffix(m.synthetic)}", subtitle, tuple(chapters),
+                    colophon, (model.NOT_REPORTED_TERM, *(model.no_figure_term(sign) for sign in signs)))
 
 
 def revision_chapter(m: Month) -> Chapter:

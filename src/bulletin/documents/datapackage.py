@@ -38,7 +38,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import revisions, schema
+from .. import demo, revisions, schema
 from ..fmt import is_missing, printed
 from ..missing import signs
 from ..store import FORMULA_GUARD, facts_csv, spreadsheet_text, table_csv
@@ -279,7 +279,7 @@ def descriptor(m: Month, frames: Mapping[str, pd.DataFrame], facts: Mapping[str,
         resources.append(_facts_resource())
     if with_headlines:
         resources.append(_headlines_resource(m, against))
-    description = "公报统计数据部分各表，一表一个CSV文件，各表只含单位行"
+    description = (demo.NOTICE if m.synthetic else "") + "公报统计数据部分各表，一表一个CSV文件，各表只含单位行"
     if facts:
         description += "；公报印出的合计与累计数见 facts.csv"
     if with_headlines:
@@ -291,7 +291,7 @@ def descriptor(m: Month, frames: Mapping[str, pd.DataFrame], facts: Mapping[str,
     out: dict[str, object] = {
         "profile": "tabular-data-package",
         "name": f"nanjing-health-bulletin-{m.month}",
-        "title": f"{model.BULLETIN}统计数据（{year}年{mon}月）",
+        "title": f"{model.BULLETIN}统计数据（{year}年{mon}月）{demo.suffix(m.synthetic)}",
         "description": description,
         "version": f"1.{m.revisions[-1].number if m.revisions else 0}.0",
         "created": created(),

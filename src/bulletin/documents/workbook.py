@@ -34,7 +34,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import revisions, schema, sheet_layout
+from .. import demo, revisions, schema, sheet_layout
 from ..fmt import UNDEFINED, is_missing, printed
 from ..missing import key_text
 from ..month_strings import month_label
@@ -451,7 +451,8 @@ def write(m: Month, target: Path) -> Path:
     book = xlsxwriter.Workbook(str(target), {"in_memory": True, "strings_to_formulas": False,
                                              "strings_to_numbers": False, "strings_to_urls": False})
     year, mon = w.month_parts(m.month)
-    book.set_properties({"title": f"{model.BULLETIN}统计表（{year}年{mon}月）", "language": "zh-CN",
+    mark = demo.suffix(m.synthetic)
+    book.set_properties({"title": f"{model.BULLETIN}统计表（{year}年{mon}月）{mark}", "language": "zh-CN",
                          "author": model.PUBLISHER, "company": model.PUBLISHER})
     formats = {
         "title": book.add_format({"bold": True, "font_size": 14}),
@@ -469,8 +470,8 @@ def write(m: Month, target: Path) -> Path:
     cover = _Sized(book.add_worksheet("封面"), formats)
     contents = _Sized(book.add_worksheet("目录"), formats)
     notes = _Sized(book.add_worksheet("注释"), formats)
-    cover.write_string(0, 0, f"{model.BULLETIN}统计表：{year}年{mon}月", title)
-    lines = [
+    cover.write_string(0, 0, f"{model.BULLETIN}统计表：{year}年{mon}月{mark}", title)
+    lines = [*([demo.NOTICE] if m.synthetic else []),
         f"统计月份：{year}年{mon}月",
         f"发布机构：{model.PUBLISHER}",
         f"来源：{model.PUBLISHER}《{model.BULLETIN}》统计数据部分，按公报印出的数字录入。",

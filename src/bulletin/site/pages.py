@@ -68,9 +68,17 @@ def environment():
     )
 
 
-def render(template: str, **context) -> str:
-    """Render ``template`` and embed the WOFF2 subset of exactly the characters the page holds."""
-    page = environment().get_template(template).render(site=site_info(), font_css=Markup(_FONT_SLOT), **context)
+def render(template: str, *, synthetic: bool = False, **context) -> str:
+    """Render ``template`` and embed the WOFF2 subset of exactly the characters the page holds.
+
+    ``synthetic``: the page shows figures of a demonstration's synthetic months
+    (:func:`bulletin.demo.is_synthetic`): its title says so and a banner under the header says what they are.
+    """
+    from .. import demo
+
+    page = environment().get_template(template).render(
+        site=site_info(), font_css=Markup(_FONT_SLOT), mark=demo.suffix(synthetic),
+        synthetic_notice=demo.NOTICE if synthetic else "", **context)
     # the navigation's words and digits always: the month links may be rewritten later, in place
     return page.replace(_FONT_SLOT, fonts.font_face_css(page + COMMON_TEXT), 1)
 
@@ -169,7 +177,7 @@ def reader_cells(nb) -> list:
 
 
 def section_page(nb, *, title: str, month: str, with_code: bool, stem: str | None = None,
-                 months: list[str] | None = None) -> str:
+                 months: list[str] | None = None, synthetic: bool = False) -> str:
     """The reader's page of an executed section notebook."""
     from ..sections import SECTIONS
 
@@ -184,7 +192,7 @@ def section_page(nb, *, title: str, month: str, with_code: bool, stem: str | Non
                 blocks.extend(_output_blocks(out))
     nav = month_nav(month, months, [(s.stem, s.title) for s in SECTIONS], stem)
     return render("section.html.j2", title=title, month_label=month_label(month), nav=nav, blocks=blocks,
-                  page_kind="section")
+                  page_kind="section", synthetic=synthetic)
 
 
 # ------------------------------------------------------------------------------------ month and top pages
@@ -245,8 +253,14 @@ def month_page(month: str, sections: list[tuple[str, str]], figures: dict) -> st
         check=_check_view(figures.get("check_report"), sections),
         sections=[{"href": f"{stem}.html", "title": title} for stem, title in sections],
         documents=_document_links(month) if figures.get("documents") else [],
-        provenance=figures.get("provenance"), revisions=_revisions(figures),
+        provenance=figures.get("provenance"), revisions=_revisions(figures), synthetic=_synthetic(figures),
     )
+
+
+def _synthetic(figures: dict) -> bool:
+    """Whether a month's figures are a demonstration's synthetic data (its provenance says so)."""
+    provenance = figures.get("provenance")
+    return isinstance(provenance, dict) and provenance.get("synthetic") is True
 
 
 def _compared(figures: dict) -> list[dict]:
@@ -303,6 +317,8 @@ def month_summary(month: str, sections: list[tuple[str, str]], figures: dict) ->
         "headlines": (figures.get("headlines") or [])[:TOP_HEADLINES],
         "check": counts,
     }
+    if _synthetic(figures):
+        summary["synthetic"] = True
     revisions = _revisions(figures)
     if revisions:
         summary["revisions"] = [{k: r.get(k) for k in ("number", "when", "date", "reason", "figures")}
@@ -334,4 +350,5 @@ def top_page(months: list[tuple[str, list[str], dict]]) -> str:
         for m, t, s in sorted(months, key=lambda x: x[0], reverse=True)
     ]
     nav = {"top": "index.html", "month_page": None, "previous": None, "next": None, "sections": []}
-    return render("top.html.j2", month_label=None, nav=nav, months=items, page_kind="top")
+    synthetic = any(s.get("synthetic") is True for _, _, s in months)
+    return render("top.html.j2", month_label=None, nav=nav, months=items, page_kind="top", synthetic=synthetic)
