@@ -115,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_check)
 
     p, a, o = _command(sub, "ingest", "把已发布简报的文本导出或填好的月度模板（.xlsx）读入数据目录的月份文件夹",
-                       "把一期简报的文本导出，或 bulletin template 生成并填好的工作簿（.xlsx），读入 data/YYYY-MM/，并随即核对。"
+                       "把一期简报的文本导出，或 bulletin template 生成并填好的工作簿（.xlsx），"
+                       "读入 data/YYYY-MM/，并随即核对。"
                        "该月已在数据中时只列出改动，不写入；加 --force 作为修订写入（原版本保留）")
     a.add_argument("file", help="简报的文本导出文件，或填好的月度模板 .xlsx（或本项目发布的工作簿）")
     o.add_argument("--month", help="月份 YYYY-MM；须与各节标题中的月份一致")
