@@ -171,7 +171,8 @@ def test_the_overview_lists_the_judgements_as_the_packages_own_with_their_rule(f
     table = overview.findings_table(february).set_index("判断")
     assert list(table.index) == ["区·进度滞后", "医院·进度滞后", "闲置终端的单位数", "闲置终端台数"]
     assert table.at["闲置终端的单位数", "本月"] == "13 个" and table.at["闲置终端台数", "本月"] == "144 台"
-    assert table.at["医院·进度滞后", "本月"] == "11 家"
+    # 南京市职业病防治院 (0 upload days, yet 6,253 records) is 数据存疑, not lagging: 10 of the 11 before
+    assert table.at["医院·进度滞后", "本月"] == "10 家"
     assert all(rule.startswith("本项目的判断（非公报所载）") for rule in table["规则"])
     assert "80%" in table.at["区·进度滞后", "规则"]  # the threshold the code applies, said in the rule
 
