@@ -278,3 +278,18 @@ def test_the_commands_ingest_and_check_a_month_with_signs(tmp_path, capsys):
     assert "江苏省中医院：数据上传量印作“—”（无数字），按缺失处理，不计入合计" in out
     assert cli.main(["check", M, "--data-dir", str(data)]) == 1
     assert "各行相加为 16,664，而表中合计为 16,669" in capsys.readouterr().out
+
+
+def test_the_published_workbook_of_a_month_with_signs_ingests_back_with_each_sign(month, tmp_path):
+    """The workbook writes a sign as printed; read back (``bulletin ingest FILE.xlsx``), each sign is
+    that sign again, not 未反馈 and not refused as text in a count: the month folder comes back
+    byte for byte."""
+    book = workbook.write(month, tmp_path / f"tables-{M}.xlsx")
+    ingest_file(book, data_dir=tmp_path / "back")
+    back = tmp_path / "back" / M
+    for name, file in FILES.items():
+        assert (back / file).read_bytes() == (month.folder / file).read_bytes(), name
+    reread = Month(M, tmp_path / "back")
+    for (table, key, column), sign in SIGNS.items():
+        assert is_missing(_row(reread.table(table), table, key)[column])
+        assert reread.signs(table)[(key, column)] == sign, (table, key, column)

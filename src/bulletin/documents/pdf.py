@@ -128,7 +128,10 @@ def _notes(grid: Grid, terms: tuple[tuple[str, str], ...], after: tuple[Paragrap
     bracketed lines that follow it (its cumulative figure). A table's last row and its notes then
     stand on one page: a note never starts a page alone, away from its table."""
     lines = [(f"注：“{t}”：{meaning}。", "left", "8pt", "0.5em") for t, meaning in terms_used(grid, terms)]
-    lines += [(p.text, "center", "9pt", "1.1em") for p in after]
+    # a note on the table's figures (注：…) reads as a note, from the left; a bracketed line (its
+    # cumulative figure, as the bulletin prints it) stands centred under the table
+    lines += [(p.text, "left", "8pt", "0.5em") if p.text.startswith("注：") else (p.text, "center", "9pt", "1.1em")
+              for p in after]
     if not lines:
         return ""
     cells = ", ".join(f"table.cell(colspan: {grid.columns}, stroke: none, inset: (x: 0pt, top: {gap}, bottom: 0pt), "

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .. import glyphs
 from ..errors import BulletinDataError, WorkbookError
+from ..missing import NO_FIGURE_SIGNS, NoFigure
 from ..month_strings import parse_month
 from ..schema import FACTS, Column
 from ..sheet_layout import (
@@ -232,7 +233,7 @@ def _total_row(reader: _Reader, layout: TableSheet, r: int, values: list[object]
     for total in layout.totals:
         i = layout.table.column_names.index(total.column)
         col = layout.columns[i].column
-        if values[i] is None:
+        if values[i] is None or _sign(values[i]) is not None:  # a total printed as a sign is not stated
             continue
         what, where = f"{TOTAL_LABEL}·{col.label}", cell_name(layout.name, r, i)
         out[total.fact] = (reader.money(values[i], where, col, what) if col.kind == "money"
@@ -240,11 +241,21 @@ def _total_row(reader: _Reader, layout: TableSheet, r: int, values: list[object]
     return out
 
 
+def _sign(value: object) -> NoFigure | None:
+    """A sign the bulletin prints alone in a cell for no figure (—, …), as the text ingest reads it
+    (:data:`bulletin.missing.NO_FIGURE_SIGNS`); ``None`` for anything else."""
+    return NoFigure(value) if isinstance(value, str) and value in NO_FIGURE_SIGNS else None
+
+
 def _record(reader: _Reader, layout: TableSheet, r: int, values: list[object]) -> dict[str, object]:
-    """One unit's row, each cell read as its column declares."""
+    """One unit's row, each cell read as its column declares; a figure cell holding a sign for no
+    figure is that sign (missing, never 0, kept as printed), as in a text export."""
     rec: dict[str, object] = {}
     for i, sc in enumerate(layout.columns):
         col, where, value = sc.column, cell_name(layout.name, r, i), values[i]
+        if col.kind != "text" and (sign := _sign(value)) is not None:
+            rec[col.name] = sign
+            continue
         if col.kind == "text":
             value = sc.code(value) if isinstance(value, str) else value
             if col.choices is not None and value is not None and value not in col.choices:
@@ -340,8 +351,8 @@ def _facts(reader: _Reader, sheet) -> dict[str, object]:
         if key in seen:
             raise reader.error(where, "a figure twice", key, f"each code once (also {seen[key]})")
         seen[key] = where
-        if values[2] is None:
-            continue  # not stated in this bulletin
+        if values[2] is None or _sign(values[2]) is not None:
+            continue  # not stated in this bulletin (blank, or printed as a sign for no figure)
         out[key] = reader.fact(key, values[2], cell_name(FACTS_SHEET, r, 2))
     return out
 
