@@ -438,13 +438,15 @@ def test_a_tables_bracketed_line_stands_under_its_table_on_its_page(rendered, do
 
 def _every_page_of_the_headlines_table_shows_its_rows_section(rendered, doc, kind: str) -> None:
     pages = rendered[kind]
-    rows = content.headline_rows(bulletin.month(M))
+    month = bulletin.month(M)
+    rows = content.headline_rows(month)
+    keys = content.headline_keys(month)
     body = _body(pages)
     start, end = (next(k for k, (_, _, line) in enumerate(body) if line.text.endswith(_flat(c.title)))
                   for c in doc.chapters[:2])
     found = []
-    for section, label, value, unit in rows:
-        row = _flat(label + content.printed_figure(value, unit))
+    for (section, label, value, unit), key in zip(rows, keys, strict=True):
+        row = _flat(label + content.printed_figure(value, unit, key))
         hits = [(p, line, _word_starting(line, _flat(label))) for p, _, line in body[start:end] if row in line.text]
         assert hits, f"{kind}: the headline {label} is printed"
         found.append((*hits[0], section))

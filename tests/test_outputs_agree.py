@@ -186,7 +186,7 @@ def test_every_declared_figure_is_said_the_same_on_the_pages(published, declared
                 if len(r) == 4}
     index = {r[0]: r[1] for r in _cells((out / month / "index.html").read_text(encoding="utf-8")) if len(r) == 2}
     for section, key, label, value, unit in declared[month]:
-        said = model.text(value, unit)
+        said = model.text(value, unit, key=key)
         assert overview[(section, label)] == said, (month, key, overview[(section, label)], said)
         assert index[label] == said, (month, key, index[label], said)
 
@@ -198,7 +198,7 @@ def test_every_declared_figure_is_said_the_same_in_the_pdf(published, declared, 
     for _, key, label, value, unit in declared[month]:
         found = re.search(rf"(?m)^\s*(?:\S+\s{{2,}})?{re.escape(label)}\s{{2,}}(\S+)\s*$", text)
         assert found, (month, key)
-        assert found.group(1) == model.text(value, unit, style="printed"), (month, key, found.group(1))
+        assert found.group(1) == model.text(value, unit, style="printed", key=key), (month, key, found.group(1))
 
 
 @pytest.mark.parametrize("month", MONTHS)
@@ -207,7 +207,7 @@ def test_every_declared_figure_is_said_the_same_in_the_word_file_and_its_tables_
     tables = _docx(out / month / f"bulletin-{month}.docx").tables
     rows = {(r.cells[0].text, r.cells[1].text): r.cells[2].text for r in tables[0].rows[1:]}
     for section, key, label, value, unit in declared[month]:
-        assert rows[(section, label)] == model.text(value, unit, style="printed"), (month, key)
+        assert rows[(section, label)] == model.text(value, unit, style="printed", key=key), (month, key)
     # the 合计 rows of the printed tables hold the same totals, as printed
     appointments, booking, kiosk_table = tables[1], tables[2], tables[-1]
     printed = {("appointments", "total"): appointments.rows[-1].cells[-1].text,
@@ -216,7 +216,7 @@ def test_every_declared_figure_is_said_the_same_in_the_word_file_and_its_tables_
     values = {key: (value, unit) for _, key, _, value, unit in declared[month]}
     for key, table in TOTALS.items():
         value, unit = values[key]
-        assert model.text(value, unit, style="printed") == printed[table] + unit, (month, key, printed[table])
+        assert model.text(value, unit, style="printed", key=key) == printed[table] + unit, (month, key, printed[table])
 
 
 @pytest.mark.parametrize("month", MONTHS)
@@ -232,7 +232,7 @@ def test_every_declared_figure_is_said_the_same_in_the_workbook(published, decla
     for section, key, label, value, unit in declared[month]:
         got, got_unit, shown, note = stored[(section, label)]
         assert isinstance(got, int | float) and not isinstance(got, bool), (month, key, got)
-        assert got_unit == unit and shown == model.text(value, unit, style="printed"), (month, key, shown)
+        assert got_unit == unit and shown == model.text(value, unit, style="printed", key=key), (month, key, shown)
         assert (note or "") == model.explain(key, value, unit), (month, key, note)
         if unit == "%":  # a share to Excel's 15 significant digits (xlsxwriter writes 16)
             assert math.isclose(got, value, rel_tol=1e-15), (month, key, got)
@@ -258,7 +258,7 @@ def test_every_declared_figure_is_said_the_same_in_the_data_package(published, d
         row = stored[key]
         assert (row["section"], row["label"], row["unit"]) == (section, label, unit), (month, key, row)
         assert exactly(value, unit, Decimal(row["value"])), (month, key, row)
-        assert row["printed"] == model.text(value, unit, style="printed"), (month, key, row)
+        assert row["printed"] == model.text(value, unit, style="printed", key=key), (month, key, row)
         assert row["note"] == model.explain(key, value, unit), (month, key, row)
 
 
