@@ -589,8 +589,9 @@ def test_the_printed_workbook_shows_every_header_whole(rendered, workbook_tables
         pages = _sheet_pages(printed, sheet)
         assert pages, f"the sheet {sheet} is printed"
         lines = pages[0]
+        # the line over the header: its notes (after the scope note the bulletin printed, 公报注明…)
         start = next(i for i, line in enumerate(lines) if line.text.startswith(("本表注释", "本表没有注释",
-                                                                                  "每张表", "各表")))
+                                                                                  "每张表", "各表", "公报注明")))
         end = next(i for i, line in enumerate(lines) if i > start and line.words[0].text == _flat(first))
         shown = set(_columns(lines[start + 1:end], gap=1.0).values())
         for header in headers:
@@ -627,3 +628,20 @@ def test_a_source_date_epoch_of_other_digits_is_ignored_not_a_traceback(monkeypa
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     assert word._date() == dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time())
+
+
+def test_no_pdf_page_shows_a_tables_repeated_header_without_its_rows(rendered, doc):
+    """A table's header repeats on a new page only above rows of that table: the notes under the
+    本月要点 (one a headline) follow the table as lines of their own, instead of moving, as a footer
+    too tall for the page, alone to the next page under a repeated header with no row."""
+    grids = [b for c in doc.chapters for b in c.blocks if isinstance(b, model.Grid) and len(b.header) == 1]
+    for grid in grids:
+        header = _flat("".join(c.text for c in grid.header[0]))
+        rows = {_flat(c.text) for row in grid.body for c in row}  # a row's line starts with one of its cells
+        for p, page in enumerate(rendered["pdf"]):
+            lines = [line for line in page if not _is_footer(line)]
+            for i, line in enumerate(lines):
+                if line.text == header and i + 1 < len(lines):
+                    following = lines[i + 1].text
+                    assert any(following.startswith(r) for r in rows if r), (
+                        f"pdf page {p + 1}: the header of {grid.title} stands over {following!r}, no row of it")

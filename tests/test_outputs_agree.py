@@ -184,7 +184,8 @@ def test_every_declared_figure_is_said_the_same_on_the_pages(published, declared
     _, out = published[month]
     overview = {(r[1], r[2]): r[3] for r in _cells((out / month / "00_overview.html").read_text(encoding="utf-8"))
                 if len(r) == 4}
-    index = {r[0]: r[1] for r in _cells((out / month / "index.html").read_text(encoding="utf-8")) if len(r) == 2}
+    # label, figure, then a change per comparison whose base month is in the data (the variant's 环比)
+    index = {r[0]: r[1] for r in _cells((out / month / "index.html").read_text(encoding="utf-8")) if len(r) >= 2}
     for section, key, label, value, unit in declared[month]:
         said = model.text(value, unit, key=key)
         assert overview[(section, label)] == said, (month, key, overview[(section, label)], said)
@@ -196,7 +197,8 @@ def test_every_declared_figure_is_said_the_same_in_the_pdf(published, declared, 
     _, out = published[month]
     text = _pdf_text(out / month / f"bulletin-{month}.pdf")
     for _, key, label, value, unit in declared[month]:
-        found = re.search(rf"(?m)^\s*(?:\S+\s{{2,}})?{re.escape(label)}\s{{2,}}(\S+)\s*$", text)
+        # the figure, then its change per comparison (the variant's 环比; none for a share)
+        found = re.search(rf"(?m)^\s*(?:\S+\s{{2,}})?{re.escape(label)}\s{{2,}}(\S+)(?:\s{{2,}}\S+)*\s*$", text)
         assert found, (month, key)
         assert found.group(1) == model.text(value, unit, style="printed", key=key), (month, key, found.group(1))
 
@@ -226,8 +228,8 @@ def test_every_declared_figure_is_said_the_same_in_the_workbook(published, decla
     sheet = book["本月要点"]
     (table,) = sheet.tables.values()
     cells = [[c.value for c in row] for row in sheet[table.ref]]
-    assert cells[0] == ["板块", "指标", "数值", "单位", "公报写法", "说明"]
-    stored = {(r[0], r[1]): r[2:] for r in cells[1:]}
+    assert cells[0][:6] == ["板块", "指标", "数值", "单位", "公报写法", "说明"]  # then the comparisons' columns
+    stored = {(r[0], r[1]): r[2:6] for r in cells[1:]}
     assert len(stored) == len(declared[month])
     for section, key, label, value, unit in declared[month]:
         got, got_unit, shown, note = stored[(section, label)]
