@@ -193,7 +193,7 @@ def test_the_chapter_prose_takes_each_stated_figures_value_and_wording_from_the_
     from dataclasses import replace
 
     from bulletin.documents import content
-    from bulletin.sections import data_platform, hotline
+    from bulletin.sections import data_platform, hotline, telemedicine
 
     def prose(chapter) -> str:
         return "".join(b.text for b in chapter.blocks if hasattr(b, "text"))
@@ -206,12 +206,15 @@ def test_the_chapter_prose_takes_each_stated_figures_value_and_wording_from_the_
         monkeypatch.setattr(module, "FIGURES", tuple(replace(d, **changes) if d.key == key else d
                                                      for d in module.FIGURES))
 
+    assert "2月份采集心电病例33472份，会诊量33例" in prose(content.telemedicine(february))
     redeclared(hotline, "hotline.total_calls", value=lambda m: 60000, unit="通")
+    redeclared(telemedicine, "telemedicine.ecg_cases", unit="例次")
     redeclared(hotline, "hotline.province_total_calls", unit="次")
     redeclared(data_platform, "platform.cumulative_records", form="")
     said = prose(content.hotline(february))
     assert "共受理咨询电话60000通" in said and "共接听电话69660次" in said
     assert "（截止2月底，区及医院累计校验入库数据4930000000条）" in prose(content.platform_hospitals(february))
+    assert "2月份采集心电病例33472例次，会诊量33例" in prose(content.telemedicine(february))
 
 
 def test_the_overview_lists_the_judgements_as_the_packages_own_with_their_rule(february):

@@ -251,10 +251,30 @@ def telemedicine(m: Month) -> Chapter:
             leaders = [(h, revised(m, "telemedicine_top_uploaders", (platform, r), "count", c))
                        for h, r, c in zip(t["hospital"], t["rank"], t["count"], strict=True)]
         said = {k: str(n) for k, n in zip(rows["measure"], rows["note"], strict=True) if not is_missing(n)}
-        blocks.append(Paragraph(w.telemedicine(m.month, platform, values, leaders, said)))
+        blocks.append(Paragraph(w.telemedicine(m.month, platform, values, leaders, said,
+                                               _platform_figures(m, platform, list(rows["measure"])))))
     if top is None:
         blocks.append(omitted(m, "telemedicine_top_uploaders", "各平台本月数据上传量前三名"))
     return Chapter(title, tuple(blocks))
+
+
+def _platform_figures(m: Month, platform: str, measures: list[str]) -> dict[str, str]:
+    """The platform's declared figures (``telemedicine.ecg_cases.<platform>`` …: the month's volumes,
+    the cumulative consultations) worded by the model, value and unit: measure → ``33472份``
+    (`` [r]`` when a revision changed it). A measure no declaration holds is not among them."""
+    from ..sections import model as declared
+
+    out = {}
+    for measure in measures:
+        key = f"telemedicine.{measure}.{platform}"
+        try:
+            value = declared.value_of(m, key)
+        except KeyError:  # a structural count (institutions, cities): not a declared figure
+            continue
+        if value is not None:
+            changed = m.revised.cell("telemedicine", (platform, measure), "value")
+            out[measure] = declared.worded(key, printed.Revised(value) if changed else value)
+    return out
 
 
 #: the two-row header of the district table: 健康档案累计上传总量 over its three parts

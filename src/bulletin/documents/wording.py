@@ -87,8 +87,13 @@ def _noted(text: str, note: str | None) -> str:
 
 
 def telemedicine(month: str, platform: str, values: dict[str, object],
-                 top: Sequence[tuple[str, object]], notes: dict[str, str] | None = None) -> str:
+                 top: Sequence[tuple[str, object]], notes: dict[str, str] | None = None,
+                 figures: dict[str, str] | None = None) -> str:
     """One platform's paragraph from the measures it states (and its top uploaders, if any).
+
+    ``figures`` (measure → the figure worded by the model with its unit, ``33472份``: the
+    platform's declared figures, :mod:`bulletin.sections.model`) words the month's volumes and the
+    cumulative consultations; the structural counts (institutions, cities) are worded here.
 
     ``notes`` (measure → the qualifier printed beside its figure, verbatim) are worded next to their
     figures: a 市内 scope before a count of institutions, the cities named before a count of
@@ -96,6 +101,7 @@ def telemedicine(month: str, platform: str, values: dict[str, object],
     reason, and any other qualifier in parentheses after the figure.
     """
     notes = notes or {}
+    figures = figures or {}
     _, mon = month_parts(month)
     sentences = []
     first = platform
@@ -121,15 +127,14 @@ def telemedicine(month: str, platform: str, values: dict[str, object],
         # the 覆盖… clause as printed says what is covered (覆盖10个区的社区卫生服务中心)
         first += "，" + (note if note and note.startswith("覆盖") and n in note else _noted(f"覆盖{n}个区", note))
     sentences.append(first)
-    if "consultations_cumulative" in values:
-        sentences.append(_noted(f"累计通过平台开展各类会诊{count(values['consultations_cumulative'])}次",
+    if "consultations_cumulative" in figures:
+        sentences.append(_noted(f"累计通过平台开展各类会诊{figures['consultations_cumulative']}",
                                 notes.get("consultations_cumulative")))
     month_figures = []
-    for m, (lead, unit) in {"ecg_cases": ("采集心电病例", "份"), "lab_reports": ("采集检验报告", "份"),
-                            "consultations": ("会诊量", "例"), "specimens_routed": ("通过平台流转标本", "份"),
-                            "monthly_volume": ("采集", "份")}.items():
-        if m in values:
-            month_figures.append(_noted(f"{lead}{count(values[m])}{unit}", notes.get(m)))
+    for m, lead in {"ecg_cases": "采集心电病例", "lab_reports": "采集检验报告", "consultations": "会诊量",
+                    "specimens_routed": "通过平台流转标本", "monthly_volume": "采集"}.items():
+        if m in figures:
+            month_figures.append(_noted(f"{lead}{figures[m]}", notes.get(m)))
     if month_figures:
         sentences.append(f"{mon}月份" + "，".join(month_figures))
     if top:
