@@ -15,17 +15,17 @@ from bulletin.fmt import printed
 from bulletin.sections import kiosks
 
 
-@pytest.mark.parametrize(("value", "unit", "reader", "bulletin_style"), [
-    (59507, "个", "59,507", "59507"),
-    (51460109.85, "元", "51,460,109.85", "51460109.85"),
-    (Decimal("166469"), "元", "166,469.00", "166469.00"),
-    (43.521389606660926, "%", "43.5%", "43.5%"),  # a share in percent, as its unit says
-    (4930000000, "条", "49.3亿", "49.3亿"),
-    (pd.NA, "个", "未反馈", "未反馈"),
+@pytest.mark.parametrize(("value", "unit", "form", "reader", "bulletin_style"), [
+    (59507, "个", "", "59,507", "59507"),
+    (51460109.85, "元", "", "51,460,109.85", "51460109.85"),
+    (Decimal("166469"), "元", "", "166,469.00", "166469.00"),
+    (43.521389606660926, "%", "", "43.5%", "43.5%"),  # a share in percent, as its unit says
+    (4930000000, "条", "亿", "49.3亿", "49.3亿"),  # declared in 亿, as the bulletin prints it
+    (pd.NA, "个", "", "未反馈", "未反馈"),
 ])
-def test_both_styles_word_the_same_value(value, unit, reader, bulletin_style):
-    assert fmt.figure(value, unit) == reader
-    assert printed.figure(value, unit) == bulletin_style
+def test_both_styles_word_the_same_value(value, unit, form, reader, bulletin_style):
+    assert fmt.figure(value, unit, form=form) == reader
+    assert printed.figure(value, unit, form) == bulletin_style
 
 
 def test_the_printed_style_marks_a_revised_figure_and_keeps_every_digit():

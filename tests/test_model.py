@@ -9,6 +9,7 @@ from helpers import raw_text, replace_once, telemedicine_not_printed, write
 
 import bulletin
 from bulletin import history
+from bulletin.fmt import printed
 from bulletin.ingest import ingest_file
 from bulletin.sections import booking_channels, model, overview, with_headlines
 
@@ -162,9 +163,58 @@ def test_the_cumulative_records_say_they_are_the_printed_form_expanded(february)
     assert "- 分途径预约合计：不包含12320电话预约、医院诊间预约、医院自有途径预约" in notes
     said = model.explain("platform.cumulative_records", 4_930_000_000, "条")
     assert "公报印作49.3亿条" in said and "展开" in said and "0.1亿" in said
-    assert model.text(4_930_000_000, "条", style="printed") == "49.3亿条"
+    assert model.text(4_930_000_000, "条", style="printed", key="platform.cumulative_records") == "49.3亿条"
     assert model.text(51460109.85, "元") == "51,460,109.85 元"
     assert model.text(51460109.85, "元", style="printed") == "51460109.85元"
+
+
+def test_only_a_figure_declared_in_yi_is_shown_in_yi_to_its_declared_precision():
+    from decimal import Decimal
+
+    from bulletin import fmt
+
+    cumulative = "platform.cumulative_records"
+    assert model.declaration(cumulative).form == "亿" and model.declaration(cumulative).precision == Decimal("0.1")
+    assert model.text(4_930_000_000, "条", key=cumulative) == "49.3亿条"
+    assert model.text(4_930_000_000, "条", style="printed", key=cumulative) == "49.3亿条"
+    # the month's uploads are 条 too but declared as a number: in full however large, never in 亿
+    assert model.declaration("platform.records").form == ""
+    assert model.text(300_000_000, "条", key="platform.records") == "300,000,000 条"
+    assert model.text(300_000_000, "条", style="printed", key="platform.records") == "300000000条"
+    assert fmt.figure(4_930_000_000, "条") == "4,930,000,000"  # no declared form: no 亿 from the unit
+    # the declared precision gives the digits: a share to 0.01 and 亿 to 0.01
+    assert fmt.figure(43.521389606660926, "%", precision=Decimal("0.01")) == "43.52%"
+    assert fmt.figure(4_935_000_000, "条", form="亿", precision=Decimal("0.01")) == "49.35亿"
+    assert printed.figure(4_935_000_000, "条", "亿", Decimal("0.01")) == "49.35亿"
+    assert printed.figure(4_935_000_000, "条", "亿", Decimal("0.1")) == "4935000000"  # never a digit made up
+
+
+def test_the_chapter_prose_takes_each_stated_figures_value_and_wording_from_the_model(monkeypatch, february):
+    from dataclasses import replace
+
+    from bulletin.documents import content
+    from bulletin.sections import data_platform, hotline, telemedicine
+
+    def prose(chapter) -> str:
+        return "".join(b.text for b in chapter.blocks if hasattr(b, "text"))
+
+    assert "共受理咨询电话59507个" in prose(content.hotline(february))
+    assert "（截止2月底，区及医院累计校验入库数据49.3亿条）" in prose(content.platform_hospitals(february))
+    assert "（截止2月底，总预约挂号量为18722617次）" in prose(content.appointments(february))
+    # one declaration changed: its value and its wording (unit, form) change in the prose too
+    def redeclared(module, key, **changes):
+        monkeypatch.setattr(module, "FIGURES", tuple(replace(d, **changes) if d.key == key else d
+                                                     for d in module.FIGURES))
+
+    assert "2月份采集心电病例33472份，会诊量33例" in prose(content.telemedicine(february))
+    redeclared(hotline, "hotline.total_calls", value=lambda m: 60000, unit="通")
+    redeclared(telemedicine, "telemedicine.ecg_cases", unit="例次")
+    redeclared(hotline, "hotline.province_total_calls", unit="次")
+    redeclared(data_platform, "platform.cumulative_records", form="")
+    said = prose(content.hotline(february))
+    assert "共受理咨询电话60000通" in said and "共接听电话69660次" in said
+    assert "（截止2月底，区及医院累计校验入库数据4930000000条）" in prose(content.platform_hospitals(february))
+    assert "2月份采集心电病例33472例次，会诊量33例" in prose(content.telemedicine(february))
 
 
 def test_the_overview_lists_the_judgements_as_the_packages_own_with_their_rule(february):

@@ -182,12 +182,12 @@ def test_every_declared_figure_is_declared_once_with_its_provenance(declared):
 @pytest.mark.parametrize("month", MONTHS)
 def test_every_declared_figure_is_said_the_same_on_the_pages(published, declared, month):
     _, out = published[month]
-    # the rows of the headline tables; with the month before in the data (2020-03), a 环比 column follows
     overview = {(r[1], r[2]): r[3] for r in _cells((out / month / "00_overview.html").read_text(encoding="utf-8"))
-                if len(r) >= 4}
+                if len(r) == 4}
+    # label, figure, then a change per comparison whose base month is in the data (the variant's 环比)
     index = {r[0]: r[1] for r in _cells((out / month / "index.html").read_text(encoding="utf-8")) if len(r) >= 2}
     for section, key, label, value, unit in declared[month]:
-        said = model.text(value, unit)
+        said = model.text(value, unit, key=key)
         assert overview[(section, label)] == said, (month, key, overview[(section, label)], said)
         assert index[label] == said, (month, key, index[label], said)
 
@@ -197,10 +197,10 @@ def test_every_declared_figure_is_said_the_same_in_the_pdf(published, declared, 
     _, out = published[month]
     text = _pdf_text(out / month / f"bulletin-{month}.pdf")
     for _, key, label, value, unit in declared[month]:
-        # the figure, then the comparisons' columns where the base months are in the data
-        found = re.search(rf"(?m)^\s*(?:\S+\s{{2,}})?{re.escape(label)}\s{{2,}}(\S+)(?:\s{{2,}}.*)?\s*$", text)
+        # the figure, then its change per comparison (the variant's 环比; none for a share)
+        found = re.search(rf"(?m)^\s*(?:\S+\s{{2,}})?{re.escape(label)}\s{{2,}}(\S+)(?:\s{{2,}}\S+)*\s*$", text)
         assert found, (month, key)
-        assert found.group(1) == model.text(value, unit, style="printed"), (month, key, found.group(1))
+        assert found.group(1) == model.text(value, unit, style="printed", key=key), (month, key, found.group(1))
 
 
 @pytest.mark.parametrize("month", MONTHS)
@@ -209,7 +209,7 @@ def test_every_declared_figure_is_said_the_same_in_the_word_file_and_its_tables_
     tables = _docx(out / month / f"bulletin-{month}.docx").tables
     rows = {(r.cells[0].text, r.cells[1].text): r.cells[2].text for r in tables[0].rows[1:]}
     for section, key, label, value, unit in declared[month]:
-        assert rows[(section, label)] == model.text(value, unit, style="printed"), (month, key)
+        assert rows[(section, label)] == model.text(value, unit, style="printed", key=key), (month, key)
     # the 合计 rows of the printed tables hold the same totals, as printed
     appointments, booking, kiosk_table = tables[1], tables[2], tables[-1]
     printed = {("appointments", "total"): appointments.rows[-1].cells[-1].text,
@@ -218,7 +218,7 @@ def test_every_declared_figure_is_said_the_same_in_the_word_file_and_its_tables_
     values = {key: (value, unit) for _, key, _, value, unit in declared[month]}
     for key, table in TOTALS.items():
         value, unit = values[key]
-        assert model.text(value, unit, style="printed") == printed[table] + unit, (month, key, printed[table])
+        assert model.text(value, unit, style="printed", key=key) == printed[table] + unit, (month, key, printed[table])
 
 
 @pytest.mark.parametrize("month", MONTHS)
@@ -228,13 +228,13 @@ def test_every_declared_figure_is_said_the_same_in_the_workbook(published, decla
     sheet = book["本月要点"]
     (table,) = sheet.tables.values()
     cells = [[c.value for c in row] for row in sheet[table.ref]]
-    assert cells[0][:6] == ["板块", "指标", "数值", "单位", "公报写法", "说明"]  # then 环比, 同比 where in the data
+    assert cells[0][:6] == ["板块", "指标", "数值", "单位", "公报写法", "说明"]  # then the comparisons' columns
     stored = {(r[0], r[1]): r[2:6] for r in cells[1:]}
     assert len(stored) == len(declared[month])
     for section, key, label, value, unit in declared[month]:
         got, got_unit, shown, note = stored[(section, label)]
         assert isinstance(got, int | float) and not isinstance(got, bool), (month, key, got)
-        assert got_unit == unit and shown == model.text(value, unit, style="printed"), (month, key, shown)
+        assert got_unit == unit and shown == model.text(value, unit, style="printed", key=key), (month, key, shown)
         assert (note or "") == model.explain(key, value, unit), (month, key, note)
         if unit == "%":  # a share to Excel's 15 significant digits (xlsxwriter writes 16)
             assert math.isclose(got, value, rel_tol=1e-15), (month, key, got)
@@ -260,7 +260,7 @@ def test_every_declared_figure_is_said_the_same_in_the_data_package(published, d
         row = stored[key]
         assert (row["section"], row["label"], row["unit"]) == (section, label, unit), (month, key, row)
         assert exactly(value, unit, Decimal(row["value"])), (month, key, row)
-        assert row["printed"] == model.text(value, unit, style="printed"), (month, key, row)
+        assert row["printed"] == model.text(value, unit, style="printed", key=key), (month, key, row)
         assert row["note"] == model.explain(key, value, unit), (month, key, row)
 
 

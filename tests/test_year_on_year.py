@@ -114,6 +114,50 @@ def test_the_section_pages_show_yoy_beside_each_headline(two_years):
     assert platforms.loc["心电监测诊断·本月采集心电病例", "同比变化"] == "0（+0.0%）"
 
 
+def test_a_figure_relabelled_since_the_base_month_still_compares_by_its_key(two_years, monkeypatch):
+    from bulletin.documents import content
+
+    m = bulletin.month(FEB, two_years)
+    figures, rows, section_headlines = overview.figures, content.headline_rows, hotline.headlines
+
+    def relabelled(frame, month):  # the year before printed every label differently
+        return frame.assign(label=["旧·" + str(x) for x in frame["label"]]) if month.month == YEAR_EARLIER else frame
+
+    monkeypatch.setattr(overview, "figures", lambda month: relabelled(figures(month), month))
+    monkeypatch.setattr(content, "headline_rows",
+                        lambda month: [(s, ("旧·" + lab) if month.month == YEAR_EARLIER else lab, v, u)
+                                       for s, lab, v, u in rows(month)])
+    monkeypatch.setattr(hotline, "headlines", lambda month: relabelled(section_headlines(month), month))
+    # the month page's column, the documents' (PDF, Word, workbook, data package) and the section's
+    [said] = overview.compared_texts(m)
+    texts = dict(zip((label for label, _ in overview.headline_texts(m)), said["changes"], strict=True))
+    assert texts["12320卫生热线受理咨询电话"] == CALLS_SAID and texts["受理市12345工单"] == TICKETS_SAID
+    assert texts["南京占全省电话量"] == ""  # a share: declared not comparable
+    [yoy] = content.compared(m)
+    assert yoy.worded("hotline.total_calls", "个") == CALLS_PRINTED
+    assert yoy.rows["hotline.total_calls"][0] == 50000 and "hotline.nanjing_share" not in yoy.rows
+    ch = hotline.changes(m, YEAR_ON_YEAR).set_index("label")
+    calls = ch.loc["12320卫生热线受理咨询电话（个）"]
+    assert [calls["previous"], calls["change"], calls["presence"]] == [50000, CALLS, "both"]
+    assert not any(label.startswith("旧·") for label in ch.index)
+
+
+def test_whether_a_figure_is_compared_is_declared_not_guessed_from_its_unit(two_years):
+    import pandas as pd
+
+    from bulletin.sections import compare, model
+
+    assert not model.comparable("hotline.nanjing_share") and not model.comparable("appointments.channel_share.phone")
+    assert not model.comparable("platform.lagging_hospitals") and not model.comparable("kiosks.idle_kiosks")
+    assert model.comparable("hotline.total_calls") and model.comparable("platform.cumulative_records")
+    m = bulletin.month(FEB, two_years)
+    # a judgement counted in 家 (not a share) is still not compared: its declaration says so
+    frame = pd.DataFrame({"key": ["hotline.total_calls", "platform.lagging_hospitals"], "value": [59507, 11],
+                          "unit": ["个", "家"]}, dtype=object)
+    [(basis, _, found)] = compare.headline_changes(m, lambda month: frame)
+    assert basis == YEAR_ON_YEAR and list(found["key"]) == ["hotline.total_calls"]
+
+
 def test_without_the_month_a_year_earlier_nothing_says_yoy(data_copy):
     m = bulletin.month(FEB, data_copy)
     for module in (hotline, overview, telemedicine):
@@ -231,7 +275,7 @@ def test_the_workbook_and_the_data_package_hold_yoy_as_numbers(published):
     cells = [[c.value for c in row] for row in sheet[ref]]
     assert cells[0] == ["板块", "指标", "数值", "单位", "公报写法", "说明",
                         "上年同月（2019年2月）", "同比增减", "同比增幅"]
-    rows = {r[1]: r[2:4] + r[6:] for r in cells[1:]}
+    rows = {r[1]: [*r[2:4], *r[6:]] for r in cells[1:]}  # 数值, 单位, then the 同比 columns
     assert rows["12320卫生热线受理咨询电话"] == [59507, "个", 50000, CALLS, pytest.approx(CALLS_PCT, abs=1e-12)]
     assert rows["南京占全省电话量"][2:] == [None, None, None]
     folder = published / FEB / f"data-{FEB}"
@@ -243,7 +287,7 @@ def test_the_workbook_and_the_data_package_hold_yoy_as_numbers(published):
     assert (stored["受理市12345工单"]["yoy_base"], stored["受理市12345工单"]["yoy_change"]) == ("2076", "519")
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     fields = next(r for r in descriptor["resources"] if r["name"] == "headlines")["schema"]["fields"]
-    assert [(f["name"], f["title"]) for f in fields if f["name"].startswith("yoy_")] == [
+    assert [(f["name"], f["title"]) for f in fields][-3:] == [
         ("yoy_base", "上年同月（2019年2月）"), ("yoy_change", "同比增减"), ("yoy_change_pct", "同比增幅")]
     frictionless = Path(sys.executable).with_name("frictionless")
     checked = subprocess.run([str(frictionless), "validate", str(folder / "datapackage.json")],

@@ -93,9 +93,18 @@ def revised_fact(m: Month, key: str, value: object) -> object:
     return printed.Revised(value) if value is not None and m.revised.fact(key) else value
 
 
-def worded_fact(m: Month, key: str) -> object:
-    """:func:`fact`, wrapped as :func:`revised_fact` does (None when not published)."""
-    return revised_fact(m, key, fact(m, key))
+def stated(m: Month, key: str, fact_key: str | None = None, unit: bool = True) -> str | None:
+    """A declared figure of the month (:mod:`bulletin.sections.model`, by its key) as the prose
+    and the printed tables print it: its value and its wording, unit, form and precision, all the
+    model's (``59507个``, ``49.3亿条``; a 合计 cell without its unit, ``51460109.85``, when not
+    ``unit``), `` [r]`` after the number when a revision changed it (the stated figure
+    ``fact_key``, the figure's own key by default). None when the month lacks it (not published)."""
+    from ..sections import model as declared
+
+    value = declared.value_of(m, key)
+    if value is None:
+        return None
+    return declared.worded(key, revised_fact(m, fact_key or key, value), unit=unit)
 
 
 def omitted(m: Month, item: str, title: str) -> Paragraph:
@@ -129,8 +138,8 @@ def hotline(m: Month) -> Chapter:
     cats = table(m, "hotline_categories")
     categories = [] if cats is None else list(zip(cats["category"], cats["count"], strict=True))
     worded = [(n, revised(m, "hotline_categories", (n,), "count", v)) for n, v in categories]
-    text = w.hotline(m.month, worded_fact(m, "hotline.total_calls"), worded,
-                     worded_fact(m, "hotline.city_12345_tickets"), worded_fact(m, "hotline.province_12345_tickets"))
+    text = w.hotline(m.month, stated(m, "hotline.total_calls"), worded,
+                     stated(m, "hotline.city_12345_tickets"), stated(m, "hotline.province_12345_tickets"))
     if text:
         blocks.append(Paragraph(text))
     if cats is None:
@@ -138,7 +147,7 @@ def hotline(m: Month) -> Chapter:
     prov = table(m, "province_calls")
     cities = [] if prov is None else [(c, revised(m, "province_calls", (c,), "calls", v))
                                       for c, v in zip(prov["city"], prov["calls"], strict=True)]
-    text = w.province(m.month, worded_fact(m, "hotline.province_total_calls"), cities)
+    text = w.province(m.month, stated(m, "hotline.province_total_calls"), cities)
     if text:
         blocks.append(Paragraph(text))
     if prov is None:
@@ -170,14 +179,18 @@ def appointments(m: Month) -> Chapter:
         ]
         row = m.total_row("appointments")  # the 合计 the sections show: computed there only
         totals = [row[c] for c in values]
-        body.append((Cell("合计", colspan=2, strong=True),
-                     *(_num(printed.count(revised_fact(m, f"appointments.total.{c}", t)), strong=True)
-                       for c, t in zip(values, totals, strict=True))))
+
+        def total(column: str, value: object) -> Cell:
+            # the 小计 is a declared figure (appointments.total): its value and wording are the model's
+            said = None if column != "total" else stated(m, "appointments.total", "appointments.total.total",
+                                                          unit=False)
+            return _num(said or printed.count(revised_fact(m, f"appointments.total.{column}", value)), strong=True)
+
+        body.append((Cell("合计", colspan=2, strong=True), *(total(c, t) for c, t in zip(values, totals, strict=True))))
         blocks.append(Grid("appointments", title, (0.6, 3.2, 1.3, 1.1, 1.1, 1.0, 1.1), header, tuple(body)))
-    cumulative = fact(m, "appointments.cumulative_total")
+    cumulative = stated(m, "appointments.cumulative_total")
     if cumulative is not None:  # under its table, as the bulletin prints it (before the chart)
-        worded = printed.count(revised_fact(m, "appointments.cumulative_total", cumulative))
-        blocks.append(Paragraph(w.cumulative(m.month, "总预约挂号量为", f"{worded}次"), note=True))
+        blocks.append(Paragraph(w.cumulative(m.month, "总预约挂号量为", cumulative), note=True))
     if frame is not None:
         channels = [(c.label, _float(t), printed.count(t)) for c, t in zip(decl.columns[1:5], totals[:4], strict=True)]
         chart = _bars("各预约途径合计（次）", channels, "次")
@@ -210,8 +223,8 @@ def booking_channels(m: Month) -> Chapter:
         else:  # an odd count leaves the last right-hand pair empty
             cells += [Cell(""), Cell(""), Cell("")]
         body.append(tuple(cells))
-    stated = revised_fact(m, "booking_channels.total", m.total_row("booking_channels")["bookings"])
-    body.append((Cell(f"合计：{printed.count(stated)}", colspan=6, strong=True),))
+    total = stated(m, "booking_channels.total", unit=False)  # a declared figure: the model's value and words
+    body.append((Cell(f"合计：{total or printed.NOT_REPORTED}", colspan=6, strong=True),))
     blocks.append(Grid("booking_channels", title, (0.6, 2.6, 1.2, 0.6, 2.6, 1.2), (pair + pair,), tuple(body)))
     chart = _bars("各途径预约数量（次）", [(r[1], _float(r[2]), printed.count(r[2])) for r in rows], "次")
     if chart:
@@ -238,10 +251,30 @@ def telemedicine(m: Month) -> Chapter:
             leaders = [(h, revised(m, "telemedicine_top_uploaders", (platform, r), "count", c))
                        for h, r, c in zip(t["hospital"], t["rank"], t["count"], strict=True)]
         said = {k: str(n) for k, n in zip(rows["measure"], rows["note"], strict=True) if not is_missing(n)}
-        blocks.append(Paragraph(w.telemedicine(m.month, platform, values, leaders, said)))
+        blocks.append(Paragraph(w.telemedicine(m.month, platform, values, leaders, said,
+                                               _platform_figures(m, platform, list(rows["measure"])))))
     if top is None:
         blocks.append(omitted(m, "telemedicine_top_uploaders", "各平台本月数据上传量前三名"))
     return Chapter(title, tuple(blocks))
+
+
+def _platform_figures(m: Month, platform: str, measures: list[str]) -> dict[str, str]:
+    """The platform's declared figures (``telemedicine.ecg_cases.<platform>`` …: the month's volumes,
+    the cumulative consultations) worded by the model, value and unit: measure → ``33472份``
+    (`` [r]`` when a revision changed it). A measure no declaration holds is not among them."""
+    from ..sections import model as declared
+
+    out = {}
+    for measure in measures:
+        key = f"telemedicine.{measure}.{platform}"
+        try:
+            value = declared.value_of(m, key)
+        except KeyError:  # a structural count (institutions, cities): not a declared figure
+            continue
+        if value is not None:
+            changed = m.revised.cell("telemedicine", (platform, measure), "value")
+            out[measure] = declared.worded(key, printed.Revised(value) if changed else value)
+    return out
 
 
 #: the two-row header of the district table: 健康档案累计上传总量 over its three parts
@@ -289,10 +322,9 @@ def platform_districts(m: Month) -> Chapter:
 def platform_hospitals(m: Month) -> Chapter:
     decl = schema.TABLES["platform_hospitals"]
     blocks: list[Block] = [_platform_grid(m, "platform_hospitals")]
-    records = fact(m, "platform.cumulative_records")
+    records = stated(m, "platform.cumulative_records")  # 49.3亿条: the form the model declares
     if records is not None:
-        worded = printed.big(revised_fact(m, "platform.cumulative_records", records))
-        blocks.append(Paragraph(w.cumulative(m.month, "区及医院累计校验入库数据", f"{worded}条"), note=True))
+        blocks.append(Paragraph(w.cumulative(m.month, "区及医院累计校验入库数据", records), note=True))
     return Chapter(dated(m.month, decl.title), tuple(blocks))
 
 
@@ -319,11 +351,11 @@ def kiosks(m: Month) -> Chapter:
                       *(_num(show(revised(m, "kiosks", (group, row["unit"]), c.name, row[c.name]), c.kind))
                         for c in values)]
             body.append(tuple(cells))
-    row = m.total_row("kiosks")  # the 合计 row the sections show (Month.total_row computes it)
-    totals = [row[c.name] for c in values]
+    # the 合计 row: each cell a declared figure (kiosks.payment_yuan …: Month.total_row computes it),
+    # its value and its wording the model's
     body.append((Cell("合计", colspan=2, strong=True),
-                 *(_num(show(revised_fact(m, f"kiosks.total.{c.name}", t), c.kind), strong=True)
-                   for t, c in zip(totals, values, strict=True))))
+                 *(_num(stated(m, f"kiosks.{c.name}", f"kiosks.total.{c.name}", unit=False) or printed.NOT_REPORTED,
+                        strong=True) for c in values)))
     blocks: list[Block] = [Grid("kiosks", title, (0.5, 3.4, 0.9, 1.0, 1.6, 1.0, 1.7), header, tuple(body))]
     # like units ranked together: the hospitals (the table's first group), never a district among them
     hospitals = frame[frame["group"] == "hospital"]
@@ -360,19 +392,20 @@ def headline_rows(m: Month) -> list[tuple[str, str, object, str]]:
 @dataclass(frozen=True)
 class Compared:
     """One declared comparison of the month's headlines (:data:`bulletin.comparisons.COMPARISONS`)
-    whose base month is in the data: per headline ``(section title, label)``, the base month's
-    figure, the change, the change as a fraction of the base, and whether the figure is in both
-    months (shares are not compared: they have no entry)."""
+    whose base month is in the data: per headline, by the figure's key (:mod:`bulletin.sections.model`,
+    so a figure relabelled since still compares), the base month's figure, the change, the change
+    as a fraction of the base, and whether the figure is in both months (a figure declared not
+    comparable, a share, has no entry)."""
 
     basis: Basis
     base: str  # the base month, YYYY-MM
-    rows: dict[tuple[str, str], tuple[object, object, float, str]]
+    rows: dict[str, tuple[object, object, float, str]]
 
-    def worded(self, section: str, label: str, unit: str) -> str:
+    def worded(self, key: str, unit: str) -> str:
         """The change beside a headline as printed (``+9507（+19.0%）``, 新增), ``""`` for a share."""
         from ..sections.compare import NEW, PRESENCE_TEXT
 
-        found = self.rows.get((section, label))
+        found = self.rows.get(key)
         if found is None:
             return ""
         _, change, ratio, presence = found
@@ -391,7 +424,7 @@ def compared(m: Month) -> list[Compared]:
 
     def frame_of(month: Month) -> pd.DataFrame:
         rows = headline_rows(month)
-        return pd.DataFrame({"key": [(s, label) for s, label, _, _ in rows], "value": [v for _, _, v, _ in rows],
+        return pd.DataFrame({"key": headline_keys(month), "value": [v for _, _, v, _ in rows],
                              "unit": [u for *_, u in rows]}, dtype=object)
 
     out = []
@@ -416,11 +449,12 @@ def headline_keys(m: Month) -> list[str]:
     return keys
 
 
-def printed_figure(value: object, unit: str) -> str:
-    """A headline as printed, with its unit: ``59507个``, ``34.0%``, ``51460109.85元``, ``49.3亿条``."""
+def printed_figure(value: object, unit: str, key: str) -> str:
+    """A headline as printed, with its unit, in the form declared for ``key``: ``59507个``,
+    ``34.0%``, ``51460109.85元``, ``49.3亿条``."""
     from ..sections import model
 
-    return model.text(value, unit, style="printed")
+    return model.text(value, unit, style="printed", key=key)
 
 
 def headlines(m: Month) -> Chapter:
@@ -433,10 +467,11 @@ def headlines(m: Month) -> Chapter:
     header = ((Cell("板块"), Cell("指标"), Cell("本月"),
                *(Cell(c.basis.change_label) for c in against)),)
     body = []
-    for i, (section, label, value, unit) in enumerate(rows):
+    keys = headline_keys(m)
+    for i, ((section, label, value, unit), key) in enumerate(zip(rows, keys, strict=True)):
         lead = (Cell(section, rowspan=_run(rows, i)),) if i == 0 or rows[i - 1][0] != section else ()
-        body.append((*lead, Cell(label), _num(printed_figure(value, unit)),
-                     *(_num(c.worded(section, label, unit)) for c in against)))
+        body.append((*lead, Cell(label), _num(printed_figure(value, unit, key)),
+                     *(_num(c.worded(key, unit)) for c in against)))
     # with comparisons, widths from the widest content at the tables' 8 pt (cm, as the PDF and
     # LibreOffice lay out the Word file): the longest label (26 characters) and 51460109.85元 on one
     # line; the 板块 wraps first when both comparisons are shown
@@ -448,7 +483,7 @@ def headlines(m: Month) -> Chapter:
         blocks.append(Paragraph(compared_note(against), note=True))
     from ..sections import model as declared
 
-    said = declared.notes((k, label, v, u) for k, (_, label, v, u) in zip(headline_keys(m), rows, strict=True))
+    said = declared.notes((k, label, v, u) for k, (_, label, v, u) in zip(keys, rows, strict=True))
     blocks.extend(Paragraph(f"注：{line}", note=True) for line in said)
     return Chapter(title, tuple(blocks))
 

@@ -238,14 +238,14 @@ def headlines_csv(rows: list[tuple[str, str, object, str]], keys: list[str],
     for (s, label, v, u), k in zip(rows, keys, strict=True):
         extra: list[str] = []
         for c in against:
-            base, change, ratio, presence = c.rows.get((s, label), (None, None, None, "new"))
+            base, change, ratio, presence = c.rows.get(k, (None, None, None, "new"))
             if presence == "new":
                 extra += ["", "", ""]
                 continue
             pct = "" if is_missing(ratio) or math.isinf(float(ratio)) else repr(float(ratio))
             extra += [_plain(base, u), _plain(change, u), pct]
         writer.writerow([spreadsheet_text(s), k, spreadsheet_text(label), _plain(v, u), spreadsheet_text(u),
-                         content.printed_figure(v, u), spreadsheet_text(model.explain(k, v, u)), *extra])
+                         content.printed_figure(v, u, k), spreadsheet_text(model.explain(k, v, u)), *extra])
     return buf.getvalue()
 
 

@@ -15,8 +15,10 @@ ticks :func:`scale` picks; the value labels printed as the tables print figures,
 vector, searchable, in the embedded font, and free of a matplotlib render in the batch. A group
 label (医疗单位, a section of 本月要点) spans at most :data:`GROUP_ROWS` rows and its rows never break
 across a page, so no page shows rows under a label printed on the page before. A table's notes (the
-meaning of 未反馈, the bracketed cumulative line that follows it) are the table's last rows, a footer
-printed once, so a page break never leaves a note alone at the head of the next page.
+meaning of 未反馈, the one bracketed line right under it: its cumulative figure, the months compared)
+are the table's last rows, a footer printed once, so a page break never leaves that note alone at the
+head of the next page; further notes (the headline notes under 本月要点) follow as lines of their own,
+so a footer too tall for the page never moves alone under a repeated header with no row.
 """
 
 from __future__ import annotations
@@ -233,18 +235,22 @@ def source(doc: Document) -> str:
             if i in taken:
                 continue
             if isinstance(block, Paragraph):
-                if block.note:
+                if block.note and block.text.startswith("注："):  # a note on the figures: read from the left
+                    parts.append(f"#par(text(size: 8pt, {literal(block.text)}))\n")
+                elif block.note:  # a bracketed line, centred under its table as the bulletin prints it
                     parts.append(f"#align(center, text(size: 9pt, {literal(block.text)}))\n")
                 else:
                     parts.append(f"#par({literal(block.text)})\n")
             elif isinstance(block, Grid):
                 after = []
-                for j in range(i + 1, len(chapter.blocks)):
-                    follower = chapter.blocks[j]
-                    if not (isinstance(follower, Paragraph) and follower.note):
-                        break
+                # the bracketed line right under the table (its cumulative figure, which months the
+                # comparisons are with) stands with its last row; further notes (the headline notes)
+                # follow as lines of their own: a footer too tall for the page would move alone to
+                # the next one under a repeated header with no rows
+                follower = chapter.blocks[i + 1] if i + 1 < len(chapter.blocks) else None
+                if isinstance(follower, Paragraph) and follower.note:
                     after.append(follower)
-                    taken.add(j)
+                    taken.add(i + 1)
                 parts.append(_grid(block, caption=not once, terms=doc.terms, after=tuple(after)))
             elif isinstance(block, Bars):
                 parts.append(_bars(block))

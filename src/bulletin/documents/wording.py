@@ -1,8 +1,10 @@
 """Sentences as the bulletin words them, filled from the month's data.
 
 Sentences are templates of our own filled from data: a clause whose figure is missing or not
-published is left out, never printed as 0. Figures inside them are worded in the printed style,
-:mod:`bulletin.fmt.printed` (``59507``, ``166469.00``, ``49.3亿``; 未反馈 for a missing one).
+published is left out, never printed as 0. A declared figure (:mod:`bulletin.sections.model`:
+the hotline's calls and tickets, the cumulative lines) comes worded by the model with its unit
+(``59507个``, ``49.3亿条``); the rows of a table listed in a sentence (each category, each city)
+are worded here in the printed style, :mod:`bulletin.fmt.printed` (未反馈 for a missing one).
 """
 
 from __future__ import annotations
@@ -23,36 +25,37 @@ def listing(items: Iterable[tuple[str, object]], unit: str, sep: str = "、") ->
     return sep.join(f"{name}{count(value)}{unit}" for name, value in items)
 
 
-def hotline(month: str, total: object, categories: Sequence[tuple[str, object]],
-            city_tickets: object, province_tickets: object) -> str | None:
-    """The hotline paragraph: calls taken, the categories listed, the 12345 tickets."""
+def hotline(month: str, total: str | None, categories: Sequence[tuple[str, object]],
+            city_tickets: str | None, province_tickets: str | None) -> str | None:
+    """The hotline paragraph: calls taken, the categories listed, the 12345 tickets. The stated
+    figures come worded with their units (``59507个``, ``2595件``: :func:`bulletin.sections.model.worded`)."""
     year, mon = month_parts(month)
     head = f"{year}年{mon}月，南京12320卫生热线"
     clauses = []
     if total is not None:
-        clauses.append(f"{head}共受理咨询电话{count(total)}个")
+        clauses.append(f"{head}共受理咨询电话{total}")
         if categories:
             clauses[-1] += "，其中" + listing(categories, "个")
     elif categories:
         clauses.append(f"{head}受理的咨询电话中，" + listing(categories, "个"))
     tickets = []
     if city_tickets is not None:
-        tickets.append(f"市12345工单{count(city_tickets)}件")
+        tickets.append(f"市12345工单{city_tickets}")
     if province_tickets is not None:
-        tickets.append(f"省12345工单{count(province_tickets)}件")
+        tickets.append(f"省12345工单{province_tickets}")
     if tickets:
         clauses.append(("受理" if clauses else f"{head}受理") + "，".join(tickets))
     return "，".join(clauses) + "。" if clauses else None
 
 
-def province(month: str, total: object, cities: Sequence[tuple[str, object]]) -> str | None:
-    """The province paragraph: the province's calls and each city's."""
+def province(month: str, total: str | None, cities: Sequence[tuple[str, object]]) -> str | None:
+    """The province paragraph: the province's calls (worded with its unit, ``69660人次``) and each city's."""
     _, mon = month_parts(month)
     if total is None and not cities:
         return None
     text = f"{mon}月，全省12320"
     if total is not None:
-        text += f"共接听电话{count(total)}人次"
+        text += f"共接听电话{total}"
         if cities:
             text += "，各市电话量分别为：" + listing(cities, "人次")
     else:
@@ -61,7 +64,7 @@ def province(month: str, total: object, cities: Sequence[tuple[str, object]]) ->
 
 
 def cumulative(month: str, what: str, value: str) -> str:
-    """A 截止…月底 line: ``截止2月底，{what}{value}``."""
+    """A 截止…月底 line: ``截止2月底，{what}{value}``, the figure worded with its unit (``49.3亿条``)."""
     _, mon = month_parts(month)
     return f"（截止{mon}月底，{what}{value}）"
 
@@ -84,8 +87,13 @@ def _noted(text: str, note: str | None) -> str:
 
 
 def telemedicine(month: str, platform: str, values: dict[str, object],
-                 top: Sequence[tuple[str, object]], notes: dict[str, str] | None = None) -> str:
+                 top: Sequence[tuple[str, object]], notes: dict[str, str] | None = None,
+                 figures: dict[str, str] | None = None) -> str:
     """One platform's paragraph from the measures it states (and its top uploaders, if any).
+
+    ``figures`` (measure → the figure worded by the model with its unit, ``33472份``: the
+    platform's declared figures, :mod:`bulletin.sections.model`) words the month's volumes and the
+    cumulative consultations; the structural counts (institutions, cities) are worded here.
 
     ``notes`` (measure → the qualifier printed beside its figure, verbatim) are worded next to their
     figures: a 市内 scope before a count of institutions, the cities named before a count of
@@ -93,6 +101,7 @@ def telemedicine(month: str, platform: str, values: dict[str, object],
     reason, and any other qualifier in parentheses after the figure.
     """
     notes = notes or {}
+    figures = figures or {}
     _, mon = month_parts(month)
     sentences = []
     first = platform
@@ -118,15 +127,14 @@ def telemedicine(month: str, platform: str, values: dict[str, object],
         # the 覆盖… clause as printed says what is covered (覆盖10个区的社区卫生服务中心)
         first += "，" + (note if note and note.startswith("覆盖") and n in note else _noted(f"覆盖{n}个区", note))
     sentences.append(first)
-    if "consultations_cumulative" in values:
-        sentences.append(_noted(f"累计通过平台开展各类会诊{count(values['consultations_cumulative'])}次",
+    if "consultations_cumulative" in figures:
+        sentences.append(_noted(f"累计通过平台开展各类会诊{figures['consultations_cumulative']}",
                                 notes.get("consultations_cumulative")))
     month_figures = []
-    for m, (lead, unit) in {"ecg_cases": ("采集心电病例", "份"), "lab_reports": ("采集检验报告", "份"),
-                            "consultations": ("会诊量", "例"), "specimens_routed": ("通过平台流转标本", "份"),
-                            "monthly_volume": ("采集", "份")}.items():
-        if m in values:
-            month_figures.append(_noted(f"{lead}{count(values[m])}{unit}", notes.get(m)))
+    for m, lead in {"ecg_cases": "采集心电病例", "lab_reports": "采集检验报告", "consultations": "会诊量",
+                    "specimens_routed": "通过平台流转标本", "monthly_volume": "采集"}.items():
+        if m in figures:
+            month_figures.append(_noted(f"{lead}{figures[m]}", notes.get(m)))
     if month_figures:
         sentences.append(f"{mon}月份" + "，".join(month_figures))
     if top:

@@ -331,16 +331,16 @@ def _headlines_sheet(book, m: Month, formats: dict) -> tuple[tuple[str, str, obj
         kind = "percent" if unit == "%" else "money" if unit == "元" else "count"
         _write_value(sheet, r, 2, value, kind, formats)
         sheet.write_string(r, 3, unit)
-        sheet.write_string(r, 4, content.printed_figure(value, unit))
+        sheet.write_string(r, 4, content.printed_figure(value, unit, key))
         sheet.write_string(r, 5, model.explain(key, value, unit), formats["wrap"])
         for i, c in enumerate(against):
             col = 6 + 3 * i
-            found = c.rows.get((section, label))
+            found = c.rows.get(key)
             if found is None:  # a share: not compared
                 continue
             base, change, ratio, presence = found
             if presence == "new":  # not in the base month: said, never a 0
-                sheet.write_string(r, col + 1, c.worded(section, label, unit))
+                sheet.write_string(r, col + 1, c.worded(key, unit))
                 continue
             _write_value(sheet, r, col, base, kind, formats)
             if is_missing(change):

@@ -101,21 +101,31 @@ def yi(x: object, digits: int = 1, na: str = NOT_REPORTED) -> str:
     return f"{float(x) / 1e8:,.{digits}f}亿"
 
 
-def figure(x: object, unit: str, na: str | None = None) -> str:
-    """A headline figure by its unit, without the unit: a share (``%``, its value in percent), money
-    (``元``) to the fen, a record count (``条``) of 亿 size in 亿 as the bulletin prints it (its
-    49.3亿条 is rounded: 4,930,000,000 would claim a precision it does not have), else a count.
+def digits(precision: Decimal | None, default: int) -> int:
+    """How many decimals a declared precision prints (``0.1`` → 1, ``0.01`` → 2); ``default`` without one."""
+    if precision is None:
+        return default
+    exponent = precision.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else default
+
+
+def figure(x: object, unit: str, na: str | None = None, form: str = "", precision: Decimal | None = None) -> str:
+    """A headline figure without its unit, in the form its declaration gives
+    (:class:`bulletin.sections.model.Figure`: ``form`` and ``precision``): a figure declared in 亿
+    in 亿 to its precision (the bulletin's 49.3亿条 is rounded: 4,930,000,000 would claim a
+    precision it does not have); else by its unit, a share (``%``, its value in percent), money
+    (``元``) to the fen, else a count. Only the declared form prints 亿, whatever the size.
 
     A missing value reads as ``na`` when given, else as each kind's own default.
     """
     if na is not None and is_missing(x):
         return shown(x, na)
+    if form == "亿":
+        return yi(x, digits(precision, 1))
     if unit == "%":  # a headline share is in percent: its value and its unit agree
-        return pct(x if is_missing(x) else float(x) / 100)  # type: ignore[arg-type]
+        return pct(x if is_missing(x) else float(x) / 100, digits(precision, 1))  # type: ignore[arg-type]
     if unit == "元":
         return yuan(x)
-    if unit == "条" and not is_missing(x) and int(x) >= 10**8:  # type: ignore[call-overload]
-        return yi(x)
     return count(x)
 
 

@@ -57,16 +57,18 @@ def yuan(x: object) -> str:
     return shown(x, NOT_REPORTED) if is_missing(x) else f"{money(x)}"
 
 
-def big(x: object) -> str:
-    """A large count as the bulletin states it: in 亿 when it is a round number of 千万 (49.3亿),
-    else in full, so that no digit is ever made up or lost."""
+def big(x: object, precision: Decimal = Decimal("0.1")) -> str:
+    """A large count as the bulletin states it: in 亿 when it is a round number of ``precision``
+    亿 (49.3亿: of 0.1亿, 千万), else in full, so that no digit is ever made up or lost."""
     if isinstance(x, Revised):
-        return _mark(big(x.value))
+        return _mark(big(x.value, precision))
     if is_missing(x):
         return shown(x, NOT_REPORTED)
     n = int(x)  # type: ignore[call-overload]
-    if n >= 10**8 and n % 10**7 == 0:
-        return f"{n // 10**8}.{n // 10**7 % 10}亿".replace(".0亿", "亿")
+    step = int(precision * 10**8)
+    if n >= 10**8 and step > 0 and n % step == 0:
+        said = f"{(Decimal(n) / 10**8).quantize(precision)}"
+        return (said.rstrip("0").rstrip(".") if "." in said else said) + "亿"
     return str(n)
 
 
@@ -81,14 +83,16 @@ def change(delta: object, ratio: object, money: bool = False) -> str:
     return f"{head}（{pct(ratio, signed=True)}）"
 
 
-def figure(x: object, unit: str) -> str:
-    """A headline figure by its unit, without the unit, as printed: a share (``%``) as
-    ``34.0%`` (as the pages show it), money (``元``) to the fen, a record count (``条``) of 亿
-    size as :func:`big`, else a count."""
+def figure(x: object, unit: str, form: str = "", precision: Decimal | None = None) -> str:
+    """A headline figure without its unit, as printed, in the form its declaration gives: a figure
+    declared in 亿 as :func:`big` to its precision (49.3亿); else by its unit, a share (``%``) as
+    ``34.0%`` (as the pages show it), money (``元``) to the fen, else a count (``59507``)."""
+    from . import digits
+
+    if form == "亿":
+        return big(x, precision or Decimal("0.1"))
     if unit == "%":  # a headline share is in percent (43.52…), as its unit says
-        return pct(x if is_missing(x) else float(x) / 100, na=NOT_REPORTED)
+        return pct(x if is_missing(x) else float(x) / 100, digits(precision, 1), na=NOT_REPORTED)
     if unit == "元":
         return yuan(x)
-    if unit == "条":
-        return big(x)
     return count(x)

@@ -121,10 +121,10 @@ FIGURES: tuple[model.Declared, ...] = (
     model.Figure("appointments.total", "本月预约挂号量", "次", grand_total, ("appointments",),
                  rule="预约挂号服务统计表·合计·小计"),
     model.Figures("appointments.channel_share", "{}占比", "%", _channel_shares, ("appointments",), model.COMPUTED,
-                  rule="计算所得：该途径合计 ÷ 合计·小计", precision=Decimal("0.1")),
+                  rule="计算所得：该途径合计 ÷ 合计·小计", precision=Decimal("0.1"), comparable=False),
     model.Figure("appointments.top5_share", "预约量前5家医院占比", "%", lambda m: top_share(m, 5) * 100,
                  ("appointments",), model.COMPUTED, rule="计算所得：预约量最多的5家医院之和 ÷ 合计·小计",
-                 precision=Decimal("0.1")),
+                 precision=Decimal("0.1"), comparable=False),
     model.Figure("appointments.cumulative_total", "截止月底累计预约挂号量", "次", cumulative_total,
                  ("appointments.cumulative_total",)),
 )

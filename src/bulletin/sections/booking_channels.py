@@ -73,7 +73,7 @@ FIGURES: tuple[model.Declared, ...] = (
                  qualifier=SCOPE),
     model.Figures("booking_channels.share", "预约最多的渠道（{}）占比", "%", _lead_share, ("booking_channels",),
                   model.COMPUTED, rule="计算所得：该渠道预约数量 ÷ 分途径预约合计", qualifier=SCOPE,
-                  precision=Decimal("0.1")),
+                  precision=Decimal("0.1"), comparable=False),
 )
 #: the tables the section prints: the channel table with its printed scope note
 TABLES = (model.TableDecl("booking_channels", qualifier=SCOPE),)

@@ -25,7 +25,10 @@ from ..comparisons import COMPARISONS, MONTH_ON_MONTH, Basis
 from ..loaded_month import NotPublishedError
 from ..month_strings import month_label
 from ..units import Aliases, aliases
-from . import Note  # sections return it as compare.Note
+from . import (
+    Note,  # sections return it as compare.Note
+    model,
+)
 
 if TYPE_CHECKING:
     from ..loaded_month import Month
@@ -94,11 +97,23 @@ def headline_frame(rows: Sequence[tuple[str, object, str]]) -> pd.DataFrame:
 
 
 def comparable(headlines: pd.DataFrame) -> pd.DataFrame:
-    """A section's headlines as ``label`` (with its unit: ``投放台数（台）``) and ``value``; shares
-    (unit %) are left out, since the change of a share is not a count."""
-    keep = headlines[headlines["unit"] != "%"]
+    """A section's headlines as ``key``, ``label`` (with its unit: ``投放台数（台）``) and ``value``;
+    a figure its declaration says is not comparable (a share: the change of a share is not a
+    count; a judgement) is left out (:func:`.model.comparable`)."""
+    keep = headlines[[model.comparable(str(k)) for k in headlines["key"]]]
     labels = [f"{label}（{unit}）" if unit else label for label, unit in zip(keep["label"], keep["unit"], strict=True)]
-    return pd.DataFrame({"label": labels, "value": list(keep["value"])}, dtype=object)
+    return pd.DataFrame({"key": list(keep["key"]), "label": labels, "value": list(keep["value"])}, dtype=object)
+
+
+def compared_headlines(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """Headlines of two months against each other (:func:`by_unit`'s columns, ``label`` first):
+    matched by the figure's key, so a figure relabelled between the months is one figure, shown
+    under this month's label (a figure gone since, under its label then)."""
+    cur, prev = comparable(current), comparable(previous)
+    out = by_unit(cur, prev, "key", "value")
+    names = {**dict(zip(prev["key"], prev["label"], strict=True)), **dict(zip(cur["key"], cur["label"], strict=True))}
+    out.insert(0, "label", [names[k] for k in out["key"]])
+    return out.drop(columns="key")
 
 
 def money_rows(frame: pd.DataFrame) -> list[bool]:
@@ -115,7 +130,7 @@ def changes(m: Month, headlines: Callable[[Month], pd.DataFrame],
     base = m.earlier(basis.lag)
     if base is None:
         return None
-    return by_unit(comparable(headlines(m)), comparable(headlines(base)), "label", "value")
+    return compared_headlines(headlines(m), headlines(base))
 
 
 def _value(v: object, money: bool, present: bool) -> str:
@@ -307,12 +322,14 @@ def headline_changes(m: Month, frame_of: Callable[[Month], pd.DataFrame],
                      key: str = "key") -> list[tuple[Basis, Month, pd.DataFrame]]:
     """Headline figures against each declared comparison whose base month is in the data.
 
-    ``frame_of(month)`` gives the figures as ``key``, ``value``, ``unit``; shares (unit %) are left
-    out, as :func:`comparable` leaves them out. Each frame is :func:`by_unit`'s, in ``frame_of(m)``'s
-    order; what the outputs show beside a figure is :func:`change_text` of its row.
+    ``frame_of(month)`` gives the figures as ``key`` (the figure's key, :mod:`.model`: a figure
+    relabelled between the months is still one figure), ``value``, ``unit``; a figure its
+    declaration says is not comparable (a share, a judgement: :func:`.model.comparable`) is left
+    out. Each frame is :func:`by_unit`'s, in ``frame_of(m)``'s order; what the outputs show beside
+    a figure is :func:`change_text` of its row.
     """
     def counts(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame[frame["unit"] != "%"].reset_index(drop=True)
+        return frame[[model.comparable(str(k)) for k in frame[key]]].reset_index(drop=True)
 
     current = counts(frame_of(m))
     return [(b, base, by_unit(current, counts(frame_of(base)), key, "value")) for b, base in bases(m)]

@@ -214,10 +214,10 @@ FIGURES: tuple[model.Declared, ...] = (
                  precision=Decimal("0.1")),
     model.Figure("platform.lagging_districts", "区·进度滞后", "个",
                  lambda m: int(units(m, "district")["lagging"].sum()), ("platform_districts",), model.JUDGEMENT,
-                 rule=LAGGING_RULE),
+                 rule=LAGGING_RULE, comparable=False),
     model.Figure("platform.lagging_hospitals", "医院·进度滞后", "家",
                  lambda m: int(units(m, "hospital")["lagging"].sum()), ("platform_hospitals",), model.JUDGEMENT,
-                 rule=LAGGING_RULE),
+                 rule=LAGGING_RULE, comparable=False),
 )
 #: the tables the section prints
 TABLES = (model.TableDecl("platform_districts"), model.TableDecl("platform_hospitals"))
@@ -366,10 +366,12 @@ def lagging_view(m: Month) -> pd.DataFrame:
 def headline_view(m: Month) -> pd.DataFrame:
     """The headline figures for readers; the cumulative records in 亿条 as the bulletin prints them."""
     head = headlines(m)
-    values = [fmt.yi(v) + "条" if label == "截止月底累计校验入库数据" else fmt.count(v)
-              for label, v in zip(head["label"], head["value"], strict=True)]
-    plain = [label == "截止月底累计校验入库数据" or unit in ("个", "家") or label.endswith(unit)
-             for label, unit in zip(head["label"], head["unit"], strict=True)]
+    forms = [model.declaration(k).form for k in head["key"]]
+    # a figure declared in 亿 (the cumulative records) with its unit, as printed; the others bare
+    values = [model.text(v, u, key=k) if form else model.number(v, u, key=k)
+              for v, u, k, form in zip(head["value"], head["unit"], head["key"], forms, strict=True)]
+    plain = [bool(form) or unit in ("个", "家") or label.endswith(unit)
+             for label, unit, form in zip(head["label"], head["unit"], forms, strict=True)]
     names = [label if p else f"{label}（{unit}）"
              for label, unit, p in zip(head["label"], head["unit"], plain, strict=True)]
     out = pd.DataFrame({"项目": names, "数值": values})

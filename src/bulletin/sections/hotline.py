@@ -121,7 +121,7 @@ FIGURES: tuple[model.Declared, ...] = (
     model.Figure("hotline.nanjing_calls", "其中南京", "人次", _nanjing_calls, ("province_calls",)),
     model.Figure("hotline.nanjing_share", "南京占全省电话量", "%", _nanjing_share,
                  ("province_calls", "hotline.province_total_calls"), model.COMPUTED,
-                 rule="计算所得：南京接听电话 ÷ 全省12320接听电话", precision=Decimal("0.1")),
+                 rule="计算所得：南京接听电话 ÷ 全省12320接听电话", precision=Decimal("0.1"), comparable=False),
 )
 #: the tables the section prints (those its figures and views read)
 TABLES = (model.TableDecl("hotline_categories"), model.TableDecl("province_calls"))

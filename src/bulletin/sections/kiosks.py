@@ -183,10 +183,10 @@ FIGURES: tuple[model.Declared, ...] = (
                  precision=Decimal("0.01")),
     model.Figure("kiosks.idle_units", "闲置终端的单位数", "个",
                  lambda m: int(group_summary(m).at["合计", "idle_units"]), ("kiosks",), model.JUDGEMENT,
-                 rule=IDLE_RULE),
+                 rule=IDLE_RULE, comparable=False),
     model.Figure("kiosks.idle_kiosks", "闲置终端台数", "台",
                  lambda m: int(group_summary(m).at["合计", "idle_kiosks"]), ("kiosks",), model.JUDGEMENT,
-                 rule=IDLE_RULE),
+                 rule=IDLE_RULE, comparable=False),
 )
 #: the tables the section prints
 TABLES = (model.TableDecl("kiosks"),)

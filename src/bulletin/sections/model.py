@@ -64,6 +64,7 @@ class Figure:
     qualifier: str = ""
     form: str = ""  # "" as a number; "亿" as the bulletin prints a large count
     precision: Decimal | None = None  # the printed precision (0.1 亿, 0.01 元, 0.1 %)
+    comparable: bool = True  # compared with an earlier month (环比, 同比); a share or a judgement is not
 
     def rows(self, m: Month) -> list[tuple[str, object, str, str]]:
         value = self.value(m)
@@ -85,6 +86,7 @@ class Figures:
     qualifier: str = ""
     form: str = ""
     precision: Decimal | None = None
+    comparable: bool = True
 
     def rows(self, m: Month) -> list[tuple[str, object, str, str]]:
         return [(label, value, self.unit, f"{self.key}.{suffix}") for suffix, label, value in self.each(m)
@@ -140,6 +142,47 @@ def declaration(key: str) -> Declared:
     raise KeyError(key)
 
 
+def comparable(key: str) -> bool:
+    """Whether the figure ``key`` is compared with an earlier month (环比, 同比), as declared: a
+    share or a judgement is not; a key no declaration holds (a figure since removed) is not."""
+    try:
+        return declaration(key).comparable
+    except KeyError:
+        return False
+
+
+def value_of(m: Month, key: str) -> object | None:
+    """The month's value of the declared figure ``key`` (a family's member by its full key); None
+    when the month lacks it or did not print a table or fact it needs."""
+    decl = declaration(key)
+    if not available(m, decl):
+        return None
+    if isinstance(decl, Figure):
+        return decl.value(m)
+    return next((v for suffix, _, v in decl.each(m) if f"{decl.key}.{suffix}" == key), None)
+
+
+def worded(key: str, value: object, style: str = "printed", unit: bool = True) -> str:
+    """The figure ``key`` with ``value``, worded as its declaration says (its unit, form and
+    precision): ``59507个``, ``49.3亿条`` in the printed style; what the PDF's and the Word
+    file's prose print of a declared figure (without its unit, ``51460109.85``, when not ``unit``:
+    a table cell under a header that names it)."""
+    decl = declaration(key)
+    return text(value, decl.unit, style, spaced=False, key=key) if unit else number(value, decl.unit, style, key=key)
+
+
+def _form(key: str) -> tuple[str, Decimal | None]:
+    """The declared printed form and precision of ``key`` (``("", None)`` without a key, or for a
+    key no declaration holds)."""
+    if not key:
+        return "", None
+    try:
+        decl = declaration(key)
+    except KeyError:
+        return "", None
+    return decl.form, decl.precision
+
+
 def all_figures() -> tuple[Declared, ...]:
     """Every section's declared figures, in the sections' order."""
     from . import with_headlines
@@ -160,29 +203,36 @@ def qualifier(table: str) -> str:
     return decl.qualifier if decl else ""
 
 
-def text(value: object, unit: str, style: str = "reader", spaced: bool = True) -> str:
+def text(value: object, unit: str, style: str = "reader", spaced: bool = True, key: str = "") -> str:
     """A headline figure as shown, with its unit: the one place a figure is formatted, per style.
 
     ``reader``: ``59,507 个`` (``59,507个`` when not ``spaced``), ``43.5%``, ``51,460,109.85 元``,
     ``49.3亿条``; ``printed``: as the bulletin prints it, ``59507个``, ``51460109.85元``, ``49.3亿条``.
-    A share's value is in percent (the unit %).
+    A share's value is in percent (the unit %). The printed form and precision are the
+    declaration's of ``key`` (49.3亿条 for ``platform.cumulative_records`` only); without a key a
+    figure is a plain number.
     """
     from ..fmt import printed
 
-    shown = number(value, unit, style)
+    shown = number(value, unit, style, key=key)
     if unit == "%" or shown == printed.NOT_REPORTED:
         return shown
-    return f"{shown} {unit}" if style == "reader" and spaced and not shown.endswith("亿") else f"{shown}{unit}"
+    form, _ = _form(key)
+    return f"{shown} {unit}" if style == "reader" and spaced and form != "亿" else f"{shown}{unit}"
 
 
-def number(value: object, unit: str, style: str = "reader", na: str | None = None) -> str:
+def number(value: object, unit: str, style: str = "reader", na: str | None = None, key: str = "") -> str:
     """A headline figure without its unit, per style (``59,507`` / ``59507``, ``49.3亿``,
-    ``43.5%``): what :func:`text` says before the unit, and what a table whose header names the
-    unit shows (the trends). ``na`` for a missing value in the reader's style."""
+    ``43.5%``) in the form and precision declared for ``key``: what :func:`text` says before the
+    unit, and what a table whose header names the unit shows (the trends). ``na`` for a missing
+    value in the reader's style."""
     from .. import fmt
     from ..fmt import printed
 
-    return printed.figure(value, unit) if style == "printed" else fmt.figure(value, unit, na=na)
+    form, precision = _form(key)
+    if style == "printed":
+        return printed.figure(value, unit, form, precision)
+    return fmt.figure(value, unit, na=na, form=form, precision=precision)
 
 
 def share(part: object, whole: object) -> float | None:
@@ -208,7 +258,7 @@ def explain(key: str, value: object, unit: str) -> str:
     if decl.qualifier:
         parts.append(decl.qualifier.strip("（）"))
     if decl.form == "亿" and not _missing(value):
-        parts.append(f"公报印作{text(value, unit, style='printed')}，数值为其展开（精确到{decl.precision}亿）")
+        parts.append(f"公报印作{text(value, unit, style='printed', key=key)}，数值为其展开（精确到{decl.precision}亿）")
     if decl.provenance != PRINTED and decl.rule:
         parts.append(decl.rule)
     return "；".join(parts)

@@ -29,10 +29,10 @@ def figures(m: Month) -> pd.DataFrame:
     return m.history.series([m.month]).drop(columns="month")
 
 
-def _format(value: object, unit: str) -> str:
-    """A headline as a reader sees it, with its unit (:func:`model.text`): ``59,507 个``,
-    ``49.3亿条``, ``43.5%``."""
-    return model.text(value, unit)
+def _format(value: object, unit: str, key: str) -> str:
+    """A headline as a reader sees it, with its unit, in its declared form (:func:`model.text`):
+    ``59,507 个``, ``49.3亿条``, ``43.5%``."""
+    return model.text(value, unit, key=key)
 
 
 def headlines(m: Month) -> pd.DataFrame:
@@ -47,7 +47,8 @@ def headline_texts(m: Month) -> list[tuple[str, str]]:
     """The month's headline figures as a reader reads them: ``[(Chinese label, formatted value), ...]``
     (``59,507 个``, ``51,460,109.85 元``, ``49.3亿条``); what the month page and the top index show."""
     frame = figures(m)
-    return [(label, _format(v, u)) for label, v, u in zip(frame["label"], frame["value"], frame["unit"], strict=True)]
+    return [(label, _format(v, u, k))
+            for label, v, u, k in zip(frame["label"], frame["value"], frame["unit"], frame["key"], strict=True)]
 
 
 def compared_texts(m: Month) -> list[dict[str, object]]:
@@ -55,10 +56,10 @@ def compared_texts(m: Month) -> list[dict[str, object]]:
     month is in the data (环比, 同比), one entry each: ``title`` (``同比变化（2019年2月）``) and
     ``changes``, the worded change beside each figure in :func:`headline_texts`'s order (``""`` for
     a share, which is not compared). ``[]`` when no base month is in the data."""
-    def frame_of(month: Month) -> pd.DataFrame:
+    def frame_of(month: Month) -> pd.DataFrame:  # matched by the figure's key: a relabelled figure still compares
         frame = figures(month)
-        return pd.DataFrame({"key": list(zip(frame["section"], frame["label"], strict=True)),
-                             "value": list(frame["value"]), "unit": list(frame["unit"])}, dtype=object)
+        return pd.DataFrame({"key": list(frame["key"]), "value": list(frame["value"]),
+                             "unit": list(frame["unit"])}, dtype=object)
 
     current = frame_of(m)
     units = dict(zip(current["key"], current["unit"], strict=True))
@@ -108,7 +109,7 @@ class _Figures:
         if key not in self.given or fmt.is_missing(self.given[key][1]):
             return None
         _, value, unit = self.given[key]
-        return model.text(value, unit, spaced=False)  # 59,507个 · 43.5% · 51,460,109.85元 · 49.3亿条
+        return model.text(value, unit, spaced=False, key=key)  # 59,507个 · 43.5% · 51,460,109.85元 · 49.3亿条
 
     def value(self, key: str) -> object:
         return self.given.get(key, ("", None, ""))[1]
@@ -213,8 +214,9 @@ def findings_table(m: Month) -> pd.DataFrame:
     rows = []
     for sec in with_headlines():
         found = model.judgements(m, getattr(sec.module, "FIGURES", ()))
-        for label, value, unit, rule in zip(found["label"], found["value"], found["unit"], found["rule"], strict=True):
-            rows.append((sec.title, label, model.text(value, unit), rule))
+        for label, value, unit, key, rule in zip(found["label"], found["value"], found["unit"], found["key"],
+                                                 found["rule"], strict=True):
+            rows.append((sec.title, label, model.text(value, unit, key=key), rule))
     out = pd.DataFrame(rows, columns=["板块", "判断", "本月", "规则"])
     out.index = [str(i + 1) for i in range(len(out))]
     return out
@@ -227,7 +229,7 @@ def headline_table(m: Month) -> pd.DataFrame:
         {
             "板块": list(frame["section"]),
             "指标": list(frame["label"]),
-            "本月": [_format(v, u) for v, u in zip(frame["value"], frame["unit"], strict=True)],
+            "本月": [_format(v, u, k) for v, u, k in zip(frame["value"], frame["unit"], frame["key"], strict=True)],
         }
     )
     out.index = [str(i + 1) for i in range(len(out))]
@@ -265,9 +267,7 @@ def month_on_month(m: Month) -> compare.Comparison | compare.Note:
             else:
                 frame = sec.module.headlines(base)
             before.append(frame)
-        frames.append((basis, compare.by_unit(compare.comparable(current),
-                                              compare.comparable(pd.concat(before, ignore_index=True)),
-                                              "label", "value")))
+        frames.append((basis, compare.compared_headlines(current, pd.concat(before, ignore_index=True))))
     against = tuple((b.name, base.month) for b, base in found)
     return compare.Comparison(m.month, found[0][1].month, (compare.headline_part(frames),), ("",),
                               tuple(lines), against)

@@ -111,9 +111,9 @@ def headline_table(m: Month, months: int | None = WINDOW) -> pd.DataFrame:
     frame = _shown_series(m, months)
     frame = frame[frame["unit"] != "%"]
     rows: dict[tuple[str, str], dict[str, str]] = {}
-    for month, section, label, value, unit, _key in frame.itertuples(index=False):
+    for month, section, label, value, unit, key in frame.itertuples(index=False):
         row = rows.setdefault((section, f"{label}（{unit}）"), {})
-        row[month] = model.number(value, unit, na=fmt.UNDEFINED)
+        row[month] = model.number(value, unit, na=fmt.UNDEFINED, key=key)
     table = pd.DataFrame(
         [[row.get(x, fmt.UNDEFINED if x in present else NO_DATA) for x in shown] for row in rows.values()],
         index=pd.MultiIndex.from_tuples(list(rows), names=["板块", "指标"]),
@@ -176,13 +176,13 @@ def _grid(n: int) -> tuple[Figure, int, int]:
     return fig, rows, cols
 
 
-def _describe(fig: Figure, title: str, items: list[tuple[str, list[float], str]], shown: list[str]) -> Figure:
-    """Alt text: the chart's title, then each series' latest figure."""
+def _describe(fig: Figure, title: str, items: list[tuple[str, list[float], str, str]], shown: list[str]) -> Figure:
+    """Alt text: the chart's title, then each series' latest figure (in its declared form)."""
     latest = []
-    for label, values, unit in items:
+    for label, values, unit, key in items:
         found = [(x, v) for x, v in zip(shown, values, strict=True) if not math.isnan(v)]
         if found:
-            latest.append((label, f"{month_label(found[-1][0])} {model.number(found[-1][1], unit)}"))
+            latest.append((label, f"{month_label(found[-1][0])} {model.number(found[-1][1], unit, key=key)}"))
     return charts.describe(fig, title, latest)
 
 
@@ -192,10 +192,10 @@ def _small_multiples(shown: list[str], panels: list[tuple[str, str, pd.DataFrame
     fig, rows, cols = _grid(len(panels))
     items = []
     for i, (prefix, label, part) in enumerate(panels):
-        unit = part["unit"].iloc[0]
+        unit, key = part["unit"].iloc[0], str(part["key"].iloc[0])
         values = _panel(fig.add_subplot(rows, cols, i + 1), shown, part, charts.PALETTE[0],
                         f"{prefix}{label}（{unit}）")
-        items.append((label, values, unit))
+        items.append((label, values, unit, key))
     fig.suptitle(heading, x=0.01, ha="left", fontsize=14).set_parse_math(False)
     return _describe(fig, heading, items, shown)
 
