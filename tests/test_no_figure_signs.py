@@ -293,3 +293,19 @@ def test_the_published_workbook_of_a_month_with_signs_ingests_back_with_each_sig
     for (table, key, column), sign in SIGNS.items():
         assert is_missing(_row(reread.table(table), table, key)[column])
         assert reread.signs(table)[(key, column)] == sign, (table, key, column)
+
+
+def test_the_month_on_month_table_shows_a_sign_as_printed_not_as_未反馈(month, tmp_path):
+    """March copied from the month with signs: the channel 微脉科技, printed “…” in both months, reads
+    “…” in 本月 and 上月 of the booking channels' month-on-month table, never 未反馈 nor 0."""
+    import shutil
+
+    from bulletin.sections import booking_channels
+
+    root = tmp_path / "data"
+    shutil.copytree(month.folder, root / M)
+    shutil.copytree(month.folder, root / "2020-03")
+    view = booking_channels.month_on_month(Month("2020-03", root))
+    table = dict(view.parts)["各途径预约数量"].set_index("途径")
+    assert table.at["微脉科技", "本月"] == "…" and table.at["微脉科技", "上月"] == "…"
+    assert "未反馈" not in table.loc["微脉科技"].tolist()

@@ -23,6 +23,7 @@ import pandas as pd
 from .. import fmt
 from ..comparisons import COMPARISONS, MONTH_ON_MONTH, Basis
 from ..loaded_month import NotPublishedError
+from ..missing import NoFigure, is_missing, signs
 from ..month_strings import month_label
 from ..units import Aliases, aliases
 from . import (
@@ -67,6 +68,28 @@ def _sub(a: object, b: object) -> object:
     return int(a) - int(b)
 
 
+def _as_printed(frame: pd.DataFrame, key: str, value: str) -> list[object]:
+    """The ``value`` column of ``frame``, a cell the bulletin printed as a sign for no figure (—, …)
+    as that sign (:class:`~bulletin.missing.NoFigure`: missing to every sum, shown as printed), not
+    as 未反馈. The signs ride in the loaded table's ``attrs`` by row key (:func:`~bulletin.missing.signs`):
+    a row is found by its ``key`` (the key's last part) and, for a two-part key such as the kiosks'
+    (group, unit), by the frame's other cell holding the key's first part."""
+    values = list(frame[value])
+    printed = {k: sign for (k, col), sign in signs(frame).items() if col == value and k}
+    if not printed:
+        return values
+    rows = frame.reset_index(drop=True)
+    for i, (name, v) in enumerate(zip(rows[key], values, strict=True)):
+        if not is_missing(v):
+            continue
+        others = {str(rows.at[i, c]) for c in rows.columns if c != key}
+        for k, sign in printed.items():
+            if k[-1] == str(name) and (len(k) == 1 or k[0] in others):
+                values[i] = NoFigure(sign)
+                break
+    return values
+
+
 def by_unit(current: pd.DataFrame, previous: pd.DataFrame, key: str, value: str,
             aliases: Aliases | None = None) -> pd.DataFrame:
     """Per unit: ``key``, ``value``, ``previous``, ``change``, ``change_pct`` (a fraction) and
@@ -78,9 +101,9 @@ def by_unit(current: pd.DataFrame, previous: pd.DataFrame, key: str, value: str,
     ``value`` missing.
     """
     canon = aliases.canonical if aliases is not None else (lambda name: name)
-    prev = {canon(k): (k, v) for k, v in zip(previous[key], previous[value], strict=True)}
+    prev = {canon(k): (k, v) for k, v in zip(previous[key], _as_printed(previous, key, value), strict=True)}
     rows = []
-    for name, v in zip(current[key], current[value], strict=True):
+    for name, v in zip(current[key], _as_printed(current, key, value), strict=True):
         hit = prev.pop(canon(name), None)
         rows.append((name, v, hit[1], BOTH) if hit is not None else (name, v, pd.NA, NEW))
     rows.extend((name, pd.NA, p, GONE) for name, p in prev.values())
