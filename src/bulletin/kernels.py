@@ -26,6 +26,8 @@ from pathlib import Path
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Unicode
 
+from .errors import KernelStartError
+
 #: Modules imported once in the fork server (what section notebooks import anyway).
 WARM_MODULES = (
     "ipykernel.kernelapp",
@@ -53,16 +55,6 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 KERNEL_NAME = "bulletin-fork"
 PROVISIONER_NAME = "bulletin-fork-provisioner"
 _PREFIX = "bulletin-fork-"
-
-
-class KernelStartError(RuntimeError):
-    """A kernel that died or stayed silent before it had run anything (a loaded machine: a port
-    taken between its choice and the kernel's bind, say); the runner tries the notebook once more.
-
-    Raised where the kernel's start is awaited: :class:`ReadyClient`'s ``wait_for_ready`` (every
-    kernel, forked or stock) and :func:`_await_kernel` (a forked one). A ``RuntimeError``, as
-    jupyter_client's own ``wait_for_ready`` raises, so nbclient cleans the kernel up as it does then.
-    """
 
 
 def fork_available() -> bool:

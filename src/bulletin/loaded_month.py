@@ -20,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import BulletinDataError
+from .errors import BulletinDataError, NotPublishedError
 from .loaders import month_folder, months, plots_ready
 from .month_strings import month_label, months_before, parse_month, previous_month
 from .schema import FACTS_FILE, TABLES, Table
@@ -33,10 +33,6 @@ if TYPE_CHECKING:
     from .revisions import Marks, Revision
 
 PathLike = str | os.PathLike[str] | None
-
-
-class NotPublishedError(BulletinDataError):
-    """A table the bulletin did not print this month (recorded in ``not_published.csv``) was asked for."""
 
 
 class Month:

@@ -306,7 +306,7 @@ A text cut short is refused unless ``partial`` (see :mod:`.ending`).
         if not changes:
             return dataclasses.replace(result, unchanged=True)
         if not force:
-            raise revisions.RevisionRefused(parsed.month, target, changes, revisions.next_number(target))
+            raise revisions.refusal(parsed.month, target, changes)
         # a revision without a reason says so in its record (and to readers), never an empty reason
         why = (reason or "").strip() or revisions.NO_REASON
         revision = revisions.write_revision(target, files, changes, reason=why, source=Path(path).name)
