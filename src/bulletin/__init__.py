@@ -25,6 +25,7 @@ from .errors import (
     IngestError,
     MonthNotInDataError,
 )
+from .release import __version__  # noqa: F401 - said once, in release, where every output reads it
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time these come lazily from __getattr__
     from .history import headlines
@@ -61,7 +62,6 @@ __all__ = [
     "month",
     "months",
 ]
-__version__ = "0.1.0"
 
 
 #: submodules reachable as attributes without their own import (``bulletin.units.aliases()``)

@@ -166,7 +166,7 @@ def write_stored(folder: Path, digest: dict) -> None:
 
     Only inside the folder that holds ``folder`` (the reports folder): a ``.history`` that is a
     link to somewhere else (the data folder) is refused here, at each write, with one line."""
-    from .publish import write_text_atomic
+    from .files import write_text_atomic
 
     path = paths.confined(folder / f"{digest['month']}.json", folder.parent)
     folder.mkdir(parents=True, exist_ok=True)

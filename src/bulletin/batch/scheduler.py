@@ -242,8 +242,8 @@ class _Batch:
 
     def provenance(self, month: str) -> dict:
         """Which code and data produced a month (shown on its page, kept in its manifest)."""
-        from .. import __version__
         from ..demo import is_synthetic
+        from ..release import __version__
 
         found = {"version": __version__, "code": cache.code_hash()[:12],
                  "data": cache.data_hash(self.data_root, month)[:12]}
