@@ -1,12 +1,11 @@
 """No import cycle in ``src/bulletin``: the graph of its modules' imports, read with :mod:`ast`.
 
-Edges are every ``import``/``from … import`` of one ``bulletin`` module by another that runs: at
-module level and inside functions alike (a function-level import is a dependency too, only a later
-one); not those under ``if TYPE_CHECKING:``, which never run (annotations only). ``from . import x``
-is an edge to the submodule ``x`` when there is one, else to the package. The one set of deferred
-imports still closing cycles is :data:`DEFERRED`: the loaded month reaching up, on first use, to
-what is computed from it (its check report, its digests). Any other cycle fails, and so does a
-deferred edge that no longer closes one.
+Edges are every ``import``/``from … import`` of one ``bulletin`` module by another: at module
+level, inside functions (a function-level import is a dependency too, only a later one) and under
+``if TYPE_CHECKING:`` (an annotation that names a module above ties the layers as well). ``from .
+import x`` is an edge to the submodule ``x`` when there is one, else to the package. Any cycle
+fails: there is no list of allowed ones. What the loaded month asks of the layers above it
+(``m.check()``, ``m.history``) goes through :mod:`bulletin.wiring`, filled in by the package.
 """
 
 from __future__ import annotations
@@ -18,14 +17,6 @@ from bulletin import paths
 
 SRC = paths.PROJECT_ROOT / "src" / "bulletin"
 
-#: function-level imports that close a cycle on purpose (importer → imported): the loaded month's
-#: lazy attributes, computed from it on first use
-DEFERRED = {
-    ("bulletin.loaded_month", "bulletin.checks"),  # Month.check(): the month's check report
-    ("bulletin.loaded_month", "bulletin.history"),  # Month.history: the digests a family of months shares
-}
-
-
 def _modules() -> dict[str, tuple[Path, bool]]:
     found = {}
     for path in SRC.rglob("*.py"):
@@ -35,14 +26,10 @@ def _modules() -> dict[str, tuple[Path, bool]]:
     return found
 
 
-def _type_checking(node: ast.AST) -> bool:
-    return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
-
-
 def _imports(node: ast.AST, deferred: bool):
-    """The import statements under ``node`` that run (deferred: also those inside functions)."""
+    """The import statements under ``node`` (deferred: also those inside functions)."""
     for child in ast.iter_child_nodes(node):
-        if _type_checking(child) or (not deferred and isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))):
+        if not deferred and isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         if isinstance(child, (ast.Import, ast.ImportFrom)):
             yield child
@@ -107,7 +94,8 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_the_graph_sees_the_imports_it_should():
     graph = import_graph()
     assert "bulletin.batch.jobs" in graph["bulletin.batch.runlog"]  # module level
-    assert "bulletin.history" in graph["bulletin.loaded_month"]  # inside a method
+    assert "bulletin.loaded_month" in graph["bulletin.history"]  # inside a function
+    assert "bulletin.loaded_month" in graph["bulletin.sections.model"]  # under TYPE_CHECKING
     assert "bulletin.batch" in graph["bulletin.cli"]  # inside a function, `from .batch import …`
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
@@ -116,16 +104,18 @@ def test_no_import_cycle_at_module_level():
     assert cycles(import_graph(deferred=False)) == []
 
 
-def test_no_import_cycle_but_the_deferred_attributes_of_the_loaded_month():
+def test_no_import_cycle_at_all():
+    """Counting imports inside functions and under ``TYPE_CHECKING``; no exception list."""
+    assert cycles(import_graph()) == []
+
+
+def test_the_data_layer_imports_nothing_above_it():
+    """The loaded month reaches its check report and its digests through bulletin.wiring only."""
     graph = import_graph()
-    for importer, imported in DEFERRED:
-        assert imported in graph[importer], f"{importer} no longer imports {imported}: drop it from DEFERRED"
-        graph[importer].discard(imported)
-    assert cycles(graph) == []
-    for importer, imported in DEFERRED:  # each one listed is needed: without it no cycle is left to excuse
-        graph[importer].add(imported)
-        assert cycles(graph), f"{importer} → {imported} closes no cycle: drop it from DEFERRED"
-        graph[importer].discard(imported)
+    assert not graph["bulletin.loaded_month"] & {"bulletin.checks", "bulletin.history", "bulletin.sections"}
+    assert graph["bulletin.wiring"] == set()
+    assert "bulletin.publish" not in graph["bulletin.history"]
+    assert not any(m.startswith("bulletin.site") for m in graph["bulletin.mplfont"] | graph["bulletin.loaders"])
 
 
 def test_every_exception_class_is_in_the_errors_module_and_its_family():

@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from . import wiring as _wiring
 from .errors import (
     AbsentMonthsWarning,
     BulletinDataError,
@@ -62,6 +63,22 @@ __all__ = [
     "month",
     "months",
 ]
+
+
+def _check(m: Month) -> object:
+    from .checks.month import check_loaded
+
+    return check_loaded(m)
+
+
+def _history(m: Month) -> object:
+    from .history import of
+
+    return of(m)
+
+
+#: the loaded month's m.check() and m.history, computed by the layers above it (bulletin.wiring)
+_wiring.ABOVE.update(check=_check, history=_history)
 
 
 #: submodules reachable as attributes without their own import (``bulletin.units.aliases()``)

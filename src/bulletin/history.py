@@ -291,8 +291,15 @@ class History:
 
 
 def of(m: Month) -> History:
-    """The history shared by ``m`` and the months loaded with it (``m.history``)."""
-    return m.history
+    """The history shared by ``m`` and the months loaded with it (what ``m.history`` returns)."""
+    def make() -> History:
+        made = History(m.data_dir)
+        made.sibling = m.sibling
+        return made
+
+    found: History = m.shared("history", make)  # type: ignore[assignment]
+    found.loaded.setdefault(m.month, m)
+    return found
 
 
 def series(history: History, months: Iterable[str]) -> pd.DataFrame:
