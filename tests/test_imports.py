@@ -59,6 +59,16 @@ def import_graph(*, deferred: bool = True) -> dict[str, set[str]]:
     return graph
 
 
+def _pop_until(stack: list[str], v: str) -> list[str]:
+    """The modules on ``stack`` down to ``v``, popped: one strongly connected component."""
+    component = []
+    while True:
+        w = stack.pop()
+        component.append(w)
+        if w == v:
+            return component
+
+
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """The strongly connected components of more than one module (Tarjan), each sorted."""
     index: dict[str, int] = {}
@@ -76,12 +86,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
             elif w in stack:
                 low[v] = min(low[v], index[w])
         if low[v] == index[v]:
-            component = []
-            while True:
-                w = stack.pop()
-                component.append(w)
-                if w == v:
-                    break
+            component = _pop_until(stack, v)
             if len(component) > 1:
                 found.append(sorted(component))
 
