@@ -142,3 +142,45 @@ def test_every_exception_class_is_in_the_errors_module_and_its_family():
     outside = {c.__name__ for c in found if not issubclass(c, (errors.BulletinError, Warning))}
     assert outside == set()
     assert issubclass(errors.KernelStartError, RuntimeError)  # as jupyter_client's own start errors
+
+
+#: ARCHITECTURE.md's layers (1 core … 7 the commands), module by module: the longest prefix decides
+LAYERS = {
+    "bulletin.errors": 1, "bulletin.wiring": 1, "bulletin.month_strings": 1, "bulletin.comparisons": 1,
+    "bulletin.paths": 1, "bulletin.files": 1, "bulletin.publication": 1, "bulletin.missing": 1,
+    "bulletin.schema": 1, "bulletin.sheet_layout": 1, "bulletin.inputs": 1, "bulletin.datalock": 1,
+    "bulletin.cache": 1, "bulletin.release": 1, "bulletin.display": 1, "bulletin.plotting": 1,
+    "bulletin.mplfont": 1, "bulletin.site.markup": 1, "bulletin.site.fonts": 1,
+    "bulletin.store": 2, "bulletin.glyphs": 2, "bulletin.ingest": 2, "bulletin.month_words": 2,
+    "bulletin.loaders": 2, "bulletin.units": 2, "bulletin.revisions": 2, "bulletin.demo": 2,
+    "bulletin.loaded_month": 2,
+    "bulletin.checks": 3, "bulletin.fmt": 3, "bulletin.charts": 3, "bulletin.sections": 3,
+    "bulletin.history": 4, "bulletin.checks.month": 4, "bulletin.checks.range": 4, "bulletin.checks.__init__": 4,
+    "bulletin.ingest.__init__": 4, "bulletin.sections.trends": 4, "bulletin.sections.kiosks": 4,
+    "bulletin.sections.overview": 4,
+    "bulletin.documents": 5, "bulletin.site": 5, "bulletin.publish": 5,
+    "bulletin.kernels": 6, "bulletin.batch": 6,
+    "bulletin.cli": 7, "bulletin.__init__": 7,
+}
+
+
+def layer(module: str, package: bool) -> int:
+    name = f"{module}.__init__" if package else module
+    prefixes = [p for p in LAYERS if name == p or name.startswith(p + ".")]
+    assert prefixes, f"{module} is in no layer of ARCHITECTURE.md"
+    return LAYERS[max(prefixes, key=len)]
+
+
+def test_imports_point_down_the_layers_of_architecture_md():
+    modules = _modules()
+    graph = import_graph()
+    where = {m: layer(m, package) for m, (_, package) in modules.items()}
+    up = [f"{m} (layer {where[m]}) → {t} (layer {where[t]})" for m in graph for t in graph[m] if where[t] > where[m]]
+    assert up == []
+    text = (paths.PROJECT_ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    listed = text[text.index("## Layers"):text.index("## The loaded month")]
+    for path, _ in modules.values():
+        rel = path.relative_to(SRC)
+        named = f"{rel.stem}.py" in listed if rel.parent == Path(".") else rel.stem in listed
+        assert named and (rel.parent == Path(".") or f"{rel.parent}/" in listed), \
+            f"{rel} is not named in ARCHITECTURE.md's layers"

@@ -78,10 +78,9 @@ def _warm() -> None:
                 importlib.import_module(name)
             except Exception:  # noqa: BLE001 - warming is an optimisation, never a failure
                 pass
-    try:  # every module of the sections (they are what the notebooks call)
-        import bulletin
-
-        for info in pkgutil.walk_packages(bulletin.__path__, "bulletin."):
+    try:  # every module of the sections (they are what the notebooks call); the package's folder
+        # is this module's (read here, not by importing the package, the layer above the batch)
+        for info in pkgutil.walk_packages([str(Path(__file__).parent)], "bulletin."):
             if info.name.split(".")[1] in {"batch", "publish", "cache", "kernels", "cli", "__main__"}:
                 continue
             try:
