@@ -398,6 +398,23 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def _check_totals_said(decl, rows: list[dict], said: str, facts: dict) -> None:
+    """What a table's description says of each stated total (whether the rows add up to it), checked."""
+    for total in decl.totals:
+        found = re.search(rf"{re.escape(total.fact)}（(.*?)）", said)
+        assert (found is not None) == (total.fact in facts), (decl.name, total.fact)
+        if found is None:
+            continue
+        summed = sum(Decimal(r[total.column]) for r in rows if r[total.column] != "")
+        tie = found.group(1)
+        if tie == "等于各行之和":
+            assert total.rule == "exact" and summed == facts[total.fact], total.fact
+        elif tie.endswith("不超过总数"):
+            assert total.rule == "at_most" and summed <= facts[total.fact], total.fact
+        else:
+            assert summed != facts[total.fact] and f"各行之和为 {summed}" in tie, (total.fact, tie)
+
+
 def check_descriptions(folder: Path) -> None:
     """Each statement the descriptions of a written data package make, checked against its files."""
     from bulletin.store import TOTAL_NAMES
@@ -415,19 +432,7 @@ def check_descriptions(folder: Path) -> None:
         said = resource["description"]
         assert "不含合计行" in said
         assert not any(row[k] in TOTAL_NAMES for row in rows for k in decl.key), decl.name
-        for total in decl.totals:
-            found = re.search(rf"{re.escape(total.fact)}（(.*?)）", said)
-            assert (found is not None) == (total.fact in facts), (decl.name, total.fact)
-            if found is None:
-                continue
-            summed = sum(Decimal(r[total.column]) for r in rows if r[total.column] != "")
-            tie = found.group(1)
-            if tie == "等于各行之和":
-                assert total.rule == "exact" and summed == facts[total.fact], total.fact
-            elif tie.endswith("不超过总数"):
-                assert total.rule == "at_most" and summed <= facts[total.fact], total.fact
-            else:
-                assert summed != facts[total.fact] and f"各行之和为 {summed}" in tie, (total.fact, tie)
+        _check_totals_said(decl, rows, said, facts)
         for whole, parts in decl.row_sums.items():
             stated = [r for r in rows if all(r[c] != "" for c in (whole, *parts))]
             wrong = sum(1 for r in stated if int(r[whole]) != sum(int(r[p]) for p in parts))

@@ -20,7 +20,8 @@ import pytest
 
 import bulletin
 from bulletin import display, paths
-from bulletin.errors import MonthNotInDataError, month_ranges
+from bulletin.errors import MonthNotInDataError
+from bulletin.month_strings import month_ranges
 from bulletin.mplfont import SYSTEM_CJK_FAMILIES
 
 MONTH = "2020-02"

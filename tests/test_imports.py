@@ -1,12 +1,11 @@
 """No import cycle in ``src/bulletin``: the graph of its modules' imports, read with :mod:`ast`.
 
-Edges are every ``import``/``from … import`` of one ``bulletin`` module by another that runs: at
-module level and inside functions alike (a function-level import is a dependency too, only a later
-one); not those under ``if TYPE_CHECKING:``, which never run (annotations only). ``from . import x``
-is an edge to the submodule ``x`` when there is one, else to the package. The one set of deferred
-imports still closing cycles is :data:`DEFERRED`: the loaded month reaching up, on first use, to
-what is computed from it (its check report, its digests). Any other cycle fails, and so does a
-deferred edge that no longer closes one.
+Edges are every ``import``/``from … import`` of one ``bulletin`` module by another: at module
+level, inside functions (a function-level import is a dependency too, only a later one) and under
+``if TYPE_CHECKING:`` (an annotation that names a module above ties the layers as well). ``from .
+import x`` is an edge to the submodule ``x`` when there is one, else to the package. Any cycle
+fails: there is no list of allowed ones. What the loaded month asks of the layers above it
+(``m.check()``, ``m.history``) goes through :mod:`bulletin.wiring`, filled in by the package.
 """
 
 from __future__ import annotations
@@ -18,14 +17,6 @@ from bulletin import paths
 
 SRC = paths.PROJECT_ROOT / "src" / "bulletin"
 
-#: function-level imports that close a cycle on purpose (importer → imported): the loaded month's
-#: lazy attributes, computed from it on first use
-DEFERRED = {
-    ("bulletin.loaded_month", "bulletin.checks"),  # Month.check(): the month's check report
-    ("bulletin.loaded_month", "bulletin.history"),  # Month.history: the digests a family of months shares
-}
-
-
 def _modules() -> dict[str, tuple[Path, bool]]:
     found = {}
     for path in SRC.rglob("*.py"):
@@ -35,14 +26,10 @@ def _modules() -> dict[str, tuple[Path, bool]]:
     return found
 
 
-def _type_checking(node: ast.AST) -> bool:
-    return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
-
-
 def _imports(node: ast.AST, deferred: bool):
-    """The import statements under ``node`` that run (deferred: also those inside functions)."""
+    """The import statements under ``node`` (deferred: also those inside functions)."""
     for child in ast.iter_child_nodes(node):
-        if _type_checking(child) or (not deferred and isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))):
+        if not deferred and isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         if isinstance(child, (ast.Import, ast.ImportFrom)):
             yield child
@@ -72,6 +59,16 @@ def import_graph(*, deferred: bool = True) -> dict[str, set[str]]:
     return graph
 
 
+def _pop_until(stack: list[str], v: str) -> list[str]:
+    """The modules on ``stack`` down to ``v``, popped: one strongly connected component."""
+    component = []
+    while True:
+        w = stack.pop()
+        component.append(w)
+        if w == v:
+            return component
+
+
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """The strongly connected components of more than one module (Tarjan), each sorted."""
     index: dict[str, int] = {}
@@ -89,12 +86,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
             elif w in stack:
                 low[v] = min(low[v], index[w])
         if low[v] == index[v]:
-            component = []
-            while True:
-                w = stack.pop()
-                component.append(w)
-                if w == v:
-                    break
+            component = _pop_until(stack, v)
             if len(component) > 1:
                 found.append(sorted(component))
 
@@ -107,7 +99,8 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_the_graph_sees_the_imports_it_should():
     graph = import_graph()
     assert "bulletin.batch.jobs" in graph["bulletin.batch.runlog"]  # module level
-    assert "bulletin.history" in graph["bulletin.loaded_month"]  # inside a method
+    assert "bulletin.loaded_month" in graph["bulletin.history"]  # inside a function
+    assert "bulletin.loaded_month" in graph["bulletin.sections.model"]  # under TYPE_CHECKING
     assert "bulletin.batch" in graph["bulletin.cli"]  # inside a function, `from .batch import …`
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
@@ -116,13 +109,78 @@ def test_no_import_cycle_at_module_level():
     assert cycles(import_graph(deferred=False)) == []
 
 
-def test_no_import_cycle_but_the_deferred_attributes_of_the_loaded_month():
+def test_no_import_cycle_at_all():
+    """Counting imports inside functions and under ``TYPE_CHECKING``; no exception list."""
+    assert cycles(import_graph()) == []
+
+
+def test_the_data_layer_imports_nothing_above_it():
+    """The loaded month reaches its check report and its digests through bulletin.wiring only."""
     graph = import_graph()
-    for importer, imported in DEFERRED:
-        assert imported in graph[importer], f"{importer} no longer imports {imported}: drop it from DEFERRED"
-        graph[importer].discard(imported)
-    assert cycles(graph) == []
-    for importer, imported in DEFERRED:  # each one listed is needed: without it no cycle is left to excuse
-        graph[importer].add(imported)
-        assert cycles(graph), f"{importer} → {imported} closes no cycle: drop it from DEFERRED"
-        graph[importer].discard(imported)
+    assert not graph["bulletin.loaded_month"] & {"bulletin.checks", "bulletin.history", "bulletin.sections"}
+    assert graph["bulletin.wiring"] == set()
+    assert "bulletin.publish" not in graph["bulletin.history"]
+    assert not any(m.startswith("bulletin.site") for m in graph["bulletin.mplfont"] | graph["bulletin.loaders"])
+
+
+def test_every_exception_class_is_in_the_errors_module_and_its_family():
+    import importlib
+    import inspect
+
+    from bulletin import errors
+
+    found = set()
+    for name in sorted(_modules()):
+        if name.endswith("__main__"):
+            continue
+        module = importlib.import_module(name)
+        found |= {c for _, c in inspect.getmembers(module, inspect.isclass)
+                  if issubclass(c, BaseException) and c.__module__.startswith("bulletin")}
+    assert {c.__module__ for c in found} == {"bulletin.errors"}
+    assert {"KernelStartError", "RevisionRefused", "DataLockedError", "NotPublishedError",
+            "DocumentError"} <= {c.__name__ for c in found}
+    outside = {c.__name__ for c in found if not issubclass(c, (errors.BulletinError, Warning))}
+    assert outside == set()
+    assert issubclass(errors.KernelStartError, RuntimeError)  # as jupyter_client's own start errors
+
+
+#: ARCHITECTURE.md's layers (1 core … 7 the commands), module by module: the longest prefix decides
+LAYERS = {
+    "bulletin.errors": 1, "bulletin.wiring": 1, "bulletin.month_strings": 1, "bulletin.comparisons": 1,
+    "bulletin.paths": 1, "bulletin.files": 1, "bulletin.publication": 1, "bulletin.missing": 1,
+    "bulletin.schema": 1, "bulletin.sheet_layout": 1, "bulletin.inputs": 1, "bulletin.datalock": 1,
+    "bulletin.cache": 1, "bulletin.release": 1, "bulletin.display": 1, "bulletin.plotting": 1,
+    "bulletin.mplfont": 1, "bulletin.site.markup": 1, "bulletin.site.fonts": 1,
+    "bulletin.store": 2, "bulletin.glyphs": 2, "bulletin.ingest": 2, "bulletin.month_words": 2,
+    "bulletin.loaders": 2, "bulletin.units": 2, "bulletin.revisions": 2, "bulletin.demo": 2,
+    "bulletin.loaded_month": 2,
+    "bulletin.checks": 3, "bulletin.fmt": 3, "bulletin.charts": 3, "bulletin.sections": 3,
+    "bulletin.history": 4, "bulletin.checks.month": 4, "bulletin.checks.range": 4, "bulletin.checks.__init__": 4,
+    "bulletin.ingest.__init__": 4, "bulletin.sections.trends": 4, "bulletin.sections.kiosks": 4,
+    "bulletin.sections.overview": 4,
+    "bulletin.documents": 5, "bulletin.site": 5, "bulletin.publish": 5,
+    "bulletin.kernels": 6, "bulletin.batch": 6,
+    "bulletin.cli": 7, "bulletin.__init__": 7,
+}
+
+
+def layer(module: str, package: bool) -> int:
+    name = f"{module}.__init__" if package else module
+    prefixes = [p for p in LAYERS if name == p or name.startswith(p + ".")]
+    assert prefixes, f"{module} is in no layer of ARCHITECTURE.md"
+    return LAYERS[max(prefixes, key=len)]
+
+
+def test_imports_point_down_the_layers_of_architecture_md():
+    modules = _modules()
+    graph = import_graph()
+    where = {m: layer(m, package) for m, (_, package) in modules.items()}
+    up = [f"{m} (layer {where[m]}) → {t} (layer {where[t]})" for m in graph for t in graph[m] if where[t] > where[m]]
+    assert up == []
+    text = (paths.PROJECT_ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    listed = text[text.index("## Layers"):text.index("## The loaded month")]
+    for path, _ in modules.values():
+        rel = path.relative_to(SRC)
+        named = f"{rel.stem}.py" in listed if rel.parent == Path(".") else rel.stem in listed
+        assert named and (rel.parent == Path(".") or f"{rel.parent}/" in listed), \
+            f"{rel} is not named in ARCHITECTURE.md's layers"

@@ -451,6 +451,19 @@ BEGIN = "<!-- columns: generated from bulletin.schema by `python tests/test_load
 END = "<!-- end of generated columns -->"
 
 
+def _kind_text(col, kinds: dict[str, str]) -> str:
+    """A column's kind as data/README.md says it: the dtype, what empty means, its choices."""
+    if col.kind == "text" and col.nullable:
+        kind = kinds[col.kind] + "; empty where the bulletin prints none"
+    else:
+        kind = kinds[col.kind] + ("; empty where 未反馈" if col.nullable else "")
+    if col.optional:
+        kind += "; a file written before this column existed reads as all empty"
+    if col.choices:
+        kind += "; one of " + ", ".join(f"`{c}`" for c in col.choices)
+    return kind
+
+
 def render_columns() -> str:
     """The per-table column lists of data/README.md, rendered from the schema."""
     kinds = {
@@ -465,15 +478,7 @@ def render_columns() -> str:
         out.append("| column | label as printed | unit | kind |")
         out.append("|---|---|---|---|")
         for col in decl.columns:
-            if col.kind == "text" and col.nullable:
-                kind = kinds[col.kind] + "; empty where the bulletin prints none"
-            else:
-                kind = kinds[col.kind] + ("; empty where 未反馈" if col.nullable else "")
-            if col.optional:
-                kind += "; a file written before this column existed reads as all empty"
-            if col.choices:
-                kind += "; one of " + ", ".join(f"`{c}`" for c in col.choices)
-            out.append(f"| `{col.name}` | {col.label} | {col.unit} | {kind} |")
+            out.append(f"| `{col.name}` | {col.label} | {col.unit} | {_kind_text(col, kinds)} |")
         if decl.totals:
             out.append("")
             for total in decl.totals:

@@ -111,6 +111,18 @@ def _docx_problems(path: Path) -> list[str]:
     return problems
 
 
+def _yuan_rows_problems(path: Path, sheet, cells) -> list[str]:
+    """A row whose unit cell reads 元 (公布的总数: 项目 | 数值 | 单位): each number in it to the fen."""
+    problems = []
+    for row in cells[1:]:
+        if any(c.value == "元" for c in row):
+            for cell in row:
+                if isinstance(cell.value, int | float) and not re.search(r"0\.00(?![0#])", cell.number_format):
+                    problems.append(f"{path.name}: {sheet.title}!{cell.coordinate} (元): "
+                                    f"number format {cell.number_format!r}")
+    return problems
+
+
 def _xlsx_problems(path: Path) -> list[str]:
     import openpyxl
 
@@ -120,12 +132,7 @@ def _xlsx_problems(path: Path) -> list[str]:
         for _, ref in sheet.tables.items():
             cells = sheet[ref]
             heads = [str(c.value or "") for c in cells[0]]
-            for row in cells[1:]:  # a row whose unit cell reads 元 (公布的总数: 项目 | 数值 | 单位)
-                if any(c.value == "元" for c in row):
-                    for cell in row:
-                        if isinstance(cell.value, int | float) and not re.search(r"0\.00(?![0#])", cell.number_format):
-                            problems.append(f"{path.name}: {sheet.title}!{cell.coordinate} (元): "
-                                            f"number format {cell.number_format!r}")
+            problems += _yuan_rows_problems(path, sheet, cells)
             for j, head in enumerate(heads):
                 if not MONEY_HEADER.search(head) or re.search(r"次|台|个|数|比|%", head.replace("金额", "")):
                     continue

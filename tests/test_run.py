@@ -912,7 +912,7 @@ def test_a_full_disk_is_named_and_nothing_is_half_written(tmp_path, data_copy, m
 
     import papermill.iorw
 
-    from bulletin import publish
+    from bulletin import files
 
     out = tmp_path / "reports"
     assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
@@ -921,7 +921,7 @@ def test_a_full_disk_is_named_and_nothing_is_half_written(tmp_path, data_copy, m
     def full(path, text, **kw):  # the package's own writes, in the workers (forked: they inherit this)
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr(publish, "write_text_atomic", full)
+    monkeypatch.setattr(files, "write_text_atomic", full)
     outcome, log = _run(["2020-02"], data_copy, out, [FIGURES, CHART], force=True)
     assert outcome.exit_code == 1 and outcome.published == []
     for stem in ("00_figures", "01_chart"):

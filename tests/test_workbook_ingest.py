@@ -39,6 +39,17 @@ def month_of(folder: Path) -> tuple[dict, dict]:
     return tables, read_facts(folder / "facts.csv", exact=True)
 
 
+def _as_typed(sc, value):
+    """A cell as the office's script would type it: 未反馈 for a missing count, numbers as numbers."""
+    if pd.isna(value):
+        return "未反馈" if sc.column.nullable and sc.column.kind != "text" else None
+    if sc.column.kind == "text":
+        return sc.shown(value)
+    if sc.column.kind == "money":
+        return float(value)
+    return int(value)
+
+
 def fill(template: Path, tables: dict, facts: dict, out: Path) -> Path:
     """Fill a template in as the office would with a script: every unit's row, the 合计 rows, the
     paragraph figures; numbers written as numbers (money as Excel's doubles)."""
@@ -50,15 +61,7 @@ def fill(template: Path, tables: dict, facts: dict, out: Path) -> Path:
         rows = [] if frame is None else list(frame[list(layout.table.column_names)].itertuples(index=False))
         for r, rec in enumerate(rows, start=FIRST_ROW + 1):
             for c, (sc, value) in enumerate(zip(layout.columns, rec, strict=True), start=1):
-                if pd.isna(value):
-                    value = "未反馈" if sc.column.nullable and sc.column.kind != "text" else None
-                elif sc.column.kind == "text":
-                    value = sc.shown(value)
-                elif sc.column.kind == "money":
-                    value = float(value)
-                else:
-                    value = int(value)
-                sheet.cell(r, c, value)
+                sheet.cell(r, c, _as_typed(sc, value))
         if rows and layout.totals:
             r = FIRST_ROW + 1 + len(rows)
             sheet.cell(r, layout.total_column + 1, TOTAL_LABEL)

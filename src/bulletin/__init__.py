@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from . import wiring as _wiring
 from .errors import (
     AbsentMonthsWarning,
     BulletinDataError,
@@ -25,6 +26,7 @@ from .errors import (
     IngestError,
     MonthNotInDataError,
 )
+from .release import __version__  # noqa: F401 - said once, in release, where every output reads it
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time these come lazily from __getattr__
     from .history import headlines
@@ -61,7 +63,22 @@ __all__ = [
     "month",
     "months",
 ]
-__version__ = "0.1.0"
+
+
+def _check(m: Month) -> object:
+    from .checks.month import check_loaded
+
+    return check_loaded(m)
+
+
+def _history(m: Month) -> object:
+    from .history import of
+
+    return of(m)
+
+
+#: the loaded month's m.check() and m.history, computed by the layers above it (bulletin.wiring)
+_wiring.ABOVE.update(check=_check, history=_history)
 
 
 #: submodules reachable as attributes without their own import (``bulletin.units.aliases()``)

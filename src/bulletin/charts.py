@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from . import fmt
 from .mplfont import SYSTEM_CJK_FAMILIES, cjk_font  # noqa: F401 - the charts' font, one place
-from .site.fonts import BUNDLED_FONT, bundled_font_path  # noqa: F401 - the project's font, shared with the pages
+from .paths import BUNDLED_FONT, bundled_font_path  # noqa: F401 - the project's font, shared with the pages
 
 #: fixed figure sizes in inches (at :data:`DPI`), so that the recorded ``<Figure size …>`` never changes
 SIZES: dict[str, tuple[float, float]] = {

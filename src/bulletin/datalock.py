@@ -14,15 +14,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import BulletinError
+from .errors import DataLockedError
 
 #: how long a run waits for an ingest to finish writing before it gives up (seconds)
 READ_WAIT = 30.0
 _POLL = 0.05
-
-
-class DataLockedError(BulletinError):
-    """The data folder is being written by an ingest, or read by a run that an ingest must not disturb."""
 
 
 def _fcntl():

@@ -10,6 +10,7 @@ library's source lines: IPython asks an exception for its traceback through the 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 #: IPython's colour for an exception's name (ANSI red; papermill and nbconvert strip it)
@@ -78,8 +79,8 @@ class MonthNotInDataError(BulletinDataError):
     months the data does hold.
     """
 
-    def __init__(self, month: str, folder: str | Path, present: list[str]) -> None:
-        listing = month_ranges(present) or "没有任何月份"
+    def __init__(self, month: str, folder: str | Path, present: list[str], listing: str) -> None:
+        listing = listing or "没有任何月份"
         super().__init__(
             f"数据中没有 {month} 这个月份（没有文件夹 {folder}）；数据中有：{listing}",
             column="month", value=month, expected="a month folder YYYY-MM in the data directory",
@@ -89,36 +90,15 @@ class MonthNotInDataError(BulletinDataError):
         self.args = (self.problem,)  # the Chinese line alone: it already names the folder and the value
 
 
-def month_runs(months: list[str]) -> list[tuple[str, str, int]]:
-    """Months as runs of consecutive months: ``(first, last, how many)``, in order."""
-    def next_month(month: str) -> str:  # bulletin.month_strings.next_month (which raises the errors defined here)
-        year, mon = int(month[:4]), int(month[5:])
-        return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
-
-    runs: list[tuple[str, str, int]] = []
-    for m in sorted(months):
-        if runs and next_month(runs[-1][1]) == m:
-            runs[-1] = (runs[-1][0], m, runs[-1][2] + 1)
-        else:
-            runs.append((m, m, 1))
-    return runs
-
-
-def month_ranges(months: list[str], counted: bool = False) -> str:
-    """Months as runs: ``2020-01 至 2020-06、2020-09`` (a list of sixty months stays one short line);
-    ``counted`` adds each run's length: ``2020-03 至 2020-12（10 个月）``."""
-    return "、".join(first if n == 1 else f"{first} 至 {last}" + (f"（{n} 个月）" if counted else "")
-                    for first, last, n in month_runs(months))
-
-
 class AbsentMonthsWarning(UserWarning):
     """Months of a range asked of :func:`bulletin.load_range` or :func:`bulletin.headlines` that are
     not in the data: they are left out of the frame, and the warning names them as runs
-    (``2020-03 至 2020-12（10 个月）``). ``months`` holds them, in order."""
+    (``listing``, as :func:`bulletin.month_strings.month_ranges` counts them:
+    ``2020-03 至 2020-12（10 个月）``). ``months`` holds them, in order."""
 
-    def __init__(self, months: list[str]) -> None:
+    def __init__(self, months: list[str], listing: str) -> None:
         self.months = list(months)
-        super().__init__(f"数据中没有这些月份，已略过：{month_ranges(self.months, counted=True)}")
+        super().__init__(f"数据中没有这些月份，已略过：{listing}")
 
 
 class DuplicateKeyError(BulletinDataError):
@@ -163,3 +143,47 @@ class WorkbookError(IngestError):
         self.cell = cell
         self.value = value
         self.expected = expected
+
+
+class NotPublishedError(BulletinDataError):
+    """A table the bulletin did not print this month (recorded in ``not_published.csv``) was asked for."""
+
+
+class RevisionRefused(BulletinError):
+    """A month already in the data would change, and ``--force`` was not given: nothing is written.
+
+    Made by :func:`bulletin.revisions.refusal`: ``shown`` is the month's folder as the message shows
+    it, ``kept_in`` the folder within it that keeps the earlier versions; ``changes`` are the
+    :class:`bulletin.revisions.Change` the bulletin would make.
+    """
+
+    def __init__(self, month: str, folder: Path, changes: Sequence[object], number: int, *, shown: str,
+                 kept_in: str) -> None:
+        self.month = month
+        self.folder = folder
+        self.changes = tuple(changes)
+        self.number = number
+        super().__init__(
+            f"{month} is already in the data ({shown}), and this bulletin changes it ({len(self.changes)} "
+            f"change{'s' if len(self.changes) != 1 else ''}); nothing written: --force takes it in as revision "
+            f"{number}, keeping the version in the data in {shown}/{kept_in}/{number}/ (--reason says why)"
+        )
+
+
+class DataLockedError(BulletinError):
+    """The data folder is being written by an ingest, or read by a run that an ingest must not disturb."""
+
+
+class DocumentError(BulletinError):
+    """Typst could not compile the PDF (one line for the command line, never a traceback)."""
+
+
+class KernelStartError(BulletinError, RuntimeError):
+    """A kernel that died or stayed silent before it had run anything (a loaded machine: a port
+    taken between its choice and the kernel's bind, say); the runner tries the notebook once more.
+
+    Raised where the kernel's start is awaited: :class:`bulletin.kernels.ReadyClient`'s
+    ``wait_for_ready`` (every kernel, forked or stock) and ``bulletin.kernels._await_kernel`` (a forked
+    one). A ``RuntimeError`` too, as jupyter_client's own ``wait_for_ready`` raises, so nbclient (and
+    any ``except RuntimeError``) cleans the kernel up as it does then.
+    """

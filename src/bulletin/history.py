@@ -166,7 +166,7 @@ def write_stored(folder: Path, digest: dict) -> None:
 
     Only inside the folder that holds ``folder`` (the reports folder): a ``.history`` that is a
     link to somewhere else (the data folder) is refused here, at each write, with one line."""
-    from .publish import write_text_atomic
+    from .files import write_text_atomic
 
     path = paths.confined(folder / f"{digest['month']}.json", folder.parent)
     folder.mkdir(parents=True, exist_ok=True)
@@ -291,8 +291,15 @@ class History:
 
 
 def of(m: Month) -> History:
-    """The history shared by ``m`` and the months loaded with it (``m.history``)."""
-    return m.history
+    """The history shared by ``m`` and the months loaded with it (what ``m.history`` returns)."""
+    def make() -> History:
+        made = History(m.data_dir)
+        made.sibling = m.sibling
+        return made
+
+    found: History = m.shared("history", make)  # type: ignore[assignment]
+    found.loaded.setdefault(m.month, m)
+    return found
 
 
 def series(history: History, months: Iterable[str]) -> pd.DataFrame:

@@ -26,6 +26,8 @@ from pathlib import Path
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Unicode
 
+from .errors import KernelStartError
+
 #: Modules imported once in the fork server (what section notebooks import anyway).
 WARM_MODULES = (
     "ipykernel.kernelapp",
@@ -55,16 +57,6 @@ PROVISIONER_NAME = "bulletin-fork-provisioner"
 _PREFIX = "bulletin-fork-"
 
 
-class KernelStartError(RuntimeError):
-    """A kernel that died or stayed silent before it had run anything (a loaded machine: a port
-    taken between its choice and the kernel's bind, say); the runner tries the notebook once more.
-
-    Raised where the kernel's start is awaited: :class:`ReadyClient`'s ``wait_for_ready`` (every
-    kernel, forked or stock) and :func:`_await_kernel` (a forked one). A ``RuntimeError``, as
-    jupyter_client's own ``wait_for_ready`` raises, so nbclient cleans the kernel up as it does then.
-    """
-
-
 def fork_available() -> bool:
     """Whether kernels can be forked here (POSIX ``fork``); the runner uses stock kernels otherwise."""
     return hasattr(os, "fork") and sys.platform != "win32"
@@ -86,10 +78,9 @@ def _warm() -> None:
                 importlib.import_module(name)
             except Exception:  # noqa: BLE001 - warming is an optimisation, never a failure
                 pass
-    try:  # every module of the sections (they are what the notebooks call)
-        import bulletin
-
-        for info in pkgutil.walk_packages(bulletin.__path__, "bulletin."):
+    try:  # every module of the sections (they are what the notebooks call); the package's folder
+        # is this module's (read here, not by importing the package, the layer above the batch)
+        for info in pkgutil.walk_packages([str(Path(__file__).parent)], "bulletin."):
             if info.name.split(".")[1] in {"batch", "publish", "cache", "kernels", "cli", "__main__"}:
                 continue
             try:

@@ -18,25 +18,22 @@ import html
 import os
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .errors import BulletinDataError
+from .errors import BulletinDataError, NotPublishedError
 from .loaders import month_folder, months, plots_ready
 from .month_strings import month_label, months_before, parse_month, previous_month
 from .schema import FACTS_FILE, TABLES, Table
+from .wiring import ABOVE
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
 
-    from .checks import CheckReport
-    from .history import History
     from .revisions import Marks, Revision
 
 PathLike = str | os.PathLike[str] | None
-
-
-class NotPublishedError(BulletinDataError):
-    """A table the bulletin did not print this month (recorded in ``not_published.csv``) was asked for."""
 
 
 class Month:
@@ -222,19 +219,28 @@ class Month:
 
     # ------------------------------------------------------------------ derived, computed once
 
-    _report: CheckReport | None = None
+    _report: Any = None
 
-    def check(self) -> CheckReport:
-        """``bulletin check``'s report for this month (exact money), computed once."""
+    def check(self) -> Any:
+        """``bulletin check``'s report for this month (exact money), computed once: a
+        :class:`bulletin.checks.CheckReport` (:func:`bulletin.checks.month.check_loaded`, reached
+        through :mod:`bulletin.wiring`; not named in the annotation, which would import the checks
+        into the data layer)."""
         if self._report is None:
-            from .checks import check_month
-
-            def read_facts(path: os.PathLike[str]) -> dict[str, object]:
-                return dict(self.exact_facts)
-
-            self._report = check_month(self.month, self.data_dir, reader=self._read_exact,
-                                       facts_reader=read_facts, cache=self.history)
+            self._report = ABOVE["check"](self)
         return self._report
+
+    def read_exact(self, path: os.PathLike[str], decl: Table) -> pd.DataFrame:
+        """How the checks read one of this month's files: the exact reading, read once (see
+        :func:`bulletin.checks.check_month`'s ``reader``)."""
+        return self._read_exact(path, decl)
+
+    def shared(self, name: str, make: Callable[[], object]) -> object:
+        """What the months loaded with this one share under ``name``, made by ``make`` the first
+        time it is asked for (the digests: :func:`bulletin.history.of`)."""
+        if name not in self._shared:
+            self._shared[name] = make()
+        return self._shared[name]
 
     def sibling(self, month: str) -> Month:
         """Another month of the same data directory, loaded once however often it is asked for."""
@@ -258,18 +264,12 @@ class Month:
         return self.sibling(base) if base in self.all_months else None
 
     @property
-    def history(self) -> History:
-        """The digests of the data directory's months (:class:`bulletin.history.History`): what the
+    def history(self) -> Any:
+        """The digests of the data directory's months (a :class:`bulletin.history.History`): what the
         trends and the checks across months read of other months, each read or computed once and
-        shared by the months loaded with this one."""
-        from .history import History
-
-        found = self._shared.get("history")
-        if found is None:
-            found = self._shared["history"] = History(self.data_dir)
-            found.sibling = self.sibling
-        found.loaded.setdefault(self.month, self)  # type: ignore[union-attr]
-        return found  # type: ignore[return-value]
+        shared by the months loaded with this one (:func:`bulletin.history.of`, reached through
+        :mod:`bulletin.wiring`)."""
+        return ABOVE["history"](self)
 
     @cached_property
     def all_months(self) -> list[str]:

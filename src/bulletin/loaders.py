@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from . import paths
 from .errors import AbsentMonthsWarning, BulletinDataError, MonthNotInDataError
-from .month_strings import expand_months, is_month, parse_month
+from .month_strings import expand_months, is_month, month_ranges, parse_month
 from .schema import FACTS_FILE, TABLES
 from .schema import table as table_decl
 
@@ -36,7 +36,8 @@ def month_folder(month: str, data_dir: PathLike = None) -> Path:
     root = data_root(data_dir)
     folder = root / month
     if not folder.is_dir():
-        raise MonthNotInDataError(month, _shown(folder), _months(root))
+        present = _months(root)
+        raise MonthNotInDataError(month, _shown(folder), present, month_ranges(present))
     return folder
 
 
@@ -94,7 +95,7 @@ def warn_absent(absent: list[str]) -> None:
     if absent:
         import warnings
 
-        warnings.warn(AbsentMonthsWarning(absent), stacklevel=3)
+        warnings.warn(AbsentMonthsWarning(absent, month_ranges(absent, counted=True)), stacklevel=3)
 
 
 def plots_ready() -> None:

@@ -52,6 +52,24 @@ def next_month(month: str) -> str:
     return f"{year:04d}-{mon:02d}"
 
 
+def month_runs(months: list[str]) -> list[tuple[str, str, int]]:
+    """Months as runs of consecutive months: ``(first, last, how many)``, in order."""
+    runs: list[tuple[str, str, int]] = []
+    for m in sorted(months):
+        if runs and next_month(runs[-1][1]) == m:
+            runs[-1] = (runs[-1][0], m, runs[-1][2] + 1)
+        else:
+            runs.append((m, m, 1))
+    return runs
+
+
+def month_ranges(months: list[str], counted: bool = False) -> str:
+    """Months as runs: ``2020-01 至 2020-06、2020-09`` (a list of sixty months stays one short line);
+    ``counted`` adds each run's length: ``2020-03 至 2020-12（10 个月）``."""
+    return "、".join(first if n == 1 else f"{first} 至 {last}" + (f"（{n} 个月）" if counted else "")
+                    for first, last, n in month_runs(months))
+
+
 def days_in_month(month: str) -> int:
     """Calendar days of ``month`` (29 for ``2020-02``)."""
     year, mon = _ym(month)

@@ -13,7 +13,7 @@ matplotlib).
 
 from __future__ import annotations
 
-from .site.fonts import bundled_font_path
+from .paths import bundled_font_path
 
 #: CJK families used when the system has them, best first
 SYSTEM_CJK_FAMILIES = (

@@ -7,6 +7,7 @@ this file's own location (the package is installed in editable mode from ``src/`
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -116,3 +117,22 @@ def confined(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> Path
         raise RunError(f"{p} leads outside the reports folder {root} (to {real}, by a symbolic link); "
                        "the run writes only inside its reports folder: remove the link")
     return p
+
+
+#: the Noto Sans CJK SC file the ``mplfonts`` package ships: the charts' font and the pages'
+BUNDLED_FONT = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
+
+
+def bundled_font_path() -> Path | None:
+    """The Noto Sans CJK SC file of ``mplfonts`` (the project's CJK font), or None when it is missing.
+
+    Found without importing mplfonts (nor matplotlib, which mplfonts imports).
+    """
+    spec = importlib.util.find_spec(BUNDLED_FONT[0])
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        path = Path(folder) / BUNDLED_FONT[1]
+        if path.is_file():
+            return path
+    return None

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+#: the package version (``bulletin.__version__``; pyproject.toml says the same)
+__version__ = "0.1.0"
+
 
 def generated_date() -> str:
     """Today's date in UTC, ISO 8601 (``2026-12-03``)."""
@@ -17,7 +20,6 @@ def generated_date() -> str:
 
 def code_version() -> str:
     """The package version and the code hash, as the pages' footer prints them."""
-    from . import __version__
     from .cache import code_hash
 
     return f"{__version__}（代码 {code_hash()[:10]}）"

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import paths
-from .errors import BulletinDataError, BulletinError
+from .errors import BulletinDataError, BulletinError, RevisionRefused
 from .month_strings import is_month, month_label
 from .schema import FACTS, FACTS_FILE, KIOSK_GROUP_LABELS, TABLES, TELEMEDICINE_MEASURES, Column
 
@@ -580,20 +580,11 @@ def page_summary(month: str, data_dir: str | os.PathLike[str] | None) -> list[di
 # ------------------------------------------------------------------------------------ writing
 
 
-class RevisionRefused(BulletinError):
-    """A month already in the data would change, and ``--force`` was not given: nothing is written."""
-
-    def __init__(self, month: str, folder: Path, changes: Sequence[Change], number: int) -> None:
-        self.month = month
-        self.folder = folder
-        self.changes = tuple(changes)
-        self.number = number
-        shown = paths.display_path(folder)
-        super().__init__(
-            f"{month} is already in the data ({shown}), and this bulletin changes it ({len(self.changes)} "
-            f"change{'s' if len(self.changes) != 1 else ''}); nothing written: --force takes it in as revision "
-            f"{number}, keeping the version in the data in {shown}/{REVISIONS_DIR}/{number}/ (--reason says why)"
-        )
+def refusal(month: str, folder: Path, changes: Sequence[Change]) -> RevisionRefused:
+    """The refusal of a bulletin that would change ``month``, already in the data in ``folder``,
+    without ``--force``: it lists the changes and names the revision ``--force`` would make."""
+    return RevisionRefused(month, folder, changes, next_number(folder), shown=paths.display_path(folder),
+                           kept_in=REVISIONS_DIR)
 
 
 def next_number(folder: Path) -> int:

@@ -301,19 +301,34 @@ def _convert(raw: list[str], numbers: list[int], col: Column, file: Path, exact:
     object column, else it becomes float64 yuan (missing → NaN).
     """
     if col.kind == "count":
-        if all(v.isdigit() and v.isascii() for v in raw):
-            ints = [int(v) for v in raw]
-            if not ints or max(ints) <= MAX_COUNT:
-                return pd.arrays.IntegerArray(np.array(ints, dtype=np.int64), np.zeros(len(ints), dtype=bool))
-        values = [parse_cell(v, col, file=file, row=n) for v, n in zip(raw, numbers, strict=True)]
-        return pd.array(values, dtype="Int64")
+        return _counts(raw, numbers, col, file)
     if col.kind == "money":
-        values = [parse_cell(v, col, file=file, row=n) for v, n in zip(raw, numbers, strict=True)]
-        if not exact:
-            return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
-        out = np.empty(len(values), dtype=object)
-        out[:] = values
-        return out
+        return _money(raw, numbers, col, file, exact)
+    return _texts(raw, numbers, col, file)
+
+
+def _counts(raw: list[str], numbers: list[int], col: Column, file: Path) -> object:
+    """A count column as nullable ``Int64`` (plain ASCII integers: the fast path, no cell parsed)."""
+    if all(v.isdigit() and v.isascii() for v in raw):
+        ints = [int(v) for v in raw]
+        if not ints or max(ints) <= MAX_COUNT:
+            return pd.arrays.IntegerArray(np.array(ints, dtype=np.int64), np.zeros(len(ints), dtype=bool))
+    values = [parse_cell(v, col, file=file, row=n) for v, n in zip(raw, numbers, strict=True)]
+    return pd.array(values, dtype="Int64")
+
+
+def _money(raw: list[str], numbers: list[int], col: Column, file: Path, exact: bool) -> object:
+    """A money column parsed to the fen: ``Decimal`` objects with ``exact``, else float64 yuan."""
+    values = [parse_cell(v, col, file=file, row=n) for v, n in zip(raw, numbers, strict=True)]
+    if not exact:
+        return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _texts(raw: list[str], numbers: list[int], col: Column, file: Path) -> object:
+    """A text column as ``string``, every cell checked by :func:`parse_cell` when any looks wrong."""
     stripped = [v.strip() for v in raw]
     if col.nullable:  # a free text that may be absent (a note): empty is missing, never an error
         given = [(v, n) for v, n in zip(raw, numbers, strict=True) if v.strip()]
@@ -616,7 +631,14 @@ def read_not_published(folder: Path) -> dict[str, str]:
             )
         out[item] = cells[1].strip() if len(cells) > 1 else ""
         rows[item] = number
-    facts = [k for k in out if k in FACTS]
+    _refuse_facts_stated(folder, path, rows)
+    return out
+
+
+def _refuse_facts_stated(folder: Path, path: Path, rows: dict[str, int]) -> None:
+    """A fact listed as not printed (at ``rows[key]`` of ``path``) that ``facts.csv`` states all the same
+    is refused: it would go unchecked."""
+    facts = [k for k in rows if k in FACTS]
     if facts and os.path.lexists(Path(folder) / FACTS_FILE):
         try:
             stated = read_facts(Path(folder) / FACTS_FILE)
@@ -628,7 +650,6 @@ def read_not_published(folder: Path) -> dict[str, str]:
                     f"listed as not printed but {FACTS_FILE} states it", file=path, row=rows[key], column="item",
                     value=key, expected=f"either the fact in {FACTS_FILE} or this row, not both",
                 )
-    return out
 
 
 #: the month folder's record of what its text printed that the package does not know (absent: nothing)

@@ -120,27 +120,33 @@ def parse(text: str, file: Path) -> Aliases:
         _name(alias, shown, number, "alias")
         if kind not in KINDS:
             raise _fail("unknown kind", file, number, "kind", kind, "one of " + ", ".join(KINDS))
-        if alias == canonical:
-            raise _fail("an alias equal to its canonical name", file, number, "alias", alias,
-                        "another spelling of the canonical name")
-        if alias in kinds:
-            raise _fail("an alias that is itself a canonical name", file, number, "alias", alias,
-                        "one canonical name per unit (list the other spellings under it)")
-        if canonical in to_canonical:
-            raise _fail("a canonical name that is also an alias", file, number, "canonical", canonical,
-                        f"the canonical name {to_canonical[canonical]!r} instead")
-        if to_canonical.get(alias, canonical) != canonical:
-            raise _fail("an alias given two canonical names", file, number, "alias", alias,
-                        f"one canonical name (already {to_canonical[alias]!r})")
-        if kinds.get(canonical, kind) != kind:
-            raise _fail("a unit given two kinds", file, number, "kind", kind, f"{kinds[canonical]!r}, as before")
-        if alias in first:
-            raise _fail(f"the same row twice (first on row {first[alias]})", file, number, "alias", alias,
-                        "each spelling once")
+        _check_against_earlier_rows(canonical, alias, kind, file, number, to_canonical, kinds, first)
         first[alias] = number
         to_canonical[alias] = canonical
         kinds[canonical] = kind
     return Aliases(to_canonical, kinds)
+
+
+def _check_against_earlier_rows(canonical: str, alias: str, kind: str, file: Path, number: int,
+                                to_canonical: dict[str, str], kinds: dict[str, str], first: dict[str, int]) -> None:
+    """A row of ``units.csv`` that contradicts itself or the rows above it is refused, naming it."""
+    if alias == canonical:
+        raise _fail("an alias equal to its canonical name", file, number, "alias", alias,
+                    "another spelling of the canonical name")
+    if alias in kinds:
+        raise _fail("an alias that is itself a canonical name", file, number, "alias", alias,
+                    "one canonical name per unit (list the other spellings under it)")
+    if canonical in to_canonical:
+        raise _fail("a canonical name that is also an alias", file, number, "canonical", canonical,
+                    f"the canonical name {to_canonical[canonical]!r} instead")
+    if to_canonical.get(alias, canonical) != canonical:
+        raise _fail("an alias given two canonical names", file, number, "alias", alias,
+                    f"one canonical name (already {to_canonical[alias]!r})")
+    if kinds.get(canonical, kind) != kind:
+        raise _fail("a unit given two kinds", file, number, "kind", kind, f"{kinds[canonical]!r}, as before")
+    if alias in first:
+        raise _fail(f"the same row twice (first on row {first[alias]})", file, number, "alias", alias,
+                    "each spelling once")
 
 
 def aliases(data_dir: str | os.PathLike[str] | None = None) -> Aliases:

@@ -18,7 +18,8 @@ def publish_month(month: str, jobs: list[Job], figures: IndexFigures, documents:
                   provenance: dict) -> None:
     from dataclasses import asdict
 
-    from ..publish import month_page_files, swap_in, write_text_atomic
+    from ..files import write_text_atomic
+    from ..publish import month_page_files, swap_in
 
     target = out / month
     old = cache.read_manifest(target)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import month_runs
-from ..month_strings import month_label
+from ..month_strings import month_label, month_runs
 from .jobs import Job, JobStatus, Outcome
 
 

@@ -34,8 +34,8 @@ class RunLog:
     def start(self, months: Sequence[str], notebooks: Sequence[Notebook], data_root: Path, workers: int, *,
               force: bool, with_code: bool) -> None:
         """The run's parameters, the code's identity and every input's hash."""
-        from .. import __version__
         from ..paths import display_path
+        from ..release import __version__
 
         logger.info("bulletin run started %s (UTC)", time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()))
         logger.info("package bulletin %s, code sha256 %s, python %s", __version__, cache.code_hash(),

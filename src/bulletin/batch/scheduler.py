@@ -123,6 +123,58 @@ def _pages_changed(month_dir: Path, notes: list[str]) -> bool:
     return why is not None
 
 
+def _data_and_out_folders(data_dir: str | os.PathLike[str] | None,
+                          out: str | os.PathLike[str] | None) -> tuple[Path, Path]:
+    """The data folder and the reports folder of a run, refused with one line when unusable."""
+    data_root = paths.data_dir(data_dir)
+    if not data_root.is_dir():  # else every month would be reported absent, hiding the mistyped folder
+        raise RunError(f"the data folder {data_root} does not exist or is not a folder")
+    if out is not None and str(out) == "":
+        raise RunError("--out is empty; give a folder, or leave the option out for the default")
+    out_dir = Path(out).expanduser().absolute() if out is not None else paths.DEFAULT_REPORTS_DIR
+    check_out_dir(out_dir, data_root)
+    return data_root, out_dir.resolve()
+
+
+def _notebooks_found(notebooks: Sequence[Notebook] | None) -> list[Notebook]:
+    """The notebooks to run (default: the sections'), each one checked to exist."""
+    found = list(notebooks) if notebooks is not None else job_types.section_notebooks()
+    for nb in found:
+        if not nb.path.is_file():
+            raise RunError(f"notebook {paths.display_path(nb.path)} not found")
+    return found
+
+
+def _check_jobs_and_timeout(jobs: int | None, timeout: float | None) -> None:
+    if jobs is not None and jobs < 1:
+        raise RunError(f"--jobs must be 1 or more (got {jobs})")
+    if timeout is not None and not timeout > 0:  # also NaN
+        raise RunError(f"--timeout must be a number of seconds above 0 (got {timeout})")
+
+
+def _months_present(months: list[str], data_root: Path, out_dir: Path, outcome: Outcome,
+                    stream: TextIO) -> list[str]:
+    """The asked months that are in the data (the others are noted in ``outcome.absent`` and said on
+    ``stream``), their target folders checked; every data file up to the last of them is read once
+    here, before anything is written, so an unreadable one is one line."""
+    try:
+        present = cache.available_months(data_root)
+    except OSError as exc:
+        raise RunError(f"cannot read the data folder {data_root}: {exc.strerror or exc}") from None
+    outcome.absent = [m for m in months if m not in present]
+    if outcome.absent:
+        print(f"bulletin run: {as_ranges(outcome.absent)} 不在数据目录中，已跳过 (months absent from the data)",
+              file=stream)
+    months = [m for m in months if m in present]
+    check_targets(out_dir, months)
+    for m in sorted(m for m in present if months and m <= max(months)):  # before anything is written
+        try:
+            cache.data_hash(data_root, m)
+        except OSError as exc:  # an unreadable data file or folder: one line, nothing written
+            raise RunError(f"cannot read {exc.filename or data_root / m}: {exc.strerror or exc}") from None
+    return months
+
+
 def run_batch(
     month_specs: Sequence[str],
     *,
@@ -145,41 +197,14 @@ def run_batch(
     started = time.time()
     cache.forget()
     months = parse_months(month_specs)
-    data_root = paths.data_dir(data_dir)
-    if not data_root.is_dir():  # else every month would be reported absent, hiding the mistyped folder
-        raise RunError(f"the data folder {data_root} does not exist or is not a folder")
+    data_root, out_dir = _data_and_out_folders(data_dir, out)
     data_param = str(data_root) if data_dir is not None and str(data_dir) != "" else None
-    if out is not None and str(out) == "":
-        raise RunError("--out is empty; give a folder, or leave the option out for the default")
-    out_dir = Path(out).expanduser().absolute() if out is not None else paths.DEFAULT_REPORTS_DIR
-    check_out_dir(out_dir, data_root)
-    out_dir = out_dir.resolve()
-    notebooks = list(notebooks) if notebooks is not None else job_types.section_notebooks()
-    for nb in notebooks:
-        if not nb.path.is_file():
-            raise RunError(f"notebook {paths.display_path(nb.path)} not found")
-    if jobs is not None and jobs < 1:
-        raise RunError(f"--jobs must be 1 or more (got {jobs})")
-    if timeout is not None and not timeout > 0:  # also NaN
-        raise RunError(f"--timeout must be a number of seconds above 0 (got {timeout})")
+    notebooks = _notebooks_found(notebooks)
+    _check_jobs_and_timeout(jobs, timeout)
     workers = jobs or _cpu_count()
 
     outcome = Outcome()
-    try:
-        present = cache.available_months(data_root)
-    except OSError as exc:
-        raise RunError(f"cannot read the data folder {data_root}: {exc.strerror or exc}") from None
-    outcome.absent = [m for m in months if m not in present]
-    if outcome.absent:
-        print(f"bulletin run: {as_ranges(outcome.absent)} 不在数据目录中，已跳过 (months absent from the data)",
-              file=stream)
-    months = [m for m in months if m in present]
-    check_targets(out_dir, months)
-    for m in sorted(m for m in present if months and m <= max(months)):  # before anything is written
-        try:
-            cache.data_hash(data_root, m)
-        except OSError as exc:  # an unreadable data file or folder: one line, nothing written
-            raise RunError(f"cannot read {exc.filename or data_root / m}: {exc.strerror or exc}") from None
+    months = _months_present(months, data_root, out_dir, outcome, stream)
     if months:
         with datalock.reading(data_root), reports_lock(out_dir), runlog.run_log(out_dir, started) as log, \
                 _history_for_kernels(out_dir):
@@ -242,8 +267,8 @@ class _Batch:
 
     def provenance(self, month: str) -> dict:
         """Which code and data produced a month (shown on its page, kept in its manifest)."""
-        from .. import __version__
         from ..demo import is_synthetic
+        from ..release import __version__
 
         found = {"version": __version__, "code": cache.code_hash()[:12],
                  "data": cache.data_hash(self.data_root, month)[:12]}
@@ -432,22 +457,34 @@ def _run_jobs(todo: list[Job], outcome: Outcome, data_root: Path, data_param: st
         _collect(batch, pool, bar)
     except KeyboardInterrupt:
         interrupted = True
-        print("\nbulletin run: interrupted; published months are left as they were", file=stream)
-        for j in todo:
-            if j.status == JobStatus.PENDING:
-                j.status, j.message = JobStatus.FAILED, "interrupted"
+        _mark_interrupted(todo, stream)
         raise
     finally:
-        if bar is not None:
-            bar.close()
-        if pool is not None:
-            if interrupted:  # do not wait for running notebooks
-                _stop_workers(pool, others)
-            pool.shutdown(wait=True, cancel_futures=True)
-        if server is not None:  # after the workers: they hold a copy of its stdin pipe
-            server.stop()  # kills every kernel it forked and has not reaped
-        for staging in batch.stagings.values():
-            shutil.rmtree(staging, ignore_errors=True)
+        _close_down(batch, bar, pool, server, interrupted=interrupted, others=others)
+
+
+def _mark_interrupted(todo: list[Job], stream: TextIO) -> None:
+    """Ctrl-C: said once, and every job not yet run failed as ``interrupted``."""
+    print("\nbulletin run: interrupted; published months are left as they were", file=stream)
+    for j in todo:
+        if j.status == JobStatus.PENDING:
+            j.status, j.message = JobStatus.FAILED, "interrupted"
+
+
+def _close_down(batch: _Batch, bar, pool, server, *, interrupted: bool, others: set[int]) -> None:
+    """The end of the pool, however it ended: the progress bar closed, the workers stopped (at once
+    when interrupted: running notebooks are not waited for), then the fork server and its kernels,
+    and the staging folders of months not published."""
+    if bar is not None:
+        bar.close()
+    if pool is not None:
+        if interrupted:  # do not wait for running notebooks
+            _stop_workers(pool, others)
+        pool.shutdown(wait=True, cancel_futures=True)
+    if server is not None:  # after the workers: they hold a copy of its stdin pipe
+        server.stop()  # kills every kernel it forked and has not reaped
+    for staging in batch.stagings.values():
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _finish_month(batch: _Batch, month: str) -> None:

@@ -84,8 +84,9 @@ def run_notebook(month: str, nb: Notebook, data_param: str | None, data_dir: Pat
     import papermill as pm
 
     from ..demo import is_synthetic
+    from ..files import write_text_atomic
     from ..kernels import KERNEL_NAME, KernelStartError, kernel_config
-    from ..publish import notebook_html, relativise, write_text_atomic
+    from ..publish import notebook_html, relativise
 
     start = time.monotonic()
     out_root = Path(staging).parent  # the reports folder: nothing is written outside it
@@ -134,7 +135,8 @@ def _keep_failed(out_nb: Path, nb: Notebook, month: str, data_dir: Path, kernels
     read (a full disk leaves an empty file: the job's line already says why it failed)."""
     import nbformat
 
-    from ..publish import relativise, write_text_atomic
+    from ..files import write_text_atomic
+    from ..publish import relativise
 
     if not out_nb.exists():
         return

@@ -14,7 +14,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pandas as pd
 
@@ -23,10 +23,16 @@ from ..schema import FACTS, TELEMEDICINE_MEASURES
 from ..units import Aliases, aliases
 from .report import Finding, figure_text
 
-if TYPE_CHECKING:
-    from ..history import History
-
 PathLike = str | os.PathLike[str] | None
+
+
+class Digests(Protocol):
+    """What the checks across months read of the months' digests (:class:`bulletin.history.History`,
+    a layer above the checks, which computes each month's :func:`check_inputs` into its digest)."""
+
+    def months(self) -> list[str]: ...
+
+    def digest(self, month: str) -> dict: ...
 
 
 @dataclass(frozen=True)
@@ -138,7 +144,7 @@ def check_inputs(tables: dict[str, pd.DataFrame], facts: dict[str, object] | Non
     }
 
 
-def _read_earlier(month: str, history: History) -> _Earlier:
+def _read_earlier(month: str, history: Digests) -> _Earlier:
     """The months of the data directory before ``month``, from their digests (each read or
     computed once per ``history``, which the months of a range share)."""
     earlier = [m for m in history.months() if m < month]
@@ -305,7 +311,7 @@ def name_findings(tables: dict[str, pd.DataFrame], earlier: _Earlier, units: Ali
         )
 
 
-def history_state(month: str, data_dir: PathLike, history: History) -> dict:
+def history_state(month: str, data_dir: PathLike, history: Digests) -> dict:
     """Exactly what the checks of ``month`` read of the months before it, as JSON holds it: every
     name seen by kind, and for each cumulative figure (and platform) the latest earlier month that
     states it with its value. Two histories with the same state give ``month`` the same findings,
@@ -324,7 +330,7 @@ def history_state(month: str, data_dir: PathLike, history: History) -> dict:
 
 
 def across_months(month: str, tables: dict[str, pd.DataFrame], facts: dict[str, object] | None,
-                  data_dir: PathLike, history: History) -> list[Finding]:
+                  data_dir: PathLike, history: Digests) -> list[Finding]:
     """The findings of ``month`` against the months before it and the alias table (``history``: the
     months' digests, :class:`bulletin.history.History`, shared by the months of a range)."""
     earlier = _read_earlier(month, history)

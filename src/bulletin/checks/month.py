@@ -38,6 +38,7 @@ from .totals import check_totals
 
 if TYPE_CHECKING:
     from ..history import History
+    from ..loaded_month import Month
 
 
 def check_month(
@@ -104,3 +105,12 @@ def check_month(
         cache = History(data_dir)
     findings += across_months(month, tables, facts, data_dir, cache)  # type: ignore[arg-type]
     return CheckReport(month, findings, remainders)
+
+
+def check_loaded(m: Month) -> CheckReport:
+    """:func:`check_month` of a loaded month (what ``m.check()`` returns): each file read once, with
+    the month, and the digests its family shares (``m.history``)."""
+    def read_facts(path: os.PathLike[str]) -> dict[str, object]:
+        return dict(m.exact_facts)
+
+    return check_month(m.month, m.data_dir, reader=m.read_exact, facts_reader=read_facts, cache=m.history)

@@ -6,8 +6,8 @@ import json
 import os
 from dataclasses import dataclass, field
 
-from ..errors import month_ranges, month_runs
 from ..loaders import range_months
+from ..month_strings import month_ranges, month_runs
 from .month import check_month
 from .report import CheckReport
 
@@ -20,7 +20,8 @@ class RangeReport:
 
     spec: str
     reports: list[CheckReport]
-    #: months of the range with no folder in the data directory (shown as runs: :func:`~bulletin.errors.month_runs`)
+    #: months of the range with no folder in the data directory
+    #: (shown as runs: :func:`~bulletin.month_strings.month_runs`)
     absent: list[str] = field(default_factory=list)
 
     @property

@@ -80,21 +80,37 @@ def field(col: schema.Column, table: str | None = None, no_figure: Sequence[str]
     (the resource lists them as missing values): such a column is not ``required``.
     """
     out: dict[str, object] = {"name": col.name, "title": col.label, "type": _TYPES[col.kind]}
+    if col.kind == "money":
+        out["decimalChar"] = "."
+        out["bareNumber"] = True
+    constraints = _constraints(col, no_figure)
+    if constraints:
+        out["constraints"] = constraints
+    if col.unit:
+        out["unit"] = col.unit  # not a Table Schema keyword: kept for readers, ignored by validators
+    said = _described(col, table, no_figure)
+    if said:
+        out["description"] = "；".join(said)
+    return out
+
+
+def _constraints(col: schema.Column, no_figure: Sequence[str]) -> dict[str, object]:
+    """The Table Schema constraints of a declared column: required, minimum, enum."""
     constraints: dict[str, object] = {}
     if not col.nullable and not no_figure:
         constraints["required"] = True
     if col.kind in ("count", "money"):
         constraints["minimum"] = 0
-    if col.kind == "money":
-        out["decimalChar"] = "."
-        out["bareNumber"] = True
     if col.choices is not None:
         constraints["enum"] = list(col.choices)
-    if constraints:
-        out["constraints"] = constraints
+    return constraints
+
+
+def _described(col: schema.Column, table: str | None, no_figure: Sequence[str]) -> list[str]:
+    """The parts of a field's description, in order: unit, values, what an empty cell means, the
+    formula guard of a text column, the signs for no figure."""
     said = []
     if col.unit:
-        out["unit"] = col.unit  # not a Table Schema keyword: kept for readers, ignored by validators
         said.append(f"单位：{col.unit}" + ("，保留到分" if col.kind == "money" else ""))
     elif table == "telemedicine" and col.name == "value":
         said.append(_measure_units())
@@ -110,9 +126,7 @@ def field(col: schema.Column, table: str | None = None, no_figure: Sequence[str]
         said.append(FORMULA_TEXT)
     if no_figure:
         said.append(NO_FIGURE_TEXT.format(signs="”“".join(no_figure)))
-    if said:
-        out["description"] = "；".join(said)
-    return out
+    return said
 
 
 def table_description(decl: schema.Table, facts: Mapping[str, object], frame: pd.DataFrame) -> str:

@@ -31,15 +31,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..errors import BulletinError
+from ..errors import DocumentError
 from ..revisions import MARK
 from .model import Bars, Cell, Chapter, Document, Grid, Paragraph, split_groups, terms_used
 
 FONT_FAMILY = "Noto Sans CJK SC"
-
-
-class DocumentError(BulletinError):
-    """Typst could not compile the PDF (one line for the command line, never a traceback)."""
 
 
 #: the font file ``bulletin.charts`` registers (``charts.BUNDLED_FONT``; a test keeps them equal).

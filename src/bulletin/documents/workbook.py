@@ -153,17 +153,7 @@ class _Sized:
         above = [shown_width(text) * (1.3 if r == 0 else 1) + 2 for (r, _), (text, _) in self.cells.items()
                  if r < self.header_row]
         columns = sorted({c for (r, c) in self.cells if r >= self.header_row >= 0}) or [0]
-        widths = {}
-        for c in columns:
-            width = MIN_WIDTH
-            for (r, cc), (text, wrapped) in self.cells.items():
-                if cc != c or r < self.header_row or self.header_row < 0:
-                    continue
-                w = shown_width(text) + 2
-                if r == self.header_row and w > HEADER_WIDTH:  # its lines of even length, with room to spare
-                    w = math.ceil(shown_width(text) / math.ceil(shown_width(text) / (HEADER_WIDTH - 2))) + 4
-                width = max(width, min(w, wrap) if wrapped and r != self.header_row else w)
-            widths[c] = width
+        widths = {c: self._column_width(c, wrap) for c in columns}
         if self.header_row < 0:  # no table: the lines are the content (a wrapped one wraps at ``wrap``)
             widths[0] = math.ceil(max([MIN_WIDTH] + [min(shown_width(t) * (1.3 if r == 0 else 1) + 2,
                                                          wrap if wr else 1000)
@@ -174,6 +164,24 @@ class _Sized:
                 widths[columns[-1]] += spill
         for c, width in widths.items():
             self.sheet.set_column(c, c, width)
+        self._grow_rows(widths)
+        return sum(widths.values()) > PORTRAIT_WIDTH
+
+    def _column_width(self, c: int, wrap: int) -> float:
+        """The width of table column ``c``: its widest cell (a long header on lines of even length,
+        a wrapped cell up to ``wrap``), at least :data:`MIN_WIDTH`."""
+        width = MIN_WIDTH
+        for (r, cc), (text, wrapped) in self.cells.items():
+            if cc != c or r < self.header_row or self.header_row < 0:
+                continue
+            w = shown_width(text) + 2
+            if r == self.header_row and w > HEADER_WIDTH:  # its lines of even length, with room to spare
+                w = math.ceil(shown_width(text) / math.ceil(shown_width(text) / (HEADER_WIDTH - 2))) + 4
+            width = max(width, min(w, wrap) if wrapped and r != self.header_row else w)
+        return width
+
+    def _grow_rows(self, widths: dict[int, float]) -> None:
+        """Each row holding a wrapped cell as high as its most lines."""
         lines: dict[int, int] = {}
         for (r, c), (text, wrapped) in self.cells.items():
             if wrapped and c in widths:
@@ -181,7 +189,6 @@ class _Sized:
         for r, n in sorted(lines.items()):
             if n > 1:
                 self.sheet.set_row(r, n * LINE_HEIGHT + 2)
-        return sum(widths.values()) > PORTRAIT_WIDTH
 
 
 _header = sheet_layout.header

@@ -253,41 +253,11 @@ A text cut short is refused unless ``partial`` (see :mod:`.ending`).
     DataLockedError
         While a ``bulletin run`` reads the data folder, or another ingest writes it.
     """
-    shown = paths.display_path(path)
-    if workbook.is_workbook(path):  # a filled-in template: the same writer, checks, lock and revisions
-        read = workbook.parse_workbook(path, month=month, file=shown)
-        parsed = _WorkbookParsed(read.month, {n: _frame(n, read.tables[n]) for n in TABLES if n in read.tables},
-                                 read.facts, [n for n in TABLES if n not in read.tables], skipped=list(read.skipped),
-                                 given=read.not_printed)
-    else:
-        parsed = parse_text(read_export(path), month=month, file=shown, partial=partial)
-    root = paths.data_dir(data_dir)
-    raw = paths.raw_dir(paths.DEFAULT_DATA_DIR)
-    if root.name == paths.RAW_DIR_NAME or raw in (root, *root.parents):
-        # the raw sources are read-only: code never writes under data/raw/
-        raise IngestError(
-            f"refusing to write under {root}: a raw/ folder holds the bulletins as received, read-only; "
-            "choose another --data-dir"
-        )
-    if root.exists() and not root.is_dir():
-        raise BulletinDataError("the data directory is a file, not a folder", file=root,
-                                expected="a folder to write the month folder in")
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BulletinDataError(f"cannot make the data directory ({exc.strerror or exc})", file=root) from None
+    parsed = _parsed(path, month=month, partial=partial)
+    root = _data_folder_to_write(data_dir)
     target = paths.month_dir(parsed.month, root)
-    files = month_files(parsed.tables, parsed.facts)
     missing = parsed.not_published
-    if missing:
-        # recorded with the month, so that the checks and the sections know it was not printed
-        files[NOT_PUBLISHED_FILE] = not_published_csv(missing)
-    if parsed.other_months:
-        # the text's own line numbers, kept for bulletin check (which reads only the data folder)
-        files[month_words.FILE] = month_words.to_csv(parsed.other_months)
-    if parsed.aside:
-        # what the package does not know, as printed: never read by guess, never dropped unseen
-        files[KEPT_ASIDE_FILE] = kept_aside_csv(parsed.kept_aside)
+    files = _files_of(parsed)
     with datalock.writing(root):
         recovered = tuple(revisions.recover(root))
         notes = (*parsed.notes, *_platforms_not_printed(parsed, root))
@@ -306,11 +276,59 @@ A text cut short is refused unless ``partial`` (see :mod:`.ending`).
         if not changes:
             return dataclasses.replace(result, unchanged=True)
         if not force:
-            raise revisions.RevisionRefused(parsed.month, target, changes, revisions.next_number(target))
+            raise revisions.refusal(parsed.month, target, changes)
         # a revision without a reason says so in its record (and to readers), never an empty reason
         why = (reason or "").strip() or revisions.NO_REASON
         revision = revisions.write_revision(target, files, changes, reason=why, source=Path(path).name)
         return dataclasses.replace(result, changes=tuple(changes), revision=revision)
+
+
+def _parsed(path: str | os.PathLike[str], *, month: str | None, partial: bool) -> Parsed:
+    """The bulletin read: a filled-in workbook template, else a text export."""
+    shown = paths.display_path(path)
+    if not workbook.is_workbook(path):
+        return parse_text(read_export(path), month=month, file=shown, partial=partial)
+    # a filled-in template: the same writer, checks, lock and revisions
+    read = workbook.parse_workbook(path, month=month, file=shown)
+    return _WorkbookParsed(read.month, {n: _frame(n, read.tables[n]) for n in TABLES if n in read.tables},
+                           read.facts, [n for n in TABLES if n not in read.tables], skipped=list(read.skipped),
+                           given=read.not_printed)
+
+
+def _data_folder_to_write(data_dir: PathLike) -> Path:
+    """The data folder an ingest writes in, made when missing; never under data/raw/, never a file."""
+    root = paths.data_dir(data_dir)
+    raw = paths.raw_dir(paths.DEFAULT_DATA_DIR)
+    if root.name == paths.RAW_DIR_NAME or raw in (root, *root.parents):
+        # the raw sources are read-only: code never writes under data/raw/
+        raise IngestError(
+            f"refusing to write under {root}: a raw/ folder holds the bulletins as received, read-only; "
+            "choose another --data-dir"
+        )
+    if root.exists() and not root.is_dir():
+        raise BulletinDataError("the data directory is a file, not a folder", file=root,
+                                expected="a folder to write the month folder in")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BulletinDataError(f"cannot make the data directory ({exc.strerror or exc})", file=root) from None
+    return root
+
+
+def _files_of(parsed: Parsed) -> dict[str, str]:
+    """The month folder's files (name → text): the tables, the facts, and the records of what was
+    not printed, of other months' words and of the parts kept aside, when there are any."""
+    files = month_files(parsed.tables, parsed.facts)
+    if parsed.not_published:
+        # recorded with the month, so that the checks and the sections know it was not printed
+        files[NOT_PUBLISHED_FILE] = not_published_csv(parsed.not_published)
+    if parsed.other_months:
+        # the text's own line numbers, kept for bulletin check (which reads only the data folder)
+        files[month_words.FILE] = month_words.to_csv(parsed.other_months)
+    if parsed.aside:
+        # what the package does not know, as printed: never read by guess, never dropped unseen
+        files[KEPT_ASIDE_FILE] = kept_aside_csv(parsed.kept_aside)
+    return files
 
 
 def _platforms_not_printed(parsed: Parsed, root: Path) -> list[str]:
@@ -384,18 +402,30 @@ def ingest_command(file: str, *, month: str | None, data_dir: PathLike, force: b
               f"figures; nothing written ({paths.display_path(result.folder)} unchanged)")
         return 0
     if result.revision is not None:
-        rev = result.revision
-        n = len(rev.changes)
-        _print_block(f"{paths.display_path(file)}: {result.month} revised ({n} change{'s' if n != 1 else ''}):",
-                     rev.changes)
-        print(f"revision {rev.number} written: {paths.display_path(result.folder)} holds the new version, "
-              f"the earlier one is kept whole in {rev.kept} "
-              f"(bulletin revisions {result.month} {rev.number} shows it)")
-        if rev.reason == revisions.NO_REASON:
-            print(f"no --reason given: revision {rev.number} records {revisions.NO_REASON}, which readers see; "
-                  "next time say why with --reason \"…\"")
+        _print_revision(file, result)
     print(f"{paths.display_path(file)} → {paths.display_path(result.folder)}: "
           f"{len(result.tables)} tables, {len(result.facts)} facts")
+    _print_not_read(result)
+    return _check_written(result, data_dir)
+
+
+def _print_revision(file: str, result: IngestResult) -> None:
+    """The revision just written: its changes, where the earlier version is kept, and a reminder
+    when no reason was given."""
+    rev = result.revision
+    n = len(rev.changes)
+    _print_block(f"{paths.display_path(file)}: {result.month} revised ({n} change{'s' if n != 1 else ''}):",
+                 rev.changes)
+    print(f"revision {rev.number} written: {paths.display_path(result.folder)} holds the new version, "
+          f"the earlier one is kept whole in {rev.kept} "
+          f"(bulletin revisions {result.month} {rev.number} shows it)")
+    if rev.reason == revisions.NO_REASON:
+        print(f"no --reason given: revision {rev.number} records {revisions.NO_REASON}, which readers see; "
+              "next time say why with --reason \"…\"")
+
+
+def _print_not_read(result: IngestResult) -> None:
+    """What the month folder records as not read (a text cut short), not printed, not stated."""
     unread = result.cut.unread if result.cut is not None else frozenset()
     if unread:
         titles = "、".join(TABLES[n].title for n in result.absent if n in unread)
@@ -409,6 +439,10 @@ def ingest_command(file: str, *, month: str | None, data_dir: PathLike, force: b
         print(f"figures not stated in this bulletin (recorded in {NOT_PUBLISHED_FILE}): {'、'.join(facts_absent)}")
     for note in result.notes:
         print(f"absent from this bulletin: {note}")
+
+
+def _check_written(result: IngestResult, data_dir: PathLike) -> int:
+    """``bulletin check`` of the month just written: its report printed, its exit code returned."""
     from ..checks import check_month
 
     try:

@@ -148,11 +148,6 @@ def decode_export(data: bytes, file: str | Path | None = None) -> str:
     return text
 
 
-def statistics_lines(text: str) -> list[tuple[int, str]]:
-    """(line number, line) of the statistics part: from its first section title up to ``简讯``."""
-    return statistics_part(text)[0]
-
-
 def statistics_part(text: str, *, partial: bool = False) -> tuple[list[tuple[int, str]], bool]:
     """(line number, line) of the statistics part, and whether the next part's ``简讯`` ends it.
 

@@ -499,12 +499,17 @@ def _published_telemedicine(reader: _Reader, sheet, layout: TableSheet) -> list[
                                "one of " + "、".join(measure_col.choices or ()))
         value = reader.count(values[2], cell_name(layout.name, r, 2), value_col.column, value_col.header)
         out.append({"platform": platform, "measure": measure, "value": value, "note": note})
-    for platform in paused:  # paused with no reason printed: the pause itself is the platform's last row
+    _add_pauses_without_reason(out, paused)
+    return out
+
+
+def _add_pauses_without_reason(out: list[dict[str, object]], paused: dict[str, str | None]) -> None:
+    """A platform marked paused with no reason printed: the pause itself becomes its last row."""
+    for platform in paused:
         if not any(r["platform"] == platform and r["measure"] == "paused" for r in out):
             last = max(i for i, r in enumerate(out) if r["platform"] == platform) if any(
                 r["platform"] == platform for r in out) else len(out) - 1
             out.insert(last + 1, {"platform": platform, "measure": "paused", "value": 1, "note": None})
-    return out
 
 
 def _published_facts(reader: _Reader, sheet) -> dict[str, object]:

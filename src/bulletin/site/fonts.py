@@ -9,36 +9,17 @@ use (the ``mplfonts`` package's Noto Sans CJK SC), so pages and charts look alik
 from __future__ import annotations
 
 import base64
-import importlib.util
 import io
 import struct
 from functools import lru_cache
-from pathlib import Path
+
+from ..paths import BUNDLED_FONT, bundled_font_path  # noqa: F401 - the project's font file, found in paths
 
 #: the family name pages use for the embedded face (tests/test_browser.py looks for it)
 FAMILY = "Bulletin Noto Sans SC"
 
 #: always in the subset: printable ASCII, so that numbers and Latin never fall back to another face
 _ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F))
-
-
-#: the Noto Sans CJK SC file the ``mplfonts`` package ships: the charts' font and the pages'
-BUNDLED_FONT = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
-
-
-def bundled_font_path() -> Path | None:
-    """The Noto Sans CJK SC file of ``mplfonts`` (the project's CJK font), or None when it is missing.
-
-    Found without importing mplfonts (nor matplotlib, which mplfonts imports).
-    """
-    spec = importlib.util.find_spec(BUNDLED_FONT[0])
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for folder in spec.submodule_search_locations:
-        path = Path(folder) / BUNDLED_FONT[1]
-        if path.is_file():
-            return path
-    return None
 
 
 @lru_cache(maxsize=1)

@@ -82,33 +82,42 @@ class _Rebuild(HTMLParser):
             self.table = [] if self.table is None else self.table
             return
         if self.table is not None and self.cell is None:
-            if tag in ("thead", "tbody", "tfoot"):
-                self.table.append((tag, []))
-            elif tag == "tr":
-                if not self.table:
-                    self.table.append(("tbody", []))
-                self.table[-1][1].append([])
-            elif tag in ("th", "td"):
-                if not self.table:
-                    self.table.append(("tbody", []))
-                if not self.table[-1][1]:
-                    self.table[-1][1].append([])
-                keep = "".join(f' {k}="{escape(v or "")}"' for k, v in attrs if k in ("colspan", "rowspan")
-                               and (v or "").isascii() and (v or "").isdigit())
-                self.cell = _Cell(tag, keep)
-                self.table[-1][1][-1].append(self.cell)
-            elif tag == "caption":
-                self.caption = []
+            self._table_part(tag, attrs)
             return
         if tag == "a" and self.links:
-            href = dict(attrs).get("href") or ""
-            if re.match(r"^(#|[\w./-]+\.html(#[\w-]*)?$|https?://)", href) and ":" not in href.split("//")[0][:-1]:
-                self._emit(f'<a href="{escape(href)}">')
-            else:
-                self._emit("<a>")
+            self._link(attrs)
             return
         if tag in ALLOWED:
             self._emit(f"<{tag}>")
+
+    def _table_part(self, tag, attrs):
+        """A tag inside a table, outside its cells: a row group, a row, a cell (only its spans
+        kept) or the caption; anything else there is dropped."""
+        if tag in ("thead", "tbody", "tfoot"):
+            self.table.append((tag, []))
+        elif tag == "tr":
+            if not self.table:
+                self.table.append(("tbody", []))
+            self.table[-1][1].append([])
+        elif tag in ("th", "td"):
+            if not self.table:
+                self.table.append(("tbody", []))
+            if not self.table[-1][1]:
+                self.table[-1][1].append([])
+            keep = "".join(f' {k}="{escape(v or "")}"' for k, v in attrs if k in ("colspan", "rowspan")
+                           and (v or "").isascii() and (v or "").isdigit())
+            self.cell = _Cell(tag, keep)
+            self.table[-1][1][-1].append(self.cell)
+        elif tag == "caption":
+            self.caption = []
+
+    def _link(self, attrs):
+        """A link kept only to a page of the site, an anchor or a web address; else its text alone."""
+        href = dict(attrs).get("href") or ""
+        if re.match(r"^(#|[\w./-]+\.html(#[\w-]*)?$|https?://)", href) and ":" not in href.split("//")[0][:-1]:
+            self._emit(f'<a href="{escape(href)}">')
+        else:
+            self._emit("<a>")
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)

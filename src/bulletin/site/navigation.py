@@ -44,7 +44,7 @@ def _rewrite(page: Path, month: str, months: list[str], sections: list[tuple[str
     only when the page was the one the run published (a page edited since stays different)."""
     import hashlib
 
-    from ..publish import write_text_atomic
+    from ..files import write_text_atomic
     from .pages import month_nav, nav_html
 
     data = page.read_bytes()
