@@ -103,38 +103,11 @@ def telemedicine(month: str, platform: str, values: dict[str, object],
     notes = notes or {}
     figures = figures or {}
     _, mon = month_parts(month)
-    sentences = []
-    first = platform
-    if "institutions" in values:
-        first += _noted(f"累计接入{count(values['institutions'])}家医疗机构", notes.get("institutions"))
-    else:
-        first += "接入医疗机构数本月未公布"
-    if "cities_connected" in values:
-        cities = notes.get("cities_connected")
-        # the cities are named before their count, as the bulletin lists them: 联通南京市、…和扬州市4个城市
-        first += f"，联通{cities or ''}{count(values['cities_connected'])}个城市"
-    parts = []
-    for m, label in _BREAKDOWN.items():
-        if m in values:
-            note = notes.get(m)
-            scope = note if note and note.endswith("市内") else ""
-            parts.append(_noted(f"{scope}{label}{count(values[m])}家", None if scope else note))
-    if parts:
-        first += "，其中" + "，".join(parts)
-    if "districts_covered" in values:
-        note = notes.get("districts_covered")
-        n = count(values["districts_covered"])
-        # the 覆盖… clause as printed says what is covered (覆盖10个区的社区卫生服务中心)
-        first += "，" + (note if note and note.startswith("覆盖") and n in note else _noted(f"覆盖{n}个区", note))
-    sentences.append(first)
+    sentences = [platform + _connected(values, notes)]
     if "consultations_cumulative" in figures:
         sentences.append(_noted(f"累计通过平台开展各类会诊{figures['consultations_cumulative']}",
                                 notes.get("consultations_cumulative")))
-    month_figures = []
-    for m, lead in {"ecg_cases": "采集心电病例", "lab_reports": "采集检验报告", "consultations": "会诊量",
-                    "specimens_routed": "通过平台流转标本", "monthly_volume": "采集"}.items():
-        if m in figures:
-            month_figures.append(_noted(f"{lead}{figures[m]}", notes.get(m)))
+    month_figures = [_noted(f"{lead}{figures[m]}", notes.get(m)) for m, lead in _MONTH_FIGURES.items() if m in figures]
     if month_figures:
         sentences.append(f"{mon}月份" + "，".join(month_figures))
     if top:
@@ -143,6 +116,39 @@ def telemedicine(month: str, platform: str, values: dict[str, object],
         # the bulletin's own sentence, with the reason it gives, where it prints one
         sentences.append(notes.get("paused") or "该平台本月暂停数据采集及服务")
     return "。".join(sentences) + "。"
+
+
+#: the month's figures of a platform, in the order the bulletin words them, with their lead words
+_MONTH_FIGURES = {"ecg_cases": "采集心电病例", "lab_reports": "采集检验报告", "consultations": "会诊量",
+                  "specimens_routed": "通过平台流转标本", "monthly_volume": "采集"}
+
+
+def _connected(values: dict[str, object], notes: dict[str, str]) -> str:
+    """What a platform connects, after its name: institutions (and of which kinds), cities,
+    districts covered, each with the qualifier printed beside it."""
+    said = ""
+    if "institutions" in values:
+        said += _noted(f"累计接入{count(values['institutions'])}家医疗机构", notes.get("institutions"))
+    else:
+        said += "接入医疗机构数本月未公布"
+    if "cities_connected" in values:
+        cities = notes.get("cities_connected")
+        # the cities are named before their count, as the bulletin lists them: 联通南京市、…和扬州市4个城市
+        said += f"，联通{cities or ''}{count(values['cities_connected'])}个城市"
+    parts = []
+    for m, label in _BREAKDOWN.items():
+        if m in values:
+            note = notes.get(m)
+            scope = note if note and note.endswith("市内") else ""
+            parts.append(_noted(f"{scope}{label}{count(values[m])}家", None if scope else note))
+    if parts:
+        said += "，其中" + "，".join(parts)
+    if "districts_covered" in values:
+        note = notes.get("districts_covered")
+        n = count(values["districts_covered"])
+        # the 覆盖… clause as printed says what is covered (覆盖10个区的社区卫生服务中心)
+        said += "，" + (note if note and note.startswith("覆盖") and n in note else _noted(f"覆盖{n}个区", note))
+    return said
 
 
 def not_published(title: str, note: str) -> str:
