@@ -682,12 +682,12 @@ def test_a_top_index_that_cannot_be_written_is_a_note_and_exit_1(tmp_path, data_
 
 
 def test_an_interrupt_before_the_run_takes_charge_is_one_line(monkeypatch, capsys):
-    from bulletin import batch
+    from bulletin.batch import jobs
 
-    def interrupted(args):
+    def interrupted(keys=None):  # Ctrl-C while the command reads its arguments
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(batch, "run_command", interrupted)
+    monkeypatch.setattr(jobs, "section_notebooks", interrupted)
     assert main(["run", "2020-02"]) == 130
     assert capsys.readouterr().err.strip() == "bulletin run: interrupted"
 
@@ -866,16 +866,16 @@ def test_a_link_in_a_published_month_is_not_carried_over(tmp_path, data_copy, ca
 
 
 def test_a_link_in_a_staging_folder_is_replaced_not_written_through(tmp_path, data_copy, monkeypatch):
-    from bulletin.batch import scheduler
+    from bulletin.batch import collect
 
-    made = scheduler._make_stagings
+    made = collect.make_stagings
     target = data_copy / "2020-02" / "kiosks.csv"
 
     def with_a_link(batch):  # as if someone slipped a link into the staging folder under the run
         made(batch)
         (batch.stagings["2020-02"] / "00_figures.html").symlink_to(target)
 
-    monkeypatch.setattr(scheduler, "_make_stagings", with_a_link)
+    monkeypatch.setattr(collect, "make_stagings", with_a_link)
     before = _data_files(data_copy)
     out = tmp_path / "reports"
     outcome, _ = _run(["2020-02"], data_copy, out, [FIGURES])
