@@ -1015,3 +1015,51 @@ def test_a_linked_document_folder_is_made_again_not_copied_through(tmp_path, dat
     assert "2020-02 documents: made again (data-2020-02 is a link" in outcome.log_file.read_text(encoding="utf-8")
     assert not package.is_symlink() and (package / "datapackage.json").is_file()
     assert _data_files(data_copy) == before
+
+
+class _Console(io.StringIO):
+    """A stream that says whether it is a terminal (a CI log or a cron mail is not)."""
+
+    def __init__(self, terminal: bool) -> None:
+        super().__init__()
+        self.terminal = terminal
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+
+def test_progress_off_a_terminal_is_one_plain_line_a_finished_job(tmp_path, data_copy):
+    log = _Console(terminal=False)
+    outcome = run_batch(["2020-02"], data_dir=data_copy, out=tmp_path / "reports", notebooks=[FIGURES, RAISES],
+                        progress=True, stream=log, jobs=2)
+    text = log.getvalue()
+    assert outcome.exit_code == 1 and "\r" not in text
+    lines = [line for line in text.splitlines() if line.startswith("bulletin run [")]
+    assert len(lines) == 2 and sorted(line[:17] for line in lines) == ["bulletin run [1/2", "bulletin run [2/2"]
+    ok = next(line for line in lines if "2020-02 00_figures" in line)
+    failed = next(line for line in lines if "2020-02 02_raises" in line)
+    assert re.search(r"\] 2020-02 00_figures  ok +\d+\.\ds$", ok), ok
+    assert re.search(r"\] 2020-02 02_raises  FAILED +\d+\.\ds cell \d+: ", failed), failed
+
+
+def test_progress_on_a_terminal_is_tqdm_redrawn_in_place():
+    from bulletin.batch import JobResult, JobStatus, pool
+    from bulletin.batch.jobs import Job
+    from bulletin.batch.plan import Settings
+
+    def shown(terminal: bool, progress: bool = True) -> str:
+        stream = _Console(terminal)
+        run = Settings(Path("data"), None, Path("reports"), (FIGURES,), 1, False, False, progress, stream, None)
+        bar = pool.progress_for(2, run)
+        for n, nb in enumerate([FIGURES, CHART], start=1):
+            job = Job("2020-02", nb, "key")
+            job.record(JobResult(JobStatus.OK, seconds=1.25 * n))
+            bar.job_done(job, 0)
+        bar.close()
+        return stream.getvalue()
+
+    on_terminal = shown(terminal=True)
+    assert "\r" in on_terminal and "2/2" in on_terminal and "bulletin run [" not in on_terminal
+    assert shown(terminal=False).splitlines() == ["bulletin run [1/2] 2020-02 00_figures  ok         1.2s",
+                                                  "bulletin run [2/2] 2020-02 01_chart  ok         2.5s"]
+    assert shown(terminal=False, progress=False) == shown(terminal=True, progress=False) == ""

@@ -1,15 +1,17 @@
-"""The pool: the fork server (whose kernels the notebooks run in), the worker processes, and their
-end, however the run ends (at once on Ctrl-C or a signal, :mod:`.signals`)."""
+"""The pool: the fork server (whose kernels the notebooks run in), the worker processes, the progress
+shown as jobs finish, and their end, however the run ends (at once on Ctrl-C or a signal, :mod:`.signals`)."""
 
 from __future__ import annotations
 
 import shutil
 import sys
+from typing import TextIO
 
 from . import collect, worker
 from .collect import InFlight
-from .jobs import Outcome
+from .jobs import Job, Outcome
 from .plan import Plan, Settings
+from .report import job_line
 from .signals import mark_interrupted
 
 
@@ -59,7 +61,7 @@ def _stop_workers(pool, others: set[int]) -> None:
 
 
 class _Bar:
-    """tqdm's bar, told of each finished job."""
+    """On a terminal: tqdm's bar, redrawn in place as each job finishes."""
 
     def __init__(self, total: int, run: Settings) -> None:
         from tqdm import tqdm
@@ -67,12 +69,41 @@ class _Bar:
         self.bar = tqdm(total=total, unit="job", file=run.stream, disable=not run.progress, dynamic_ncols=True,
                         desc="bulletin run")
 
-    def job_done(self, job, failed: int) -> None:
+    def job_done(self, job: Job, failed: int) -> None:
         self.bar.update(1)
         self.bar.set_postfix_str(f"failed {failed}")
 
     def close(self) -> None:
         self.bar.close()
+
+
+class _Lines:
+    """Elsewhere (a CI log, a cron mail): one plain line a finished job, as a log reads it."""
+
+    def __init__(self, total: int, run: Settings) -> None:
+        self.total, self.done, self.stream = total, 0, run.stream
+
+    def job_done(self, job: Job, failed: int) -> None:
+        self.done += 1
+        print(f"bulletin run [{self.done}/{self.total}] {job.name}  {job_line(job)}", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        pass
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # not a file, or a closed one
+        return False
+
+
+def progress_for(total: int, run: Settings) -> _Bar | _Lines:
+    """How finished jobs are shown: tqdm's bar on a terminal, one line a job elsewhere (tqdm's
+    carriage-return redraws would be one long line there); nothing when progress is off."""
+    if run.progress and not _is_terminal(run.stream):
+        return _Lines(total, run)
+    return _Bar(total, run)
 
 
 def run_jobs(plan: Plan, run: Settings, outcome: Outcome) -> None:
@@ -98,7 +129,7 @@ def run_jobs(plan: Plan, run: Settings, outcome: Outcome) -> None:
         collect.submit_documents(batch, pool, collect.documents_to_make(batch)[:1])
         if server is not None:
             server.wait_ready()
-        progress = _Bar(len(plan.todo), run)
+        progress = progress_for(len(plan.todo), run)
         collect.collect(batch, pool, progress)
     except KeyboardInterrupt:
         interrupted = True
