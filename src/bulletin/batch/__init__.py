@@ -5,7 +5,7 @@ One job a module: :mod:`.jobs` (the job types), :mod:`.worker` (a notebook run i
 :mod:`.guards` (what the batch may write, and the one-run lock), :mod:`.plan` (the settings checked,
 the digests, the jobs to run), :mod:`.pool` (the fork server and the workers), :mod:`.collect` (the
 results as they arrive), :mod:`.publishing` (a month swapped in), :mod:`.signals` (SIGTERM and SIGHUP
-as Ctrl-C), :mod:`.scheduler` (``run_batch``: the pipeline), :mod:`.report` (the console lines),
+as Ctrl-C), :mod:`.scheduler` (``run_batch``: the pipeline), :mod:`.console` (the console lines),
 :mod:`.runlog` (the log). ``bulletin run``'s arguments are the CLI's (:mod:`bulletin.cli`).
 How they fit together: ARCHITECTURE.md, "The batch".
 """

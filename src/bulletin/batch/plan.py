@@ -14,10 +14,10 @@ from typing import TextIO
 from .. import cache, paths
 from ..errors import RunError
 from . import jobs as job_types
+from .console import as_ranges
 from .documents_job import documents_fresh, documents_key
 from .guards import check_out_dir, check_targets
 from .jobs import Job, JobStatus, Notebook, Outcome, disk_full, last_line, os_error
-from .report import as_ranges
 
 
 @dataclass(frozen=True)

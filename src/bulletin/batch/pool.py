@@ -9,9 +9,9 @@ from typing import TextIO
 
 from . import collect, worker
 from .collect import InFlight
+from .console import job_line
 from .jobs import Job, Outcome
 from .plan import Plan, Settings
-from .report import job_line
 from .signals import mark_interrupted
 
 

@@ -1,7 +1,7 @@
 """The batch, top to bottom: the run's settings checked, the months present, the digests brought up to
 date, the plan, the jobs run in the pool with each month published as its last job ends, the top
 index, the summary. Each step is its own module: :mod:`.plan`, :mod:`.pool`, :mod:`.collect`,
-:mod:`.publishing`, :mod:`.report`; stopping on a signal is :mod:`.signals`."""
+:mod:`.publishing`, :mod:`.console`; stopping on a signal is :mod:`.signals`."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from .. import cache, datalock
 from . import jobs as job_types
 from . import plan as planning
 from . import pool, runlog
+from .console import print_summary
 from .guards import reports_lock
 from .jobs import Notebook, Outcome, parse_months
 from .publishing import refresh_top_index
-from .report import print_summary
 
 
 def run_batch(
