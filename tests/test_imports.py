@@ -151,7 +151,7 @@ LAYERS = {
     "bulletin.schema": 1, "bulletin.sheet_layout": 1, "bulletin.inputs": 1, "bulletin.datalock": 1,
     "bulletin.cache": 1, "bulletin.release": 1, "bulletin.display": 1, "bulletin.plotting": 1,
     "bulletin.mplfont": 1, "bulletin.site.markup": 1, "bulletin.site.fonts": 1,
-    "bulletin.store": 2, "bulletin.glyphs": 2, "bulletin.ingest": 2, "bulletin.month_words": 2,
+    "bulletin.store": 2, "bulletin.glyphs": 2, "bulletin.ingest": 2, "bulletin.other_months": 2,
     "bulletin.loaders": 2, "bulletin.units": 2, "bulletin.revisions": 2, "bulletin.demo": 2,
     "bulletin.loaded_month": 2,
     "bulletin.checks": 3, "bulletin.fmt": 3, "bulletin.charts": 3, "bulletin.sections": 3,
