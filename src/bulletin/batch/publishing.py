@@ -61,7 +61,7 @@ def publish_month(month: str, jobs: list[Job], figures: IndexFigures, documents:
 def provenance(data_root: Path, month: str) -> dict:
     """Which code and data produced a month (shown on its page, kept in its manifest)."""
     from ..demo import is_synthetic
-    from ..release import __version__
+    from ..provenance import __version__
 
     found = {"version": __version__, "code": cache.code_hash()[:12], "data": cache.data_hash(data_root, month)[:12]}
     return {**found, "synthetic": True} if is_synthetic(data_root) else found
