@@ -119,7 +119,7 @@ def test_the_data_layer_imports_nothing_above_it():
     graph = import_graph()
     assert not graph["bulletin.loaded_month"] & {"bulletin.checks", "bulletin.history", "bulletin.sections"}
     assert graph["bulletin.wiring"] == set()
-    assert "bulletin.publish" not in graph["bulletin.history"]
+    assert "bulletin.reader_pages" not in graph["bulletin.history"]
     assert not any(m.startswith("bulletin.site") for m in graph["bulletin.mplfont"] | graph["bulletin.loaders"])
 
 
@@ -158,7 +158,7 @@ LAYERS = {
     "bulletin.history": 4, "bulletin.checks.month": 4, "bulletin.checks.range": 4, "bulletin.checks.__init__": 4,
     "bulletin.ingest.__init__": 4, "bulletin.sections.trends": 4, "bulletin.sections.kiosks": 4,
     "bulletin.sections.overview": 4,
-    "bulletin.documents": 5, "bulletin.site": 5, "bulletin.publish": 5,
+    "bulletin.documents": 5, "bulletin.site": 5, "bulletin.reader_pages": 5,
     "bulletin.kernels": 6, "bulletin.batch": 6,
     "bulletin.cli": 7, "bulletin.__init__": 7,
 }

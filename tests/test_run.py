@@ -19,7 +19,7 @@ from conftest import edit_csv, make_month
 from bulletin import cache, paths
 from bulletin.batch import Notebook, run_batch
 from bulletin.cli import main
-from bulletin.publish import month_index_html, top_index_html
+from bulletin.reader_pages import month_index_html, top_index_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 FIGURES = Notebook("00_figures", "数字", FIXTURES / "00_figures.ipynb")
@@ -191,7 +191,7 @@ def test_failure_keeps_the_last_good_month(tmp_path, data_copy):
 def test_a_month_that_cannot_be_published_stays_as_it_was(tmp_path, data_copy, monkeypatch):
     import errno
 
-    from bulletin import publish
+    from bulletin import reader_pages
 
     out = tmp_path / "reports"
     assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
@@ -200,7 +200,7 @@ def test_a_month_that_cannot_be_published_stays_as_it_was(tmp_path, data_copy, m
     def full_disk(staging, target):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
 
-    monkeypatch.setattr(publish, "swap_in", full_disk)
+    monkeypatch.setattr(reader_pages, "swap_in", full_disk)
     outcome, log = _run(["2020-02"], data_copy, out, [FIGURES], force=True)
     assert outcome.exit_code == 1 and outcome.failed_months == ["2020-02"]
     assert "2020-02 could not be published: 磁盘已满 (no space left on device)" in log and "Traceback" not in log
@@ -223,7 +223,7 @@ def test_a_worker_that_dies_fails_its_jobs_in_one_line(tmp_path, data_copy, monk
 
 
 def test_relativise_scrubs_error_messages_and_tracebacks(tmp_path):
-    from bulletin.publish import relativise
+    from bulletin.reader_pages import relativise
 
     data = tmp_path / "somewhere" / "data"
     nb = nbformat.v4.new_notebook()
@@ -667,12 +667,12 @@ def test_a_path_in_reports_the_tool_did_not_make_is_refused(tmp_path, data_copy,
 def test_a_top_index_that_cannot_be_written_is_a_note_and_exit_1(tmp_path, data_copy, monkeypatch):
     import errno
 
-    from bulletin import publish
+    from bulletin import reader_pages
 
     def no_inodes(out):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out / "index.html"))
 
-    monkeypatch.setattr(publish, "write_top_index", no_inodes)
+    monkeypatch.setattr(reader_pages, "write_top_index", no_inodes)
     out = tmp_path / "reports"
     outcome, log = _run(["2020-02"], data_copy, out, [FIGURES])
     assert outcome.exit_code == 1 and outcome.published == ["2020-02"]

@@ -30,7 +30,7 @@ def _import_for_workers() -> None:
     import nbformat  # noqa: F401 - imported once here, inherited by the forked workers
     import papermill  # noqa: F401
 
-    from ..publish import prepare_pages
+    from ..reader_pages import prepare_pages
 
     prepare_pages()  # built once here, inherited by the forked workers
 
