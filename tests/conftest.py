@@ -125,9 +125,9 @@ def _session_fork_server():
 def _one_fork_server(monkeypatch, _session_fork_server):
     """Runs in this process borrow the session's fork server (runs in a subprocess start their own,
     as ``bulletin run`` does)."""
-    from bulletin.batch import scheduler
+    from bulletin.batch import pool
 
-    monkeypatch.setattr(scheduler, "_start_server", _session_fork_server)
+    monkeypatch.setattr(pool, "start_server", _session_fork_server)
 
 
 def make_month(data_dir: Path, month: str, source: str = REFERENCE_MONTH) -> Path:

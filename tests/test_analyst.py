@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import bulletin
-from bulletin import display, paths
+from bulletin import display, output_diff, paths
 from bulletin.errors import MonthNotInDataError
 from bulletin.month_strings import month_ranges
 from bulletin.mplfont import SYSTEM_CJK_FAMILIES
@@ -254,7 +254,7 @@ def test_every_recorded_table_reads_the_same_from_its_html_and_its_text():
                 html = out.get("data", {}).get("text/html", "")
                 if "<table" in html:
                     tables += 1
-                    assert display.html_table_lines(html) == out.data["text/plain"].splitlines(), path.name
+                    assert output_diff.html_table_lines(html) == out.data["text/plain"].splitlines(), path.name
     assert tables >= 20
 
 
@@ -264,12 +264,12 @@ def test_the_difference_names_the_changed_figure_recorded_first():
 
     html = appointments.printed_view(m).to_html()
     changed = html.replace("<td>1,187</td>", "<td>1,188</td>", 1)
-    assert display.explain_difference(changed, html)[1:] == [
+    assert output_diff.explain_difference(changed, html)[1:] == [
         "recorded: 1 南京市儿童医院 | 电话预约: 1,188",
         "now:      1 南京市儿童医院 | 电话预约: 1,187",
     ]
     # outside a table the lines of the text are compared
-    assert display.explain_difference("a\nb\nc", "a\nB\nc")[1:] == ["recorded: b", "now:      B"]
+    assert output_diff.explain_difference("a\nb\nc", "a\nB\nc")[1:] == ["recorded: b", "now:      B"]
 
 
 def test_nbval_names_the_row_and_column_and_how_to_restore(tmp_path):

@@ -21,7 +21,7 @@ import bulletin
 from bulletin import documents, schema
 from bulletin.documents import content, model, pdf
 from bulletin.errors import BulletinDataError
-from bulletin.release import generated_date
+from bulletin.provenance import generated_date
 
 M = REFERENCE_MONTH
 #: a name that is markup, code or a formula in every format it reaches

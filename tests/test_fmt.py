@@ -36,6 +36,14 @@ def test_the_printed_style_marks_a_revised_figure_and_keeps_every_digit():
     assert printed.NOT_REPORTED is fmt.NOT_REPORTED  # one word for a missing figure
 
 
+def test_the_word_for_a_figure_not_reported_is_kept_once():
+    from bulletin import missing, sheet_layout, store
+
+    assert missing.NOT_REPORTED == "未反馈" and fmt.NOT_REPORTED is missing.NOT_REPORTED
+    assert not hasattr(store, "MISSING_TEXT") and "NOT_REPORTED" not in vars(sheet_layout)
+    assert fmt.count(None) == missing.NOT_REPORTED  # what the store reads as missing is what outputs show
+
+
 def test_tables_show_money_to_the_fen_whether_float_or_decimal():
     m = bulletin.month(REFERENCE_MONTH)
     row = kiosks.usage_view(m).iloc[0]

@@ -28,7 +28,7 @@ from helpers import (
 )
 from helpers import REFERENCE_MONTH as M
 
-from bulletin import cli, documents, glyphs, month_words
+from bulletin import cli, documents, glyphs, other_months
 from bulletin.errors import BulletinDataError
 from bulletin.loaders import facts, load
 from bulletin.store import read_not_published
@@ -336,7 +336,7 @@ WRONG_NOTE = ("（截止2月底，总预约挂号量为18722617次）", "（截�
 def test_a_note_naming_another_month_is_a_warning_naming_its_line(tmp_path, capsys):
     code, _, err, data = ingest(capsys, tmp_path, replace_once(raw_text(), *WRONG_NOTE), name="2020年2月简报.txt")
     assert code == 0, err
-    assert (data / M / month_words.FILE).read_text(encoding="utf-8") == (
+    assert (data / M / other_months.FILE).read_text(encoding="utf-8") == (
         "line,table,words,month,source\n369,appointments,截止3月底,--03,2020年2月简报.txt\n")
     code, out, _ = run_cli(capsys, "check", M, "--data-dir", str(data))
     assert code == 0
@@ -348,7 +348,7 @@ def test_a_note_naming_another_month_is_a_warning_naming_its_line(tmp_path, caps
 
 def test_february_as_printed_names_no_other_month(tmp_path, capsys):
     code, _, _, data = ingest(capsys, tmp_path, raw_text())
-    assert code == 0 and not (data / M / month_words.FILE).exists()
+    assert code == 0 and not (data / M / other_months.FILE).exists()
     code, out, _ = run_cli(capsys, "check", M, "--data-dir", str(data), "--json")
     assert not [f for f in json.loads(out)["findings"] if f["rule"] == "month_word_mismatch"]
 
@@ -367,16 +367,16 @@ def test_month_words_in_prose_and_notes_that_disagree(tmp_path, capsys, old, new
 
 
 def test_month_words_that_agree_are_not_recorded():
-    assert month_words.in_line("（截止2月底，1-2月累计预约12320次）") == [("截止2月底", "--02"),
+    assert other_months.in_line("（截止2月底，1-2月累计预约12320次）") == [("截止2月底", "--02"),
                                                                    ("1-2月累计预约12320次", "--02")]
-    assert not month_words.MonthWord(1, "kiosks", "2020年2月", "2020-02").disagrees_with("2020-02")
-    assert month_words.MonthWord(1, "kiosks", "2019年2月", "2019-02").disagrees_with("2020-02")
-    assert month_words.in_line("南京12320卫生热线") == []  # no month in a number
-    assert month_words.in_line("13月") == []
+    assert not other_months.MonthWord(1, "kiosks", "2020年2月", "2020-02").disagrees_with("2020-02")
+    assert other_months.MonthWord(1, "kiosks", "2019年2月", "2019-02").disagrees_with("2020-02")
+    assert other_months.in_line("南京12320卫生热线") == []  # no month in a number
+    assert other_months.in_line("13月") == []
 
 
 def test_a_damaged_record_of_month_words_is_one_line(data_copy, capsys):
-    (data_copy / M / month_words.FILE).write_text("line,table,words,month,source\nx,appointments,a,--03,\n",
+    (data_copy / M / other_months.FILE).write_text("line,table,words,month,source\nx,appointments,a,--03,\n",
                                                   encoding="utf-8")
     code, _, err = run_cli(capsys, "check", M, "--data-dir", str(data_copy))
     assert code == 2 and "other_months.csv, row 2, column line: not a line number (found 'x')" in one_line(err)
@@ -432,7 +432,7 @@ def test_a_name_shaped_like_a_formula_is_refused_by_the_ingest(tmp_path, capsys,
 
 
 def _month_words(data_copy: Path, body: str) -> None:
-    (data_copy / M / month_words.FILE).write_text("line,table,words,month,source\n" + body, encoding="utf-8")
+    (data_copy / M / other_months.FILE).write_text("line,table,words,month,source\n" + body, encoding="utf-8")
 
 
 @pytest.mark.parametrize("line", ["²", "3²", "١٢", "１２", "0", str(10**29), "-3"])
@@ -454,7 +454,7 @@ def test_month_words_in_a_named_pipe_are_refused_without_waiting(data_copy):
     import os
     import sys
 
-    os.mkfifo(data_copy / M / month_words.FILE)
+    os.mkfifo(data_copy / M / other_months.FILE)
     proc = subprocess.run([sys.executable, "-m", "bulletin.cli", "check", M, "--data-dir", str(data_copy)],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "other_months.csv" in proc.stderr and "not a regular file" in proc.stderr

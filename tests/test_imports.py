@@ -119,7 +119,7 @@ def test_the_data_layer_imports_nothing_above_it():
     graph = import_graph()
     assert not graph["bulletin.loaded_month"] & {"bulletin.checks", "bulletin.history", "bulletin.sections"}
     assert graph["bulletin.wiring"] == set()
-    assert "bulletin.publish" not in graph["bulletin.history"]
+    assert "bulletin.reader_pages" not in graph["bulletin.history"]
     assert not any(m.startswith("bulletin.site") for m in graph["bulletin.mplfont"] | graph["bulletin.loaders"])
 
 
@@ -149,16 +149,16 @@ LAYERS = {
     "bulletin.errors": 1, "bulletin.wiring": 1, "bulletin.month_strings": 1, "bulletin.comparisons": 1,
     "bulletin.paths": 1, "bulletin.files": 1, "bulletin.publication": 1, "bulletin.missing": 1,
     "bulletin.schema": 1, "bulletin.sheet_layout": 1, "bulletin.inputs": 1, "bulletin.datalock": 1,
-    "bulletin.cache": 1, "bulletin.release": 1, "bulletin.display": 1, "bulletin.plotting": 1,
-    "bulletin.mplfont": 1, "bulletin.site.markup": 1, "bulletin.site.fonts": 1,
-    "bulletin.store": 2, "bulletin.glyphs": 2, "bulletin.ingest": 2, "bulletin.month_words": 2,
+    "bulletin.cache": 1, "bulletin.provenance": 1, "bulletin.display": 1, "bulletin.output_diff": 1,
+    "bulletin.plotting": 1, "bulletin.mplfont": 1, "bulletin.site.markup": 1, "bulletin.site.fonts": 1,
+    "bulletin.store": 2, "bulletin.glyphs": 2, "bulletin.ingest": 2, "bulletin.other_months": 2,
     "bulletin.loaders": 2, "bulletin.units": 2, "bulletin.revisions": 2, "bulletin.demo": 2,
     "bulletin.loaded_month": 2,
     "bulletin.checks": 3, "bulletin.fmt": 3, "bulletin.charts": 3, "bulletin.sections": 3,
     "bulletin.history": 4, "bulletin.checks.month": 4, "bulletin.checks.range": 4, "bulletin.checks.__init__": 4,
     "bulletin.ingest.__init__": 4, "bulletin.sections.trends": 4, "bulletin.sections.kiosks": 4,
     "bulletin.sections.overview": 4,
-    "bulletin.documents": 5, "bulletin.site": 5, "bulletin.publish": 5,
+    "bulletin.documents": 5, "bulletin.site": 5, "bulletin.reader_pages": 5,
     "bulletin.kernels": 6, "bulletin.batch": 6,
     "bulletin.cli": 7, "bulletin.__init__": 7,
 }

@@ -28,9 +28,9 @@ from bulletin.ingest.layout import PrintedSection
 from bulletin.ingest.tables import _figure
 from bulletin.loaded_month import Month
 from bulletin.loaders import load
-from bulletin.missing import NoFigure, is_missing
+from bulletin.missing import NOT_REPORTED, NoFigure, is_missing
 from bulletin.schema import Column
-from bulletin.store import MISSING_TEXT, parse_cell
+from bulletin.store import parse_cell
 
 M = "2020-02"
 #: (old, new) in the seed's text: table, unit, column, the sign printed
@@ -147,7 +147,7 @@ def test_ingesting_the_same_text_again_changes_nothing_and_未反馈_for_a_sign_
     again = write(tmp_path, signed_text())
     assert ingest_file(again, data_dir=month.data_dir).unchanged
     other = replace_once(signed_text(), "\t江苏省中医院\n\t26/83\n\t13\n\t—\n",
-                         f"\t江苏省中医院\n\t26/83\n\t13\n\t{MISSING_TEXT}\n")
+                         f"\t江苏省中医院\n\t26/83\n\t13\n\t{NOT_REPORTED}\n")
     with pytest.raises(revisions.RevisionRefused) as refused:
         ingest_file(write(tmp_path, other, "other.txt"), data_dir=month.data_dir)
     (change,) = refused.value.changes

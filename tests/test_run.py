@@ -19,7 +19,7 @@ from conftest import edit_csv, make_month
 from bulletin import cache, paths
 from bulletin.batch import Notebook, run_batch
 from bulletin.cli import main
-from bulletin.publish import month_index_html, top_index_html
+from bulletin.reader_pages import month_index_html, top_index_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 FIGURES = Notebook("00_figures", "数字", FIXTURES / "00_figures.ipynb")
@@ -191,7 +191,7 @@ def test_failure_keeps_the_last_good_month(tmp_path, data_copy):
 def test_a_month_that_cannot_be_published_stays_as_it_was(tmp_path, data_copy, monkeypatch):
     import errno
 
-    from bulletin import publish
+    from bulletin import reader_pages
 
     out = tmp_path / "reports"
     assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
@@ -200,7 +200,7 @@ def test_a_month_that_cannot_be_published_stays_as_it_was(tmp_path, data_copy, m
     def full_disk(staging, target):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
 
-    monkeypatch.setattr(publish, "swap_in", full_disk)
+    monkeypatch.setattr(reader_pages, "swap_in", full_disk)
     outcome, log = _run(["2020-02"], data_copy, out, [FIGURES], force=True)
     assert outcome.exit_code == 1 and outcome.failed_months == ["2020-02"]
     assert "2020-02 could not be published: 磁盘已满 (no space left on device)" in log and "Traceback" not in log
@@ -223,7 +223,7 @@ def test_a_worker_that_dies_fails_its_jobs_in_one_line(tmp_path, data_copy, monk
 
 
 def test_relativise_scrubs_error_messages_and_tracebacks(tmp_path):
-    from bulletin.publish import relativise
+    from bulletin.reader_pages import relativise
 
     data = tmp_path / "somewhere" / "data"
     nb = nbformat.v4.new_notebook()
@@ -667,12 +667,12 @@ def test_a_path_in_reports_the_tool_did_not_make_is_refused(tmp_path, data_copy,
 def test_a_top_index_that_cannot_be_written_is_a_note_and_exit_1(tmp_path, data_copy, monkeypatch):
     import errno
 
-    from bulletin import publish
+    from bulletin import reader_pages
 
     def no_inodes(out):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out / "index.html"))
 
-    monkeypatch.setattr(publish, "write_top_index", no_inodes)
+    monkeypatch.setattr(reader_pages, "write_top_index", no_inodes)
     out = tmp_path / "reports"
     outcome, log = _run(["2020-02"], data_copy, out, [FIGURES])
     assert outcome.exit_code == 1 and outcome.published == ["2020-02"]
@@ -682,12 +682,12 @@ def test_a_top_index_that_cannot_be_written_is_a_note_and_exit_1(tmp_path, data_
 
 
 def test_an_interrupt_before_the_run_takes_charge_is_one_line(monkeypatch, capsys):
-    from bulletin import batch
+    from bulletin.batch import jobs
 
-    def interrupted(args):
+    def interrupted(keys=None):  # Ctrl-C while the command reads its arguments
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(batch, "run_command", interrupted)
+    monkeypatch.setattr(jobs, "section_notebooks", interrupted)
     assert main(["run", "2020-02"]) == 130
     assert capsys.readouterr().err.strip() == "bulletin run: interrupted"
 
@@ -866,16 +866,16 @@ def test_a_link_in_a_published_month_is_not_carried_over(tmp_path, data_copy, ca
 
 
 def test_a_link_in_a_staging_folder_is_replaced_not_written_through(tmp_path, data_copy, monkeypatch):
-    from bulletin.batch import scheduler
+    from bulletin.batch import collect
 
-    made = scheduler._make_stagings
+    made = collect.make_stagings
     target = data_copy / "2020-02" / "kiosks.csv"
 
     def with_a_link(batch):  # as if someone slipped a link into the staging folder under the run
         made(batch)
         (batch.stagings["2020-02"] / "00_figures.html").symlink_to(target)
 
-    monkeypatch.setattr(scheduler, "_make_stagings", with_a_link)
+    monkeypatch.setattr(collect, "make_stagings", with_a_link)
     before = _data_files(data_copy)
     out = tmp_path / "reports"
     outcome, _ = _run(["2020-02"], data_copy, out, [FIGURES])
@@ -1015,3 +1015,51 @@ def test_a_linked_document_folder_is_made_again_not_copied_through(tmp_path, dat
     assert "2020-02 documents: made again (data-2020-02 is a link" in outcome.log_file.read_text(encoding="utf-8")
     assert not package.is_symlink() and (package / "datapackage.json").is_file()
     assert _data_files(data_copy) == before
+
+
+class _Console(io.StringIO):
+    """A stream that says whether it is a terminal (a CI log or a cron mail is not)."""
+
+    def __init__(self, terminal: bool) -> None:
+        super().__init__()
+        self.terminal = terminal
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+
+def test_progress_off_a_terminal_is_one_plain_line_a_finished_job(tmp_path, data_copy):
+    log = _Console(terminal=False)
+    outcome = run_batch(["2020-02"], data_dir=data_copy, out=tmp_path / "reports", notebooks=[FIGURES, RAISES],
+                        progress=True, stream=log, jobs=2)
+    text = log.getvalue()
+    assert outcome.exit_code == 1 and "\r" not in text
+    lines = [line for line in text.splitlines() if line.startswith("bulletin run [")]
+    assert len(lines) == 2 and sorted(line[:17] for line in lines) == ["bulletin run [1/2", "bulletin run [2/2"]
+    ok = next(line for line in lines if "2020-02 00_figures" in line)
+    failed = next(line for line in lines if "2020-02 02_raises" in line)
+    assert re.search(r"\] 2020-02 00_figures  ok +\d+\.\ds$", ok), ok
+    assert re.search(r"\] 2020-02 02_raises  FAILED +\d+\.\ds cell \d+: ", failed), failed
+
+
+def test_progress_on_a_terminal_is_tqdm_redrawn_in_place():
+    from bulletin.batch import JobResult, JobStatus, pool
+    from bulletin.batch.jobs import Job
+    from bulletin.batch.plan import Settings
+
+    def shown(terminal: bool, progress: bool = True) -> str:
+        stream = _Console(terminal)
+        run = Settings(Path("data"), None, Path("reports"), (FIGURES,), 1, False, False, progress, stream, None)
+        bar = pool.progress_for(2, run)
+        for n, nb in enumerate([FIGURES, CHART], start=1):
+            job = Job("2020-02", nb, "key")
+            job.record(JobResult(JobStatus.OK, seconds=1.25 * n))
+            bar.job_done(job, 0)
+        bar.close()
+        return stream.getvalue()
+
+    on_terminal = shown(terminal=True)
+    assert "\r" in on_terminal and "2/2" in on_terminal and "bulletin run [" not in on_terminal
+    assert shown(terminal=False).splitlines() == ["bulletin run [1/2] 2020-02 00_figures  ok         1.2s",
+                                                  "bulletin run [2/2] 2020-02 01_chart  ok         2.5s"]
+    assert shown(terminal=False, progress=False) == shown(terminal=True, progress=False) == ""

@@ -26,7 +26,7 @@ from .errors import (
     IngestError,
     MonthNotInDataError,
 )
-from .release import __version__  # noqa: F401 - said once, in release, where every output reads it
+from .provenance import __version__  # noqa: F401 - said once, in provenance, where every output reads it
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time these come lazily from __getattr__
     from .history import headlines

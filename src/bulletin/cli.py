@@ -48,9 +48,23 @@ def _cmd_revisions(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .batch import run_command
+    """``bulletin run``: a signal (SIGTERM, SIGHUP) stops it as Ctrl-C does; the exit code says how it
+    ended (2: no month of the range in the data)."""
+    from . import batch
+    from .batch import jobs
+    from .batch.signals import stop_as_interrupt
 
-    return run_command(args)
+    notebooks = jobs.section_notebooks(args.sections)
+    with stop_as_interrupt() as stopped:
+        try:
+            outcome = batch.run_batch(args.months, data_dir=args.data_dir, out=args.out, notebooks=notebooks,
+                                      jobs=args.jobs, force=args.force, with_code=args.with_code,
+                                      timeout=args.timeout)
+        except KeyboardInterrupt:
+            return stopped.exit_code()
+    if not outcome.jobs and outcome.absent:
+        return 2
+    return outcome.exit_code
 
 
 def _cmd_documents(args: argparse.Namespace) -> int:

@@ -81,7 +81,7 @@ def _warm() -> None:
     try:  # every module of the sections (they are what the notebooks call); the package's folder
         # is this module's (read here, not by importing the package, the layer above the batch)
         for info in pkgutil.walk_packages([str(Path(__file__).parent)], "bulletin."):
-            if info.name.split(".")[1] in {"batch", "publish", "cache", "kernels", "cli", "__main__"}:
+            if info.name.split(".")[1] in {"batch", "reader_pages", "cache", "kernels", "cli", "__main__"}:
                 continue
             try:
                 importlib.import_module(info.name)

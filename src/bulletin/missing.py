@@ -19,6 +19,11 @@ from decimal import Decimal
 #: expects to see the table's own sign again.
 NO_FIGURE_SIGNS = ("—", "——", "–", "-", "…", "……")
 
+#: the bulletin's word for a figure a unit did not report: read as missing, like an empty cell, in
+#: the data files, the text and the workbooks; shown for a missing figure in every output (one word,
+#: kept here once: :mod:`bulletin.fmt`, the store, the ingest and the workbooks read it from here)
+NOT_REPORTED = "未反馈"
+
 
 @dataclass(frozen=True)
 class NoFigure:

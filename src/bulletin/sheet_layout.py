@@ -46,8 +46,6 @@ HEADER_ROW = 1
 FIRST_ROW = 2
 #: the name of a totals row, as the bulletin prints it
 TOTAL_LABEL = "合计"
-#: a figure not reported, as the bulletin prints it (only where the schema allows it)
-NOT_REPORTED = "未反馈"
 
 #: the codes a text column holds, shown in Chinese (column name → code → label)
 _SHOWN: dict[str, dict[str, str]] = {

@@ -26,12 +26,8 @@ import pandas as pd
 from .errors import BulletinDataError, DuplicateKeyError
 from .inputs import FORMULA_STARTS, check_name, invisible, is_total_name, read_regular
 from .inputs import TOTAL_NAMES as TOTAL_NAMES  # where the other modules import it from
-from .missing import NO_FIGURE_SIGNS, SIGNS_ATTR, NoFigure, key_text, signs
+from .missing import NO_FIGURE_SIGNS, NOT_REPORTED, SIGNS_ATTR, NoFigure, key_text, signs
 from .schema import FACTS, FACTS_COLUMNS, FACTS_FILE, TABLES, Column, Table
-
-#: a figure not reported, as the bulletin prints it (未反馈): read as missing, like an empty cell
-MISSING_TEXT = "未反馈"
-
 
 #: the largest count a nullable ``Int64`` column holds
 MAX_COUNT = 2**63 - 1
@@ -147,7 +143,7 @@ def damaged_utf8_line(data: bytes, bad: int) -> int | None:
 
 def _count_expected(col: Column) -> str:
     return "a non-negative integer such as 1234 or 1,234" + (
-        f" (or {MISSING_TEXT} / empty)" if col.nullable else ""
+        f" (or {NOT_REPORTED} / empty)" if col.nullable else ""
     ) + f" (or a sign for no figure: {' '.join(NO_FIGURE_SIGNS)})"
 
 
@@ -177,7 +173,7 @@ def parse_cell(raw: str, col: Column, *, file: str | Path, row: int) -> object:
         return None if not text and col.nullable else _text_cell(text, raw, col, file=file, row=row)
     if text in NO_FIGURE_SIGNS:
         return None
-    if text in ("", MISSING_TEXT):
+    if text in ("", NOT_REPORTED):
         if col.nullable:
             return None
         raise BulletinDataError(

@@ -2,14 +2,17 @@
 
 One job a module: :mod:`.jobs` (the job types), :mod:`.worker` (a notebook run in a pool worker),
 :mod:`.figures` (a month's index figures), :mod:`.documents_job` (the month's documents),
-:mod:`.guards` (what the batch may write, and the one-run lock), :mod:`.publishing` (a month swapped
-in), :mod:`.scheduler` (the batch itself), :mod:`.report` (the console lines), :mod:`.runlog` (the
-log). How they fit together: ARCHITECTURE.md, "The batch".
+:mod:`.guards` (what the batch may write, and the one-run lock), :mod:`.plan` (the settings checked,
+the digests, the jobs to run), :mod:`.pool` (the fork server and the workers), :mod:`.collect` (the
+results as they arrive), :mod:`.publishing` (a month swapped in), :mod:`.signals` (SIGTERM and SIGHUP
+as Ctrl-C), :mod:`.scheduler` (``run_batch``: the pipeline), :mod:`.console` (the console lines),
+:mod:`.runlog` (the log). ``bulletin run``'s arguments are the CLI's (:mod:`bulletin.cli`).
+How they fit together: ARCHITECTURE.md, "The batch".
 """
 
 from __future__ import annotations
 
 from .jobs import Job, JobResult, JobStatus, Notebook, Outcome, section_notebooks
-from .scheduler import run_batch, run_command
+from .scheduler import run_batch
 
-__all__ = ["Job", "JobResult", "JobStatus", "Notebook", "Outcome", "run_batch", "run_command", "section_notebooks"]
+__all__ = ["Job", "JobResult", "JobStatus", "Notebook", "Outcome", "run_batch", "section_notebooks"]

@@ -1,5 +1,5 @@
 """Publishing a month: its folder assembled in staging (sections run now or carried over, the
-documents, the manifest, its page and ``summary.json``), then swapped in (:func:`bulletin.publish.swap_in`);
+documents, the manifest, its page and ``summary.json``), then swapped in (:func:`bulletin.reader_pages.swap_in`);
 the top index and every page's month links afterwards."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def publish_month(month: str, jobs: list[Job], figures: IndexFigures, documents:
     from dataclasses import asdict
 
     from ..files import write_text_atomic
-    from ..publish import month_page_files, swap_in
+    from ..reader_pages import month_page_files, swap_in
 
     target = out / month
     old = cache.read_manifest(target)
@@ -58,6 +58,15 @@ def publish_month(month: str, jobs: list[Job], figures: IndexFigures, documents:
     swap_in(staging, target)
 
 
+def provenance(data_root: Path, month: str) -> dict:
+    """Which code and data produced a month (shown on its page, kept in its manifest)."""
+    from ..demo import is_synthetic
+    from ..provenance import __version__
+
+    found = {"version": __version__, "code": cache.code_hash()[:12], "data": cache.data_hash(data_root, month)[:12]}
+    return {**found, "synthetic": True} if is_synthetic(data_root) else found
+
+
 def forget_failures(month: str, jobs: list[Job], out: Path) -> None:
     """Remove the kept failed notebooks of sections that have now run; a section not rerun keeps its own."""
     failed_dir = out / f"{month}.failed"
@@ -74,7 +83,7 @@ def refresh_top_index(out_dir: Path, outcome: Outcome, *, always: bool = True) -
     """Put the month links of every published page right (:func:`bulletin.site.navigation.refresh`)
     and rewrite the top index (``always``, or when it is missing or a month's links changed); a
     failure (no inodes left, say) is a note and exit 1, not a traceback."""
-    from ..publish import write_top_index
+    from ..reader_pages import write_top_index
     from ..site.navigation import refresh
 
     try:

@@ -35,7 +35,7 @@ class RunLog:
               force: bool, with_code: bool) -> None:
         """The run's parameters, the code's identity and every input's hash."""
         from ..paths import display_path
-        from ..release import __version__
+        from ..provenance import __version__
 
         logger.info("bulletin run started %s (UTC)", time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()))
         logger.info("package bulletin %s, code sha256 %s, python %s", __version__, cache.code_hash(),

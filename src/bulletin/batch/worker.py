@@ -86,7 +86,7 @@ def run_notebook(month: str, nb: Notebook, data_param: str | None, data_dir: Pat
     from ..demo import is_synthetic
     from ..files import write_text_atomic
     from ..kernels import KERNEL_NAME, KernelStartError, kernel_config
-    from ..publish import notebook_html, relativise
+    from ..reader_pages import notebook_html, relativise
 
     start = time.monotonic()
     out_root = Path(staging).parent  # the reports folder: nothing is written outside it
@@ -136,7 +136,7 @@ def _keep_failed(out_nb: Path, nb: Notebook, month: str, data_dir: Path, kernels
     import nbformat
 
     from ..files import write_text_atomic
-    from ..publish import relativise
+    from ..reader_pages import relativise
 
     if not out_nb.exists():
         return

@@ -93,9 +93,9 @@ def month_word_findings(month: str, folder: os.PathLike[str]) -> Iterator[Findin
     """A warning per month word of the text that names another month (``other_months.csv``), and
     one note for the words that name the folder's own month (the file was edited, or the folder
     renamed to the month the words name: nothing to warn of, but not passed over in silence)."""
-    from .. import month_words
+    from .. import other_months
 
-    words = month_words.read(folder)
+    words = other_months.read(folder)
     own = [w for w in words if not w.disagrees_with(month)]
     if own:
         lines = "、".join(str(w.line) for w in own[:5]) + ("…" if len(own) > 5 else "")

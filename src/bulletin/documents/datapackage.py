@@ -17,7 +17,7 @@ each telemedicine measure; a column says 未反馈 only if it can hold it
 (:attr:`bulletin.schema.Column.not_reported`). No ``licenses``: the bulletin grants none, and the
 description says so. The package names its ``sources`` (the bulletin), its
 ``contributors`` (the centre that publishes it; the data names no contact), ``created`` (when it
-was written: the data holds no publication date, :func:`bulletin.release.generated_date`) and ``version``
+was written: the data holds no publication date, :func:`bulletin.provenance.generated_date`) and ``version``
 (``1.0.0``, ``1.N.0`` after N revisions); a revised month's descriptor lists its ``revisions``
 (each one's number, time, reason and changes, as ``bulletin revisions MONTH N --json`` gives them).
 
@@ -265,7 +265,7 @@ def headlines_csv(rows: list[tuple[str, str, object, str]], keys: list[str],
 
 def created() -> str:
     """When the package is written, ISO 8601 in UTC (the data holds no publication date); its day
-    is :func:`bulletin.release.generated_date`'s unless the writing straddles midnight."""
+    is :func:`bulletin.provenance.generated_date`'s unless the writing straddles midnight."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .. import paths, store
 from ..errors import BulletinDataError
+from ..missing import NOT_REPORTED
 from ..month_strings import is_month, month_label, parse_month
 from ..schema import TABLES
 from ..sheet_layout import (
@@ -27,7 +28,6 @@ from ..sheet_layout import (
     HEADER_ROW,
     MONTH_CELL,
     MONTH_LABEL_CELL,
-    NOT_REPORTED,
     PARAGRAPH_FACTS,
     TABLE_SHEETS,
     TITLE_ROW,

@@ -38,7 +38,7 @@ from .. import demo, revisions, schema, sheet_layout
 from ..fmt import UNDEFINED, is_missing, printed
 from ..missing import key_text
 from ..month_strings import month_label
-from ..release import generated_date
+from ..provenance import generated_date
 from . import content, model
 from . import wording as w
 from .content import dated

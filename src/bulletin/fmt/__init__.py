@@ -23,13 +23,11 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from ..loaders import labels as table_labels
+from ..missing import NOT_REPORTED as NOT_REPORTED  # how a missing figure reads, in every output
 from ..missing import NoFigure, is_missing, key_text, shown
 from ..missing import signs as read_signs
 from ..schema import to_fen
 
-#: how a missing figure reads, in every output (the bulletin's own word; ``bulletin.store`` keeps
-#: the same word as the token it parses in the data files)
-NOT_REPORTED = "未反馈"
 #: how an undefined ratio reads (a share of nothing, a change from 0)
 UNDEFINED = "—"
 

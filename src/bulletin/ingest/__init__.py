@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import datalock, month_words, paths, revisions
+from .. import datalock, other_months, paths, revisions
 from ..errors import BulletinDataError, BulletinError, IngestError
 from ..month_strings import is_month, month_label, parse_month
+from ..other_months import MonthWord
 from ..schema import FACTS, TABLES
 from ..store import (
     KEPT_ASIDE_FILE,
@@ -53,7 +54,7 @@ class Parsed:
     #: where a text read with ``partial`` stops, and the items not read after it (None: complete)
     cut: ending.Cut | None = None
     #: month words of the statistics part naming another month (``other_months.csv``, for the check)
-    other_months: list[month_words.MonthWord] = field(default_factory=list)
+    other_months: list[MonthWord] = field(default_factory=list)
     #: rows read as no row of a table (a pre-numbered row left empty), one line each
     skipped: list[str] = field(default_factory=list)
     #: tables and paragraphs the package does not know, as printed (``kept_aside.csv``), in text order
@@ -174,7 +175,7 @@ def parse_text(
     except IngestError as exc:
         raise _with_file(exc, file) from None
     frames = {name: _frame(name, out[name]) for name in TABLES if name in out}
-    others = month_words.find(found, printed, Path(file).name if file is not None else "")
+    others = other_months.find(found, printed, Path(file).name if file is not None else "")
     skipped = [line for sec in found for line in sec.skipped]
     aside = sorted([*aside, *(a for sec in found for a in sec.aside)], key=lambda a: a.line)
     return Parsed(printed, frames, facts, [name for name in TABLES if name not in out], notes, cut, others, skipped,
@@ -324,7 +325,7 @@ def _files_of(parsed: Parsed) -> dict[str, str]:
         files[NOT_PUBLISHED_FILE] = not_published_csv(parsed.not_published)
     if parsed.other_months:
         # the text's own line numbers, kept for bulletin check (which reads only the data folder)
-        files[month_words.FILE] = month_words.to_csv(parsed.other_months)
+        files[other_months.FILE] = other_months.to_csv(parsed.other_months)
     if parsed.aside:
         # what the package does not know, as printed: never read by guess, never dropped unseen
         files[KEPT_ASIDE_FILE] = kept_aside_csv(parsed.kept_aside)

@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from .. import glyphs
 from ..inputs import name_problem
-from ..missing import NO_FIGURE_SIGNS, NoFigure
+from ..missing import NO_FIGURE_SIGNS, NOT_REPORTED, NoFigure
 from ..schema import KIOSK_GROUP_LABELS, TABLES, Column
-from ..store import MISSING_TEXT, TOTAL_NAMES
+from ..store import TOTAL_NAMES
 from .layout import PrintedCell, PrintedSection, Row, normalize
 
 Rows = list[dict[str, object]]
@@ -175,14 +175,14 @@ def _figure(text: str, section: PrintedSection, line: int, label: str, col: Colu
     sign = no_figure(text)
     if sign is not None:
         return sign
-    if col.nullable and normalize(text) == MISSING_TEXT:
+    if col.nullable and normalize(text) == NOT_REPORTED:
         return None
     return (money if col.kind == "money" else count)(text, section, line, label)
 
 
 def _part(text: str) -> object:
     """One side of 申明/规定 (``52``, ``未反馈``, ``—``) as a figure, ``None`` or a :class:`NoFigure`."""
-    if text == MISSING_TEXT:
+    if text == NOT_REPORTED:
         return None
     return NoFigure(text) if text in NO_FIGURE_SIGNS else int(text)
 
@@ -366,7 +366,7 @@ def _platform(section: PrintedSection, unit_column: str, header: tuple[Header, .
         sign = no_figure(frac.text)  # the whole cell printed as — : neither figure
         m = _FRACTION.fullmatch(normalize(frac.text)) if sign is None else None
         if sign is None and not m:
-            raise section.error(f"expected 申明/规定 as 52/129, {MISSING_TEXT}/83 or —/83, found {frac.text!r}",
+            raise section.error(f"expected 申明/规定 as 52/129, {NOT_REPORTED}/83 or —/83, found {frac.text!r}",
                                 frac.line)
         rec: dict[str, object] = {
             unit_column: unit,

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .. import glyphs
 from ..errors import BulletinDataError, WorkbookError
-from ..missing import NO_FIGURE_SIGNS, NoFigure
+from ..missing import NO_FIGURE_SIGNS, NOT_REPORTED, NoFigure
 from ..month_strings import parse_month
 from ..schema import FACTS, Column
 from ..sheet_layout import (
@@ -34,7 +34,6 @@ from ..sheet_layout import (
     GUIDE_SHEET,
     HEADER_ROW,
     MONTH_CELL,
-    NOT_REPORTED,
     PARAGRAPH_FACTS,
     PUBLISHED_FACTS_HEADERS,
     PUBLISHED_FACTS_SHEET,

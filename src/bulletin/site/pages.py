@@ -49,7 +49,7 @@ class Site:
 @lru_cache(maxsize=1)
 def site_info() -> Site:
     """The site's title, data source, today's date and the code version (package version and code hash)."""
-    from ..release import code_version, generated_date
+    from ..provenance import code_version, generated_date
 
     return Site(SITE_TITLE, SOURCE, generated_date(), code_version())
 

@@ -22,7 +22,8 @@ def _for_operator(path: Path) -> str:
         return str(path)
 
 
-def _job_line(j: Job) -> str:
+def job_line(j: Job) -> str:
+    """A job's status as the console says it (the summary, the lines of progress off a terminal)."""
     if j.status == JobStatus.OK:
         return f"ok       {j.seconds:5.1f}s"
     if j.status == JobStatus.SKIPPED:
@@ -37,7 +38,7 @@ def print_summary(outcome: Outcome, out_dir: Path, stream: TextIO) -> None:
         return
     width = max(len(j.name) for j in outcome.jobs)
     for j in outcome.jobs:
-        print(f"  {j.name:<{width}}  {_job_line(j)}", file=stream)
+        print(f"  {j.name:<{width}}  {job_line(j)}", file=stream)
     shown = _for_operator(out_dir)
     for m in outcome.published:
         print(f"published {month_label(m)}: open {shown}/{m}/index.html", file=stream)
