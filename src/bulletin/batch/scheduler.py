@@ -277,9 +277,9 @@ class _Batch:
 
 def _start_server():
     """The fork server (started first: it warms up while this process imports the rest), or None."""
-    from ..kernels import ForkServer, fork_available
+    from .. import kernels
 
-    return ForkServer().start() if fork_available() else None
+    return kernels.start_server()
 
 
 def _import_for_workers() -> None:

@@ -341,7 +341,7 @@ def test_every_stated_total_ties_out():
 
 
 def test_months(data_copy):
-    from conftest import make_month
+    from helpers import make_month
 
     assert MONTH in bulletin.months()
     make_month(data_copy, "2020-03")
@@ -384,7 +384,7 @@ def test_month_files_reproduce_the_shipped_files_byte_for_byte():
 
 def _edited_copy(root: Path) -> Path:
     """A data dir whose February says 30318 calls for Nanjing, so we can tell which dir was read."""
-    from conftest import edit_csv, make_month
+    from helpers import edit_csv, make_month
 
     root.mkdir()
     make_month(root, MONTH)
