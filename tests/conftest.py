@@ -42,16 +42,3 @@ def data_copy(tmp_path) -> Path:
     target.mkdir()
     shutil.copytree(paths.DEFAULT_DATA_DIR / REFERENCE_MONTH, target / REFERENCE_MONTH)
     return target
-
-
-#: the test modules whose runs take longest, in that order (``--durations`` on this machine): they
-#: are collected first so that ``--dist loadfile`` hands them out first and the two workers finish
-#: together, instead of one running the nine-month run alone at the end (a file is collected in
-#: alphabetical order otherwise, and these sort late)
-SLOWEST_FIRST = ("test_variants_run.py", "test_sections_month.py", "test_run.py", "test_history.py",
-                 "test_published.py", "test_browser.py", "test_revisions.py", "test_documents.py")
-
-
-def pytest_collection_modifyitems(items):
-    rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the order within a file stays
