@@ -447,7 +447,7 @@ def test_an_empty_env_var_is_refused_not_taken_for_the_default(monkeypatch):
 # --------------------------------------------------------------------------- data/README.md
 
 
-BEGIN = "<!-- columns: generated from bulletin.schema by `python tests/test_load.py`; do not edit by hand -->"
+BEGIN = "<!-- columns: generated from bulletin.schema by `python tests/unit/test_load.py`; do not edit by hand -->"
 END = "<!-- end of generated columns -->"
 
 
@@ -519,7 +519,7 @@ def test_readme_names_every_table_and_column():
 
 def test_readme_column_lists_match_the_schema():
     assert _generated_block(README.read_text(encoding="utf-8")) == render_columns(), (
-        "regenerate with: .venv/bin/python tests/test_load.py"
+        "regenerate with: .venv/bin/python tests/unit/test_load.py"
     )
 
 
