@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed-stamp
 MONTH  ?= 2020-02
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report demo test lint unit nbval bench lab notebooks clean browser-deps
+.PHONY: help setup report demo test lint unit unit-fast nbval bench lab notebooks clean browser-deps
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -34,8 +34,12 @@ demo: $(STAMP) ## synthetic months made from 2020-02 (模拟数据) into demo/da
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check src tests bench tools
 
-unit: $(STAMP) ## unit and integration tests
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
+unit-fast: $(STAMP) ## tests/unit only: no kernel, no browser, no run, no document render (the quick loop)
+	$(BIN)/python -m pytest -q -n 2 tests/unit
+
+unit: $(STAMP) ## unit and end-to-end tests (tests/unit, tests/e2e)
+	@# the end-to-end files first: --dist loadfile hands out the long runs while the unit files fill the end
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests/e2e tests/unit
 
 nbval: $(STAMP) ## replay the section notebooks and compare their recorded outputs
 	@# one notebook at a time: two kernels started at once can race for the same ports ("kernel died

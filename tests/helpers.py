@@ -25,6 +25,8 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 SEED = paths.PROJECT_ROOT.parent / "shared" / "seeds" / "000_96abe972b2bebc64.txt"
 
 REFERENCE_MONTH = "2020-02"
+#: the tests' own notebooks and pages (tests/fixtures/), wherever a test module sits under tests/
+FIXTURES = Path(__file__).parent / "fixtures"
 #: February's cumulative figures and what each grows by a month in a synthetic history
 _CUMULATIVE_FACTS = {
     "appointments.cumulative_total": (18722617, 74217),  # grows by the month's own total: no gap note
@@ -448,3 +450,17 @@ def check_descriptions(folder: Path) -> None:
     assert "43.5 即 43.5%" in headlines["description"]  # a share's value is in percent, as its unit says
     shares = [r for r in _csv_rows(folder / "headlines.csv") if r["unit"] == "%"]
     assert shares and all(0 <= float(r["value"]) <= 100 for r in shares) and any(float(r["value"]) > 1 for r in shares)
+
+
+def make_month(data_dir: Path, month: str, source: str = REFERENCE_MONTH) -> Path:
+    """Copy the reference month to ``month`` inside ``data_dir`` (for multi-month tests)."""
+    target = data_dir / month
+    shutil.copytree(paths.DEFAULT_DATA_DIR / source, target)
+    return target
+
+
+def edit_csv(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace text in a CSV file, failing loudly if the text is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")

@@ -485,6 +485,13 @@ class ForkServer:
         self.stop()
 
 
+def start_server() -> ForkServer | None:
+    """The fork server a batch run starts (its warm-up runs while the caller imports the rest), or
+    None where kernels cannot be forked. The one place a run gets its server: tests replace this
+    function to lend every run of a session one warmed server."""
+    return ForkServer().start() if fork_available() else None
+
+
 def _request(address: str, request: dict, timeout: float = 60) -> bytes:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
         conn.settimeout(timeout)

@@ -17,9 +17,9 @@ from .signals import mark_interrupted
 
 def start_server():
     """The fork server (started first: it warms up while this process imports the rest), or None."""
-    from ..kernels import ForkServer, fork_available
+    from .. import kernels
 
-    return ForkServer().start() if fork_available() else None
+    return kernels.start_server()
 
 
 def _import_for_workers() -> None:

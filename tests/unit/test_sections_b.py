@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from conftest import REFERENCE_MONTH as FEB
-from conftest import edit_csv, make_month
+from helpers import REFERENCE_MONTH as FEB
+from helpers import edit_csv, make_month
 
 from bulletin import month
 from bulletin.sections import data_platform, kiosks, model, telemedicine

@@ -6,7 +6,6 @@ its exit code, the one line it prints and the line of the text it names, and wha
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import shutil
@@ -14,12 +13,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import edit_csv
 from helpers import (
     RAW,
     SHIPPED,
     assert_same_as_shipped,
-    poppler,
+    edit_csv,
     raw_text,
     replace_once,
     section_span,
@@ -28,7 +26,7 @@ from helpers import (
 )
 from helpers import REFERENCE_MONTH as M
 
-from bulletin import cli, documents, glyphs, other_months
+from bulletin import cli, glyphs, other_months
 from bulletin.errors import BulletinDataError
 from bulletin.loaders import facts, load
 from bulletin.store import read_not_published
@@ -223,31 +221,6 @@ def test_the_ranges_taken_as_covered_are_in_the_font():
         assert all(c in cmap for c in range(lo, hi + 1)), hex(lo)
 
 
-ACCEPTED = "南京市\U0002000b医院（Ωé①한）"  # an Extension B ideograph the font has, Greek, Latin, a circled one, Hangul
-
-
-def test_names_in_any_character_ingest_accepts_print_in_the_pdf(tmp_path, capsys):
-    assert glyphs.first_unprintable(ACCEPTED) is None and ord("\U0002000b") >= 0x20000
-    text = replace_once(raw_text(), "\t南京市第一医院\n\t3039\n", f"\t{ACCEPTED}\n\t3039\n")
-    code, _, _, data = ingest(capsys, tmp_path, text)
-    assert code == 0
-    out = tmp_path / "out"
-    code, printed, err = run_cli(capsys, "documents", M, "--data-dir", str(data), "--out", str(out))
-    assert code == 0, err
-    assert len(printed.split("\n")) == 5
-    pdf_text = subprocess.run([poppler("pdftotext"), str(out / f"bulletin-{M}.pdf"), "-"], capture_output=True,
-                              text=True, check=True).stdout
-    assert ACCEPTED in "".join(pdf_text.split())
-    from docx import Document
-    from openpyxl import load_workbook
-
-    word = Document(out / f"bulletin-{M}.docx")
-    assert any(ACCEPTED in cell.text for table in word.tables for row in table.rows for cell in row.cells)
-    workbook = load_workbook(out / f"tables-{M}.xlsx")
-    assert ACCEPTED in [c.value for ws in workbook.worksheets for row in ws.iter_rows() for c in row]
-    assert ACCEPTED in (out / f"data-{M}" / "appointments.csv").read_text(encoding="utf-8")
-
-
 def test_documents_refuse_a_hand_edited_name_before_writing_anything(data_copy, tmp_path, capsys):
     edit_csv(data_copy / M / "kiosks.csv", "南京市胸科医院", "南京市胸科医院😷")
     out = tmp_path / "new" / "out"
@@ -257,32 +230,6 @@ def test_documents_refuse_a_hand_edited_name_before_writing_anything(data_copy, 
     assert re.search(r"kiosks\.csv, row 24, column unit: a character the documents' font \(Noto Sans CJK SC\) "
                      r"cannot print, U\+1F637 FACE WITH MEDICAL MASK \(found '南京市胸科医院😷'\)", line), line
     assert not (tmp_path / "new").exists()  # no empty output folder
-
-
-def test_a_failed_documents_run_removes_the_folders_it_made(data_copy, tmp_path, monkeypatch):
-    def fail(doc, target):
-        raise documents.pdf.DocumentError("typst could not compile the PDF: test")
-
-    monkeypatch.setattr(documents.pdf, "write", fail)
-    out = tmp_path / "a" / "b"
-    with pytest.raises(documents.pdf.DocumentError):
-        documents.write_all(M, data_copy, out)
-    assert not (tmp_path / "a").exists()
-
-
-def test_bulletin_run_reports_an_unprintable_name_in_one_line_and_publishes_nothing(data_copy, tmp_path):
-    from bulletin.batch import Notebook, run_batch
-
-    edit_csv(data_copy / M / "appointments.csv", "南京市第一医院", "南京市第𠀀医院")
-    figures = Notebook("00_figures", "数字", Path(__file__).parent / "fixtures" / "notebooks" / "00_figures.ipynb")
-    out = tmp_path / "reports"
-    log = io.StringIO()
-    outcome = run_batch([M], data_dir=data_copy, out=out, notebooks=[figures], progress=False, stream=log, jobs=1)
-    assert outcome.exit_code == 1 and outcome.failed_months == [M]
-    assert any("documents: " in n and "appointments.csv, row 3, column hospital" in n and "U+20000" in n
-               for n in outcome.notes), outcome.notes
-    assert "Traceback" not in log.getvalue()
-    assert not (out / M).exists()
 
 
 # --- 3. 万 and 亿 in the prose --------------------------------------------------------------------

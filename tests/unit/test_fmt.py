@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from conftest import REFERENCE_MONTH
+from helpers import REFERENCE_MONTH
 
 import bulletin
 from bulletin import fmt

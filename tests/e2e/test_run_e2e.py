@@ -12,21 +12,23 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import helpers
 import nbformat
 import pytest
-from conftest import edit_csv, make_month
+from helpers import edit_csv, make_month
 
 from bulletin import cache, paths
-from bulletin.batch import Notebook, run_batch
+from bulletin.batch import Notebook, run_batch, worker
 from bulletin.cli import main
 from bulletin.reader_pages import month_index_html, top_index_html
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+FIXTURES = helpers.FIXTURES / "notebooks"
+#: the real job, kept before a test replaces it with a wrapper
+_RUN_NOTEBOOK = worker.run_notebook
 FIGURES = Notebook("00_figures", "数字", FIXTURES / "00_figures.ipynb")
 CHART = Notebook("01_chart", "图表", FIXTURES / "01_chart.ipynb")
 RAISES = Notebook("02_raises", "出错", FIXTURES / "02_raises.ipynb")
 HANGS = Notebook("04_hangs", "不停", FIXTURES / "04_hangs.ipynb")
-
 
 @pytest.fixture(autouse=True)
 def _stable_code_hash(monkeypatch):
@@ -125,39 +127,6 @@ def test_run_publishes_executes_and_skips(tmp_path, data_copy):
     assert _statuses(outcome) == {"2020-02 00_figures": "ok"}
 
 
-def test_a_previous_month_added_later_reruns_the_month_after(data_copy):
-    def key(month):
-        cache.forget()
-        return cache.job_key(FIGURES.path, data_copy, month, with_code=False)
-
-    before = key("2020-02")
-    make_month(data_copy, "2020-03")
-    assert key("2020-02") == before  # a later month changes nothing before it
-    make_month(data_copy, "2020-01")
-    with_previous = key("2020-02")
-    assert with_previous != before  # sections compare with the month before: they must rerun
-    edit_csv(data_copy / "2020-01" / "appointments.csv", "1067,18417", "1067,18418")
-    assert key("2020-02") != with_previous
-
-
-def test_the_trends_inputs_and_the_alias_table_are_in_the_key(data_copy):
-    """07_trends reads every earlier month, and month-on-month matches names through units.csv."""
-    def key(month):
-        cache.forget()
-        return cache.job_key(FIGURES.path, data_copy, month, with_code=False)
-
-    make_month(data_copy, "2020-01")
-    make_month(data_copy, "2019-12")
-    before = key("2020-02")
-    edit_csv(data_copy / "2019-12" / "appointments.csv", "1067,18417", "1067,18418")  # two months back
-    changed = key("2020-02")
-    assert changed != before
-    (data_copy / "units.csv").write_text("canonical,alias,kind\n南京鼓楼医院,鼓楼医院,hospital\n", encoding="utf-8")
-    assert key("2020-02") != changed
-    assert "units.csv" in cache.month_inputs(data_copy, "2020-02")
-    assert "2020-02/appointments.csv" in cache.month_inputs(data_copy, "2020-02")
-
-
 def test_failure_keeps_the_last_good_month(tmp_path, data_copy):
     out = tmp_path / "reports"
     outcome, _ = _run(["2020-02"], data_copy, out, [FIGURES])
@@ -222,28 +191,6 @@ def test_a_worker_that_dies_fails_its_jobs_in_one_line(tmp_path, data_copy, monk
     assert not (tmp_path / "reports" / "2020-02").exists()
 
 
-def test_relativise_scrubs_error_messages_and_tracebacks(tmp_path):
-    from bulletin.reader_pages import relativise
-
-    data = tmp_path / "somewhere" / "data"
-    nb = nbformat.v4.new_notebook()
-    nb.cells.append(nbformat.v4.new_code_cell("load()", outputs=[nbformat.v4.new_output(
-        "error", ename="BulletinDataError", evalue=f"file {data}/2020-02/kiosks.csv: missing",
-        traceback=[f"{data}/2020-02/kiosks.csv", f"{paths.PROJECT_ROOT}/src/bulletin/loaders.py"])]))
-    relativise(nb, notebook=FIGURES.path, output_name="2020-02.failed/x.ipynb", data_dir=data)
-    text = json.dumps(nb)
-    assert str(tmp_path) not in text and str(paths.PROJECT_ROOT) not in text
-    assert nb.cells[0].outputs[0].evalue == "file data/2020-02/kiosks.csv: missing"
-
-
-def test_index_figures_unavailable_say_why(tmp_path):
-    from bulletin.batch.figures import index_figures
-
-    figures = index_figures("2020-02", str(tmp_path / "no-data"))
-    assert figures.headlines is None and figures.check is None
-    assert [p.split(":")[0] for p in figures.problems] == ["headline figures", "check summary"]
-
-
 @pytest.mark.parametrize("month", ["../x", "2020-13", "2020-2", "2020-02:../x"])
 def test_month_validated_before_anything_runs(tmp_path, month, capsys):
     out = tmp_path / "reports"
@@ -274,12 +221,6 @@ def test_bad_arguments_are_one_line(tmp_path, data_copy, capsys, args, message):
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1, err
     assert not (tmp_path / "reports").exists()
-
-
-def test_a_section_named_twice_runs_once():
-    from bulletin.batch import section_notebooks
-
-    assert [nb.stem for nb in section_notebooks("02,appointments, 2,kiosks")] == ["02_appointments", "06_kiosks"]
 
 
 def test_one_run_per_reports_folder_and_a_dead_runs_debris_cleared(tmp_path, data_copy, capsys):
@@ -459,44 +400,6 @@ def test_ctrl_c_leaves_the_last_good_month(tmp_path, data_copy):
 # Process safety: only live, unreaped children of our own are ever signalled
 
 
-def test_the_fork_server_signals_only_children_it_has_not_reaped(monkeypatch):
-    import signal
-    import time
-
-    from bulletin.kernels import _Children
-
-    class Selector:  # what reap() needs of the server's selector
-        def unregister(self, conn):
-            pass
-
-    quick = os.fork()
-    if quick == 0:
-        os._exit(0)
-    slow = os.fork()
-    if slow == 0:
-        time.sleep(60)
-        os._exit(0)
-    children = _Children()
-    children.conns = {quick: None, slow: None}
-    deadline = time.monotonic() + 10
-    while quick in children.conns and time.monotonic() < deadline:
-        children.reap(Selector())
-        time.sleep(0.01)
-    assert quick not in children.conns and slow in children.conns  # reaped: forgotten; alive: still ours
-
-    sent = []
-    real_kill = os.kill
-    monkeypatch.setattr(os, "kill", lambda pid, sig: sent.append(("kill", pid, sig)) or real_kill(pid, sig))
-    monkeypatch.setattr(os, "killpg", lambda pid, sig: sent.append(("killpg", pid, sig)))
-    children.signal(quick, signal.SIGKILL)  # its ID may belong to anyone now: nothing is sent
-    assert sent == []
-    children.stop_all()  # the live one is killed and reaped, nobody else
-    assert sent == [("killpg", slow, signal.SIGKILL), ("kill", slow, signal.SIGKILL)]
-    assert children.conns == {}
-    with pytest.raises(ChildProcessError):
-        os.waitpid(slow, os.WNOHANG)  # already reaped by stop_all
-
-
 def test_workers_never_signal_a_kernel_by_its_id(tmp_path, data_copy, monkeypatch):
     """Kernels are the fork server's children: the workers' provisioner asks the server instead."""
     record = tmp_path / "signals"
@@ -533,21 +436,6 @@ def test_without_fork_the_batch_still_runs(tmp_path, data_copy, monkeypatch):
     nb = nbformat.read(out / "2020-02" / "00_figures.ipynb", as_version=4)
     assert "医院数 43" in _stream_text(nb) and "合计 74217" in _stream_text(nb)
     assert nb.metadata.kernelspec.name == "python3"
-
-
-def test_a_stale_fork_folder_is_removed_a_live_one_kept(tmp_path):
-    from filelock import FileLock
-
-    from bulletin.kernels import clear_stale_folders
-
-    dead = tmp_path / "bulletin-fork-dead"
-    (dead / "kernels").mkdir(parents=True)
-    (dead / "lock").write_text("")
-    live = tmp_path / "bulletin-fork-live"
-    live.mkdir()
-    with FileLock(str(live / "lock")):
-        assert clear_stale_folders(str(tmp_path)) == [dead]
-    assert live.is_dir() and not dead.exists()
 
 
 def test_published_notebooks_name_their_own_kernel(tmp_path, data_copy):
@@ -865,17 +753,14 @@ def test_a_link_in_a_published_month_is_not_carried_over(tmp_path, data_copy, ca
     assert not list(out.glob(".2020-02*"))
 
 
+def _link_then_run(month, nb, data_param, data_dir, staging, *args, **kwargs):
+    """As if someone slipped a link to a data file into the staging folder under the run, before the job writes."""
+    (Path(staging) / "00_figures.html").symlink_to(Path(data_dir) / month / "kiosks.csv")
+    return _RUN_NOTEBOOK(month, nb, data_param, data_dir, staging, *args, **kwargs)
+
+
 def test_a_link_in_a_staging_folder_is_replaced_not_written_through(tmp_path, data_copy, monkeypatch):
-    from bulletin.batch import collect
-
-    made = collect.make_stagings
-    target = data_copy / "2020-02" / "kiosks.csv"
-
-    def with_a_link(batch):  # as if someone slipped a link into the staging folder under the run
-        made(batch)
-        (batch.stagings["2020-02"] / "00_figures.html").symlink_to(target)
-
-    monkeypatch.setattr(collect, "make_stagings", with_a_link)
+    monkeypatch.setattr(worker, "run_notebook", _link_then_run)  # the forked workers call it (by name)
     before = _data_files(data_copy)
     out = tmp_path / "reports"
     outcome, _ = _run(["2020-02"], data_copy, out, [FIGURES])

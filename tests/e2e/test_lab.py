@@ -65,12 +65,14 @@ _RUN_ALL = f"""(() => {{ const a = window.jupyterapp, w = {_PANEL};
 _OUTPUTS = f"""JSON.stringify({_PANEL}.content.widgets.filter(c => c.model.type === 'code')
   .map(c => c.model.toJSON()))"""
 
-# what the page shows: the panel's rendered outputs (tables, charts, error lines)
+# what the page shows: the panel's rendered outputs (tables, charts, error lines). An error's text is
+# its textContent: JupyterLab sets `content-visibility: auto` on off-screen cells, whose innerText is
+# "" after Run All, which would pass for a drawn error
 _SHOWN = f"""JSON.stringify((() => {{ const n = {_PANEL}.node;
   return {{tables: n.querySelectorAll('.jp-OutputArea-output table').length,
           images: [...n.querySelectorAll('.jp-OutputArea-output img')].map(i => i.complete && i.naturalWidth > 0),
           errors: [...n.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
-                  .map(e => e.innerText.trim())}};
+                  .map(e => e.textContent.trim())}};
 }})())"""
 
 _SET_MONTH = f"""(() => {{ const w = {_PANEL};
@@ -219,11 +221,13 @@ def test_run_all_in_jupyterlab_shows_every_recorded_output(chromium, lab, tmp_pa
         assert len(errors) == 1 and errors[0]["ename"] == "MonthNotInDataError", errors
         assert [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in errors[0]["traceback"]] == [
             f"MonthNotInDataError: {LINE}"]
-        shown = _wait("the error drawn", lambda: (s := page.evaluate(_SHOWN)) and s["errors"] and s)
+        shown = _wait("the error drawn", lambda: (s := page.evaluate(_SHOWN))  # an empty text is not drawn
+                      and s["errors"] and all(s["errors"]) and s)
         # the kernel still held February's `m` from the first Run All: no cell after the failed start
         # shows its tables or charts under the 2020-07 parameter (each says why it did not run, or
         # was not run at all)
         assert shown["tables"] == 0 and shown["images"] == [] and len(shown["errors"]) == 1, shown
+        assert LINE in shown["errors"][0], shown  # the line the analyst reads, not an empty box
         if os.environ.get("BULLETIN_SCREENSHOTS"):  # to look at: the error as the analyst sees it
             keep = Path(os.environ["BULLETIN_SCREENSHOTS"])
             keep.mkdir(parents=True, exist_ok=True)

@@ -8,8 +8,8 @@ import shutil
 
 import matplotlib
 import pytest
-from conftest import REFERENCE_MONTH as M
-from conftest import edit_csv
+from helpers import REFERENCE_MONTH as M
+from helpers import edit_csv
 
 matplotlib.use("Agg")
 

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REFERENCE_MONTH, edit_csv
-from helpers import check_descriptions, poppler, struct_elements
+from helpers import FIXTURES, REFERENCE_MONTH, check_descriptions, edit_csv, poppler, struct_elements
 
 import bulletin
 from bulletin import documents, schema
@@ -151,17 +150,6 @@ def test_pdf_pages_render_to_png(written, tmp_path):
     pngs = sorted(tmp_path.glob("page*.png"))
     assert len(pngs) == len(PdfReader(written["pdf"]).pages)
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and p.stat().st_size > 2000 for p in pngs)
-
-
-def test_typst_literal_keeps_every_character_inert(tmp_path):
-    from pypdf import PdfReader
-
-    texts = [NASTY, 'a"b\\"', "#set page(width: 1cm)", "]#panic(\"x\")[", "$ a $ */_ <ref> @cite 12\n2"]
-    doc = model.Document(M, "t", "s", tuple(model.Chapter(t, (model.Paragraph(t),)) for t in texts))
-    text = "".join(p.extract_text() for p in PdfReader(pdf.write(doc, tmp_path / "t.pdf")).pages)
-    flat = "".join(text.split())
-    for t in texts:
-        assert flat.count("".join(t.split())) >= 3, t  # contents entry, heading, paragraph
 
 
 def test_names_with_markup_characters_print_as_text(nasty):
@@ -596,13 +584,6 @@ def test_a_process_forked_after_a_compile_still_compiles(tmp_path):
     assert child.exitcode == 0 and (tmp_path / "c.pdf").read_bytes() == (tmp_path / "parent.pdf").read_bytes()
 
 
-def test_pdf_uses_the_font_file_and_colour_of_the_charts():
-    from bulletin import charts
-
-    assert pdf.BUNDLED_FONT == charts.BUNDLED_FONT and pdf.BAR_COLOUR == charts.PALETTE[0]
-    assert pdf.font_file().is_file()
-
-
 def test_cli_writes_the_documents_and_refuses_the_data_folder(data_copy, tmp_path, capsys):
     from bulletin.cli import main
 
@@ -629,7 +610,7 @@ def test_bulletin_run_publishes_the_documents_with_the_month_and_skips_them_unch
     from bulletin import cache
     from bulletin.batch import Notebook, run_batch
 
-    figures = Notebook("00_figures", "数字", Path(__file__).parent / "fixtures" / "notebooks" / "00_figures.ipynb")
+    figures = Notebook("00_figures", "数字", FIXTURES / "notebooks" / "00_figures.ipynb")
     out = tmp_path / "报告 目录"
 
     def run(notebooks=(figures,), **kw):
@@ -684,7 +665,7 @@ def test_a_month_whose_documents_fail_is_not_published(data_copy, tmp_path, monk
 
     from bulletin.batch import Notebook, run_batch
 
-    figures = Notebook("00_figures", "数字", Path(__file__).parent / "fixtures" / "notebooks" / "00_figures.ipynb")
+    figures = Notebook("00_figures", "数字", FIXTURES / "notebooks" / "00_figures.ipynb")
     out = tmp_path / "reports"
     log = io.StringIO()
     assert run_batch([M], data_dir=data_copy, out=out, notebooks=[figures], progress=False, stream=log,

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from conftest import REFERENCE_MONTH, edit_csv
+from helpers import REFERENCE_MONTH, edit_csv
 
 import bulletin
 from bulletin import cli, paths, store

@@ -6,8 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from conftest import REFERENCE_MONTH, edit_csv, make_month
-from helpers import EXPECTED_WARNINGS, IDLE_KIOSKS, NOT_REPORTING, keys
+from helpers import EXPECTED_WARNINGS, IDLE_KIOSKS, NOT_REPORTING, REFERENCE_MONTH, edit_csv, keys, make_month
 
 import bulletin
 from bulletin import BulletinDataError

@@ -15,8 +15,8 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 import pytest
-from conftest import REFERENCE_MONTH as FEB
-from conftest import edit_csv, make_month
+from helpers import REFERENCE_MONTH as FEB
+from helpers import edit_csv, make_month
 
 import bulletin
 import bulletin.schema
@@ -158,31 +158,6 @@ def test_money_frame_is_everyday_pandas():
     assert isinstance(df.groupby("group")["payment_yuan"].sum(), pd.Series)
 
 
-@pytest.mark.parametrize("table", list(bulletin.schema.TABLES))
-def test_every_notebook_runs_when_a_table_was_not_published(table, tmp_path):
-    """February with one table removed and recorded as not published (as ingest records it):
-    every section notebook runs to the end, and says so where the table would be."""
-    import shutil
-
-    from bulletin.schema import TABLES
-
-    data = tmp_path / "数据 目录"
-    shutil.copytree(bulletin.paths.DEFAULT_DATA_DIR / FEB, data / FEB)
-    (data / FEB / TABLES[table].file).unlink()
-    (data / FEB / "not_published.csv").write_text(store.not_published_csv({table: "公报本月未刊登"}), encoding="utf-8")
-    m = bulletin.month(FEB, data)
-    from bulletin.sections import overview
-
-    assert TABLES[table].title in str(overview.not_published(m))
-    for sec in SECTIONS:
-        _run_notebook(sec.notebook, FEB, data)
-    owner = next(s for s in with_headlines() if table in s.tables and s.name != "booking_channels"
-                 or table == "booking_channels" == s.name)
-    notes = [getattr(owner.module, name)(m) for name in dir(owner.module)
-             if name.endswith("_view") and getattr(getattr(owner.module, name), "tables", None) is not None]
-    assert any("没有发布" in str(n) and TABLES[table].title in str(n) for n in notes), table
-
-
 def test_a_table_missing_without_the_record_is_still_an_error(data_copy):
     from bulletin.sections import kiosks
 
@@ -239,39 +214,6 @@ def test_trends_with_one_month_say_there_is_nothing_to_compare():
     assert ytd.columns[-1] == "2020年2月" and set(ytd["月数"]) == {"1 个月"}
     assert not any("累计" in c for c in ytd.columns)
     assert len(trends.leaders(m)) > 0
-
-
-def test_bulletin_run_publishes_variant_months(tmp_path):
-    """February with the top-uploaders table not published and a hospital renamed, then a March
-    after it: ``bulletin run`` publishes every page of both months (exit 0), and the pages say
-    what was not published, compare month on month through the alias table and show trends."""
-    import shutil
-
-    from bulletin.schema import TABLES
-
-    data = tmp_path / "数据 目录"
-    shutil.copytree(bulletin.paths.DEFAULT_DATA_DIR / FEB, data / FEB)
-    shutil.copy(bulletin.paths.DEFAULT_DATA_DIR / "units.csv", data / "units.csv")
-    (data / FEB / "telemedicine_top_uploaders.csv").unlink()
-    (data / FEB / "not_published.csv").write_text(
-        store.not_published_csv({"telemedicine_top_uploaders": "本月公报未列前三名"}), encoding="utf-8")
-    march = make_month(data, "2020-03")
-    edit_csv(march / "kiosks.csv", "hospital,南京江北人民医院,", "hospital,南京市江北人民医院,")
-    out = tmp_path / "reports"
-    done = subprocess.run([str(Path(sys.executable).parent / "bulletin"), "run", f"{FEB}:2020-03", "--data-dir",
-                           str(data), "--out", str(out), "--jobs", "1"], capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    for month in (FEB, "2020-03"):
-        assert sorted(p.name for p in (out / month).glob("*.html")) == sorted(
-            [f"{s.stem}.html" for s in SECTIONS] + ["index.html"])
-    feb = (out / FEB / "04_telemedicine.html").read_text(encoding="utf-8")
-    assert f"没有发布「{TABLES['telemedicine_top_uploaders'].title}」" in feb
-    assert "本月公报未列前三名" in (out / FEB / "00_overview.html").read_text(encoding="utf-8")
-    kiosks_march = (out / "2020-03" / "06_kiosks.html").read_text(encoding="utf-8")
-    assert "2020年3月与2020年2月比较" in kiosks_march and "南京市江北人民医院" in kiosks_march
-    assert "新增" not in kiosks_march  # the renamed hospital is one unit, not new
-    trends_march = (out / "2020-03" / "07_trends.html").read_text(encoding="utf-8")
-    assert "2020年2月至2020年3月的 2 个月" in trends_march and "本年累计" in trends_march
 
 
 def test_month_on_month_names_units_new_and_gone(data_copy):

@@ -341,7 +341,7 @@ def test_every_stated_total_ties_out():
 
 
 def test_months(data_copy):
-    from conftest import make_month
+    from helpers import make_month
 
     assert MONTH in bulletin.months()
     make_month(data_copy, "2020-03")
@@ -384,7 +384,7 @@ def test_month_files_reproduce_the_shipped_files_byte_for_byte():
 
 def _edited_copy(root: Path) -> Path:
     """A data dir whose February says 30318 calls for Nanjing, so we can tell which dir was read."""
-    from conftest import edit_csv, make_month
+    from helpers import edit_csv, make_month
 
     root.mkdir()
     make_month(root, MONTH)
@@ -447,7 +447,7 @@ def test_an_empty_env_var_is_refused_not_taken_for_the_default(monkeypatch):
 # --------------------------------------------------------------------------- data/README.md
 
 
-BEGIN = "<!-- columns: generated from bulletin.schema by `python tests/test_load.py`; do not edit by hand -->"
+BEGIN = "<!-- columns: generated from bulletin.schema by `python tests/unit/test_load.py`; do not edit by hand -->"
 END = "<!-- end of generated columns -->"
 
 
@@ -519,7 +519,7 @@ def test_readme_names_every_table_and_column():
 
 def test_readme_column_lists_match_the_schema():
     assert _generated_block(README.read_text(encoding="utf-8")) == render_columns(), (
-        "regenerate with: .venv/bin/python tests/test_load.py"
+        "regenerate with: .venv/bin/python tests/unit/test_load.py"
     )
 
 
