@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from ..paths import BUNDLED_FONT, bundled_font_path  # noqa: F401 - the project's font file, found in paths
 
-#: the family name pages use for the embedded face (tests/test_browser.py looks for it)
+#: the family name pages use for the embedded face (tests/e2e/test_browser.py looks for it)
 FAMILY = "Bulletin Noto Sans SC"
 
 #: always in the subset: printable ASCII, so that numbers and Latin never fall back to another face
