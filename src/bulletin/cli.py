@@ -1,19 +1,24 @@
 """The command line: ``bulletin check | ingest | template | revisions | run | documents | demo | months``.
 
 Every domain error is printed as one line and exits 2; a traceback is never shown for bad input.
-Each sub-command's work lives in its own module; this file only parses arguments.
+Each sub-command's work lives in its own module; this file parses arguments and prints what a command shows.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import publication
 from .errors import BulletinError
+
+if TYPE_CHECKING:
+    from .revisions import Revision
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -42,9 +47,64 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_revisions(args: argparse.Namespace) -> int:
-    from .revisions import revisions_command
+    """``bulletin revisions MONTH [N] [--json]``: list a month's revisions, or show one as its edits."""
+    from .loaders import month_folder
+    from .revisions import read
 
-    return revisions_command(args.month, args.number, args.data_dir, args.json)
+    folder = month_folder(args.month, args.data_dir)
+    revs = read(folder)
+    if args.number is not None:
+        _show_revision(folder, revs, args.number, args.json)
+    elif args.json:
+        print(json.dumps({"month": folder.name, "revisions": [_revision_json(r) for r in revs]},
+                         ensure_ascii=False, indent=1))
+    else:
+        _list_revisions(folder, revs)
+    return 0
+
+
+def _show_revision(folder: Path, revs: Sequence[Revision], number: int, as_json: bool) -> None:
+    """Revision ``number`` of the month in ``folder``: its heading and every edit (or its record)."""
+    from .errors import BulletinDataError
+    from .revisions import REVISIONS_DIR
+
+    found = [r for r in revs if r.number == number]
+    if not revs:
+        raise BulletinDataError(
+            f"{folder.name} has no revisions: the month was never revised, so there is no revision {number}",
+            file=folder, column="revision",
+            expected=f"`bulletin revisions {folder.name}` to list a month's revisions",
+        )
+    if not found:
+        raise BulletinDataError(
+            "no such revision", file=folder / REVISIONS_DIR, column="revision", value=number,
+            expected="one of " + ", ".join(str(r.number) for r in revs),
+        )
+    print(json.dumps(_revision_json(found[0]), ensure_ascii=False, indent=1) if as_json else found[0].text())
+
+
+def _list_revisions(folder: Path, revs: Sequence[Revision]) -> None:
+    """One line per revision of the month in ``folder``."""
+    from . import paths
+
+    if not revs:
+        print(f"{folder.name}: never revised (the data holds the month as first ingested)")
+        return
+    print(f"{folder.name}: {len(revs)} revision{'s' if len(revs) != 1 else ''}; "
+          f"the current version is {paths.display_path(folder)}/")
+    for rev in revs:
+        print(f"  {rev.summary()}")
+    print(f"bulletin revisions {folder.name} N shows revision N as a diff")
+
+
+def _revision_json(rev: Revision) -> dict[str, object]:
+    """A revision as ``--json`` prints it: its record, where it is kept, whether it is verified, each
+    edit with its text (under the record's key ``changes``)."""
+    data = rev.to_dict()
+    data["kept"] = rev.kept or None
+    data["verified"] = rev.hashes is not None  # False: recorded before hashes were kept
+    data["changes"] = [{**c.to_dict(), "text": c.text()} for c in rev.edits]
+    return data
 
 
 def _cmd_run(args: argparse.Namespace) -> int:

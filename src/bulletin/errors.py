@@ -153,19 +153,19 @@ class RevisionRefused(BulletinError):
     """A month already in the data would change, and ``--force`` was not given: nothing is written.
 
     Made by :func:`bulletin.revisions.refusal`: ``shown`` is the month's folder as the message shows
-    it, ``kept_in`` the folder within it that keeps the earlier versions; ``changes`` are the
-    :class:`bulletin.revisions.Change` the bulletin would make.
+    it, ``kept_in`` the folder within it that keeps the earlier versions; ``edits`` are the
+    :class:`bulletin.revisions.Edit`\\ s the bulletin would make.
     """
 
-    def __init__(self, month: str, folder: Path, changes: Sequence[object], number: int, *, shown: str,
+    def __init__(self, month: str, folder: Path, edits: Sequence[object], number: int, *, shown: str,
                  kept_in: str) -> None:
         self.month = month
         self.folder = folder
-        self.changes = tuple(changes)
+        self.edits = tuple(edits)
         self.number = number
         super().__init__(
-            f"{month} is already in the data ({shown}), and this bulletin changes it ({len(self.changes)} "
-            f"change{'s' if len(self.changes) != 1 else ''}); nothing written: --force takes it in as revision "
+            f"{month} is already in the data ({shown}), and this bulletin changes it ({len(self.edits)} "
+            f"change{'s' if len(self.edits) != 1 else ''}); nothing written: --force takes it in as revision "
             f"{number}, keeping the version in the data in {shown}/{kept_in}/{number}/ (--reason says why)"
         )
 

@@ -158,7 +158,9 @@ def _in_child(step: int, action: str, fallback: bool, data: Path, source: Path) 
                 raise OSError(28, "No space left on device")
 
         if fallback:  # a system without an atomic exchange of two folders: two renames
-            revisions._renameat2_exchange = lambda a, b: False
+            from bulletin.revisions import writing
+
+            writing._renameat2_exchange = lambda a, b: False
         sys.addaudithook(hook)
         try:
             ingest_file(source, data_dir=data, force=True)

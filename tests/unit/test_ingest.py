@@ -372,7 +372,7 @@ def test_an_existing_month_is_never_replaced_without_force_and_kept_whole_with_i
     marker.write_text("kept\n", encoding="utf-8")  # a month in the data that cannot even be read
     with pytest.raises(RevisionRefused, match="2020-02 is already in the data") as refused:
         ingest_file(RAW, data_dir=tmp_path)
-    assert [c.kind for c in refused.value.changes] == ["unreadable"]
+    assert [c.kind for c in refused.value.edits] == ["unreadable"]
     assert marker.read_text(encoding="utf-8") == "kept\n"
     assert not (tmp_path / "2020-02" / "revisions").exists()
     result = ingest_file(RAW, data_dir=tmp_path, force=True)

@@ -115,7 +115,7 @@ def test_a_table_kept_aside_is_part_of_the_months_version(tmp_path):
     plain = write(tmp_path, seed_text(), "plain.txt")
     with pytest.raises(revisions.RevisionRefused) as refused:
         ingest_file(plain, data_dir=data)
-    (change,) = refused.value.changes
+    (change,) = refused.value.edits
     assert change.kind == "aside" and change.new == "" and change.old.startswith(UNKNOWN_TITLE)
     result = ingest_file(plain, data_dir=data, force=True, reason="表外内容删去")
     assert not (result.folder / KEPT_ASIDE_FILE).exists()

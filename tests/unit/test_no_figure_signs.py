@@ -150,7 +150,7 @@ def test_ingesting_the_same_text_again_changes_nothing_and_未反馈_for_a_sign_
                          f"\t江苏省中医院\n\t26/83\n\t13\n\t{NOT_REPORTED}\n")
     with pytest.raises(revisions.RevisionRefused) as refused:
         ingest_file(write(tmp_path, other, "other.txt"), data_dir=month.data_dir)
-    (change,) = refused.value.changes
+    (change,) = refused.value.edits
     assert (change.table, change.column, change.old, change.new) == ("platform_hospitals", "records", "—", "")
     assert change.text().endswith("数据上传量：— → 未反馈")
 

@@ -90,6 +90,6 @@ def test_a_month_written_before_the_notes_shows_them_as_new_text_not_as_not_repo
                                              encoding="utf-8")
     with pytest.raises(revisions.RevisionRefused) as refused:
         ingest_file(paths.DEFAULT_DATA_DIR / "raw" / "2020-02.txt", data_dir=tmp_path / "data")
-    shown = revisions.diff_lines(refused.value.changes)
+    shown = revisions.edit_lines(refused.value.edits)
     assert len(shown) == 8 and all("公报注明：（空） → " in line for line in shown), shown
     assert any(line.endswith("累计会诊 · 公报注明：（空） → 未通过平台申请的会诊未统计在内") for line in shown)

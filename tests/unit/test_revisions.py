@@ -119,7 +119,7 @@ def test_month_revisions_in_python(data, correction):
     ingest_file(correction, data_dir=data, force=True, reason="更正")
     m = bulletin.month("2020-02", data)
     (rev,) = m.revisions
-    assert rev.number == 1 and rev.reason == "更正" and [c.text() for c in rev.changes] == DIFF
+    assert rev.number == 1 and rev.reason == "更正" and [c.text() for c in rev.edits] == DIFF
     assert rev.folder == data / "2020-02" / "revisions" / "1"
     assert m.revised.cell("appointments", (GULOU,), "online_12320")
     assert m.revised.cell("appointments", (GULOU,), "total")
@@ -165,7 +165,7 @@ def test_a_second_revision_keeps_both_earlier_versions(data, correction, tmp_pat
     again = write(tmp_path, corrected(raw_text(), online=1829), "second.txt")
     result = ingest_file(again, data_dir=data, force=True, reason="再次更正")
     assert result.revision.number == 2
-    assert result.revision.changes[0].text() == "预约挂号服务统计表 · 南京鼓楼医院 · 12320在线预约：1819 → 1829"
+    assert result.revision.edits[0].text() == "预约挂号服务统计表 · 南京鼓楼医院 · 12320在线预约：1819 → 1829"
     kept = data / "2020-02" / "revisions"
     assert {n: b for n, b in files_of(kept / "1").items() if n != "revision.json"} == shipped_files()
     assert {n: b for n, b in files_of(kept / "2").items() if n != "revision.json"} == first

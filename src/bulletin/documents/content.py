@@ -529,10 +529,10 @@ def build_from(m: Month) -> Document:
 
 
 def revision_chapter(m: Month) -> Chapter:
-    """修订说明: that the month was revised, and when, why and what each revision changed."""
+    """修订说明: that the month was revised, and when, why and what each revision edited."""
     blocks: list[Block] = [Paragraph(revs.notice(m.month, m.revisions))]
     for rev in m.revisions:
         why = f"修订原因：{rev.reason}。" if rev.reason else ""
-        changes = "；".join(c.text() for c in rev.changes)
-        blocks.append(Paragraph(f"第{rev.number}次修订（{rev.date_label}）。{why}修订内容：{changes}。"))
+        edits = "；".join(c.text() for c in rev.edits)
+        blocks.append(Paragraph(f"第{rev.number}次修订（{rev.date_label}）。{why}修订内容：{edits}。"))
     return Chapter("修订说明", tuple(blocks))

@@ -317,7 +317,7 @@ def descriptor(m: Month, frames: Mapping[str, pd.DataFrame], facts: Mapping[str,
         out["description"] = f"{out['description']} {revisions.notice(m.month, m.revisions)}"
         out["revisions"] = [
             {"revision": r.number, "when": r.when, "reason": r.reason,
-             "changes": [{**c.to_dict(), "text": c.text()} for c in r.changes]}
+             "changes": [{**c.to_dict(), "text": c.text()} for c in r.edits]}
             for r in m.revisions
         ]
     return out

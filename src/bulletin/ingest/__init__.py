@@ -15,13 +15,14 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .. import datalock, other_months, paths, revisions
-from ..errors import BulletinDataError, BulletinError, IngestError
+from ..errors import BulletinDataError, BulletinError, IngestError, RevisionRefused
 from ..month_strings import is_month, month_label, parse_month
 from ..other_months import MonthWord
 from ..schema import FACTS, TABLES
@@ -116,9 +117,9 @@ class IngestResult:
     skipped: tuple[str, ...] = ()
     #: the tables and paragraphs kept aside as printed in ``kept_aside.csv`` (not read)
     aside: tuple[Aside, ...] = ()
-    #: what changed against the version in the data (a month already there), and the revision
-    #: that took it in; ``unchanged``: the data already held exactly this, nothing was written
-    changes: tuple[revisions.Change, ...] = ()
+    #: the edits against the version in the data (a month already there), and the revision
+    #: that took them in; ``unchanged``: the data already held exactly this, nothing was written
+    edits: tuple[revisions.Edit, ...] = ()
     revision: revisions.Revision | None = None
     unchanged: bool = False
     #: lines about repairs made first (a month an interrupted revision had moved aside, put back)
@@ -242,7 +243,7 @@ def ingest_file(
     A month already in the data is compared with the new text first. When nothing differs, nothing
     is written (``unchanged``). When something does, it is taken in only with ``force``, as a
     revision that keeps the earlier version whole in ``YYYY-MM/revisions/N/`` with its record
-    (``reason`` says why); without it :class:`~bulletin.revisions.RevisionRefused` lists the changes.
+    (``reason`` says why); without it :class:`~bulletin.errors.RevisionRefused` lists the edits.
 A text cut short is refused unless ``partial`` (see :mod:`.ending`).
 
     Raises
@@ -273,15 +274,15 @@ A text cut short is refused unless ``partial`` (see :mod:`.ending`).
             raise BulletinDataError("the month's path is a file, not a folder", file=target,
                                     expected="a month folder, or nothing, there")
         new = revisions.snapshot_of(parsed.tables, parsed.facts, missing, parsed.kept_aside)
-        changes = revisions.compare_with_folder(target, new)
-        if not changes:
+        edits = revisions.edits_since(target, new)
+        if not edits:
             return dataclasses.replace(result, unchanged=True)
         if not force:
-            raise revisions.refusal(parsed.month, target, changes)
+            raise revisions.refusal(parsed.month, target, edits)
         # a revision without a reason says so in its record (and to readers), never an empty reason
         why = (reason or "").strip() or revisions.NO_REASON
-        revision = revisions.write_revision(target, files, changes, reason=why, source=Path(path).name)
-        return dataclasses.replace(result, changes=tuple(changes), revision=revision)
+        revision = revisions.write_revision(target, files, edits, reason=why, source=Path(path).name)
+        return dataclasses.replace(result, edits=tuple(edits), revision=revision)
 
 
 def _parsed(path: str | os.PathLike[str], *, month: str | None, partial: bool) -> Parsed:
@@ -370,23 +371,23 @@ def aside_lines(file: str | os.PathLike[str], result: IngestResult) -> list[str]
             f"printed in {where}, not read" for part in result.aside]
 
 
-def _print_block(head: str, changes: tuple[revisions.Change, ...] | list[revisions.Change]) -> None:
+def _print_block(head: str, edits: Sequence[revisions.Edit]) -> None:
     print(head)
-    for line in revisions.diff_lines(changes):
+    for line in revisions.edit_lines(edits):
         print(line)
 
 
 def ingest_command(file: str, *, month: str | None, data_dir: PathLike, force: bool, partial: bool = False,
                    reason: str | None = None) -> int:
     """The CLI: 0 written (or nothing to change) and checks clean, 1 written but checks found errors,
-    or a month already in the data that would change without ``--force`` (the changes are listed,
+    or a month already in the data that would change without ``--force`` (the edits are listed,
     nothing is written); 2 nothing written (unreadable input, the data folder in use)."""
     try:
         result = ingest_file(file, month=month, data_dir=data_dir, force=force, partial=partial, reason=reason)
-    except revisions.RevisionRefused as exc:
-        n = len(exc.changes)
+    except RevisionRefused as exc:
+        n = len(exc.edits)
         _print_block(f"{paths.display_path(file)}: {exc.month} is already in the data, and this bulletin changes it "
-                     f"({n} change{'s' if n != 1 else ''}):", exc.changes)
+                     f"({n} change{'s' if n != 1 else ''}):", exc.edits)
         folder = paths.display_path(exc.folder)
         print(f"nothing written. To take the correction in, ingest again with --force (and --reason \"…\" to say why): "
               f"it becomes revision {exc.number}, and the version now in the data is kept in "
@@ -411,12 +412,12 @@ def ingest_command(file: str, *, month: str | None, data_dir: PathLike, force: b
 
 
 def _print_revision(file: str, result: IngestResult) -> None:
-    """The revision just written: its changes, where the earlier version is kept, and a reminder
+    """The revision just written: its edits, where the earlier version is kept, and a reminder
     when no reason was given."""
     rev = result.revision
-    n = len(rev.changes)
+    n = len(rev.edits)
     _print_block(f"{paths.display_path(file)}: {result.month} revised ({n} change{'s' if n != 1 else ''}):",
-                 rev.changes)
+                 rev.edits)
     print(f"revision {rev.number} written: {paths.display_path(result.folder)} holds the new version, "
           f"the earlier one is kept whole in {rev.kept} "
           f"(bulletin revisions {result.month} {rev.number} shows it)")
