@@ -392,12 +392,12 @@ def test_data_package_writes_no_formula_from_data_and_says_how_to_undo_the_guard
     """The data package's guard holds on its own: the input's refusal of names shaped like a formula
     (:data:`bulletin.inputs.FORMULA_STARTS`, the first guard) is lifted here, as for data written
     before that refusal existed."""
-    from bulletin import inputs, store
+    from bulletin import inputs
     from bulletin.documents import datapackage
-    from bulletin.store import SPREADSHEET_STARTS
+    from bulletin.store import SPREADSHEET_STARTS, codec
 
     monkeypatch.setattr(inputs, "FORMULA_STARTS", ())
-    monkeypatch.setattr(store, "FORMULA_STARTS", ())
+    monkeypatch.setattr(codec, "FORMULA_STARTS", ())
     root = tmp_path / "data"
     shutil.copytree(bulletin.paths.DEFAULT_DATA_DIR / M, root / M)
     for file, old, new in FORMULA_NAMES:
