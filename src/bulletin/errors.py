@@ -182,8 +182,9 @@ class KernelStartError(BulletinError, RuntimeError):
     """A kernel that died or stayed silent before it had run anything (a loaded machine: a port
     taken between its choice and the kernel's bind, say); the runner tries the notebook once more.
 
-    Raised where the kernel's start is awaited: :class:`bulletin.kernels.ReadyClient`'s
-    ``wait_for_ready`` (every kernel, forked or stock) and ``bulletin.kernels._await_kernel`` (a forked
-    one). A ``RuntimeError`` too, as jupyter_client's own ``wait_for_ready`` raises, so nbclient (and
-    any ``except RuntimeError``) cleans the kernel up as it does then.
+    Raised where the kernel's start is awaited: the ``wait_for_ready`` of
+    :func:`bulletin.kernels.client.ready_client_class`'s client (every kernel, forked or stock) and
+    ``bulletin.kernels.provisioner._await_kernel`` (a forked one). A ``RuntimeError`` too, as
+    jupyter_client's own ``wait_for_ready`` raises, so nbclient (and any ``except RuntimeError``)
+    cleans the kernel up as it does then.
     """

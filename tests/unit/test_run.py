@@ -93,7 +93,7 @@ def test_the_fork_server_signals_only_children_it_has_not_reaped(monkeypatch):
     import signal
     import time
 
-    from bulletin.kernels import _Children
+    from bulletin.kernels.server import _Children
 
     class Selector:  # what reap() needs of the server's selector
         def unregister(self, conn):

@@ -80,7 +80,7 @@ def index_figures_job(month: str, data_param: str | None) -> IndexFigures:
     """:func:`index_figures` in a pool worker, computed in a fork of the warmed server when there is one."""
     address = server_address()
     if address:  # a fork of the warmed server: pandas and the package are already imported
-        from ..kernels import call
+        from ..kernels.forked_call import call
 
         try:
             return IndexFigures(**call(address, f"{__name__}:index_figures_json", month, data_param))  # type: ignore[arg-type]
