@@ -199,7 +199,7 @@ class Month:
 
     @cached_property
     def revised(self) -> Marks:
-        """Which figures a revision changed: ``m.revised.cell("appointments", ("南京鼓楼医院",), "total")``,
+        """Which figures a revision edited: ``m.revised.cell("appointments", ("南京鼓楼医院",), "total")``,
         ``m.revised.fact(key)``; false when the month was never revised."""
         from .revisions import marks
 

@@ -128,20 +128,20 @@ def _scrub_output(out, replacements: list[tuple[str, str]]) -> None:
 # Index pages (rendered by bulletin.site)
 
 
-def month_index_html(month: str, sections: list[tuple[str, str]], figures: dict) -> str:
+def month_index_html(month: str, sections: list[tuple[str, str]], page: dict) -> str:
     """The month's page (:func:`bulletin.site.month_page`); ``sections`` is ``[(stem, title), ...]``."""
     from .site import month_page
 
-    return month_page(month, sections, figures)
+    return month_page(month, sections, page)
 
 
-def month_page_files(month: str, sections: list[tuple[str, str]], figures: dict) -> dict[str, str]:
+def month_page_files(month: str, sections: list[tuple[str, str]], page: dict) -> dict[str, str]:
     """The files of a published month besides the sections: its page and the summary the top index
-    reads, from its index figures (:class:`bulletin.batch.figures.IndexFigures` as a dict)."""
+    reads, from its index figures (:class:`bulletin.batch.month_index.IndexFigures` as a dict)."""
     from .site import month_summary
 
-    return {"index.html": month_index_html(month, sections, figures),
-            SUMMARY: month_summary(month, sections, figures)}
+    return {"index.html": month_index_html(month, sections, page),
+            SUMMARY: month_summary(month, sections, page)}
 
 
 #: the month's key figures and status, read by the top index

@@ -284,7 +284,7 @@ def test_a_new_platform_is_shown_by_the_telemedicine_section(data):
 
 def test_the_month_page_lists_the_notes_of_a_month_with_a_table_not_published(data):
     ingest_march(data, march(telemedicine_not_printed(raw_text())))
-    from bulletin.batch.figures import index_figures_json
+    from bulletin.batch.month_index import index_figures_json
     from bulletin.site.pages import month_page
 
     html = month_page("2020-03", [], index_figures_json("2020-03", data))

@@ -72,7 +72,7 @@ def test_relativise_scrubs_error_messages_and_tracebacks(tmp_path):
 
 
 def test_index_figures_unavailable_say_why(tmp_path):
-    from bulletin.batch.figures import index_figures
+    from bulletin.batch.month_index import index_figures
 
     figures = index_figures("2020-02", str(tmp_path / "no-data"))
     assert figures.headlines is None and figures.check is None

@@ -170,7 +170,7 @@ def test_charts_draw_data_names_literally_and_carry_alt_text():
 
 
 def test_month_page_summarises_the_findings_and_top_page_the_key_figures():
-    from bulletin.batch.figures import index_figures_json
+    from bulletin.batch.month_index import index_figures_json
     from bulletin.checks import check_month
 
     figures = index_figures_json("2020-02", None)

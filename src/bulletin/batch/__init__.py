@@ -1,7 +1,7 @@
 """``bulletin run``: execute every section notebook for some months and publish the results.
 
 One job a module: :mod:`.jobs` (the job types), :mod:`.worker` (a notebook run in a pool worker),
-:mod:`.figures` (a month's index figures), :mod:`.documents_job` (the month's documents),
+:mod:`.month_index` (a month's index figures), :mod:`.documents_job` (the month's documents),
 :mod:`.guards` (what the batch may write, and the one-run lock), :mod:`.plan` (the settings checked,
 the digests, the jobs to run), :mod:`.pool` (the fork server and the workers), :mod:`.collect` (the
 results as they arrive), :mod:`.publishing` (a month swapped in), :mod:`.signals` (SIGTERM and SIGHUP

@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import cache
-from . import documents_job, runlog, worker
-from . import figures as index_figures
+from . import documents_job, month_index, runlog, worker
 from .documents_job import documents_fresh, documents_key
-from .figures import IndexFigures
 from .jobs import Job, JobResult, JobStatus, Outcome, last_line, os_error
+from .month_index import IndexFigures
 from .plan import Plan, Settings
 from .publishing import forget_failures, provenance, publish_month, refresh_top_index
 
@@ -29,7 +28,7 @@ class InFlight:
     by_month: dict[str, list[Job]] = field(default_factory=dict)
     remaining: dict[str, int] = field(default_factory=dict)  # month → its jobs not finished yet
     stagings: dict[str, Path] = field(default_factory=dict)
-    figures: dict[str, IndexFigures] = field(default_factory=dict)
+    index: dict[str, IndexFigures] = field(default_factory=dict)
     documents: dict[str, dict] = field(default_factory=dict)  # month → status, key (and message)
     documents_keys: dict[str, str] = field(default_factory=dict)  # month → its documents' cache key
     documents_futures: dict = field(default_factory=dict)  # a documents job's future → its month
@@ -74,7 +73,7 @@ def _job_result(fut) -> JobResult:
         return JobResult(JobStatus.FAILED, message=last_line(exc))
 
 
-def _figures_result(fut) -> IndexFigures:
+def _index_result(fut) -> IndexFigures:
     try:
         return fut.result()
     except Exception as exc:  # noqa: BLE001 - a worker that died: the page says unavailable
@@ -114,7 +113,7 @@ def collect(batch: InFlight, pool, progress) -> None:
     from concurrent.futures import FIRST_COMPLETED, wait
 
     run = batch.run
-    figures_futures = {pool.submit(index_figures.index_figures_job, m, run.data_param): m for m in batch.by_month}
+    index_futures = {pool.submit(month_index.index_figures_job, m, run.data_param): m for m in batch.by_month}
     futures = {
         pool.submit(worker.run_notebook, j.month, j.notebook, run.data_param, run.data_root,
                     str(batch.stagings[j.month]), str(run.out_dir / f"{j.month}.failed"), run.with_code,
@@ -125,15 +124,15 @@ def collect(batch: InFlight, pool, progress) -> None:
     submitted = set(batch.documents_futures.values())
     submit_documents(batch, pool, [m for m in batch.documents_keys if m not in batch.documents and m not in submitted])
     keys, docs_futures = batch.documents_keys, batch.documents_futures
-    pending = set(futures) | set(figures_futures) | set(docs_futures)
+    pending = set(futures) | set(index_futures) | set(docs_futures)
     failed = 0
     while pending:
         done, pending = wait(pending, return_when=FIRST_COMPLETED)
         ready = []
         for fut in done:
-            if fut in figures_futures:
-                month = figures_futures[fut]
-                batch.figures[month] = _figures_result(fut)
+            if fut in index_futures:
+                month = index_futures[fut]
+                batch.index[month] = _index_result(fut)
             elif fut in docs_futures:
                 month = docs_futures[fut]
                 batch.documents[month] = {**_documents_result(fut), "key": keys[month]}
@@ -144,7 +143,7 @@ def collect(batch: InFlight, pool, progress) -> None:
                 month = job.month
                 batch.remaining[month] -= 1
                 progress.job_done(job, failed)
-            if batch.remaining[month] == 0 and month in batch.figures and month in batch.documents:
+            if batch.remaining[month] == 0 and month in batch.index and month in batch.documents:
                 ready.append(month)
         for m in ready:
             _finish_month(batch, m)
@@ -167,7 +166,7 @@ def _finish_month(batch: InFlight, month: str) -> None:
     out_dir = batch.run.out_dir
     # what was kept for the month is dropped once it is published: a long backfill holds no more
     # than its months in flight
-    index = batch.figures.pop(month, None) or IndexFigures()
+    index = batch.index.pop(month, None) or IndexFigures()
     documents = batch.documents.pop(month, None) or {}
     staging = batch.stagings.pop(month)
     outcome = batch.outcome

@@ -9,12 +9,12 @@ from pathlib import Path
 from .. import cache
 from ..paths import confined
 from .documents_job import carry_documents, document_files
-from .figures import IndexFigures
 from .guards import link_or_copy
 from .jobs import Job, JobStatus, Outcome, os_error
+from .month_index import IndexFigures
 
 
-def publish_month(month: str, jobs: list[Job], figures: IndexFigures, documents: dict, out: Path, staging: Path,
+def publish_month(month: str, jobs: list[Job], index: IndexFigures, documents: dict, out: Path, staging: Path,
                   provenance: dict) -> None:
     from dataclasses import asdict
 
@@ -43,7 +43,7 @@ def publish_month(month: str, jobs: list[Job], figures: IndexFigures, documents:
         carry_documents(month, target, staging)
     documents_entry = {"key": documents["key"]} if documents.get("key") else None
     listing = [(stem, entry.get("title", stem)) for stem, entry in sections.items()]
-    page_data = {**asdict(figures), "documents": bool(documents), "provenance": provenance}
+    page_data = {**asdict(index), "documents": bool(documents), "provenance": provenance}
     for name, text in month_page_files(month, listing, page_data).items():
         write_text_atomic(staging / name, text, root=out)
     # what was published, file by file: a later run that finds one changed (a page edited by hand,

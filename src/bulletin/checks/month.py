@@ -45,13 +45,13 @@ def check_month(
     month: str,
     data_dir: str | os.PathLike[str] | None = None,
     *,
-    cache: History | None = None,
+    digests: History | None = None,
     reader: Callable[[os.PathLike[str], Table], pd.DataFrame] | None = None,
     facts_reader: Callable[[os.PathLike[str]], dict[str, object]] | None = None,
 ) -> CheckReport:
     """Check one month's figures, and against the months before it, and return the report.
 
-    ``cache`` (optional): the months' digests (:class:`bulletin.history.History`), which hold
+    ``digests`` (optional): the months' digests (:class:`bulletin.history.History`), which hold
     what the month is compared with of every earlier month; shared by the months of a range, and
     by a loaded month's family, so that each earlier month is read once.
 
@@ -99,11 +99,11 @@ def check_month(
     findings += total_findings
     for rule in (*CROSS_RULES, *WARNING_RULES):
         findings += rule.check(data)
-    if cache is None:
+    if digests is None:
         from ..history import History
 
-        cache = History(data_dir)
-    findings += across_months(month, tables, facts, data_dir, cache)  # type: ignore[arg-type]
+        digests = History(data_dir)
+    findings += across_months(month, tables, facts, data_dir, digests)  # type: ignore[arg-type]
     return CheckReport(month, findings, remainders)
 
 
@@ -113,4 +113,4 @@ def check_loaded(m: Month) -> CheckReport:
     def read_facts(path: os.PathLike[str]) -> dict[str, object]:
         return dict(m.exact_facts)
 
-    return check_month(m.month, m.data_dir, reader=m.read_exact, facts_reader=read_facts, cache=m.history)
+    return check_month(m.month, m.data_dir, reader=m.read_exact, facts_reader=read_facts, digests=m.history)

@@ -64,6 +64,6 @@ def check_range(spec: str, data_dir: PathLike = None) -> RangeReport:
     found, absent = range_months(spec, data_dir)
     from ..history import History
 
-    cache = History(data_dir)
-    reports = [check_month(m, data_dir, cache=cache) for m in found]
+    digests = History(data_dir)
+    reports = [check_month(m, data_dir, digests=digests) for m in found]
     return RangeReport(spec, reports, absent)

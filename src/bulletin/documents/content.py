@@ -8,9 +8,9 @@ computed by the sections' own functions: the headline figures are each section's
 workbook and the data package. Figures are worded in the printed style (:mod:`bulletin.fmt.printed`).
 
 A table or fact the bulletin did not print that month is replaced by one line saying so. Any
-number of rows works, none included. In a revised month every figure a revision changed reads
+number of rows works, none included. In a revised month every figure a revision edited reads
 ``1819 [r]`` (tables and prose alike), the subtitle gives the day of the latest revision and a last
-section, 修订说明, says when, why and what each revision changed.
+section, 修订说明, says when, why and what each revision edited.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def as_printed(m: Month, name: str, key: tuple[object, ...], column: str, value:
 
 def revised_fact(m: Month, key: str, value: object) -> object:
     """A stated figure (or a total standing for it), wrapped as :class:`~bulletin.fmt.printed.Revised`
-    when a revision changed it."""
+    when a revision edited it."""
     return printed.Revised(value) if value is not None and m.revised.fact(key) else value
 
 
@@ -97,7 +97,7 @@ def stated(m: Month, key: str, fact_key: str | None = None, unit: bool = True) -
     """A declared figure of the month (:mod:`bulletin.sections.model`, by its key) as the prose
     and the printed tables print it: its value and its wording, unit, form and precision, all the
     model's (``59507个``, ``49.3亿条``; a 合计 cell without its unit, ``51460109.85``, when not
-    ``unit``), `` [r]`` after the number when a revision changed it (the stated figure
+    ``unit``), `` [r]`` after the number when a revision edited it (the stated figure
     ``fact_key``, the figure's own key by default). None when the month lacks it (not published)."""
     from ..sections import model as declared
 
@@ -261,7 +261,7 @@ def telemedicine(m: Month) -> Chapter:
 def _platform_figures(m: Month, platform: str, measures: list[str]) -> dict[str, str]:
     """The platform's declared figures (``telemedicine.ecg_cases.<platform>`` …: the month's volumes,
     the cumulative consultations) worded by the model, value and unit: measure → ``33472份``
-    (`` [r]`` when a revision changed it). A measure no declaration holds is not among them."""
+    (`` [r]`` when a revision edited it). A measure no declaration holds is not among them."""
     from ..sections import model as declared
 
     out = {}

@@ -19,7 +19,8 @@ description says so. The package names its ``sources`` (the bulletin), its
 ``contributors`` (the centre that publishes it; the data names no contact), ``created`` (when it
 was written: the data holds no publication date, :func:`bulletin.provenance.generated_date`) and ``version``
 (``1.0.0``, ``1.N.0`` after N revisions); a revised month's descriptor lists its ``revisions``
-(each one's number, time, reason and changes, as ``bulletin revisions MONTH N --json`` gives them).
+(each one's number, time, reason and edits, under the key ``changes`` as ``bulletin revisions MONTH N --json``
+gives them).
 
 ``frictionless validate data-YYYY-MM/datapackage.json`` checks every file against it; the tests
 run it, and run it on a copy with one broken cell to see it fail. The ``frictionless`` library is

@@ -16,7 +16,7 @@ character counts two widths); a long header or note wraps in its cell and its ro
 height of its lines (LibreOffice does not grow a row of a file it opens); a sheet too wide to print
 upright prints landscape.
 
-In a revised month a figure a revision changed keeps its cell a number: the shorthand ``[r]`` goes
+In a revised month a figure a revision edited keeps its cell a number: the shorthand ``[r]`` goes
 into a column of its own at the end of the table (修订标记, naming the revised columns of the row),
 as the guidance asks of shorthand beside numbers, explained on the notes sheet and on the cover.
 

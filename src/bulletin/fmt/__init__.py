@@ -225,7 +225,7 @@ def table(
     number_rows
         Replace the index by 1, 2, 3 … (rows keep a non-numeric index label such as 合计).
     revised
-        Per row of ``frame`` (same length, same order) and per column, whether a revision changed
+        Per row of ``frame`` (same length, same order) and per column, whether a revision edited
         the figure (``m.revised_flags(table, frame)``): those cells read ``1,819 [r]``.
 
     signs

@@ -4,7 +4,7 @@ The bulletin prints counts without thousands separators (``59507``), money to th
 (``166469.00``), the platform's cumulative records in 亿 (``49.3亿``) and shares as percentages
 with one decimal (``34.0%``). A missing figure reads as the bulletin's own word, 未反馈
 (:data:`bulletin.fmt.NOT_REPORTED`, the one place that word is kept for display), never as 0. A
-figure a revision changed is passed as :class:`Revised` and reads ``59507 [r]``.
+figure a revision edited is passed as :class:`Revised` and reads ``59507 [r]``.
 
 The reader's style (pages, notebooks: ``59,507``, ``6,477,159.42``) is :mod:`bulletin.fmt` itself;
 both styles take the same values, so one figure is one number in every output.
@@ -22,7 +22,7 @@ from . import NOT_REPORTED, is_missing, pct
 
 @dataclass(frozen=True)
 class Revised:
-    """A figure a revision changed: worded as any other, then `` [r]`` (:func:`count`, :func:`yuan`, :func:`big`)."""
+    """A figure a revision edited: worded as any other, then `` [r]`` (:func:`count`, :func:`yuan`, :func:`big`)."""
 
     value: object
 

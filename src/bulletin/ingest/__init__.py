@@ -5,7 +5,7 @@
 titles, columns by their header labels); :func:`ingest_file` writes them through
 :mod:`bulletin.store` (atomically) into a new month folder, or — for a month already in the data —
 compares them with it and, with ``force``, takes them in as a revision that keeps the earlier
-version whole (:mod:`bulletin.revisions`); :func:`ingest_command` prints what changed, then runs
+version whole (:mod:`bulletin.revisions`); :func:`ingest_command` prints the edits, then runs
 the month's checks and prints their summary. One ingest at a time writes a data folder, and none
 while a ``bulletin run`` reads it (:mod:`bulletin.datalock`).
 """

@@ -26,7 +26,7 @@ MARK = "[r]"
 
 @dataclass(frozen=True)
 class Marks:
-    """Which figures of the current version a revision changed (each carries ``[r]``)."""
+    """Which figures of the current version a revision edited (each carries ``[r]``)."""
 
     cells: frozenset[tuple[str, tuple[str, ...], str]] = frozenset()
     rows: frozenset[tuple[str, tuple[str, ...]]] = frozenset()  # rows a revision added: every figure
@@ -77,7 +77,7 @@ def key_text(table: str, key: Sequence[object]) -> tuple[str, ...]:
 
 
 def marks(revisions: Iterable[Revision]) -> Marks:
-    """The figures any of ``revisions`` changed or added."""
+    """The figures any of ``revisions`` edited or added."""
     cells, rows, tables, facts = set(), set(), set(), set()
     for rev in revisions:
         for c in rev.edits:

@@ -155,7 +155,7 @@ def month_on_month(m: Month) -> compare.Comparison | compare.Note:
 @needs(["appointments"])
 def printed_view(m: Month) -> pd.DataFrame:
     """:func:`printed_table` for readers: hospitals numbered as printed, the 合计 row unnumbered; a
-    figure a revision changed reads ``1,819 [r]``."""
+    figure a revision edited reads ``1,819 [r]``."""
     frame = printed_table(m)
     return fmt.table(frame, "appointments", revised=m.revised_flags("appointments", frame),
                      signs=m.signs("appointments"))

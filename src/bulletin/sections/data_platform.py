@@ -317,7 +317,7 @@ def _as_printed(m: Month, level: Level, df: pd.DataFrame) -> pd.DataFrame:
 
 def _mark_revised(m: Month, level: Level, df: pd.DataFrame, out: pd.DataFrame,
                   shown: dict[str, tuple[str, ...]]) -> None:
-    """``[r]`` after each figure of ``out`` (column → the table columns it shows) a revision changed."""
+    """``[r]`` after each figure of ``out`` (column → the table columns it shows) a revision edited."""
     flags = m.revised_flags(TABLE[level], df.rename(columns={"unit": KEY[level]}))
     if not flags.to_numpy().any():
         return

@@ -221,7 +221,7 @@ def overview_view(m: Month) -> pd.DataFrame:
         for i, code in enumerate(codes):
             out.iat[i, j] = with_note(out.iat[i, j], said.get((platform, code)))
         out.iat[len(codes), j] = with_note(out.iat[len(codes), j], said.get((platform, "paused")))
-    if m.revised:  # rows are measures, columns platforms: a figure a revision changed reads 1,234 [r]
+    if m.revised:  # rows are measures, columns platforms: a figure a revision edited reads 1,234 [r]
         for i, code in enumerate(codes):
             for j, platform in enumerate(view.columns):
                 out.iat[i, j] = fmt.mark(out.iat[i, j], m.revised.cell("telemedicine", (platform, code), "value"))

@@ -230,12 +230,12 @@ def _check_view(check: dict | None, sections: list[tuple[str, str]]) -> dict | N
             "notes": check.get("notes") or []}
 
 
-def month_page(month: str, sections: list[tuple[str, str]], figures: dict) -> str:
+def month_page(month: str, sections: list[tuple[str, str]], page: dict) -> str:
     """The month's page: headline figures, the sections, the data check's summary (counts by
     severity and rule, whose checks they are, a link to the findings on the overview's page).
 
-    ``figures`` is the month's index figures (``bulletin.batch.figures.IndexFigures``, as a dict):
-    ``points`` (the main points in words, one sentence per section, shown first), ``headlines``
+    ``page`` is the month's page data, its index figures (``bulletin.batch.month_index.IndexFigures``,
+    as a dict): ``points`` (the main points in words, one sentence per section, shown first), ``headlines``
     ``[[label, value], …]`` (the full list, below them in a details element), ``compared`` (each
     comparison whose base month is in the data: ``title`` and the change beside each headline, a
     column of that list), ``check_report``
@@ -243,30 +243,30 @@ def month_page(month: str, sections: list[tuple[str, str]], figures: dict) -> st
     (all months in the data), ``documents`` (set when the month's documents are published: the page
     links them), ``provenance`` (``version``, ``code``, ``data``: which code and data produced the
     month), ``revisions`` (``bulletin.revisions.page_summary``: when, why and what each revision
-    changed). Missing parts read as "unavailable".
+    edited). Missing parts read as "unavailable".
     """
-    nav = month_nav(month, figures.get("months"), sections, None)
+    nav = month_nav(month, page.get("months"), sections, None)
     return render(
         "month.html.j2", month_label=month_label(month), nav=nav, page_kind="month",
-        headlines=figures.get("headlines"), points=[str(p) for p in figures.get("points") or []],
-        compared=_compared(figures),
-        check=_check_view(figures.get("check_report"), sections),
+        headlines=page.get("headlines"), points=[str(p) for p in page.get("points") or []],
+        compared=_compared(page),
+        check=_check_view(page.get("check_report"), sections),
         sections=[{"href": f"{stem}.html", "title": title} for stem, title in sections],
-        documents=_document_links(month) if figures.get("documents") else [],
-        provenance=figures.get("provenance"), revisions=_revisions(figures), synthetic=_synthetic(figures),
+        documents=_document_links(month) if page.get("documents") else [],
+        provenance=page.get("provenance"), revisions=_revisions(page), synthetic=_synthetic(page),
     )
 
 
-def _synthetic(figures: dict) -> bool:
+def _synthetic(page: dict) -> bool:
     """Whether a month's figures are a demonstration's synthetic data (its provenance says so)."""
-    provenance = figures.get("provenance")
+    provenance = page.get("provenance")
     return isinstance(provenance, dict) and provenance.get("synthetic") is True
 
 
-def _compared(figures: dict) -> list[dict]:
+def _compared(page: dict) -> list[dict]:
     """The comparisons beside the headline figures (``title``, one change per headline), those
     malformed or not one a headline left out."""
-    found, count = figures.get("compared"), len(figures.get("headlines") or [])
+    found, count = page.get("compared"), len(page.get("headlines") or [])
     if not isinstance(found, list):
         return []
     return [c for c in found if isinstance(c, dict) and isinstance(c.get("changes"), list)
@@ -307,19 +307,19 @@ def _document_links(month: str) -> list[dict[str, str]]:
     return [{"href": h, "title": t} for h, t in zip(hrefs, DOCUMENT_TITLES, strict=True)]
 
 
-def month_summary(month: str, sections: list[tuple[str, str]], figures: dict) -> str:
+def month_summary(month: str, sections: list[tuple[str, str]], page: dict) -> str:
     """``summary.json`` of a published month: what the top index shows of it (key figures, status)."""
-    report = figures.get("check_report") or {}
+    report = page.get("check_report") or {}
     counts = report.get("counts")
     summary = {
         "month": month,
         "sections": len(sections),
-        "headlines": (figures.get("headlines") or [])[:TOP_HEADLINES],
+        "headlines": (page.get("headlines") or [])[:TOP_HEADLINES],
         "check": counts,
     }
-    if _synthetic(figures):
+    if _synthetic(page):
         summary["synthetic"] = True
-    revisions = _revisions(figures)
+    revisions = _revisions(page)
     if revisions:
         summary["revisions"] = [{k: r.get(k) for k in ("number", "when", "date", "reason", "figures")}
                                 for r in revisions]
