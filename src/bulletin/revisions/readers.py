@@ -119,5 +119,5 @@ def page_summary(month: str, data_dir: str | os.PathLike[str] | None) -> list[di
     except BulletinError:
         return []
     return [{"number": r.number, "when": r.when, "date": r.date_label, "reason": r.reason,
-             "figures": figures_edited(r.edits), "changes": [c.text() for c in r.edits]} for r in revs]
+             "figures": figures_edited(r.edits), "edits": [c.text() for c in r.edits]} for r in revs]
 
