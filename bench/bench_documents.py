@@ -8,12 +8,12 @@ Measures, in one run (wall clock, median of ``--reps`` repetitions, each in fres
   documents are one more job of the month in the runner's pool);
 - run without documents: the same with the documents job replaced by one that does nothing;
   the difference of the medians is what the documents add to a cold one-month run;
-- documents, cold process: ``bulletin.documents.write_all`` in a new Python process (interpreter
+- documents, cold process: ``bulletin.render.documents.write_all`` in a new Python process (interpreter
   start, imports, the four documents): what they would add done after the run instead;
 - documents, warm: ``write_all`` alone in a process that has already imported ``bulletin`` (what
   a pool worker of the runner pays), and each writer's share;
 - the plain way for the Word file: the same tables filled cell by cell through python-docx's
-  objects and merged with ``_Cell.merge`` (what :mod:`bulletin.documents.word` avoids).
+  objects and merged with ``_Cell.merge`` (what :mod:`bulletin.render.documents.word` avoids).
 
 Goal: the documents add no more than 1 s to a cold one-month run. The machine may be shared:
 medians damp the noise, the load average is printed alongside.
@@ -36,7 +36,7 @@ MONTH = "2020-02"
 BUDGET = 1.0
 
 _COLD = """
-from bulletin.documents import write_all
+from bulletin.render.documents import write_all
 write_all({month!r}, None, {out!r})
 """
 
@@ -65,7 +65,7 @@ def _plain_docx(doc, target: Path) -> None:
     import docx
     from docx.shared import Pt
 
-    from bulletin.documents.model import Grid, place
+    from bulletin.render.documents.model import Grid, place
 
     document = docx.Document()
     for chapter in doc.chapters:
@@ -91,7 +91,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=5)
     args = parser.parse_args()
 
-    from bulletin.documents import content, datapackage, pdf, word, workbook, write_all
+    from bulletin.render.documents import content, datapackage, pdf, word, workbook, write_all
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-documents-"))
     try:

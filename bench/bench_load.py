@@ -23,8 +23,8 @@ from pathlib import Path
 import pandas as pd
 
 import bulletin
-from bulletin import paths
-from bulletin.schema import FACTS_FILE, TABLES
+from bulletin.core import paths
+from bulletin.core.schema import FACTS_FILE, TABLES
 
 GOAL_ONE = 0.050
 GOAL_MANY = 2.0

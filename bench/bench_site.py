@@ -1,11 +1,11 @@
-"""How long a page's embedded font takes: ``bulletin.site.fonts`` against the plain fontTools way.
+"""How long a page's embedded font takes: ``bulletin.core.fonts`` against the plain fontTools way.
 
     .venv/bin/python bench/bench_site.py [--reps 5]
 
 The texts are the reader pages of the recorded section notebooks (``notebooks/*.ipynb``),
 rendered without their font. "plain" is fontTools' subsetter with WOFF2 output (layout tables
 kept, hints dropped: what ``pyftsubset --flavor=woff2`` does), a fresh font per page.
-"bulletin" is :func:`bulletin.site.fonts.subset_woff2`: outlines drawn once per process and
+"bulletin" is :func:`bulletin.core.fonts.subset_woff2`: outlines drawn once per process and
 reused, no layout tables, WOFF2 at brotli 9. Both run in the same process, one page after the
 other as a worker does; figures are medians per page (the machine is shared) and the WOFF2
 sizes. Goal: the fonts of a month's nine pages add well under 15% to a cold ``bulletin run``.
@@ -21,8 +21,9 @@ import time
 
 import nbformat
 
+from bulletin.core import fonts
+from bulletin.render.site import pages
 from bulletin.sections import SECTIONS
-from bulletin.site import fonts, pages
 
 
 def page_texts() -> list[str]:

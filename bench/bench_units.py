@@ -8,7 +8,7 @@ shipped table, then spellings built from February's own hospitals (``某医院3�
 which share most of their characters with the names the month prints — the case where matching by
 characters has the most candidates to weigh. Timed, medians of ``--reps``:
 
-- "read": ``bulletin.units.aliases`` (reading and validating the table);
+- "read": ``bulletin.data.units.aliases`` (reading and validating the table);
 - "bulletin": the check's name matching as it is (:func:`bulletin.checks.across.name_findings`: an
   index of the known names' characters, difflib only on candidates);
 - "plain": the same findings the way they were computed before: for every new name, difflib against
@@ -31,11 +31,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bulletin import load, paths, units
+from bulletin import load
 from bulletin.checks import check_month
 from bulletin.checks.across import _read_earlier, close, name_findings, names_in
+from bulletin.core import paths
+from bulletin.core.schema import TABLES
+from bulletin.data import units
 from bulletin.history import History
-from bulletin.schema import TABLES
 
 MONTH = "2020-02"
 GOAL_ROWS = 20_000

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_workbook_ingest.py [--month 2020-02] [--reps 15]
 
-"workbook" is ``bulletin.ingest.ingest_file`` of February's template filled in with February's own
+"workbook" is ``bulletin.data.ingest.ingest_file`` of February's template filled in with February's own
 figures (``bulletin template``, then openpyxl writes the figures, as a script of the office would);
 "text" is ``ingest_file`` of the published bulletin's statistics part (``data/raw/2020-02.txt``).
 Each run ingests into a new empty data folder (the whole path: read, check each cell, write the
@@ -25,12 +25,12 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from bulletin import paths
-from bulletin.documents.template import write_template
-from bulletin.ingest import ingest_file
-from bulletin.schema import TABLES
-from bulletin.sheet_layout import FACTS_SHEET, FIRST_ROW, TABLE_SHEETS, TOTAL_LABEL
-from bulletin.store import read_facts, read_table
+from bulletin.core import paths
+from bulletin.core.schema import TABLES
+from bulletin.core.sheet_layout import FACTS_SHEET, FIRST_ROW, TABLE_SHEETS, TOTAL_LABEL
+from bulletin.data.ingest import ingest_file
+from bulletin.data.store import read_facts, read_table
+from bulletin.render.documents.template import write_template
 
 GOAL = 1.0
 

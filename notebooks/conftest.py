@@ -3,7 +3,7 @@ the notebooks in this folder only).
 
 - A mismatch lists the changed lines as ``recorded:`` (the notebook file) above ``now:`` (this
   run); a table is compared figure by figure, each line naming its row and column
-  (:func:`bulletin.output_diff.explain_difference`), instead of pytest's own diff, which nbval prints
+  (:func:`bulletin.style.output_diff.explain_difference`), instead of pytest's own diff, which nbval prints
   with ``-`` for the new output and cuts a long table to its last ten identical characters.
 - A notebook that failed and differs from the last commit is named at the end, with how to
   restore it: JupyterLab autosaves an exploration (``month = "2020-07"``) over the recorded
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.output_diff import explain_difference
+from bulletin.style.output_diff import explain_difference
 
 
 @pytest.hookimpl(tryfirst=True)

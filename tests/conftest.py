@@ -12,7 +12,7 @@ import pytest
 from helpers import REFERENCE_MONTH
 from hypothesis import settings
 
-from bulletin import paths
+from bulletin.core import paths
 
 # CI must be deterministic: the same examples on every run, and no example database replaying a
 # failure found elsewhere. Locally Hypothesis explores (and remembers what failed).

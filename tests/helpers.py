@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from bulletin import paths, schema
 from bulletin.checks import Finding
-from bulletin.month_strings import next_month
+from bulletin.core import paths, schema
+from bulletin.core.month_strings import next_month
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 #: a published bulletin as received (the whole text, not only its statistics part), beside the project
@@ -419,7 +419,7 @@ def _check_totals_said(decl, rows: list[dict], said: str, facts: dict) -> None:
 
 def check_descriptions(folder: Path) -> None:
     """Each statement the descriptions of a written data package make, checked against its files."""
-    from bulletin.store import TOTAL_NAMES
+    from bulletin.data.store import TOTAL_NAMES
 
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     facts = {r["key"]: Decimal(r["value"]) for r in _csv_rows(folder / "facts.csv")}

@@ -30,7 +30,7 @@ import zmq
 from jupyter_client import AsyncKernelManager
 from traitlets import default
 
-from bulletin import paths
+from bulletin.core import paths
 from bulletin.sections import SECTIONS, section
 
 KERNEL = "python3"

@@ -17,8 +17,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from . import wiring as _wiring
-from .errors import (
+from bulletin.core import wiring as _wiring
+from bulletin.core.errors import (
     AbsentMonthsWarning,
     BulletinDataError,
     BulletinError,
@@ -26,12 +26,12 @@ from .errors import (
     IngestError,
     MonthNotInDataError,
 )
-from .provenance import __version__  # noqa: F401 - said once, in provenance, where every output reads it
+from bulletin.core.provenance import __version__  # noqa: F401 - said once, in provenance, where every output reads it
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time these come lazily from __getattr__
-    from .history import headlines
-    from .loaded_month import Month, month
-    from .loaders import facts, labels, load, load_month, load_range, months
+    from bulletin.data.loaded_month import Month, month
+    from bulletin.data.loaders import facts, labels, load, load_month, load_range, months
+    from bulletin.history import headlines
 
 #: public name → module that defines it (imported on first access)
 _LAZY = {
@@ -66,22 +66,22 @@ __all__ = [
 
 
 def _check(m: Month) -> object:
-    from .checks.month import check_loaded
+    from bulletin.checks.month import check_loaded
 
     return check_loaded(m)
 
 
 def _history(m: Month) -> object:
-    from .history import of
+    from bulletin.history import of
 
     return of(m)
 
 
-#: the loaded month's m.check() and m.history, computed by the layers above it (bulletin.wiring)
+#: the loaded month's m.check() and m.history, computed by the layers above it (bulletin.core.wiring)
 _wiring.ABOVE.update(check=_check, history=_history)
 
 
-#: submodules reachable as attributes without their own import (``bulletin.units.aliases()``)
+#: submodules reachable as attributes without their own import (``bulletin.data.units.aliases()``)
 _SUBMODULES = frozenset({"charts", "checks", "display", "fmt", "history", "paths", "schema", "sections", "store",
                          "units"})
 

@@ -14,16 +14,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import publication
-from .errors import BulletinError
+from bulletin.core import publication
+from bulletin.core.errors import BulletinError
 
 if TYPE_CHECKING:
-    from .revisions import Revision
+    from bulletin.data.revisions import Revision
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from . import units
-    from .checks import check_month, check_range
+    from bulletin.checks import check_month, check_range
+    from bulletin.data import units
 
     report = check_range(args.month, args.data_dir) if ":" in args.month else check_month(args.month, args.data_dir)
     if not args.json and not units.present(args.data_dir):
@@ -33,14 +33,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingest import ingest_command
+    from bulletin.data.ingest import ingest_command
 
     return ingest_command(args.file, month=args.month, data_dir=args.data_dir, force=args.force,
                           partial=args.partial, reason=args.reason)
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from .documents.template import write_template
+    from bulletin.render.documents.template import write_template
 
     print(write_template(args.month, args.out, args.data_dir))
     return 0
@@ -48,8 +48,8 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 def _cmd_revisions(args: argparse.Namespace) -> int:
     """``bulletin revisions MONTH [N] [--json]``: list a month's revisions, or show one as its edits."""
-    from .loaders import month_folder
-    from .revisions import read
+    from bulletin.data.loaders import month_folder
+    from bulletin.data.revisions import read
 
     folder = month_folder(args.month, args.data_dir)
     revs = read(folder)
@@ -65,8 +65,8 @@ def _cmd_revisions(args: argparse.Namespace) -> int:
 
 def _show_revision(folder: Path, revs: Sequence[Revision], number: int, as_json: bool) -> None:
     """Revision ``number`` of the month in ``folder``: its heading and every edit (or its record)."""
-    from .errors import BulletinDataError
-    from .revisions import REVISIONS_DIR
+    from bulletin.core.errors import BulletinDataError
+    from bulletin.data.revisions import REVISIONS_DIR
 
     found = [r for r in revs if r.number == number]
     if not revs:
@@ -85,7 +85,7 @@ def _show_revision(folder: Path, revs: Sequence[Revision], number: int, as_json:
 
 def _list_revisions(folder: Path, revs: Sequence[Revision]) -> None:
     """One line per revision of the month in ``folder``."""
-    from . import paths
+    from bulletin.core import paths
 
     if not revs:
         print(f"{folder.name}: never revised (the data holds the month as first ingested)")
@@ -110,9 +110,9 @@ def _revision_json(rev: Revision) -> dict[str, object]:
 def _cmd_run(args: argparse.Namespace) -> int:
     """``bulletin run``: a signal (SIGTERM, SIGHUP) stops it as Ctrl-C does; the exit code says how it
     ended (2: no month of the range in the data)."""
-    from . import batch
-    from .batch import jobs
-    from .batch.signals import stop_as_interrupt
+    from bulletin import batch
+    from bulletin.batch import jobs
+    from bulletin.batch.signals import stop_as_interrupt
 
     notebooks = jobs.section_notebooks(args.sections)
     with stop_as_interrupt() as stopped:
@@ -128,7 +128,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_documents(args: argparse.Namespace) -> int:
-    from .documents import write_all
+    from bulletin.render.documents import write_all
 
     for path in write_all(args.month, args.data_dir, args.out):
         print(path)
@@ -136,7 +136,8 @@ def _cmd_documents(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from . import demo, paths
+    from bulletin.core import paths
+    from bulletin.data import demo
 
     folder = Path(args.out) if args.out else paths.DEFAULT_DEMO_DIR
     written = demo.build(folder / "data")
@@ -146,7 +147,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_months(args: argparse.Namespace) -> int:
-    from .loaders import months
+    from bulletin.data.loaders import months
 
     for month in months(args.data_dir):
         print(month)
@@ -173,7 +174,7 @@ def _command(sub, name: str, summary: str, description: str | None = None):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .batch.jobs import DEFAULT_TIMEOUT
+    from bulletin.batch.jobs import DEFAULT_TIMEOUT
 
     parser = argparse.ArgumentParser(prog="bulletin", description=f"{publication.NAME}：数据、核对、分节报告",
                                      epilog="每个命令的说明：bulletin 命令 -h", add_help=False)
@@ -295,8 +296,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--out is empty; give a folder, or leave the option out for the default")
     try:
         if getattr(args, "data_dir", None) is not None:
-            # refused (when empty) with the line the API gives: bulletin.paths.data_dir
-            from .paths import data_dir
+            # refused (when empty) with the line the API gives: bulletin.core.paths.data_dir
+            from bulletin.core.paths import data_dir
 
             data_dir(args.data_dir)
         return args.func(args)

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache, paths
-from .comparisons import base_months
+from bulletin.core import cache, paths
+from bulletin.core.comparisons import base_months
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .loaded_month import Month
+    from bulletin.data.loaded_month import Month
 
 #: bump when the digest's content changes shape (every digest is then rebuilt once)
 FORMAT = "bulletin-digest/2"  # 2: each headline with its key; shares in percent
@@ -58,7 +58,7 @@ def _plain(value: object) -> object:
     """A headline value as JSON holds it: ``None`` for missing, ``int`` or ``float`` otherwise."""
     import numbers
 
-    from . import fmt
+    from bulletin.style import fmt
 
     if fmt.is_missing(value):
         return None
@@ -69,9 +69,9 @@ def _plain(value: object) -> object:
 
 def compute(m: Month) -> dict:
     """The digest of the loaded month ``m`` (see the module docstring)."""
-    from .checks.across import check_inputs
-    from .errors import BulletinDataError
-    from .sections import with_headlines
+    from bulletin.checks.across import check_inputs
+    from bulletin.core.errors import BulletinDataError
+    from bulletin.sections import with_headlines
 
     headlines = []
     problems = []
@@ -98,7 +98,7 @@ def compute(m: Month) -> dict:
         frame = frame.sort_values("_size", ascending=False, kind="stable")
         rankings[r.table] = [[str(u), _plain(v)] for u, v in zip(frame[r.key], frame["_size"], strict=True)]
     tables = {}
-    from .checks.across import NAME_COLUMNS
+    from bulletin.checks.across import NAME_COLUMNS
 
     for name in dict.fromkeys(t for t, _ in NAME_COLUMNS):
         try:
@@ -129,7 +129,7 @@ def _hash_json(value: object) -> str:
 
 def compute_month(month: str, data_dir: PathLike = None) -> dict:
     """The digest of ``month``, loaded afresh (what the batch's workers call)."""
-    from .loaded_month import Month
+    from bulletin.data.loaded_month import Month
 
     return compute(Month(month, data_dir))
 
@@ -166,7 +166,7 @@ def write_stored(folder: Path, digest: dict) -> None:
 
     Only inside the folder that holds ``folder`` (the reports folder): a ``.history`` that is a
     link to somewhere else (the data folder) is refused here, at each write, with one line."""
-    from .files import write_text_atomic
+    from bulletin.core.files import write_text_atomic
 
     path = paths.confined(folder / f"{digest['month']}.json", folder.parent)
     folder.mkdir(parents=True, exist_ok=True)
@@ -176,7 +176,7 @@ def write_stored(folder: Path, digest: dict) -> None:
 class History:
     """The digests of a data directory's months, each read or computed once (see the module docstring).
 
-    ``store``: the folder of stored digests (default :func:`bulletin.paths.history_dir`); only
+    ``store``: the folder of stored digests (default :func:`bulletin.core.paths.history_dir`); only
     current ones are used, and nothing is written there unless ``writable`` (the batch, which holds
     the reports folder's lock). ``loaded``: months already loaded (``{month: Month}``), reused
     when a digest has to be computed.
@@ -252,7 +252,7 @@ class History:
         """See :func:`series`."""
         import pandas as pd
 
-        from .sections import section
+        from bulletin.sections import section
 
         wanted = tuple(months)
         if wanted not in self._series:
@@ -274,8 +274,8 @@ class History:
         the month before: what its check compares with (:func:`bulletin.checks.across.history_state`),
         and, for each section, the latest earlier month that printed the section's tables with
         that month's headlines (the month-on-month of a section the month before left out)."""
-        from .checks.across import history_state
-        from .sections import model, with_headlines
+        from bulletin.checks.across import history_state
+        from bulletin.sections import model, with_headlines
 
         state = history_state(month, self.data_dir, self)
         earlier = [m for m in self.months() if m < month]
@@ -315,12 +315,12 @@ def headlines(months: str | None = None, data_dir: PathLike = None) -> pd.DataFr
 
     ``months`` is a month or a range (``"2018-01:2020-12"``), default every month in the data;
     months of the range not in the data are left out (a gap is a gap), and an
-    :class:`~bulletin.errors.AbsentMonthsWarning` names them. Each month is read from its stored
+    :class:`~bulletin.core.errors.AbsentMonthsWarning` names them. Each month is read from its stored
     digest when current (``reports/.history/``), else computed once. What ``bulletin check``
     refuses of the same months (a month not ``YYYY-MM``, a range backwards or with no month of the
     data, a missing or empty data directory) raises the same :class:`BulletinDataError`.
     """
-    from .loaders import range_months, warn_absent
+    from bulletin.data.loaders import range_months, warn_absent
 
     if months is None:
         wanted = None

@@ -1,5 +1,5 @@
 """The end-to-end tests' shared runs: one published February 2020 for every test that only reads it,
-and one fork server lent to every run of a session (``bulletin.kernels.start_server``, the one place a
+and one fork server lent to every run of a session (``bulletin.batch.kernels.start_server``, the one place a
 run gets its server)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import REFERENCE_MONTH
 
-from bulletin import paths
+from bulletin.core import paths
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +77,7 @@ def _session_fork_server():
     started = []
 
     def start():
-        from bulletin import kernels
+        from bulletin.batch import kernels
 
         if not kernels.fork_available():
             return None
@@ -95,6 +95,6 @@ def _session_fork_server():
 def _one_fork_server(monkeypatch, _session_fork_server):
     """Runs in this process borrow the session's fork server (runs in a subprocess start their own,
     as ``bulletin run`` does)."""
-    from bulletin import kernels
+    from bulletin.batch import kernels
 
     monkeypatch.setattr(kernels, "start_server", _session_fork_server)  # the one place a run gets its server

@@ -19,10 +19,11 @@ import pandas as pd
 import pytest
 
 import bulletin
-from bulletin import display, output_diff, paths
-from bulletin.errors import MonthNotInDataError
-from bulletin.month_strings import month_ranges
-from bulletin.mplfont import SYSTEM_CJK_FAMILIES
+from bulletin.core import paths
+from bulletin.core.errors import MonthNotInDataError
+from bulletin.core.month_strings import month_ranges
+from bulletin.core.mplfont import SYSTEM_CJK_FAMILIES
+from bulletin.style import display, output_diff
 
 MONTH = "2020-02"
 README = paths.PROJECT_ROOT / "README.md"
@@ -125,7 +126,7 @@ def test_the_readmes_plots_draw_chinese_in_plain_python(tmp_path):
 def test_the_fallback_keeps_a_users_own_choice_and_is_added_once():
     import matplotlib as mpl
 
-    from bulletin.mplfont import use_as_fallback
+    from bulletin.core.mplfont import use_as_fallback
 
     with mpl.rc_context({"font.family": ["serif"]}):
         family = use_as_fallback()
@@ -139,7 +140,7 @@ def test_the_fallback_keeps_a_users_own_choice_and_is_added_once():
 def test_rename_returns_a_series_with_the_inputs_index_and_name():
     k = bulletin.month(MONTH).kiosks
     hospitals = k[k["group"] == "hospital"].set_index(k.index[k["group"] == "hospital"] + 100)["unit"]
-    renamed = bulletin.units.aliases().rename(hospitals)
+    renamed = bulletin.data.units.aliases().rename(hospitals)
     assert isinstance(renamed, pd.Series)
     assert renamed.index.equals(hospitals.index) and renamed.name == "unit" and renamed.dtype == hospitals.dtype
     assert len(renamed.head()) == 5
@@ -147,11 +148,11 @@ def test_rename_returns_a_series_with_the_inputs_index_and_name():
     row = hospitals.index[hospitals == "南京江北人民医院"][0]
     assert renamed[row] == "南京市江北人民医院"
     assert (renamed != hospitals).sum() == 3  # 南京江北人民医院, 同仁医院, 南京理工大学校医院
-    assert k.assign(unit=bulletin.units.aliases().rename(k["unit"]))["unit"].notna().all()
+    assert k.assign(unit=bulletin.data.units.aliases().rename(k["unit"]))["unit"].notna().all()
 
 
 def test_rename_keeps_missing_values_an_index_and_a_list():
-    names = bulletin.units.aliases()
+    names = bulletin.data.units.aliases()
     series = pd.Series(["同仁医院", pd.NA], index=["a", "b"], name="医院", dtype="string")
     renamed = names.rename(series)
     assert renamed.tolist()[0] == "南京同仁医院" and pd.isna(renamed["b"]) and renamed.name == "医院"

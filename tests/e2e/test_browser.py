@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 from helpers import CHROMIUM, Page
 
-from bulletin import paths
+from bulletin.core import paths
+from bulletin.core.fonts import FAMILY
 from bulletin.sections import SECTIONS
-from bulletin.site.fonts import FAMILY
 
 AXE = next((Path(p) for p in (os.environ.get("BULLETIN_AXE_JS"),
                               paths.PROJECT_ROOT / "build" / "node_modules" / "axe-core" / "axe.min.js")

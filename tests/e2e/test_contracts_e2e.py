@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bulletin import units
 from bulletin.checks import check_month
+from bulletin.data import units
 
 # --------------------------------------------------------------------------- hostile round 4 (issue 27)
 

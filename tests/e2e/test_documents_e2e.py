@@ -17,16 +17,17 @@ import pytest
 from helpers import FIXTURES, REFERENCE_MONTH, check_descriptions, edit_csv, poppler, struct_elements
 
 import bulletin
-from bulletin import documents, schema
-from bulletin.documents import content, model, pdf
-from bulletin.errors import BulletinDataError
-from bulletin.provenance import generated_date
+from bulletin.core import schema
+from bulletin.core.errors import BulletinDataError
+from bulletin.core.provenance import generated_date
+from bulletin.render import documents
+from bulletin.render.documents import content, model, pdf
 
 M = REFERENCE_MONTH
 #: a name that is markup, code or a formula in every format it reaches
 NASTY = '=HYPERLINK("x") #标题 *粗* $x$ [链] \\ @引 <l> _下_ `c`'
 #: NASTY as a unit's name can be: the input refuses a name starting with = + - @ (the shape of a
-#: spreadsheet formula, bulletin.inputs.name_problem), so the name leads with a hospital's word
+#: spreadsheet formula, bulletin.core.inputs.name_problem), so the name leads with a hospital's word
 NASTY_NAME = "医院" + NASTY
 
 
@@ -60,7 +61,7 @@ def pdf_text(written) -> str:
 def nasty(tmp_path_factory) -> tuple[Path, Path]:
     """A month whose names hold markup and formula characters, and its documents."""
     root = tmp_path_factory.mktemp("docs") / "data"
-    shutil.copytree(bulletin.paths.DEFAULT_DATA_DIR / M, root / M)
+    shutil.copytree(bulletin.core.paths.DEFAULT_DATA_DIR / M, root / M)
     edit_csv(root / M / "appointments.csv", "南京市儿童医院", _csv_quote(NASTY_NAME))
     edit_csv(root / M / "kiosks.csv", "江苏省中医院", _csv_quote(NASTY_NAME))
     edit_csv(root / M / "booking_channels.csv", "微脉科技", _csv_quote("微脉+" + NASTY))
@@ -74,7 +75,7 @@ def test_write_all_writes_the_four_documents_into_the_given_folder_only(written,
     assert all(p.exists() for p in written.values())
     assert not list(written["pdf"].parent.glob(".documents-*")), "the work folder is cleaned up"
     assert sorted(p.name for p in (data_in_odd_path / M).iterdir()) == sorted(
-        p.name for p in (bulletin.paths.DEFAULT_DATA_DIR / M).iterdir()), "nothing written into the data"
+        p.name for p in (bulletin.core.paths.DEFAULT_DATA_DIR / M).iterdir()), "nothing written into the data"
 
 
 # ---------------------------------------------------------------- PDF
@@ -229,7 +230,7 @@ def test_xlsx_follows_the_spreadsheet_checklist_and_equals_the_data(written, dat
     for ws in wb.worksheets:
         assert not ws.merged_cells.ranges, ws.title
         assert isinstance(ws["A1"].value, str) and ws["A1"].value
-    from bulletin.documents.workbook import SHEETS
+    from bulletin.render.documents.workbook import SHEETS
 
     for name, sheet in SHEETS.items():
         ws = wb[sheet]
@@ -390,16 +391,16 @@ FORMULA_NAMES = [
 
 def test_data_package_writes_no_formula_from_data_and_says_how_to_undo_the_guard(tmp_path, monkeypatch):
     """The data package's guard holds on its own: the input's refusal of names shaped like a formula
-    (:data:`bulletin.inputs.FORMULA_STARTS`, the first guard) is lifted here, as for data written
+    (:data:`bulletin.core.inputs.FORMULA_STARTS`, the first guard) is lifted here, as for data written
     before that refusal existed."""
-    from bulletin import inputs
-    from bulletin.documents import datapackage
-    from bulletin.store import SPREADSHEET_STARTS, codec
+    from bulletin.core import inputs
+    from bulletin.data.store import SPREADSHEET_STARTS, codec
+    from bulletin.render.documents import datapackage
 
     monkeypatch.setattr(inputs, "FORMULA_STARTS", ())
     monkeypatch.setattr(codec, "FORMULA_STARTS", ())
     root = tmp_path / "data"
-    shutil.copytree(bulletin.paths.DEFAULT_DATA_DIR / M, root / M)
+    shutil.copytree(bulletin.core.paths.DEFAULT_DATA_DIR / M, root / M)
     for file, old, new in FORMULA_NAMES:
         edit_csv(root / M / file, old, _csv_quote(new))
     folder = datapackage.write(bulletin.month(M, root), tmp_path / f"data-{M}")
@@ -489,9 +490,9 @@ def _zip_text(path: Path) -> str:
 
 
 def test_every_output_names_the_publication_once_one_way(written, pdf_text, published_2020_02):
-    """The bulletin prints no name of its own: every output says :data:`bulletin.publication.NAME`,
+    """The bulletin prints no name of its own: every output says :data:`bulletin.core.publication.NAME`,
     and neither 南京市卫生信息统计简报 nor 《卫生信息统计简报》."""
-    from bulletin import publication
+    from bulletin.core import publication
 
     name = publication.NAME
     info = subprocess.run([poppler("pdfinfo"), str(written["pdf"])], capture_output=True, text=True,
@@ -594,7 +595,7 @@ def test_cli_writes_the_documents_and_refuses_the_data_folder(data_copy, tmp_pat
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "data directory" in err[0]
     assert sorted(p.name for p in (data_copy / M).iterdir()) == sorted(
-        p.name for p in (bulletin.paths.DEFAULT_DATA_DIR / M).iterdir())
+        p.name for p in (bulletin.core.paths.DEFAULT_DATA_DIR / M).iterdir())
     edit_csv(data_copy / M / "appointments.csv", ",6398,", ",-5,")
     assert main(["documents", M, "--data-dir", str(data_copy), "--out", str(tmp_path / "x")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
@@ -607,8 +608,8 @@ def test_cli_writes_the_documents_and_refuses_the_data_folder(data_copy, tmp_pat
 def test_bulletin_run_publishes_the_documents_with_the_month_and_skips_them_unchanged(data_copy, tmp_path):
     import io
 
-    from bulletin import cache
     from bulletin.batch import Notebook, run_batch
+    from bulletin.core import cache
 
     figures = Notebook("00_figures", "数字", FIXTURES / "notebooks" / "00_figures.ipynb")
     out = tmp_path / "报告 目录"

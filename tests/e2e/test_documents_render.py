@@ -32,8 +32,9 @@ import pytest
 from helpers import IN_CI, REFERENCE_MONTH, poppler, struct_elements, tool
 
 import bulletin
-from bulletin import documents, schema
-from bulletin.documents import content, model, pdf
+from bulletin.core import schema
+from bulletin.render import documents
+from bulletin.render.documents import content, model, pdf
 
 M = REFERENCE_MONTH
 KINDS = ("pdf", "docx")
@@ -95,7 +96,7 @@ def _is_contents(line: Line) -> bool:
 @pytest.fixture(scope="module")
 def data_in_odd_path(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("render") / "卫生 数据"
-    shutil.copytree(bulletin.paths.DEFAULT_DATA_DIR / M, root / M)
+    shutil.copytree(bulletin.core.paths.DEFAULT_DATA_DIR / M, root / M)
     return root
 
 
@@ -142,7 +143,7 @@ def long_month(tmp_path_factory) -> Path:
     """The month with twice as many hospitals' kiosks (each hospital again as its 分院): the
     hospitals' group no longer fits one page, in either document."""
     root = tmp_path_factory.mktemp("long") / "data"
-    shutil.copytree(bulletin.paths.DEFAULT_DATA_DIR / M, root / M)
+    shutil.copytree(bulletin.core.paths.DEFAULT_DATA_DIR / M, root / M)
     path = root / M / "kiosks.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     extra = [line.replace(",", "分院,", 2).replace("分院,", ",", 1) for line in lines if line.startswith("hospital,")]
@@ -351,7 +352,7 @@ def test_pdf_headings_one_h1_for_the_title_and_h2_for_each_section(data_in_odd_p
 def test_docx_properties_name_the_publisher_and_tables_carry_alt_text(data_in_odd_path, doc, tmp_path, monkeypatch):
     import docx
 
-    from bulletin.documents import word
+    from bulletin.render.documents import word
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1583020800")  # 2020-03-01T00:00:00Z
     d = docx.Document(word.write(doc, tmp_path / "b.docx"))
@@ -379,8 +380,8 @@ def test_docx_properties_name_the_publisher_and_tables_carry_alt_text(data_in_od
 def test_a_table_titled_otherwise_than_its_chapter_is_captioned_and_numbered(tmp_path):
     """Two tables under one heading: each is captioned 表1, 表2 with its own title (a Word Caption
     numbered by a SEQ field; a Typst table caption above the table); a revised month says so."""
-    from bulletin.documents import word
-    from bulletin.documents.model import Cell, Chapter, Grid
+    from bulletin.render.documents import word
+    from bulletin.render.documents.model import Cell, Chapter, Grid
 
     head = ((Cell("单位"), Cell("数")),)
     first = Grid("kiosks", "甲表", (1, 1), head, ((Cell("甲院"), Cell("未反馈", numeric=True)),))
@@ -525,7 +526,7 @@ def test_the_word_files_appointments_header_holds_12320_online_on_one_line(rende
     """12320在线预约 on one line in the Word file, with room to spare: its column holds the header
     even in a font setting the digits as wide as the characters (a client without 宋体 falls back
     to such fonts; the reviewer's had wrapped 约 alone onto a second line)."""
-    from bulletin.documents import word
+    from bulletin.render.documents import word
 
     header = [line.text for lines in rendered["docx"] for line in lines if line.text.startswith("序号单位")]
     assert header and all("12320在线预约" in text for text in header), header
@@ -567,7 +568,7 @@ def workbook_tables(data_in_odd_path, tmp_path_factory) -> dict[str, tuple[list[
     """Each sheet's table as written: its headers and its first row's first cell."""
     import openpyxl
 
-    from bulletin.documents import workbook
+    from bulletin.render.documents import workbook
 
     book = openpyxl.load_workbook(workbook.write(content.read_month(M, data_in_odd_path),
                                                  tmp_path_factory.mktemp("wb") / "t.xlsx"))
@@ -602,7 +603,7 @@ def test_the_printed_workbook_shows_every_header_whole(rendered, workbook_tables
 def test_the_printed_workbook_cuts_no_note(rendered):
     """The notes sheet's notes and the telemedicine table's 公报注明 print whole, line under line in
     their column, none past the print edge or over the next row's note."""
-    from bulletin.documents import workbook
+    from bulletin.render.documents import workbook
 
     printed = _printed_workbook(rendered)
     (notes,) = _sheet_pages(printed, "注释")
@@ -625,7 +626,7 @@ def test_a_source_date_epoch_of_other_digits_is_ignored_not_a_traceback(monkeypa
     """``str.isdigit`` takes ² and Arabic-Indic digits, which int() then refuses or reads (issue 27)."""
     import datetime as dt
 
-    from bulletin.documents import word
+    from bulletin.render.documents import word
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     assert word._date() == dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time())

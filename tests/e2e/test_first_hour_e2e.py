@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletin import paths
+from bulletin.core import paths
 
 
 def test_the_browser_test_without_axe_skips_with_its_reason_and_fails_under_ci(monkeypatch):
@@ -48,7 +48,7 @@ def test_the_offices_commands_explain_themselves_in_chinese(capsys):
 
 @pytest.fixture(scope="module")
 def demo_data(tmp_path_factory):
-    from bulletin import demo
+    from bulletin.data import demo
 
     folder = tmp_path_factory.mktemp("demo") / "data"
     assert demo.build(folder) == [f"2019-{m:02d}" for m in range(2, 13)] + ["2020-01", "2020-02"]
@@ -61,8 +61,8 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 def test_the_demo_months_load_tie_out_and_are_the_same_on_every_run(demo_data, tmp_path):
     import bulletin
-    from bulletin import demo
     from bulletin.checks import check_range
+    from bulletin.data import demo
 
     assert bulletin.months(demo_data)[0] == "2019-02" and len(bulletin.months(demo_data)) == 13
     feb, jan = bulletin.month("2020-02", demo_data), bulletin.month("2020-01", demo_data)
@@ -97,7 +97,7 @@ def test_every_output_of_the_demo_says_it_is_synthetic_and_the_real_datas_never(
 
     from bulletin.batch import run_batch
     from bulletin.batch.jobs import section_notebooks
-    from bulletin.documents import write_all
+    from bulletin.render.documents import write_all
 
     out = tmp_path / "reports"
     outcome = run_batch(["2019-03"], data_dir=demo_data, out=out, notebooks=section_notebooks("1"), progress=False,

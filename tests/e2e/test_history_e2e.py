@@ -12,8 +12,9 @@ import helpers
 import pytest
 from helpers import edit_csv, synthetic_history, synthetic_month
 
-from bulletin import cache, history
+from bulletin import history
 from bulletin.batch import Notebook, run_batch
+from bulletin.core import cache
 
 FIXTURES = helpers.FIXTURES / "notebooks"
 FIGURES = FIXTURES / "00_figures.ipynb"
@@ -107,8 +108,8 @@ def test_navigation_after_a_new_month_links_the_month_before_on_every_page(tmp_p
     assert json.loads((out / "2020-02" / "manifest.json").read_text())["nav"] == {"previous": "2020-01",
                                                                                 "next": "2020-03"}
     # the glyphs of a link written later are in the page's own font subset (digits, 下月)
-    from bulletin.site.fonts import font_face_css  # noqa: F401 - the subset always holds the nav's characters
-    from bulletin.site.pages import COMMON_TEXT
+    from bulletin.core.fonts import font_face_css  # noqa: F401 - the subset always holds the nav's characters
+    from bulletin.render.site.pages import COMMON_TEXT
     assert set("下月0123456789（）→") <= set(COMMON_TEXT)
     # an unchanged rerun rewrites nothing
     snapshot = {p: p.read_bytes() for p in (out / "2020-02").glob("*.html")}

@@ -21,7 +21,9 @@ from helpers import (
 )
 from helpers import REFERENCE_MONTH as M
 
-from bulletin import cli, documents, glyphs
+from bulletin import cli
+from bulletin.data import glyphs
+from bulletin.render import documents
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:

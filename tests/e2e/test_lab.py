@@ -31,7 +31,7 @@ import nbformat
 import pytest
 from helpers import CHROMIUM, Page
 
-from bulletin import paths
+from bulletin.core import paths
 
 NOTEBOOK = "02_appointments.ipynb"
 LAB_SCRIPT = paths.PROJECT_ROOT / "tools" / "lab.py"

@@ -9,7 +9,7 @@ from helpers import raw_text, replace_once, write
 
 import bulletin
 from bulletin import history
-from bulletin.ingest import ingest_file
+from bulletin.data.ingest import ingest_file
 from bulletin.sections import overview, with_headlines
 
 FEB = "2020-02"
@@ -44,7 +44,7 @@ def test_the_province_paragraph_left_out_keeps_the_hotline_total(tmp_path):
     # end to end: the workbook's 本月要点 (what the issue saw lose it) keeps it too
     import openpyxl
 
-    from bulletin import documents
+    from bulletin.render import documents
 
     documents.write_all(FEB, data, tmp_path / "out")
     sheet = openpyxl.load_workbook(tmp_path / "out" / f"tables-{FEB}.xlsx")["本月要点"]
@@ -61,7 +61,7 @@ def test_the_workbook_and_data_package_give_the_printed_form_and_the_scope_note(
 
     import openpyxl
 
-    from bulletin import documents
+    from bulletin.render import documents
 
     out = tmp_path / "out"
     documents.write_all(FEB, data_dir, out)

@@ -39,16 +39,17 @@ from helpers import (
 )
 
 import bulletin
-from bulletin import fmt, paths, schema
-from bulletin.ingest import ingest_file
+from bulletin.core import paths, schema
+from bulletin.data.ingest import ingest_file
 from bulletin.sections import kiosks, model, with_headlines
+from bulletin.style import fmt
 
 FEB, VARIANT = "2020-02", "2020-03"
 MONTHS = (FEB, VARIANT)
 #: the variant's kiosk row edited by hand: 挂号金额 and 缴费金额 one fen more than printed
 ROW = "hospital,江苏省人民医院,200,7973,166469.00,5592,2482832.44"
 EDITED = "hospital,江苏省人民医院,200,7973,166469.01,5592,2482832.45"
-#: headlines that are a table's 合计 (``bulletin.schema.table_total``), and the column they total
+#: headlines that are a table's 合计 (``bulletin.core.schema.table_total``), and the column they total
 TOTALS = {
     "appointments.total": ("appointments", "total"),
     "booking_channels.total": ("booking_channels", "bookings"),

@@ -359,7 +359,7 @@ def _smallest_text_by_alt() -> dict[str, float]:
     """Each chart's alt text → the size in points of its smallest text, measured on the figure."""
     import matplotlib.pyplot as plt
 
-    from bulletin import charts
+    from bulletin.style import charts
 
     out = {}
     for _, _, fig in _section_charts():

@@ -18,9 +18,10 @@ import pytest
 from helpers import FIXTURES, raw_text, replace_once, write
 
 import bulletin
-from bulletin import datalock, paths, revisions
-from bulletin.errors import BulletinDataError
-from bulletin.ingest import ingest_file
+from bulletin.core import paths
+from bulletin.core.errors import BulletinDataError
+from bulletin.data import datalock, revisions
+from bulletin.data.ingest import ingest_file
 
 RAW = paths.DEFAULT_DATA_DIR / "raw" / "2020-02.txt"
 SHIPPED = paths.DEFAULT_DATA_DIR / "2020-02"
@@ -73,7 +74,7 @@ def test_the_month_on_the_page_and_in_every_document_says_it_was_revised(data, c
     """[r] in the section views, the PDF, the Word file, the workbook and the data package."""
     from pypdf import PdfReader
 
-    from bulletin.documents import write_all
+    from bulletin.render.documents import write_all
     from bulletin.sections import appointments
 
     ingest_file(correction, data_dir=data, force=True, reason="南京鼓楼医院报送更正")
@@ -158,7 +159,7 @@ def _in_child(step: int, action: str, fallback: bool, data: Path, source: Path) 
                 raise OSError(28, "No space left on device")
 
         if fallback:  # a system without an atomic exchange of two folders: two renames
-            from bulletin.revisions import writing
+            from bulletin.data.revisions import writing
 
             writing._renameat2_exchange = lambda a, b: False
         sys.addaudithook(hook)

@@ -17,10 +17,10 @@ import nbformat
 import pytest
 from helpers import edit_csv, make_month
 
-from bulletin import cache, paths
 from bulletin.batch import Notebook, run_batch, worker
 from bulletin.cli import main
-from bulletin.reader_pages import month_index_html, top_index_html
+from bulletin.core import cache, paths
+from bulletin.render.reader_pages import month_index_html, top_index_html
 
 FIXTURES = helpers.FIXTURES / "notebooks"
 #: the real job, kept before a test replaces it with a wrapper
@@ -160,7 +160,7 @@ def test_failure_keeps_the_last_good_month(tmp_path, data_copy):
 def test_a_month_that_cannot_be_published_stays_as_it_was(tmp_path, data_copy, monkeypatch):
     import errno
 
-    from bulletin import reader_pages
+    from bulletin.render import reader_pages
 
     out = tmp_path / "reports"
     assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
@@ -421,7 +421,7 @@ def test_without_fork_the_batch_still_runs(tmp_path, data_copy, monkeypatch):
     """Where fork is missing (Windows) the workers are spawned and the kernels are stock ones."""
     import multiprocessing
 
-    from bulletin import kernels
+    from bulletin.batch import kernels
 
     methods = []
     real_get_context = multiprocessing.get_context
@@ -555,7 +555,7 @@ def test_a_path_in_reports_the_tool_did_not_make_is_refused(tmp_path, data_copy,
 def test_a_top_index_that_cannot_be_written_is_a_note_and_exit_1(tmp_path, data_copy, monkeypatch):
     import errno
 
-    from bulletin import reader_pages
+    from bulletin.render import reader_pages
 
     def no_inodes(out):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out / "index.html"))
@@ -584,7 +584,7 @@ def test_a_fork_server_killed_outright_leaves_no_traceback_and_no_folder(tmp_pat
     import signal
     import socket
 
-    from bulletin.kernels import ForkedKernel, ForkServer
+    from bulletin.batch.kernels import ForkedKernel, ForkServer
 
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     import tempfile
@@ -676,7 +676,7 @@ def test_a_kernel_that_never_started_is_tried_once_more(tmp_path, data_copy, mon
     a notebook's own error is not retried."""
     import papermill
 
-    from bulletin.kernels import KernelStartError
+    from bulletin.batch.kernels import KernelStartError
 
     real = papermill.execute_notebook
     calls = {"n": 0}
@@ -797,7 +797,7 @@ def test_a_full_disk_is_named_and_nothing_is_half_written(tmp_path, data_copy, m
 
     import papermill.iorw
 
-    from bulletin import files
+    from bulletin.core import files
 
     out = tmp_path / "reports"
     assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
@@ -829,7 +829,8 @@ def test_a_full_disk_is_named_and_nothing_is_half_written(tmp_path, data_copy, m
     assert _snapshot(out) == good and not list(out.glob(".2020-02*"))
 
     # the documents, and the digests kept in .history
-    from bulletin import documents, history
+    from bulletin import history
+    from bulletin.render import documents
 
     monkeypatch.undo()
     monkeypatch.setattr(documents, "write_all", lambda month, data, folder: full(Path(folder) / "x.pdf", ""))

@@ -8,7 +8,7 @@ import sys
 
 from helpers import REFERENCE_MONTH, edit_csv
 
-from bulletin import paths
+from bulletin.core import paths
 
 M = REFERENCE_MONTH
 

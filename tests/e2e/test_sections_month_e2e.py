@@ -17,8 +17,8 @@ from helpers import REFERENCE_MONTH as FEB
 from helpers import edit_csv, make_month
 
 import bulletin
-import bulletin.schema
-from bulletin import store
+import bulletin.core.schema
+from bulletin.data import store
 from bulletin.sections import SECTIONS, with_headlines
 
 matplotlib.use("Agg")
@@ -52,16 +52,16 @@ def _run_notebook(path: Path, month: str, data_dir: Path) -> dict:
     return ns
 
 
-@pytest.mark.parametrize("table", list(bulletin.schema.TABLES))
+@pytest.mark.parametrize("table", list(bulletin.core.schema.TABLES))
 def test_every_notebook_runs_when_a_table_was_not_published(table, tmp_path):
     """February with one table removed and recorded as not published (as ingest records it):
     every section notebook runs to the end, and says so where the table would be."""
     import shutil
 
-    from bulletin.schema import TABLES
+    from bulletin.core.schema import TABLES
 
     data = tmp_path / "数据 目录"
-    shutil.copytree(bulletin.paths.DEFAULT_DATA_DIR / FEB, data / FEB)
+    shutil.copytree(bulletin.core.paths.DEFAULT_DATA_DIR / FEB, data / FEB)
     (data / FEB / TABLES[table].file).unlink()
     (data / FEB / "not_published.csv").write_text(store.not_published_csv({table: "公报本月未刊登"}), encoding="utf-8")
     m = bulletin.month(FEB, data)
@@ -83,11 +83,11 @@ def test_bulletin_run_publishes_variant_months(tmp_path):
     what was not published, compare month on month through the alias table and show trends."""
     import shutil
 
-    from bulletin.schema import TABLES
+    from bulletin.core.schema import TABLES
 
     data = tmp_path / "数据 目录"
-    shutil.copytree(bulletin.paths.DEFAULT_DATA_DIR / FEB, data / FEB)
-    shutil.copy(bulletin.paths.DEFAULT_DATA_DIR / "units.csv", data / "units.csv")
+    shutil.copytree(bulletin.core.paths.DEFAULT_DATA_DIR / FEB, data / FEB)
+    shutil.copy(bulletin.core.paths.DEFAULT_DATA_DIR / "units.csv", data / "units.csv")
     (data / FEB / "telemedicine_top_uploaders.csv").unlink()
     (data / FEB / "not_published.csv").write_text(
         store.not_published_csv({"telemedicine_top_uploaders": "本月公报未列前三名"}), encoding="utf-8")

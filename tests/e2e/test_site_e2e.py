@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bulletin import paths
 from bulletin.cli import main
+from bulletin.core import paths
 from bulletin.sections import SECTIONS
 
 #: names crafted to break out of HTML, Markdown and matplotlib's mathtext

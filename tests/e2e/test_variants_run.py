@@ -37,11 +37,11 @@ from helpers import (
     write,
 )
 
-from bulletin import paths, publication
 from bulletin.batch import Outcome, run_batch
 from bulletin.checks import check_month
-from bulletin.ingest import ingest_file
-from bulletin.month_strings import month_label
+from bulletin.core import paths, publication
+from bulletin.core.month_strings import month_label
+from bulletin.data.ingest import ingest_file
 from bulletin.sections import SECTIONS
 
 #: what ``bulletin run`` reads as 2020-10's cumulative appointments: below September's

@@ -1,4 +1,4 @@
-"""同比 (year-on-year) beside 环比: declared once (``bulletin.comparisons``: a lag and its words),
+"""同比 (year-on-year) beside 环比: declared once (``bulletin.core.comparisons``: a lag and its words),
 shown for every headline figure in every output when the same month a year earlier is in the data,
 and nowhere (no column, no word, no 0) when it is not.
 
@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from helpers import poppler
 
-from bulletin import paths
 from bulletin.batch import run_batch, section_notebooks
+from bulletin.core import paths
 
 FEB, YEAR_EARLIER = "2020-02", "2019-02"
 #: fact → (February 2020 as printed, the synthetic February 2019)

@@ -12,8 +12,8 @@ import warnings
 import pytest
 
 import bulletin
-from bulletin import paths
 from bulletin.cli import main
+from bulletin.core import paths
 
 MONTH = "2020-02"  # the one month in the project's data
 

@@ -17,9 +17,11 @@ import pytest
 from helpers import REFERENCE_MONTH, edit_csv
 
 import bulletin
-from bulletin import cli, paths, store
-from bulletin.errors import BulletinDataError
-from bulletin.schema import TABLES
+from bulletin import cli
+from bulletin.core import paths
+from bulletin.core.errors import BulletinDataError
+from bulletin.core.schema import TABLES
+from bulletin.data import store
 
 MONTH = REFERENCE_MONTH
 
@@ -508,7 +510,7 @@ def _frames(table_name: str):
     decl = TABLES[table_name]
     # A unit name as the loader takes it: no control, format (zero-width) or separator characters,
     # never a totals name such as 合计 (refused by design: a stated total belongs in facts.csv) and
-    # never the shape of a spreadsheet formula (=, +, -, @ first: bulletin.inputs.name_problem).
+    # never the shape of a spreadsheet formula (=, +, -, @ first: bulletin.core.inputs.name_problem).
     names = st.text(
         alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zs", "Zl", "Zp")), min_size=1, max_size=12
     ).filter(lambda text: "".join(text.split()) not in store.TOTAL_NAMES
@@ -542,7 +544,7 @@ def test_table_csv_round_trips(tmp_path_factory, table_name):
         path = folder / decl.file
         text = store.table_csv(frame, decl)
         path.write_bytes(text.encode("utf-8"))
-        back = bulletin.store.read_table(path, decl, exact=True)
+        back = bulletin.data.store.read_table(path, decl, exact=True)
         assert len(back) == len(rows)
         for col in decl.columns:
             got = [None if v is pd.NA else v for v in back[col.name].tolist()]
@@ -550,7 +552,7 @@ def test_table_csv_round_trips(tmp_path_factory, table_name):
         # and what is read back writes the same bytes again
         assert store.table_csv(back, decl) == text
         # so does the everyday read (money as float64 yuan): the shortest repr is the amount read
-        assert store.table_csv(bulletin.store.read_table(path, decl), decl) == text
+        assert store.table_csv(bulletin.data.store.read_table(path, decl), decl) == text
 
     check()
 
@@ -579,7 +581,7 @@ def test_damaged_files_never_raise_anything_but_bulletin_errors(tmp_path_factory
         path = folder / decl.file
         path.write_bytes(data)
         try:
-            frame = bulletin.store.read_table(path, decl)
+            frame = bulletin.data.store.read_table(path, decl)
         except BulletinDataError as exc:
             assert "\n" not in str(exc) and exc.file == str(path)
         else:

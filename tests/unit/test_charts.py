@@ -9,7 +9,9 @@ import pandas as pd
 
 matplotlib.use("Agg")
 
-from bulletin import charts, load, schema
+from bulletin import load
+from bulletin.core import schema
+from bulletin.style import charts
 
 MONTH = "2020-02"
 

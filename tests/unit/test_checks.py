@@ -434,7 +434,7 @@ def test_which_names_are_close(a, b, expected):
     assert close(a, b) is expected and close(b, a) is expected
 
 
-@pytest.mark.parametrize("name", list(bulletin.schema.TABLES))
+@pytest.mark.parametrize("name", list(bulletin.core.schema.TABLES))
 def test_each_table_in_turn_not_published_is_one_note_and_exit_0(data_copy, name):
     (folder(data_copy) / f"{name}.csv").unlink()
     (folder(data_copy) / "not_published.csv").write_text(f"item,note\n{name},\n", encoding="utf-8")

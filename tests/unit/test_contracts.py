@@ -11,10 +11,12 @@ import sys
 
 import pytest
 
-from bulletin import cli, paths, store, units
-from bulletin.errors import BulletinDataError
-from bulletin.schema import TABLES
-from bulletin.store import NOT_PUBLISHED_FILE, not_published_csv, read_not_published
+from bulletin import cli
+from bulletin.core import paths
+from bulletin.core.errors import BulletinDataError
+from bulletin.core.schema import TABLES
+from bulletin.data import store, units
+from bulletin.data.store import NOT_PUBLISHED_FILE, not_published_csv, read_not_published
 
 
 def test_shipped_alias_table_maps_the_february_pairs():

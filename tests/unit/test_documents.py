@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from helpers import REFERENCE_MONTH
 
-from bulletin.documents import model, pdf
+from bulletin.render.documents import model, pdf
 
 M = REFERENCE_MONTH
 #: a name that is markup, code or a formula in every format it reaches
@@ -39,7 +39,7 @@ def test_typst_literal_keeps_every_character_inert(tmp_path):
 
 
 def test_pdf_uses_the_font_file_and_colour_of_the_charts():
-    from bulletin import charts
+    from bulletin.style import charts
 
     assert pdf.BUNDLED_FONT == charts.BUNDLED_FONT and pdf.BAR_COLOUR == charts.PALETTE[0]
     assert pdf.font_file().is_file()

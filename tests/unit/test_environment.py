@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 
-from bulletin import paths
+from bulletin.core import paths
 
 PYPROJECT = paths.PROJECT_ROOT / "pyproject.toml"
 ENVIRONMENT = paths.PROJECT_ROOT / "environment.yml"

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from bulletin import paths
+from bulletin.core import paths
 
 MAKE = shutil.which("make")
 

@@ -10,9 +10,9 @@ import pytest
 from helpers import REFERENCE_MONTH
 
 import bulletin
-from bulletin import fmt
-from bulletin.fmt import printed
 from bulletin.sections import kiosks
+from bulletin.style import fmt
+from bulletin.style.fmt import printed
 
 
 @pytest.mark.parametrize(("value", "unit", "form", "reader", "bulletin_style"), [
@@ -37,7 +37,8 @@ def test_the_printed_style_marks_a_revised_figure_and_keeps_every_digit():
 
 
 def test_the_word_for_a_figure_not_reported_is_kept_once():
-    from bulletin import missing, sheet_layout, store
+    from bulletin.core import missing, sheet_layout
+    from bulletin.data import store
 
     assert missing.NOT_REPORTED == "未反馈" and fmt.NOT_REPORTED is missing.NOT_REPORTED
     assert not hasattr(store, "MISSING_TEXT") and "NOT_REPORTED" not in vars(sheet_layout)

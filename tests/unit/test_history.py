@@ -12,8 +12,9 @@ import pytest
 from helpers import edit_csv, synthetic_history
 
 import bulletin
-from bulletin import cache, history
-from bulletin.month_strings import month_label
+from bulletin import history
+from bulletin.core import cache
+from bulletin.core.month_strings import month_label
 from bulletin.sections import SECTIONS, trends
 
 
@@ -113,7 +114,7 @@ def test_the_downloadable_history_is_a_link_that_works_offline(tmp_path):
 
     import nbformat
 
-    from bulletin.site.pages import section_page
+    from bulletin.render.site.pages import section_page
 
     data = tmp_path / "data"
     synthetic_history(data, "2020-01", 2)

@@ -26,10 +26,11 @@ from helpers import (
 )
 from helpers import REFERENCE_MONTH as M
 
-from bulletin import cli, glyphs, other_months
-from bulletin.errors import BulletinDataError
-from bulletin.loaders import facts, load
-from bulletin.store import read_not_published
+from bulletin import cli
+from bulletin.core.errors import BulletinDataError
+from bulletin.data import glyphs, other_months
+from bulletin.data.loaders import facts, load
+from bulletin.data.store import read_not_published
 
 KIOSKS_TITLE = "2020年2月自助智能医疗服务终端医院使用情况表"
 

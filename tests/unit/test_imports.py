@@ -5,7 +5,7 @@ level, inside functions (a function-level import is a dependency too, only a lat
 ``if TYPE_CHECKING:`` (an annotation that names a module above ties the layers as well). ``from .
 import x`` is an edge to the submodule ``x`` when there is one, else to the package. Any cycle
 fails: there is no list of allowed ones. What the loaded month asks of the layers above it
-(``m.check()``, ``m.history``) goes through :mod:`bulletin.wiring`, filled in by the package.
+(``m.check()``, ``m.history``) goes through :mod:`bulletin.core.wiring`, filled in by the package.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from bulletin import paths
+from bulletin.core import paths
 
 SRC = paths.PROJECT_ROOT / "src" / "bulletin"
 
@@ -99,8 +99,8 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_the_graph_sees_the_imports_it_should():
     graph = import_graph()
     assert "bulletin.batch.jobs" in graph["bulletin.batch.runlog"]  # module level
-    assert "bulletin.loaded_month" in graph["bulletin.history"]  # inside a function
-    assert "bulletin.loaded_month" in graph["bulletin.sections.model"]  # under TYPE_CHECKING
+    assert "bulletin.data.loaded_month" in graph["bulletin.history"]  # inside a function
+    assert "bulletin.data.loaded_month" in graph["bulletin.sections.model"]  # under TYPE_CHECKING
     assert "bulletin.batch" in graph["bulletin.cli"]  # inside a function, `from .batch import …`
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
@@ -115,19 +115,19 @@ def test_no_import_cycle_at_all():
 
 
 def test_the_data_layer_imports_nothing_above_it():
-    """The loaded month reaches its check report and its digests through bulletin.wiring only."""
+    """The loaded month reaches its check report and its digests through bulletin.core.wiring only."""
     graph = import_graph()
-    assert not graph["bulletin.loaded_month"] & {"bulletin.checks", "bulletin.history", "bulletin.sections"}
-    assert graph["bulletin.wiring"] == set()
-    assert "bulletin.reader_pages" not in graph["bulletin.history"]
-    assert not any(m.startswith("bulletin.site") for m in graph["bulletin.mplfont"] | graph["bulletin.loaders"])
+    assert not graph["bulletin.data.loaded_month"] & {"bulletin.checks", "bulletin.history", "bulletin.sections"}
+    assert graph["bulletin.core.wiring"] == set()
+    assert "bulletin.render.reader_pages" not in graph["bulletin.history"]
+    assert not any(m.startswith("bulletin.render.site") for m in graph["bulletin.core.mplfont"] | graph["bulletin.data.loaders"])
 
 
 def test_every_exception_class_is_in_the_errors_module_and_its_family():
     import importlib
     import inspect
 
-    from bulletin import errors
+    from bulletin.core import errors
 
     found = set()
     for name in sorted(_modules()):
@@ -136,7 +136,7 @@ def test_every_exception_class_is_in_the_errors_module_and_its_family():
         module = importlib.import_module(name)
         found |= {c for _, c in inspect.getmembers(module, inspect.isclass)
                   if issubclass(c, BaseException) and c.__module__.startswith("bulletin")}
-    assert {c.__module__ for c in found} == {"bulletin.errors"}
+    assert {c.__module__ for c in found} == {"bulletin.core.errors"}
     assert {"KernelStartError", "RevisionRefused", "DataLockedError", "NotPublishedError",
             "DocumentError"} <= {c.__name__ for c in found}
     outside = {c.__name__ for c in found if not issubclass(c, (errors.BulletinError, Warning))}
@@ -146,20 +146,20 @@ def test_every_exception_class_is_in_the_errors_module_and_its_family():
 
 #: ARCHITECTURE.md's layers (1 core … 7 the commands), module by module: the longest prefix decides
 LAYERS = {
-    "bulletin.errors": 1, "bulletin.wiring": 1, "bulletin.month_strings": 1, "bulletin.comparisons": 1,
-    "bulletin.paths": 1, "bulletin.files": 1, "bulletin.publication": 1, "bulletin.missing": 1,
-    "bulletin.schema": 1, "bulletin.sheet_layout": 1, "bulletin.inputs": 1, "bulletin.datalock": 1,
-    "bulletin.cache": 1, "bulletin.provenance": 1, "bulletin.display": 1, "bulletin.output_diff": 1,
-    "bulletin.plotting": 1, "bulletin.mplfont": 1, "bulletin.site.markup": 1, "bulletin.site.fonts": 1,
-    "bulletin.store": 2, "bulletin.glyphs": 2, "bulletin.ingest": 2, "bulletin.other_months": 2,
-    "bulletin.loaders": 2, "bulletin.units": 2, "bulletin.revisions": 2, "bulletin.demo": 2,
-    "bulletin.loaded_month": 2,
-    "bulletin.checks": 3, "bulletin.fmt": 3, "bulletin.charts": 3, "bulletin.sections": 3,
+    "bulletin.core.errors": 1, "bulletin.core.wiring": 1, "bulletin.core.month_strings": 1, "bulletin.core.comparisons": 1,
+    "bulletin.core.paths": 1, "bulletin.core.files": 1, "bulletin.core.publication": 1, "bulletin.core.missing": 1,
+    "bulletin.core.schema": 1, "bulletin.core.sheet_layout": 1, "bulletin.core.inputs": 1, "bulletin.data.datalock": 1,
+    "bulletin.core.cache": 1, "bulletin.core.provenance": 1, "bulletin.style.display": 1, "bulletin.style.output_diff": 1,
+    "bulletin.core.plotting": 1, "bulletin.core.mplfont": 1, "bulletin.style.markup": 1, "bulletin.core.fonts": 1,
+    "bulletin.data.store": 2, "bulletin.data.glyphs": 2, "bulletin.data.ingest": 2, "bulletin.data.other_months": 2,
+    "bulletin.data.loaders": 2, "bulletin.data.units": 2, "bulletin.data.revisions": 2, "bulletin.data.demo": 2,
+    "bulletin.data.loaded_month": 2,
+    "bulletin.checks": 3, "bulletin.style.fmt": 3, "bulletin.style.charts": 3, "bulletin.sections": 3,
     "bulletin.history": 4, "bulletin.checks.month": 4, "bulletin.checks.range": 4, "bulletin.checks.__init__": 4,
-    "bulletin.ingest.__init__": 4, "bulletin.sections.trends": 4, "bulletin.sections.kiosks": 4,
+    "bulletin.data.ingest.__init__": 4, "bulletin.sections.trends": 4, "bulletin.sections.kiosks": 4,
     "bulletin.sections.overview": 4,
-    "bulletin.documents": 5, "bulletin.site": 5, "bulletin.reader_pages": 5,
-    "bulletin.kernels": 6, "bulletin.batch": 6,
+    "bulletin.render.documents": 5, "bulletin.render.site": 5, "bulletin.render.reader_pages": 5,
+    "bulletin.batch.kernels": 6, "bulletin.batch": 6,
     "bulletin.cli": 7, "bulletin.__init__": 7,
 }
 

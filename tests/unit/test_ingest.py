@@ -20,11 +20,11 @@ from helpers import (
 )
 
 from bulletin import cli
-from bulletin.errors import BulletinDataError, IngestError
-from bulletin.ingest import ingest_command, ingest_file, parse_text
-from bulletin.loaders import facts, load
-from bulletin.revisions import RevisionRefused
-from bulletin.store import read_not_published
+from bulletin.core.errors import BulletinDataError, IngestError
+from bulletin.data.ingest import ingest_command, ingest_file, parse_text
+from bulletin.data.loaders import facts, load
+from bulletin.data.revisions import RevisionRefused
+from bulletin.data.store import read_not_published
 
 
 def ingest_text(tmp_path: Path, text: str, **kw) -> Path:

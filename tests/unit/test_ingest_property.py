@@ -14,12 +14,12 @@ from helpers import RAW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bulletin.errors import IngestError
-from bulletin.ingest import parse_text
-from bulletin.ingest.layout import section_title
-from bulletin.loaders import facts, load_month
-from bulletin.schema import TABLES
-from bulletin.store import month_files, write_month_files
+from bulletin.core.errors import IngestError
+from bulletin.core.schema import TABLES
+from bulletin.data.ingest import parse_text
+from bulletin.data.ingest.layout import section_title
+from bulletin.data.loaders import facts, load_month
+from bulletin.data.store import month_files, write_month_files
 
 TEXT = RAW.read_text(encoding="utf-8")
 LINES = TEXT.split("\n")[:-1]  # every line ends with a line break

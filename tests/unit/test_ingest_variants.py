@@ -35,12 +35,12 @@ from helpers import (
     write,
 )
 
-from bulletin import paths
 from bulletin.checks import check_month
 from bulletin.cli import main
-from bulletin.ingest import ingest_file
-from bulletin.loaders import facts, load
-from bulletin.store import read_not_published
+from bulletin.core import paths
+from bulletin.data.ingest import ingest_file
+from bulletin.data.loaders import facts, load
+from bulletin.data.store import read_not_published
 
 CUMULATIVE_MARCH = CUMULATIVE_FEB + MONTHLY_FEB  # 18796834
 
@@ -285,7 +285,7 @@ def test_a_new_platform_is_shown_by_the_telemedicine_section(data):
 def test_the_month_page_lists_the_notes_of_a_month_with_a_table_not_published(data):
     ingest_march(data, march(telemedicine_not_printed(raw_text())))
     from bulletin.batch.month_index import index_figures_json
-    from bulletin.site.pages import month_page
+    from bulletin.render.site.pages import month_page
 
     html = month_page("2020-03", [], index_figures_json("2020-03", data))
     assert "提示：2 项（本月未刊登 2 项）" in html

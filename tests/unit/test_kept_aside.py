@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from helpers import assert_same_as_shipped, replace_once, seed_text, write
 
-from bulletin import cli, revisions
+from bulletin import cli
 from bulletin.checks import check_month
-from bulletin.ingest import ingest_file
-from bulletin.store import KEPT_ASIDE_FILE, read_kept_aside
+from bulletin.data import revisions
+from bulletin.data.ingest import ingest_file
+from bulletin.data.store import KEPT_ASIDE_FILE, read_kept_aside
 
 #: a statistics table a later bulletin may print (not one the package reads)
 UNKNOWN_TITLE = "2020年2月南京市互联网医院服务情况统计表"

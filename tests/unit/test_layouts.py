@@ -18,10 +18,10 @@ import pytest
 from helpers import assert_same_as_shipped, march, raw_text, replace_once, telemedicine_not_printed, write
 
 import bulletin
-from bulletin import paths
-from bulletin.errors import IngestError
-from bulletin.ingest import ingest_command, ingest_file
-from bulletin.loaders import load
+from bulletin.core import paths
+from bulletin.core.errors import IngestError
+from bulletin.data.ingest import ingest_command, ingest_file
+from bulletin.data.loaders import load
 from bulletin.sections import overview
 
 #: the appointments table's last row, and what follows it

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 import bulletin
-from bulletin import paths
-from bulletin.schema import FACTS, TABLES, TELEMEDICINE_MEASURES
-from bulletin.store import month_files, read_facts, read_table
+from bulletin.core import paths
+from bulletin.core.schema import FACTS, TABLES, TELEMEDICINE_MEASURES
+from bulletin.data.store import month_files, read_facts, read_table
 
 MONTH = "2020-02"
 README = paths.PROJECT_ROOT / "data" / "README.md"
@@ -447,7 +447,7 @@ def test_an_empty_env_var_is_refused_not_taken_for_the_default(monkeypatch):
 # --------------------------------------------------------------------------- data/README.md
 
 
-BEGIN = "<!-- columns: generated from bulletin.schema by `python tests/unit/test_load.py`; do not edit by hand -->"
+BEGIN = "<!-- columns: generated from bulletin.core.schema by `python tests/unit/test_load.py`; do not edit by hand -->"
 END = "<!-- end of generated columns -->"
 
 

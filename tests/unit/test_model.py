@@ -9,9 +9,9 @@ from helpers import raw_text, replace_once, telemedicine_not_printed, write
 
 import bulletin
 from bulletin import history
-from bulletin.fmt import printed
-from bulletin.ingest import ingest_file
+from bulletin.data.ingest import ingest_file
 from bulletin.sections import booking_channels, model, overview, with_headlines
+from bulletin.style.fmt import printed
 
 FEB = "2020-02"
 
@@ -147,7 +147,7 @@ def test_the_cumulative_records_say_they_are_the_printed_form_expanded(february)
 def test_only_a_figure_declared_in_yi_is_shown_in_yi_to_its_declared_precision():
     from decimal import Decimal
 
-    from bulletin import fmt
+    from bulletin.style import fmt
 
     cumulative = "platform.cumulative_records"
     assert model.declaration(cumulative).form == "亿" and model.declaration(cumulative).precision == Decimal("0.1")
@@ -168,7 +168,7 @@ def test_only_a_figure_declared_in_yi_is_shown_in_yi_to_its_declared_precision()
 def test_the_chapter_prose_takes_each_stated_figures_value_and_wording_from_the_model(monkeypatch, february):
     from dataclasses import replace
 
-    from bulletin.documents import content
+    from bulletin.render.documents import content
     from bulletin.sections import data_platform, hotline, telemedicine
 
     def prose(chapter) -> str:

@@ -19,18 +19,19 @@ import pandas as pd
 import pytest
 from helpers import assert_same_as_shipped, replace_once, seed_text, write
 
-from bulletin import fmt, revisions
-from bulletin.documents import content, datapackage, workbook
-from bulletin.errors import IngestError
-from bulletin.fmt import printed
-from bulletin.ingest import ingest_file, parse_text
-from bulletin.ingest.layout import PrintedSection
-from bulletin.ingest.tables import _figure
-from bulletin.loaded_month import Month
-from bulletin.loaders import load
-from bulletin.missing import NOT_REPORTED, NoFigure, is_missing
-from bulletin.schema import Column
-from bulletin.store import parse_cell
+from bulletin.core.errors import IngestError
+from bulletin.core.missing import NOT_REPORTED, NoFigure, is_missing
+from bulletin.core.schema import Column
+from bulletin.data import revisions
+from bulletin.data.ingest import ingest_file, parse_text
+from bulletin.data.ingest.layout import PrintedSection
+from bulletin.data.ingest.tables import _figure
+from bulletin.data.loaded_month import Month
+from bulletin.data.loaders import load
+from bulletin.data.store import parse_cell
+from bulletin.render.documents import content, datapackage, workbook
+from bulletin.style import fmt
+from bulletin.style.fmt import printed
 
 M = "2020-02"
 #: (old, new) in the seed's text: table, unit, column, the sign printed
@@ -246,7 +247,7 @@ def test_plain_february_has_no_sign_anywhere(tmp_path):
 def test_the_word_file_prints_the_sign_with_its_note(month, tmp_path):
     import docx
 
-    from bulletin.documents import word
+    from bulletin.render.documents import word
 
     path = word.write(content.build_from(month), tmp_path / "m.docx")
     d = docx.Document(path)
@@ -259,7 +260,7 @@ def test_the_word_file_prints_the_sign_with_its_note(month, tmp_path):
 
 
 def test_the_pdf_source_prints_the_sign_with_its_note(month):
-    from bulletin.documents import pdf
+    from bulletin.render.documents import pdf
 
     doc = content.build_from(month)
     (grid,) = [g for ch in doc.chapters for g in ch.blocks if getattr(g, "name", "") == "platform_hospitals"]

@@ -1,5 +1,5 @@
 """A pandas plot of the data draws its names as text, never mathtext, and leaves the user's own
-mathtext alone (issue 27, item 3): :mod:`bulletin.plotting`, pandas' backend once a table is loaded."""
+mathtext alone (issue 27, item 3): :mod:`bulletin.core.plotting`, pandas' backend once a table is loaded."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def hostile_month(tmp_path):
     """The shipped month, two of its hospitals renamed; matplotlib's defaults (mathtext on), as a
     user's session has them whatever an earlier test set."""
     root = tmp_path / "data"
-    shutil.copytree(bulletin.paths.DEFAULT_DATA_DIR / M, root / M)
+    shutil.copytree(bulletin.core.paths.DEFAULT_DATA_DIR / M, root / M)
     edit_csv(root / M / "appointments.csv", "南京市儿童医院", HOSTILE)
     edit_csv(root / M / "appointments.csv", "南京市第一医院", FORMULA)
     with matplotlib.rc_context({"text.parse_math": True}):
@@ -87,7 +87,7 @@ def test_loading_a_table_sets_the_backend_but_keeps_one_the_user_chose(hostile_m
 
     with pd.option_context("plotting.backend", "matplotlib"):  # pandas' default
         hostile_month.kiosks  # noqa: B018 (loading a table is the point)
-        assert pd.get_option("plotting.backend") == "bulletin.plotting"
+        assert pd.get_option("plotting.backend") == "bulletin.core.plotting"
     users = types.ModuleType("users_backend")
     users.plot = lambda data, kind, **kwargs: "the user's"
     monkeypatch.setitem(sys.modules, "users_backend", users)

@@ -144,7 +144,7 @@ def test_every_chart_draws_text_of_at_least_9_pt():
     it to keeps that text 10 px tall."""
     import matplotlib.pyplot as plt
 
-    from bulletin import charts
+    from bulletin.style import charts
 
     drawn = 0
     for section, fname, fig in _section_charts():

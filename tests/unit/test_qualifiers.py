@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from bulletin import paths
-from bulletin.errors import IngestError
-from bulletin.ingest import parse_text
+from bulletin.core import paths
+from bulletin.core.errors import IngestError
+from bulletin.data.ingest import parse_text
 
 RAW = (paths.DEFAULT_DATA_DIR / "raw" / "2020-02.txt").read_text(encoding="utf-8")
 
@@ -80,8 +80,8 @@ def test_a_qualifier_the_documents_cannot_print_is_refused_naming_its_line():
 def test_a_month_written_before_the_notes_shows_them_as_new_text_not_as_not_reported(tmp_path):
     import shutil
 
-    from bulletin import revisions
-    from bulletin.ingest import ingest_file
+    from bulletin.data import revisions
+    from bulletin.data.ingest import ingest_file
 
     folder = tmp_path / "data" / "2020-02"
     shutil.copytree(paths.DEFAULT_DATA_DIR / "2020-02", folder)

@@ -15,12 +15,13 @@ import pytest
 from helpers import raw_text, replace_once, write
 
 import bulletin
-from bulletin import datalock, paths, revisions
 from bulletin.checks import check_month
 from bulletin.cli import main
-from bulletin.errors import BulletinDataError
-from bulletin.ingest import ingest_file
-from bulletin.loaders import facts, load, months
+from bulletin.core import paths
+from bulletin.core.errors import BulletinDataError
+from bulletin.data import datalock, revisions
+from bulletin.data.ingest import ingest_file
+from bulletin.data.loaders import facts, load, months
 
 RAW = paths.DEFAULT_DATA_DIR / "raw" / "2020-02.txt"
 SHIPPED = paths.DEFAULT_DATA_DIR / "2020-02"

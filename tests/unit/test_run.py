@@ -12,8 +12,8 @@ import nbformat
 import pytest
 from helpers import edit_csv, make_month
 
-from bulletin import cache, paths
 from bulletin.batch import Notebook
+from bulletin.core import cache, paths
 
 FIXTURES = helpers.FIXTURES / "notebooks"
 FIGURES = Notebook("00_figures", "数字", FIXTURES / "00_figures.ipynb")
@@ -58,13 +58,13 @@ def test_the_trends_inputs_and_the_alias_table_are_in_the_key(data_copy):
 
 
 def test_relativise_scrubs_error_messages_and_tracebacks(tmp_path):
-    from bulletin.reader_pages import relativise
+    from bulletin.render.reader_pages import relativise
 
     data = tmp_path / "somewhere" / "data"
     nb = nbformat.v4.new_notebook()
     nb.cells.append(nbformat.v4.new_code_cell("load()", outputs=[nbformat.v4.new_output(
         "error", ename="BulletinDataError", evalue=f"file {data}/2020-02/kiosks.csv: missing",
-        traceback=[f"{data}/2020-02/kiosks.csv", f"{paths.PROJECT_ROOT}/src/bulletin/loaders.py"])]))
+        traceback=[f"{data}/2020-02/kiosks.csv", f"{paths.PROJECT_ROOT}/src/bulletin/data/loaders.py"])]))
     relativise(nb, notebook=FIGURES.path, output_name="2020-02.failed/x.ipynb", data_dir=data)
     text = json.dumps(nb)
     assert str(tmp_path) not in text and str(paths.PROJECT_ROOT) not in text
@@ -93,7 +93,7 @@ def test_the_fork_server_signals_only_children_it_has_not_reaped(monkeypatch):
     import signal
     import time
 
-    from bulletin.kernels.server import _Children
+    from bulletin.batch.kernels.server import _Children
 
     class Selector:  # what reap() needs of the server's selector
         def unregister(self, conn):
@@ -130,7 +130,7 @@ def test_the_fork_server_signals_only_children_it_has_not_reaped(monkeypatch):
 def test_a_stale_fork_folder_is_removed_a_live_one_kept(tmp_path):
     from filelock import FileLock
 
-    from bulletin.kernels import clear_stale_folders
+    from bulletin.batch.kernels import clear_stale_folders
 
     dead = tmp_path / "bulletin-fork-dead"
     (dead / "kernels").mkdir(parents=True)

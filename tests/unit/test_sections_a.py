@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from helpers import REFERENCE_MONTH, edit_csv, make_month
 
-from bulletin import BulletinDataError, fmt, month
+from bulletin import BulletinDataError, month
 from bulletin.sections import appointments, booking_channels, compare, hotline, overview, start
+from bulletin.style import fmt
 
 M = REFERENCE_MONTH
 

@@ -19,8 +19,8 @@ from helpers import REFERENCE_MONTH as FEB
 from helpers import edit_csv, make_month
 
 import bulletin
-import bulletin.schema
-from bulletin import store
+import bulletin.core.schema
+from bulletin.data import store
 from bulletin.sections import SECTIONS, with_headlines
 
 matplotlib.use("Agg")
@@ -135,7 +135,7 @@ def test_renamed_unit_matches_through_the_alias_table(data_copy):
     jan = make_month(data_copy, "2020-01")
     edit_csv(jan / "kiosks.csv", "hospital,南京江北人民医院,", "hospital,南京市江北人民医院,")
     (data_copy / "units.csv").write_text(
-        (bulletin.paths.DEFAULT_DATA_DIR / "units.csv").read_text(encoding="utf-8"), encoding="utf-8")
+        (bulletin.core.paths.DEFAULT_DATA_DIR / "units.csv").read_text(encoding="utf-8"), encoding="utf-8")
     parts = dict(kiosks.month_on_month(bulletin.month(FEB, data_copy)).parts)
     table = parts["各单位投放台数"].set_index("单位")
     assert table.loc["南京江北人民医院", "环比变化"].startswith("0")

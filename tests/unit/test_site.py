@@ -12,10 +12,11 @@ import re
 import nbformat
 from helpers import FIXTURES
 
-from bulletin import charts, paths
-from bulletin.loaded_month import Month
+from bulletin.core import fonts, paths
+from bulletin.data.loaded_month import Month
+from bulletin.render.site import pages
 from bulletin.sections import SECTIONS, Note
-from bulletin.site import fonts, markup, pages
+from bulletin.style import charts, markup
 
 FIXTURE = FIXTURES / "site_tags.ipynb"
 

@@ -16,11 +16,8 @@ import pytest
 from helpers import SHIPPED, assert_same_as_shipped
 
 from bulletin import cli
-from bulletin.documents.template import write_template
-from bulletin.ingest import ingest_file
-from bulletin.ingest.workbook import fen_exact
-from bulletin.schema import FACTS, TABLES
-from bulletin.sheet_layout import (
+from bulletin.core.schema import FACTS, TABLES
+from bulletin.core.sheet_layout import (
     FACTS_SHEET,
     FIRST_ROW,
     GUIDE_SHEET,
@@ -29,7 +26,10 @@ from bulletin.sheet_layout import (
     TABLE_SHEETS,
     TOTAL_LABEL,
 )
-from bulletin.store import month_files, read_facts, read_table, write_month_files
+from bulletin.data.ingest import ingest_file
+from bulletin.data.ingest.workbook import fen_exact
+from bulletin.data.store import month_files, read_facts, read_table, write_month_files
+from bulletin.render.documents.template import write_template
 
 
 def month_of(folder: Path) -> tuple[dict, dict]:
@@ -288,7 +288,7 @@ def test_facts_and_layout_cover_every_fact():
 
 def _published(data: Path, month: str, target: Path) -> Path:
     import bulletin
-    from bulletin.documents import workbook
+    from bulletin.render.documents import workbook
 
     return workbook.write(bulletin.month(month, data), target)
 

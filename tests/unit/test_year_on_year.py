@@ -1,4 +1,4 @@
-"""同比 (year-on-year) beside 环比: declared once (``bulletin.comparisons``: a lag and its words),
+"""同比 (year-on-year) beside 环比: declared once (``bulletin.core.comparisons``: a lag and its words),
 shown for every headline figure in every output when the same month a year earlier is in the data,
 and nowhere (no column, no word, no 0) when it is not.
 
@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 import bulletin
-from bulletin import cache, paths
 from bulletin.batch.documents_job import documents_key
-from bulletin.comparisons import COMPARISONS, MONTH_ON_MONTH, YEAR_ON_YEAR, base_months
+from bulletin.core import cache, paths
+from bulletin.core.comparisons import COMPARISONS, MONTH_ON_MONTH, YEAR_ON_YEAR, base_months
 from bulletin.sections import SECTIONS, hotline, overview, telemedicine
 
 FEB, YEAR_EARLIER = "2020-02", "2019-02"
@@ -106,7 +106,7 @@ def test_the_section_pages_show_yoy_beside_each_headline(two_years):
 
 
 def test_a_figure_relabelled_since_the_base_month_still_compares_by_its_key(two_years, monkeypatch):
-    from bulletin.documents import content
+    from bulletin.render.documents import content
 
     m = bulletin.month(FEB, two_years)
     figures, rows, section_headlines = overview.figures, content.headline_rows, hotline.headlines

@@ -12,7 +12,7 @@ How they fit together: ARCHITECTURE.md, "The batch".
 
 from __future__ import annotations
 
-from .jobs import Job, JobResult, JobStatus, Notebook, Outcome, section_notebooks
-from .scheduler import run_batch
+from bulletin.batch.jobs import Job, JobResult, JobStatus, Notebook, Outcome, section_notebooks
+from bulletin.batch.scheduler import run_batch
 
 __all__ = ["Job", "JobResult", "JobStatus", "Notebook", "Outcome", "run_batch", "section_notebooks"]

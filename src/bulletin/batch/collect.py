@@ -9,13 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import cache
-from . import documents_job, month_index, runlog, worker
-from .documents_job import documents_fresh, documents_key
-from .jobs import Job, JobResult, JobStatus, Outcome, last_line, os_error
-from .month_index import IndexFigures
-from .plan import Plan, Settings
-from .publishing import forget_failures, provenance, publish_month, refresh_top_index
+from bulletin.batch import documents_job, month_index, runlog, worker
+from bulletin.batch.documents_job import documents_fresh, documents_key
+from bulletin.batch.jobs import Job, JobResult, JobStatus, Outcome, last_line, os_error
+from bulletin.batch.month_index import IndexFigures
+from bulletin.batch.plan import Plan, Settings
+from bulletin.batch.publishing import forget_failures, provenance, publish_month, refresh_top_index
+from bulletin.core import cache
 
 
 @dataclass

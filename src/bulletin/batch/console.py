@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from ..month_strings import month_label, month_runs
-from .jobs import Job, JobStatus, Outcome
+from bulletin.batch.jobs import Job, JobStatus, Outcome
+from bulletin.core.month_strings import month_label, month_runs
 
 
 def as_ranges(months: list[str]) -> str:

@@ -1,4 +1,4 @@
-"""The month's documents (:mod:`bulletin.documents`) as one more job of the batch: its cache key,
+"""The month's documents (:mod:`bulletin.render.documents`) as one more job of the batch: its cache key,
 the job itself, and carrying unchanged documents over into the month's new folder."""
 
 from __future__ import annotations
@@ -8,14 +8,14 @@ import shutil
 import time
 from pathlib import Path
 
-from .. import cache
-from ..comparisons import base_months
-from .guards import link_or_copy
-from .jobs import disk_full, last_line, os_error
+from bulletin.batch.guards import link_or_copy
+from bulletin.batch.jobs import disk_full, last_line, os_error
+from bulletin.core import cache
+from bulletin.core.comparisons import base_months
 
 
 def documents_key(data_root: Path, month: str) -> str:
-    """The cache key of a month's documents (:mod:`bulletin.documents`): the package's code, the
+    """The cache key of a month's documents (:mod:`bulletin.render.documents`): the package's code, the
     month's own data and the data of each comparison's base month (the month before, the same month
     a year earlier: the headlines' 环比 and 同比; named even when absent), not the notebooks (a
     changed notebook alone leaves the documents as they were)."""
@@ -27,7 +27,7 @@ def documents_key(data_root: Path, month: str) -> str:
 def documents_fresh(month_dir: Path, key: str, notes: list[str] | None = None) -> bool:
     """Whether the published month holds its documents for exactly this key, each file as the run
     published it (a document edited by hand is made again; ``notes`` gets a line saying which)."""
-    from ..documents import names
+    from bulletin.render.documents import names
 
     manifest = cache.read_manifest(month_dir)
     entry = manifest.get("documents")
@@ -60,7 +60,7 @@ def _links(month_dir: Path, documents: list[str]) -> str | None:
 
 def document_files(month: str, folder: Path) -> list[str]:
     """The documents of ``month`` in ``folder`` that are files (their hashes are kept in the manifest)."""
-    from ..documents import names
+    from bulletin.render.documents import names
 
     return [name for name in names(month) if (folder / name).is_file()]
 
@@ -70,7 +70,7 @@ def month_documents_job(month: str, data_param: str | None, staging: str) -> dic
     (one more job of the month: it is published with the month, or the month is not)."""
     start = time.monotonic()
     try:
-        from ..documents import write_all
+        from bulletin.render.documents import write_all
 
         write_all(month, data_param, staging)
     except Exception as exc:  # noqa: BLE001 - reported as the month's failure, the other jobs go on
@@ -82,7 +82,7 @@ def month_documents_job(month: str, data_param: str | None, staging: str) -> dic
 
 def carry_documents(month: str, old: Path, staging: Path) -> None:
     """Documents whose inputs are unchanged: linked (or copied) from the published month."""
-    from ..documents import names
+    from bulletin.render.documents import names
 
     for name in names(month):
         if (old / name).is_dir():

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .. import paths
-from ..errors import RunError
-from ..month_strings import is_month
+from bulletin.core import paths
+from bulletin.core.errors import RunError
+from bulletin.core.month_strings import is_month
 
 LOCK_NAME = ".bulletin-run.lock"
 

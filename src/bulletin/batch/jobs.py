@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import RunError
-from ..month_strings import expand_months
+from bulletin.core.errors import RunError
+from bulletin.core.month_strings import expand_months
 
 #: the longest a cell of a job may run, in seconds, unless ``bulletin run --timeout`` says otherwise
 #: (a section's cells take seconds; a cell that never ends must not hang the batch)
@@ -54,7 +54,7 @@ class JobResult:
 
 @dataclass
 class Job:
-    """One (month, section) notebook run; ``key`` is its inputs' hash (:func:`bulletin.cache.job_key`)."""
+    """One (month, section) notebook run; ``key`` is its inputs' hash (:func:`bulletin.core.cache.job_key`)."""
 
     month: str
     notebook: Notebook
@@ -97,7 +97,7 @@ class Outcome:
 
 def section_notebooks(keys: str | None = None) -> list[Notebook]:
     """The registry's sections as notebooks, optionally only ``keys`` (``"appointments,06"``)."""
-    from ..sections import SECTIONS, section
+    from bulletin.sections import SECTIONS, section
 
     chosen = SECTIONS
     if keys is not None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import cache, paths
-from .jobs import last_line
-from .worker import server_address
+from bulletin.batch.jobs import last_line
+from bulletin.batch.worker import server_address
+from bulletin.core import cache, paths
 
 
 @dataclass
@@ -25,7 +25,7 @@ class IndexFigures:
     check_report: dict | None = None
     months: list[str] | None = None  # every month in the data (the pages' previous/next links)
     problems: list[str] = field(default_factory=list)
-    revisions: list[dict] = field(default_factory=list)  # the month's revisions (bulletin.revisions.page_summary)
+    revisions: list[dict] = field(default_factory=list)  # the month's revisions (bulletin.data.revisions.page_summary)
 
 
 def index_figures(month: str, data_dir: str | None) -> IndexFigures:
@@ -35,7 +35,7 @@ def index_figures(month: str, data_dir: str | None) -> IndexFigures:
     headlines are the sections' own (``bulletin.sections.overview.headline_texts``), the report is
     ``m.check()``.
     """
-    from ..revisions import page_summary
+    from bulletin.data.revisions import page_summary
 
     result = IndexFigures(revisions=page_summary(month, data_dir))
     try:  # for the previous/next month links; without them the page simply has none
@@ -44,8 +44,8 @@ def index_figures(month: str, data_dir: str | None) -> IndexFigures:
         pass
     m = None
     try:
-        from ..loaded_month import Month
-        from ..sections.overview import compared_texts, headline_texts, key_points
+        from bulletin.data.loaded_month import Month
+        from bulletin.sections.overview import compared_texts, headline_texts, key_points
 
         m = Month(month, data_dir)
         result.headlines = [[str(k), str(v)] for k, v in headline_texts(m)]
@@ -54,7 +54,7 @@ def index_figures(month: str, data_dir: str | None) -> IndexFigures:
     except Exception as exc:  # noqa: BLE001 - a section's failure is the section job's to report
         result.problems.append(f"headline figures: {last_line(exc)}")
     try:
-        from ..loaded_month import Month
+        from bulletin.data.loaded_month import Month
 
         report = (m or Month(month, data_dir)).check()
         result.check = str(report.summary())
@@ -80,7 +80,7 @@ def index_figures_job(month: str, data_param: str | None) -> IndexFigures:
     """:func:`index_figures` in a pool worker, computed in a fork of the warmed server when there is one."""
     address = server_address()
     if address:  # a fork of the warmed server: pandas and the package are already imported
-        from ..kernels.forked_call import call
+        from bulletin.batch.kernels.forked_call import call
 
         try:
             return IndexFigures(**call(address, f"{__name__}:index_figures_json", month, data_param))  # type: ignore[arg-type]

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from .. import cache, paths
-from ..errors import RunError
-from . import jobs as job_types
-from .console import as_ranges
-from .documents_job import documents_fresh, documents_key
-from .guards import check_out_dir, check_targets
-from .jobs import Job, JobStatus, Notebook, Outcome, disk_full, last_line, os_error
+from bulletin.batch import jobs as job_types
+from bulletin.batch.console import as_ranges
+from bulletin.batch.documents_job import documents_fresh, documents_key
+from bulletin.batch.guards import check_out_dir, check_targets
+from bulletin.batch.jobs import Job, JobStatus, Notebook, Outcome, disk_full, last_line, os_error
+from bulletin.core import cache, paths
+from bulletin.core.errors import RunError
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def digests(months: list[str], run: Settings, log):
     """The digests of every month in the data up to the last one run, each brought up to date once
     (:mod:`bulletin.history`) before any job starts: the trends, the checks across months and the
     month pages read them. A stored digest that is corrupt or stale is rebuilt, with a line in the log."""
-    from ..history import History
+    from bulletin.history import History
 
     history = History(run.data_root, paths.history_dir(run.out_dir), writable=True)
     last = max(months)
@@ -179,7 +179,7 @@ def _check_history(history, month: str, published: object) -> dict:
 
 def _jobs(months: list[str], run: Settings, history, notes: list[str]) -> list[Job]:
     """Every job with its cache key; those whose published result is current (and untouched since:
-    :func:`bulletin.cache.freshness`) are marked skipped. A job redone because its published files
+    :func:`bulletin.core.cache.freshness`) are marked skipped. A job redone because its published files
     changed gets a line in ``notes`` saying which."""
     jobs = []
     checks = any(nb.checks for nb in run.notebooks)

@@ -7,17 +7,17 @@ import shutil
 import sys
 from typing import TextIO
 
-from . import collect, worker
-from .collect import InFlight
-from .console import job_line
-from .jobs import Job, Outcome
-from .plan import Plan, Settings
-from .signals import mark_interrupted
+from bulletin.batch import collect, worker
+from bulletin.batch.collect import InFlight
+from bulletin.batch.console import job_line
+from bulletin.batch.jobs import Job, Outcome
+from bulletin.batch.plan import Plan, Settings
+from bulletin.batch.signals import mark_interrupted
 
 
 def start_server():
     """The fork server (started first: it warms up while this process imports the rest), or None."""
-    from .. import kernels
+    from bulletin.batch import kernels
 
     return kernels.start_server()
 
@@ -30,7 +30,7 @@ def _import_for_workers() -> None:
     import nbformat  # noqa: F401 - imported once here, inherited by the forked workers
     import papermill  # noqa: F401
 
-    from ..reader_pages import prepare_pages
+    from bulletin.render.reader_pages import prepare_pages
 
     prepare_pages()  # built once here, inherited by the forked workers
 
@@ -39,7 +39,7 @@ def _make_pool(n_workers: int, server):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from ..kernels import fork_available
+    from bulletin.batch.kernels import fork_available
 
     method = "fork" if fork_available() and "fork" in multiprocessing.get_all_start_methods() else "spawn"
     return ProcessPoolExecutor(
@@ -119,7 +119,7 @@ def run_jobs(plan: Plan, run: Settings, outcome: Outcome) -> None:
         server = start_server()
         _import_for_workers()
         if server is not None:
-            from ..kernels import check_registered
+            from bulletin.batch.kernels import check_registered
 
             check_registered()  # while the server warms up
         collect.make_stagings(batch)

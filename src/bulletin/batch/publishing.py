@@ -1,25 +1,25 @@
 """Publishing a month: its folder assembled in staging (sections run now or carried over, the
-documents, the manifest, its page and ``summary.json``), then swapped in (:func:`bulletin.reader_pages.swap_in`);
+documents, the manifest, its page and ``summary.json``), then swapped in (:func:`bulletin.render.reader_pages.swap_in`);
 the top index and every page's month links afterwards."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .. import cache
-from ..paths import confined
-from .documents_job import carry_documents, document_files
-from .guards import link_or_copy
-from .jobs import Job, JobStatus, Outcome, os_error
-from .month_index import IndexFigures
+from bulletin.batch.documents_job import carry_documents, document_files
+from bulletin.batch.guards import link_or_copy
+from bulletin.batch.jobs import Job, JobStatus, Outcome, os_error
+from bulletin.batch.month_index import IndexFigures
+from bulletin.core import cache
+from bulletin.core.paths import confined
 
 
 def publish_month(month: str, jobs: list[Job], index: IndexFigures, documents: dict, out: Path, staging: Path,
                   provenance: dict) -> None:
     from dataclasses import asdict
 
-    from ..files import write_text_atomic
-    from ..reader_pages import month_page_files, swap_in
+    from bulletin.core.files import write_text_atomic
+    from bulletin.render.reader_pages import month_page_files, swap_in
 
     target = out / month
     old = cache.read_manifest(target)
@@ -60,8 +60,8 @@ def publish_month(month: str, jobs: list[Job], index: IndexFigures, documents: d
 
 def provenance(data_root: Path, month: str) -> dict:
     """Which code and data produced a month (shown on its page, kept in its manifest)."""
-    from ..demo import is_synthetic
-    from ..provenance import __version__
+    from bulletin.core.provenance import __version__
+    from bulletin.data.demo import is_synthetic
 
     found = {"version": __version__, "code": cache.code_hash()[:12], "data": cache.data_hash(data_root, month)[:12]}
     return {**found, "synthetic": True} if is_synthetic(data_root) else found
@@ -80,11 +80,11 @@ def forget_failures(month: str, jobs: list[Job], out: Path) -> None:
 
 
 def refresh_top_index(out_dir: Path, outcome: Outcome, *, always: bool = True) -> None:
-    """Put the month links of every published page right (:func:`bulletin.site.navigation.refresh`)
+    """Put the month links of every published page right (:func:`bulletin.render.site.navigation.refresh`)
     and rewrite the top index (``always``, or when it is missing or a month's links changed); a
     failure (no inodes left, say) is a note and exit 1, not a traceback."""
-    from ..reader_pages import write_top_index
-    from ..site.navigation import refresh
+    from bulletin.render.reader_pages import write_top_index
+    from bulletin.render.site.navigation import refresh
 
     try:
         changed = refresh(out_dir)

@@ -18,8 +18,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from .. import cache, paths
-from .jobs import Notebook, Outcome
+from bulletin.batch.jobs import Notebook, Outcome
+from bulletin.core import cache, paths
 
 LOG_DIR = "logs"
 logger = logging.getLogger("bulletin.run")
@@ -34,8 +34,8 @@ class RunLog:
     def start(self, months: Sequence[str], notebooks: Sequence[Notebook], data_root: Path, workers: int, *,
               force: bool, with_code: bool) -> None:
         """The run's parameters, the code's identity and every input's hash."""
-        from ..paths import display_path
-        from ..provenance import __version__
+        from bulletin.core.paths import display_path
+        from bulletin.core.provenance import __version__
 
         logger.info("bulletin run started %s (UTC)", time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()))
         logger.info("package bulletin %s, code sha256 %s, python %s", __version__, cache.code_hash(),
@@ -83,7 +83,7 @@ def run_log(out_dir: Path, started: float) -> Iterator[RunLog]:
     """Open the run's log file under ``out_dir/logs`` for the duration of the run.
 
     A log that cannot be written (full disk) does not stop the batch: the run goes on without it.
-    A ``logs`` that leads outside ``out_dir`` (a link) is refused (:class:`~bulletin.errors.RunError`).
+    A ``logs`` that leads outside ``out_dir`` (a link) is refused (:class:`~bulletin.core.errors.RunError`).
     """
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(started)) + f"{int(started * 1000) % 1000:03d}Z"
     path = out_dir / LOG_DIR / f"run-{stamp}-{os.getpid()}.log"

@@ -11,14 +11,15 @@ import time
 from collections.abc import Sequence
 from typing import TextIO
 
-from .. import cache, datalock
-from . import jobs as job_types
-from . import plan as planning
-from . import pool, runlog
-from .console import print_summary
-from .guards import reports_lock
-from .jobs import Notebook, Outcome, parse_months
-from .publishing import refresh_top_index
+from bulletin.batch import jobs as job_types
+from bulletin.batch import plan as planning
+from bulletin.batch import pool, runlog
+from bulletin.batch.console import print_summary
+from bulletin.batch.guards import reports_lock
+from bulletin.batch.jobs import Notebook, Outcome, parse_months
+from bulletin.batch.publishing import refresh_top_index
+from bulletin.core import cache
+from bulletin.data import datalock
 
 
 def run_batch(

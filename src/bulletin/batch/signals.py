@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-from .jobs import Job, JobStatus
+from bulletin.batch.jobs import Job, JobStatus
 
 
 class Stopped:

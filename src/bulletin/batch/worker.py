@@ -1,8 +1,8 @@
 """Work done in the pool's processes: one section notebook run with papermill, and the worker's set-up.
 
 Each job runs its notebook into the month's staging folder; a failed notebook is kept in
-``reports/YYYY-MM.failed/``. Kernels come from the fork server (:mod:`bulletin.kernels`) when there
-is one; a kernel that never started (:class:`bulletin.kernels.KernelStartError`) is tried once more.
+``reports/YYYY-MM.failed/``. Kernels come from the fork server (:mod:`bulletin.batch.kernels`) when there
+is one; a kernel that never started (:class:`bulletin.batch.kernels.KernelStartError`) is tried once more.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import os
 import time
 from pathlib import Path
 
-from .. import cache
-from ..paths import confined
-from .jobs import DEFAULT_TIMEOUT, JobResult, JobStatus, Notebook, disk_full, last_line, os_error
+from bulletin.batch.jobs import DEFAULT_TIMEOUT, JobResult, JobStatus, Notebook, disk_full, last_line, os_error
+from bulletin.core import cache
+from bulletin.core.paths import confined
 
 #: the fork server's socket in this worker (None: stock kernels), set by :func:`init_worker`
 _SERVER_ADDRESS: str | None = None
@@ -83,10 +83,10 @@ def run_notebook(month: str, nb: Notebook, data_param: str | None, data_dir: Pat
     import nbformat
     import papermill as pm
 
-    from ..demo import is_synthetic
-    from ..files import write_text_atomic
-    from ..kernels import KERNEL_NAME, KernelStartError, kernel_config
-    from ..reader_pages import notebook_html, relativise
+    from bulletin.batch.kernels import KERNEL_NAME, KernelStartError, kernel_config
+    from bulletin.core.files import write_text_atomic
+    from bulletin.data.demo import is_synthetic
+    from bulletin.render.reader_pages import notebook_html, relativise
 
     start = time.monotonic()
     out_root = Path(staging).parent  # the reports folder: nothing is written outside it
@@ -135,8 +135,8 @@ def _keep_failed(out_nb: Path, nb: Notebook, month: str, data_dir: Path, kernels
     read (a full disk leaves an empty file: the job's line already says why it failed)."""
     import nbformat
 
-    from ..files import write_text_atomic
-    from ..reader_pages import relativise
+    from bulletin.core.files import write_text_atomic
+    from bulletin.render.reader_pages import relativise
 
     if not out_nb.exists():
         return

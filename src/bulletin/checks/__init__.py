@@ -9,12 +9,12 @@ month of a range).
 
 from __future__ import annotations
 
-from .across import CUMULATIVES, NAME_COLUMNS, close
-from .month import check_month
-from .range import RangeReport, check_range
-from .reading import CheckedMonth
-from .report import RULE_LABELS, SEVERITIES, SEVERITY_LABELS, CheckReport, Finding, Remainder
-from .rules import (
+from bulletin.checks.across import CUMULATIVES, NAME_COLUMNS, close
+from bulletin.checks.month import check_month
+from bulletin.checks.range import RangeReport, check_range
+from bulletin.checks.reading import CheckedMonth
+from bulletin.checks.report import RULE_LABELS, SEVERITIES, SEVERITY_LABELS, CheckReport, Finding, Remainder
+from bulletin.checks.rules import (
     CROSS_RULES,
     OUTLIER_MADS,
     OUTLIER_MIN_EVENTS,

@@ -18,10 +18,10 @@ from typing import Protocol
 
 import pandas as pd
 
-from ..month_strings import month_label, previous_month
-from ..schema import FACTS, TELEMEDICINE_MEASURES
-from ..units import Aliases, aliases
-from .report import Finding, figure_text
+from bulletin.checks.report import Finding, figure_text
+from bulletin.core.month_strings import month_label, previous_month
+from bulletin.core.schema import FACTS, TELEMEDICINE_MEASURES
+from bulletin.data.units import Aliases, aliases
 
 PathLike = str | os.PathLike[str] | None
 

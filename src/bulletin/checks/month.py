@@ -25,20 +25,20 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .. import glyphs
-from ..errors import BulletinDataError
-from ..loaders import month_folder
-from ..schema import FACTS_FILE, TABLES, Table
-from ..store import read_facts, read_not_published, read_table
-from .across import across_months
-from .reading import CheckedMonth, kept_aside_notes, month_word_findings, not_published_notes, read_file
-from .report import CheckReport, Finding
-from .rules import CROSS_RULES, WARNING_RULES
-from .totals import check_totals
+from bulletin.checks.across import across_months
+from bulletin.checks.reading import CheckedMonth, kept_aside_notes, month_word_findings, not_published_notes, read_file
+from bulletin.checks.report import CheckReport, Finding
+from bulletin.checks.rules import CROSS_RULES, WARNING_RULES
+from bulletin.checks.totals import check_totals
+from bulletin.core.errors import BulletinDataError
+from bulletin.core.schema import FACTS_FILE, TABLES, Table
+from bulletin.data import glyphs
+from bulletin.data.loaders import month_folder
+from bulletin.data.store import read_facts, read_not_published, read_table
 
 if TYPE_CHECKING:
-    from ..history import History
-    from ..loaded_month import Month
+    from bulletin.data.loaded_month import Month
+    from bulletin.history import History
 
 
 def check_month(
@@ -60,11 +60,11 @@ def check_month(
     BulletinDataError
         For a month not of the form ``YYYY-MM``, a month folder that does not exist, a file
         that cannot be read as its schema declares, or a cell holding a character the documents'
-        font cannot print (:func:`bulletin.glyphs.check_month_folder`). An absent table or facts
+        font cannot print (:func:`bulletin.data.glyphs.check_month_folder`). An absent table or facts
         file and a duplicate key are findings (errors) instead.
     """
     # ``reader``/``facts_reader``: how a file is read (exact money); a loaded month
-    # (bulletin.loaded_month.Month) passes its own so that each file is read once per month
+    # (bulletin.data.loaded_month.Month) passes its own so that each file is read once per month
     read = reader or (lambda p, d: read_table(p, d, exact=True))
     read_f = facts_reader or (lambda p: read_facts(p, exact=True))
     folder = month_folder(month, data_dir)
@@ -100,7 +100,7 @@ def check_month(
     for rule in (*CROSS_RULES, *WARNING_RULES):
         findings += rule.check(data)
     if digests is None:
-        from ..history import History
+        from bulletin.history import History
 
         digests = History(data_dir)
     findings += across_months(month, tables, facts, data_dir, digests)  # type: ignore[arg-type]

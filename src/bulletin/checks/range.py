@@ -6,10 +6,10 @@ import json
 import os
 from dataclasses import dataclass, field
 
-from ..loaders import range_months
-from ..month_strings import month_ranges, month_runs
-from .month import check_month
-from .report import CheckReport
+from bulletin.checks.month import check_month
+from bulletin.checks.report import CheckReport
+from bulletin.core.month_strings import month_ranges, month_runs
+from bulletin.data.loaders import range_months
 
 PathLike = str | os.PathLike[str] | None
 
@@ -21,7 +21,7 @@ class RangeReport:
     spec: str
     reports: list[CheckReport]
     #: months of the range with no folder in the data directory
-    #: (shown as runs: :func:`~bulletin.month_strings.month_runs`)
+    #: (shown as runs: :func:`~bulletin.core.month_strings.month_runs`)
     absent: list[str] = field(default_factory=list)
 
     @property
@@ -62,7 +62,7 @@ def check_range(spec: str, data_dir: PathLike = None) -> RangeReport:
     no month in the data.
     """
     found, absent = range_months(spec, data_dir)
-    from ..history import History
+    from bulletin.history import History
 
     digests = History(data_dir)
     reports = [check_month(m, data_dir, digests=digests) for m in found]

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import schema
-from ..errors import BulletinDataError, DuplicateKeyError
-from ..month_strings import month_label
-from ..schema import FACTS, TABLES, Table
-from .report import Finding, table_title
+from bulletin.checks.report import Finding, table_title
+from bulletin.core import schema
+from bulletin.core.errors import BulletinDataError, DuplicateKeyError
+from bulletin.core.month_strings import month_label
+from bulletin.core.schema import FACTS, TABLES, Table
 
 
 @dataclass
@@ -48,7 +48,7 @@ def number(value: object) -> int | Decimal | None:
 
 def rows_sum(frame: pd.DataFrame, decl: Table, column: str) -> int | Decimal:
     """Exact sum of a column (Decimal for money, int for counts), 未反馈 left out: the rows' side
-    of :func:`bulletin.schema.table_total`, 0 when no row states the figure."""
+    of :func:`bulletin.core.schema.table_total`, 0 when no row states the figure."""
     kind = decl.column(column).kind
     found = schema.column_sum(frame[column], kind)
     return found if found is not None else (Decimal("0.00") if kind == "money" else 0)
@@ -93,7 +93,7 @@ def month_word_findings(month: str, folder: os.PathLike[str]) -> Iterator[Findin
     """A warning per month word of the text that names another month (``other_months.csv``), and
     one note for the words that name the folder's own month (the file was edited, or the folder
     renamed to the month the words name: nothing to warn of, but not passed over in silence)."""
-    from .. import other_months
+    from bulletin.data import other_months
 
     words = other_months.read(folder)
     own = [w for w in words if not w.disagrees_with(month)]
@@ -133,7 +133,7 @@ def kept_aside_notes(folder: os.PathLike[str], not_published: Mapping[str, str] 
     """
     import difflib
 
-    from ..store import KEPT_ASIDE_FILE, read_kept_aside
+    from bulletin.data.store import KEPT_ASIDE_FILE, read_kept_aside
 
     absent = [name for name in (not_published or {}) if name in TABLES]
     for part, line, lines in read_kept_aside(Path(folder)):

@@ -9,8 +9,8 @@ from typing import Literal
 
 import pandas as pd
 
-from ..month_strings import month_label
-from ..schema import TABLES
+from bulletin.core.month_strings import month_label
+from bulletin.core.schema import TABLES
 
 Severity = Literal["error", "warning", "note"]
 

@@ -13,12 +13,12 @@ from typing import Protocol
 
 import pandas as pd
 
-from ..missing import key_text, signs
-from ..month_strings import days_in_month, month_label
-from ..schema import FACTS, KIOSK_GROUP_LABELS, TABLES, TELEMEDICINE_MEASURES, Table
-from ..schema import table as schema_table
-from .reading import CheckedMonth, column_label, number, rows_sum, unit_of
-from .report import Finding, figure_text
+from bulletin.checks.reading import CheckedMonth, column_label, number, rows_sum, unit_of
+from bulletin.checks.report import Finding, figure_text
+from bulletin.core.missing import key_text, signs
+from bulletin.core.month_strings import days_in_month, month_label
+from bulletin.core.schema import FACTS, KIOSK_GROUP_LABELS, TABLES, TELEMEDICINE_MEASURES, Table
+from bulletin.core.schema import table as schema_table
 
 _FEN = Decimal("0.01")
 

@@ -1,13 +1,13 @@
-"""Errors driven by :mod:`bulletin.schema`: stated totals (合计) and 小计 columns that must tie out."""
+"""Errors driven by :mod:`bulletin.core.schema`: stated totals (合计) and 小计 columns that must tie out."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from .. import schema
-from ..schema import FACTS_FILE, TABLES, Table
-from .reading import CheckedMonth, column_label, number, rows_sum, unit_of
-from .report import Finding, Remainder, figure_text
+from bulletin.checks.reading import CheckedMonth, column_label, number, rows_sum, unit_of
+from bulletin.checks.report import Finding, Remainder, figure_text
+from bulletin.core import schema
+from bulletin.core.schema import FACTS_FILE, TABLES, Table
 
 
 def check_totals(data: CheckedMonth) -> tuple[list[Finding], list[Remainder]]:

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..paths import NOTEBOOKS_DIR
+from bulletin.core.paths import NOTEBOOKS_DIR
 
 if TYPE_CHECKING:
     from types import ModuleType
 
-    from ..loaded_month import Month
+    from bulletin.data.loaded_month import Month
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class Section:
 
 
 #: what a section may read, from the narrowest: ``month`` its own month's data; ``previous`` that
-#: and each comparison's base month (:data:`bulletin.comparisons.COMPARISONS`: the calendar month
+#: and each comparison's base month (:data:`bulletin.core.comparisons.COMPARISONS`: the calendar month
 #: before for 环比, the same month a year earlier for 同比; names matched through ``data/units.csv``);
 #: ``history`` every month in the data up to its own (through each month's digest)
 READS = ("month", "previous", "history")
@@ -120,8 +120,8 @@ class Note:
 
 def not_published_note(m: Month, tables: Iterable[str]) -> Note:
     """One line for readers naming the tables of ``tables`` the bulletin did not publish this month."""
-    from ..month_strings import month_label
-    from ..schema import TABLES
+    from bulletin.core.month_strings import month_label
+    from bulletin.core.schema import TABLES
 
     names = list(tables)
     titles = [TABLES[name].title for name in names]
@@ -163,9 +163,9 @@ def start(month: str, data_dir: str | os.PathLike[str] | None = None, key: str |
     """What every section notebook does first: load the month, set the chart theme and the tables' display.
 
     A month that is not of the form ``YYYY-MM`` or not in the data directory raises
-    :class:`~bulletin.errors.BulletinDataError` at once (the same line as ``bulletin.month``'s,
+    :class:`~bulletin.core.errors.BulletinDataError` at once (the same line as ``bulletin.month``'s,
     naming the months that are there; a notebook shows it as that one line). Tables then show
-    their text form one figure per line (:func:`bulletin.display.use_in_notebook`), so that a
+    their text form one figure per line (:func:`bulletin.style.display.use_in_notebook`), so that a
     changed figure in a recorded output is found by its row and column.
     Returns the loaded month ``m`` (tables read on first use, once); shown in a notebook it reads
     as the line naming the month (``统计月份：2020年2月``) under the notebook's own title.
@@ -177,8 +177,8 @@ def start(month: str, data_dir: str | os.PathLike[str] | None = None, key: str |
     """
     import pandas as pd
 
-    from .. import charts, display
-    from ..loaded_month import Month
+    from bulletin.data.loaded_month import Month
+    from bulletin.style import charts, display
 
     try:
         m = Month(month, data_dir)  # a bad or absent month raises here, worded as bulletin.month words it
@@ -213,7 +213,7 @@ def _failed_start(month: object, exc: BaseException) -> None:
     shell = ipython.get_ipython() if ipython is not None else None
     if shell is None or not hasattr(shell, "input_transformers_post"):
         return
-    from ..loaded_month import Month
+    from bulletin.data.loaded_month import Month
 
     # (IPython's own output history, `_`, `_3`, `Out`, is left as it is: no cell reads it as figures)
     stale = [name for name, value in list(shell.user_ns.items())

@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import charts, fmt
-from ..comparisons import MONTH_ON_MONTH, Basis
-from ..loaders import labels
-from ..month_strings import month_label
-from ..schema import APPOINTMENT_CHANNELS
-from . import compare, model, needs
+from bulletin.core.comparisons import MONTH_ON_MONTH, Basis
+from bulletin.core.month_strings import month_label
+from bulletin.core.schema import APPOINTMENT_CHANNELS
+from bulletin.data.loaders import labels
+from bulletin.sections import compare, model, needs
+from bulletin.style import charts, fmt
 
 if TYPE_CHECKING:
-    from ..loaded_month import Month
+    from bulletin.data.loaded_month import Month
 
 TOTAL_ROW = "合计"
 COLUMNS = (*APPOINTMENT_CHANNELS, "total")
@@ -29,7 +29,7 @@ def hospitals(m: Month) -> pd.DataFrame:
 
 def total_row(m: Month) -> dict[str, int | None]:
     """The 合计 row as the bulletin prints it: channel → total (``total``: 74,217 in February 2020);
-    a total the month does not state is the exact sum of the rows (:func:`bulletin.schema.table_total`,
+    a total the month does not state is the exact sum of the rows (:func:`bulletin.core.schema.table_total`,
     the rule every output follows)."""
     row = m.total_row("appointments")  # not printed: the stated row alone
     return {c: None if row[c] is None else int(row[c]) for c in COLUMNS}  # type: ignore[call-overload]

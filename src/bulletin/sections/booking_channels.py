@@ -8,19 +8,19 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import charts, fmt
-from ..comparisons import MONTH_ON_MONTH, Basis
-from ..loaders import labels
-from . import Note, compare, model, needs
+from bulletin.core.comparisons import MONTH_ON_MONTH, Basis
+from bulletin.data.loaders import labels
+from bulletin.sections import Note, compare, model, needs
+from bulletin.style import charts, fmt
 
 if TYPE_CHECKING:
-    from ..loaded_month import Month
-from .appointments import total_row
+    from bulletin.data.loaded_month import Month
+from bulletin.sections.appointments import total_row
 
 
 def channels_total(m: Month) -> int:
     """合计 as printed under the channel table (16,669 in February 2020); when the month does not
-    state it, the exact sum of the channels (:func:`bulletin.schema.table_total`)."""
+    state it, the exact sum of the channels (:func:`bulletin.core.schema.table_total`)."""
     return m.total_row("booking_channels")["bookings"]  # type: ignore[return-value]
 
 

@@ -1,6 +1,6 @@
 """Month-on-month (环比) and year-on-year (同比) change, the same way for every section.
 
-The comparisons are declared once (:data:`bulletin.comparisons.COMPARISONS`: a lag in months and
+The comparisons are declared once (:data:`bulletin.core.comparisons.COMPARISONS`: a lag in months and
 its words); every function here takes one (``basis``, 环比 by default) or loops over those whose
 base month is in the data directory. A section compares its headline figures and each of its units
 with each base month there; when the month before is not there, the notebook shows one line saying
@@ -20,21 +20,21 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .. import fmt
-from ..comparisons import COMPARISONS, MONTH_ON_MONTH, Basis
-from ..loaded_month import NotPublishedError
-from ..missing import NoFigure, is_missing, signs
-from ..month_strings import month_label
-from ..units import Aliases, aliases
-from . import (
+from bulletin.core.comparisons import COMPARISONS, MONTH_ON_MONTH, Basis
+from bulletin.core.missing import NoFigure, is_missing, signs
+from bulletin.core.month_strings import month_label
+from bulletin.data.loaded_month import NotPublishedError
+from bulletin.data.units import Aliases, aliases
+from bulletin.sections import (
     Note,  # sections return it as compare.Note
     model,
 )
+from bulletin.style import fmt
 
 if TYPE_CHECKING:
-    from ..loaded_month import Month
+    from bulletin.data.loaded_month import Month
 
-#: the canonical columns of a comparison frame (Chinese labels in :data:`bulletin.fmt.LABELS`)
+#: the canonical columns of a comparison frame (Chinese labels in :data:`bulletin.style.fmt.LABELS`)
 COLUMNS = ("value", "previous", "change", "change_pct", "presence")
 
 #: ``presence`` of a unit in the two months compared, and how its change reads when not in both
@@ -70,8 +70,8 @@ def _sub(a: object, b: object) -> object:
 
 def _as_printed(frame: pd.DataFrame, key: str, value: str) -> list[object]:
     """The ``value`` column of ``frame``, a cell the bulletin printed as a sign for no figure (—, …)
-    as that sign (:class:`~bulletin.missing.NoFigure`: missing to every sum, shown as printed), not
-    as 未反馈. The signs ride in the loaded table's ``attrs`` by row key (:func:`~bulletin.missing.signs`):
+    as that sign (:class:`~bulletin.core.missing.NoFigure`: missing to every sum, shown as printed), not
+    as 未反馈. The signs ride in the loaded table's ``attrs`` by row key (:func:`~bulletin.core.missing.signs`):
     a row is found by its ``key`` (the key's last part) and, for a two-part key such as the kiosks'
     (group, unit), by the frame's other cell holding the key's first part."""
     values = list(frame[value])
@@ -95,7 +95,7 @@ def by_unit(current: pd.DataFrame, previous: pd.DataFrame, key: str, value: str,
     """Per unit: ``key``, ``value``, ``previous``, ``change``, ``change_pct`` (a fraction) and
     ``presence`` (:data:`BOTH`, :data:`NEW` this month, or :data:`GONE` since last month).
 
-    Units are matched through ``aliases`` (:func:`bulletin.units.aliases`): a hospital printed
+    Units are matched through ``aliases`` (:func:`bulletin.data.units.aliases`): a hospital printed
     南京市江北人民医院 last month and 南京江北人民医院 this month is one unit, shown under this
     month's name. Rows follow ``current``; units found only in ``previous`` follow at the end with
     ``value`` missing.
@@ -148,7 +148,7 @@ def money_rows(frame: pd.DataFrame) -> list[bool]:
 def changes(m: Month, headlines: Callable[[Month], pd.DataFrame],
             basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:
     """A section's headlines against the base month of ``basis`` (环比 by default; 同比 with
-    :data:`bulletin.comparisons.YEAR_ON_YEAR`): ``label``, ``value``, ``previous`` (the base
+    :data:`bulletin.core.comparisons.YEAR_ON_YEAR`): ``label``, ``value``, ``previous`` (the base
     month's), ``change``, ``change_pct``, ``presence``; ``None`` when that month is not in the data."""
     base = m.earlier(basis.lag)
     if base is None:
@@ -334,7 +334,7 @@ def headline_part(frames: Sequence[tuple[Basis, pd.DataFrame]]) -> tuple[str, pd
 
 def _not_compared(m: Month, base: Month, basis: Basis, title: str, table: str) -> str:
     """The line saying why the comparison ``title`` is left out: which month did not publish ``table``."""
-    from ..schema import TABLES
+    from bulletin.core.schema import TABLES
 
     which = m.month if table in m.not_published else base.month
     name = TABLES[table].title if table in TABLES else table

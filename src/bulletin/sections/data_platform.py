@@ -32,14 +32,14 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import charts, fmt
-from ..comparisons import MONTH_ON_MONTH, Basis
-from ..loaders import labels
-from ..month_strings import days_in_month
-from . import compare, model, needs
+from bulletin.core.comparisons import MONTH_ON_MONTH, Basis
+from bulletin.core.month_strings import days_in_month
+from bulletin.data.loaders import labels
+from bulletin.sections import compare, model, needs
+from bulletin.style import charts, fmt
 
 if TYPE_CHECKING:
-    from ..loaded_month import Month
+    from bulletin.data.loaded_month import Month
 
 Level = Literal["district", "hospital"]
 LEVEL_LABELS = {"district": "区", "hospital": "医院"}

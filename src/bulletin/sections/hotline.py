@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import charts, fmt
-from ..comparisons import MONTH_ON_MONTH, Basis
-from . import Note, compare, model, needs
+from bulletin.core.comparisons import MONTH_ON_MONTH, Basis
+from bulletin.sections import Note, compare, model, needs
+from bulletin.style import charts, fmt
 
 if TYPE_CHECKING:
-    from ..loaded_month import Month
+    from bulletin.data.loaded_month import Month
 
 NANJING = "南京"
 #: how the derived remainder is labelled wherever it is shown: a computed figure, never a category

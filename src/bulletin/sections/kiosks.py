@@ -1,7 +1,7 @@
 """自助智能医疗服务终端: use of the self-service kiosks by hospital and by district.
 
 Money is float64 yuan, as everywhere in the loaded month; the stated 合计 is tied out on the exact
-reading (:meth:`bulletin.loaded_month.Month.exact`, ``Decimal`` to the fen), as ``bulletin check`` does.
+reading (:meth:`bulletin.data.loaded_month.Month.exact`, ``Decimal`` to the fen), as ``bulletin check`` does.
 
 Idle kiosks: a unit with kiosks installed and neither a registration nor a payment in the month.
 
@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import charts, fmt
-from ..checks import OUTLIER_MADS, OUTLIER_MIN_EVENTS, OUTLIER_MIN_RATIO, average_outliers
-from ..comparisons import MONTH_ON_MONTH, Basis
-from ..loaders import labels
-from ..schema import KIOSK_GROUP_LABELS, column_sum, stated_total
-from . import compare, model, needs
+from bulletin.checks import OUTLIER_MADS, OUTLIER_MIN_EVENTS, OUTLIER_MIN_RATIO, average_outliers
+from bulletin.core.comparisons import MONTH_ON_MONTH, Basis
+from bulletin.core.schema import KIOSK_GROUP_LABELS, column_sum, stated_total
+from bulletin.data.loaders import labels
+from bulletin.sections import compare, model, needs
+from bulletin.style import charts, fmt
 
 if TYPE_CHECKING:
-    from ..loaded_month import Month
+    from bulletin.data.loaded_month import Month
 
 Group = Literal["hospital", "district"]
 

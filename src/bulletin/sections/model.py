@@ -14,7 +14,7 @@ and its ``TABLES`` (:class:`TableDecl`). A figure is declared once, with
   figures, with its ``rule``, e.g. 计算所得) or :data:`JUDGEMENT` (the package's own finding,
   with its rule and thresholds). Judgements are never headline figures: :func:`headlines` gives
   printed and computed figures only, :func:`judgements` the package's findings with their rule;
-- ``needs``: the tables (:data:`bulletin.schema.TABLES`) or facts it reads. A month whose
+- ``needs``: the tables (:data:`bulletin.core.schema.TABLES`) or facts it reads. A month whose
   bulletin did not print one of them lacks this figure only; every other figure stays.
 
 A month-on-month (环比) or year-on-year (同比) column is one more comparison of the same
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
-    from ..loaded_month import Month
+    from bulletin.data.loaded_month import Month
 
 #: provenance of a figure
 PRINTED, COMPUTED, JUDGEMENT = "printed", "computed", "judgement"
@@ -43,7 +43,7 @@ COLUMNS = ("label", "value", "unit", "key")
 
 @dataclass(frozen=True)
 class TableDecl:
-    """A table the section prints: its name in :data:`bulletin.schema.TABLES` and the scope note
+    """A table the section prints: its name in :data:`bulletin.core.schema.TABLES` and the scope note
     the bulletin prints with it (in its words, shown wherever the table is)."""
 
     name: str
@@ -128,7 +128,7 @@ def judgements(m: Month, figures: Iterable[Declared]) -> pd.DataFrame:
 
 def tables_of(figures: Iterable[Declared]) -> tuple[str, ...]:
     """The tables the figures read (in order of first use), from their ``needs``."""
-    from ..schema import TABLES
+    from bulletin.core.schema import TABLES
 
     return tuple(dict.fromkeys(n for d in figures for n in d.needs if n in TABLES))
 
@@ -185,14 +185,14 @@ def _form(key: str) -> tuple[str, Decimal | None]:
 
 def all_figures() -> tuple[Declared, ...]:
     """Every section's declared figures, in the sections' order."""
-    from . import with_headlines
+    from bulletin.sections import with_headlines
 
     return tuple(d for sec in with_headlines() for d in getattr(sec.module, "FIGURES", ()))
 
 
 def all_tables() -> dict[str, TableDecl]:
     """Every section's declared tables by name."""
-    from . import with_headlines
+    from bulletin.sections import with_headlines
 
     return {t.name: t for sec in with_headlines() for t in getattr(sec.module, "TABLES", ())}
 
@@ -212,7 +212,7 @@ def text(value: object, unit: str, style: str = "reader", spaced: bool = True, k
     declaration's of ``key`` (49.3亿条 for ``platform.cumulative_records`` only); without a key a
     figure is a plain number.
     """
-    from ..fmt import printed
+    from bulletin.style.fmt import printed
 
     shown = number(value, unit, style, key=key)
     if unit == "%" or shown == printed.NOT_REPORTED:
@@ -226,8 +226,8 @@ def number(value: object, unit: str, style: str = "reader", na: str | None = Non
     ``43.5%``) in the form and precision declared for ``key``: what :func:`text` says before the
     unit, and what a table whose header names the unit shows (the trends). ``na`` for a missing
     value in the reader's style."""
-    from .. import fmt
-    from ..fmt import printed
+    from bulletin.style import fmt
+    from bulletin.style.fmt import printed
 
     form, precision = _form(key)
     if style == "printed":
@@ -238,7 +238,7 @@ def number(value: object, unit: str, style: str = "reader", na: str | None = Non
 def share(part: object, whole: object) -> float | None:
     """A share in percent (the unit %): 30317 of 69660 → 43.52…; None when either is missing or
     the whole is 0."""
-    from .. import fmt
+    from bulletin.style import fmt
 
     if fmt.is_missing(part) or fmt.is_missing(whole) or not float(whole):
         return None
@@ -271,6 +271,6 @@ def notes(rows: Iterable[tuple[str, str, object, str]]) -> list[str]:
 
 
 def _missing(value: object) -> bool:
-    from .. import fmt
+    from bulletin.style import fmt
 
     return fmt.is_missing(value)

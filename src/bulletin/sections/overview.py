@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .. import fmt
-from ..month_strings import month_label
-from . import compare, model, with_headlines
+from bulletin.core.month_strings import month_label
+from bulletin.sections import compare, model, with_headlines
+from bulletin.style import fmt
 
 if TYPE_CHECKING:
-    from ..loaded_month import Month
+    from bulletin.data.loaded_month import Month
 
 
 def figures(m: Month) -> pd.DataFrame:
@@ -164,7 +164,7 @@ def _booking_channels_point(f: _Figures) -> str | None:
 
 
 def _telemedicine_point(f: _Figures) -> str | None:
-    from .telemedicine import VOLUME_MEASURES
+    from bulletin.sections.telemedicine import VOLUME_MEASURES
 
     volumes = []
     for measure in VOLUME_MEASURES:
@@ -277,8 +277,8 @@ def _previous_headlines(m: Month, sec) -> tuple[pd.DataFrame, str]:
     """A section's headlines to compare this month's with: the month before's, or — when the month
     before did not print the section's tables — the latest earlier month's that did, with the line
     saying so (``""`` when it is the month before)."""
-    from ..month_strings import month_label
-    from ..schema import TABLES
+    from bulletin.core.month_strings import month_label
+    from bulletin.core.schema import TABLES
 
     needed = list(model.tables_of(sec.module.FIGURES))
     prev = m.previous
@@ -297,8 +297,8 @@ def _previous_headlines(m: Month, sec) -> tuple[pd.DataFrame, str]:
 
 def not_published(m: Month) -> compare.Note:
     """What the bulletin did not publish this month, in one line for readers (from ``not_published.csv``)."""
-    from ..month_strings import month_label
-    from ..schema import FACTS, TABLES
+    from bulletin.core.month_strings import month_label
+    from bulletin.core.schema import FACTS, TABLES
 
     if not m.not_published:
         return compare.Note(f"{month_label(m.month)}的公报各部分均已发布。")

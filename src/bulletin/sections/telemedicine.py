@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import charts, fmt
-from ..comparisons import MONTH_ON_MONTH, Basis
-from ..schema import TELEMEDICINE_MEASURES, TELEMEDICINE_PLATFORMS
-from . import compare, model, needs
+from bulletin.core.comparisons import MONTH_ON_MONTH, Basis
+from bulletin.core.schema import TELEMEDICINE_MEASURES, TELEMEDICINE_PLATFORMS
+from bulletin.sections import compare, model, needs
+from bulletin.style import charts, fmt
 
 if TYPE_CHECKING:
-    from ..loaded_month import Month
+    from bulletin.data.loaded_month import Month
 
 #: the month's own volumes (the other measures are cumulative or structural)
 VOLUME_MEASURES = ("ecg_cases", "consultations", "lab_reports", "specimens_routed", "monthly_volume")

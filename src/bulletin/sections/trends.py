@@ -30,13 +30,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from .. import charts, fmt
-from ..history import RANKINGS, series
-from ..loaded_month import Month
-from ..month_strings import month_label, next_month
-from ..store import spreadsheet_text
-from ..units import aliases
-from . import Note, model, with_headlines
+from bulletin.core.month_strings import month_label, next_month
+from bulletin.data.loaded_month import Month
+from bulletin.data.store import spreadsheet_text
+from bulletin.data.units import aliases
+from bulletin.history import RANKINGS, series
+from bulletin.sections import Note, model, with_headlines
+from bulletin.style import charts, fmt
 
 #: how many calendar months the page shows (the month and the twelve before it)
 WINDOW = 13
@@ -331,7 +331,7 @@ class Download:
     """A file offered for download on the reader's page (the page carries it: it works offline).
 
     In a notebook it shows as one line naming the file; the site renders its ``text/csv`` output as
-    a download link (:func:`bulletin.site.pages.section_page`).
+    a download link (:func:`bulletin.render.site.pages.section_page`).
     """
 
     def __init__(self, filename: str, text: str, description: str) -> None:
