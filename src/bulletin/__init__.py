@@ -26,7 +26,7 @@ from bulletin.core.errors import (
     IngestError,
     MonthNotInDataError,
 )
-from bulletin.core.provenance import __version__  # noqa: F401 - said once, in provenance, where every output reads it
+from bulletin.core.provenance import __version__  # noqa: F401 - said once, where every output reads it
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time these come lazily from __getattr__
     from bulletin.data.loaded_month import Month, month
@@ -35,14 +35,14 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time these come lazil
 
 #: public name → module that defines it (imported on first access)
 _LAZY = {
-    "facts": "loaders",
-    "labels": "loaders",
-    "load": "loaders",
-    "load_month": "loaders",
-    "load_range": "loaders",
-    "months": "loaders",
-    "month": "loaded_month",
-    "Month": "loaded_month",
+    "facts": "data.loaders",
+    "labels": "data.loaders",
+    "load": "data.loaders",
+    "load_month": "data.loaders",
+    "load_range": "data.loaders",
+    "months": "data.loaders",
+    "month": "data.loaded_month",
+    "Month": "data.loaded_month",
     "headlines": "history",
 }
 
@@ -81,14 +81,27 @@ def _history(m: Month) -> object:
 _wiring.ABOVE.update(check=_check, history=_history)
 
 
-#: submodules reachable as attributes without their own import (``bulletin.data.units.aliases()``)
-_SUBMODULES = frozenset({"charts", "checks", "display", "fmt", "history", "paths", "schema", "sections", "store",
-                         "units"})
+#: modules reachable as attributes without their own import (``bulletin.units.aliases()``): the
+#: analyst's short name → the module, in its layer's folder
+_SUBMODULES = {
+    "charts": "style.charts",
+    "checks": "checks",
+    "display": "style.display",
+    "fmt": "style.fmt",
+    "history": "history",
+    "paths": "core.paths",
+    "schema": "core.schema",
+    "sections": "sections",
+    "store": "data.store",
+    "units": "data.units",
+}
 
 
 def __getattr__(name: str) -> object:
     if name in _SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
+        value = importlib.import_module(f".{_SUBMODULES[name]}", __name__)
+        globals()[name] = value  # later lookups skip this function
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'bulletin' has no attribute {name!r}")

@@ -20,7 +20,7 @@ from bulletin.core.month_strings import is_month
 RUNNER_FORMAT = "bulletin-run/2"
 MANIFEST = "manifest.json"
 UNITS_FILE = "units.csv"  # bulletin.data.units.UNITS_FILE (not imported: this module stays light)
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # src/bulletin, this module being core/cache.py
 
 
 def _hash_files(h, root: Path, files: list[Path]) -> None:

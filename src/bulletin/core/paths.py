@@ -20,8 +20,8 @@ ENV_HISTORY_DIR = "BULLETIN_HISTORY_DIR"
 #: the digests' folder inside a reports folder
 HISTORY_DIR_NAME = ".history"
 
-#: The repository root: ``src/bulletin/core/paths.py`` → three levels up.
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+#: The repository root: ``src/bulletin/core/paths.py`` → four levels up.
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_REPORTS_DIR = PROJECT_ROOT / "reports"

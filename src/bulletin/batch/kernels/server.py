@@ -17,6 +17,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
+#: what the fork server does not import when it warms the package's modules (the batch's own)
+_NOT_WARMED = ("bulletin.batch", "bulletin.render.reader_pages", "bulletin.core.cache", "bulletin.cli",
+               "bulletin.ingest_command", "bulletin.__main__")
+
 #: Modules imported once in the fork server (what section notebooks import anyway).
 WARM_MODULES = (
     "ipykernel.kernelapp",
@@ -56,8 +60,8 @@ def _warm() -> None:
                 pass
     try:  # every module of the sections (they are what the notebooks call); the package's folder
         # is the one above this package's (read here, not by importing the package, the layer above the batch)
-        for info in pkgutil.walk_packages([str(Path(__file__).parent.parent)], "bulletin."):
-            if info.name.split(".")[1] in {"batch", "reader_pages", "cache", "kernels", "cli", "__main__"}:
+        for info in pkgutil.walk_packages([str(Path(__file__).parents[2])], "bulletin."):
+            if info.name.startswith(_NOT_WARMED):
                 continue
             try:
                 importlib.import_module(info.name)
