@@ -33,7 +33,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from bulletin.data.ingest import ingest_command
+    from bulletin.ingest_command import ingest_command
 
     return ingest_command(args.file, month=args.month, data_dir=args.data_dir, force=args.force,
                           partial=args.partial, reason=args.reason)

@@ -20,8 +20,9 @@ from helpers import assert_same_as_shipped, march, raw_text, replace_once, telem
 import bulletin
 from bulletin.core import paths
 from bulletin.core.errors import IngestError
-from bulletin.data.ingest import ingest_command, ingest_file
+from bulletin.data.ingest import ingest_file
 from bulletin.data.loaders import load
+from bulletin.ingest_command import ingest_command
 from bulletin.sections import overview
 
 #: the appointments table's last row, and what follows it

@@ -1,4 +1,5 @@
-"""``python -m bulletin.batch.kernels SOCKET``: the fork server's process (:func:`bulletin.batch.kernels.server.serve`)."""
+"""``python -m bulletin.batch.kernels SOCKET``: the fork server's process
+(:func:`bulletin.batch.kernels.server.serve`)."""
 
 import os
 import sys

@@ -300,8 +300,7 @@ def facts_csv(facts: Mapping[str, object]) -> str:
             rows.append([key, format_cell(facts[key], Column("value", fact.label, fact.kind)), fact.unit, fact.label])
     unknown = set(facts) - set(FACTS)
     if unknown:
-        raise BulletinDataError(
-            "unknown fact", column="key", value=sorted(unknown)[0], expected="a fact declared in bulletin.core.schema.FACTS"
-        )
+        raise BulletinDataError("unknown fact", column="key", value=sorted(unknown)[0],
+                                expected="a fact declared in bulletin.core.schema.FACTS")
     return csv_text(FACTS_COLUMNS, rows)
 

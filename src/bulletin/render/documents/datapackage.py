@@ -57,8 +57,9 @@ _TYPES = {"text": "string", "count": "integer", "money": "number"}
 HEADLINES_FILE = "headlines.csv"
 #: the missing-value note of a field that can hold 未反馈 (:attr:`bulletin.core.schema.Column.not_reported`)
 NOT_REPORTED_TEXT = "空单元格表示未反馈（该单位当月未报送，不是 0）"
-#: how a text cell that a spreadsheet would take for a formula is written (:func:`bulletin.data.store.spreadsheet_text`),
-#: and how a reader undoes it: said in the package's description and in each free-text field's
+#: how a text cell that a spreadsheet would take for a formula is written
+#: (:func:`bulletin.data.store.spreadsheet_text`), and how a reader undoes it: said in the package's
+#: description and in each free-text field's
 FORMULA_TEXT = (f"以 =、+、-、@、制表符、回车或 {FORMULA_GUARD} 开头的文本前加了一个 {FORMULA_GUARD}"
                 f"（以免电子表格把它当作公式执行），去掉开头的这一个 {FORMULA_GUARD} 即得原文；数值不受影响")
 #: the missing-value note of a nullable text field (telemedicine's note): nothing printed, not 未反馈
