@@ -81,8 +81,8 @@ def _history(m: Month) -> object:
 _wiring.ABOVE.update(check=_check, history=_history)
 
 
-#: modules reachable as attributes without their own import (``bulletin.units.aliases()``): the
-#: analyst's short name → the module, in its layer's folder
+#: modules reachable as attributes without their own import (``units.aliases()`` after ``import
+#: bulletin``): the analyst's short name → the module, in its layer's folder
 _SUBMODULES = {
     "charts": "style.charts",
     "checks": "checks",

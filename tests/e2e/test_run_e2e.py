@@ -454,7 +454,7 @@ def test_published_notebooks_name_their_own_kernel(tmp_path, data_copy):
 def test_an_out_that_overlaps_the_data_or_the_package_is_refused(tmp_path, data_copy, capsys, out):
     (tmp_path / "link").symlink_to(data_copy)
     out = out.format(data=data_copy, tmp=tmp_path, link=tmp_path / "link", project_data=paths.DEFAULT_DATA_DIR,
-                     notebooks=paths.NOTEBOOKS_DIR, package=Path(cache.__file__).parent, project=paths.PROJECT_ROOT)
+                     notebooks=paths.NOTEBOOKS_DIR, package=cache.PACKAGE_DIR, project=paths.PROJECT_ROOT)
     before = _snapshot(data_copy)
     code = main(["run", "2020-02", "--data-dir", str(data_copy), "--out", out, "--sections", "2", "--force"])
     err = capsys.readouterr().err

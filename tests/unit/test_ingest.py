@@ -21,11 +21,11 @@ from helpers import (
 
 from bulletin import cli
 from bulletin.core.errors import BulletinDataError, IngestError
-from bulletin.data.ingest import ingest_file
+from bulletin.data.ingest import ingest_file, parse_text
 from bulletin.data.loaders import facts, load
 from bulletin.data.revisions import RevisionRefused
 from bulletin.data.store import read_not_published
-from bulletin.ingest_command import ingest_command, parse_text
+from bulletin.ingest_command import ingest_command
 
 
 def ingest_text(tmp_path: Path, text: str, **kw) -> Path:

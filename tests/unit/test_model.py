@@ -218,7 +218,7 @@ def test_a_tables_total_is_computed_in_one_place_and_a_headline_formatted_in_one
     """The kiosks' 合计 payment (and every table's 合计) is computed by ``Month.total_row`` alone,
     which applies the rule ``schema.table_total``; a headline figure is worded, per style, by
     ``model.number``/``model.text`` alone (the reader's ``fmt.figure``, the printed ``printed.figure``)."""
-    assert _calling(r"\btable_total\(") == {"loaded_month.py"}
+    assert _calling(r"\btable_total\(") == {"data/loaded_month.py"}
     assert _calling(r"\b(fmt|printed)\.figure\(") == {"sections/model.py"}
     from decimal import Decimal
 

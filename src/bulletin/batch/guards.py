@@ -32,7 +32,7 @@ def check_out_dir(out_dir: Path, data_root: Path) -> None:
                            "publishing there would replace data: choose another folder")
     root = paths.PROJECT_ROOT.resolve()
     own = [paths.NOTEBOOKS_DIR, root / "src", root / "tests", root / "tools", root / "bench", root / ".git",
-           Path(__file__).resolve().parent]
+           Path(__file__).resolve().parents[1]]  # src/bulletin, this module being batch/guards.py
     for folder in own:
         folder = folder.resolve()
         if _inside(out, folder) or _inside(folder, out) or out == root:
