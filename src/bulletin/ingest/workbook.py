@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .. import glyphs
 from ..errors import BulletinDataError, WorkbookError
-from ..missing import NO_FIGURE_SIGNS, NOT_REPORTED, NoFigure
+from ..missing import NOT_REPORTED, NoFigure
 from ..month_strings import parse_month
 from ..schema import FACTS, Column
 from ..sheet_layout import (
@@ -53,6 +53,7 @@ from ..sheet_layout import (
     cell_name,
 )
 from ..store import MAX_COUNT, parse_cell
+from .tables import no_figure
 
 #: the signatures that make a file a workbook: a zip (xlsx), or an OLE2 compound file (encrypted, .xls)
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -241,9 +242,10 @@ def _total_row(reader: _Reader, layout: TableSheet, r: int, values: list[object]
 
 
 def _sign(value: object) -> NoFigure | None:
-    """A sign the bulletin prints alone in a cell for no figure (—, …), as the text ingest reads it
-    (:data:`bulletin.missing.NO_FIGURE_SIGNS`); ``None`` for anything else."""
-    return NoFigure(value) if isinstance(value, str) and value in NO_FIGURE_SIGNS else None
+    """A cell holding a sign for no figure (—, …) alone, read as the text ingest reads one
+    (:func:`.tables.no_figure`: ``"— "`` typed in a cell is ``—``, as in a text export); ``None``
+    for anything else (a number, a blank)."""
+    return no_figure(value) if isinstance(value, str) else None
 
 
 def _record(reader: _Reader, layout: TableSheet, r: int, values: list[object]) -> dict[str, object]:
