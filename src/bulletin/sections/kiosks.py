@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import charts, fmt
+from .. import charts, fmt, schema
 from ..checks import OUTLIER_MADS, OUTLIER_MIN_EVENTS, OUTLIER_MIN_RATIO, average_outliers
 from ..comparisons import MONTH_ON_MONTH, Basis
 from ..loaders import labels
@@ -219,7 +219,7 @@ def month_on_month(m: Month) -> compare.Comparison | compare.Note:
     return compare.month_on_month(
         m,
         headlines,
-        [(f"各单位{names[c]}", _rows, "unit", c, c in MONEY_COLUMNS)
+        [compare.UnitSpec(f"各单位{names[c]}", _rows, "unit", c, c in MONEY_COLUMNS, schema.TABLES["kiosks"].key)
          for c in ("kiosks", "registrations", "payments", "payment_yuan")],
     )
 
