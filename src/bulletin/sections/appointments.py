@@ -9,7 +9,6 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import charts, fmt
-from ..comparisons import MONTH_ON_MONTH, Basis
 from ..loaders import labels
 from ..month_strings import month_label
 from ..schema import APPOINTMENT_CHANNELS
@@ -132,16 +131,8 @@ FIGURES: tuple[model.Declared, ...] = (
 TABLES = (model.TableDecl("appointments"),)
 
 
-def headlines(m: Month) -> pd.DataFrame:
-    """The section's key figures (:data:`FIGURES`): ``label``, ``value``, ``unit`` (``%``: in
-    percent), ``key``."""
-    return model.headlines(m, FIGURES)
-
-
-def changes(m: Month, basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:
-    """:func:`headlines` against the base month of ``basis`` (环比 by default, or 同比: ``None`` when
-    that month is not in the data)."""
-    return compare.changes(m, headlines, basis)
+# the section's key figures (FIGURES) and them against a base month (环比, 同比)
+headlines, changes = compare.section_headlines(FIGURES, __name__)
 
 
 def month_on_month(m: Month) -> compare.Comparison | compare.Note:

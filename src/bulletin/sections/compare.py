@@ -150,6 +150,29 @@ def changes(m: Month, headlines: Callable[[Month], pd.DataFrame],
     return compared_headlines(headlines(m), headlines(base))
 
 
+def section_headlines(figures: Sequence[model.Declared], module: str
+                      ) -> tuple[Callable[[Month], pd.DataFrame], Callable[..., pd.DataFrame | None]]:
+    """A section's ``headlines(m)`` and ``changes(m, basis)``, made once for every section from its
+    declared ``figures`` (its ``FIGURES``), named as the ``module``'s own functions (``module``:
+    its ``__name__``): ``headlines, changes = compare.section_headlines(FIGURES, __name__)``."""
+
+    def headlines(m: Month) -> pd.DataFrame:
+        """The section's key figures (its ``FIGURES``, :func:`bulletin.sections.model.headlines`):
+        ``label``, ``value``, ``unit`` (``%``: in percent; money in 元), ``key``. A table or
+        paragraph the bulletin left out drops only the figures read from it."""
+        return model.headlines(m, figures)
+
+    def section_changes(m: Month, basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:
+        """:func:`headlines` against the base month of ``basis`` (环比 by default, or 同比; money in
+        yuan): ``None`` when that month is not in the data (:func:`bulletin.sections.compare.changes`)."""
+        return changes(m, headlines, basis)
+
+    section_changes.__name__ = "changes"
+    for fn in (headlines, section_changes):  # found (and pickled) by name as the section module's own
+        fn.__module__, fn.__qualname__ = module, fn.__name__
+    return headlines, section_changes
+
+
 def _value(v: object, money: bool, present: bool) -> str:
     """A figure of one month: — when the unit is absent that month, 未反馈 when it did not report."""
     na = fmt.NOT_REPORTED if present else fmt.UNDEFINED

@@ -15,7 +15,6 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import charts, fmt
-from ..comparisons import MONTH_ON_MONTH, Basis
 from ..schema import TELEMEDICINE_MEASURES, TELEMEDICINE_PLATFORMS
 from . import compare, model, needs
 
@@ -153,11 +152,10 @@ FIGURES: tuple[model.Declared, ...] = (
 TABLES = (model.TableDecl("telemedicine"), model.TableDecl("telemedicine_top_uploaders"))
 
 
-def headlines(m: Month) -> pd.DataFrame:
-    """The section's key figures (:data:`FIGURES`): each platform's month volumes and cumulative
-    consultations (a qualifier printed beside the figure in its label), and the number of
-    platforms paused: ``label``, ``value``, ``unit``, ``key``."""
-    return model.headlines(m, FIGURES)
+# the section's key figures (FIGURES: each platform's month volumes and cumulative consultations,
+# a qualifier printed beside the figure in its label, and the number of platforms paused) and
+# them against a base month (环比, 同比)
+headlines, changes = compare.section_headlines(FIGURES, __name__)
 
 
 def top_uploaders(m: Month) -> pd.DataFrame:
@@ -197,12 +195,6 @@ def _figures(m: Month) -> pd.DataFrame:
     names = [with_note(f"{short_name(p)}·{TELEMEDICINE_MEASURES[k][0]}", said.get((p, k)))
              for p, k in zip(v["platform"], v["measure"], strict=True)]
     return pd.DataFrame({"label": [*names, "暂停服务的平台数"], "value": [*v["value"], paused_count(m)]}, dtype=object)
-
-
-def changes(m: Month, basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:
-    """:func:`headlines` against the base month of ``basis`` (环比 by default, or 同比: ``None`` when
-    that month is not in the data)."""
-    return compare.changes(m, headlines, basis)
 
 
 # ---------------------------------------------------------------- views (formatted for readers)
