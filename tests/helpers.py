@@ -21,8 +21,22 @@ from bulletin.core import paths, schema
 from bulletin.core.month_strings import next_month
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-#: a published bulletin as received (the whole text, not only its statistics part), beside the project
-SEED = paths.PROJECT_ROOT.parent / "shared" / "seeds" / "000_96abe972b2bebc64.txt"
+#: the environment variable naming the published bulletin's file (:func:`seed_path`), for a checkout
+#: that is not beside ``../shared``
+SEED_ENV = "BULLETIN_SEED"
+#: where the published bulletin is when :data:`SEED_ENV` is not set: beside the project
+SHARED_SEED = paths.PROJECT_ROOT.parent / "shared" / "seeds" / "000_96abe972b2bebc64.txt"
+
+
+def seed_path() -> Path:
+    """The published bulletin as received (the whole text, not only its statistics part): the file
+    :data:`SEED_ENV` names, else :data:`SHARED_SEED`."""
+    named = os.environ.get(SEED_ENV, "")
+    return Path(named) if named else SHARED_SEED
+
+
+#: :func:`seed_path` when the tests start
+SEED = seed_path()
 
 REFERENCE_MONTH = "2020-02"
 #: the tests' own notebooks and pages (tests/fixtures/), wherever a test module sits under tests/
@@ -215,13 +229,18 @@ SHIPPED = paths.DEFAULT_DATA_DIR / REFERENCE_MONTH
 
 
 def seed_text() -> str:
-    """The published bulletin :data:`SEED` as text: skipped when it is not beside the project
+    """The published bulletin (:func:`seed_path`) as text. A file :data:`SEED_ENV` names must be
+    there (failed when it is not); without it, skipped when the bulletin is not beside the project
     (a clone elsewhere), failed under ``CI=true`` (where it is)."""
-    if not SEED.exists():
+    seed = seed_path()
+    if not seed.is_file():
+        if os.environ.get(SEED_ENV):
+            pytest.fail(f"{SEED_ENV} names the published bulletin {seed}, which is not a file")
         if IN_CI:
-            pytest.fail(f"the published bulletin {SEED} is missing; CI runs beside ../shared/seeds")
-        pytest.skip(f"the published bulletin {SEED.name} is not on this machine")
-    return SEED.read_text(encoding="utf-8")
+            pytest.fail(f"the published bulletin {seed} is missing; CI runs beside ../shared/seeds "
+                        f"(or set {SEED_ENV} to its file)")
+        pytest.skip(f"the published bulletin {seed.name} is not on this machine: set {SEED_ENV} to its file")
+    return seed.read_text(encoding="utf-8")
 
 
 def raw_text() -> str:

@@ -9,12 +9,12 @@ import pytest
 from helpers import (
     NEW_PLATFORM,
     RAW,
-    SEED,
     assert_same_as_shipped,
     raw_text,
     replace_once,
     row_block,
     section_span,
+    seed_path,
     seed_text,
     write,
 )
@@ -55,8 +55,35 @@ def test_raw_february_reproduces_the_shipped_month_byte_for_byte(tmp_path):
 
 def test_whole_published_bulletin_reproduces_the_shipped_month(tmp_path):
     seed_text()  # skipped (failed under CI=true) when the published bulletin is not here
-    ingest_file(SEED, data_dir=tmp_path)
+    ingest_file(seed_path(), data_dir=tmp_path)
     assert_same_as_shipped(tmp_path / "2020-02")
+
+
+def test_the_seed_tests_read_the_bulletin_that_BULLETIN_SEED_names(tmp_path, monkeypatch):
+    """A checkout that is not beside ../shared names the published bulletin's file in BULLETIN_SEED:
+    the seed tests read that file (here February's statistics part, put elsewhere) and ingest it to
+    the shipped month; a name that is no file fails them, never skips them; without the variable and
+    without the file beside the project, they skip saying what to set."""
+    import helpers
+
+    elsewhere = tmp_path / "elsewhere" / "bulletin.txt"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text(raw_text(), encoding="utf-8")
+    monkeypatch.setenv(helpers.SEED_ENV, str(elsewhere))
+    assert seed_path() == elsewhere and seed_text() == raw_text()
+    ingest_file(seed_path(), data_dir=tmp_path / "data")
+    assert_same_as_shipped(tmp_path / "data" / "2020-02")
+    monkeypatch.setenv(helpers.SEED_ENV, str(tmp_path / "gone.txt"))
+    with pytest.raises(pytest.fail.Exception, match=f"BULLETIN_SEED names the published bulletin {tmp_path}"):
+        seed_text()
+    monkeypatch.delenv(helpers.SEED_ENV)
+    monkeypatch.setattr(helpers, "SHARED_SEED", tmp_path / "shared" / "seeds" / "gone.txt")
+    monkeypatch.setattr(helpers, "IN_CI", False)
+    with pytest.raises(pytest.skip.Exception, match="set BULLETIN_SEED to its file"):
+        seed_text()
+    monkeypatch.setattr(helpers, "IN_CI", True)
+    with pytest.raises(pytest.fail.Exception, match="CI runs beside ../shared/seeds"):
+        seed_text()
 
 
 def test_the_raw_file_is_the_statistics_part_of_the_published_bulletin():

@@ -125,6 +125,26 @@ def test_every_figure_is_declared_once_and_the_tables_come_from_the_declarations
         assert set(model.tables_of(sec.module.FIGURES)) <= set(sec.tables), sec.name
 
 
+def test_every_sections_headlines_and_changes_are_made_once_from_its_figures(february):
+    """The six sections' ``headlines(m)`` and ``changes(m)`` are one pair of functions made from each
+    module's FIGURES (``compare.section_headlines``), not written again per section; each is still
+    the module's own (found by its name there) and gives the section's declared figures: February's
+    59,507 calls to 12320, its 74,217 appointments."""
+    from bulletin.sections import compare
+
+    made = compare.section_headlines((), "x")
+    for sec in with_headlines():
+        mod = sec.module
+        for mine, one in zip((mod.headlines, mod.changes), made, strict=True):
+            assert mine.__code__ is one.__code__, (sec.name, one.__name__)
+            assert (mine.__module__, mine.__qualname__) == (mod.__name__, one.__name__)
+            assert getattr(mod, mine.__name__) is mine
+        assert mod.headlines(february).equals(model.headlines(february, mod.FIGURES)), sec.name
+        assert mod.changes(february) is None  # January 2020 is not in the shipped data
+    shown = _headlines(february)
+    assert (shown["hotline.total_calls"][1], shown["appointments.total"][1]) == (59507, 74217)
+
+
 def test_the_booking_channels_scope_note_is_printed_in_the_bulletins_words(february):
     printed = "（不包含12320电话预约、医院诊间预约、医院自有途径预约）"  # the published text's line 389
     assert model.qualifier("booking_channels") == printed

@@ -310,3 +310,26 @@ def test_the_month_on_month_table_shows_a_sign_as_printed_not_as_未反馈(month
     table = dict(view.parts)["各途径预约数量"].set_index("途径")
     assert table.at["微脉科技", "本月"] == "…" and table.at["微脉科技", "上月"] == "…"
     assert "未反馈" not in table.loc["微脉科技"].tolist()
+
+
+def test_the_kiosks_month_on_month_finds_a_sign_by_the_tables_key_columns(month, tmp_path):
+    """The kiosks' comparison finds 玄武区's signs by the table's key (group, unit), as its table view
+    does (:func:`bulletin.style.fmt.with_signs`, one mechanism): “…” and “—” in 本月 and 上月, never
+    未反馈; a comparison naming fewer key columns than the table's signs are found by is refused,
+    never shown as 未反馈."""
+    import shutil
+
+    from bulletin.sections import compare, kiosks
+
+    root = tmp_path / "data"
+    shutil.copytree(month.folder, root / M)
+    shutil.copytree(month.folder, root / "2020-03")
+    parts = dict(kiosks.month_on_month(Month("2020-03", root)).parts)
+    for title, sign in (("各单位缴费（次）", "…"), ("各单位缴费金额（元）", "—")):
+        row = parts[title].set_index("单位").loc["玄武区"]
+        assert (row["本月"], row["上月"]) == (sign, sign), title
+    march, february = Month("2020-03", root).kiosks, Month(M, root).kiosks
+    compared = compare.by_unit(march, february, "unit", "payments", key_columns=("group", "unit"))
+    assert compared.set_index("unit").at["玄武区", "value"] == NoFigure("…")
+    with pytest.raises(ValueError, match=r"found by 2 key columns, the comparison of 'payments' names \['unit'\]"):
+        compare.by_unit(march, february, "unit", "payments")

@@ -154,3 +154,26 @@ def test_a_stale_fork_folder_is_removed_a_live_one_kept(tmp_path):
 # A link under --out never takes a write outside it; a cell that never ends; a full disk
 
 
+def test_the_manifest_replaces_a_link_in_staging_and_never_writes_through_it(tmp_path, data_copy):
+    """A link slipped into a month's staging folder under the manifest's name, to a data file, is
+    replaced by the manifest (written atomically, as every other file of the month is): the data
+    file keeps its bytes; a staging folder that is itself a link out of the reports folder is refused."""
+    from bulletin.core.errors import RunError
+
+    out = tmp_path / "reports"
+    staging = out / ".2020-02.staging"
+    staging.mkdir(parents=True)
+    kiosks = data_copy / "2020-02" / "kiosks.csv"
+    before = kiosks.read_bytes()
+    (staging / cache.MANIFEST).symlink_to(kiosks)
+    sections = {"06_kiosks": {"key": "k", "title": "自助智能医疗服务终端"}}
+    cache.write_manifest(staging, "2020-02", sections)
+    assert kiosks.read_bytes() == before
+    assert not (staging / cache.MANIFEST).is_symlink() and cache.read_manifest(staging)["sections"] == sections
+    outside = out / ".2020-03.staging"
+    outside.symlink_to(data_copy / "2020-02", target_is_directory=True)
+    with pytest.raises(RunError, match="leads outside the reports folder"):
+        cache.write_manifest(outside, "2020-03", sections, root=out)
+    assert not (data_copy / "2020-02" / cache.MANIFEST).exists()
+
+

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from helpers import SHIPPED, assert_same_as_shipped
+from helpers import SHIPPED, assert_same_as_shipped, replace_once, seed_text, write
 
 from bulletin import cli
 from bulletin.core.schema import FACTS, TABLES
@@ -28,6 +28,7 @@ from bulletin.core.sheet_layout import (
 )
 from bulletin.data.ingest import ingest_file
 from bulletin.data.ingest.workbook import fen_exact
+from bulletin.data.loaded_month import Month
 from bulletin.data.store import month_files, read_facts, read_table, write_month_files
 from bulletin.render.documents.template import write_template
 
@@ -267,6 +268,35 @@ def test_money_from_excels_doubles_is_exact_to_the_fen(february_workbook, tmp_pa
     sums = _edit(february_workbook, tmp_path / "sums.xlsx", amounts)
     ingest_file(sums, data_dir=tmp_path)
     assert_same_as_shipped(tmp_path / "2020-02")
+
+
+#: 玄武区's kiosk payments and amount paid (0 and 0.00 in February) and the kiosks' 合计 amount paid,
+#: each a sign for no figure as an office types it: with a space inside it, and beside it
+TYPED_SIGNS = {"a space": (" … …", "— —", "-  "), "a full-width or no-break space": ("…\u3000…", "—\xa0— ", "\u3000—")}
+
+
+@pytest.mark.parametrize("case", list(TYPED_SIGNS))
+def test_a_sign_typed_with_spaces_reads_as_the_text_ingest_reads_it(case, february_workbook, tmp_path):
+    """A workbook cell holding ``"— —"`` is the sign —— (a row's figure: missing, the sign kept; the
+    合计 row's: a total not stated), as the same cell of a text export is (spaces in a sign are
+    ignored, beside it as inside it): the two month folders are the same byte for byte."""
+    payments, paid, total = TYPED_SIGNS[case]
+    text = replace_once(seed_text(), "\t玄武区\n\t22\n\t242\n\t2420.00 \n\t0\n\t0.00 \n",
+                        f"\t玄武区\n\t22\n\t242\n\t2420.00 \n\t{payments}\n\t{paid}\n")
+    text = replace_once(text, "\t51460109.85", f"\t{total}")
+    ingest_file(write(tmp_path, text), data_dir=tmp_path / "text")
+
+    def typed(book):
+        sheet = book[TABLE_SHEETS["kiosks"].name]
+        rows = {(r[0].value, r[1].value): r[0].row for r in sheet.iter_rows(min_row=FIRST_ROW + 1)}
+        sheet[f"F{rows['各区', '玄武区']}"], sheet[f"G{rows['各区', '玄武区']}"] = payments, paid
+        sheet[f"G{rows[None, TOTAL_LABEL]}"] = total
+    ingest_file(_edit(february_workbook, tmp_path / "typed.xlsx", typed), data_dir=tmp_path / "workbook")
+    _same_folder(tmp_path / "workbook" / "2020-02", tmp_path / "text" / "2020-02")
+    signs = Month("2020-02", tmp_path / "workbook").signs("kiosks")
+    assert signs[(("district", "玄武区"), "payments")] == "".join(payments.split())
+    assert signs[(("district", "玄武区"), "payment_yuan")] == "".join(paid.split())
+    assert "kiosks.total.payment_yuan" not in read_facts(tmp_path / "workbook" / "2020-02" / "facts.csv")
 
 
 def test_template_command_writes_the_file_and_prints_its_path(data_copy, tmp_path, capsys):

@@ -54,7 +54,8 @@ def publish_month(month: str, jobs: list[Job], index: IndexFigures, documents: d
     recorded = old.get("files") if isinstance(old.get("files"), dict) else {}
     for stem in set(sections) - ran:  # carried over: what the run published then, not what is there now
         files.update({n: recorded[n] for n in cache.section_files(stem) if n in recorded})
-    cache.write_manifest(staging, month, sections, documents=documents_entry, provenance=provenance, files=files)
+    cache.write_manifest(staging, month, sections, documents=documents_entry, provenance=provenance, files=files,
+                         root=out)
     swap_in(staging, target)
 
 

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from bulletin.core.comparisons import base_months
+from bulletin.core.files import write_text_atomic
 from bulletin.core.month_strings import is_month
 
 #: Bump when the runner's output format changes (forces one rerun of everything).
@@ -144,10 +145,12 @@ def read_manifest(month_dir: Path) -> dict:
 
 
 def write_manifest(month_dir: Path, month: str, sections: dict[str, dict], documents: dict | None = None, *,
-                   provenance: dict | None = None, files: dict[str, str] | None = None) -> None:
+                   provenance: dict | None = None, files: dict[str, str] | None = None,
+                   root: Path | None = None) -> None:
     """Record what a month folder holds: per section stem its cache key, title and run time; the
     documents' cache key (``bulletin.batch.documents_job.documents_key``); and ``provenance`` (package version, code
-    hash, data hash) of the run that published it."""
+    hash, data hash) of the run that published it. Written atomically, never through a link
+    (:func:`bulletin.core.files.write_text_atomic`; ``root``: the folder the write must stay inside)."""
     manifest: dict = {"format": RUNNER_FORMAT, "month": month, "sections": sections}
     if documents is not None:
         manifest["documents"] = documents
@@ -155,19 +158,13 @@ def write_manifest(month_dir: Path, month: str, sections: dict[str, dict], docum
         manifest["provenance"] = provenance
     if files is not None:
         manifest["files"] = files
-    (month_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_text_atomic(month_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1), root=root)
 
 
 def update_manifest(month_dir: Path, manifest: dict) -> None:
-    """Rewrite a published month's manifest in place, atomically (a reader sees the old or the new one)."""
-    path = month_dir / MANIFEST
-    tmp = path.with_name(f".{MANIFEST}.tmp-{os.getpid()}")
-    try:
-        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Rewrite a published month's manifest in place, atomically (a reader sees the old or the new
+    one), never through a link."""
+    write_text_atomic(month_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
 
 
 #: the month's own files besides its sections and documents (its page and the top index's summary)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from matplotlib.figure import Figure
 
-from bulletin.core.comparisons import MONTH_ON_MONTH, Basis
 from bulletin.core.month_strings import month_label
 from bulletin.core.schema import APPOINTMENT_CHANNELS
 from bulletin.data.loaders import labels
@@ -132,16 +131,8 @@ FIGURES: tuple[model.Declared, ...] = (
 TABLES = (model.TableDecl("appointments"),)
 
 
-def headlines(m: Month) -> pd.DataFrame:
-    """The section's key figures (:data:`FIGURES`): ``label``, ``value``, ``unit`` (``%``: in
-    percent), ``key``."""
-    return model.headlines(m, FIGURES)
-
-
-def changes(m: Month, basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:
-    """:func:`headlines` against the base month of ``basis`` (环比 by default, or 同比: ``None`` when
-    that month is not in the data)."""
-    return compare.changes(m, headlines, basis)
+# the section's key figures (FIGURES) and them against a base month (环比, 同比)
+headlines, changes = compare.section_headlines(FIGURES, __name__)
 
 
 def month_on_month(m: Month) -> compare.Comparison | compare.Note:
@@ -155,7 +146,7 @@ def month_on_month(m: Month) -> compare.Comparison | compare.Note:
 @needs(["appointments"])
 def printed_view(m: Month) -> pd.DataFrame:
     """:func:`printed_table` for readers: hospitals numbered as printed, the 合计 row unnumbered; a
-    figure a revision edited reads ``1,819 [r]``."""
+    figure a revision changed reads ``1,819 [r]``."""
     frame = printed_table(m)
     return fmt.table(frame, "appointments", revised=m.revised_flags("appointments", frame),
                      signs=m.signs("appointments"))

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from matplotlib.figure import Figure
 
-from bulletin.core.comparisons import MONTH_ON_MONTH, Basis
 from bulletin.data.loaders import labels
 from bulletin.sections import Note, compare, model, needs
 from bulletin.style import charts, fmt
@@ -81,16 +80,8 @@ TABLES = (model.TableDecl("booking_channels", qualifier=SCOPE),)
 ALSO_READS = ("appointments",)
 
 
-def headlines(m: Month) -> pd.DataFrame:
-    """The section's key figures (:data:`FIGURES`): ``label``, ``value``, ``unit`` (``%``: in
-    percent), ``key``."""
-    return model.headlines(m, FIGURES)
-
-
-def changes(m: Month, basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:
-    """:func:`headlines` against the base month of ``basis`` (环比 by default, or 同比: ``None`` when
-    that month is not in the data)."""
-    return compare.changes(m, headlines, basis)
+# the section's key figures (FIGURES) and them against a base month (环比, 同比)
+headlines, changes = compare.section_headlines(FIGURES, __name__)
 
 
 def _channels(m: Month) -> pd.DataFrame:

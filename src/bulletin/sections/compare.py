@@ -16,12 +16,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pandas as pd
 
 from bulletin.core.comparisons import COMPARISONS, MONTH_ON_MONTH, Basis
-from bulletin.core.missing import NoFigure, is_missing, signs
+from bulletin.core.missing import signs
 from bulletin.core.month_strings import month_label
 from bulletin.data.loaded_month import NotPublishedError
 from bulletin.data.units import Aliases, aliases
@@ -68,42 +68,36 @@ def _sub(a: object, b: object) -> object:
     return int(a) - int(b)
 
 
-def _as_printed(frame: pd.DataFrame, key: str, value: str) -> list[object]:
+def _as_printed(frame: pd.DataFrame, key_columns: Sequence[str], value: str) -> list[object]:
     """The ``value`` column of ``frame``, a cell the bulletin printed as a sign for no figure (—, …)
     as that sign (:class:`~bulletin.core.missing.NoFigure`: missing to every sum, shown as printed), not
-    as 未反馈. The signs ride in the loaded table's ``attrs`` by row key (:func:`~bulletin.core.missing.signs`):
-    a row is found by its ``key`` (the key's last part) and, for a two-part key such as the kiosks'
-    (group, unit), by the frame's other cell holding the key's first part."""
-    values = list(frame[value])
-    printed = {k: sign for (k, col), sign in signs(frame).items() if col == value and k}
-    if not printed:
-        return values
-    rows = frame.reset_index(drop=True)
-    for i, (name, v) in enumerate(zip(rows[key], values, strict=True)):
-        if not is_missing(v):
-            continue
-        others = {str(rows.at[i, c]) for c in rows.columns if c != key}
-        for k, sign in printed.items():
-            if k[-1] == str(name) and (len(k) == 1 or k[0] in others):
-                values[i] = NoFigure(sign)
-                break
-    return values
+    as 未反馈. The signs ride in the loaded table's ``attrs`` by row key (:func:`~bulletin.core.missing.signs`);
+    a row is found by its table's ``key_columns`` (the kiosks' ``group`` and ``unit``), exactly as
+    every table view finds it (:func:`bulletin.style.fmt.with_signs`)."""
+    printed = signs(frame)
+    widths = {len(k) for k, _ in printed}
+    if widths - {len(key_columns)}:  # a spec naming too few columns would show each sign as 未反馈
+        raise ValueError(f"the frame's signs for no figure are found by {max(widths)} key columns, the "
+                         f"comparison of {value!r} names {list(key_columns)}: name the table's key columns")
+    return list(fmt.with_signs(frame, printed, key_columns)[value])
 
 
 def by_unit(current: pd.DataFrame, previous: pd.DataFrame, key: str, value: str,
-            aliases: Aliases | None = None) -> pd.DataFrame:
+            aliases: Aliases | None = None, key_columns: Sequence[str] = ()) -> pd.DataFrame:
     """Per unit: ``key``, ``value``, ``previous``, ``change``, ``change_pct`` (a fraction) and
     ``presence`` (:data:`BOTH`, :data:`NEW` this month, or :data:`GONE` since last month).
 
     Units are matched through ``aliases`` (:func:`bulletin.data.units.aliases`): a hospital printed
     南京市江北人民医院 last month and 南京江北人民医院 this month is one unit, shown under this
     month's name. Rows follow ``current``; units found only in ``previous`` follow at the end with
-    ``value`` missing.
+    ``value`` missing. A figure printed as a sign for no figure is that sign, its row found by the
+    table's ``key_columns`` (``(key,)`` when empty: a table keyed by the unit alone).
     """
     canon = aliases.canonical if aliases is not None else (lambda name: name)
-    prev = {canon(k): (k, v) for k, v in zip(previous[key], _as_printed(previous, key, value), strict=True)}
+    by = tuple(key_columns) or (key,)
+    prev = {canon(k): (k, v) for k, v in zip(previous[key], _as_printed(previous, by, value), strict=True)}
     rows = []
-    for name, v in zip(current[key], _as_printed(current, key, value), strict=True):
+    for name, v in zip(current[key], _as_printed(current, by, value), strict=True):
         hit = prev.pop(canon(name), None)
         rows.append((name, v, hit[1], BOTH) if hit is not None else (name, v, pd.NA, NEW))
     rows.extend((name, pd.NA, p, GONE) for name, p in prev.values())
@@ -154,6 +148,29 @@ def changes(m: Month, headlines: Callable[[Month], pd.DataFrame],
     if base is None:
         return None
     return compared_headlines(headlines(m), headlines(base))
+
+
+def section_headlines(figures: Sequence[model.Declared], module: str
+                      ) -> tuple[Callable[[Month], pd.DataFrame], Callable[..., pd.DataFrame | None]]:
+    """A section's ``headlines(m)`` and ``changes(m, basis)``, made once for every section from its
+    declared ``figures`` (its ``FIGURES``), named as the ``module``'s own functions (``module``:
+    its ``__name__``): ``headlines, changes = compare.section_headlines(FIGURES, __name__)``."""
+
+    def headlines(m: Month) -> pd.DataFrame:
+        """The section's key figures (its ``FIGURES``, :func:`bulletin.sections.model.headlines`):
+        ``label``, ``value``, ``unit`` (``%``: in percent; money in 元), ``key``. A table or
+        paragraph the bulletin left out drops only the figures read from it."""
+        return model.headlines(m, figures)
+
+    def section_changes(m: Month, basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:
+        """:func:`headlines` against the base month of ``basis`` (环比 by default, or 同比; money in
+        yuan): ``None`` when that month is not in the data (:func:`bulletin.sections.compare.changes`)."""
+        return changes(m, headlines, basis)
+
+    section_changes.__name__ = "changes"
+    for fn in (headlines, section_changes):  # found (and pickled) by name as the section module's own
+        fn.__module__, fn.__qualname__ = module, fn.__name__
+    return headlines, section_changes
 
 
 def _value(v: object, money: bool, present: bool) -> str:
@@ -279,8 +296,21 @@ def new_and_gone(frame: pd.DataFrame) -> str:
     return "；".join(parts)
 
 
-#: one per-unit comparison: (title, frame of a month, key column, value column, money?)
-UnitSpec = tuple[str, Callable[["Month"], pd.DataFrame], str, str, bool]
+class UnitSpec(NamedTuple):
+    """One per-unit comparison of a section (:func:`month_on_month`)."""
+
+    title: str
+    #: the frame of a month (a loaded table, or one derived from it that keeps its ``attrs``)
+    frame_of: Callable[[Month], pd.DataFrame]
+    #: the column naming the unit, matched across the months through the alias table
+    key: str
+    #: the column compared
+    value: str
+    #: whether ``value`` is money (shown to the fen)
+    money: bool = False
+    #: the table's key columns, which find a figure printed as a sign (:func:`bulletin.style.fmt.with_signs`);
+    #: empty for a table keyed by ``key`` alone
+    key_columns: tuple[str, ...] = ()
 
 
 def month_on_month(
@@ -307,11 +337,11 @@ def month_on_month(
         parts.append(headline_part(frames))
         lines.append("")
     names = aliases(m.data_dir)
-    for title, frame_of, key, value, money in unit_specs:
+    for title, frame_of, key, value, money, key_columns in (UnitSpec(*spec) for spec in unit_specs):
         frames = []
         for b, base in found:
             try:
-                frames.append((b, by_unit(frame_of(m), frame_of(base), key, value, names)))
+                frames.append((b, by_unit(frame_of(m), frame_of(base), key, value, names, key_columns)))
             except NotPublishedError as exc:  # the table is not in the bulletin of one of the two months
                 omitted.append(_not_compared(m, base, b, title, str(exc.value)))
         if not frames:

@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 from matplotlib.figure import Figure
 
-from bulletin.core.comparisons import MONTH_ON_MONTH, Basis
 from bulletin.core.month_strings import days_in_month
 from bulletin.data.loaders import labels
 from bulletin.sections import compare, model, needs
@@ -223,16 +222,9 @@ FIGURES: tuple[model.Declared, ...] = (
 TABLES = (model.TableDecl("platform_districts"), model.TableDecl("platform_hospitals"))
 
 
-def headlines(m: Month) -> pd.DataFrame:
-    """The section's key figures (:data:`FIGURES`, printed and computed): ``label``, ``value``,
-    ``unit``, ``key``. A table the bulletin left out drops only the figures read from it."""
-    return model.headlines(m, FIGURES)
-
-
-def changes(m: Month, basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:
-    """:func:`headlines` against the base month of ``basis`` (环比 by default, or 同比: ``None`` when
-    that month is not in the data)."""
-    return compare.changes(m, headlines, basis)
+# the section's key figures (FIGURES, printed and computed: a table the bulletin left out drops
+# only the figures read from it) and them against a base month (环比, 同比)
+headlines, changes = compare.section_headlines(FIGURES, __name__)
 
 
 def _districts(m: Month) -> pd.DataFrame:
@@ -317,7 +309,7 @@ def _as_printed(m: Month, level: Level, df: pd.DataFrame) -> pd.DataFrame:
 
 def _mark_revised(m: Month, level: Level, df: pd.DataFrame, out: pd.DataFrame,
                   shown: dict[str, tuple[str, ...]]) -> None:
-    """``[r]`` after each figure of ``out`` (column → the table columns it shows) a revision edited."""
+    """``[r]`` after each figure of ``out`` (column → the table columns it shows) a revision changed."""
     flags = m.revised_flags(TABLE[level], df.rename(columns={"unit": KEY[level]}))
     if not flags.to_numpy().any():
         return

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from matplotlib.figure import Figure
 
-from bulletin.core.comparisons import MONTH_ON_MONTH, Basis
 from bulletin.sections import Note, compare, model, needs
 from bulletin.style import charts, fmt
 
@@ -127,16 +126,9 @@ FIGURES: tuple[model.Declared, ...] = (
 TABLES = (model.TableDecl("hotline_categories"), model.TableDecl("province_calls"))
 
 
-def headlines(m: Month) -> pd.DataFrame:
-    """The section's key figures (:data:`FIGURES`): ``label``, ``value``, ``unit`` (``%``: in
-    percent), ``key``. A paragraph the bulletin left out drops only its own figures."""
-    return model.headlines(m, FIGURES)
-
-
-def changes(m: Month, basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:
-    """:func:`headlines` against the base month of ``basis`` (环比 by default, or 同比: ``None`` when
-    that month is not in the data)."""
-    return compare.changes(m, headlines, basis)
+# the section's key figures (FIGURES: a paragraph the bulletin left out drops only its own
+# figures) and them against a base month (环比, 同比)
+headlines, changes = compare.section_headlines(FIGURES, __name__)
 
 
 def _cities_raw(m: Month) -> pd.DataFrame:

@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from bulletin.checks import OUTLIER_MADS, OUTLIER_MIN_EVENTS, OUTLIER_MIN_RATIO, average_outliers
-from bulletin.core.comparisons import MONTH_ON_MONTH, Basis
+from bulletin.core import schema
 from bulletin.core.schema import KIOSK_GROUP_LABELS, column_sum, stated_total
 from bulletin.data.loaders import labels
 from bulletin.sections import compare, model, needs
@@ -192,20 +192,12 @@ FIGURES: tuple[model.Declared, ...] = (
 TABLES = (model.TableDecl("kiosks"),)
 
 
-def headlines(m: Month) -> pd.DataFrame:
-    """The section's key figures (:data:`FIGURES`): ``label``, ``value``, ``unit`` (money in 元),
-    ``key``. The totals are the table's 合计 as every output shows it (:func:`table_totals`: the
-    stated one, else the exact sum)."""
-    return model.headlines(m, FIGURES)
+# the section's key figures (FIGURES: the totals are the table's 合计 as every output shows it,
+# table_totals: the stated one, else the exact sum) and them against a base month (环比, 同比)
+headlines, changes = compare.section_headlines(FIGURES, __name__)
 
 
 # ---------------------------------------------------------------- month-on-month
-
-
-def changes(m: Month, basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:
-    """:func:`headlines` against the base month of ``basis`` (环比 by default, or 同比; money in yuan);
-    ``None`` when that month is not in the data."""
-    return compare.changes(m, headlines, basis)
 
 
 def _rows(m: Month) -> pd.DataFrame:
@@ -219,7 +211,7 @@ def month_on_month(m: Month) -> compare.Comparison | compare.Note:
     return compare.month_on_month(
         m,
         headlines,
-        [(f"各单位{names[c]}", _rows, "unit", c, c in MONEY_COLUMNS)
+        [compare.UnitSpec(f"各单位{names[c]}", _rows, "unit", c, c in MONEY_COLUMNS, schema.TABLES["kiosks"].key)
          for c in ("kiosks", "registrations", "payments", "payment_yuan")],
     )
 

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from matplotlib.figure import Figure
 
-from bulletin.core.comparisons import MONTH_ON_MONTH, Basis
 from bulletin.core.schema import TELEMEDICINE_MEASURES, TELEMEDICINE_PLATFORMS
 from bulletin.sections import compare, model, needs
 from bulletin.style import charts, fmt
@@ -153,11 +152,10 @@ FIGURES: tuple[model.Declared, ...] = (
 TABLES = (model.TableDecl("telemedicine"), model.TableDecl("telemedicine_top_uploaders"))
 
 
-def headlines(m: Month) -> pd.DataFrame:
-    """The section's key figures (:data:`FIGURES`): each platform's month volumes and cumulative
-    consultations (a qualifier printed beside the figure in its label), and the number of
-    platforms paused: ``label``, ``value``, ``unit``, ``key``."""
-    return model.headlines(m, FIGURES)
+# the section's key figures (FIGURES: each platform's month volumes and cumulative consultations,
+# a qualifier printed beside the figure in its label, and the number of platforms paused) and
+# them against a base month (环比, 同比)
+headlines, changes = compare.section_headlines(FIGURES, __name__)
 
 
 def top_uploaders(m: Month) -> pd.DataFrame:
@@ -199,12 +197,6 @@ def _figures(m: Month) -> pd.DataFrame:
     return pd.DataFrame({"label": [*names, "暂停服务的平台数"], "value": [*v["value"], paused_count(m)]}, dtype=object)
 
 
-def changes(m: Month, basis: Basis = MONTH_ON_MONTH) -> pd.DataFrame | None:
-    """:func:`headlines` against the base month of ``basis`` (环比 by default, or 同比: ``None`` when
-    that month is not in the data)."""
-    return compare.changes(m, headlines, basis)
-
-
 # ---------------------------------------------------------------- views (formatted for readers)
 
 
@@ -221,7 +213,7 @@ def overview_view(m: Month) -> pd.DataFrame:
         for i, code in enumerate(codes):
             out.iat[i, j] = with_note(out.iat[i, j], said.get((platform, code)))
         out.iat[len(codes), j] = with_note(out.iat[len(codes), j], said.get((platform, "paused")))
-    if m.revised:  # rows are measures, columns platforms: a figure a revision edited reads 1,234 [r]
+    if m.revised:  # rows are measures, columns platforms: a figure a revision changed reads 1,234 [r]
         for i, code in enumerate(codes):
             for j, platform in enumerate(view.columns):
                 out.iat[i, j] = fmt.mark(out.iat[i, j], m.revised.cell("telemedicine", (platform, code), "value"))

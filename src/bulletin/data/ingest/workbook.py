@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from bulletin.core.errors import BulletinDataError, WorkbookError
-from bulletin.core.missing import NO_FIGURE_SIGNS, NOT_REPORTED, NoFigure
+from bulletin.core.missing import NOT_REPORTED, NoFigure
 from bulletin.core.month_strings import parse_month
 from bulletin.core.schema import FACTS, Column
 from bulletin.core.sheet_layout import (
@@ -52,6 +52,7 @@ from bulletin.core.sheet_layout import (
     cell_name,
 )
 from bulletin.data import glyphs
+from bulletin.data.ingest.tables import no_figure
 from bulletin.data.store import MAX_COUNT, parse_cell
 
 #: the signatures that make a file a workbook: a zip (xlsx), or an OLE2 compound file (encrypted, .xls)
@@ -241,9 +242,10 @@ def _total_row(reader: _Reader, layout: TableSheet, r: int, values: list[object]
 
 
 def _sign(value: object) -> NoFigure | None:
-    """A sign the bulletin prints alone in a cell for no figure (—, …), as the text ingest reads it
-    (:data:`bulletin.core.missing.NO_FIGURE_SIGNS`); ``None`` for anything else."""
-    return NoFigure(value) if isinstance(value, str) and value in NO_FIGURE_SIGNS else None
+    """A cell holding a sign for no figure (—, …) alone, read as the text ingest reads one
+    (:func:`.tables.no_figure`: ``"— "`` typed in a cell is ``—``, as in a text export); ``None``
+    for anything else (a number, a blank)."""
+    return no_figure(value) if isinstance(value, str) else None
 
 
 def _record(reader: _Reader, layout: TableSheet, r: int, values: list[object]) -> dict[str, object]:
