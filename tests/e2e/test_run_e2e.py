@@ -43,13 +43,10 @@ def _run(months, data, out, notebooks, **kw):
 
 
 @pytest.fixture(scope="module")
-def _good_runs(tmp_path_factory, _session_fork_server):
+def _good_runs(tmp_path_factory, as_in_a_test):
     """One good run of the shipped February per set of notebooks, made once for this module: the
     "last good month" that many tests start from before they break something. Each test gets its own
-    copy (:func:`good_month`), so what it breaks is its own. Made with the same fixed code hash and
-    the same fork server the tests' own runs use (this module's autouse fixtures are per test)."""
-    from bulletin import kernels
-
+    copy (:func:`good_month`), so what it breaks is its own."""
     made: dict[tuple[str, ...], Path] = {}
 
     def make(notebooks) -> Path:
@@ -57,11 +54,7 @@ def _good_runs(tmp_path_factory, _session_fork_server):
         if key not in made:
             home = tmp_path_factory.mktemp("good-" + "-".join(key))
             shutil.copytree(paths.DEFAULT_DATA_DIR / helpers.REFERENCE_MONTH, home / "data" / helpers.REFERENCE_MONTH)
-            with pytest.MonkeyPatch.context() as mp:  # what the autouse fixtures do for a test's own run
-                mp.setattr(cache, "code_hash", functools.cache(lambda: "code"))
-                mp.setattr(kernels, "start_server", _session_fork_server)
-                mp.delenv(paths.ENV_DATA_DIR, raising=False)
-                mp.setenv(paths.ENV_HISTORY_DIR, str(home / "no-reports" / paths.HISTORY_DIR_NAME))
+            with as_in_a_test(home, code_hash="code"):
                 outcome, log = _run(["2020-02"], home / "data", home / "reports", list(notebooks))
             assert outcome.exit_code == 0 and outcome.published == ["2020-02"], log
             made[key] = home / "reports"
