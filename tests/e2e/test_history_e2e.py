@@ -149,11 +149,8 @@ def test_navigation_after_a_new_month_links_the_month_before_on_every_page(tmp_p
     assert {j.status for j in outcome.jobs} == {"skipped"} and outcome.published == []
 
 
-def test_a_corrupt_or_foreign_digest_is_ignored_rebuilt_and_logged(tmp_path):
-    data = tmp_path / "data"
-    synthetic_history(data, "2020-01", 2)
-    out = tmp_path / "reports"
-    _run(["2020-01:2020-02"], data, out, notebooks=[HISTORY])
+def test_a_corrupt_or_foreign_digest_is_ignored_rebuilt_and_logged(tmp_path, two_months):
+    data, out = copy_of(two_months, tmp_path)  # January and February, run (07_history among the notebooks)
     stored = out / ".history" / "2020-01.json"
     good = json.loads(stored.read_text(encoding="utf-8"))
     assert good["format"] == history.FORMAT and good["month"] == "2020-01"
