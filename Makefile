@@ -38,8 +38,11 @@ unit-fast: $(STAMP) ## tests/unit only: no kernel, no browser, no run, no docume
 	$(BIN)/python -m pytest -q -n 2 tests/unit
 
 unit: $(STAMP) ## unit and end-to-end tests (tests/unit, tests/e2e)
-	@# the end-to-end files first: --dist loadfile hands out the long runs while the unit files fill the end
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests/e2e tests/unit
+	@# the end-to-end files first: --dist loadfile hands out the long runs while the unit files fill the end.
+	@# --no-loadscope-reorder keeps that order: by default xdist hands out the files with the most tests
+	@# first, which put test_history_e2e (5 tests) and test_variants_run (7), two of the longest files,
+	@# after nearly every unit file, to end the run alone
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder tests/e2e tests/unit
 
 nbval: $(STAMP) ## replay the section notebooks and compare their recorded outputs
 	@# one notebook at a time: two kernels started at once can race for the same ports ("kernel died

@@ -4,6 +4,8 @@ run gets its server)."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -98,3 +100,24 @@ def _one_fork_server(monkeypatch, _session_fork_server):
     from bulletin.batch import kernels
 
     monkeypatch.setattr(kernels, "start_server", _session_fork_server)  # the one place a run gets its server
+
+
+@pytest.fixture(scope="session")
+def as_in_a_test(_session_fork_server):
+    """``with as_in_a_test(home, code_hash="code"):`` what the autouse fixtures set up around a test's
+    own run (the session's fork server, no ``$BULLETIN_DATA_DIR``, no digests from the project's
+    reports/, and, if given, the fixed code hash of the modules that fix it), for a module-scoped
+    fixture that makes one run several tests share (the autouse fixtures are per test)."""
+    from bulletin import cache, kernels
+
+    @contextlib.contextmanager
+    def patched(home: Path, code_hash: str | None = None):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(kernels, "start_server", _session_fork_server)
+            mp.delenv(paths.ENV_DATA_DIR, raising=False)
+            mp.setenv(paths.ENV_HISTORY_DIR, str(home / "no-reports" / paths.HISTORY_DIR_NAME))
+            if code_hash is not None:
+                mp.setattr(cache, "code_hash", functools.cache(lambda: code_hash))
+            yield
+
+    return patched

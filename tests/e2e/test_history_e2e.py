@@ -42,12 +42,42 @@ def _ran(outcome) -> set[str]:
     return {j.name for j in outcome.jobs if j.status == "ok"}
 
 
-def test_a_corrected_old_month_reruns_that_month_the_month_after_and_the_later_trends(tmp_path):
-    data = tmp_path / "数据 目录"
-    synthetic_history(data, "2020-01", 4)
-    out = tmp_path / "reports"
+@pytest.fixture(scope="module")
+def late_month(tmp_path_factory, as_in_a_test):
+    """Four months from January 2020 with February missing, run; then February ingested late, run
+    again. What it leaves (data and reports) is a four-month history published and current, the
+    start of :func:`test_a_corrected_old_month_reruns_that_month_the_month_after_and_the_later_trends`
+    too (which copies it): one such history for the module, not one per test."""
+    home = tmp_path_factory.mktemp("late")
+    data, out = home / "数据 目录", home / "reports"
+    synthetic_history(data, "2020-01", 4, skip=("2020-02",))
+    with as_in_a_test(home, code_hash="code"):
+        first, _ = _run(["2020-01:2020-04"], data, out)
+        synthetic_month(data, "2020-02", 1)  # ingested late
+        second, _ = _run(["2020-01:2020-04"], data, out)
+    return data, out, first, second
+
+
+def test_a_late_month_in_the_middle_reruns_itself_the_month_after_and_the_later_trends(late_month):
+    data, out, first, outcome = late_month
+    # a first run runs every job of every month there is (before: 16 of four months, in the test below)
+    assert _ran(first) == {f"{m} {nb.stem}" for m in ("2020-01", "2020-03", "2020-04") for nb in KINDS}
+    assert _ran(outcome) == {
+        "2020-02 00_own", "2020-02 01_previous", "2020-02 02_checks", "2020-02 07_history",
+        "2020-03 01_previous", "2020-03 02_checks", "2020-03 07_history",  # its month before is there now
+        "2020-04 07_history",
+    }
+    # the neighbours link to it, though none of their pages was executed again
+    assert 'href="../2020-02/index.html" rel="next"' in (out / "2020-01" / "00_own.html").read_text(encoding="utf-8")
+    assert 'href="../2020-02/index.html" rel="prev"' in (out / "2020-03" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_corrected_old_month_reruns_that_month_the_month_after_and_the_later_trends(tmp_path, late_month):
+    # four months published and current (January to April 2020, each month's every job run), copied:
+    # the same data (synthetic_history's months) and reports as a first run of all four leaves
+    data, out = copy_of(late_month, tmp_path)
     outcome, _ = _run(["2020-01:2020-04"], data, out)
-    assert len(_ran(outcome)) == 16
+    assert {j.status for j in outcome.jobs} == {"skipped"} and len(outcome.jobs) == 16  # all current
 
     # one hospital's bookings corrected in February
     edit_csv(data / "2020-02" / "appointments.csv", "1067,18417", "1067,18418")
@@ -70,28 +100,28 @@ def test_a_corrected_old_month_reruns_that_month_the_month_after_and_the_later_t
     assert "2020-04 01_previous" not in _ran(outcome)
 
 
-def test_a_late_month_in_the_middle_reruns_itself_the_month_after_and_the_later_trends(tmp_path):
-    data = tmp_path / "data"
-    synthetic_history(data, "2020-01", 4, skip=("2020-02",))
-    out = tmp_path / "reports"
-    _run(["2020-01:2020-04"], data, out)
-    synthetic_month(data, "2020-02", 1)  # ingested late
-    outcome, _ = _run(["2020-01:2020-04"], data, out)
-    assert _ran(outcome) == {
-        "2020-02 00_own", "2020-02 01_previous", "2020-02 02_checks", "2020-02 07_history",
-        "2020-03 01_previous", "2020-03 02_checks", "2020-03 07_history",  # its month before is there now
-        "2020-04 07_history",
-    }
-    # the neighbours link to it, though none of their pages was executed again
-    assert 'href="../2020-02/index.html" rel="next"' in (out / "2020-01" / "00_own.html").read_text(encoding="utf-8")
-    assert 'href="../2020-02/index.html" rel="prev"' in (out / "2020-03" / "index.html").read_text(encoding="utf-8")
-
-
-def test_navigation_after_a_new_month_links_the_month_before_on_every_page(tmp_path):
-    data = tmp_path / "data"
+@pytest.fixture(scope="module")
+def two_months(tmp_path_factory, as_in_a_test):
+    """January and February 2020 (a synthetic history) published by one run of every kind of
+    notebook; the tests that start from it copy it (:func:`copy_of`)."""
+    home = tmp_path_factory.mktemp("two")
+    data, out = home / "data", home / "reports"
     synthetic_history(data, "2020-01", 2)
-    out = tmp_path / "reports"
-    _run(["2020-01:2020-02"], data, out)
+    with as_in_a_test(home, code_hash="code"):
+        _run(["2020-01:2020-02"], data, out)
+    return data, out
+
+
+def copy_of(published, tmp_path):
+    """A test's own copy of a module's published history: (data, reports) in ``tmp_path``."""
+    data, out = tmp_path / published[0].name, tmp_path / "reports"
+    shutil.copytree(published[0], data)
+    shutil.copytree(published[1], out, symlinks=True)
+    return data, out
+
+
+def test_navigation_after_a_new_month_links_the_month_before_on_every_page(tmp_path, two_months):
+    data, out = copy_of(two_months, tmp_path)  # January and February, run (every kind of notebook)
     pages = sorted((out / "2020-02").glob("*.html"))
     assert len(pages) == 5 and not any('rel="next"' in p.read_text(encoding="utf-8") for p in pages)
     before = {p.name: p.stat().st_mtime_ns for p in (out / "2020-02").glob("*.ipynb")}
@@ -120,11 +150,8 @@ def test_navigation_after_a_new_month_links_the_month_before_on_every_page(tmp_p
     assert {j.status for j in outcome.jobs} == {"skipped"} and outcome.published == []
 
 
-def test_a_corrupt_or_foreign_digest_is_ignored_rebuilt_and_logged(tmp_path):
-    data = tmp_path / "data"
-    synthetic_history(data, "2020-01", 2)
-    out = tmp_path / "reports"
-    _run(["2020-01:2020-02"], data, out, notebooks=[HISTORY])
+def test_a_corrupt_or_foreign_digest_is_ignored_rebuilt_and_logged(tmp_path, two_months):
+    data, out = copy_of(two_months, tmp_path)  # January and February, run (07_history among the notebooks)
     stored = out / ".history" / "2020-01.json"
     good = json.loads(stored.read_text(encoding="utf-8"))
     assert good["format"] == history.FORMAT and good["month"] == "2020-01"
@@ -143,12 +170,9 @@ def test_a_corrupt_or_foreign_digest_is_ignored_rebuilt_and_logged(tmp_path):
     assert json.loads(stored.read_text(encoding="utf-8"))["key"] == good["key"]
 
 
-def test_the_month_page_and_top_index_read_the_digest(tmp_path):
+def test_the_month_page_and_top_index_read_the_digest(tmp_path, two_months):
     """The published month's key figures are the digest's (the same numbers as the sections')."""
-    data = tmp_path / "data"
-    synthetic_history(data, "2020-01", 2)
-    out = tmp_path / "reports"
-    _run(["2020-02"], data, out, notebooks=[OWN])
+    data, out = copy_of(two_months, tmp_path)  # January and February, run (00_own among the notebooks)
     summary = json.loads((out / "2020-02" / "summary.json").read_text(encoding="utf-8"))
     assert summary["headlines"][0] == ["12320卫生热线受理咨询电话", "59,507 个"]
     shutil.rmtree(out / ".history")  # a digest store lost: rebuilt by the next run

@@ -42,6 +42,41 @@ def _run(months, data, out, notebooks, **kw):
     return outcome, log.getvalue()
 
 
+@pytest.fixture(scope="module")
+def _good_runs(tmp_path_factory, as_in_a_test):
+    """One good run of the shipped February per set of notebooks, made once for this module: the
+    "last good month" that many tests start from before they break something. Each test gets its own
+    copy (:func:`good_month`), so what it breaks is its own."""
+    made: dict[tuple[str, ...], Path] = {}
+
+    def make(notebooks) -> Path:
+        key = tuple(nb.stem for nb in notebooks)
+        if key not in made:
+            home = tmp_path_factory.mktemp("good-" + "-".join(key))
+            shutil.copytree(paths.DEFAULT_DATA_DIR / helpers.REFERENCE_MONTH, home / "data" / helpers.REFERENCE_MONTH)
+            with as_in_a_test(home, code_hash="code"):
+                outcome, log = _run(["2020-02"], home / "data", home / "reports", list(notebooks))
+            assert outcome.exit_code == 0 and outcome.published == ["2020-02"], log
+            made[key] = home / "reports"
+        return made[key]
+
+    return make
+
+
+@pytest.fixture
+def good_month(tmp_path, data_copy, _good_runs):
+    """``good_month(notebooks)``: ``tmp_path/"reports"`` as ``_run(["2020-02"], data_copy, out, notebooks)``
+    leaves it (exit 0), copied from the module's one such run: the same bytes, manifests and digests
+    (the keys are content hashes of the data, which ``data_copy`` holds too, and of the fixed code)."""
+
+    def copy(notebooks=(FIGURES,)) -> Path:
+        out = tmp_path / "reports"
+        shutil.copytree(_good_runs(notebooks), out, symlinks=True)
+        return out
+
+    return copy
+
+
 def _snapshot(folder: Path) -> dict[str, bytes]:
     """What a reports folder publishes (not the run logs nor the run lock)."""
     skipped = ("logs/", ".bulletin-run.lock", ".history/")  # the runner's own records and digests
@@ -127,10 +162,8 @@ def test_run_publishes_executes_and_skips(tmp_path, data_copy):
     assert _statuses(outcome) == {"2020-02 00_figures": "ok"}
 
 
-def test_failure_keeps_the_last_good_month(tmp_path, data_copy):
-    out = tmp_path / "reports"
-    outcome, _ = _run(["2020-02"], data_copy, out, [FIGURES])
-    assert outcome.exit_code == 0
+def test_failure_keeps_the_last_good_month(tmp_path, data_copy, good_month):
+    out = good_month([FIGURES])  # the last good month: a good run of FIGURES (exit 0)
     good = _snapshot(out)
 
     outcome, log = _run(["2020-02"], data_copy, out, [FIGURES, CHART, RAISES], force=True)
@@ -157,13 +190,12 @@ def test_failure_keeps_the_last_good_month(tmp_path, data_copy):
     assert main(["run", "2020-02", "--data-dir", str(data_copy), "--out", str(out), "--sections", "nope"]) == 2
 
 
-def test_a_month_that_cannot_be_published_stays_as_it_was(tmp_path, data_copy, monkeypatch):
+def test_a_month_that_cannot_be_published_stays_as_it_was(tmp_path, data_copy, monkeypatch, good_month):
     import errno
 
     from bulletin.render import reader_pages
 
-    out = tmp_path / "reports"
-    assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
+    out = good_month([FIGURES])  # a good run of FIGURES (exit 0)
     good = _snapshot(out)
 
     def full_disk(staging, target):
@@ -340,14 +372,13 @@ def _ours(tmp_path: Path) -> list[str]:
 
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc to list processes")
 @pytest.mark.parametrize("signame, code", [("SIGTERM", 128 + 15), ("SIGKILL", -9)])
-def test_killed_run_leaves_no_process_and_no_half_month(tmp_path, data_copy, signame, code):
+def test_killed_run_leaves_no_process_and_no_half_month(tmp_path, data_copy, signame, code, good_month):
     import signal
     import subprocess
     import sys
     import time
 
-    out = tmp_path / "reports"
-    assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
+    out = good_month([FIGURES])  # a good run of FIGURES (exit 0)
     good = _snapshot(out)
     proc = subprocess.Popen(
         [sys.executable, "-c", _CLI, str(FIXTURES), str(data_copy), str(out)],
@@ -372,14 +403,13 @@ def test_killed_run_leaves_no_process_and_no_half_month(tmp_path, data_copy, sig
     assert not list(out.glob(".2020-02*"))
 
 
-def test_ctrl_c_leaves_the_last_good_month(tmp_path, data_copy):
+def test_ctrl_c_leaves_the_last_good_month(tmp_path, data_copy, good_month):
     import signal
     import subprocess
     import sys
     import time
 
-    out = tmp_path / "reports"
-    assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
+    out = good_month([FIGURES])  # a good run of FIGURES (exit 0)
     good = _snapshot(out)
     proc = subprocess.Popen(
         [sys.executable, "-c", _INTERRUPTED, str(FIXTURES), str(data_copy), str(out)],
@@ -438,9 +468,8 @@ def test_without_fork_the_batch_still_runs(tmp_path, data_copy, monkeypatch):
     assert nb.metadata.kernelspec.name == "python3"
 
 
-def test_published_notebooks_name_their_own_kernel(tmp_path, data_copy):
-    out = tmp_path / "reports"
-    assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
+def test_published_notebooks_name_their_own_kernel(good_month):
+    out = good_month([FIGURES])  # what a good run of FIGURES (exit 0) published
     nb = nbformat.read(out / "2020-02" / "00_figures.ipynb", as_version=4)
     assert nb.metadata.kernelspec.name == "python3"  # not the runner's bulletin-fork
 
@@ -739,9 +768,8 @@ def test_a_failed_notebook_is_not_kept_through_a_link_to_the_data(tmp_path, data
     assert _data_files(data_copy) == before and not (out / "2020-02").exists()
 
 
-def test_a_link_in_a_published_month_is_not_carried_over(tmp_path, data_copy, capsys, monkeypatch):
-    out = tmp_path / "reports"
-    assert _run(["2020-02"], data_copy, out, [FIGURES, CHART])[0].exit_code == 0
+def test_a_link_in_a_published_month_is_not_carried_over(tmp_path, data_copy, capsys, monkeypatch, good_month):
+    out = good_month([FIGURES, CHART])  # a good run of both (exit 0)
     page = out / "2020-02" / "00_figures.html"
     page.unlink()
     page.symlink_to(data_copy / "2020-02" / "kiosks.csv")
@@ -771,11 +799,10 @@ def test_a_link_in_a_staging_folder_is_replaced_not_written_through(tmp_path, da
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to see the kernel's process")
-def test_a_cell_that_never_ends_times_out_named_and_leaves_no_kernel(tmp_path, data_copy):
+def test_a_cell_that_never_ends_times_out_named_and_leaves_no_kernel(tmp_path, data_copy, good_month):
     import time
 
-    out = tmp_path / "reports"
-    assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
+    out = good_month([FIGURES])  # a good run of FIGURES (exit 0)
     good = _snapshot(out)
     started = time.monotonic()
     outcome, log = _run(["2020-02"], data_copy, out, [FIGURES, HANGS], force=True, timeout=2)
@@ -792,15 +819,14 @@ def test_a_cell_that_never_ends_times_out_named_and_leaves_no_kernel(tmp_path, d
     assert not Path(f"/proc/{pid}").exists(), f"kernel {pid} still running"
 
 
-def test_a_full_disk_is_named_and_nothing_is_half_written(tmp_path, data_copy, monkeypatch):
+def test_a_full_disk_is_named_and_nothing_is_half_written(tmp_path, data_copy, monkeypatch, good_month):
     import errno
 
     import papermill.iorw
 
     from bulletin.core import files
 
-    out = tmp_path / "reports"
-    assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
+    out = good_month([FIGURES])  # a good run of FIGURES (exit 0)
     good = _snapshot(out)
 
     def full(path, text, **kw):  # the package's own writes, in the workers (forked: they inherit this)
@@ -845,9 +871,8 @@ def test_a_full_disk_is_named_and_nothing_is_half_written(tmp_path, data_copy, m
 
 
 @pytest.mark.parametrize("edit", ["page", "summary", "notebook", "workbook"])
-def test_a_published_file_changed_by_hand_is_redone_not_skipped(tmp_path, data_copy, edit):
-    out = tmp_path / "reports"
-    assert _run(["2020-02"], data_copy, out, [FIGURES, CHART])[0].exit_code == 0
+def test_a_published_file_changed_by_hand_is_redone_not_skipped(tmp_path, data_copy, edit, good_month):
+    out = good_month([FIGURES, CHART])  # a good run of both (exit 0)
     month = out / "2020-02"
     published = {name: (month / name).read_bytes() for name in ("00_figures.html", "index.html", "summary.json")}
     name = {"page": "00_figures.html", "summary": "summary.json", "notebook": "00_figures.ipynb",
@@ -889,9 +914,8 @@ def test_a_published_file_changed_by_hand_is_redone_not_skipped(tmp_path, data_c
     assert set(_statuses(outcome).values()) == {"skipped"} and outcome.published == []
 
 
-def test_a_linked_document_folder_is_made_again_not_copied_through(tmp_path, data_copy):
-    out = tmp_path / "reports"
-    assert _run(["2020-02"], data_copy, out, [FIGURES])[0].exit_code == 0
+def test_a_linked_document_folder_is_made_again_not_copied_through(tmp_path, data_copy, good_month):
+    out = good_month([FIGURES])  # a good run of FIGURES (exit 0)
     package = out / "2020-02" / "data-2020-02"
     shutil.rmtree(package)
     package.symlink_to(data_copy / "2020-02", target_is_directory=True)  # the data's own month folder
