@@ -108,7 +108,8 @@ def as_in_a_test(_session_fork_server):
     own run (the session's fork server, no ``$BULLETIN_DATA_DIR``, no digests from the project's
     reports/, and, if given, the fixed code hash of the modules that fix it), for a module-scoped
     fixture that makes one run several tests share (the autouse fixtures are per test)."""
-    from bulletin import cache, kernels
+    from bulletin.batch import kernels
+    from bulletin.core import cache
 
     @contextlib.contextmanager
     def patched(home: Path, code_hash: str | None = None):
