@@ -377,3 +377,25 @@ def test_completeness_threshold_line_is_drawn_over_the_bars(level):
     assert "同级中位数的一半" in ax.get_xlabel()
     assert all(line.get_zorder() > bar.get_zorder() for bar in ax.patches), "the line is not hidden by a bar"
     assert all(text.get_zorder() > line.get_zorder() for text in ax.texts), "the value labels stay readable"
+
+
+def test_derived_frames_are_computed_once_a_month_and_handed_out_as_copies(monkeypatch):
+    """data_platform.units and telemedicine.platforms are read by the headlines, the views, the
+    charts and every document writer: each is computed once per loaded month (Month.derived), and
+    a caller that changes its copy changes nothing for the next one."""
+    from bulletin.render.documents import content
+
+    calls: list[int] = []
+    real = data_platform.lagging_reasons
+    monkeypatch.setattr(data_platform, "lagging_reasons", lambda df, days: calls.append(len(df)) or real(df, days))
+    m = month(FEB)
+    first = data_platform.units(m, "hospital")
+    first.loc[:, "records"] = -1  # the caller's copy only
+    again = data_platform.units(m, "hospital").set_index("unit")
+    assert again.at["南京市职业病防治院", "records"] == 6253 and again.at["中科院皮研所", "lagging_reasons"] == \
+        "无数据上传、上传表完整率偏低"
+    doc = content.build_from(m)  # the PDF's and Word file's content: 本月要点 and each chapter
+    assert doc.chapters[0].title.endswith(content.HEADLINES_TITLE)
+    assert heads(data_platform, m)["医院·申明上传表未反馈"] == 8
+    assert heads(telemedicine, m)["暂停服务的平台数"] == 1 == telemedicine.paused_count(m)
+    assert sorted(calls) == [12, 25]  # one district table, one hospital table: once each in the month

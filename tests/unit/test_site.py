@@ -203,3 +203,19 @@ def test_month_page_summarises_the_findings_and_top_page_the_key_figures():
 # ------------------------------------------------------------------------------ the whole run
 
 
+
+
+def test_the_runner_draws_the_section_pages_likely_glyphs_before_forking_its_workers():
+    """prepare_pages draws, once in the runner, the glyphs of what the section pages will most
+    likely show (each notebook's prose and recorded outputs: the tables' names), so that two
+    workers do not each draw them again; no image data is read as text."""
+    from bulletin.render import reader_pages
+
+    appointments = next(s for s in SECTIONS if s.name == "appointments")
+    text = reader_pages.recorded_text(appointments.notebook)
+    assert "南京鼓楼医院" in text and "11,191" in text  # a hospital of February 2020 and its 小计
+    assert "iVBORw0KGgo" not in text  # PNG data is not text
+    assert reader_pages.recorded_text(paths.PROJECT_ROOT / "no such notebook.ipynb") == ""
+    reader_pages.prepare_pages()
+    font = fonts.subset_otf("南京鼓楼医院")  # drawn already: the page's subset has every glyph of the name
+    assert len(font) > 1000

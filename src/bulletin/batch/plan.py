@@ -5,7 +5,7 @@ skipped)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,10 +136,12 @@ def history_for_kernels(out_dir: Path) -> Iterator[None]:
             os.environ[paths.ENV_HISTORY_DIR] = before
 
 
-def digests(months: list[str], run: Settings, log):
+def digests(months: list[str], run: Settings, log, on_stale: Callable[[], object] | None = None):
     """The digests of every month in the data up to the last one run, each brought up to date once
     (:mod:`bulletin.history`) before any job starts: the trends, the checks across months and the
-    month pages read them. A stored digest that is corrupt or stale is rebuilt, with a line in the log."""
+    month pages read them. A stored digest that is corrupt or stale is rebuilt, with a line in the log.
+    ``on_stale()`` is called once before any is computed (a run with data or code new to its reports
+    folder: the batch starts its fork server then, which warms up while the digests are computed)."""
     from bulletin.history import History
 
     history = History(run.data_root, paths.history_dir(run.out_dir), writable=True)
@@ -151,6 +153,8 @@ def digests(months: list[str], run: Settings, log):
         raise RunError(f"cannot read {exc.filename or run.data_root}: {exc.strerror or exc}") from None
     for line in history.rebuilt:
         log.note(line)
+    if stale and on_stale is not None:
+        on_stale()
     for m in stale:
         try:
             history.digest(m)

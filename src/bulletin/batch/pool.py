@@ -106,9 +106,38 @@ def progress_for(total: int, run: Settings) -> _Bar | _Lines:
     return _Bar(total, run)
 
 
-def run_jobs(plan: Plan, run: Settings, outcome: Outcome) -> None:
-    """Run the plan's jobs in a pool of workers (kernels from the fork server); publish each month as
-    its last job ends. Ctrl-C (or SIGTERM, :mod:`.signals`) stops everything at once."""
+class EarlyServer:
+    """The fork server started before the plan is made, when the run has digests to compute (a cold
+    run): it warms up while the runner computes them, instead of after. :func:`run_jobs` takes it
+    over (:meth:`take`); one nobody took (nothing to run, an error) is stopped when the run ends."""
+
+    def __init__(self) -> None:
+        self.server = None
+        self.started = False
+
+    def start(self) -> None:
+        if not self.started:
+            self.started = True
+            self.server = start_server()
+
+    def take(self):
+        """The early server for the pool (its stopping is then the pool's), or a new one."""
+        server, self.server = self.server, None
+        return server if self.started else start_server()
+
+    def __enter__(self) -> EarlyServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+
+def run_jobs(plan: Plan, run: Settings, outcome: Outcome, early: EarlyServer | None = None) -> None:
+    """Run the plan's jobs in a pool of workers (kernels from the fork server, ``early``'s when it
+    started one); publish each month as its last job ends. Ctrl-C (or SIGTERM, :mod:`.signals`)
+    stops everything at once."""
     import multiprocessing
 
     batch = InFlight(run, plan, outcome)
@@ -116,7 +145,7 @@ def run_jobs(plan: Plan, run: Settings, outcome: Outcome) -> None:
     server = pool = progress = None
     interrupted = False
     try:
-        server = start_server()
+        server = early.take() if early is not None else start_server()
         _import_for_workers()
         if server is not None:
             from bulletin.batch.kernels import check_registered

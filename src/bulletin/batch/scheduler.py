@@ -48,17 +48,19 @@ def run_batch(
     months = planning.months_present(months, run, outcome)
     if months:
         with datalock.reading(run.data_root), reports_lock(run.out_dir), \
-                runlog.run_log(run.out_dir, started) as log, planning.history_for_kernels(run.out_dir):
+                runlog.run_log(run.out_dir, started) as log, planning.history_for_kernels(run.out_dir), \
+                pool.EarlyServer() as early:
             outcome.log_file = log.path
             try:
-                history = planning.digests(months, run, log)
+                # digests to compute: a cold run, whose fork server warms up meanwhile
+                history = planning.digests(months, run, log, on_stale=early.start)
                 plan = planning.plan(months, run, history)
                 outcome.jobs = plan.jobs
                 log.start(months, list(run.notebooks), run.data_root, run.workers, force=force, with_code=with_code)
                 for line in plan.notes:
                     log.note(line)
                 if plan.anything_to_do:
-                    pool.run_jobs(plan, run, outcome)
+                    pool.run_jobs(plan, run, outcome, early)
                 # the month links of every published page, after any run; the top index when needed
                 refresh_top_index(run.out_dir, outcome, always=bool(outcome.published))
             finally:

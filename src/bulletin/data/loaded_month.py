@@ -54,6 +54,8 @@ class Month:
         self._family: dict[str, Month] = {self.month: self}
         #: what the family shares besides its months (the history of digests)
         self._shared: dict[str, object] = {}
+        #: frames the sections derive from this month's tables, each computed once (:meth:`derived`)
+        self._derived: dict[str, pd.DataFrame] = {}
 
     def __repr__(self) -> str:
         return f"Month({self.month!r})"
@@ -234,6 +236,15 @@ class Month:
         """How the checks read one of this month's files: the exact reading, read once (see
         :func:`bulletin.checks.check_month`'s ``reader``)."""
         return self._read_exact(path, decl)
+
+    def derived(self, name: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A frame derived from this month's tables under ``name`` (``data_platform.units`` of a
+        level, a section's headlines), made by ``make`` the first time it is asked for and kept; a
+        copy each time, so that the caller may change it freely, as with the tables. A ``make`` that
+        raises (a table not published) keeps nothing: the next call raises the same way."""
+        if name not in self._derived:
+            self._derived[name] = make()
+        return self._derived[name].copy()
 
     def shared(self, name: str, make: Callable[[], object]) -> object:
         """What the months loaded with this one share under ``name``, made by ``make`` the first

@@ -28,8 +28,35 @@ def prepare_pages() -> None:
 
     pages.environment()
     info = site.site_info()
-    # the font read and the glyphs every page shows drawn once here, inherited by the workers
-    fonts.prepare("".join([info.title, info.source, pages.COMMON_TEXT, *(s.title for s in SECTIONS)]))
+    # the font read and the glyphs every page shows drawn once here, inherited by the workers; and
+    # those the section pages will most likely show (their prose and recorded outputs: the names
+    # and words of the tables), which each worker would otherwise draw again for itself
+    fonts.prepare("".join([info.title, info.source, pages.COMMON_TEXT, *(s.title for s in SECTIONS),
+                           *(recorded_text(s.notebook) for s in SECTIONS)]))
+
+
+def recorded_text(notebook: Path) -> str:
+    """The text of a section notebook as recorded in the project (its Markdown and its outputs'
+    text, no images): the characters its page is likely to show. ``""`` when it cannot be read."""
+    try:
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
+        parts = []
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") == "markdown":
+                parts.append(_text(cell.get("source")))
+            for out in cell.get("outputs", []):
+                data = out.get("data", {})
+                parts += [_text(out.get("text")), _text(data.get("text/html")), _text(data.get("text/plain"))]
+        return "".join(parts)
+    except (OSError, ValueError, AttributeError, TypeError):  # a notebook being edited: glyphs drawn later
+        return ""
+
+
+def _text(value: object) -> str:
+    """A notebook field's text (nbformat stores it as a string or a list of lines)."""
+    if isinstance(value, list):
+        return "".join(str(v) for v in value)
+    return value if isinstance(value, str) else ""
 
 
 def notebook_html(nb, *, title: str, month: str, with_code: bool, stem: str | None = None,

@@ -63,7 +63,12 @@ def platforms(m: Month) -> pd.DataFrame:
 
     Measures a platform does not state are ``<NA>``. ``status`` is 暂停 when the platform's
     ``paused`` measure is 1, else 运行. Only measures stated for at least one platform are kept.
+    Computed once per loaded month (:meth:`bulletin.data.loaded_month.Month.derived`); a fresh copy each time.
     """
+    return m.derived("telemedicine.platforms", lambda: _platforms(m))
+
+
+def _platforms(m: Month) -> pd.DataFrame:
     long = m.table("telemedicine")
     wide = long.pivot(index="platform", columns="measure", values="value")
     # the usual platforms in their order, then any other the bulletin prints, in its printed order

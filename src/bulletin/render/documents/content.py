@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from bulletin.data.loaded_month import Month
+    from bulletin.sections import Section
 
 #: the document's title as the bulletin names its statistics part
 TITLE = f"{model.BULLETIN}·统计数据"
@@ -372,6 +373,12 @@ def kiosks(m: Month) -> Chapter:
 HEADLINES_TITLE = "本月要点"
 
 
+def section_headlines(m: Month, sec: Section) -> pd.DataFrame:
+    """``sec``'s own ``headlines(m)``, computed once per loaded month (the headline table, its keys
+    and each comparison read them for the month and its base months; every writer reads them)."""
+    return m.derived(f"headlines.{sec.name}", lambda: sec.module.headlines(m))
+
+
 def headline_rows(m: Month) -> list[tuple[str, str, object, str]]:
     """Every section's headline figures, as the pages show them: ``(section title, label, value,
     unit)`` from each section's own ``headlines(m)``, in the sections' order. A section whose
@@ -382,7 +389,7 @@ def headline_rows(m: Month) -> list[tuple[str, str, object, str]]:
     rows = []
     for sec in with_headlines():
         try:
-            frame = sec.module.headlines(m)
+            frame = section_headlines(m, sec)
         except (BulletinDataError, KeyError):
             continue
         for label, value, unit in zip(frame["label"], frame["value"], frame["unit"], strict=True):
@@ -444,7 +451,7 @@ def headline_keys(m: Month) -> list[str]:
     keys = []
     for sec in with_headlines():
         try:
-            keys.extend(str(k) for k in sec.module.headlines(m)["key"])
+            keys.extend(str(k) for k in section_headlines(m, sec)["key"])
         except (BulletinDataError, KeyError):
             continue
     return keys
