@@ -616,13 +616,12 @@ def test_ci_profile_is_deterministic():
     ("shift_jis", "hospital,booked\n東京都立病院,1234\nさくら病院,5678\n", "Shift-JIS"),
     ("cp1252", "hospital,booked\nCafé Hôpital Saint-Étienne,1234\nKöln Klinikum,5\n", "Windows-1252"),
 ])
-def test_other_encodings_are_refused_and_named(data_copy, encoding, text, named):
+def test_other_encodings_are_refused_and_named(data_copy, encoding, text, named, capsys):
     (data_copy / MONTH / "appointments.csv").write_bytes(text.encode(encoding))
     exc = _load_error(data_copy, "appointments")
     assert_names(exc, "appointments.csv", f"looks like {named}", "CSV UTF-8")
-    proc = subprocess.run([sys.executable, "-m", "bulletin.cli", "check", MONTH, "--data-dir", str(data_copy)],
-                          capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 2 and named in proc.stderr
+    code, _, err = _cli(capsys, "check", MONTH, "--data-dir", str(data_copy))
+    assert code == 2 and named in err
 
 
 def test_gb18030_chinese_is_still_read(data_copy):
@@ -633,14 +632,13 @@ def test_gb18030_chinese_is_still_read(data_copy):
 
 @pytest.mark.parametrize("char, named", [("\u200b", "U+200B ZERO WIDTH SPACE"), ("\u2060", "U+2060 WORD JOINER"),
                                          ("\x1b[2J", "U+001B")])
-def test_invisible_and_control_characters_in_names_are_refused(data_copy, char, named):
+def test_invisible_and_control_characters_in_names_are_refused(data_copy, char, named, capsys):
     edit_csv(data_copy / MONTH / "booking_channels.csv", "12320快速预约", f"12320快速{char}预约")
     exc = _load_error(data_copy, "booking_channels")
     assert_names(exc, "booking_channels.csv", named)
-    proc = subprocess.run([sys.executable, "-m", "bulletin.cli", "check", MONTH, "--data-dir", str(data_copy)],
-                          capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 2 and named in proc.stderr
-    assert "\x1b" not in proc.stderr + proc.stdout  # never printed raw: the value is shown escaped
+    code, out, err = _cli(capsys, "check", MONTH, "--data-dir", str(data_copy))
+    assert code == 2 and named in err
+    assert "\x1b" not in err + out  # never printed raw: the value is shown escaped
 
 
 def test_an_unreadable_month_folder_is_one_error(data_copy, monkeypatch, capsys):

@@ -11,6 +11,7 @@ fails: there is no list of allowed ones. What the loaded month asks of the layer
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 from bulletin import paths
@@ -37,7 +38,13 @@ def _imports(node: ast.AST, deferred: bool):
 
 
 def import_graph(*, deferred: bool = True) -> dict[str, set[str]]:
-    """module → the ``bulletin`` modules it imports (``deferred``: also inside functions)."""
+    """module → the ``bulletin`` modules it imports (``deferred``: also inside functions); the
+    sources are read and walked once per test session (a fresh copy each call)."""
+    return {name: set(targets) for name, targets in _import_graph(deferred).items()}
+
+
+@functools.cache
+def _import_graph(deferred: bool) -> dict[str, set[str]]:
     modules = _modules()
     graph: dict[str, set[str]] = {m: set() for m in modules}
     for name, (path, package) in modules.items():

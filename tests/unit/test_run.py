@@ -8,7 +8,6 @@ import json
 import os
 
 import helpers
-import nbformat
 import pytest
 from helpers import edit_csv, make_month
 
@@ -58,6 +57,8 @@ def test_the_trends_inputs_and_the_alias_table_are_in_the_key(data_copy):
 
 
 def test_relativise_scrubs_error_messages_and_tracebacks(tmp_path):
+    import nbformat
+
     from bulletin.reader_pages import relativise
 
     data = tmp_path / "somewhere" / "data"

@@ -9,7 +9,6 @@ import io
 import json
 import re
 
-import nbformat
 from helpers import FIXTURES
 
 from bulletin import charts, paths
@@ -105,6 +104,8 @@ def test_figure_columns_counted_past_a_group_label_spanning_rows():
 
 
 def test_reader_page_removes_analyst_cells_and_parameters():
+    import nbformat
+
     nb = nbformat.read(FIXTURE, as_version=4)
     assert [c for c in nb.cells if "analyst" in c.metadata.get("tags", [])]  # the fixture has them
     page = pages.section_page(nb, title="测试一节", month="2020-02", with_code=False, stem="01_hotline",

@@ -76,7 +76,12 @@ def units(m: Month, level: Level = "district") -> pd.DataFrame:
     ``<NA>`` where 未反馈), ``declared_reported`` (False where 未反馈), ``days_in_month``,
     ``upload_day_share`` (upload days / days of the month), ``lagging`` and ``lagging_reasons``
     (the package's judgement), ``data_issue`` (where the row's own figures disagree, else "").
+    Derived once per loaded month and level (:func:`bulletin.sections.model.derived`); a copy.
     """
+    return model.derived(m, ("data_platform.units", level), lambda: _units(m, level))
+
+
+def _units(m: Month, level: Level) -> pd.DataFrame:
     df = m.table(TABLE[level]).rename(columns={KEY[level]: "unit"})
     df["declared_reported"] = df["declared_tables"].notna()
     df["uploaded_share"] = _ratio(df["uploaded_tables"], df["required_tables"])

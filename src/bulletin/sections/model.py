@@ -24,7 +24,8 @@ another month is found by key (:func:`bulletin.history.History.series` has it pe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import weakref
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -94,6 +95,20 @@ class Figures:
 
 
 Declared = Figure | Figures
+
+
+#: what :func:`derived` made of each loaded month, by key (gone with the month)
+_DERIVED: weakref.WeakKeyDictionary[Month, dict[Hashable, pd.DataFrame]] = weakref.WeakKeyDictionary()
+
+
+def derived(m: Month, key: Hashable, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """A frame a section derives from month ``m``'s tables (``make()``), made once per loaded month
+    and ``key``: a month reads each table once and never changes it, and a section's figures ask
+    for the same frame many times. Each call returns a copy, free to change."""
+    made = _DERIVED.setdefault(m, {})
+    if key not in made:
+        made[key] = make()
+    return made[key].copy()
 
 
 def available(m: Month, decl: Declared) -> bool:

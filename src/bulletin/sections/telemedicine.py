@@ -64,7 +64,12 @@ def platforms(m: Month) -> pd.DataFrame:
 
     Measures a platform does not state are ``<NA>``. ``status`` is 暂停 when the platform's
     ``paused`` measure is 1, else 运行. Only measures stated for at least one platform are kept.
+    Derived once per loaded month (:func:`bulletin.sections.model.derived`); a copy.
     """
+    return model.derived(m, "telemedicine.platforms", lambda: _platforms(m))
+
+
+def _platforms(m: Month) -> pd.DataFrame:
     long = m.table("telemedicine")
     wide = long.pivot(index="platform", columns="measure", values="value")
     # the usual platforms in their order, then any other the bulletin prints, in its printed order
