@@ -5,8 +5,7 @@ level, inside functions (a function-level import is a dependency too, only a lat
 ``if TYPE_CHECKING:`` (an annotation that names a module above ties the layers as well). ``from .
 import x`` is an edge to the submodule ``x`` when there is one, else to the package. Any cycle
 fails: there is no list of allowed ones. What the loaded month asks of the layers above it
-(``m.check()``, ``m.history``) goes through :mod:`bulletin.wiring`, filled in by the package.
-"""
+(``m.check()``, ``m.history``) goes through :mod:`bulletin.wiring`, filled in by the package."""
 
 from __future__ import annotations
 
@@ -14,17 +13,9 @@ import ast
 import functools
 from pathlib import Path
 
+from helpers import SRC, _modules
+
 from bulletin import paths
-
-SRC = paths.PROJECT_ROOT / "src" / "bulletin"
-
-def _modules() -> dict[str, tuple[Path, bool]]:
-    found = {}
-    for path in SRC.rglob("*.py"):
-        parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
-        package = parts[-1] == "__init__"
-        found[".".join(parts[:-1] if package else parts)] = (path, package)
-    return found
 
 
 def _imports(node: ast.AST, deferred: bool):
@@ -128,27 +119,6 @@ def test_the_data_layer_imports_nothing_above_it():
     assert graph["bulletin.wiring"] == set()
     assert "bulletin.reader_pages" not in graph["bulletin.history"]
     assert not any(m.startswith("bulletin.site") for m in graph["bulletin.mplfont"] | graph["bulletin.loaders"])
-
-
-def test_every_exception_class_is_in_the_errors_module_and_its_family():
-    import importlib
-    import inspect
-
-    from bulletin import errors
-
-    found = set()
-    for name in sorted(_modules()):
-        if name.endswith("__main__"):
-            continue
-        module = importlib.import_module(name)
-        found |= {c for _, c in inspect.getmembers(module, inspect.isclass)
-                  if issubclass(c, BaseException) and c.__module__.startswith("bulletin")}
-    assert {c.__module__ for c in found} == {"bulletin.errors"}
-    assert {"KernelStartError", "RevisionRefused", "DataLockedError", "NotPublishedError",
-            "DocumentError"} <= {c.__name__ for c in found}
-    outside = {c.__name__ for c in found if not issubclass(c, (errors.BulletinError, Warning))}
-    assert outside == set()
-    assert issubclass(errors.KernelStartError, RuntimeError)  # as jupyter_client's own start errors
 
 
 #: ARCHITECTURE.md's layers (1 core … 7 the commands), module by module: the longest prefix decides
