@@ -35,7 +35,8 @@ lint: $(STAMP) ## ruff
 	$(BIN)/ruff check src tests bench tools
 
 unit-fast: $(STAMP) ## tests/unit only: no kernel, no browser, no run, no document render (the quick loop)
-	$(BIN)/python -m pytest -q -n 2 tests/unit
+	@# nbval is for `make nbval` only: loading it costs each of the three processes 1.5 s (nbformat, jupyter_client)
+	$(BIN)/python -m pytest -q -p no:nbval -n 2 tests/unit
 
 unit: $(STAMP) ## unit and end-to-end tests (tests/unit, tests/e2e)
 	@# the end-to-end files first: --dist loadfile hands out the long runs while the unit files fill the end.

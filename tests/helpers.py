@@ -14,11 +14,16 @@ import urllib.request
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+import bulletin
+from bulletin import cli
 from bulletin.checks import Finding
 from bulletin.core import paths, schema
+from bulletin.core.errors import BulletinDataError
 from bulletin.core.month_strings import next_month
+from bulletin.data.ingest import ingest_file
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 #: the environment variable naming the published bulletin's file (:func:`seed_path`), for a checkout
@@ -41,6 +46,14 @@ SEED = seed_path()
 REFERENCE_MONTH = "2020-02"
 #: the tests' own notebooks and pages (tests/fixtures/), wherever a test module sits under tests/
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def figures_notebook():
+    """The small notebook of figures (no chart) that the run and page tests give the batch instead
+    of the sections' (``tests/fixtures/notebooks/00_figures.ipynb``)."""
+    from bulletin.batch import Notebook
+
+    return Notebook("00_figures", "数字", FIXTURES / "notebooks" / "00_figures.ipynb")
 #: February's cumulative figures and what each grows by a month in a synthetic history
 _CUMULATIVE_FACTS = {
     "appointments.cumulative_total": (18722617, 74217),  # grows by the month's own total: no gap note
@@ -483,3 +496,184 @@ def edit_csv(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path.name}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+# ---------------------------------------------------------------- shared by several unit test modules
+
+
+FEB = REFERENCE_MONTH
+M = REFERENCE_MONTH
+MONTH = REFERENCE_MONTH
+
+
+def reference(name: str) -> pd.DataFrame:
+    return bulletin.load(name, MONTH)
+
+
+def assert_names(exc: BulletinDataError, *parts: object) -> None:
+    message = str(exc)
+    for part in parts:
+        assert str(part) in message, f"{part!r} not in {message!r}"
+    assert "\n" not in message
+
+
+def _load_error(data_dir, table="province_calls") -> BulletinDataError:
+    with pytest.raises(BulletinDataError) as info:
+        bulletin.load(table, MONTH, data_dir)
+    return info.value
+
+
+def _cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def folder(data_copy):
+    return data_copy / M
+
+
+def edit(data_copy, file: str, old: str, new: str) -> None:
+    """Change one figure of the copied reference month."""
+    edit_csv(data_copy / M / file, old, new)
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def ingest(capsys, tmp_path: Path, text: str, *extra: str, name: str = "bulletin.txt") -> tuple[int, str, str, Path]:
+    data = tmp_path / "data"
+    code, out, err = run_cli(capsys, "ingest", str(write(tmp_path, text, name)), "--data-dir", str(data), *extra)
+    return code, out, err, data
+
+
+def one_line(err: str) -> str:
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    return err.strip()
+
+
+SRC = paths.PROJECT_ROOT / "src" / "bulletin"
+
+
+def _modules() -> dict[str, tuple[Path, bool]]:
+    found = {}
+    for path in SRC.rglob("*.py"):
+        parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
+        package = parts[-1] == "__init__"
+        found[".".join(parts[:-1] if package else parts)] = (path, package)
+    return found
+
+
+def ingest_text(tmp_path: Path, text: str, **kw) -> Path:
+    data = tmp_path / "data"
+    ingest_file(write(tmp_path, text), data_dir=data, **kw)
+    return data
+
+
+def ingest_march(data: Path, text: str) -> Path:
+    source = data.parent / "2020-03.txt"
+    source.write_text(text, encoding="utf-8")
+    return ingest_file(source, data_dir=data).folder
+
+
+#: a statistics table a later bulletin may print (not one the package reads)
+UNKNOWN_TITLE = "2020年2月南京市互联网医院服务情况统计表"
+
+
+UNKNOWN_TABLE = (f"{UNKNOWN_TITLE}\n\n\t序号\n\t医院\n\t在线问诊人次\n\n\t1\n\t南京鼓楼医院\n\t1234\n\n"
+                 "\t2\n\t南京市第一医院\n\t567\n\n\t合计\n\t\n\t1801\n")
+
+
+def with_unknown_table(before: str) -> tuple[str, int]:
+    """The seed with :data:`UNKNOWN_TABLE` on the lines before ``before``; the title's line number."""
+    text = seed_text()
+    head = text[: text.index("\n" + before + "\n") + 1]
+    return replace_once(text, "\n" + before + "\n", "\n" + UNKNOWN_TABLE + "\n" + before + "\n"), \
+        head.count("\n") + 1
+
+
+def _edited_copy(root: Path) -> Path:
+    """A data dir whose February says 30318 calls for Nanjing, so we can tell which dir was read."""
+    from helpers import edit_csv, make_month
+
+    root.mkdir()
+    make_month(root, MONTH)
+    edit_csv(root / MONTH / "province_calls.csv", "南京,30317", "南京,30318")
+    return root
+
+
+def _nanjing(data_dir=None) -> int:
+    df = bulletin.load("province_calls", MONTH, data_dir)
+    return int(df.loc[df["city"] == "南京", "calls"].item())
+
+
+#: (old, new) in the seed's text: table, unit, column, the sign printed
+EDITS = (
+    ("\t南京市第一医院\n\t3039\n\t8125\n\t0\n", "\t南京市第一医院\n\t3039\n\t8125\n\t—\n"),
+    ("\t微脉科技\n\t5\n", "\t微脉科技\n\t…\n"),
+    ("\t玄武区\n\t22\n\t242\n\t2420.00 \n\t0\n\t0.00 \n", "\t玄武区\n\t22\n\t242\n\t2420.00 \n\t…\n\t— \n"),
+    ("\t玄武区\n\t56/129\n", "\t玄武区\n\t—/129\n"),
+    ("\t49513\n\t15838\n", "\t49513\n\t…\n"),
+    ("\t江苏省中医院\n\t26/83\n\t13\n\t4960336\n", "\t江苏省中医院\n\t26/83\n\t13\n\t—\n"),
+)
+
+
+def signed_text() -> str:
+    text = seed_text()
+    for old, new in EDITS:
+        text = replace_once(text, old, new)
+    return text
+
+
+def heads(module, m) -> dict[str, object]:
+    """A section's ``headlines(m)`` as ``{label: value}``, every row labelled and with a unit column."""
+    frame = module.headlines(m)
+    assert list(frame.columns) == ["label", "value", "unit", "key"]
+    assert frame["label"].is_unique
+    return dict(zip(frame["label"], frame["value"], strict=True))
+
+
+ECG = "南京市远程心电监测诊断平台"
+
+
+def _row(frame: pd.DataFrame, label: str) -> pd.Series:
+    return frame.set_index(frame.columns[0]).loc[label]
+
+
+YEAR_EARLIER = "2019-02"
+
+
+#: fact → (February 2020 as printed, the synthetic February 2019)
+SCALED = {
+    "hotline.total_calls": (59507, 50000),
+    "hotline.city_12345_tickets": (2595, 2076),  # × 0.8
+    "hotline.province_12345_tickets": (425, 340),  # × 0.8
+}
+
+
+# by hand: 59,507 − 50,000 = 9,507 and 9,507 / 50,000 = 19.014%; 2,595 − 2,076 = 519 and
+# 519 / 2,076 = 25.0%; 425 − 340 = 85 and 85 / 340 = 25.0%; every other figure is unchanged (0, +0.0%)
+CALLS, CALLS_PCT = 9507, 0.19014
+
+
+CALLS_SAID, CALLS_PRINTED = "+9,507（+19.0%）", "+9507（+19.0%）"
+
+
+TICKETS_SAID, PROVINCE_TICKETS_SAID = "+519（+25.0%）", "+85（+25.0%）"
+
+
+def synthetic_february_2019(data: Path) -> Path:
+    """SYNTHETIC TEST DATA: a February 2019 made from February 2020's folder, the hotline's three
+    stated figures scaled (:data:`SCALED`), every other figure as February 2020 printed it."""
+    target = data / YEAR_EARLIER
+    shutil.copytree(paths.DEFAULT_DATA_DIR / FEB, target)
+    facts = target / "facts.csv"
+    text = facts.read_text(encoding="utf-8")
+    for key, (printed, synthetic) in SCALED.items():
+        assert f"\n{key},{printed}," in text
+        text = text.replace(f"\n{key},{printed},", f"\n{key},{synthetic},")
+    facts.write_text(text, encoding="utf-8")
+    return target

@@ -1,8 +1,9 @@
 """Every variant of issue 8 published by one `bulletin run`, month after month.
 
 February 2020 (the shipped month) is followed by eight months, each February's bulletin text with
-one of the variants of tests/test_ingest_variants.py, ingested in turn into a data folder whose
-path holds Chinese characters and a space. One batch run (two workers) publishes all nine months;
+one of the variants of tests/helpers.py (each also ingested alone in tests/unit), ingested in
+turn into a data folder whose path holds Chinese characters and a space. One batch run (two
+workers) publishes all nine months;
 the tests read what it published: every section page and month page, the month-on-month part
 (each month against the one before it), the trends over all nine months, what a month did not
 publish, and the new, gone and renamed units. Every variant keeps February's figures except where

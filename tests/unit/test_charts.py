@@ -1,19 +1,23 @@
-"""The chart theme: a real CJK font, no missing glyphs, fixed sizes, no figure left in pyplot."""
+"""Tests of ``bulletin.style.charts``: the charts' theme, the CJK font and the chart helpers every section
+uses."""
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import matplotlib
 import pandas as pd
-
-matplotlib.use("Agg")
+from helpers import REFERENCE_MONTH as MONTH
 
 from bulletin import load
 from bulletin.core import schema
 from bulletin.style import charts
 
-MONTH = "2020-02"
+matplotlib.use("Agg")
+
+
+matplotlib.use("Agg")
 
 
 def _all_chinese_labels(data_dir) -> list[str]:
@@ -83,3 +87,78 @@ def test_frame_stays_unchanged():
     out = charts.top_with_other(frame, "unit", ["n"], 2)
     assert list(out["unit"]) == ["甲", "乙", "其他（1家）"]
     assert list(frame["unit"]) == ["甲", "乙", "丙"]
+
+
+#: the smallest text any chart draws, in points (test_every_chart_draws_text_of_at_least_9_pt)
+SMALLEST_PT = 9
+
+
+def _section_charts():
+    """(section, function, figure) for every chart the sections draw for the month with their defaults."""
+    import inspect
+
+    import bulletin
+    from bulletin.sections import SECTIONS
+
+    m = bulletin.month(MONTH)
+    for sec in SECTIONS:
+        for fname, fn in inspect.getmembers(sec.module, inspect.isfunction):
+            if not fname.endswith("_chart") or fn.__module__ != sec.module.__name__:
+                continue
+            required = [n for n, v in inspect.signature(fn).parameters.items()
+                        if v.default is inspect.Parameter.empty and n != "m"]
+            fig = fn(m, **{n: "hotline" for n in required})  # trends.headline_chart(m, section)
+            if fig is not None:  # the trends need more than one month
+                yield sec.name, fname, fig
+
+
+def test_every_chart_draws_text_of_at_least_9_pt():
+    """No chart of any section draws text smaller than SMALLEST_PT, and the width a page may shrink
+    it to keeps that text 10 px tall."""
+    import matplotlib.pyplot as plt
+
+    from bulletin.style import charts
+
+    drawn = 0
+    for section, fname, fig in _section_charts():
+        drawn += 1
+        assert charts.smallest_text_pt(fig) >= SMALLEST_PT, (section, fname, charts.smallest_text_pt(fig))
+        # the page never draws it narrower than where that text is 10 px: 900 px at 9 pt (12.5 px) → 720 px
+        smallest_px = charts.smallest_text_pt(fig) * 100 / 72
+        assert charts.min_display_width(fig) == math.ceil(fig.get_figwidth() * 100 * 10 / smallest_px)
+        plt.close(fig)
+    assert drawn >= 12
+
+
+def _contrast(a: str, b: str) -> float:
+    def lum(h: str) -> float:
+        rgb = [int(h.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        rgb = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_palette_colour_blind_safe_contrast():
+    p = charts.PALETTE
+    for a, b in zip(p, p[1:] + p[:1], strict=True):
+        assert _contrast(a, b) >= 3.0, (a, b)
+    assert _contrast(charts.HIGHLIGHT, p[0]) >= 3.0 and _contrast(charts.MUTED, p[0]) >= 3.0
+
+
+def test_charts_draw_data_names_literally_and_carry_alt_text():
+    fig = charts.ranked_barh(["$\\alpha^2$", "胸科$\\notacommand{$医院", "αα"], [30, 20, 10], title="测试图",
+                             highlight=["胸科$\\notacommand{$医院"])
+    png, meta = charts.figure_png_with_alt(fig)  # drawing does not raise on the broken mathtext
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert meta["alt"] == charts.alt_text(fig)
+    assert meta["alt"].startswith("图表：测试图。$\\alpha^2$ 30；★ 胸科$\\notacommand{$医院 20；αα 10。")
+    labels = {t.get_text(): t for t in fig.axes[0].get_yticklabels()}
+    assert "★ 胸科$\\notacommand{$医院" in labels  # flagged: marked, not only coloured
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    # drawn as its ten characters, not as the two of α²
+    width = {k: t.get_window_extent(renderer).width for k, t in labels.items()}
+    assert width["$\\alpha^2$"] > 2.5 * width["αα"]

@@ -1,50 +1,20 @@
-"""The month as documents: PDF, Word, workbook and data package, read back and compared with the
-figures the February 2020 bulletin printed."""
+"""Tests of ``bulletin.render.documents``: the bulletin's statistics part as documents: PDF, Word, an
+accessible workbook, a data package."""
 
 from __future__ import annotations
 
-from helpers import REFERENCE_MONTH
+import re
 
-from bulletin.render.documents import model, pdf
-
-M = REFERENCE_MONTH
-#: a name that is markup, code or a formula in every format it reaches
-NASTY = '=HYPERLINK("x") #标题 *粗* $x$ [链] \\ @引 <l> _下_ `c`'
+from helpers import REFERENCE_MONTH as M
+from helpers import edit_csv, one_line, run_cli
 
 
-# ---------------------------------------------------------------- PDF
-
-
-def test_typst_literal_keeps_every_character_inert(tmp_path):
-    from pypdf import PdfReader
-
-    texts = [NASTY, 'a"b\\"', "#set page(width: 1cm)", "]#panic(\"x\")[", "$ a $ */_ <ref> @cite 12\n2"]
-    doc = model.Document(M, "t", "s", tuple(model.Chapter(t, (model.Paragraph(t),)) for t in texts))
-    text = "".join(p.extract_text() for p in PdfReader(pdf.write(doc, tmp_path / "t.pdf")).pages)
-    flat = "".join(text.split())
-    for t in texts:
-        assert flat.count("".join(t.split())) >= 3, t  # contents entry, heading, paragraph
-
-
-# ---------------------------------------------------------------- Word
-
-
-# ---------------------------------------------------------------- workbook
-
-
-# ---------------------------------------------------------------- data package
-
-
-# ---------------------------------------------------------------- what the bulletin did not print, odd shapes
-
-
-def test_pdf_uses_the_font_file_and_colour_of_the_charts():
-    from bulletin.style import charts
-
-    assert pdf.BUNDLED_FONT == charts.BUNDLED_FONT and pdf.BAR_COLOUR == charts.PALETTE[0]
-    assert pdf.font_file().is_file()
-
-
-# ---------------------------------------------------------------- in the monthly batch
-
-
+def test_documents_refuse_a_hand_edited_name_before_writing_anything(data_copy, tmp_path, capsys):
+    edit_csv(data_copy / M / "kiosks.csv", "南京市胸科医院", "南京市胸科医院😷")
+    out = tmp_path / "new" / "out"
+    code, printed, err = run_cli(capsys, "documents", M, "--data-dir", str(data_copy), "--out", str(out))
+    assert code == 2 and printed == ""
+    line = one_line(err)
+    assert re.search(r"kiosks\.csv, row 24, column unit: a character the documents' font \(Noto Sans CJK SC\) "
+                     r"cannot print, U\+1F637 FACE WITH MEDICAL MASK \(found '南京市胸科医院😷'\)", line), line
+    assert not (tmp_path / "new").exists()  # no empty output folder

@@ -1,19 +1,36 @@
-"""pyproject.toml and environment.yml list the same packages with the same lower bounds."""
+"""The project's setup, not a module of the package: pyproject.toml and environment.yml list the
+same packages with the same lower bounds; CI's Hypothesis profile is deterministic; ``make
+report`` prints the two paths the README promises."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 import tomllib
 
 import pytest
 
 from bulletin.core import paths
 
+
+def test_ci_profile_is_deterministic():
+    from hypothesis import settings
+
+    profile = settings.get_profile("ci")
+    assert profile.derandomize is True and profile.database is None
+
+
 PYPROJECT = paths.PROJECT_ROOT / "pyproject.toml"
+
+
 ENVIRONMENT = paths.PROJECT_ROOT / "environment.yml"
+
 
 #: conda-only entries of environment.yml that are not Python dependencies of the package
 CONDA_ONLY = {"python", "pip"}
+
 
 _REQ = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(.*?)\s*(?:;.*)?$")
 
@@ -160,3 +177,24 @@ def test_a_drifted_bound_would_be_seen():
     drifted = environment_requirements(re.sub(r"pandas>=[0-9.]+", "pandas>=1.0", text))
     assert drifted["pandas"] == "1.0" != pyproject_requirements()["pandas"]
     assert environment_requirements(text) != environment_requirements(text.replace("  - tqdm", "  - tqdm2"))
+
+
+MAKE = shutil.which("make")
+
+
+@pytest.mark.skipif(MAKE is None, reason="make not found")
+def test_make_report_prints_the_two_paths_the_readme_promises(tmp_path):
+    # make report with a stand-in for the installed `bulletin` (the recipe, not the batch, is under test)
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    fake = venv / "bin" / "bulletin"
+    fake.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    fake.chmod(0o755)
+    (venv / ".installed-stamp").touch()
+    os.utime(venv / ".installed-stamp", (2**31, 2**31))  # newer than pyproject.toml: no set-up
+    done = subprocess.run([MAKE, "-s", "report", f"VENV={venv}"], cwd=paths.PROJECT_ROOT, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "reports/index.html" in done.stdout and "reports/2020-02/index.html" in done.stdout, done.stdout
+    readme = " ".join((paths.PROJECT_ROOT / "README.md").read_text("utf-8").split())
+    assert "`reports/index.html`" in readme and "`reports/2020-02/index.html`" in readme

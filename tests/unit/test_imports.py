@@ -5,25 +5,17 @@ level, inside functions (a function-level import is a dependency too, only a lat
 ``if TYPE_CHECKING:`` (an annotation that names a module above ties the layers as well). ``from .
 import x`` is an edge to the submodule ``x`` when there is one, else to the package. Any cycle
 fails: there is no list of allowed ones. What the loaded month asks of the layers above it
-(``m.check()``, ``m.history``) goes through :mod:`bulletin.core.wiring`, filled in by the package.
-"""
+(``m.check()``, ``m.history``) goes through :mod:`bulletin.core.wiring`, filled in by the package."""
 
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
+from helpers import SRC, _modules
+
 from bulletin.core import paths
-
-SRC = paths.PROJECT_ROOT / "src" / "bulletin"
-
-def _modules() -> dict[str, tuple[Path, bool]]:
-    found = {}
-    for path in SRC.rglob("*.py"):
-        parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
-        package = parts[-1] == "__init__"
-        found[".".join(parts[:-1] if package else parts)] = (path, package)
-    return found
 
 
 def _imports(node: ast.AST, deferred: bool):
@@ -37,7 +29,13 @@ def _imports(node: ast.AST, deferred: bool):
 
 
 def import_graph(*, deferred: bool = True) -> dict[str, set[str]]:
-    """module → the ``bulletin`` modules it imports (``deferred``: also inside functions)."""
+    """module → the ``bulletin`` modules it imports (``deferred``: also inside functions); the
+    sources are read and walked once per test session (a fresh copy each call)."""
+    return {name: set(targets) for name, targets in _import_graph(deferred).items()}
+
+
+@functools.cache
+def _import_graph(deferred: bool) -> dict[str, set[str]]:
     modules = _modules()
     graph: dict[str, set[str]] = {m: set() for m in modules}
     for name, (path, package) in modules.items():
@@ -124,31 +122,7 @@ def test_the_data_layer_imports_nothing_above_it():
     assert not any(m.startswith(("bulletin.render", "bulletin.style")) for m in drawn)
 
 
-def test_every_exception_class_is_in_the_errors_module_and_its_family():
-    import importlib
-    import inspect
-
-    from bulletin.core import errors
-
-    found = set()
-    for name in sorted(_modules()):
-        if name.endswith("__main__"):
-            continue
-        module = importlib.import_module(name)
-        found |= {c for _, c in inspect.getmembers(module, inspect.isclass)
-                  if issubclass(c, BaseException) and c.__module__.startswith("bulletin")}
-    assert {c.__module__ for c in found} == {"bulletin.core.errors"}
-    assert {"KernelStartError", "RevisionRefused", "DataLockedError", "NotPublishedError",
-            "DocumentError"} <= {c.__name__ for c in found}
-    outside = {c.__name__ for c in found if not issubclass(c, (errors.BulletinError, Warning))}
-    assert outside == set()
-    assert issubclass(errors.KernelStartError, RuntimeError)  # as jupyter_client's own start errors
-
-
-#: ARCHITECTURE.md's layers (1 core … 7 the commands), folder by folder: the longest prefix decides.
-#: Layer 4, the model, keeps its three homes where the analyst imports them (bulletin.checks,
-#: bulletin.sections, bulletin.history), in the order it states: the checks of one month, the sections,
-#: the digests, then what reads the digests or the checks.
+#: ARCHITECTURE.md's layers (1 core … 7 the commands), module by module: the longest prefix decides
 LAYERS = {
     "bulletin.core": 1,
     "bulletin.data": 2,
@@ -162,13 +136,6 @@ LAYERS = {
     "bulletin.batch": 6,
     "bulletin.cli": 7, "bulletin.ingest_command": 7, "bulletin.__init__": 7,
 }
-
-
-def test_each_layer_is_a_folder():
-    """src/bulletin holds the layers' folders, the model's three homes and the commands: no loose module."""
-    top = {p.stem for p in SRC.iterdir() if p.suffix == ".py" or (p / "__init__.py").is_file()}
-    assert top == {"core", "data", "style", "checks", "sections", "history", "render", "batch",
-                   "cli", "ingest_command", "__init__"}
 
 
 def layer(module: str, package: bool) -> float:
@@ -191,3 +158,10 @@ def test_imports_point_down_the_layers_of_architecture_md():
         named = f"{rel.stem}.py" in listed if rel.parent == Path(".") else rel.stem in listed
         assert named and (rel.parent == Path(".") or f"{rel.parent}/" in listed), \
             f"{rel} is not named in ARCHITECTURE.md's layers"
+
+
+def test_each_layer_is_a_folder():
+    """src/bulletin holds the layers' folders, the model's three homes and the commands: no loose module."""
+    top = {p.stem for p in SRC.iterdir() if p.suffix == ".py" or (p / "__init__.py").is_file()}
+    assert top == {"core", "data", "style", "checks", "sections", "history", "render", "batch",
+                   "cli", "ingest_command", "__init__"}

@@ -1,7 +1,11 @@
-"""`bulletin ingest`: the February 2020 bulletin read back byte for byte, and perturbed layouts."""
+"""Tests of ``bulletin.data.ingest``: ``bulletin ingest``: a published bulletin's text export, or a
+filled-in month workbook (:mod:`.workbook`), → a month folder."""
 
 from __future__ import annotations
 
+import csv
+import io
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -9,40 +13,261 @@ import pytest
 from helpers import (
     NEW_PLATFORM,
     RAW,
+    SHIPPED,
+    UNKNOWN_TABLE,
+    UNKNOWN_TITLE,
     assert_same_as_shipped,
+    ingest,
+    ingest_text,
+    march,
+    one_line,
     raw_text,
     replace_once,
     row_block,
+    run_cli,
     section_span,
     seed_path,
     seed_text,
+    signed_text,
+    telemedicine_not_printed,
+    with_unknown_table,
     write,
 )
+from helpers import REFERENCE_MONTH as M
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bulletin import cli
+from bulletin.checks import check_month
+from bulletin.cli import main
 from bulletin.core.errors import BulletinDataError, IngestError
+from bulletin.core.missing import NOT_REPORTED, is_missing
+from bulletin.core.schema import TABLES
+from bulletin.data import revisions
 from bulletin.data.ingest import ingest_file, parse_text
-from bulletin.data.loaders import facts, load
+from bulletin.data.ingest.layout import section_title
+from bulletin.data.loaded_month import Month
+from bulletin.data.loaders import facts, load, load_month
 from bulletin.data.revisions import RevisionRefused
-from bulletin.data.store import read_not_published
+from bulletin.data.store import KEPT_ASIDE_FILE, month_files, read_kept_aside, read_not_published, write_month_files
 from bulletin.ingest_command import ingest_command
+from bulletin.render.documents import workbook
+
+KIOSKS_TITLE = "2020年2月自助智能医疗服务终端医院使用情况表"
 
 
-def ingest_text(tmp_path: Path, text: str, **kw) -> Path:
+def last_line_before(text: str, marker: str) -> tuple[str, int]:
+    """The text up to the line ``marker`` (not included) and the number of its last non-blank line."""
+    head = text[: text.index(marker)]
+    lines = head.split("\n")
+    return head, max(i for i, ln in enumerate(lines, start=1) if ln.strip())
+
+
+def test_the_first_22_lines_of_the_published_bulletin_are_refused_as_cut_short(tmp_path, capsys):
+    # `head -n 22` once ingested as "2 tables, 4 facts" with the other seven recorded as not printed
+    head = "".join(seed_text().splitlines(keepends=True)[:22])
+    code, out, err, data = ingest(capsys, tmp_path, head)
+    assert code == 2 and out == ""
+    assert one_line(err).startswith(
+        "bulletin ingest: file bulletin.txt, line 22, 南京12320卫生热线数据统计: the text stops here, "
+        "before the end of the statistics part")
+    assert "--partial" in err
+    assert not data.exists()
+
+
+@pytest.mark.parametrize("title", [
+    "2020年2月分途径预约情况统计",
+    "2020年2月南京市远程医疗系统数据统计",
+    "2020年2月南京市卫生信息平台数据采集情况（区）",
+    "2020年2月南京市卫生信息平台数据采集情况（医院）",
+    KIOSKS_TITLE,
+])
+def test_a_text_cut_before_a_section_is_refused_naming_its_last_line(tmp_path, capsys, title):
+    head, last = last_line_before(raw_text(), title + "\n")
+    code, _, err, data = ingest(capsys, tmp_path, head)
+    assert code == 2
+    assert f", line {last}, " in one_line(err) and "the text stops here" in err
+    assert not data.exists()
+
+
+def test_a_cut_inside_the_appointments_table_writes_no_half_table(tmp_path, capsys):
+    # once: appointments.csv with 1 of 43 rows, exit 1, and the half table stayed in the data folder
+    head, last = last_line_before(raw_text(), "\t2\n\t南京市第一医院\n")
+    assert last == 23  # the first hospital's 小计, 18417
+    code, _, err, data = ingest(capsys, tmp_path, head)
+    assert code == 2
+    assert "line 23, 预约挂号服务统计表: the text stops here" in one_line(err)
+    assert not data.exists()
+
+
+def test_a_cut_in_the_middle_of_a_row_is_refused_at_its_last_line(tmp_path, capsys):
+    text = raw_text()
+    head = text[: text.index("\t9765\n")]  # the first hospital's row stops after 电话预约
+    code, _, err, data = ingest(capsys, tmp_path, head)
+    assert code == 2 and "line 20, 预约挂号服务统计表: the text stops here" in one_line(err)
+    assert not data.exists()
+
+
+def test_a_cut_inside_the_last_total_row_is_refused_at_its_last_line(tmp_path, capsys):
+    text = raw_text()
+    head = text[: text.index("\t131430\n") + len("\t131430\n")]  # 合计, 投放台数 1481, 挂号 131430
+    code, _, err, data = ingest(capsys, tmp_path, head)
+    assert code == 2
+    assert ("line 1200, 自助智能医疗服务终端医院使用情况表: expected a figure for each of the 5 totals "
+            "in the 合计 row, found 2: the text stops here") in one_line(err)
+    assert not data.exists()
+    code, _, _, data = ingest(capsys, tmp_path, head, "--partial")  # the table without its totals: not kept
+    assert code == 0 and not (data / M / "kiosks.csv").exists()
+    assert (data / M / "platform_hospitals.csv").read_bytes() == (SHIPPED / "platform_hospitals.csv").read_bytes()
+
+
+def test_a_cut_short_text_never_replaces_the_month_in_the_data(tmp_path, capsys):
     data = tmp_path / "data"
-    ingest_file(write(tmp_path, text), data_dir=data, **kw)
-    return data
+    assert run_cli(capsys, "ingest", str(RAW), "--data-dir", str(data))[0] == 0
+    before = {p.name: p.read_bytes() for p in (data / M).iterdir()}
+    head, _ = last_line_before(raw_text(), KIOSKS_TITLE + "\n")
+    code, _, err = run_cli(capsys, "ingest", str(write(tmp_path, head)), "--data-dir", str(data), "--force")
+    assert code == 2 and "the text stops here" in one_line(err)
+    assert {p.name: p.read_bytes() for p in (data / M).iterdir()} == before
+    assert sorted(p.name for p in data.iterdir()) == [M]  # no temporary folder either
 
 
+def test_partial_keeps_the_sections_read_in_full_and_records_the_rest_as_not_read(tmp_path, capsys):
+    head, last = last_line_before(raw_text(), "\t2\n\t南京市第一医院\n")
+    code, out, _, data = ingest(capsys, tmp_path, head, "--partial")
+    assert code == 0
+    assert f"--partial: the text stops at line {last}" in out
+    folder = data / M
+    # the hotline section is whole; the appointments table the text stops in is not written
+    assert (folder / "hotline_categories.csv").read_bytes() == (SHIPPED / "hotline_categories.csv").read_bytes()
+    assert (folder / "province_calls.csv").read_bytes() == (SHIPPED / "province_calls.csv").read_bytes()
+    assert not (folder / "appointments.csv").exists()
+    assert facts(M, data)["hotline.total_calls"] == 59507
+    recorded = read_not_published(folder)
+    assert list(recorded)[:7] == ["appointments", "booking_channels", "telemedicine", "telemedicine_top_uploaders",
+                                  "platform_districts", "platform_hospitals", "kiosks"]
+    assert recorded["appointments"] == f"2020年2月简报的文本在第{last}行中断（--partial），未读到「预约挂号服务统计表」"
+    assert recorded["appointments.cumulative_total"].startswith(f"2020年2月简报的文本在第{last}行中断")
 
 
+def test_partial_keeps_a_table_the_text_stops_after_its_total(tmp_path, capsys):
+    head, last = last_line_before(raw_text(), "2020年2月南京市远程医疗系统数据统计\n")
+    code, _, _, data = ingest(capsys, tmp_path, head, "--partial")
+    assert code == 0
+    assert load("booking_channels", M, data)["bookings"].sum() == 16669
+    assert facts(M, data)["booking_channels.total"] == 16669
+    assert "booking_channels" not in read_not_published(data / M)
+    assert "未读到" in read_not_published(data / M)["kiosks"]
 
 
+def test_partial_drops_a_last_line_without_its_line_break(tmp_path, capsys):
+    text = raw_text()
+    head = text[: text.index("\t9765\n") + len("\t97")]  # a cut in the middle of a line
+    code, _, err, data = ingest(capsys, tmp_path, head)
+    assert code == 2 and "line 21: the file ends in the middle of a line" in one_line(err)
+    code, _, _, data = ingest(capsys, tmp_path, head, "--partial")
+    assert code == 0 and not (data / M / "appointments.csv").exists()
+    assert "第20行中断" in read_not_published(data / M)["appointments"]
 
 
+@pytest.mark.parametrize(("titles", "absent"), [
+    (("2020年2月分途径预约情况统计", "2020年2月南京市卫生信息平台数据采集情况（医院）"),
+     {"booking_channels", "platform_hospitals"}),
+    (("南京12320卫生热线2020年2月数据统计",), {"hotline_categories", "province_calls"}),
+])
+def test_sections_left_out_of_the_middle_stay_omissions(tmp_path, capsys, titles, absent):
+    text = raw_text()
+    for title in titles:
+        text = replace_once(text, section_span(text, title), "")
+    code, out, err, data = ingest(capsys, tmp_path, text)
+    assert code == 0, err
+    recorded = read_not_published(data / M)
+    assert absent <= set(recorded)
+    assert all(recorded[n].startswith("2020年2月简报未刊登「") for n in absent)
+    assert "absent from this bulletin" in out and "--partial" not in out
 
 
-# --- round trips --------------------------------------------------------------------------------
+def test_the_last_section_left_out_of_a_whole_bulletin_is_an_omission(tmp_path, capsys):
+    # 简讯 after the statistics part shows where it ends: a missing kiosks section was not printed
+    seed = seed_text()
+    start = seed.index(KIOSKS_TITLE)
+    end = seed.index("简  讯")
+    code, _, err, data = ingest(capsys, tmp_path, seed[:start] + seed[end:])
+    assert code == 0, err
+    assert read_not_published(data / M)["kiosks"] == "2020年2月简报未刊登「自助智能医疗服务终端医院使用情况表」"
+    for table in ("appointments.csv", "telemedicine.csv", "platform_hospitals.csv"):
+        assert (data / M / table).read_bytes() == (SHIPPED / table).read_bytes()
+    assert not (data / M / "kiosks.csv").exists() and "kiosks.total.kiosks" not in facts(M, data)
+
+
+@pytest.mark.parametrize(("old", "new", "line", "code_point"), [
+    ("\t南京市第一医院\n\t3039\n", "\t南京市第𠀀医院\n\t3039\n", 26, "U+20000 CJK UNIFIED IDEOGRAPH-20000"),
+    ("\t南京市胸科医院\n\t10\n", "\t南京市胸科医院😷\n\t10\n", 981, "U+1F637 FACE WITH MEDICAL MASK"),
+    ("南京市第一医院63123份", "南京市第一医院🏥63123份", 418, "U+1F3E5 HOSPITAL"),
+    ("\t微脉科技\n", "\t微脉科技\U000e0101\n", 406, "U+E0101 VARIATION SELECTOR-18"),
+])
+def test_a_name_the_font_cannot_print_is_refused_at_ingest(tmp_path, capsys, old, new, line, code_point):
+    code, _, err, data = ingest(capsys, tmp_path, replace_once(raw_text(), old, new))
+    assert code == 2
+    assert f"file bulletin.txt, line {line}, " in one_line(err)
+    assert f"holds {code_point}, which the documents' font (Noto Sans CJK SC) cannot print" in err
+    assert not data.exists()
+
+
+def test_figures_in_wan_are_read_exactly(tmp_path, capsys):
+    text = raw_text()
+    for old, new in (
+        ("共受理咨询电话59507个", "共受理咨询电话5.9507万个"),
+        ("电话预约26097个", "电话预约2.6097万个"),
+        ("全省12320共接听电话69660人次", "全省12320共接听电话6.966万人次"),
+        ("南京30317人次", "南京3.0317万人次"),
+        ("采集检验报告287930份", "采集检验报告28.793万份"),
+        ("南京市第一医院63123份", "南京市第一医院6.3123万份"),
+    ):
+        text = replace_once(text, old, new)
+    code, _, err, data = ingest(capsys, tmp_path, text)
+    assert code == 0, err
+    assert facts(M, data)["hotline.total_calls"] == 59507
+    assert facts(M, data)["hotline.province_total_calls"] == 69660
+    assert_same_as_shipped(data / M)
+
+
+HOTLINE = "line 4, 南京12320卫生热线数据统计: "
+
+
+@pytest.mark.parametrize(("new", "expected"), [
+    ("共受理咨询电话5.95071万个", HOTLINE + "共受理咨询电话: 5.95071万 is 59507.1, not a whole number; "
+                          "expected a whole count"),
+    ("共受理咨询电话约5.95万个", HOTLINE + "expected a figure in 个 after 共受理咨询电话, such as "
+                         "59507个, 59,507个 or 5.9507万个, found '约5.95万个，其中咨询'"),
+])
+def test_a_figure_in_wan_that_cannot_be_read_is_named_with_why(tmp_path, capsys, new, expected):
+    code, _, err, data = ingest(capsys, tmp_path, replace_once(raw_text(), "共受理咨询电话59507个", new))
+    assert code == 2 and expected in one_line(err)
+    assert not data.exists()
+
+
+def test_a_category_in_wan_that_is_not_whole_names_the_category(tmp_path, capsys):
+    text = replace_once(raw_text(), "医疗服务投诉1710个", "医疗服务投诉0.17105万个")
+    code, _, err, _ = ingest(capsys, tmp_path, text)
+    assert code == 2 and HOTLINE + "医疗服务投诉: 0.17105万 is 1710.5, not a whole number" in one_line(err)
+
+
+@pytest.mark.parametrize("digits", ["٣٠٣١٧", "３０３１７"], ids=["arabic-indic", "full-width"])
+def test_a_figure_in_other_digits_than_0_to_9_is_refused_by_the_ingest(tmp_path, capsys, digits):
+    code, _, err, data = ingest(capsys, tmp_path, replace_once(raw_text(), "南京30317人次", f"南京{digits}人次"))
+    line = one_line(err)
+    assert code == 2 and "line 6" in line and f"U+{ord(digits[0]):04X}" in line and "the digits 0-9" in line
+    assert not data.exists()
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://evil.example\")", "+cmd|' /C calc'!A0", "@SUM(A1)", "-1+2"])
+def test_a_name_shaped_like_a_formula_is_refused_by_the_ingest(tmp_path, capsys, name):
+    text = replace_once(raw_text(), "\t南京鼓楼医院\n\t1719\n", f"\t{name}\n\t1719\n")
+    code, _, err, data = ingest(capsys, tmp_path, text)
+    line = one_line(err)
+    assert code == 2 and "spreadsheet formula" in line and repr(name) in line
+    assert not data.exists()
 
 
 def test_raw_february_reproduces_the_shipped_month_byte_for_byte(tmp_path):
@@ -59,106 +284,12 @@ def test_whole_published_bulletin_reproduces_the_shipped_month(tmp_path):
     assert_same_as_shipped(tmp_path / "2020-02")
 
 
-def test_the_seed_tests_read_the_bulletin_that_BULLETIN_SEED_names(tmp_path, monkeypatch):
-    """A checkout that is not beside ../shared names the published bulletin's file in BULLETIN_SEED:
-    the seed tests read that file (here February's statistics part, put elsewhere) and ingest it to
-    the shipped month; a name that is no file fails them, never skips them; without the variable and
-    without the file beside the project, they skip saying what to set."""
-    import helpers
-
-    elsewhere = tmp_path / "elsewhere" / "bulletin.txt"
-    elsewhere.parent.mkdir()
-    elsewhere.write_text(raw_text(), encoding="utf-8")
-    monkeypatch.setenv(helpers.SEED_ENV, str(elsewhere))
-    assert seed_path() == elsewhere and seed_text() == raw_text()
-    ingest_file(seed_path(), data_dir=tmp_path / "data")
-    assert_same_as_shipped(tmp_path / "data" / "2020-02")
-    monkeypatch.setenv(helpers.SEED_ENV, str(tmp_path / "gone.txt"))
-    with pytest.raises(pytest.fail.Exception, match=f"BULLETIN_SEED names the published bulletin {tmp_path}"):
-        seed_text()
-    monkeypatch.delenv(helpers.SEED_ENV)
-    monkeypatch.setattr(helpers, "SHARED_SEED", tmp_path / "shared" / "seeds" / "gone.txt")
-    monkeypatch.setattr(helpers, "IN_CI", False)
-    with pytest.raises(pytest.skip.Exception, match="set BULLETIN_SEED to its file"):
-        seed_text()
-    monkeypatch.setattr(helpers, "IN_CI", True)
-    with pytest.raises(pytest.fail.Exception, match="CI runs beside ../shared/seeds"):
-        seed_text()
-
-
 def test_the_raw_file_is_the_statistics_part_of_the_published_bulletin():
     seed = seed_text()
     part = raw_text()
     assert part.startswith("统计数据\n")
     assert part in seed
     assert seed[seed.index(part) + len(part):].startswith("简  讯")
-
-
-def test_loaded_values_are_the_bulletins(tmp_path):
-    ingest_file(RAW, data_dir=tmp_path)
-    appts = load("appointments", "2020-02", tmp_path).set_index("hospital")
-    assert len(appts) == 43
-    assert appts.loc["南京市儿童医院"].tolist() == [6398, 1187, 9765, 1067, 18417]
-    hosp = load("platform_hospitals", "2020-02", tmp_path).set_index("hospital")
-    assert pd.isna(hosp.loc["江苏省人民医院", "declared_tables"])
-    assert hosp.loc["江苏省人民医院", "required_tables"] == 83
-    assert hosp["declared_tables"].isna().sum() == 8
-    dist = load("platform_districts", "2020-02", tmp_path).set_index("district")
-    assert dist.loc["江宁区"].tolist() == [52, 129, 52, 6188332, 29, 196723, 3051, 932154, 45349, 42918]
-    kiosks = load("kiosks", "2020-02", tmp_path)
-    assert kiosks.groupby("group").size().to_dict() == {"district": 12, "hospital": 37}
-    assert kiosks.iloc[0]["registration_yuan"] == 166469.00
-    assert round(kiosks["payment_yuan"].sum(), 2) == 51460109.85
-    channels = load("booking_channels", "2020-02", tmp_path)
-    assert channels["channel"].tolist()[:2] == ["健康南京客户端", "南京卫生12320微信平台"]
-    assert channels["channel"].tolist()[4] == "南京卫生12320网"
-    tele = load("telemedicine", "2020-02", tmp_path).set_index(["platform", "measure"])["value"]
-    assert tele[("南京市远程影像诊断平台", "paused")] == 1
-    assert tele[("南京市远程心电监测诊断平台", "ecg_cases")] == 33472
-    assert ("南京市远程临检诊断平台", "paused") not in tele.index
-    top = load("telemedicine_top_uploaders", "2020-02", tmp_path)
-    assert top.iloc[3].tolist() == ["南京市远程临检诊断平台", 1, "南京市第一医院", 63123]
-    hot = load("hotline_categories", "2020-02", tmp_path)
-    assert hot["category"].iloc[0] == "咨询类（不含专家咨询）" and hot["count"].sum() == 31969
-    assert load("province_calls", "2020-02", tmp_path)["calls"].sum() == 69660
-    f = facts("2020-02", tmp_path)
-    assert f["platform.cumulative_records"] == 4_930_000_000
-    assert f["appointments.cumulative_total"] == 18722617
-    assert f["booking_channels.total"] == 16669
-    assert (f["hotline.city_12345_tickets"], f["hotline.province_12345_tickets"]) == (2595, 425)
-    assert f["kiosks.total.payment_yuan"] == 51460109.85
-
-
-# --- perturbed layouts --------------------------------------------------------------------------
-
-
-def test_rows_in_another_order_keep_the_printed_order(tmp_path):
-    text = raw_text()
-    first, second = row_block(text, "1", "南京市儿童医院"), row_block(text, "2", "南京市第一医院")
-    text = replace_once(text, first + "\n" + second, second + "\n" + first)
-    jiangning = row_block(text, "江宁区")
-    text = replace_once(text, jiangning + "\n", "")
-    text = replace_once(text, row_block(text, "秦淮区") + "\n", row_block(text, "秦淮区") + "\n" + jiangning + "\n")
-    data = ingest_text(tmp_path, text)
-    appts = load("appointments", "2020-02", data)
-    assert appts["hospital"].tolist()[:3] == ["南京市第一医院", "南京市儿童医院", "南京鼓楼医院"]
-    assert appts.set_index("hospital").loc["南京市儿童医院", "total"] == 18417
-    dist = load("platform_districts", "2020-02", data)
-    assert dist["district"].tolist()[-2:] == ["秦淮区", "江宁区"]
-    assert dist.iloc[-1]["records"] == 6188332
-
-
-def test_a_hospital_added_and_one_removed(tmp_path):
-    text = raw_text()
-    text = replace_once(text, row_block(text, "43", "南京玛丽妇产医院") + "\n", "")
-    added = "\t43\n\t某新接入医院\n\t10\n\t20\n\t0\n\t5\n\t35\n\n"
-    text = replace_once(text, "\t合计\n\t25208\n", added + "\t合计\n\t25208\n")
-    data = ingest_text(tmp_path, text)
-    appts = load("appointments", "2020-02", data).set_index("hospital")
-    assert len(appts) == 43
-    assert "南京玛丽妇产医院" not in appts.index
-    assert appts.loc["某新接入医院"].tolist() == [10, 20, 0, 5, 35]
-    assert facts("2020-02", data)["appointments.total.total"] == 74217
 
 
 def test_a_channel_renamed(tmp_path):
@@ -302,9 +433,6 @@ def test_the_command_exits_0_on_the_february_bulletin(tmp_path, capsys):
     assert "0 个错误" in out
 
 
-# --- bad files ------------------------------------------------------------------------------------
-
-
 def _assert_nothing_written(data: Path) -> None:
     assert not data.exists() or not any(data.iterdir())
 
@@ -391,9 +519,6 @@ def test_bad_cells_are_refused(tmp_path, old, new, expected):
     _assert_nothing_written(data)
 
 
-# --- --force, --month, the command line ---------------------------------------------------------
-
-
 def test_an_existing_month_is_never_replaced_without_force_and_kept_whole_with_it(tmp_path):
     ingest_file(RAW, data_dir=tmp_path)
     marker = tmp_path / "2020-02" / "appointments.csv"
@@ -419,19 +544,6 @@ def test_month_must_agree_with_the_titles(tmp_path):
     with pytest.raises(BulletinDataError, match="not a month"):
         ingest_file(RAW, month="2020-2", data_dir=tmp_path / "b")
     _assert_nothing_written(tmp_path / "b")
-
-
-def test_the_cli_exits_2_with_one_line_and_no_traceback(tmp_path, capsys):
-    args = ["ingest", str(RAW), "--data-dir", str(tmp_path)]
-    assert cli.main(args) == 0
-    capsys.readouterr()
-    # the same bulletin again: nothing to change, nothing written
-    assert cli.main(args) == 0 and "nothing written" in capsys.readouterr().out
-    assert cli.main([*args, "--force", "--month", "2020-02"]) == 0
-    assert not (tmp_path / "2020-02" / "revisions").exists()
-    assert cli.main(["ingest", str(write(tmp_path, b"")), "--data-dir", str(tmp_path / "x")]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "empty" in err and "Traceback" not in err
 
 
 def test_never_writes_under_data_raw(tmp_path):
@@ -487,10 +599,6 @@ def test_a_total_row_with_an_empty_name_cell(tmp_path):
     assert_same_as_shipped(data / "2020-02")
 
 
-# --- open lists of names: new platforms, channels, units are read, never refused ---------------
-
-
-
 def test_a_new_platform_in_the_usual_pattern_yields_its_institutions_and_volume(tmp_path):
     text = raw_text()
     image = next(ln for ln in text.split("\n") if ln.startswith("南京市远程影像诊断平台"))
@@ -509,18 +617,6 @@ def test_names_with_full_width_parentheses_are_kept(tmp_path):
     data = ingest_text(tmp_path, text)
     appts = load("appointments", "2020-02", data).set_index("hospital")
     assert appts.loc["南京鼓楼医院（本部）", "online_12320"] == 1719
-
-
-def test_not_reported_in_any_count_column_of_the_platform_tables_stays_missing(tmp_path):
-    row = "\t江苏省中医院\n\t26/83\n\t13\n"
-    text = replace_once(raw_text(), row + "\t4960336\n", row + "\t未反馈\n")
-    text = replace_once(text, "\t江宁区\n\t52/129\n", "\t江宁区\n\t52/未反馈\n")
-    data = ingest_text(tmp_path, text)
-    hosp = load("platform_hospitals", "2020-02", data).set_index("hospital")
-    assert pd.isna(hosp.loc["江苏省中医院", "records"])
-    assert hosp.loc["江苏省中医院", "upload_days"] == 29
-    dist = load("platform_districts", "2020-02", data).set_index("district")
-    assert pd.isna(dist.loc["江宁区", "required_tables"]) and dist.loc["江宁区", "declared_tables"] == 52
 
 
 def test_a_platform_whose_name_does_not_end_in_platform(tmp_path):
@@ -578,3 +674,457 @@ def test_a_title_without_a_table_under_it_is_not_published(tmp_path):
     assert result.absent == ("booking_channels",)
     assert list(read_not_published(data / "2020-02")) == ["booking_channels", "booking_channels.total"]
     assert any("printed without a table" in n for n in result.notes)
+
+
+TEXT = RAW.read_text(encoding="utf-8")
+
+
+LINES = TEXT.split("\n")[:-1]  # every line ends with a line break
+
+
+REFERENCE = parse_text(TEXT)
+
+
+REFERENCE_FILES = month_files(REFERENCE.tables, REFERENCE.facts)
+
+
+#: line index → the section (by table name) it belongs to; None before the first title
+SECTION_OF: list[str | None] = []
+
+
+_current = None
+
+
+for _line in LINES:
+    _found = section_title(_line)
+    _current = _found[0] if _found else _current
+    SECTION_OF.append(_current)
+
+
+ORDER = list(dict.fromkeys(s for s in SECTION_OF if s))
+
+
+#: what each section yields: its tables and the prefixes of its facts
+YIELDS = {
+    "hotline_categories": (("hotline_categories", "province_calls"), ("hotline.",)),
+    "appointments": (("appointments",), ("appointments.",)),
+    "booking_channels": (("booking_channels",), ("booking_channels.",)),
+    "telemedicine": (("telemedicine", "telemedicine_top_uploaders"), ()),
+    "platform_districts": (("platform_districts",), ("platform.",)),
+    "platform_hospitals": (("platform_hospitals",), ("platform.",)),
+    "kiosks": (("kiosks",), ("kiosks.",)),
+}
+
+
+n = len(LINES)
+
+
+index = st.integers(0, n - 1)
+
+
+tab_lines = [i for i, ln in enumerate(LINES) if ln.startswith("\t") and len(ln) > 2]
+
+
+damage = st.one_of(
+    st.tuples(st.just("delete"), index),
+    st.tuples(st.just("duplicate"), index),
+    st.tuples(st.just("swap"), index, index),
+    st.tuples(st.just("truncate"), st.sampled_from(tab_lines), st.integers(1, 12)),
+)
+
+
+def apply(lines: list[str], op: tuple) -> tuple[list[str], set[int]]:
+    """The damaged lines and the original line indices the damage touched."""
+    out = list(lines)
+    kind, i = op[0], op[1]
+    if kind == "delete":
+        del out[i]
+        return out, {i}
+    if kind == "duplicate":
+        out.insert(i, out[i])
+        return out, {i}
+    if kind == "swap":
+        j = op[2]
+        out[i], out[j] = out[j], out[i]
+        return out, {i, j}
+    out[i] = out[i][: max(1, len(out[i]) - op[2])]
+    return out, {i}
+
+
+def touched_sections(lines_touched: set[int]) -> set[str]:
+    out: set[str] = set()
+    for i in lines_touched:
+        sec = SECTION_OF[i]
+        if sec is None:
+            continue
+        out.add(sec)
+        # a damaged title merges its section into the one before it
+        pos = ORDER.index(sec)
+        if pos:
+            out.add(ORDER[pos - 1])
+    return out
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(op=damage)
+def test_damage_yields_correct_data_or_an_ingest_error(op):
+    lines, touched = apply(LINES, op)
+    text = "\n".join(lines) + "\n"
+    try:
+        parsed = parse_text(text)
+    except IngestError:
+        return
+    files = month_files(parsed.tables, parsed.facts)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_month_files(Path(tmp) / parsed.month, files)
+        loaded = load_month(parsed.month, tmp)  # what is written always loads under the schema
+        facts(parsed.month, tmp)
+    assert set(loaded) == set(parsed.tables)
+    assert parsed.month == "2020-02"
+    hit = touched_sections(touched)
+    for sec in set(ORDER) - hit:
+        names, fact_prefixes = YIELDS[sec]
+        for name in names:
+            assert files.get(TABLES[name].file) == REFERENCE_FILES[TABLES[name].file], name
+        for key, value in REFERENCE.facts.items():
+            if key.startswith(fact_prefixes) and not any(
+                key.startswith(p) for s in hit for p in YIELDS[s][1]
+            ):
+                assert parsed.facts.get(key) == value, key
+
+
+@settings(max_examples=40, deadline=None)
+@given(i=st.sampled_from([i for i, ln in enumerate(LINES) if ln == ""]))
+def test_a_repeated_blank_line_changes_nothing(i):
+    lines = list(LINES)
+    lines.insert(i, "")
+    parsed = parse_text("\n".join(lines) + "\n")
+    assert month_files(parsed.tables, parsed.facts) == REFERENCE_FILES
+
+
+CHANNELS_START = TEXT.index("\t序号\n\t名称\n\t预约数量\n\t序号")
+
+
+CHANNELS_END = TEXT.index("\t合计：16669\n")
+
+
+channel_names = st.lists(
+    st.text(st.sampled_from("健康南京客户端微信平台预约网（）()APP"), min_size=1, max_size=10).filter(
+        lambda s: s.strip() and not s.strip().isdigit() and s.strip() not in ("合计", "总计")
+    ),
+    min_size=1, max_size=13, unique_by=str.strip,
+)
+
+
+def channels_text(channels: list[tuple[str, int]], leave_out: bool) -> str:
+    """The channel table printed as the bulletin does: two (序号, 名称, 预约数量) groups per row."""
+    half = (len(channels) + 1) // 2
+    rows = ["\t序号\n\t名称\n\t预约数量\n\t序号\n\t名称\n\t预约数量\n"]
+    for r in range(half):
+        left = channels[r]
+        cells = f"\t{r + 1}\n\t{left[0]}\n\t{left[1]}\n"
+        if r + half < len(channels):
+            right = channels[r + half]
+            cells += f"\t{r + half + 1}\n\t{right[0]}\n\t{right[1]}\n"
+        elif not leave_out:
+            cells += "\t\n\t\n\t\n"
+        rows.append(cells)
+    return "\n".join(rows) + "\n"
+
+
+@settings(max_examples=60, deadline=None)
+@given(names=channel_names, counts=st.lists(st.integers(0, 10**6), min_size=13, max_size=13), leave_out=st.booleans())
+def test_any_number_of_channels_two_per_row(names, counts, leave_out):
+    channels = [(n.strip(), c) for n, c in zip(names, counts, strict=False)]
+    total = sum(c for _, c in channels)
+    text = TEXT[:CHANNELS_START] + channels_text(channels, leave_out) + f"\t合计：{total}\n" + TEXT[
+        CHANNELS_END + len("\t合计：16669\n"):]
+    parsed = parse_text(text)
+    frame = parsed.tables["booking_channels"]
+    assert list(zip(frame["channel"], frame["bookings"], strict=True)) == channels
+    assert parsed.facts["booking_channels.total"] == total
+
+
+@settings(max_examples=40, deadline=None)
+@given(order=st.permutations(range(43)), keep=st.integers(1, 43))
+def test_any_subset_of_hospitals_in_any_order(order, keep):
+    frame = REFERENCE.tables["appointments"]
+    start = TEXT.index("\t1\n\t" + frame["hospital"].iloc[0] + "\n")
+    end = TEXT.index("\t合计\n\t25208\n")
+    blocks = TEXT[start:end].rstrip("\n").split("\n\n")
+    assert len(blocks) == 43
+    chosen = [order[k] for k in range(keep)]
+    text = TEXT[:start] + "\n\n".join(blocks[k] for k in chosen) + "\n\n" + TEXT[end:]
+    got = parse_text(text).tables["appointments"]
+    assert got["hospital"].tolist() == [frame["hospital"].iloc[k] for k in chosen]
+    assert got["total"].tolist() == [frame["total"].iloc[k] for k in chosen]
+
+
+def test_a_month_between_missing_compares_the_fall_but_not_the_gap(data):
+    source = write(data.parent, march(raw_text()).replace("2020年3月", "2020年4月").replace("3月份", "4月份")
+                   .replace("截止3月底", "截止4月底").replace("\n3月，全省", "\n4月，全省"), "2020-04.txt")
+    ingest_file(source, data_dir=data)
+    report = check_month("2020-04", data)
+    # 18796834 − 18722617 = 74217 over two months: no gap note, since March is not in the data
+    assert report.notes == [] and report.errors == []
+
+
+def test_the_ingest_command_says_what_was_not_published_and_exits_0(data, capsys):
+    source = write(data.parent, march(telemedicine_not_printed(raw_text())), "2020年3月 简报.txt")
+    assert main(["ingest", str(source), "--data-dir", str(data)]) == 0
+    out = capsys.readouterr().out
+    titles = "南京市远程医疗系统数据统计、远程医疗平台本月数据上传量前三名"
+    assert f"absent from this bulletin (recorded in not_published.csv): {titles}" in out
+    assert "2020年3月：0 个错误，25 个警告，2 条提示" in out
+    assert main(["check", "2020-03", "--data-dir", str(data)]) == 0
+
+
+#: the places it is inserted: before each title the package knows, and before 简讯
+BEFORE = (
+    "南京12320卫生热线2020年2月数据统计",
+    "2020年2月预约挂号服务统计表",
+    "2020年2月分途径预约情况统计",
+    "2020年2月南京市远程医疗系统数据统计",
+    "2020年2月南京市卫生信息平台数据采集情况（区）",
+    "2020年2月南京市卫生信息平台数据采集情况（医院）",
+    "2020年2月自助智能医疗服务终端医院使用情况表",
+    "简  讯",
+)
+
+
+def kept_rows(folder: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO((folder / KEPT_ASIDE_FILE).read_text(encoding="utf-8"), newline="")))
+
+
+@pytest.mark.parametrize("before", BEFORE)
+def test_an_unknown_table_in_each_position_is_kept_aside_and_the_month_ingested_exactly(tmp_path, capsys, before):
+    text, line = with_unknown_table(before)
+    source = write(tmp_path, text)
+    code = cli.main(["ingest", str(source), "--data-dir", str(tmp_path / "data")])
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    folder = tmp_path / "data" / "2020-02"
+    assert_same_as_shipped(folder, extra=(KEPT_ASIDE_FILE,))
+    # one line on stderr, a note naming the part and its line
+    assert err.count("\n") == 1 and err.startswith("note: ") and f"line {line}: 「{UNKNOWN_TITLE}」" in err, err
+    printed = UNKNOWN_TABLE.rstrip("\n").split("\n")
+    assert kept_rows(folder) == [["part", "line", "text"],
+                                 *([UNKNOWN_TITLE, str(line + i), t] for i, t in enumerate(printed))]
+    assert read_kept_aside(folder) == [(UNKNOWN_TITLE, line, printed)]
+    notes = [f for f in check_month("2020-02", tmp_path / "data").findings if f.rule == "kept_aside"]
+    assert [(f.severity, f.value) for f in notes] == [("note", UNKNOWN_TITLE)]
+    assert f"第 {line} 行" in notes[0].message and f"（{len(printed)} 行）" in notes[0].message
+
+
+#: a paragraph with figures no reader of the section knows, and the line it is printed after
+PARAGRAPHS = (
+    ("2020年2月，南京12320卫生热线", "南京12320微信公众号本月推送健康提示36条，阅读量共计12345次。"),
+    ("南京市远程影像诊断平台累计接入", "南京市互联网医院本月共开展在线问诊1801人次。"),
+    ("（截止2月底，总预约挂号量为", "南京市分时段预约比例达到95%。"),
+)
+
+
+@pytest.mark.parametrize(("after", "paragraph"), PARAGRAPHS)
+def test_an_unknown_paragraph_is_kept_aside_and_the_month_ingested_exactly(tmp_path, after, paragraph):
+    text = seed_text()
+    printed = next(ln for ln in text.split("\n") if ln.startswith(after))
+    text = replace_once(text, printed + "\n", printed + "\n\n" + paragraph + "\n")
+    line = text.split("\n").index(paragraph) + 1
+    result = ingest_file(write(tmp_path, text), data_dir=tmp_path / "data")
+    assert_same_as_shipped(result.folder, extra=(KEPT_ASIDE_FILE,))
+    ((part, first, lines),) = read_kept_aside(result.folder)
+    assert (first, lines) == (line, [paragraph]) and part.endswith("·段落")
+    assert [f.value for f in check_month("2020-02", tmp_path / "data").findings if f.rule == "kept_aside"] == [part]
+
+
+def test_a_known_paragraph_printed_wrongly_or_under_a_table_is_refused_not_kept_aside(tmp_path, capsys):
+    """Known content printed wrongly is not unknown content: a hotline figure that cannot be read
+    is refused as before, and so is a platform's paragraph found under a table's title."""
+    text = replace_once(seed_text(), "共受理咨询电话59507个", "共受理咨询电话约六万个")
+    code = cli.main(["ingest", str(write(tmp_path, text)), "--data-dir", str(tmp_path / "data")])
+    assert code == 2 and "expected a figure in 个 after 共受理咨询电话" in capsys.readouterr().err
+    lost = replace_once(seed_text(), "2020年2月南京市远程医疗系统数据统计\n", "")
+    code = cli.main(["ingest", str(write(tmp_path, lost, "lost.txt")), "--data-dir", str(tmp_path / "data")])
+    assert code == 2 and "of another section (its title lost?)" in capsys.readouterr().err
+    # while the same text with an unknown paragraph under that table is ingested
+    note = "（不包含12320电话预约"
+    para = replace_once(seed_text(), note, "南京市互联网医院本月共开展在线问诊1801人次。\n\n" + note)
+    assert ingest_file(write(tmp_path, para, "para.txt"), data_dir=tmp_path / "data").aside
+    assert not (tmp_path / "data" / "2020-02" / "revisions").exists()
+
+
+def test_a_table_kept_aside_is_part_of_the_months_version(tmp_path):
+    """Ingesting the same text again changes nothing; the text without the table is a revision."""
+    data = tmp_path / "data"
+    text, _ = with_unknown_table("2020年2月分途径预约情况统计")
+    ingest_file(write(tmp_path, text, "with.txt"), data_dir=data)
+    assert ingest_file(write(tmp_path, text, "again.txt"), data_dir=data).unchanged
+    plain = write(tmp_path, seed_text(), "plain.txt")
+    with pytest.raises(revisions.RevisionRefused) as refused:
+        ingest_file(plain, data_dir=data)
+    (change,) = refused.value.edits
+    assert change.kind == "aside" and change.new == "" and change.old.startswith(UNKNOWN_TITLE)
+    result = ingest_file(plain, data_dir=data, force=True, reason="表外内容删去")
+    assert not (result.folder / KEPT_ASIDE_FILE).exists()
+    assert (result.folder / "revisions" / "1" / KEPT_ASIDE_FILE).is_file()
+    assert not [f for f in check_month("2020-02", data).findings if f.rule == "kept_aside"]
+
+
+def test_a_misprinted_title_is_kept_aside_and_warned_about_naming_the_table(tmp_path):
+    """预约挂号服务统计 (表 left out) is no title the package knows: its table is kept aside, the
+    month ingested; the check warns that it is close to the table this month does not print."""
+    text = replace_once(seed_text(), "2020年2月预约挂号服务统计表\n", "2020年2月预约挂号服务统计\n")
+    result = ingest_file(write(tmp_path, text), data_dir=tmp_path / "data")
+    assert "appointments" in result.absent and result.aside[0].title == "2020年2月预约挂号服务统计"
+    found = [f for f in check_month("2020-02", tmp_path / "data").findings if f.rule.startswith("kept_aside")]
+    assert [(f.severity, f.rule, f.expected) for f in found] == [("warning", "kept_aside_close", "预约挂号服务统计表")]
+
+
+#: (table, key, column) → the sign kept
+SIGNS = {
+    ("appointments", ("南京市第一医院",), "in_clinic"): "—",
+    ("booking_channels", ("微脉科技",), "bookings"): "…",
+    ("kiosks", ("district", "玄武区"), "payments"): "…",
+    ("kiosks", ("district", "玄武区"), "payment_yuan"): "—",
+    ("platform_districts", ("玄武区",), "declared_tables"): "—",
+    ("platform_districts", ("玄武区",), "ehr_diabetes"): "…",
+    ("platform_hospitals", ("江苏省中医院",), "records"): "—",
+}
+
+
+FILES = {"appointments": "appointments.csv", "booking_channels": "booking_channels.csv", "kiosks": "kiosks.csv",
+         "platform_districts": "platform_districts.csv", "platform_hospitals": "platform_hospitals.csv"}
+
+
+def _row(frame: pd.DataFrame, table: str, key: tuple[str, ...]) -> pd.Series:
+    cols = {"appointments": ["hospital"], "booking_channels": ["channel"], "kiosks": ["group", "unit"],
+            "platform_districts": ["district"], "platform_hospitals": ["hospital"]}[table]
+    hit = frame[(frame[cols].astype(str) == list(key)).all(axis=1)]
+    assert len(hit) == 1
+    return hit.iloc[0]
+
+
+def test_the_month_folder_keeps_each_sign_as_printed_and_未反馈_stays_empty(month):
+    folder = month.folder
+    for (table, key, column), sign in SIGNS.items():
+        with (folder / FILES[table]).open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        names = ("group", "unit") if table == "kiosks" else [k for k in ("hospital", "channel", "district")
+                                                               if k in rows[0]]
+        (row,) = [r for r in rows if tuple(r[k] for k in names) == key]
+        assert row[column] == sign, (table, key, column)
+    # 未反馈 (江苏省人民医院's declared tables) is still the empty cell, not a sign
+    hospitals = (folder / "platform_hospitals.csv").read_text(encoding="utf-8")
+    assert "\n江苏省人民医院,,83," in hospitals
+    # every other file is February's, byte for byte
+    assert_same_as_shipped(folder, skip=tuple(FILES.values()), extra=tuple(FILES.values()))
+
+
+def test_a_loaded_sign_is_missing_and_its_sign_is_kept(month):
+    for (table, key, column), sign in SIGNS.items():
+        frame = load(table, M, month.data_dir)
+        assert pd.isna(_row(frame, table, key)[column]), (table, column)
+        assert month.signs(table)[(key, column)] == sign
+    # the exact reading (what the checks tie out on) too
+    assert pd.isna(_row(month.exact("kiosks"), "kiosks", ("district", "玄武区"))["payment_yuan"])
+
+
+def test_checks_leave_a_sign_out_of_every_total_and_name_it(month):
+    report = month.check()
+    found = {(f.table, f.column, f.value) for f in report.findings if f.rule == "no_figure"}
+    assert found == {(t, c, s) for (t, _, c), s in SIGNS.items()}
+    # the signs are not 未反馈: only February's eight 未反馈 remain
+    assert {f.unit for f in report.findings if f.rule == "not_reported"} == {
+        "江苏省人民医院", "东南大学附属中大医院", "南京医科大学第二附属医院", "江苏省肿瘤医院",
+        "江苏省省级机关医院", "南医大眼科医院", "江苏省口腔医院", "中科院皮研所"}
+    # 微脉科技's 5 left out (never read as anything): the rows add up to 16664 against 16669
+    (mismatch,) = [f for f in report.findings if f.rule == "total_mismatch"]
+    assert (mismatch.table, mismatch.value, mismatch.expected) == ("booking_channels", 16664, 16669)
+    # the kiosks' and the appointments' totals, where the sign stands for February's 0, tie out
+    assert not [f for f in report.findings if f.rule in ("row_sum_mismatch", "total_exceeded")]
+
+
+def test_ingesting_the_same_text_again_changes_nothing_and_未反馈_for_a_sign_is_a_change(month, tmp_path):
+    again = write(tmp_path, signed_text())
+    assert ingest_file(again, data_dir=month.data_dir).unchanged
+    other = replace_once(signed_text(), "\t江苏省中医院\n\t26/83\n\t13\n\t—\n",
+                         f"\t江苏省中医院\n\t26/83\n\t13\n\t{NOT_REPORTED}\n")
+    with pytest.raises(revisions.RevisionRefused) as refused:
+        ingest_file(write(tmp_path, other, "other.txt"), data_dir=month.data_dir)
+    (change,) = refused.value.edits
+    assert (change.table, change.column, change.old, change.new) == ("platform_hospitals", "records", "—", "")
+    assert change.text().endswith("数据上传量：— → 未反馈")
+
+
+def test_a_total_row_printed_with_a_sign_is_a_total_not_stated():
+    """玄武区's … and — stand in the 各区 rows; a — in the kiosks' 合计 row states no total."""
+    text = signed_text()
+    block = text[text.index("\t合计\n", text.index("\t玄武区\n")):]
+    total_row = block[: block.index("\n\n")]
+    cells = total_row.split("\n")
+    assert cells[-1].strip() == "51460109.85"
+    parsed = parse_text(replace_once(text, total_row, "\n".join([*cells[:-1], "\t—"])))
+    assert "kiosks.total.payment_yuan" not in parsed.facts and "kiosks.total.payments" in parsed.facts
+    assert "kiosks.total.payment_yuan" in parsed.not_published
+
+
+def test_plain_february_has_no_sign_anywhere(tmp_path):
+    result = ingest_file(write(tmp_path, seed_text()), data_dir=tmp_path / "data")
+    m = Month(M, result.folder.parent)
+    assert all(m.signs(name) == {} for name in FILES)
+    assert not Path(result.folder / "kept_aside.csv").exists()
+
+
+def test_the_commands_ingest_and_check_a_month_with_signs(tmp_path, capsys):
+    from bulletin import cli
+
+    data = tmp_path / "data"
+    code = cli.main(["ingest", str(write(tmp_path, signed_text())), "--data-dir", str(data)])
+    out, err = capsys.readouterr()
+    # exit 1: 微脉科技's sign is left out of the channels' 合计 (16664 against 16669), as 未反馈 would be
+    assert code == 1 and err == ""
+    assert "江苏省中医院：数据上传量印作“—”（无数字），按缺失处理，不计入合计" in out
+    assert cli.main(["check", M, "--data-dir", str(data)]) == 1
+    assert "各行相加为 16,664，而表中合计为 16,669" in capsys.readouterr().out
+
+
+def test_the_published_workbook_of_a_month_with_signs_ingests_back_with_each_sign(month, tmp_path):
+    """The workbook writes a sign as printed; read back (``bulletin ingest FILE.xlsx``), each sign is
+    that sign again, not 未反馈 and not refused as text in a count: the month folder comes back
+    byte for byte."""
+    book = workbook.write(month, tmp_path / f"tables-{M}.xlsx")
+    ingest_file(book, data_dir=tmp_path / "back")
+    back = tmp_path / "back" / M
+    for name, file in FILES.items():
+        assert (back / file).read_bytes() == (month.folder / file).read_bytes(), name
+    reread = Month(M, tmp_path / "back")
+    for (table, key, column), sign in SIGNS.items():
+        assert is_missing(_row(reread.table(table), table, key)[column])
+        assert reread.signs(table)[(key, column)] == sign, (table, key, column)
+
+
+def test_the_seed_tests_read_the_bulletin_that_BULLETIN_SEED_names(tmp_path, monkeypatch):
+    """A checkout that is not beside ../shared names the published bulletin's file in BULLETIN_SEED:
+    the seed tests read that file (here February's statistics part, put elsewhere) and ingest it to
+    the shipped month; a name that is no file fails them, never skips them; without the variable and
+    without the file beside the project, they skip saying what to set."""
+    import helpers
+
+    elsewhere = tmp_path / "elsewhere" / "bulletin.txt"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text(raw_text(), encoding="utf-8")
+    monkeypatch.setenv(helpers.SEED_ENV, str(elsewhere))
+    assert seed_path() == elsewhere and seed_text() == raw_text()
+    ingest_file(seed_path(), data_dir=tmp_path / "data")
+    assert_same_as_shipped(tmp_path / "data" / "2020-02")
+    monkeypatch.setenv(helpers.SEED_ENV, str(tmp_path / "gone.txt"))
+    with pytest.raises(pytest.fail.Exception, match=f"BULLETIN_SEED names the published bulletin {tmp_path}"):
+        seed_text()
+    monkeypatch.delenv(helpers.SEED_ENV)
+    monkeypatch.setattr(helpers, "SHARED_SEED", tmp_path / "shared" / "seeds" / "gone.txt")
+    monkeypatch.setattr(helpers, "IN_CI", False)
+    with pytest.raises(pytest.skip.Exception, match="set BULLETIN_SEED to its file"):
+        seed_text()
+    monkeypatch.setattr(helpers, "IN_CI", True)
+    with pytest.raises(pytest.fail.Exception, match="CI runs beside ../shared/seeds"):
+        seed_text()

@@ -1,5 +1,5 @@
-"""A pandas plot of the data draws its names as text, never mathtext, and leaves the user's own
-mathtext alone (issue 27, item 3): :mod:`bulletin.core.plotting`, pandas' backend once a table is loaded."""
+"""Tests of ``bulletin.core.plotting``: a pandas plotting backend: pandas' own matplotlib plots, with the
+names they show drawn as text."""
 
 from __future__ import annotations
 
@@ -7,18 +7,23 @@ import io
 import shutil
 
 import matplotlib
+import matplotlib.pyplot as plt
 import pytest
 from helpers import REFERENCE_MONTH as M
 from helpers import edit_csv
 
+import bulletin
+
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 
-import bulletin
+matplotlib.use("Agg")
+
 
 #: a name that is no formula matplotlib can draw, and one it would draw as a formula
 HOSTILE = r"$\frac{1}{0}$ 医院 $\undefinedmacro{x}$"
+
+
 FORMULA = r"$x^2$ 医院"
 
 

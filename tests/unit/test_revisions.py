@@ -1,9 +1,6 @@
-"""Revisions: a correction of February's bookings re-ingested, without and with ``--force``.
-
-The correction is February's own text with one hospital's figures changed as a statistics office
-would correct them: 南京鼓楼医院's 12320 online bookings 1719 → 1819, so its 小计 11191 → 11291, the
-table's 合计 25208 → 25308 and 74217 → 74317, and the cumulative bookings 18722617 → 18722717.
-"""
+"""Tests of ``bulletin.data.revisions``: revisions: a corrected month is compared (:func:`compare`), written
+with its earlier version kept whole under ``revisions/N/`` (:func:`write_revision`, one atomic
+exchange), marked for readers (:class:`Marks`, ``[r]``) and explained (:func:`notice`)."""
 
 from __future__ import annotations
 
@@ -12,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import raw_text, replace_once, write
+from helpers import RAW, raw_text, replace_once, write
 
 import bulletin
 from bulletin.checks import check_month
@@ -23,9 +20,12 @@ from bulletin.data import datalock, revisions
 from bulletin.data.ingest import ingest_file
 from bulletin.data.loaders import facts, load, months
 
-RAW = paths.DEFAULT_DATA_DIR / "raw" / "2020-02.txt"
 SHIPPED = paths.DEFAULT_DATA_DIR / "2020-02"
+
+
 GULOU = "南京鼓楼医院"
+
+
 #: the five changes of the correction, as ingest prints them
 DIFF = [
     "预约挂号服务统计表 · 南京鼓楼医院 · 12320在线预约：1719 → 1819",
@@ -198,12 +198,6 @@ def test_a_revision_that_breaks_a_tie_out_is_reported_like_any_other_error(data,
     assert main(["check", "2020-02", "--data-dir", str(data)]) == 1
 
 
-# --- a revision killed or starved at any point ---------------------------------------------------
-
-
-# --- the data folder's lock ---------------------------------------------------------------------
-
-
 def test_an_ingest_while_a_run_reads_the_data_is_refused_and_writes_nothing(data, correction, capsys):
     before = files_of(data / "2020-02")
     with datalock.reading(data):  # as bulletin run holds it while it runs and publishes
@@ -215,12 +209,6 @@ def test_an_ingest_while_a_run_reads_the_data_is_refused_and_writes_nothing(data
             pass
     assert files_of(data / "2020-02") == before and not (data / "2020-02" / "revisions").exists()
     assert main(["ingest", str(correction), "--data-dir", str(data), "--force"]) == 0  # once the run is over
-
-
-# --- what readers see, and the reruns ------------------------------------------------------------
-
-
-# --------------------------------------------------------------------------- hostile round 4 (issue 27)
 
 
 def test_a_revision_replaced_by_a_plain_file_is_refused_not_dropped(data, correction, capsys):

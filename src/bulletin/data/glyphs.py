@@ -40,7 +40,8 @@ def coverage() -> frozenset[int]:
 
     from bulletin.core.fonts import source_font
 
-    return frozenset(TTFont(source_font(), lazy=True).getBestCmap())
+    with TTFont(source_font(), lazy=True) as font:  # closed here, not left to the garbage collector
+        return frozenset(font.getBestCmap())
 
 
 def printable(ch: str) -> bool:

@@ -33,7 +33,7 @@ MIN_TEXT_PX = 10
 
 #: the palette: one colour per series (Okabe-Ito and Tol hues, colour-blind safe), dark and light
 #: alternating so that any two neighbours differ by at least 3:1 in contrast (WCAG 2.2, 1.4.11;
-#: tests/unit/test_site.py checks it); a highlight colour for flagged units and a muted one for 其他 and
+#: tests/unit/test_charts.py checks it); a highlight colour for flagged units and a muted one for 其他 and
 #: idle units. Colour is never the only cue: flagged bars are also hatched and marked.
 PALETTE = ("#004488", "#E69F00", "#882255", "#56B4E9", "#1E5631", "#F0E442", "#333333", "#CC79A7")
 HIGHLIGHT = "#EE6677"

@@ -1,0 +1,63 @@
+"""Tests of ``bulletin.batch.kernels``: kernels for the monthly batch: forked from a warmed parent, one fresh
+process per notebook."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+@pytest.mark.usefixtures("_stable_code_hash")
+def test_the_fork_server_signals_only_children_it_has_not_reaped(monkeypatch):
+    import signal
+    import time
+
+    from bulletin.batch.kernels.server import _Children
+
+    class Selector:  # what reap() needs of the server's selector
+        def unregister(self, conn):
+            pass
+
+    quick = os.fork()
+    if quick == 0:
+        os._exit(0)
+    slow = os.fork()
+    if slow == 0:
+        time.sleep(60)
+        os._exit(0)
+    children = _Children()
+    children.conns = {quick: None, slow: None}
+    deadline = time.monotonic() + 10
+    while quick in children.conns and time.monotonic() < deadline:
+        children.reap(Selector())
+        time.sleep(0.01)
+    assert quick not in children.conns and slow in children.conns  # reaped: forgotten; alive: still ours
+
+    sent = []
+    real_kill = os.kill
+    monkeypatch.setattr(os, "kill", lambda pid, sig: sent.append(("kill", pid, sig)) or real_kill(pid, sig))
+    monkeypatch.setattr(os, "killpg", lambda pid, sig: sent.append(("killpg", pid, sig)))
+    children.signal(quick, signal.SIGKILL)  # its ID may belong to anyone now: nothing is sent
+    assert sent == []
+    children.stop_all()  # the live one is killed and reaped, nobody else
+    assert sent == [("killpg", slow, signal.SIGKILL), ("kill", slow, signal.SIGKILL)]
+    assert children.conns == {}
+    with pytest.raises(ChildProcessError):
+        os.waitpid(slow, os.WNOHANG)  # already reaped by stop_all
+
+
+@pytest.mark.usefixtures("_stable_code_hash")
+def test_a_stale_fork_folder_is_removed_a_live_one_kept(tmp_path):
+    from filelock import FileLock
+
+    from bulletin.batch.kernels import clear_stale_folders
+
+    dead = tmp_path / "bulletin-fork-dead"
+    (dead / "kernels").mkdir(parents=True)
+    (dead / "lock").write_text("")
+    live = tmp_path / "bulletin-fork-live"
+    live.mkdir()
+    with FileLock(str(live / "lock")):
+        assert clear_stale_folders(str(tmp_path)) == [dead]
+    assert live.is_dir() and not dead.exists()
