@@ -161,7 +161,7 @@ def _in_child(step: int, action: str, fallback: bool, data: Path, source: Path) 
         if fallback:  # a system without an atomic exchange of two folders: two renames
             from bulletin.data.revisions import writing
 
-            writing._renameat2_exchange = lambda a, b: False
+            writing.exchange_in_one_call = lambda a, b: False
         sys.addaudithook(hook)
         try:
             ingest_file(source, data_dir=data, force=True)

@@ -61,3 +61,34 @@ def test_a_stale_fork_folder_is_removed_a_live_one_kept(tmp_path):
     with FileLock(str(live / "lock")):
         assert clear_stale_folders(str(tmp_path)) == [dead]
     assert live.is_dir() and not dead.exists()
+
+
+def test_work_the_fork_server_could_not_do_is_a_forked_call_error_of_the_family(tmp_path):
+    """A reply that says the forked child failed raises the package's own error (a ``RuntimeError``
+    too), naming the child's error; the month index figures catch it and do the work themselves."""
+    import socket
+    import threading
+
+    from bulletin.batch.kernels.forked_call import call
+    from bulletin.core.errors import BulletinError, ForkedCallError
+
+    address = str(tmp_path / "fork.sock")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(address)
+    server.listen(1)
+
+    def reply_once() -> None:
+        conn, _ = server.accept()
+        with conn:
+            conn.makefile("rb").readline()  # the request
+            conn.sendall(b'{"ok": false, "error": "KeyError: 2020-13"}\n')
+
+    thread = threading.Thread(target=reply_once)
+    thread.start()
+    try:
+        with pytest.raises(ForkedCallError, match="KeyError: 2020-13") as caught:
+            call(address, "bulletin.batch.month_index:index_figures_json", "2020-13", None)
+    finally:
+        thread.join(5)
+        server.close()
+    assert isinstance(caught.value, BulletinError) and isinstance(caught.value, RuntimeError)

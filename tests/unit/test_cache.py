@@ -92,3 +92,20 @@ def test_the_manifest_replaces_a_link_in_staging_and_never_writes_through_it(tmp
     with pytest.raises(RunError, match="leads outside the reports folder"):
         cache.write_manifest(outside, "2020-03", sections, root=out)
     assert not (data_copy / "2020-02" / cache.MANIFEST).exists()
+
+
+def test_the_navigations_manifest_rewrite_stays_inside_the_reports_folder(tmp_path, data_copy):
+    """Rewriting a published month's manifest (the navigation's ``nav``) is refused for a month
+    folder that is a link out of the reports folder, before anything is written there."""
+    from bulletin.core.errors import RunError
+
+    out = tmp_path / "reports"
+    out.mkdir()
+    linked = out / "2020-02"
+    linked.symlink_to(data_copy / "2020-02", target_is_directory=True)
+    with pytest.raises(RunError, match="leads outside the reports folder"):
+        cache.update_manifest(linked, {"nav": {"previous": None, "next": None}}, root=out)
+    assert not (data_copy / "2020-02" / cache.MANIFEST).exists()
+    (out / "2020-03").mkdir()
+    cache.update_manifest(out / "2020-03", {"nav": {"previous": "2020-02", "next": None}}, root=out)
+    assert cache.read_manifest(out / "2020-03")["nav"] == {"previous": "2020-02", "next": None}

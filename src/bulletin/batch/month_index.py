@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from bulletin.batch.jobs import last_line
 from bulletin.batch.worker import server_address
 from bulletin.core import cache, paths
+from bulletin.core.errors import ForkedCallError
 
 
 @dataclass
@@ -84,6 +85,6 @@ def index_figures_job(month: str, data_param: str | None) -> IndexFigures:
 
         try:
             return IndexFigures(**call(address, f"{__name__}:index_figures_json", month, data_param))  # type: ignore[arg-type]
-        except (OSError, RuntimeError, ValueError, TypeError):  # the server could not: the same here, slower
+        except (OSError, ForkedCallError, ValueError, TypeError):  # the server could not: the same here, slower
             pass
     return index_figures(month, data_param)

@@ -161,10 +161,10 @@ def write_manifest(month_dir: Path, month: str, sections: dict[str, dict], docum
     write_text_atomic(month_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1), root=root)
 
 
-def update_manifest(month_dir: Path, manifest: dict) -> None:
+def update_manifest(month_dir: Path, manifest: dict, *, root: Path | None = None) -> None:
     """Rewrite a published month's manifest in place, atomically (a reader sees the old or the new
-    one), never through a link."""
-    write_text_atomic(month_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+    one), never through a link (``root``: the reports folder the write must stay inside)."""
+    write_text_atomic(month_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1), root=root)
 
 
 #: the month's own files besides its sections and documents (its page and the top index's summary)

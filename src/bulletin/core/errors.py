@@ -178,6 +178,12 @@ class DocumentError(BulletinError):
     """Typst could not compile the PDF (one line for the command line, never a traceback)."""
 
 
+class ForkedCallError(BulletinError, RuntimeError):
+    """Work sent to the batch's fork server (:func:`bulletin.batch.kernels.forked_call.call`) failed
+    in the forked child; the message is the child's error. The caller does the work itself instead
+    (a month's index figures: the same result, slower)."""
+
+
 class KernelStartError(BulletinError, RuntimeError):
     """A kernel that died or stayed silent before it had run anything (a loaded machine: a port
     taken between its choice and the kernel's bind, say); the runner tries the notebook once more.

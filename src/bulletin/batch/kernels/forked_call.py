@@ -10,6 +10,8 @@ import json
 import os
 import socket
 
+from bulletin.core.errors import ForkedCallError
+
 
 def _request(address: str, request: dict, timeout: float = 60) -> bytes:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
@@ -26,10 +28,11 @@ def _request(address: str, request: dict, timeout: float = 60) -> bytes:
 
 
 def call(address: str, target: str, *args: object, timeout: float = 120) -> object:
-    """Run ``module:function(*args)`` in a fresh fork of the warmed server; return its JSON value."""
+    """Run ``module:function(*args)`` in a fresh fork of the warmed server; return its JSON value
+    (:class:`~bulletin.core.errors.ForkedCallError` when the child could not)."""
     request = {"kind": "call", "target": target, "args": list(args), "env": dict(os.environ)}
     reply = json.loads(_request(address, request, timeout))
     if not reply["ok"]:
-        raise RuntimeError(reply["error"])
+        raise ForkedCallError(reply["error"])
     return reply["value"]
 

@@ -99,7 +99,7 @@ def _exchange(new: Path, target: Path) -> None:
     it), the old folder is renamed aside, the new one in, the old one to ``new``; a kill between the
     first two renames leaves the old month aside, whole, and :func:`recover` puts it back.
     """
-    if _renameat2_exchange(new, target):
+    if exchange_in_one_call(new, target):
         return
     aside = target.parent / f".{target.name}.revision-old-{os.getpid()}-{secrets.token_hex(4)}"
     os.replace(target, aside)
@@ -114,8 +114,10 @@ def _exchange(new: Path, target: Path) -> None:
         shutil.rmtree(aside, ignore_errors=True)
 
 
-def _renameat2_exchange(a: Path, b: Path) -> bool:
-    """``renameat2(a, b, RENAME_EXCHANGE)``; False where the system or the file system has no such call."""
+def exchange_in_one_call(a: Path, b: Path) -> bool:
+    """``renameat2(a, b, RENAME_EXCHANGE)``; False where the system or the file system has no such call
+    (then :func:`_exchange` falls back to two renames; a test stands in for such a system by replacing
+    this function)."""
     if not sys.platform.startswith("linux"):
         return False
     import ctypes

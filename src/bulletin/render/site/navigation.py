@@ -39,7 +39,7 @@ def _pages(month_dir: Path, manifest: dict) -> list[tuple[Path, str | None]]:
 
 
 def _rewrite(page: Path, month: str, months: list[str], sections: list[tuple[str, str]], stem: str | None,
-             recorded: dict) -> None:
+             recorded: dict, out_dir: Path) -> None:
     """Rewrite the page's month links; its hash in ``recorded`` (the manifest's ``files``) follows,
     only when the page was the one the run published (a page edited since stays different)."""
     import hashlib
@@ -53,7 +53,7 @@ def _rewrite(page: Path, month: str, months: list[str], sections: list[tuple[str
     html = "<!--bulletin:nav-->" + nav_html(nav, "month" if stem is None else "section") + "<!--/bulletin:nav-->"
     new, count = _NAV.subn(lambda _: html, text, count=1)
     if count and new != text:
-        write_text_atomic(page, new)
+        write_text_atomic(page, new, root=out_dir)
         if recorded.get(page.name) == hashlib.sha256(data).hexdigest():
             recorded[page.name] = hashlib.sha256(new.encode("utf-8")).hexdigest()
 
@@ -78,9 +78,9 @@ def refresh(out_dir: Path) -> list[str]:
             continue
         recorded = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
         for page, stem in _pages(month_dir, manifest):
-            _rewrite(page, month, months, sections, stem, recorded)
+            _rewrite(page, month, months, sections, stem, recorded, out_dir)
         if manifest:
             manifest["nav"] = want
-            cache.update_manifest(month_dir, manifest)
+            cache.update_manifest(month_dir, manifest, root=out_dir)
         changed.append(month)
     return changed
