@@ -225,6 +225,16 @@ class ForkedKernel:
 
 
 
+def _adapt_protocol(session, reply: dict) -> None:
+    """As jupyter_client does with the ``kernel_info`` reply: adapt the session to the kernel's
+    protocol version."""
+    from jupyter_client import protocol_version_info
+
+    major = int(reply["content"]["protocol_version"].split(".")[0])
+    if major != protocol_version_info[0]:
+        session.adapt_version = major
+
+
 def ready_client_class():
     """A kernel client that waits for a kernel as jupyter_client does, with a shorter IOPub probe.
 
@@ -232,15 +242,22 @@ def ready_client_class():
     subscription is live; a SUB socket that joined a moment late misses the kernel's first status
     messages, so each notebook typically lost 0.2 s there. Probing every 20 ms and asking again
     keeps the same guarantee. Given to papermill through the documented, configurable
-    ``KernelManager.client_factory`` trait; it overrides only the public ``wait_for_ready``.
+    ``KernelManager.client_factory`` trait; it overrides only the public ``wait_for_ready`` and
+    ``start_channels`` (no heartbeat channel: see there).
     """
     import asyncio
     from queue import Empty
 
-    from jupyter_client import protocol_version_info
     from jupyter_client.asynchronous import AsyncKernelClient
 
     class ReadyClient(AsyncKernelClient):
+        def start_channels(self, shell=True, iopub=True, stdin=True, hb=True, control=True):
+            """Every channel but the heartbeat: whether the kernel lives is the kernel manager's
+            to say (``is_alive`` asks it, hence the provisioner), so the heartbeat's thread only
+            cost a thread a kernel, and once hung a worker for good: stopping the channels joins
+            it, and it sat awaiting a ping to the kernel just shut down."""
+            super().start_channels(shell=shell, iopub=iopub, stdin=stdin, hb=False, control=control)
+
         async def wait_for_ready(self, timeout=None):
             deadline = time.monotonic() + (timeout if timeout is not None else 60)
             while True:
@@ -254,10 +271,8 @@ def ready_client_class():
                         await self.iopub_channel.get_msg(timeout=0.02)
                     except Empty:
                         pass
-                    else:  # as jupyter_client does with the reply: adapt to the kernel's protocol
-                        major = int(msg["content"]["protocol_version"].split(".")[0])
-                        if major != protocol_version_info[0]:
-                            self.session.adapt_version = major
+                    else:
+                        _adapt_protocol(self.session, msg)
                         return
                 if not await self.is_alive():
                     raise KernelStartError("Kernel died before replying to kernel_info")
