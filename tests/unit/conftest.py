@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,11 @@ import bulletin
 from bulletin.core import cache, paths
 from bulletin.data.ingest import ingest_file
 from bulletin.data.loaded_month import Month
+
+# As the batch's workers do (bulletin.batch.pool): jsonschema, which nbformat imports, builds an IRI
+# grammar at import when rfc3987_syntax is importable (about 1-3 s a worker); a notebook's schema
+# checks no IRIs, so the tests that build notebooks do not pay for it either.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
 
 @pytest.fixture
