@@ -677,3 +677,83 @@ def synthetic_february_2019(data: Path) -> Path:
         text = text.replace(f"\n{key},{printed},", f"\n{key},{synthetic},")
     facts.write_text(text, encoding="utf-8")
     return target
+
+
+#: a correction of February: 南京鼓楼医院's online bookings (the revisions tests, unit and end-to-end)
+GULOU = "南京鼓楼医院"
+
+
+#: the five changes of the correction, as ingest prints them
+DIFF = [
+    "预约挂号服务统计表 · 南京鼓楼医院 · 12320在线预约：1719 → 1819",
+    "预约挂号服务统计表 · 南京鼓楼医院 · 小计：11191 → 11291",
+    "公布的总数 · 截止月底总预约挂号量：18722617 → 18722717",
+    "公布的总数 · 预约挂号服务统计表·合计·12320在线预约：25208 → 25308",
+    "公布的总数 · 预约挂号服务统计表·合计·小计：74217 → 74317",
+]
+
+
+def corrected(text: str, online: int = 1819) -> str:
+    """February's text with 南京鼓楼医院's online bookings corrected to ``online`` (and every total with it)."""
+    extra = online - 1719
+    text = replace_once(text, "\t南京鼓楼医院\n\t1719\n\t2496\n\t4696\n\t2280\n\t11191\n",
+                        f"\t南京鼓楼医院\n\t{online}\n\t2496\n\t4696\n\t2280\n\t{11191 + extra}\n")
+    text = replace_once(text, "\t合计\n\t25208\n\t26097\n\t15627\n\t7285\n\t74217\n",
+                        f"\t合计\n\t{25208 + extra}\n\t26097\n\t15627\n\t7285\n\t{74217 + extra}\n")
+    return replace_once(text, "总预约挂号量为18722617次", f"总预约挂号量为{18722617 + extra}次")
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    """Every file of a month folder's own version (not its revisions/)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def shipped_files() -> dict[str, bytes]:
+    return files_of(SHIPPED)
+
+
+def run_notebook_in_process(path: Path, month: str, data_dir: Path) -> dict:
+    """Execute a notebook's code cells in this process with ``month`` and ``data_dir`` set
+    (the parameters cell skipped), rendering each cell's value as a notebook would."""
+    import matplotlib.pyplot as plt
+
+    ns: dict = {}
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        if "parameters" in cell["metadata"].get("tags", []):
+            ns.update(month=month, data_dir=data_dir)
+            continue
+        source = "".join(cell["source"]).rstrip()
+        *body, last = source.split("\n")
+        exec("\n".join(body), ns)
+        try:
+            value = eval(last, ns)
+        except SyntaxError:
+            exec(last, ns)
+            value = None
+        for method in ("_repr_html_", "_repr_markdown_", "__repr__"):
+            if hasattr(value, method):
+                getattr(value, method)()
+        plt.close("all")
+    return ns
+
+
+def section_charts(month: str = REFERENCE_MONTH):
+    """(section, function, figure) for every chart the sections draw for the month with their defaults."""
+    import inspect
+
+    import bulletin
+    from bulletin.sections import SECTIONS
+
+    m = bulletin.month(month)
+    for sec in SECTIONS:
+        for fname, fn in inspect.getmembers(sec.module, inspect.isfunction):
+            if not fname.endswith("_chart") or fn.__module__ != sec.module.__name__:
+                continue
+            required = [n for n, v in inspect.signature(fn).parameters.items()
+                        if v.default is inspect.Parameter.empty and n != "m"]
+            fig = fn(m, **{n: "hotline" for n in required})  # trends.headline_chart(m, section)
+            if fig is not None:  # the trends need more than one month
+                yield sec.name, fname, fig

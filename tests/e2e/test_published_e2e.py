@@ -18,18 +18,19 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import section_charts
+from money_scan import (
+    FEN,
+    NO_FIGURE,
+    NUMBER,
+    html_problems,
+    is_money_header,
+    not_to_the_fen,
+    prose_amounts,
+    table_cells,
+)
 
 MONTH = "2020-02"
-#: an amount to the fen as the outputs print it: 2,482,832.44, 2482832.44, -12.30, +1,234.00
-FEN = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}")
-#: a figure as printed (any number of decimals, separators allowed)
-NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
-#: an amount in the prose: a figure followed by 元 (or 万元, 亿元: a scale drops the fen)
-IN_YUAN = re.compile(r"([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*([万亿]?)元")
-#: a header that names money: 挂号金额（元）, 平均（元）, 缴费金额
-MONEY_HEADER = re.compile(r"元|金额")
-#: what a money cell may hold instead of an amount
-NO_FIGURE = {"", "—", "未反馈", "未列出", "[x]"}
 
 
 @pytest.fixture(scope="module")
@@ -38,74 +39,15 @@ def published(published_2020_02) -> Path:
     return published_2020_02 / MONTH
 
 
-def _not_to_the_fen(text: str) -> str | None:
-    """The first figure of a money cell's text when it is not to the fen, else None."""
-    text = text.replace("[r]", "").strip()
-    if text in NO_FIGURE:
-        return None
-    found = NUMBER.search(text)
-    if found is None:
-        return None
-    return None if FEN.fullmatch(found.group(0)) else found.group(0)
-
-
-def _prose_amounts(text: str) -> list[str]:
-    """Amounts in 元 in running text that are not to the fen (or are scaled to 万元, 亿元)."""
-    return [m.group(0) for m in IN_YUAN.finditer(text) if m.group(2) or not FEN.fullmatch(m.group(1))]
-
-
-def _table_cells(rows: list[list[str]], header_rows: int) -> list[tuple[str, str]]:
-    """(header, cell) for every money cell of a table: the cells under a header naming money, and
-    the figures of a row whose unit cell reads 元 (a headline table: 项目 | 本月 | 单位)."""
-    out = []
-    heads = rows[:header_rows]
-    for row in rows[header_rows:]:
-        money_row = any(c.strip() == "元" for c in row)
-        for j, cell in enumerate(row):
-            head = " ".join(h[j] for h in heads if j < len(h))
-            if MONEY_HEADER.search(head) and not re.search(r"次|台|个|数|比|%", head.replace("金额", "")):
-                out.append((head, cell))
-            elif money_row and NUMBER.fullmatch(cell.replace("[r]", "").strip() or "x") and cell.strip() != "元":
-                out.append((head or "元", cell))
-    return out
-
-
-def _html_problems(path: Path) -> list[str]:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
-    for hidden in soup(["script", "style"]):
-        hidden.decompose()
-    problems = []
-    for table in soup.find_all("table"):
-        head = table.find("thead")
-        header_rows = [[c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
-                       for tr in (head.find_all("tr") if head else [])]
-        body = table.find("tbody") or table
-        body_rows = [[c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])] for tr in body.find_all("tr")]
-        if header_rows:
-            width = max(len(r) for r in body_rows) if body_rows else 0
-            # a header row shorter than the body lacks the index column's cell: align from the right
-            header_rows = [[""] * (width - len(r)) + r for r in header_rows]
-        for header, cell in _table_cells([*header_rows, *body_rows], len(header_rows)):
-            bad = _not_to_the_fen(cell)
-            if bad:
-                problems.append(f"{path.name}: table column {header!r}: {cell!r}")
-        table.decompose()
-    for amount in _prose_amounts(soup.get_text(" ")):
-        problems.append(f"{path.name}: text: {amount!r}")
-    return problems
-
-
 def _docx_problems(path: Path) -> list[str]:
     import docx
 
     document = docx.Document(str(path))
-    problems = [f"{path.name}: text: {a!r}" for p in document.paragraphs for a in _prose_amounts(p.text)]
+    problems = [f"{path.name}: text: {a!r}" for p in document.paragraphs for a in prose_amounts(p.text)]
     for table in document.tables:
         rows = [[c.text.strip() for c in row.cells] for row in table.rows]
-        for header, cell in _table_cells(rows, 1):
-            if _not_to_the_fen(cell):
+        for header, cell in table_cells(rows, 1):
+            if not_to_the_fen(cell):
                 problems.append(f"{path.name}: table column {header!r}: {cell!r}")
     return problems
 
@@ -133,14 +75,14 @@ def _xlsx_problems(path: Path) -> list[str]:
             heads = [str(c.value or "") for c in cells[0]]
             problems += _yuan_rows_problems(path, sheet, cells)
             for j, head in enumerate(heads):
-                if not MONEY_HEADER.search(head) or re.search(r"次|台|个|数|比|%", head.replace("金额", "")):
+                if not is_money_header(head):
                     continue
                 for row in cells[1:]:
                     cell = row[j]
                     if isinstance(cell.value, int | float) and not re.search(r"0\.00(?![0#])", cell.number_format):
                         problems.append(f"{path.name}: {sheet.title}!{cell.coordinate} ({head}): "
                                         f"number format {cell.number_format!r}")
-                    elif isinstance(cell.value, str) and _not_to_the_fen(cell.value):
+                    elif isinstance(cell.value, str) and not_to_the_fen(cell.value):
                         problems.append(f"{path.name}: {sheet.title}!{cell.coordinate} ({head}): {cell.value!r}")
     return problems
 
@@ -150,7 +92,7 @@ def _pdf_problems(path: Path) -> list[str]:
     from bs4 import BeautifulSoup
 
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    problems = [f"{path.name}: text: {a!r}" for a in _prose_amounts(text)]
+    problems = [f"{path.name}: text: {a!r}" for a in prose_amounts(text)]
     boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
     soup = BeautifulSoup(boxes, "lxml")
     for number, page in enumerate(soup.find_all("page"), start=1):
@@ -177,7 +119,7 @@ def _pdf_problems(path: Path) -> list[str]:
 def test_money_to_the_fen_in_every_output(published):
     pages = [published.parent / "index.html", *sorted(published.glob("*.html"))]
     assert len(pages) == 10  # the top index, the month page and the eight sections
-    problems = [p for page in pages for p in _html_problems(page)]
+    problems = [p for page in pages for p in html_problems(page)]
     problems += _docx_problems(published / f"bulletin-{MONTH}.docx")
     problems += _xlsx_problems(published / f"tables-{MONTH}.xlsx")
     if shutil.which("pdftotext"):
@@ -336,25 +278,6 @@ def test_no_table_cut_off_and_chart_text_at_least_10_px_at_1280_and_390(publishe
     assert measured["tables"] >= 58 and measured["charts"] > 20 and measured["scrolling"] > 10, json.dumps(measured)
 
 
-def _section_charts():
-    """(section, function, figure) for every chart the sections draw for the month with their defaults."""
-    import inspect
-
-    import bulletin
-    from bulletin.sections import SECTIONS
-
-    m = bulletin.month(MONTH)
-    for sec in SECTIONS:
-        for fname, fn in inspect.getmembers(sec.module, inspect.isfunction):
-            if not fname.endswith("_chart") or fn.__module__ != sec.module.__name__:
-                continue
-            required = [n for n, v in inspect.signature(fn).parameters.items()
-                        if v.default is inspect.Parameter.empty and n != "m"]
-            fig = fn(m, **{n: "hotline" for n in required})  # trends.headline_chart(m, section)
-            if fig is not None:  # the trends need more than one month
-                yield sec.name, fname, fig
-
-
 def _smallest_text_by_alt() -> dict[str, float]:
     """Each chart's alt text → the size in points of its smallest text, measured on the figure."""
     import matplotlib.pyplot as plt
@@ -362,7 +285,7 @@ def _smallest_text_by_alt() -> dict[str, float]:
     from bulletin.style import charts
 
     out = {}
-    for _, _, fig in _section_charts():
+    for _, _, fig in section_charts():
         out[charts.alt_text(fig)] = charts.smallest_text_pt(fig)
         plt.close(fig)
     return out

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, raw_text, replace_once, write
+from helpers import DIFF, FIXTURES, GULOU, corrected, files_of, raw_text, shipped_files, write
 
 import bulletin
 from bulletin.core import paths
@@ -24,35 +24,6 @@ from bulletin.data import datalock, revisions
 from bulletin.data.ingest import ingest_file
 
 RAW = paths.DEFAULT_DATA_DIR / "raw" / "2020-02.txt"
-SHIPPED = paths.DEFAULT_DATA_DIR / "2020-02"
-GULOU = "南京鼓楼医院"
-#: the five changes of the correction, as ingest prints them
-DIFF = [
-    "预约挂号服务统计表 · 南京鼓楼医院 · 12320在线预约：1719 → 1819",
-    "预约挂号服务统计表 · 南京鼓楼医院 · 小计：11191 → 11291",
-    "公布的总数 · 截止月底总预约挂号量：18722617 → 18722717",
-    "公布的总数 · 预约挂号服务统计表·合计·12320在线预约：25208 → 25308",
-    "公布的总数 · 预约挂号服务统计表·合计·小计：74217 → 74317",
-]
-
-
-def corrected(text: str, online: int = 1819) -> str:
-    """February's text with 南京鼓楼医院's online bookings corrected to ``online`` (and every total with it)."""
-    extra = online - 1719
-    text = replace_once(text, "\t南京鼓楼医院\n\t1719\n\t2496\n\t4696\n\t2280\n\t11191\n",
-                        f"\t南京鼓楼医院\n\t{online}\n\t2496\n\t4696\n\t2280\n\t{11191 + extra}\n")
-    text = replace_once(text, "\t合计\n\t25208\n\t26097\n\t15627\n\t7285\n\t74217\n",
-                        f"\t合计\n\t{25208 + extra}\n\t26097\n\t15627\n\t7285\n\t{74217 + extra}\n")
-    return replace_once(text, "总预约挂号量为18722617次", f"总预约挂号量为{18722617 + extra}次")
-
-
-def files_of(folder: Path) -> dict[str, bytes]:
-    """Every file of a month folder's own version (not its revisions/)."""
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
-
-
-def shipped_files() -> dict[str, bytes]:
-    return files_of(SHIPPED)
 
 
 @pytest.fixture

@@ -6,13 +6,10 @@ table file once, and the check report is computed once, whatever the number of v
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import matplotlib
 import pytest
 from helpers import REFERENCE_MONTH as FEB
-from helpers import edit_csv, make_month
+from helpers import edit_csv, make_month, run_notebook_in_process
 
 import bulletin
 import bulletin.core.schema
@@ -20,34 +17,6 @@ from bulletin.data import store
 from bulletin.sections import SECTIONS, with_headlines
 
 matplotlib.use("Agg")
-
-
-def _run_notebook(path: Path, month: str, data_dir: Path) -> dict:
-    """Execute a notebook's code cells in this process with ``month`` and ``data_dir`` set
-    (the parameters cell skipped), rendering each cell's value as a notebook would."""
-    import matplotlib.pyplot as plt
-
-    ns: dict = {}
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        if "parameters" in cell["metadata"].get("tags", []):
-            ns.update(month=month, data_dir=data_dir)
-            continue
-        source = "".join(cell["source"]).rstrip()
-        *body, last = source.split("\n")
-        exec("\n".join(body), ns)
-        try:
-            value = eval(last, ns)
-        except SyntaxError:
-            exec(last, ns)
-            value = None
-        for method in ("_repr_html_", "_repr_markdown_", "__repr__"):
-            if hasattr(value, method):
-                getattr(value, method)()
-        plt.close("all")
-    return ns
 
 
 @pytest.mark.parametrize("table", list(bulletin.core.schema.TABLES))
@@ -67,7 +36,7 @@ def test_every_notebook_runs_when_a_table_was_not_published(table, tmp_path):
 
     assert TABLES[table].title in str(overview.not_published(m))
     for sec in SECTIONS:
-        _run_notebook(sec.notebook, FEB, data)
+        run_notebook_in_process(sec.notebook, FEB, data)
     owner = next(s for s in with_headlines() if table in s.tables and s.name != "booking_channels"
                  or table == "booking_channels" == s.name)
     notes = [getattr(owner.module, name)(m) for name in dir(owner.module)

@@ -20,38 +20,21 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from helpers import poppler
+from helpers import (
+    CALLS,
+    CALLS_PCT,
+    CALLS_PRINTED,
+    CALLS_SAID,
+    PROVINCE_TICKETS_SAID,
+    TICKETS_SAID,
+    YEAR_EARLIER,
+    poppler,
+    synthetic_february_2019,
+)
+from helpers import REFERENCE_MONTH as FEB
 
 from bulletin.batch import run_batch, section_notebooks
 from bulletin.core import paths
-
-FEB, YEAR_EARLIER = "2020-02", "2019-02"
-#: fact → (February 2020 as printed, the synthetic February 2019)
-SCALED = {
-    "hotline.total_calls": (59507, 50000),
-    "hotline.city_12345_tickets": (2595, 2076),  # × 0.8
-    "hotline.province_12345_tickets": (425, 340),  # × 0.8
-}
-# by hand: 59,507 − 50,000 = 9,507 and 9,507 / 50,000 = 19.014%; 2,595 − 2,076 = 519 and
-# 519 / 2,076 = 25.0%; 425 − 340 = 85 and 85 / 340 = 25.0%; every other figure is unchanged (0, +0.0%)
-CALLS, CALLS_PCT = 9507, 0.19014
-CALLS_SAID, CALLS_PRINTED = "+9,507（+19.0%）", "+9507（+19.0%）"
-TICKETS_SAID, PROVINCE_TICKETS_SAID = "+519（+25.0%）", "+85（+25.0%）"
-
-
-def synthetic_february_2019(data: Path) -> Path:
-    """SYNTHETIC TEST DATA: a February 2019 made from February 2020's folder, the hotline's three
-    stated figures scaled (:data:`SCALED`), every other figure as February 2020 printed it."""
-    target = data / YEAR_EARLIER
-    shutil.copytree(paths.DEFAULT_DATA_DIR / FEB, target)
-    facts = target / "facts.csv"
-    text = facts.read_text(encoding="utf-8")
-    for key, (printed, synthetic) in SCALED.items():
-        assert f"\n{key},{printed}," in text
-        text = text.replace(f"\n{key},{printed},", f"\n{key},{synthetic},")
-    facts.write_text(text, encoding="utf-8")
-    return target
-
 
 # ---------------------------------------------------------------- one run of the two months
 

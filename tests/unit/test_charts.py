@@ -9,6 +9,7 @@ import warnings
 import matplotlib
 import pandas as pd
 from helpers import REFERENCE_MONTH as MONTH
+from helpers import section_charts
 
 from bulletin import load
 from bulletin.core import schema
@@ -93,25 +94,6 @@ def test_frame_stays_unchanged():
 SMALLEST_PT = 9
 
 
-def _section_charts():
-    """(section, function, figure) for every chart the sections draw for the month with their defaults."""
-    import inspect
-
-    import bulletin
-    from bulletin.sections import SECTIONS
-
-    m = bulletin.month(MONTH)
-    for sec in SECTIONS:
-        for fname, fn in inspect.getmembers(sec.module, inspect.isfunction):
-            if not fname.endswith("_chart") or fn.__module__ != sec.module.__name__:
-                continue
-            required = [n for n, v in inspect.signature(fn).parameters.items()
-                        if v.default is inspect.Parameter.empty and n != "m"]
-            fig = fn(m, **{n: "hotline" for n in required})  # trends.headline_chart(m, section)
-            if fig is not None:  # the trends need more than one month
-                yield sec.name, fname, fig
-
-
 def test_every_chart_draws_text_of_at_least_9_pt():
     """No chart of any section draws text smaller than SMALLEST_PT, and the width a page may shrink
     it to keeps that text 10 px tall."""
@@ -120,7 +102,7 @@ def test_every_chart_draws_text_of_at_least_9_pt():
     from bulletin.style import charts
 
     drawn = 0
-    for section, fname, fig in _section_charts():
+    for section, fname, fig in section_charts():
         drawn += 1
         assert charts.smallest_text_pt(fig) >= SMALLEST_PT, (section, fname, charts.smallest_text_pt(fig))
         # the page never draws it narrower than where that text is 10 px: 900 px at 9 pt (12.5 px) → 720 px

@@ -3,7 +3,6 @@ a month, each read once."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import matplotlib
 import pandas as pd
 import pytest
 from helpers import REFERENCE_MONTH as FEB
-from helpers import edit_csv, heads, make_month
+from helpers import edit_csv, heads, make_month, run_notebook_in_process
 
 import bulletin
 import bulletin.core.schema
@@ -53,34 +52,6 @@ def test_month_on_month_with_a_previous_month(data_copy):
     assert "<h4>主要指标</h4>" in comparison._repr_html_()
 
 
-def _run_notebook(path: Path, month: str, data_dir: Path) -> dict:
-    """Execute a notebook's code cells in this process with ``month`` and ``data_dir`` set
-    (the parameters cell skipped), rendering each cell's value as a notebook would."""
-    import matplotlib.pyplot as plt
-
-    ns: dict = {}
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        if "parameters" in cell["metadata"].get("tags", []):
-            ns.update(month=month, data_dir=data_dir)
-            continue
-        source = "".join(cell["source"]).rstrip()
-        *body, last = source.split("\n")
-        exec("\n".join(body), ns)
-        try:
-            value = eval(last, ns)
-        except SyntaxError:
-            exec(last, ns)
-            value = None
-        for method in ("_repr_html_", "_repr_markdown_", "__repr__"):
-            if hasattr(value, method):
-                getattr(value, method)()
-        plt.close("all")
-    return ns
-
-
 @pytest.fixture
 def counted(monkeypatch):
     """Counts every table-file read (``store.read_table``, by file) and every facts read."""
@@ -104,7 +75,7 @@ def counted(monkeypatch):
 def test_a_whole_section_run_reads_each_table_once(stem, data_copy, counted):
     make_month(data_copy, "2020-01")  # so that month-on-month reads the month before too
     notebook = next(s.notebook for s in SECTIONS if s.stem == stem)
-    _run_notebook(notebook, FEB, data_copy)
+    run_notebook_in_process(notebook, FEB, data_copy)
     assert counted, "the run read nothing"
     assert max(counted.values()) == 1, counted
     assert any(k.startswith(f"{FEB}/") for k in counted)
