@@ -44,10 +44,17 @@ class Grid:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A paragraph of prose; ``note`` for a bracketed line set smaller (cumulative figures, omissions)."""
+    """A paragraph of prose; ``note`` for a line set smaller under a table: a bracketed line (cumulative
+    figures, omissions, which months are compared) or a note on the table's figures (注：…)."""
 
     text: str
     note: bool = False
+
+    @property
+    def from_left(self) -> bool:
+        """Whether the line reads from the left, as a note on the table's figures (注：…) does, in every
+        document; a bracketed line (its cumulative figure, as the bulletin prints it) stands centred."""
+        return self.note and self.text.startswith("注：")
 
 
 @dataclass(frozen=True)

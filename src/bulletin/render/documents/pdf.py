@@ -120,19 +120,13 @@ def _cell(cell: Cell, header: bool) -> str:
     return f"table.cell({', '.join(args)}, {text})"
 
 
-def _from_left(p: Paragraph) -> bool:
-    """Whether a note under a table reads from the left, set as a note: one on the table's figures
-    (注：…); a bracketed line (its cumulative figure, as the bulletin prints it) stands centred."""
-    return p.note and p.text.startswith("注：")
-
-
 def _notes(grid: Grid, terms: tuple[tuple[str, str], ...], after: tuple[Paragraph, ...] = ()) -> str:
     """The lines under a table, as the last rows of the table (a footer printed once, after its
     last row): the note for each word it prints instead of a figure (未反馈), then the chapter's
     bracketed lines that follow it (its cumulative figure). A table's last row and its notes then
     stand on one page: a note never starts a page alone, away from its table."""
     lines = [(f"注：“{t}”：{meaning}。", "left", "8pt", "0.5em") for t, meaning in terms_used(grid, terms)]
-    lines += [(p.text, "left", "8pt", "0.5em") if _from_left(p) else (p.text, "center", "9pt", "1.1em")
+    lines += [(p.text, "left", "8pt", "0.5em") if p.from_left else (p.text, "center", "9pt", "1.1em")
               for p in after]
     if not lines:
         return ""
@@ -235,7 +229,7 @@ def source(doc: Document) -> str:
             if i in taken:
                 continue
             if isinstance(block, Paragraph):
-                if _from_left(block):
+                if block.from_left:
                     parts.append(f"#par(text(size: 8pt, {literal(block.text)}))\n")
                 elif block.note:  # a bracketed line, centred under its table as the bulletin prints it
                     parts.append(f"#align(center, text(size: 9pt, {literal(block.text)}))\n")

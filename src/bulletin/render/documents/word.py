@@ -333,10 +333,10 @@ def write(doc: Document, target: Path) -> Path:
             if isinstance(block, Paragraph):
                 p = document.add_paragraph(block.text)
                 p.paragraph_format.keep_with_next = before_table
-                if block.note:
-                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                if block.note:  # as the PDF sets it: 注：… from the left at 8 pt, a bracketed line centred at 9 pt
+                    p.alignment = WD_ALIGN_PARAGRAPH.LEFT if block.from_left else WD_ALIGN_PARAGRAPH.CENTER
                     for run in p.runs:
-                        run.font.size = Pt(9)
+                        run.font.size = Pt(8 if block.from_left else 9)
                 else:
                     p.paragraph_format.first_line_indent = Pt(21)
             elif isinstance(block, Grid):
