@@ -557,6 +557,16 @@ def one_line(err: str) -> str:
 
 SRC = paths.PROJECT_ROOT / "src" / "bulletin"
 
+#: names crafted to break out of HTML, Markdown and matplotlib's mathtext
+CRAFTED = (
+    "[点此核实](javascript:alert(1))",
+    "![p](https://evil.example/p.png)",
+    "# 标题",
+    "胸科$\\notacommand{$医院",
+    "$\\alpha^2$",
+    "<script>alert(1)</script>",
+)
+
 
 def _modules() -> dict[str, tuple[Path, bool]]:
     found = {}

@@ -8,35 +8,21 @@ from __future__ import annotations
 
 import io
 import subprocess
-from pathlib import Path
 
 import pytest
 from helpers import (
     FIXTURES,
     edit_csv,
+    ingest,
     poppler,
     raw_text,
     replace_once,
-    write,
+    run_cli,
 )
 from helpers import REFERENCE_MONTH as M
 
-from bulletin import cli
 from bulletin.data import glyphs
 from bulletin.render import documents
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ingest(capsys, tmp_path: Path, text: str, *extra: str, name: str = "bulletin.txt") -> tuple[int, str, str, Path]:
-    data = tmp_path / "data"
-    code, out, err = run_cli(capsys, "ingest", str(write(tmp_path, text, name)), "--data-dir", str(data), *extra)
-    return code, out, err, data
-
 
 # --- 1. a text cut short is not a month --------------------------------------------------------
 

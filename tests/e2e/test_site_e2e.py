@@ -12,21 +12,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import CRAFTED
 
 from bulletin.cli import main
 from bulletin.core import paths
 from bulletin.sections import SECTIONS
-
-#: names crafted to break out of HTML, Markdown and matplotlib's mathtext
-CRAFTED = (
-    "[点此核实](javascript:alert(1))",
-    "![p](https://evil.example/p.png)",
-    "# 标题",
-    "胸科$\\notacommand{$医院",
-    "$\\alpha^2$",
-    "<script>alert(1)</script>",
-)
-
 
 # ------------------------------------------------------------------------------ pieces
 

@@ -8,6 +8,7 @@ import html
 import matplotlib
 import pandas as pd
 import pytest
+from helpers import CRAFTED
 from helpers import REFERENCE_MONTH as FEB
 from helpers import REFERENCE_MONTH as M
 
@@ -72,17 +73,6 @@ def test_every_section_has_the_same_shape():
         assert list(head.columns) == ["label", "value", "unit", "key"] and len(head) >= 1, sec.name
         assert head["label"].is_unique and head["unit"].map(lambda u: isinstance(u, str)).all(), sec.name
         assert module.changes(bulletin.month(FEB)) is None  # no January in the data
-
-
-#: names crafted to break out of HTML, Markdown and matplotlib's mathtext
-CRAFTED = (
-    "[点此核实](javascript:alert(1))",
-    "![p](https://evil.example/p.png)",
-    "# 标题",
-    "胸科$\\notacommand{$医院",
-    "$\\alpha^2$",
-    "<script>alert(1)</script>",
-)
 
 
 def test_note_is_escaped_html_not_markdown():
